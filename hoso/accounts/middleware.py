@@ -1,0 +1,73 @@
+"""Per request: build the Actor (school, year, roles) and force a password change when due."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from hoso.accounts.actor import Actor, build_actor, memberships
+
+SESSION_SCHOOL = "hoso_school_id"
+SESSION_YEAR = "hoso_year_id"
+
+
+def default_year(school):
+    from django.utils import timezone
+
+    from hoso.organisation.models import SchoolYear
+
+    today = timezone.localdate()
+    years = SchoolYear.objects.filter(school=school)
+    return (
+        years.filter(start_date__lte=today, end_date__gte=today).first()
+        or years.filter(is_closed=False).order_by("-start_date").first()
+        or years.order_by("-start_date").first()
+    )
+
+
+def actor_for_request(request) -> Actor:
+    from hoso.organisation.models import SchoolYear
+
+    user = request.user
+    if not user.is_authenticated:
+        return Actor(user=user)
+    schools = memberships(user)
+    wanted = request.session.get(SESSION_SCHOOL)
+    school = next((s for s in schools if s.pk == wanted), schools[0] if schools else None)
+    if school is None:
+        return Actor(user=user)
+    year = None
+    year_id = request.session.get(SESSION_YEAR)
+    if year_id:
+        year = SchoolYear.objects.filter(school=school, pk=year_id).first()
+    year = year or default_year(school)
+    actor = build_actor(user, school, year)
+    actor.schools = schools
+    return actor
+
+
+_EXEMPT_PREFIXES = ("/static/", "/tai-khoan/doi-mat-khau", "/tai-khoan/dang-xuat", "/favicon")
+
+
+class AccountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.actor = SimpleLazyObject(lambda: actor_for_request(request))
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Bạn phải đổi mật khẩu trước khi dùng hệ thống."}, status=403
+                )
+            return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)

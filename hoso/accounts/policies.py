@@ -1,0 +1,116 @@
+"""What each role may do. Object scopes live beside their models (organisation/students policies).
+
+``can(actor, perm)`` answers for school-wide actions; ``require(actor, perm)`` raises 403 and logs.
+Objects outside a person's scope answer 404 through the ``access_*`` functions of each domain.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.roles import Role
+
+
+class Perm(StrEnum):
+    VIEW_SCHOOL = "view_school"  # school-wide lists: all classes, all students
+    VIEW_STAFF = "view_staff"
+    EDIT_STAFF = "edit_staff"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_ORGANISATION = "manage_organisation"  # classes, subjects, assignments, years
+    VIEW_AUDIT = "view_audit"
+    EDIT_STUDENTS = "edit_students"  # school-wide (clerk); homeroom teachers: own class
+    IMPORT_STUDENTS = "import_students"
+    MANAGE_ENROLMENT = "manage_enrolment"  # transfers, dropouts, register numbers
+    DELEGATE_DEPARTMENT = "delegate_department"
+    DELEGATE_PRINCIPAL = "delegate_principal"
+    GRANT_INSPECTOR = "grant_inspector"
+
+
+_R = Role
+# Perm -> roles that hold it school-wide.
+GRANTS: dict[Perm, frozenset[Role]] = {
+    Perm.VIEW_SCHOOL: frozenset(
+        {
+            _R.PRINCIPAL,
+            _R.VICE_PRINCIPAL,
+            _R.ADMINISTRATOR,
+            _R.CLERK,
+            _R.INSPECTOR,
+            _R.MEDICAL,
+            _R.DOI_LEADER,
+        }
+    ),
+    Perm.VIEW_STAFF: frozenset(
+        {_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR, _R.CLERK, _R.OFFICE_HEAD, _R.INSPECTOR}
+    ),
+    Perm.EDIT_STAFF: frozenset({_R.CLERK, _R.ADMINISTRATOR}),
+    Perm.MANAGE_ACCOUNTS: frozenset({_R.ADMINISTRATOR, _R.VICE_PRINCIPAL}),
+    Perm.MANAGE_ORGANISATION: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR}),
+    Perm.VIEW_AUDIT: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR}),
+    Perm.EDIT_STUDENTS: frozenset({_R.CLERK, _R.VICE_PRINCIPAL}),
+    Perm.IMPORT_STUDENTS: frozenset({_R.CLERK, _R.ADMINISTRATOR, _R.VICE_PRINCIPAL}),
+    Perm.MANAGE_ENROLMENT: frozenset({_R.CLERK, _R.VICE_PRINCIPAL}),
+    Perm.DELEGATE_DEPARTMENT: frozenset({_R.DEPARTMENT_HEAD}),
+    Perm.DELEGATE_PRINCIPAL: frozenset({_R.PRINCIPAL}),
+    Perm.GRANT_INSPECTOR: frozenset({_R.PRINCIPAL}),
+}
+
+# Writes are refused in a closed year and to read-only roles, whatever the grant says.
+WRITES = frozenset(
+    {
+        Perm.EDIT_STAFF,
+        Perm.MANAGE_ACCOUNTS,
+        Perm.MANAGE_ORGANISATION,
+        Perm.EDIT_STUDENTS,
+        Perm.IMPORT_STUDENTS,
+        Perm.MANAGE_ENROLMENT,
+        Perm.DELEGATE_DEPARTMENT,
+        Perm.DELEGATE_PRINCIPAL,
+        Perm.GRANT_INSPECTOR,
+    }
+)
+YEAR_BOUND = frozenset(
+    {Perm.EDIT_STUDENTS, Perm.IMPORT_STUDENTS, Perm.MANAGE_ENROLMENT, Perm.MANAGE_ORGANISATION}
+)
+
+
+def can(actor: Actor, perm: Perm) -> bool:
+    if actor.school is None:
+        return False
+    if perm in YEAR_BOUND and actor.readonly_year:
+        return False
+    if perm in WRITES and actor.roles <= {Role.INSPECTOR, Role.PARENT}:
+        return False
+    return bool(actor.roles & GRANTS[perm])
+
+
+def log_denied(actor: Actor, *, kind: str, what: str) -> None:
+    """Record an out-of-scope attempt (its own small transaction; the request is refused)."""
+    from hoso.audit.actions import audit_record
+
+    with transaction.atomic():
+        audit_record(
+            event_type=f"access.{kind}",
+            actor=actor.user if getattr(actor.user, "pk", None) else None,
+            school_id=actor.school_id,
+            target_type="request",
+            target_repr=what[:300],
+        )
+
+
+def require(actor: Actor, perm: Perm, *, what: str = "") -> None:
+    """403 (and a log line in the audit trail) unless ``actor`` holds ``perm``."""
+    if not can(actor, perm):
+        log_denied(actor, kind="forbidden", what=f"{perm} {what}".strip())
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def not_found(actor: Actor, what: str) -> Http404:
+    """404 for absent and out-of-scope alike, logged. ``raise not_found(...)``."""
+    log_denied(actor, kind="not_found", what=what)
+    return Http404("Không tìm thấy.")

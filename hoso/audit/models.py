@@ -1,0 +1,59 @@
+"""Audit trail (nhật ký truy vết): append-only, hash-chained, one chain per school."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditChain(models.Model):
+    """The head of one chain. Appending locks this row, so a chain can never fork."""
+
+    key = models.CharField(max_length=40, unique=True)  # "school:<id>" or "system"
+    school = models.OneToOneField(
+        "organisation.School", null=True, blank=True, on_delete=models.PROTECT
+    )
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
+    seq = models.BigIntegerField()
+    school = models.ForeignKey(
+        "organisation.School", null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    acting_as = models.CharField(max_length=200, blank=True)  # delegation: "thay Tổ trưởng ..."
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=10, default="web")
+    event_type = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_unique_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+        ordering = ["chain_id", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.target_repr} @ {self.at:%Y-%m-%d %H:%M}"

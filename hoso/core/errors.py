@@ -1,0 +1,24 @@
+"""Domain errors carry a code (asserted by tests) and a Vietnamese message (shown to people)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DomainError(Exception):
+    def __init__(self, code: StrEnum | str, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.code = str(code)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PermissionDeniedError(DomainError):
+    """The actor may see the object but may not perform this action (→ 403)."""
+
+
+class NotFoundError(DomainError):
+    """The object does not exist, or the actor may not see it (→ 404; the two look the same)."""

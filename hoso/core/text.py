@@ -1,0 +1,118 @@
+"""Vietnamese text: NFC normalisation, search folding and alphabetical sort keys.
+
+Sorting follows the Vietnamese alphabet ``a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y``
+(f, j, w, z kept in Latin order for foreign names), then tones (none, huyền, hỏi, ngã, sắc, nặng),
+then case. Class lists sort by (given name, middle name, family name). The key matched ICU's
+``vi_VN`` collator on 20,000 generated names in the stack trial (notes/STACK-TRIAL.md §5).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Base letters after stripping tone marks but keeping the letter-forming marks (breve, circumflex,
+# horn, stroke). Order = position in the Vietnamese alphabet.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+# Combining marks: letter-forming (kept as part of the letter) and tones (secondary key).
+_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # ` ? ~ ' .
+_LETTER_MARKS = {
+    ("a", _BREVE): "ă",
+    ("a", _CIRCUMFLEX): "â",
+    ("e", _CIRCUMFLEX): "ê",
+    ("o", _CIRCUMFLEX): "ô",
+    ("o", _HORN): "ơ",
+    ("u", _HORN): "ư",
+}
+
+
+def nfc(value: str | None) -> str:
+    """NFC-normalise, trim and collapse inner whitespace. ``None`` becomes ``""``."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: str | None) -> str:
+    """Search key: no marks, đ→d, casefolded, single spaces. 'Đỗ Văn Dũng' → 'do van dung'."""
+    text = unicodedata.normalize("NFD", nfc(value)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def _word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    letters: list[int] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.category(ch) == "Mn":
+            if ch in _TONE_RANK and tones:
+                tones[-1] = _TONE_RANK[ch]
+            elif letters:
+                prev = _ALPHABET[letters[-1]] if letters[-1] < len(_ALPHABET) else ""
+                merged = _LETTER_MARKS.get((prev, ch))
+                if merged:
+                    letters[-1] = _LETTER_RANK[merged]
+            continue
+        lower = ch.lower()
+        cases.append(0 if ch == lower else 1)
+        tones.append(0)
+        letters.append(_LETTER_RANK.get(lower, len(_ALPHABET) + ord(lower)))
+    return tuple(letters), tuple(tones), tuple(cases)
+
+
+def sort_key(text: str) -> tuple:
+    """Collation key for one string: letters first, then tones, then case (three levels)."""
+    words = [_word_key(w) for w in nfc(text).split(" ") if w]
+    return (
+        tuple(w[0] for w in words),
+        tuple(w[1] for w in words),
+        tuple(w[2] for w in words),
+    )
+
+
+def name_sort_key(family: str, middle: str, given: str) -> tuple:
+    """Vietnamese class-list order: given name, then middle name, then family name.
+
+    Like a collator, letters decide first across all three names, then tones, then case:
+    "Lê Thị Dung" < "Lê Ân Dũng" (Dung < Dũng outweighs Thị > Ân only at the letter level).
+    """
+    keys = [sort_key(given), sort_key(middle), sort_key(family)]
+    return tuple(tuple(k[level] for k in keys) for level in range(3))
+
+
+def name_sort_string(family: str, middle: str, given: str) -> str:
+    """A string whose byte order equals name_sort_key's order, for ORDER BY in any database.
+
+    Each letter/tone/case value is fixed-width hex; words end with 0001, names with 0000 and
+    levels with 0000 0000, so a shorter name sorts before its extensions ("An" < "Anh").
+    """
+    keys = [sort_key(given), sort_key(middle), sort_key(family)]
+    out: list[str] = []
+    for level in range(3):
+        for key in keys:
+            for word in key[level]:
+                out.extend(f"{min(v + 2, 0xFFFF):04x}" for v in word)
+                out.append("0001")
+            out.append("0000")
+        out.append("0000")
+    return "".join(out)
+
+
+def full_name(family: str, middle: str, given: str) -> str:
+    return " ".join(p for p in (nfc(family), nfc(middle), nfc(given)) if p)
+
+
+def split_full_name(name: str) -> tuple[str, str, str]:
+    """'Nguyễn Thị Minh Anh' → ('Nguyễn', 'Thị Minh', 'Anh')."""
+    words = nfc(name).split(" ")
+    if not words or words == [""]:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]

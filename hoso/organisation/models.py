@@ -1,0 +1,375 @@
+"""Schools (the tenant), years, terms, checkpoints, grades, classes, subjects, departments, staff."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hoso.core.text import fold, full_name, name_sort_string
+
+
+class Level(models.TextChoices):
+    PRIMARY = "primary", "Tiểu học"
+    LOWER_SECONDARY = "lower_secondary", "Trung học cơ sở"
+    UPPER_SECONDARY = "upper_secondary", "Trung học phổ thông"
+    CONTINUING = "continuing", "Giáo dục thường xuyên"
+
+
+LEVEL_GRADES = {
+    Level.PRIMARY: range(1, 6),
+    Level.LOWER_SECONDARY: range(6, 10),
+    Level.UPPER_SECONDARY: range(10, 13),
+    Level.CONTINUING: range(6, 13),
+}
+
+
+class School(models.Model):
+    """Trường / trung tâm GDTX — the tenant. Every other row belongs to one school."""
+
+    code = models.CharField("mã trường", max_length=20, unique=True)
+    name = models.CharField("tên trường", max_length=200)
+    short_name = models.CharField("tên ngắn", max_length=80, blank=True)
+    levels = models.JSONField("cấp học", default=list)  # list of Level values
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    phone = models.CharField("điện thoại", max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    office_name = models.CharField("cơ quan quản lý trực tiếp", max_length=200)  # Phòng/Sở GD&ĐT
+    head_title = models.CharField(
+        "chức danh người đứng đầu",
+        max_length=20,
+        choices=[("Hiệu trưởng", "Hiệu trưởng"), ("Giám đốc", "Giám đốc")],
+        default="Hiệu trưởng",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_centre(self) -> bool:
+        return self.head_title == "Giám đốc"
+
+
+class SchoolYear(models.Model):
+    """Năm học "2024-2025". A closed year is read-only (checked by every action)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="years")
+    name = models.CharField(max_length=9)  # "2026-2027"
+    start_date = models.DateField()
+    end_date = models.DateField()
+    is_closed = models.BooleanField("đã khóa năm học", default=False)
+    # The rule set in force for this year, per level: {"lower_secondary": "TT22_2021"}.
+    # Stored, not derived, so a closed year keeps the rules it was assessed under.
+    rulesets = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["school", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="schoolyear_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Năm học {self.name}"
+
+    def weeks(self) -> list[tuple[int, date, date]]:
+        """School weeks (tuần học): week 1 starts on the Monday of the first day's week."""
+        monday = self.start_date - timedelta(days=self.start_date.weekday())
+        out = []
+        number = 1
+        while monday <= self.end_date:
+            out.append((number, monday, monday + timedelta(days=6)))
+            monday += timedelta(days=7)
+            number += 1
+        return out
+
+    def week_of(self, day: date) -> int | None:
+        if not (self.start_date <= day <= self.end_date):
+            return None
+        first_monday = self.start_date - timedelta(days=self.start_date.weekday())
+        return (day - first_monday).days // 7 + 1
+
+
+class Term(models.Model):
+    class Number(models.IntegerChoices):
+        ONE = 1, "Học kỳ I"
+        TWO = 2, "Học kỳ II"
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(choices=Number.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="term_unique_number"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="term_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_number_display()
+
+
+class Checkpoint(models.Model):
+    """The four assessment points: giữa kỳ I, cuối kỳ I, giữa kỳ II, cuối năm."""
+
+    class Kind(models.TextChoices):
+        MID_TERM_1 = "mid1", "Giữa học kỳ I"
+        END_TERM_1 = "end1", "Cuối học kỳ I"
+        MID_TERM_2 = "mid2", "Giữa học kỳ II"
+        END_OF_YEAR = "end2", "Cuối năm học"
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="checkpoints")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["year", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="checkpoint_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class GradeLevel(models.Model):
+    """Khối lớp."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="grades")
+    number = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=20, choices=Level.choices)
+
+    class Meta:
+        ordering = ["school", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "number"], name="grade_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=12), name="grade_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Khối {self.number}"
+
+
+class SchoolClass(models.Model):
+    """Lớp học in one school year."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classes")
+    grade = models.ForeignKey(GradeLevel, on_delete=models.PROTECT, related_name="classes")
+    name = models.CharField("tên lớp", max_length=20)
+    sessions_per_day = models.PositiveSmallIntegerField(default=2)
+
+    class Meta:
+        ordering = ["year", "grade__number", "name"]
+        verbose_name = "lớp"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="class_unique_name_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lớp {self.name}"
+
+    @property
+    def school_id(self) -> int:
+        return self.grade.school_id
+
+
+class Subject(models.Model):
+    """Môn học / hoạt động giáo dục in a school's catalogue for one level."""
+
+    class Assessment(models.TextChoices):
+        SCORE = "score", "Đánh giá bằng điểm số"
+        COMMENT = "comment", "Đánh giá bằng nhận xét"
+        SCORE_AND_COMMENT = "both", "Nhận xét kết hợp điểm số"  # primary subjects with tests
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="subjects")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=120)
+    assessment = models.CharField(max_length=10, choices=Assessment.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["school", "level", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "level", "code"], name="subject_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubjectOffering(models.Model):
+    """A subject taught in one grade, with its periods per year (số tiết/năm)."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="offerings")
+    grade = models.ForeignKey(GradeLevel, on_delete=models.CASCADE, related_name="offerings")
+    periods_per_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "grade"], name="offering_unique"),
+        ]
+
+
+class Department(models.Model):
+    """Tổ chuyên môn or tổ văn phòng, with its head and deputy."""
+
+    class Kind(models.TextChoices):
+        SUBJECT = "subject", "Tổ chuyên môn"
+        OFFICE = "office", "Tổ văn phòng"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBJECT)
+    head = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="heads"
+    )
+    deputy = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="deputies"
+    )
+
+    class Meta:
+        ordering = ["school", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.TextChoices):
+    """Chức vụ / vị trí việc làm. Roles are derived from these and from assignments."""
+
+    PRINCIPAL = "principal", "Hiệu trưởng"
+    VICE_PRINCIPAL = "vice_principal", "Phó hiệu trưởng"
+    TEACHER = "teacher", "Giáo viên"
+    CLERK = "clerk", "Văn thư"
+    ACCOUNTANT = "accountant", "Kế toán"
+    ADMINISTRATOR = "administrator", "Quản trị viên"
+    MEDICAL = "medical", "Nhân viên y tế"
+    LIBRARIAN = "librarian", "Nhân viên thư viện"
+    DOI_LEADER = "doi_leader", "Tổng phụ trách Đội"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "Nam"
+    FEMALE = "F", "Nữ"
+
+
+class Staff(models.Model):
+    """Cán bộ, giáo viên, nhân viên — the fields of the staff register (sổ quản lý CB-GV-NV)."""
+
+    class Employment(models.TextChoices):
+        PERMANENT = "permanent", "Viên chức (biên chế)"
+        CONTRACT = "contract", "Hợp đồng lao động"
+        GUEST = "guest", "Thỉnh giảng"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff")
+    # One account per person; a person working in two schools has a Staff row in each.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_profiles",
+    )
+    code = models.CharField("mã cán bộ", max_length=30)
+    family_name = models.CharField("họ", max_length=60)
+    middle_name = models.CharField("tên đệm", max_length=60, blank=True)
+    given_name = models.CharField("tên", max_length=40)
+    gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    ethnicity = models.CharField("dân tộc", max_length=40, default="Kinh")
+    id_number = models.CharField("số CCCD", max_length=12, blank=True)
+    qualification = models.CharField("trình độ chuyên môn", max_length=120, blank=True)
+    main_subject = models.CharField("môn giảng dạy chính", max_length=120, blank=True)
+    position = models.CharField("chức vụ", max_length=20, choices=Position.choices)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    employment = models.CharField(
+        "loại hình", max_length=10, choices=Employment.choices, default=Employment.PERMANENT
+    )
+    start_date = models.DateField("ngày vào ngành", null=True, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField("đang công tác", default=True)
+    sort_name = models.CharField(max_length=600, editable=False, db_index=True)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["school", "sort_name"]
+        verbose_name = "cán bộ"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="staff_unique_code"),
+            models.UniqueConstraint(fields=["school", "user"], name="staff_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.family_name, self.middle_name, self.given_name)
+
+    def refresh_name_keys(self) -> None:
+        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)
+        self.search_name = fold(self.full_name)
+
+
+class TeachingAssignment(models.Model):
+    """Phân công giảng dạy: teacher × class × subject × term."""
+
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="teaching")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="teaching")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="teaching")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="teaching")
+
+    class Meta:
+        constraints = [
+            # One teacher per (class, subject, term): the grade book needs one owner per column.
+            models.UniqueConstraint(
+                fields=["school_class", "subject", "term"], name="teaching_unique_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} — {self.subject} — {self.school_class} — {self.term}"
+
+
+class HomeroomAssignment(models.Model):
+    """Giáo viên chủ nhiệm of a class for a school year."""
+
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="homerooms")
+    school_class = models.OneToOneField(
+        SchoolClass, on_delete=models.CASCADE, related_name="homeroom"
+    )
+
+    def __str__(self) -> str:
+        return f"GVCN {self.school_class}: {self.teacher}"
+
+
+class StaffPosition(models.Model):
+    """A further position held besides the main one (an IT teacher who is also administrator)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="extra_positions")
+    position = models.CharField(max_length=20, choices=Position.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "position"], name="staffposition_unique"),
+        ]

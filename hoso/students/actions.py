@@ -1,0 +1,274 @@
+"""Every write about students. Each runs in one transaction with its audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import Perm, can, require
+from hoso.audit.actions import audit_record, snapshot
+from hoso.core.errors import DomainError
+from hoso.core.text import fold, nfc
+from hoso.organisation.models import SchoolClass
+from hoso.organisation.policies import can_edit_class_students
+from hoso.students.errors import StudentError
+from hoso.students.models import (
+    Enrolment,
+    Guardian,
+    RegisterCounter,
+    RegisterEntry,
+    Student,
+    StudentGuardian,
+)
+from hoso.students.policies import can_edit_student
+from hoso.students.validation import check_personal_id, check_phone, normalise_phone
+
+PROFILE_FIELDS = [
+    "student_code",
+    "personal_id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "birth_place",
+    "ethnicity",
+    "nationality",
+    "address",
+    "has_disability",
+    "disability_note",
+]
+TEXT_FIELDS = {
+    "student_code",
+    "personal_id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_place",
+    "ethnicity",
+    "nationality",
+    "address",
+    "disability_note",
+}
+
+
+@dataclass
+class GuardianInput:
+    full_name: str
+    relation: str  # StudentGuardian.Relation
+    phone: str = ""
+    occupation: str = ""
+
+
+def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in data.items():
+        if key not in PROFILE_FIELDS:
+            continue
+        out[key] = nfc(value) if key in TEXT_FIELDS else value
+    return out
+
+
+def _validate_profile(
+    school_id: int, data: dict[str, Any], *, exclude_pk: int | None = None
+) -> None:
+    for required, label in (
+        ("family_name", "Họ"),
+        ("given_name", "Tên"),
+        ("student_code", "Mã học sinh"),
+        ("birth_date", "Ngày sinh"),
+        ("gender", "Giới tính"),
+    ):
+        if not data.get(required):
+            raise DomainError(
+                StudentError.REQUIRED, f"{label} không được để trống.", field=required
+            )
+    problems = check_personal_id(
+        data.get("personal_id", ""), birth_date=data.get("birth_date"), gender=data.get("gender")
+    )
+    if problems:
+        code, message = problems[0]
+        raise DomainError(code, message, field="personal_id")
+    others = Student.objects.filter(school_id=school_id)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    if data.get("personal_id") and others.filter(personal_id=data["personal_id"]).exists():
+        raise DomainError(
+            StudentError.DUPLICATE_PERSONAL_ID,
+            "Mã định danh cá nhân đã có ở một học sinh khác.",
+            field="personal_id",
+        )
+    if others.filter(student_code=data["student_code"]).exists():
+        raise DomainError(
+            StudentError.DUPLICATE_STUDENT_CODE,
+            "Mã học sinh đã có ở một học sinh khác.",
+            field="student_code",
+        )
+
+
+def _next_register_number(school_id: int) -> int:
+    """Give the next enrolment-register number: the counter row is locked, only ever grows."""
+    RegisterCounter.objects.get_or_create(school_id=school_id)
+    counter = RegisterCounter.objects.select_for_update().get(school_id=school_id)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _set_guardians(student: Student, guardians: list[GuardianInput]) -> list[dict]:
+    out = []
+    for g in guardians:
+        name = nfc(g.full_name)
+        if not name:
+            continue
+        phone = normalise_phone(g.phone)
+        problem = check_phone(phone)
+        if problem:
+            raise DomainError(StudentError.BAD_PHONE, f"{name}: {problem}", field="phone")
+        guardian = None
+        if phone:
+            guardian = Guardian.objects.filter(
+                school=student.school, phone=phone, search_name=fold(name)
+            ).first()
+        if guardian is None:
+            guardian = Guardian.objects.create(
+                school=student.school,
+                full_name=name,
+                phone=phone,
+                occupation=nfc(g.occupation),
+                search_name=fold(name),
+            )
+        StudentGuardian.objects.get_or_create(
+            student=student, guardian=guardian, defaults={"relation": g.relation}
+        )
+        out.append({"name": name, "relation": g.relation, "phone": phone})
+    return out
+
+
+def student_enrol(
+    *,
+    actor: Actor,
+    school_class: SchoolClass,
+    profile: dict[str, Any],
+    guardians: list[GuardianInput] = (),
+    start_date: date,
+    status: str = Enrolment.Status.STUDYING,
+    audit: bool = True,
+) -> Student:
+    """Create a student, enrol it in ``school_class`` and give it an enrolment-register number."""
+    if not can_edit_class_students(actor, school_class):
+        require(actor, Perm.EDIT_STUDENTS, what=f"thêm học sinh vào {school_class}")
+        raise PermissionDenied("Năm học đã khóa hoặc lớp không thuộc năm học hiện tại.")
+    data = _clean_profile(profile)
+    school_id = actor.school.pk
+    _validate_profile(school_id, data)
+    with transaction.atomic():
+        student = Student(school_id=school_id, **data)
+        student.refresh_name_keys()
+        try:
+            with transaction.atomic():
+                student.save()
+        except IntegrityError:
+            raise DomainError(
+                StudentError.DUPLICATE_STUDENT_CODE,
+                "Mã học sinh hoặc mã định danh đã có ở một học sinh khác.",
+            )
+        guardian_data = _set_guardians(student, list(guardians))
+        enrolment = Enrolment.objects.create(
+            student=student,
+            year=school_class.year,
+            school_class=school_class,
+            status=status,
+            start_date=start_date,
+        )
+        number = _next_register_number(school_id)
+        RegisterEntry.objects.create(
+            school_id=school_id,
+            number=number,
+            student=student,
+            entered_on=start_date,
+            year_name=school_class.year.name,
+        )
+        if audit:
+            after = snapshot(student, PROFILE_FIELDS)
+            after.update(
+                class_name=school_class.name,
+                register_number=number,
+                guardians=guardian_data,
+                status=enrolment.status,
+            )
+            audit_record(
+                event_type="student.enrolled",
+                actor=actor.user,
+                school_id=school_id,
+                target=student,
+                after=after,
+                acting_as=actor.acting_as_for(*actor.roles),
+            )
+    return student
+
+
+def student_update(*, actor: Actor, student: Student, changes: dict[str, Any]) -> Student:
+    """Change profile fields. Only changed fields are written and audited (before/after)."""
+    if not can_edit_student(actor, student):
+        require(actor, Perm.EDIT_STUDENTS, what=f"sửa hồ sơ {student}")
+        raise PermissionDenied("Năm học đã khóa.")
+    data = _clean_profile(changes)
+    with transaction.atomic():
+        locked = Student.objects.select_for_update().get(pk=student.pk)
+        before = snapshot(locked, PROFILE_FIELDS)
+        for key, value in data.items():
+            setattr(locked, key, value)
+        merged = snapshot(locked, PROFILE_FIELDS)
+        merged["birth_date"] = locked.birth_date
+        _validate_profile(locked.school_id, merged, exclude_pk=locked.pk)
+        changed = {k for k in PROFILE_FIELDS if snapshot(locked, [k])[k] != before[k]}
+        if not changed:
+            return locked
+        locked.refresh_name_keys()
+        locked.save()
+        after = snapshot(locked, PROFILE_FIELDS)
+        audit_record(
+            event_type="student.updated",
+            actor=actor.user,
+            school_id=locked.school_id,
+            target=locked,
+            before={k: before[k] for k in sorted(changed)},
+            after={k: after[k] for k in sorted(changed)},
+            acting_as=actor.acting_as_for(*actor.roles),
+        )
+    return locked
+
+
+def enrolment_end(
+    *, actor: Actor, enrolment: Enrolment, status: str, end_date: date, note: str = ""
+) -> Enrolment:
+    """Transfer out or drop out: the enrolment ends; the register entry stays forever."""
+    if status not in (Enrolment.Status.TRANSFERRED_OUT, Enrolment.Status.DROPPED_OUT):
+        raise DomainError(StudentError.NOT_ENROLLED, "Trạng thái kết thúc không hợp lệ.")
+    if not can(actor, Perm.MANAGE_ENROLMENT):
+        require(actor, Perm.MANAGE_ENROLMENT, what=f"kết thúc học của {enrolment.student}")
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if locked.end_date is not None:
+            raise DomainError(StudentError.NOT_ENROLLED, "Học sinh không còn học ở lớp này.")
+        if end_date < locked.start_date:
+            raise DomainError(StudentError.BAD_DATE, "Ngày kết thúc trước ngày bắt đầu.")
+        before = snapshot(locked, ["status", "end_date", "note"])
+        locked.status, locked.end_date, locked.note = status, end_date, nfc(note)
+        locked.save(update_fields=["status", "end_date", "note"])
+        audit_record(
+            event_type="enrolment.ended",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=locked,
+            before=before,
+            after=snapshot(locked, ["status", "end_date", "note"]),
+            acting_as=actor.acting_as_for(*actor.roles),
+        )
+    return locked

@@ -1,0 +1,218 @@
+"""Students: profile (sơ yếu lý lịch), guardians, enrolments, the enrolment register (sổ đăng bộ)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hoso.core.text import fold, full_name, name_sort_string
+from hoso.organisation.models import Gender
+
+
+class Student(models.Model):
+    school = models.ForeignKey(
+        "organisation.School", on_delete=models.PROTECT, related_name="students"
+    )
+    student_code = models.CharField("mã học sinh", max_length=20)
+    personal_id = models.CharField("mã định danh cá nhân", max_length=12, blank=True)
+    family_name = models.CharField("họ", max_length=60)
+    middle_name = models.CharField("tên đệm", max_length=60, blank=True)
+    given_name = models.CharField("tên", max_length=40)
+    gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh")
+    birth_place = models.CharField("nơi sinh", max_length=200, blank=True)
+    ethnicity = models.CharField("dân tộc", max_length=40, default="Kinh")
+    nationality = models.CharField("quốc tịch", max_length=40, default="Việt Nam")
+    address = models.CharField("nơi ở hiện nay", max_length=300, blank=True)
+    has_disability = models.BooleanField("khuyết tật", default=False)
+    disability_note = models.CharField("dạng khuyết tật", max_length=200, blank=True)
+    sort_name = models.CharField(max_length=600, editable=False, db_index=True)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "sort_name"]
+        verbose_name = "học sinh"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "student_code"], name="student_unique_code"),
+            models.UniqueConstraint(
+                fields=["school", "personal_id"],
+                condition=~Q(personal_id=""),
+                name="student_unique_personal_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.family_name, self.middle_name, self.given_name)
+
+    def refresh_name_keys(self) -> None:
+        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)
+        self.search_name = fold(self.full_name)
+
+
+class Guardian(models.Model):
+    """Cha, mẹ, người giám hộ. A guardian with an account is a parent user."""
+
+    school = models.ForeignKey(
+        "organisation.School", on_delete=models.PROTECT, related_name="guardians"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guardian_profiles",
+    )
+    full_name = models.CharField("họ và tên", max_length=200)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    occupation = models.CharField("nghề nghiệp", max_length=120, blank=True)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="guardian_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class StudentGuardian(models.Model):
+    class Relation(models.TextChoices):
+        FATHER = "father", "Cha"
+        MOTHER = "mother", "Mẹ"
+        GUARDIAN = "guardian", "Người giám hộ"
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardian_links")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="student_links")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "guardian"], name="student_guardian_unique"),
+        ]
+
+
+class Enrolment(models.Model):
+    """Student × class × year, with status and dates."""
+
+    class Status(models.TextChoices):
+        STUDYING = "studying", "Đang học"
+        TRANSFERRED_IN = "transferred_in", "Chuyển đến"
+        TRANSFERRED_OUT = "transferred_out", "Chuyển đi"
+        DROPPED_OUT = "dropped_out", "Bỏ học"
+
+    ACTIVE = (Status.STUDYING, Status.TRANSFERRED_IN)
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
+    year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(
+        "organisation.SchoolClass", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.STUDYING)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["school_class", "student__sort_name"]
+        constraints = [
+            # At most one current enrolment per student per year (class changes end the old one).
+            models.UniqueConstraint(
+                fields=["student", "year"],
+                condition=Q(end_date__isnull=True),
+                name="enrolment_one_open_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="enrolment_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.school_class}"
+
+
+class RegisterCounter(models.Model):
+    """The last enrolment-register number given by a school. Only ever grows."""
+
+    school = models.OneToOneField("organisation.School", on_delete=models.PROTECT)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class RegisterEntry(models.Model):
+    """Sổ đăng bộ: one permanent entry per student who ever enrolled; never deleted or reused."""
+
+    school = models.ForeignKey("organisation.School", on_delete=models.PROTECT)
+    number = models.PositiveIntegerField("số đăng bộ")
+    student = models.OneToOneField(Student, on_delete=models.PROTECT, related_name="register_entry")
+    entered_on = models.DateField("ngày nhập học")
+    year_name = models.CharField(max_length=9)
+
+    class Meta:
+        ordering = ["school", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "number"], name="register_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.year_name}"
+
+
+class ImportMapping(models.Model):
+    """A saved column mapping for files exported by another system (CSDL ngành, vnEdu, SMAS)."""
+
+    school = models.ForeignKey("organisation.School", on_delete=models.CASCADE)
+    name = models.CharField("tên mẫu", max_length=100)
+    source = models.CharField("nguồn", max_length=40, blank=True)
+    header_row = models.PositiveSmallIntegerField(default=1)
+    # {"source header (folded)": "field name"}
+    columns = models.JSONField(default=dict)
+    signature = models.CharField(max_length=64, db_index=True)  # hash of the folded headers
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="importmapping_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """An uploaded class list waiting for preview/commit. Nothing is written until commit."""
+
+    class State(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", "Cần ghép cột"
+        PREVIEW = "preview", "Xem trước"
+        QUEUED = "queued", "Đang chờ ghi"
+        COMMITTED = "committed", "Đã ghi"
+        FAILED = "failed", "Lỗi"
+        CANCELLED = "cancelled", "Đã hủy"
+
+    school = models.ForeignKey("organisation.School", on_delete=models.CASCADE)
+    school_class = models.ForeignKey("organisation.SchoolClass", on_delete=models.CASCADE)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices)
+    headers = models.JSONField(default=list)
+    raw_rows = models.JSONField(default=list)  # list of {"row": n, "cells": [...]}
+    mapping = models.JSONField(default=dict)  # {column index: field}
+    rows = models.JSONField(default=list)  # normalised rows
+    errors = models.JSONField(default=list)  # [{"row", "column", "message"}]
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
