@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoso.accounts.context_processors.actor",
+                "hoso.home.navigation.nav_items",
             ],
         },
     },

@@ -116,9 +116,8 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 def _temporary_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz"
-    return (
-        "".join(secrets.choice(alphabet) for _ in range(6))
-        + "".join(secrets.choice("23456789") for _ in range(4))
+    return "".join(secrets.choice(alphabet) for _ in range(6)) + "".join(
+        secrets.choice("23456789") for _ in range(4)
     )
 
 
@@ -132,7 +131,9 @@ def account_reset_password(*, actor: Actor, user: User) -> str:
         user.must_change_password = True
         user.failed_logins = 0
         user.locked_until = None
-        user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        user.save(
+            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        )
         audit_record(
             event_type="account.password_reset",
             actor=actor.user,
@@ -199,7 +200,9 @@ def account_create_for_staff(*, actor: Actor, staff, username: str = "") -> tupl
         raise DomainError(AccountError.ALREADY_HAS_ACCOUNT, "Cán bộ này đã có tài khoản.")
     username = nfc(username).lower() or _username_for(staff.full_name)
     if User.objects.filter(username=username).exists():
-        raise DomainError(AccountError.USERNAME_TAKEN, f"Tên đăng nhập {username} đã có người dùng.")
+        raise DomainError(
+            AccountError.USERNAME_TAKEN, f"Tên đăng nhập {username} đã có người dùng."
+        )
     temporary = _temporary_password()
     with transaction.atomic():
         user = User.objects.create_user(
@@ -284,10 +287,13 @@ def delegation_create(
     elif kind == Delegation.Kind.PRINCIPAL:
         require(actor, Perm.DELEGATE_PRINCIPAL, what="ủy quyền hiệu trưởng")
         if Role.PRINCIPAL in actor.delegated:
-            raise DomainError(AccountError.BAD_DELEGATION, "Người được ủy quyền không ủy quyền lại.")
-        is_vice = grantee.position == Position.VICE_PRINCIPAL or grantee.extra_positions.filter(
-            position=Position.VICE_PRINCIPAL
-        ).exists()
+            raise DomainError(
+                AccountError.BAD_DELEGATION, "Người được ủy quyền không ủy quyền lại."
+            )
+        is_vice = (
+            grantee.position == Position.VICE_PRINCIPAL
+            or grantee.extra_positions.filter(position=Position.VICE_PRINCIPAL).exists()
+        )
         if grantee.school_id != actor.school_id or not is_vice:
             raise DomainError(
                 AccountError.BAD_DELEGATION, "Hiệu trưởng chỉ ủy quyền cho phó hiệu trưởng."
@@ -359,8 +365,11 @@ def inspector_grant(
             actor=actor.user,
             school_id=actor.school_id,
             target=grant,
-            after={"user": user.username, "organisation": grant.organisation,
-                   "ends_at": ends_at.isoformat()},
+            after={
+                "user": user.username,
+                "organisation": grant.organisation,
+                "ends_at": ends_at.isoformat(),
+            },
         )
     return grant
 
@@ -387,6 +396,10 @@ def api_token_create(*, user: User, name: str, days: int = 90) -> tuple[ApiToken
             actor=user,
             school_id=_primary_school_id(user),
             target=row,
-            after={"name": row.name, "prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
+            after={
+                "name": row.name,
+                "prefix": row.prefix,
+                "expires_at": row.expires_at.isoformat(),
+            },
         )
     return row, token

@@ -1,1 +1,20 @@
-urlpatterns = []
+from django.urls import path
+
+from hoso.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("dang-nhap/", views.login_view, name="login"),
+    path("dang-xuat/", views.logout_view, name="logout"),
+    path("doi-mat-khau/", views.password_change_view, name="password_change"),
+    path("ca-nhan/", views.profile_view, name="profile"),
+    path("chon-truong/", views.switch_view, name="switch"),
+    path("quan-tri/", views.admin_accounts_view, name="admin"),
+    path("quan-tri/<int:staff_id>/chuc-vu/", views.admin_positions_view, name="admin_positions"),
+    path(
+        "quan-tri/<int:staff_id>/<str:action>/",
+        views.admin_account_action_view,
+        name="admin_action",
+    ),
+    path("uy-quyen/", views.delegations_view, name="delegations"),
+]

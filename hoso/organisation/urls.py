@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from hoso.organisation import views
+
+app_name = "organisation"
+urlpatterns = [
+    path("lop/", views.class_list, name="classes"),
+    path("lop/<int:class_id>/", views.class_detail, name="class_detail"),
+    path("can-bo/", views.staff_list, name="staff"),
+]

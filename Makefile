@@ -1,0 +1,66 @@
+# HoSo — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/hoso
+PYTEST_ARGS ?=
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps bench clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p hoso/static/build
+	cp node_modules/htmx.org/dist/htmx.min.js hoso/static/build/htmx.min.js
+	touch $(STAMP)
+
+## install: virtualenv, Python and npm packages, built assets, migrated database
+install: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+
+## run: install, load the demo school if the database is empty, print the logins, serve
+run: install
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_logins
+	@echo "HoSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+## worker: runs background tasks (imports, PDF batches, reminders)
+worker: install
+	$(PY) manage.py db_worker
+
+demo-logins:
+	$(PY) manage.py demo_logins
+
+## browser-deps: Debian's chromium for the Playwright tests (root on Debian; skipped if present)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: sudo apt-get install chromium"; fi; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+
+test-sqlite: $(STAMP)
+	DATABASE_URL= $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+## test: lint, then the suite on SQLite and (when one answers on 127.0.0.1:5432) PostgreSQL
+test: $(STAMP) browser-deps lint test-sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
+
+bench: $(STAMP)
+	$(PY) bench/rules.py
+
+clean:
+	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

@@ -1,0 +1,254 @@
+"""Login, logout, password change, school/year switch, account administration, delegation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hoso.accounts import actions
+from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm, PositionsForm
+from hoso.accounts.middleware import SESSION_SCHOOL, SESSION_YEAR
+from hoso.accounts.models import ApiToken, Delegation
+from hoso.accounts.policies import Perm, require
+from hoso.accounts.roles import Role
+from hoso.core.errors import DomainError
+from hoso.organisation.models import Position, SchoolYear, Staff
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("home:index")
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is not None:
+            login(request, user)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = reverse("home:index")
+            return redirect(target or "home:index")
+        locked = getattr(request, "hoso_locked_until", None)
+        if locked:
+            from django.utils import timezone
+
+            error = (
+                "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau "
+                f"{timezone.localtime(locked):%H:%M} hoặc liên hệ quản trị viên."
+            )
+        else:
+            error = "Tên đăng nhập hoặc mật khẩu không đúng."
+    return render(request, "accounts/login.html", {"form": form, "error": error})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change_view(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            field = "old_password" if exc.code == "WRONG_PASSWORD" else "new_password"
+            form.add_error(field, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Đã đổi mật khẩu.")
+            return redirect("home:index")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+    )
+
+
+@login_required
+def profile_view(request):
+    actor = request.actor
+    new_token = None
+    if request.method == "POST" and request.POST.get("action") == "token":
+        _row, new_token = actions.api_token_create(
+            user=request.user, name=request.POST.get("name", "API")
+        )
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"roles": actor.role_labels(), "tokens": tokens, "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def switch_view(request):
+    actor = request.actor
+    school_id = int(request.POST.get("school") or 0)
+    if any(s.pk == school_id for s in actor.schools):
+        if request.session.get(SESSION_SCHOOL) != school_id:
+            request.session[SESSION_SCHOOL] = school_id
+            request.session.pop(SESSION_YEAR, None)
+        year_id = int(request.POST.get("year") or 0)
+        if SchoolYear.objects.filter(pk=year_id, school_id=school_id).exists():
+            request.session[SESSION_YEAR] = year_id
+    return redirect("home:index")
+
+
+# --- account administration -----------------------------------------------------------------
+
+
+@login_required
+def admin_accounts_view(request):
+    actor = request.actor
+    require(actor, Perm.MANAGE_ACCOUNTS, what="màn hình quản trị tài khoản")
+    staff = (
+        Staff.objects.filter(school=actor.school)
+        .select_related("user", "department")
+        .prefetch_related("extra_positions")
+        .order_by("sort_name")
+    )
+    q = request.GET.get("q", "")
+    if q:
+        from hoso.core.text import fold
+
+        for word in fold(q).split(" "):
+            staff = staff.filter(search_name__contains=word)
+    return render(
+        request,
+        "accounts/admin_accounts.html",
+        {"staff": staff, "q": q, "temporary": request.session.pop("hoso_temp_pw", None)},
+    )
+
+
+def _admin_staff(request, staff_id: int) -> Staff:
+    return get_object_or_404(Staff, pk=staff_id, school=request.actor.school)
+
+
+@login_required
+@require_POST
+def admin_account_action_view(request, staff_id: int, action: str):
+    actor = request.actor
+    require(actor, Perm.MANAGE_ACCOUNTS, what=f"tài khoản cán bộ #{staff_id}")
+    staff = _admin_staff(request, staff_id)
+    try:
+        if action == "create":
+            user, temporary = actions.account_create_for_staff(actor=actor, staff=staff)
+            request.session["hoso_temp_pw"] = [user.username, temporary]
+            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+        elif action == "reset" and staff.user:
+            temporary = actions.account_reset_password(actor=actor, user=staff.user)
+            request.session["hoso_temp_pw"] = [staff.user.username, temporary]
+            messages.success(request, f"Đã đặt lại mật khẩu cho {staff.user.username}.")
+        elif action in ("disable", "enable") and staff.user:
+            actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
+            messages.success(
+                request,
+                f"Đã {'mở' if action == 'enable' else 'vô hiệu hóa'} tài khoản "
+                f"{staff.user.username}.",
+            )
+        else:
+            messages.error(request, "Thao tác không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:admin")
+
+
+@login_required
+def admin_positions_view(request, staff_id: int):
+    actor = request.actor
+    require(actor, Perm.MANAGE_ACCOUNTS, what=f"phân quyền cán bộ #{staff_id}")
+    staff = _admin_staff(request, staff_id)
+    initial = {
+        "position": staff.position,
+        "extra": list(staff.extra_positions.values_list("position", flat=True)),
+    }
+    form = PositionsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.staff_set_positions(
+                actor=actor,
+                staff=staff,
+                position=form.cleaned_data["position"],
+                extra=form.cleaned_data["extra"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã cập nhật chức vụ của {staff.full_name}.")
+            return redirect("accounts:admin")
+    return render(request, "accounts/admin_positions.html", {"form": form, "staff": staff})
+
+
+# --- delegation -----------------------------------------------------------------------------
+
+
+@login_required
+def delegations_view(request):
+    actor = request.actor
+    if not actor.has(Role.DEPARTMENT_HEAD, Role.PRINCIPAL) or actor.staff is None:
+        require(actor, Perm.DELEGATE_DEPARTMENT, what="ủy quyền")
+    if Role.PRINCIPAL in actor.roles and Role.PRINCIPAL not in actor.delegated:
+        kind = Delegation.Kind.PRINCIPAL
+        grantees = Staff.objects.filter(school=actor.school, is_active=True).filter(
+            position=Position.VICE_PRINCIPAL
+        )
+    else:
+        kind = Delegation.Kind.DEPARTMENT_HEAD
+        grantees = Staff.objects.filter(
+            school=actor.school, deputies__head=actor.staff, is_active=True
+        ).distinct()
+    form = DelegationForm(request.POST or None, grantees=grantees)
+    if request.method == "POST" and request.POST.get("revoke"):
+        delegation = get_object_or_404(
+            Delegation, pk=request.POST["revoke"], school=actor.school, grantor=actor.staff
+        )
+        try:
+            actions.delegation_revoke(actor=actor, delegation=delegation)
+            messages.success(request, "Đã thu hồi ủy quyền.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:delegations")
+    if request.method == "POST" and form.is_valid():
+        grantee = get_object_or_404(grantees, pk=form.cleaned_data["grantee"])
+        try:
+            actions.delegation_create(
+                actor=actor,
+                grantee=grantee,
+                kind=kind,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã ủy quyền cho {grantee.full_name}.")
+            return redirect("accounts:delegations")
+    given = Delegation.objects.filter(school=actor.school, grantor=actor.staff).select_related(
+        "grantee"
+    )
+    received = Delegation.objects.filter(school=actor.school, grantee=actor.staff).select_related(
+        "grantor"
+    )
+    return render(
+        request,
+        "accounts/delegations.html",
+        {"form": form, "given": given, "received": received, "kind": kind},
+    )

@@ -1,0 +1,48 @@
+"""The navigation shows only what the person's roles allow."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from hoso.accounts.policies import Perm, can
+from hoso.accounts.roles import Role
+
+
+def nav_items(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    actor = request.actor
+    items: list[tuple[str, str]] = [("home:index", "Trang chủ")]
+    if actor.school is not None:
+        if (
+            can(actor, Perm.VIEW_SCHOOL)
+            or actor.taught
+            or actor.homeroom_class_ids
+            or (actor.department_ids)
+        ):
+            items.append(("organisation:classes", "Lớp học"))
+            items.append(("students:search", "Học sinh"))
+        if can(actor, Perm.VIEW_STAFF) or actor.department_ids:
+            items.append(("organisation:staff", "Cán bộ"))
+        if can(actor, Perm.MANAGE_ENROLMENT):
+            items.append(("students:register", "Sổ đăng bộ"))
+        if can(actor, Perm.MANAGE_ACCOUNTS):
+            items.append(("accounts:admin", "Tài khoản"))
+        if can(actor, Perm.VIEW_AUDIT):
+            items.append(("audit:events", "Nhật ký"))
+        if (
+            actor.staff is not None
+            and actor.has(Role.DEPARTMENT_HEAD, Role.PRINCIPAL)
+            and not (
+                actor.delegated.keys() >= (actor.roles & {Role.DEPARTMENT_HEAD, Role.PRINCIPAL})
+            )
+        ):
+            items.append(("accounts:delegations", "Ủy quyền"))
+    path = request.path
+    out = []
+    for name, label in items:
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        out.append({"url": url, "label": label, "active": active})
+    return {"nav_items": out}

@@ -1,0 +1,200 @@
+"""What each person has to do, for the home page. Reads only, scoped by the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from hoso.accounts.models import InspectorGrant, User
+from hoso.accounts.policies import Perm, can
+from hoso.accounts.roles import Role
+from hoso.audit.models import AuditEvent
+from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
+from hoso.students.models import Enrolment, Student
+
+
+@dataclass
+class Section:
+    title: str
+    cards: list[dict] = field(default_factory=list)  # {"title", "lines", "url"}
+    todo: list[str] = field(default_factory=list)
+
+
+def _class_cards(classes) -> list[dict]:
+    counts = dict(
+        Enrolment.objects.filter(
+            school_class__in=classes, end_date__isnull=True, status__in=Enrolment.ACTIVE
+        )
+        .values_list("school_class")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "title": f"Lớp {c.name}",
+            "lines": [f"{counts.get(c.pk, 0)} học sinh"],
+            "class_id": c.pk,
+        }
+        for c in classes
+    ]
+
+
+def home_sections(actor) -> list[Section]:
+    sections: list[Section] = []
+    if actor.school is None:
+        return sections
+    today = timezone.localdate()
+    term = None
+    if actor.year is not None:
+        term = actor.year.terms.filter(start_date__lte=today, end_date__gte=today).first()
+        term = term or actor.year.terms.order_by("number").first()
+
+    if actor.is_leader or actor.has(Role.ADMINISTRATOR, Role.CLERK, Role.INSPECTOR):
+        s = Section("Toàn trường")
+        classes = SchoolClass.objects.filter(year=actor.year)
+        students = Enrolment.objects.filter(
+            year=actor.year, end_date__isnull=True, status__in=Enrolment.ACTIVE
+        )
+        s.cards.append(
+            {
+                "title": actor.school.name,
+                "lines": [
+                    f"{classes.count()} lớp, {students.count()} học sinh đang học",
+                    f"{Staff.objects.filter(school=actor.school, is_active=True).count()} cán bộ",
+                ],
+            }
+        )
+        missing_id = Student.objects.filter(
+            school=actor.school,
+            personal_id="",
+            enrolments__year=actor.year,
+            enrolments__end_date__isnull=True,
+        ).count()
+        if missing_id and (actor.is_leader or actor.has(Role.CLERK)):
+            s.todo.append(f"{missing_id} học sinh chưa có mã định danh cá nhân.")
+        no_homeroom = classes.filter(homeroom__isnull=True).count()
+        if no_homeroom and actor.is_leader:
+            s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
+        sections.append(s)
+
+    if can(actor, Perm.MANAGE_ACCOUNTS):
+        s = Section("Tài khoản")
+        staff = Staff.objects.filter(school=actor.school, is_active=True)
+        without = staff.filter(user__isnull=True).count()
+        users = User.objects.filter(staff_profiles__school=actor.school)
+        locked = users.filter(locked_until__gt=timezone.now()).count()
+        pending = users.filter(must_change_password=True).count()
+        if without:
+            s.todo.append(f"{without} cán bộ chưa có tài khoản.")
+        if locked:
+            s.todo.append(f"{locked} tài khoản đang tạm khóa do nhập sai mật khẩu.")
+        if pending:
+            s.todo.append(f"{pending} tài khoản chưa đổi mật khẩu lần đầu.")
+        if s.todo:
+            sections.append(s)
+
+    if actor.homeroom_class_ids:
+        s = Section("Lớp chủ nhiệm")
+        classes = SchoolClass.objects.filter(pk__in=actor.homeroom_class_ids).select_related(
+            "grade"
+        )
+        s.cards = _class_cards(classes)
+        incomplete = (
+            Student.objects.filter(
+                enrolments__school_class__in=classes, enrolments__end_date__isnull=True
+            )
+            .annotate(g=Count("guardian_links"))
+            .filter(Q(personal_id="") | Q(g=0))
+            .count()
+        )
+        if incomplete:
+            s.todo.append(
+                f"{incomplete} học sinh còn thiếu mã định danh hoặc thông tin cha mẹ: "
+                "cập nhật sơ yếu lý lịch."
+            )
+        sections.append(s)
+
+    if actor.taught:
+        s = Section(f"Lớp giảng dạy{f' — {term}' if term else ''}")
+        rows = (
+            TeachingAssignment.objects.filter(teacher=actor.staff, term=term)
+            .select_related("school_class", "subject")
+            .order_by("school_class__grade__number", "school_class__name", "subject__order")
+        )
+        for a in rows:
+            s.cards.append(
+                {
+                    "title": f"{a.subject.name} — lớp {a.school_class.name}",
+                    "lines": [a.subject.get_assessment_display()],
+                    "class_id": a.school_class_id,
+                }
+            )
+        sections.append(s)
+
+    if actor.department_ids:
+        s = Section("Tổ chuyên môn")
+        members = Staff.objects.filter(department_id__in=actor.department_ids, is_active=True)
+        s.cards.append(
+            {
+                "title": ", ".join(
+                    sorted({m.department.name for m in members.select_related("department")})
+                ),
+                "lines": [f"{members.count()} thành viên"],
+            }
+        )
+        label = actor.delegated.get(Role.DEPARTMENT_HEAD)
+        if label:
+            s.todo.append(f"Bạn đang được ủy nhiệm: {label}.")
+        sections.append(s)
+
+    if actor.child_ids:
+        s = Section("Con của tôi")
+        for st in Student.objects.filter(pk__in=actor.child_ids).order_by("sort_name"):
+            enrolment = (
+                st.enrolments.filter(year=actor.year, end_date__isnull=True)
+                .select_related("school_class__homeroom__teacher")
+                .first()
+            )
+            lines = []
+            if enrolment:
+                lines.append(f"Lớp {enrolment.school_class.name}")
+                homeroom = getattr(enrolment.school_class, "homeroom", None)
+                if homeroom:
+                    lines.append(f"GVCN: {homeroom.teacher.full_name}")
+            s.cards.append({"title": st.full_name, "lines": lines, "student_id": st.pk})
+        sections.append(s)
+
+    if Role.INSPECTOR in actor.roles:
+        grant = (
+            InspectorGrant.objects.filter(school=actor.school, user=actor.user)
+            .order_by("-ends_at")
+            .first()
+        )
+        if grant:
+            s = Section("Quyền thanh tra, kiểm tra")
+            s.todo.append(
+                f"Chỉ xem, đến hết {timezone.localtime(grant.ends_at):%d/%m/%Y %H:%M} "
+                f"({grant.organisation}). Mọi lần truy cập được ghi nhật ký."
+            )
+            sections.append(s)
+
+    if can(actor, Perm.VIEW_AUDIT):
+        s = Section("Hoạt động gần đây")
+        s.cards = [
+            {
+                "title": ev.event_type,
+                "lines": [
+                    f"{ev.actor_name or 'hệ thống'} · {timezone.localtime(ev.at):%d/%m %H:%M}",
+                    ev.target_repr,
+                ],
+            }
+            for ev in AuditEvent.objects.filter(school=actor.school).order_by("-at")[:6]
+        ]
+        sections.append(s)
+
+    if not sections:
+        s = Section("Việc của bạn")
+        s.todo.append("Chưa có việc nào được giao cho vai trò của bạn trong năm học này.")
+        sections.append(s)
+    return sections

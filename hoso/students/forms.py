@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+
+from hoso.students.models import Enrolment, Student, StudentGuardian
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StudentForm(forms.ModelForm):
+    class Meta:
+        model = Student
+        fields = [
+            "family_name",
+            "middle_name",
+            "given_name",
+            "gender",
+            "birth_date",
+            "birth_place",
+            "ethnicity",
+            "nationality",
+            "student_code",
+            "personal_id",
+            "address",
+            "has_disability",
+            "disability_note",
+        ]
+        widgets = {"birth_date": DATE_INPUT}
+
+    def validate_unique(self):  # uniqueness is checked by the action, with a Vietnamese message
+        pass
+
+
+class GuardianForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=200, required=False)
+    relation = forms.ChoiceField(label="Quan hệ", choices=StudentGuardian.Relation.choices)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    occupation = forms.CharField(label="Nghề nghiệp", max_length=120, required=False)
+
+
+class EnrolmentEndForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Lý do",
+        choices=[
+            (Enrolment.Status.TRANSFERRED_OUT, "Chuyển đi"),
+            (Enrolment.Status.DROPPED_OUT, "Bỏ học"),
+        ],
+    )
+    end_date = forms.DateField(label="Ngày", widget=DATE_INPUT)
+    note = forms.CharField(label="Ghi chú (trường chuyển đến, quyết định…)", required=False)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from hoso.accounts.policies import Perm, can, log_denied, require
+from hoso.core.errors import DomainError
+from hoso.organisation.policies import access_class, can_edit_class_students
+from hoso.students import actions
+from hoso.students.forms import EnrolmentEndForm, GuardianForm, StudentForm
+from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
+from hoso.students.policies import access_student, can_edit_student
+from hoso.students.selectors import student_search
+
+
+def _guardian_forms(data=None):
+    return [
+        GuardianForm(data, prefix="father", initial={"relation": StudentGuardian.Relation.FATHER}),
+        GuardianForm(data, prefix="mother", initial={"relation": StudentGuardian.Relation.MOTHER}),
+    ]
+
+
+@login_required
+def search(request):
+    actor = request.actor
+    q = request.GET.get("q", "")
+    results = list(student_search(actor, q)) if q else []
+    template = "students/_results.html" if request.htmx else "students/search.html"
+    return render(request, template, {"q": q, "results": results})
+
+
+@login_required
+def detail(request, student_id: int):
+    actor = request.actor
+    student = access_student(actor, student_id)
+    enrolments = student.enrolments.select_related("school_class", "year").order_by("-start_date")
+    guardians = student.guardian_links.select_related("guardian")
+    full = (
+        can_edit_student(actor, student)
+        or can(actor, Perm.VIEW_SCHOOL)
+        or (student.pk in actor.child_ids)
+    )
+    return render(
+        request,
+        "students/detail.html",
+        {
+            "student": student,
+            "enrolments": enrolments,
+            "guardians": guardians,
+            "can_edit": can_edit_student(actor, student),
+            "can_end": can(actor, Perm.MANAGE_ENROLMENT),
+            "show_personal": full,
+        },
+    )
+
+
+@login_required
+def edit(request, student_id: int):
+    actor = request.actor
+    student = access_student(actor, student_id)
+    if not can_edit_student(actor, student):
+        log_denied(actor, kind="forbidden", what=f"sửa hồ sơ học sinh #{student_id}")
+        raise PermissionDenied("Bạn không có quyền sửa hồ sơ học sinh này.")
+    form = StudentForm(request.POST or None, instance=None, initial=_initial(student))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.student_update(actor=actor, student=student, changes=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Đã lưu sơ yếu lý lịch.")
+            return redirect("students:detail", student_id=student.pk)
+    return render(request, "students/edit.html", {"form": form, "student": student})
+
+
+def _initial(student) -> dict:
+    return {f: getattr(student, f) for f in StudentForm.Meta.fields}
+
+
+@login_required
+def create(request, class_id: int):
+    actor = request.actor
+    school_class = access_class(actor, class_id)
+    if not can_edit_class_students(actor, school_class):
+        log_denied(actor, kind="forbidden", what=f"thêm học sinh vào lớp #{class_id}")
+        raise PermissionDenied("Bạn không có quyền thêm học sinh vào lớp này.")
+    form = StudentForm(request.POST or None)
+    guardian_forms = _guardian_forms(request.POST or None)
+    if request.method == "POST" and form.is_valid() and all(g.is_valid() for g in guardian_forms):
+        guardians = [
+            actions.GuardianInput(**g.cleaned_data)
+            for g in guardian_forms
+            if g.cleaned_data.get("full_name")
+        ]
+        try:
+            student = actions.student_enrol(
+                actor=actor,
+                school_class=school_class,
+                profile=form.cleaned_data,
+                guardians=guardians,
+                start_date=timezone.localdate(),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Đã thêm {student.full_name}, số đăng bộ {student.register_entry.number}.",
+            )
+            return redirect("organisation:class_detail", class_id=school_class.pk)
+    return render(
+        request,
+        "students/create.html",
+        {"form": form, "guardian_forms": guardian_forms, "school_class": school_class},
+    )
+
+
+@login_required
+def end_enrolment(request, enrolment_id: int):
+    actor = request.actor
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"kết thúc học #{enrolment_id}")
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("student", "school_class"),
+        pk=enrolment_id,
+        student__school=actor.school,
+    )
+    form = EnrolmentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.enrolment_end(actor=actor, enrolment=enrolment, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã cập nhật tình trạng học sinh.")
+            return redirect("students:detail", student_id=enrolment.student_id)
+    return render(request, "students/end_enrolment.html", {"form": form, "enrolment": enrolment})
+
+
+@login_required
+def register(request):
+    """Sổ đăng bộ: every student who ever enrolled, by register number."""
+    actor = request.actor
+    require(actor, Perm.MANAGE_ENROLMENT, what="sổ đăng bộ")
+    entries = (
+        RegisterEntry.objects.filter(school=actor.school)
+        .select_related("student")
+        .order_by("number")
+    )
+    return render(request, "students/register.html", {"entries": entries})
