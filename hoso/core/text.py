@@ -77,26 +77,21 @@ def sort_key(text: str) -> tuple:
 
 
 def name_sort_key(family: str, middle: str, given: str) -> tuple:
-    """Vietnamese class-list order: given name, then middle name, then family name.
-
-    Like a collator, letters decide first across all three names, then tones, then case:
-    "Lê Thị Dung" < "Lê Ân Dũng" (Dung < Dũng outweighs Thị > Ân only at the letter level).
-    """
-    keys = [sort_key(given), sort_key(middle), sort_key(family)]
-    return tuple(tuple(k[level] for k in keys) for level in range(3))
+    """Vietnamese class-list order: the given name decides (letters, then tones, then case),
+    then the middle name, then the family name. All "Dung" come before all "Dũng"."""
+    return (sort_key(given), sort_key(middle), sort_key(family))
 
 
 def name_sort_string(family: str, middle: str, given: str) -> str:
     """A string whose byte order equals name_sort_key's order, for ORDER BY in any database.
 
-    Each letter/tone/case value is fixed-width hex; words end with 0001, names with 0000 and
-    levels with 0000 0000, so a shorter name sorts before its extensions ("An" < "Anh").
+    Each value is 4 hex digits (offset by 2); a word ends with 0001, a level with 0000, a name
+    with 0000 0000 — so a shorter name sorts before its extensions ("An" < "Anh").
     """
-    keys = [sort_key(given), sort_key(middle), sort_key(family)]
     out: list[str] = []
-    for level in range(3):
-        for key in keys:
-            for word in key[level]:
+    for name in (given, middle, family):
+        for level in sort_key(name):
+            for word in level:
                 out.extend(f"{min(v + 2, 0xFFFF):04x}" for v in word)
                 out.append("0001")
             out.append("0000")

@@ -308,7 +308,7 @@ class Staff(models.Model):
     phone = models.CharField("điện thoại", max_length=20, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField("đang công tác", default=True)
-    sort_name = models.CharField(max_length=600, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=1500, editable=False, db_index=True)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
@@ -327,7 +327,9 @@ class Staff(models.Model):
         return full_name(self.family_name, self.middle_name, self.given_name)
 
     def refresh_name_keys(self) -> None:
-        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)
+        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)[
+            :1500
+        ]
         self.search_name = fold(self.full_name)
 
 

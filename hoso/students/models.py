@@ -27,7 +27,7 @@ class Student(models.Model):
     address = models.CharField("nơi ở hiện nay", max_length=300, blank=True)
     has_disability = models.BooleanField("khuyết tật", default=False)
     disability_note = models.CharField("dạng khuyết tật", max_length=200, blank=True)
-    sort_name = models.CharField(max_length=600, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=1500, editable=False, db_index=True)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,7 +51,9 @@ class Student(models.Model):
         return full_name(self.family_name, self.middle_name, self.given_name)
 
     def refresh_name_keys(self) -> None:
-        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)
+        self.sort_name = name_sort_string(self.family_name, self.middle_name, self.given_name)[
+            :1500
+        ]
         self.search_name = fold(self.full_name)
 
 

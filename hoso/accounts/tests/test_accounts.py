@@ -1,0 +1,182 @@
+"""Login, lock-out, forced password change, password rules, audit of account events, and the
+administration screen."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
+from django.urls import reverse
+
+from hoso.accounts import actions
+from hoso.accounts.models import User
+from hoso.audit.models import AuditEvent
+from hoso.core.errors import DomainError
+from hoso.testing.factories import PASSWORD
+
+LOGIN = "/tai-khoan/dang-nhap/"
+
+
+def _login(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_login_logout_and_failed_login_are_audited(client, world):
+    user = world.users["homeroom"]
+    assert _login(client, user.username, "sai-mat-khau").status_code == 200
+    assert AuditEvent.objects.filter(event_type="auth.login_failed", target_id=user.pk).exists()
+    response = _login(client, user.username)
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(event_type="auth.login", actor=user).exists()
+    client.post(reverse("accounts:logout"))
+    assert AuditEvent.objects.filter(event_type="auth.logout", actor=user).exists()
+    event = AuditEvent.objects.get(event_type="auth.login", actor=user)
+    assert event.ip == "127.0.0.1" and event.school_id == world.school.pk
+
+
+@pytest.mark.django_db
+def test_lockout_after_repeated_failures(client, world):
+    user = world.users["subject"]
+    for _ in range(settings.HOSO_LOCKOUT_FAILURES):
+        response = _login(client, user.username, "sai")
+    assert "tạm khóa" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_locked()
+    # Even the right password is refused while locked.
+    response = _login(client, user.username)
+    assert response.status_code == 200 and "tạm khóa" in response.content.decode()
+    assert AuditEvent.objects.filter(event_type="account.locked", target_id=user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_forced_password_change_on_first_login(client, world):
+    user = world.users["clerk"]
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    _login(client, user.username)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:password_change"
+    )
+    assert client.get("/api/v1/me").status_code == 403
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password": "ngan1", "new_password2": "ngan1"},
+    )
+    assert "ít nhất 8 ký tự" in response.content.decode()
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password": "Songhong2027", "new_password2": "Songhong2027"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(event_type="account.password_changed", actor=user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "password,fragment",
+    [("abc12", "8 ký tự"), ("chiconchu", "chữ cái và chữ số"), ("12345678", "chữ cái")],
+)
+def test_password_rules(world, password, fragment):
+    user = world.users["librarian"]
+    with pytest.raises(DomainError) as exc:
+        actions.password_change(user=user, old_password=PASSWORD, new_password=password)
+    assert exc.value.code == "WEAK_PASSWORD" and fragment in exc.value.message
+
+
+@pytest.mark.django_db
+def test_password_may_not_contain_username(world):
+    user = world.users["librarian"]
+    with pytest.raises(DomainError):
+        actions.password_change(user=user, old_password=PASSWORD, new_password=user.username + "99")
+
+
+def test_sessions_expire_and_argon2_is_the_hasher():
+    assert settings.SESSION_COOKIE_AGE <= 8 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle expiry: the clock restarts on each request
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_admin_creates_resets_and_disables_accounts(client, world):
+    from hoso.testing.factories import make_staff
+
+    newcomer = make_staff(world.school, "Trịnh Thị Quỳnh")
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("accounts:admin"))
+    assert page.status_code == 200 and "Trịnh Thị Quỳnh" in page.content.decode()
+    client.post(reverse("accounts:admin_action", args=[newcomer.pk, "create"]))
+    newcomer.refresh_from_db()
+    assert newcomer.user is not None and newcomer.user.must_change_password
+    assert newcomer.user.username == "quynhtt"
+    temporary = client.get(reverse("accounts:admin")).context["temporary"]
+    assert temporary[0] == "quynhtt" and len(temporary[1]) == 10
+    client.post(reverse("accounts:admin_action", args=[newcomer.pk, "disable"]))
+    newcomer.user.refresh_from_db()
+    assert not newcomer.user.is_active
+    client.post(reverse("accounts:admin_action", args=[newcomer.pk, "reset"]))
+    types = set(
+        AuditEvent.objects.filter(
+            target_id=newcomer.user.pk, target_type="accounts.user"
+        ).values_list("event_type", flat=True)
+    )
+    assert {"account.created", "account.disabled", "account.password_reset"} <= types
+
+
+@pytest.mark.django_db
+def test_admin_assigns_positions_and_roles_follow(client, world):
+    from hoso.accounts.roles import Role
+
+    client.force_login(world.users["admin"])
+    target = world.people["outsider"]
+    response = client.post(
+        reverse("accounts:admin_positions", args=[target.pk]),
+        {"position": "teacher", "extra": ["medical"]},
+    )
+    assert response.status_code == 302
+    assert Role.MEDICAL in world.actor("outsider").roles
+    event = AuditEvent.objects.get(event_type="staff.positions_changed")
+    assert event.before == {"position": "teacher", "extra": []}
+    assert event.after == {"position": "teacher", "extra": ["medical"]}
+
+
+@pytest.mark.django_db
+def test_teacher_cannot_open_the_administration_screen_and_it_is_logged(client, world):
+    client.force_login(world.users["subject"])
+    assert client.get(reverse("accounts:admin")).status_code == 403
+    assert AuditEvent.objects.filter(
+        event_type="access.forbidden", actor=world.users["subject"]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_department_head_delegates_to_deputy_only(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    head = world.actor("dept_head")
+    now = timezone.now()
+    with pytest.raises(DomainError):
+        actions.delegation_create(
+            actor=head,
+            grantee=world.people["homeroom"],
+            kind="department_head",
+            starts_at=now,
+            ends_at=now + timedelta(days=3),
+        )
+    d = actions.delegation_create(
+        actor=head,
+        grantee=world.people["deputy"],
+        kind="department_head",
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(days=3),
+        reason="Đi tập huấn",
+    )
+    assert d.is_active()
+    event = AuditEvent.objects.get(event_type="delegation.created")
+    assert event.after["grantee_name"] == "Phạm Thị Hoa"
