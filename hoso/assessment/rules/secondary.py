@@ -4,8 +4,10 @@ REGULATIONS.md §1 (TT22) and §3 (TT43 differences). The two circulars differ o
 (:class:`SecondaryParams`), so one engine evaluates both; ``tt22_2021`` and ``tt43_2021`` hold the
 parameter values and say which of them are UNCONFIRMED.
 
-Scores are integer tenths (see :mod:`.scores`); a missing or invalid input makes every result
-that depends on it ``None`` and adds an error, while everything else is still evaluated.
+Scores are integer tenths (see :mod:`.scores`). A missing or invalid input makes every result that
+depends on it ``None`` and adds an error; everything else is still evaluated. Each subject is read
+by a fast path for clean input; anything unusual (a missing value, a string score, an exemption)
+goes through the careful path, which gives the same numbers and reports what is wrong.
 """
 
 from __future__ import annotations
@@ -33,18 +35,14 @@ from .base import (
 from .errors import ErrorCode, InvalidScore, issue
 from .scores import divide_half_up, parse_tenths, tenths_or_check
 
-_TERM_LABEL = {"term1": "học kì I", "term2": "học kì II"}
-_PERIOD_LABEL = {
-    "term1": "học kì I",
-    "term2": "học kì II",
-    "year": "cả năm",
-    "year_after_retest": "cả năm sau kiểm tra lại",
-}
+TERM1, TERM2, YEAR = 0, 1, 2
+_TERM_LABEL = ("học kì I", "học kì II")
+_PERIOD_LABEL = ("học kì I", "học kì II", "cả năm")
 _COMMENT_CODE = ("CD", "D")
 
 #: Year training result from (term 1, term 2), REGULATIONS.md §1.7; index [term1][term2].
 TRAINING_YEAR = (
-    # HK II:  CD        D        K      T          HK I
+    # HK II:  CD        D    K    T          HK I
     (CHUA_DAT, DAT, DAT, KHA),  # CD
     (CHUA_DAT, DAT, KHA, KHA),  # D
     (CHUA_DAT, DAT, KHA, TOT),  # K
@@ -143,22 +141,62 @@ def required_regular_count(
 _DEFAULT = SecondaryParams()
 
 
-class _Subject:
-    """Per-subject working data (internal)."""
+class _Sheet:
+    """The subjects of one case, read: parallel lists per kind (internal).
 
-    __slots__ = ("code", "name", "score", "results", "valid", "output")
+    ``scores[period][i]`` is the tenths of the i-th score subject (``None`` if unknown);
+    ``comments[period][j]`` is True/False (Đạt/Chưa đạt) or ``None``. ``order`` keeps the input
+    order as ``(is_score, index)``. ``complete`` is False when a subject could not be read at all.
+    """
 
-    def __init__(self, code: str, name: str, score: bool) -> None:
-        self.code = code
-        self.name = name
-        self.score = score
-        self.results: dict[str, Any] = {}  # period → tenths / bool / None
-        self.valid = True
-        self.output: dict[str, Any] = {}
+    __slots__ = (
+        "score_codes",
+        "score_names",
+        "scores",
+        "comment_codes",
+        "comment_names",
+        "comments",
+        "order",
+        "output",
+        "complete",
+    )
+
+    def __init__(self) -> None:
+        self.score_codes: list[str] = []
+        self.score_names: list[str] = []
+        self.scores: tuple[list, list, list] = ([], [], [])
+        self.comment_codes: list[str] = []
+        self.comment_names: list[str] = []
+        self.comments: tuple[list, list, list] = ([], [], [])
+        self.order: list[tuple[bool, int]] = []
+        self.output: dict[str, dict] = {}
+        self.complete = True
+
+    def add(self, code: str, name: str, score: bool, results: tuple, output: dict) -> None:
+        if score:
+            self.order.append((True, len(self.score_codes)))
+            self.score_codes.append(code)
+            self.score_names.append(name)
+            lists = self.scores
+        else:
+            self.order.append((False, len(self.comment_codes)))
+            self.comment_codes.append(code)
+            self.comment_names.append(name)
+            lists = self.comments
+        lists[0].append(results[0])
+        lists[1].append(results[1])
+        lists[2].append(results[2])
+        self.output[code] = output
+
+    def code_of(self, ref: tuple[bool, int]) -> str:
+        return self.score_codes[ref[1]] if ref[0] else self.comment_codes[ref[1]]
+
+    def name_of(self, ref: tuple[bool, int]) -> str:
+        return self.score_names[ref[1]] if ref[0] else self.comment_names[ref[1]]
 
 
 class SecondaryRuleSet:
-    """TT22/2021-style evaluation of one THCS/THPT student-year."""
+    """TT22/2021-style evaluation of one THCS/THPT student-year (also TT43/2021)."""
 
     case_keys = ("ruleset", "grade", "subjects", "training", "absences", "retest", "disabled")
 
@@ -179,14 +217,29 @@ class SecondaryRuleSet:
         self.params = params
         self._default_params = default_params or params
         self._required_cache: dict[object, int] = {}
+        custom = "" if params == self._default_params else "+params"
+        self._version_label = f"{code}@{version}{custom}"
+        p = params
+        self._text = {
+            name: vi_number(getattr(p, name))
+            for name in (
+                "good_all_min",
+                "good_count_min",
+                "fair_all_min",
+                "fair_count_min",
+                "pass_count_min",
+                "pass_floor",
+                "retest_below",
+                "excellent_min",
+            )
+        }
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.version_label}>"
 
     @property
     def version_label(self) -> str:
-        custom = "" if self.params == self._default_params else "+params"
-        return f"{self.code}@{self.version}{custom}"
+        return self._version_label
 
     def with_params(self, **overrides: Any) -> SecondaryRuleSet:
         return SecondaryRuleSet(
@@ -206,31 +259,31 @@ class SecondaryRuleSet:
         warnings: list[dict] = []
         explanation: list[str] = []
 
-        subjects, out_subjects, complete = self._subjects(case.get("subjects"), errors)
-        scored = [s for s in subjects if s.score]
-        commented = [s for s in subjects if not s.score]
-
-        learning: dict[str, int | None] = {}
-        for period in ("term1", "term2", "year"):
-            rank, sentence = self._learning_level(period, scored, commented, complete)
-            learning[period] = rank
+        sheet = self._read_subjects(case.get("subjects"), errors)
+        learning: list[int | None] = []
+        for period in (TERM1, TERM2, YEAR):
+            rank, sentence = self._learning_level(
+                _PERIOD_LABEL[period], sheet.scores[period], sheet.comments[period], sheet
+            )
+            learning.append(rank)
             explanation.append(sentence)
-        if len(scored) < p.min_subjects and (scored or complete):
+        scored = len(sheet.score_codes)
+        if scored < p.min_subjects and (scored or sheet.complete):
             warnings.append(
                 issue(
                     ErrorCode.MANUAL_REVIEW,
                     None,
-                    f"Chỉ có {len(scored)} môn tính điểm (ít hơn {p.min_subjects}): các mức Tốt, "
-                    "Khá, Đạt không thể đạt theo điều kiện số môn; cần xem xét thủ công "
-                    "(miễn học, khuyết tật).",
+                    f"Chỉ có {scored} môn tính điểm (ít hơn {p.min_subjects}): các mức Tốt, Khá, "
+                    "Đạt không thể đạt theo điều kiện số môn; cần xem xét thủ công (miễn học, "
+                    "khuyết tật).",
                 )
             )
 
         training = self._training(case.get("training"), errors, explanation)
         absences = self._absences(case.get("absences"), errors)
-        title = self._title(training, learning["year"], scored, explanation)
-        decision, retest_subjects = self._decision(
-            case.get("grade"), training, learning["year"], absences, scored, commented, explanation
+        title = self._title(training, learning[YEAR], sheet, explanation)
+        decision, retest = self._decision(
+            case.get("grade"), training, learning[YEAR], absences, sheet, explanation
         )
         if case.get("disabled") is True:
             warnings.append(
@@ -242,21 +295,21 @@ class SecondaryRuleSet:
                 )
             )
         after_retest, after_summer, final_decision = self._after_summer(
-            case, decision, retest_subjects, scored, commented, errors, warnings, explanation
+            case, decision, retest, sheet, errors, warnings, explanation
         )
         return {
             "ruleset_version": self.version_label,
-            "subjects": out_subjects,
+            "subjects": sheet.output,
             "learning": {
-                "term1": _code(learning["term1"]),
-                "term2": _code(learning["term2"]),
-                "year": _code(learning["year"]),
+                "term1": _code(learning[TERM1]),
+                "term2": _code(learning[TERM2]),
+                "year": _code(learning[YEAR]),
                 "year_after_retest": _code(after_retest),
             },
             "training": {"year": _code(training), "year_after_summer": _code(after_summer)},
             "title": title,
             "decision": decision,
-            "retest_subjects": [s.code for s in retest_subjects],
+            "retest_subjects": [sheet.code_of(ref) for ref in retest],
             "final_decision": final_decision,
             "errors": errors,
             "warnings": warnings,
@@ -265,47 +318,126 @@ class SecondaryRuleSet:
 
     # ------------------------------------------------------------------ subjects
 
-    def _subjects(
-        self, raw: object, errors: list[dict]
-    ) -> tuple[list[_Subject], dict[str, dict], bool]:
-        """Parse and evaluate every subject.
-
-        Returns the counted subjects (exempt ones left out), the output per subject code, and
-        ``complete``: False when a subject is unusable, so no level can be computed.
-        """
-        if not isinstance(raw, list):
+    def _read_subjects(self, raw: object, errors: list[dict]) -> _Sheet:
+        """Read and average every subject (fast path inline, careful path on anything odd)."""
+        sheet = _Sheet()
+        if raw.__class__ is not list:
             errors.append(
                 issue(
-                    ErrorCode.BAD_INPUT if raw is not None else ErrorCode.MISSING_INPUT,
+                    ErrorCode.MISSING_INPUT if raw is None else ErrorCode.BAD_INPUT,
                     None,
                     "Thiếu danh sách môn học (subjects phải là một mảng).",
                 )
             )
-            return [], {}, False
-        counted: list[_Subject] = []
-        output: dict[str, dict] = {}
-        complete = True
+            sheet.complete = False
+            return sheet
+        p = self.params
+        g = tenths_or_check
+        c = COMMENT_INPUT.__getitem__
+        required_for = self._required_cache
+        comment_required = p.comment_regular_count
+        num, den = p.comment_pass_ratio
+        final_optional = not p.comment_final_must_pass
+        year_is_term2 = p.comment_year_rule == "term2"
+        output = sheet.output
+        s_codes, s_names, c_codes, c_names, order = (
+            sheet.score_codes,
+            sheet.score_names,
+            sheet.comment_codes,
+            sheet.comment_names,
+            sheet.order,
+        )
+        s1, s2, sy = sheet.scores
+        c1, c2, cy = sheet.comments
         for index, item in enumerate(raw):
-            subject = self._subject(item, index, errors)
-            if subject is None:
-                complete = False
-                continue
-            if subject.code in output:
-                errors.append(
-                    issue(
-                        ErrorCode.BAD_INPUT,
-                        subject.code,
-                        f"Môn {subject.code} xuất hiện hai lần; lần sau bị bỏ qua.",
-                    )
-                )
-                complete = False
-                continue
-            output[subject.code] = subject.output
-            if subject.valid:
-                counted.append(subject)
-        return counted, output, complete
+            try:
+                if (
+                    item.__class__ is dict
+                    and "exempt" not in item
+                    and "regular_required" not in item
+                ):
+                    code = item["code"]
+                    kind = item["assessment"]
+                    if code.__class__ is str and code and code not in output:
+                        if kind == "score":
+                            required = required_for[item["periods_per_year"]]
+                            t = item["term1"]
+                            r = t["regular"]
+                            n = len(r)
+                            total = sum(map(g, r)) + 2 * g(t["midterm"]) + 3 * g(t["final"])
+                            if (
+                                total >= 0
+                                and n >= required
+                                and r.__class__ is list
+                                and "topic" not in t
+                            ):
+                                a1 = (2 * total + n + 5) // (2 * n + 10)
+                                t = item["term2"]
+                                r = t["regular"]
+                                n = len(r)
+                                total = sum(map(g, r)) + 2 * g(t["midterm"]) + 3 * g(t["final"])
+                                if (
+                                    total >= 0
+                                    and n >= required
+                                    and r.__class__ is list
+                                    and "topic" not in t
+                                ):
+                                    a2 = (2 * total + n + 5) // (2 * n + 10)
+                                    ay = (2 * a1 + 4 * a2 + 3) // 6
+                                    name = item.get("name")
+                                    order.append((True, len(s_codes)))
+                                    s_codes.append(code)
+                                    s_names.append(name if name.__class__ is str and name else code)
+                                    s1.append(a1)
+                                    s2.append(a2)
+                                    sy.append(ay)
+                                    output[code] = {
+                                        "term1": a1 / 10,
+                                        "term2": a2 / 10,
+                                        "year": ay / 10,
+                                    }
+                                    continue
+                        elif kind == "comment":
+                            t = item["term1"]
+                            r = t["regular"]
+                            n = len(r)
+                            final = c(t["final"])
+                            passed = sum(map(c, r)) + c(t["midterm"]) + final
+                            if n >= comment_required and r.__class__ is list and "topic" not in t:
+                                ok1 = passed * den >= num * (n + 2) and (final or final_optional)
+                                t = item["term2"]
+                                r = t["regular"]
+                                n = len(r)
+                                final = c(t["final"])
+                                passed = sum(map(c, r)) + c(t["midterm"]) + final
+                                if (
+                                    n >= comment_required
+                                    and r.__class__ is list
+                                    and "topic" not in t
+                                ):
+                                    ok2 = passed * den >= num * (n + 2) and (
+                                        final or final_optional
+                                    )
+                                    oky = ok2 if year_is_term2 else ok1 and ok2
+                                    name = item.get("name")
+                                    order.append((False, len(c_codes)))
+                                    c_codes.append(code)
+                                    c_names.append(name if name.__class__ is str and name else code)
+                                    c1.append(ok1)
+                                    c2.append(ok2)
+                                    cy.append(oky)
+                                    output[code] = {
+                                        "term1": _COMMENT_CODE[ok1],
+                                        "term2": _COMMENT_CODE[ok2],
+                                        "year": _COMMENT_CODE[oky],
+                                    }
+                                    continue
+            except (KeyError, TypeError, AttributeError):
+                pass
+            self._careful_subject(item, index, sheet, errors)
+        return sheet
 
-    def _subject(self, item: object, index: int, errors: list[dict]) -> _Subject | None:
+    def _careful_subject(self, item: object, index: int, sheet: _Sheet, errors: list) -> None:
         if not isinstance(item, Mapping):
             errors.append(
                 issue(
@@ -314,22 +446,28 @@ class SecondaryRuleSet:
                     f"Môn học thứ {index + 1} không phải là một đối tượng.",
                 )
             )
-            return None
+            sheet.complete = False
+            return
         code = item.get("code")
         if not isinstance(code, str) or not code:
             errors.append(
                 issue(ErrorCode.BAD_INPUT, None, f"Môn học thứ {index + 1} thiếu mã môn (code).")
             )
-            return None
+            sheet.complete = False
+            return
+        if code in sheet.output:
+            errors.append(
+                issue(
+                    ErrorCode.BAD_INPUT, code, f"Môn {code} xuất hiện hai lần; lần sau bị bỏ qua."
+                )
+            )
+            sheet.complete = False
+            return
         name = item.get("name")
         if not isinstance(name, str) or not name:
             name = code
         kind = item.get("assessment")
-        if kind == "score":
-            subject = _Subject(code, name, True)
-        elif kind == "comment":
-            subject = _Subject(code, name, False)
-        else:
+        if kind not in ("score", "comment"):
             errors.append(
                 issue(
                     ErrorCode.BAD_INPUT,
@@ -337,43 +475,44 @@ class SecondaryRuleSet:
                     f"Môn {name}: hình thức đánh giá (assessment) phải là “score” hoặc “comment”.",
                 )
             )
-            return None
+            sheet.complete = False
+            return
         if item.get("exempt") is True:
-            subject.valid = False
-            subject.output = {"term1": None, "term2": None, "year": None, "exempt": True}
-            return subject
-        required = self._required(item, subject, errors)
-        results = subject.results
-        if subject.score:
-            t1 = self._score_term(item.get("term1"), required, subject, "term1", errors)
-            t2 = self._score_term(item.get("term2"), required, subject, "term2", errors)
-            year = None if t1 is None or t2 is None else (2 * (t1 + 2 * t2) + 3) // 6
-            results["term1"] = t1
-            results["term2"] = t2
-            results["year"] = year
-            subject.output = {
+            sheet.output[code] = {"term1": None, "term2": None, "year": None, "exempt": True}
+            return
+        score = kind == "score"
+        required = self._required(item, code, name, score, errors)
+        if score:
+            t1 = self._score_term(
+                item.get("term1"), required, code, f"Môn {name}, học kì I", errors
+            )
+            t2 = self._score_term(
+                item.get("term2"), required, code, f"Môn {name}, học kì II", errors
+            )
+            year = None if t1 is None or t2 is None else (2 * t1 + 4 * t2 + 3) // 6
+            output = {
                 "term1": None if t1 is None else t1 / 10,
                 "term2": None if t2 is None else t2 / 10,
                 "year": None if year is None else year / 10,
             }
+            sheet.add(code, name, True, (t1, t2, year), output)
+            return
+        k1 = self._comment_term(item.get("term1"), required, code, f"Môn {name}, học kì I", errors)
+        k2 = self._comment_term(item.get("term2"), required, code, f"Môn {name}, học kì II", errors)
+        if self.params.comment_year_rule == "term2":
+            ky = k2
         else:
-            c1 = self._comment_term(item.get("term1"), required, subject, "term1", errors)
-            c2 = self._comment_term(item.get("term2"), required, subject, "term2", errors)
-            if self.params.comment_year_rule == "term2":
-                cy = c2
-            else:
-                cy = None if c1 is None or c2 is None else (c1 and c2)
-            results["term1"] = c1
-            results["term2"] = c2
-            results["year"] = cy
-            subject.output = {
-                "term1": None if c1 is None else _COMMENT_CODE[c1],
-                "term2": None if c2 is None else _COMMENT_CODE[c2],
-                "year": None if cy is None else _COMMENT_CODE[cy],
-            }
-        return subject
+            ky = None if k1 is None or k2 is None else k1 and k2
+        output = {
+            "term1": None if k1 is None else _COMMENT_CODE[k1],
+            "term2": None if k2 is None else _COMMENT_CODE[k2],
+            "year": None if ky is None else _COMMENT_CODE[ky],
+        }
+        sheet.add(code, name, False, (k1, k2, ky), output)
 
-    def _required(self, item: Mapping, subject: _Subject, errors: list[dict]) -> int | None:
+    def _required(
+        self, item: Mapping, code: str, name: str, score: bool, errors: list[dict]
+    ) -> int | None:
         override = item.get("regular_required")
         if override is not None:
             if isinstance(override, int) and not isinstance(override, bool) and override >= 0:
@@ -381,73 +520,45 @@ class SecondaryRuleSet:
             errors.append(
                 issue(
                     ErrorCode.BAD_INPUT,
-                    subject.code,
-                    f"Môn {subject.name}: regular_required phải là số nguyên không âm.",
+                    code,
+                    f"Môn {name}: regular_required phải là số nguyên không âm.",
                 )
             )
             return None
-        if not subject.score:
+        if not score:
             return self.params.comment_regular_count
         periods = item.get("periods_per_year")
-        try:
-            return self._required_cache[periods]
-        except (KeyError, TypeError):
-            pass
-        if isinstance(periods, bool) or not isinstance(periods, (int, float)) or periods <= 0:
+        if isinstance(periods, bool) or not isinstance(periods, (int, float)) or not periods > 0:
             errors.append(
                 issue(
                     ErrorCode.MISSING_INPUT if periods is None else ErrorCode.BAD_INPUT,
-                    subject.code,
-                    f"Môn {subject.name}: cần số tiết/năm (periods_per_year) là số dương để biết "
-                    "số điểm đánh giá thường xuyên phải có.",
+                    code,
+                    f"Môn {name}: cần số tiết/năm (periods_per_year) là số dương để biết số điểm "
+                    "đánh giá thường xuyên phải có.",
                 )
             )
             return None
         count = required_regular_count(periods, params=self.params)  # type: ignore[arg-type]
-        if len(self._required_cache) < 1000:
+        if periods > 1 and len(self._required_cache) < 1000:
             self._required_cache[periods] = count
         return count
 
     def _score_term(
-        self, term: object, required: int | None, subject: _Subject, period: str, errors: list
+        self, term: object, required: int | None, code: str, where: str, errors: list
     ) -> int | None:
-        """Term average in tenths (fast path for clean input, careful path otherwise)."""
-        try:
-            regular = term["regular"]  # type: ignore[index]
-            if regular.__class__ is list and required is not None and "topic" not in term:  # type: ignore[operator]
-                n = len(regular)
-                total = (
-                    sum(map(tenths_or_check, regular))
-                    + 2 * tenths_or_check(term["midterm"])  # type: ignore[index]
-                    + 3 * tenths_or_check(term["final"])  # type: ignore[index]
-                )
-                if total >= 0 and n >= required:
-                    return (2 * total + n + 5) // (2 * (n + 5))
-        except (KeyError, TypeError, AttributeError):
-            pass
-        return self._score_term_careful(term, required, subject, period, errors)
-
-    def _score_term_careful(
-        self, term: object, required: int | None, subject: _Subject, period: str, errors: list
-    ) -> int | None:
+        """Term average in tenths, reporting every problem; ``None`` if it cannot be computed."""
         p = self.params
-        label = _TERM_LABEL[period]
-        where = f"Môn {subject.name}, {label}"
         ok = required is not None
         if not isinstance(term, Mapping):
             if term is not None:
-                errors.append(
-                    issue(ErrorCode.BAD_INPUT, subject.code, f"{where}: dữ liệu sai dạng.")
-                )
+                errors.append(issue(ErrorCode.BAD_INPUT, code, f"{where}: dữ liệu sai dạng."))
             term = {}
         regular = term.get("regular")
         if regular is None:
             regular = []
         elif not isinstance(regular, list):
             errors.append(
-                issue(
-                    ErrorCode.BAD_INPUT, subject.code, f"{where}: “regular” phải là một mảng điểm."
-                )
+                issue(ErrorCode.BAD_INPUT, code, f"{where}: “regular” phải là một mảng điểm.")
             )
             regular = []
             ok = False
@@ -455,16 +566,14 @@ class SecondaryRuleSet:
         for position, value in enumerate(regular, start=1):
             if value is None:
                 continue
-            tenths = self._parse(
-                value, subject, f"{where}, điểm thường xuyên thứ {position}", errors
-            )
+            tenths = self._parse(value, code, f"{where}, điểm thường xuyên thứ {position}", errors)
             if tenths is None:
                 ok = False
             else:
                 values.append(tenths)
         topic = term.get("topic")
         if topic is not None and p.topic_counts_as_regular:
-            tenths = self._parse(topic, subject, f"{where}, điểm chuyên đề học tập", errors)
+            tenths = self._parse(topic, code, f"{where}, điểm chuyên đề học tập", errors)
             if tenths is None:
                 ok = False
             else:
@@ -473,7 +582,7 @@ class SecondaryRuleSet:
             errors.append(
                 issue(
                     ErrorCode.MISSING_REGULAR,
-                    subject.code,
+                    code,
                     f"{where}: có {len(values)} điểm đánh giá thường xuyên, cần ít nhất {required}.",
                 )
             )
@@ -486,15 +595,11 @@ class SecondaryRuleSet:
                     periodic.append(0)
                     continue
                 errors.append(
-                    issue(
-                        ErrorCode.MISSING_PERIODIC,
-                        subject.code,
-                        f"{where}: thiếu điểm đánh giá {what}.",
-                    )
+                    issue(ErrorCode.MISSING_PERIODIC, code, f"{where}: thiếu điểm đánh giá {what}.")
                 )
                 ok = False
                 continue
-            tenths = self._parse(value, subject, f"{where}, điểm {what}", errors)
+            tenths = self._parse(value, code, f"{where}, điểm {what}", errors)
             if tenths is None:
                 ok = False
             else:
@@ -505,67 +610,39 @@ class SecondaryRuleSet:
         return divide_half_up(sum(values) + 2 * midterm + 3 * final, len(values) + 5)
 
     @staticmethod
-    def _parse(value: object, subject: _Subject, where: str, errors: list) -> int | None:
+    def _parse(value: object, code: str, where: str, errors: list) -> int | None:
         try:
             return parse_tenths(value)
         except InvalidScore as exc:
-            errors.append(issue(exc.code, subject.code, f"{where}: {exc.message}"))
+            errors.append(issue(exc.code, code, f"{where}: {exc.message}"))
             return None
 
     def _comment_term(
-        self, term: object, required: int | None, subject: _Subject, period: str, errors: list
+        self, term: object, required: int | None, code: str, where: str, errors: list
     ) -> bool | None:
+        """Term result of a comment subject (Đạt = True), reporting every problem."""
         p = self.params
-        try:
-            regular = term["regular"]  # type: ignore[index]
-            if regular.__class__ is list and required is not None and len(regular) >= required:
-                final = COMMENT_INPUT[term["final"]]  # type: ignore[index]
-                passed = (
-                    sum(map(COMMENT_INPUT.__getitem__, regular))
-                    + COMMENT_INPUT[
-                        term["midterm"]  # type: ignore[index]
-                    ]
-                    + final
-                )
-                if "topic" not in term:  # type: ignore[operator]
-                    num, den = p.comment_pass_ratio
-                    return passed * den >= num * (len(regular) + 2) and (
-                        final or not p.comment_final_must_pass
-                    )
-        except (KeyError, TypeError, AttributeError):
-            pass
-        return self._comment_term_careful(term, required, subject, period, errors)
-
-    def _comment_term_careful(
-        self, term: object, required: int | None, subject: _Subject, period: str, errors: list
-    ) -> bool | None:
-        p = self.params
-        where = f"Môn {subject.name}, {_TERM_LABEL[period]}"
         ok = required is not None
         if not isinstance(term, Mapping):
             if term is not None:
-                errors.append(
-                    issue(ErrorCode.BAD_INPUT, subject.code, f"{where}: dữ liệu sai dạng.")
-                )
+                errors.append(issue(ErrorCode.BAD_INPUT, code, f"{where}: dữ liệu sai dạng."))
             term = {}
         regular = term.get("regular")
         if regular is None:
             regular = []
         elif not isinstance(regular, list):
-            errors.append(
-                issue(ErrorCode.BAD_INPUT, subject.code, f"{where}: “regular” phải là một mảng.")
-            )
+            errors.append(issue(ErrorCode.BAD_INPUT, code, f"{where}: “regular” phải là một mảng."))
             regular = []
             ok = False
-        results: list[bool] = []
         items = [(f"nhận xét thường xuyên thứ {i}", v) for i, v in enumerate(regular, start=1)]
         topic = term.get("topic")
         if topic is not None and p.topic_counts_as_regular:
             items.append(("kết quả chuyên đề học tập", topic))
+        results: list[bool] = []
         for what, value in items:
             if value is None:
                 continue
-            result = self._comment_value(value, subject, f"{where}, {what}", errors)
+            result = self._comment_value(value, code, f"{where}, {what}", errors)
             if result is None:
                 ok = False
             else:
@@ -574,7 +651,7 @@ class SecondaryRuleSet:
             errors.append(
                 issue(
                     ErrorCode.MISSING_REGULAR,
-                    subject.code,
+                    code,
                     f"{where}: có {len(results)} kết quả đánh giá thường xuyên, cần ít nhất "
                     f"{required}.",
                 )
@@ -589,14 +666,12 @@ class SecondaryRuleSet:
                     continue
                 errors.append(
                     issue(
-                        ErrorCode.MISSING_PERIODIC,
-                        subject.code,
-                        f"{where}: thiếu kết quả đánh giá {what}.",
+                        ErrorCode.MISSING_PERIODIC, code, f"{where}: thiếu kết quả đánh giá {what}."
                     )
                 )
                 ok = False
                 continue
-            result = self._comment_value(value, subject, f"{where}, kết quả {what}", errors)
+            result = self._comment_value(value, code, f"{where}, kết quả {what}", errors)
             if result is None:
                 ok = False
                 continue
@@ -611,14 +686,14 @@ class SecondaryRuleSet:
         )
 
     @staticmethod
-    def _comment_value(value: object, subject: _Subject, where: str, errors: list) -> bool | None:
+    def _comment_value(value: object, code: str, where: str, errors: list) -> bool | None:
         try:
             return COMMENT_INPUT[value]  # type: ignore[index]
         except (KeyError, TypeError):
             errors.append(
                 issue(
                     ErrorCode.UNKNOWN_LEVEL,
-                    subject.code,
+                    code,
                     f"{where}: “{value}” không phải là Đạt (D) hoặc Chưa đạt (CD).",
                 )
             )
@@ -626,22 +701,25 @@ class SecondaryRuleSet:
 
     # ------------------------------------------------------------------ learning level
 
-    def rank(self, sorted_scores: list[int], comment_fails: int) -> int:
-        """Learning level (Điều 9 k2) from ascending score tenths and the number of comment
-        subjects Chưa đạt, before the single-subject adjustment."""
+    def rank(self, ordered: list[int], comment_fails: int) -> int:
+        """Learning level (Điều 9 k2) before the single-subject adjustment.
+
+        ``ordered``: score-subject averages in tenths, ascending; ``comment_fails``: how many
+        comment subjects are Chưa đạt.
+        """
         p = self.params
-        n = len(sorted_scores)
-        lowest = sorted_scores[0] if n else 100
+        n = len(ordered)
+        lowest = ordered[0] if n else 100
         k = p.min_subjects
         if comment_fails == 0:
-            if lowest >= p.good_all_min and n - bisect_left(sorted_scores, p.good_count_min) >= k:
+            if lowest >= p.good_all_min and n - bisect_left(ordered, p.good_count_min) >= k:
                 return TOT
-            if lowest >= p.fair_all_min and n - bisect_left(sorted_scores, p.fair_count_min) >= k:
+            if lowest >= p.fair_all_min and n - bisect_left(ordered, p.fair_count_min) >= k:
                 return KHA
         if (
             comment_fails <= p.pass_max_comment_fail
             and lowest >= p.pass_floor
-            and n - bisect_left(sorted_scores, p.pass_count_min) >= k
+            and n - bisect_left(ordered, p.pass_count_min) >= k
         ):
             return DAT
         return CHUA_DAT
@@ -649,122 +727,116 @@ class SecondaryRuleSet:
     def level_of(
         self, scores: list[int], comments: list[bool]
     ) -> tuple[int, int, tuple[bool, int] | None]:
-        """(level, level before adjustment, culprit) for one period.
+        """``(level, level before adjustment, culprit)`` of one period (Điều 9 k2, k3).
 
-        ``culprit`` is ``(is_score_subject, index)`` of the single subject that lowered the level
-        by two or more (Điều 9 k3), when the adjustment applied.
+        The adjustment: when the level is two or more below what it would be if one single
+        subject were not there (that subject counted as 10,0 / Đạt), it is raised by one level.
+        ``culprit`` is ``(is_score_subject, index)`` of that subject, or ``None``.
+        Neutralising the lowest score subject dominates neutralising any other score subject
+        (levels only improve as the minimum and the counts rise), so it is the one tried.
         """
+        level, raw, culprit, _, _ = self._level(scores, comments)
+        return level, raw, culprit
+
+    def _level(
+        self, scores: list[int], comments: list[bool]
+    ) -> tuple[int, int, tuple[bool, int] | None, list[int], int]:
         p = self.params
         ordered = sorted(scores)
         fails = comments.count(False)
         level = self.rank(ordered, fails)
-        if not p.adjustment or level > DAT:
-            return level, level, None
+        if level > DAT or not p.adjustment:
+            return level, level, None, ordered, fails
         best, culprit = level, None
-        tried: set[int] = set()
-        for index, value in enumerate(scores):
-            if value >= p.good_count_min or value in tried:
-                continue
-            tried.add(value)
-            others = ordered.copy()
-            others.remove(value)
-            others.append(100)
-            would_be = self.rank(others, fails)
+        if ordered and ordered[0] < p.good_count_min:
+            would_be = self.rank([*ordered[1:], 100], fails)
             if would_be > best:
-                best, culprit = would_be, (True, index)
+                best, culprit = would_be, (True, scores.index(ordered[0]))
         if fails and p.adjustment_includes_comment_subjects:
             would_be = self.rank(ordered, fails - 1)
             if would_be > best:
                 best, culprit = would_be, (False, comments.index(False))
         if best - level >= 2:
-            return level + 1, level, culprit
-        return level, level, None
+            return level + 1, level, culprit, ordered, fails
+        return level, level, None, ordered, fails
 
     def _learning_level(
-        self, period: str, scored: list[_Subject], commented: list[_Subject], complete: bool
+        self, label: str, scores: list, comments: list, sheet: _Sheet
     ) -> tuple[int | None, str]:
-        scores = [s.results[period] for s in scored]
-        comments = [s.results[period] for s in commented]
-        label = _PERIOD_LABEL[period]
-        if not complete or None in scores or None in comments:
-            missing = [s.name for s in scored + commented if s.results.get(period) is None]
+        if not sheet.complete or None in scores or None in comments:
+            missing = [n for n, v in zip(sheet.score_names, scores, strict=True) if v is None]
+            missing += [n for n, v in zip(sheet.comment_names, comments, strict=True) if v is None]
             why = f"thiếu kết quả môn {join_vi(missing)}" if missing else "dữ liệu môn học chưa đủ"
             return None, f"Chưa xác định kết quả học tập {label}: {why}."
-        return self._explain_level(label, scores, comments, scored, commented)
+        return self._explained_level(label, scores, comments, sheet)
 
-    def _explain_level(
-        self,
-        label: str,
-        scores: list[int],
-        comments: list[bool],
-        scored: list[_Subject],
-        commented: list[_Subject],
+    def _explained_level(
+        self, label: str, scores: list[int], comments: list[bool], sheet: _Sheet
     ) -> tuple[int, str]:
         p = self.params
-        level, raw, culprit = self.level_of(scores, comments)
-        k = p.min_subjects
+        text = self._text
+        level, raw, culprit, ordered, fails = self._level(scores, comments)
         head = f"Kết quả học tập {label} {LEVEL_NAMES[level]}"
         if culprit is not None:
-            is_score, index = culprit
-            if is_score:
-                what = f"môn {scored[index].name} ({vi_number(scores[index])})"
-            else:
-                what = f"môn {commented[index].name} (Chưa đạt)"
+            value = vi_number(scores[culprit[1]]) if culprit[0] else "Chưa đạt"
             return level, (
                 f"{head}: theo điều kiện chỉ đạt mức {LEVEL_NAMES[raw]}, bị hạ từ 2 mức trở lên "
-                f"chỉ do {what} nên được điều chỉnh lên mức liền kề (Điều 9 khoản 3)."
+                f"chỉ do môn {sheet.name_of(culprit)} ({value}) nên được điều chỉnh lên mức liền "
+                "kề (Điều 9 khoản 3)."
             )
-        fails = [commented[i].name for i, ok in enumerate(comments) if not ok]
+        n = len(ordered)
         if level == TOT:
-            met = (
-                f"mọi môn đánh giá bằng nhận xét Đạt, mọi môn tính điểm từ "
-                f"{vi_number(p.good_all_min)} trở lên và "
-                f"{sum(1 for v in scores if v >= p.good_count_min)} môn từ "
-                f"{vi_number(p.good_count_min)} trở lên"
+            reached = n - bisect_left(ordered, p.good_count_min)
+            return level, (
+                f"{head}: mọi môn đánh giá bằng nhận xét Đạt, mọi môn tính điểm từ "
+                f"{text['good_all_min']} trở lên và {reached} môn từ {text['good_count_min']} "
+                "trở lên."
             )
-            return level, f"{head}: {met}."
         if level == KHA:
+            reached = n - bisect_left(ordered, p.fair_count_min)
             met = (
-                f"mọi môn đánh giá bằng nhận xét Đạt, mọi môn tính điểm từ "
-                f"{vi_number(p.fair_all_min)} trở lên và "
-                f"{sum(1 for v in scores if v >= p.fair_count_min)} môn từ "
-                f"{vi_number(p.fair_count_min)} trở lên"
+                f"mọi môn đánh giá bằng nhận xét Đạt, mọi môn tính điểm từ {text['fair_all_min']} "
+                f"trở lên và {reached} môn từ {text['fair_count_min']} trở lên; "
             )
-            low, count_min = p.good_all_min, p.good_count_min
+            low, count_min, count_text = p.good_all_min, p.good_count_min, "good_count_min"
         elif level == DAT:
+            reached = n - bisect_left(ordered, p.pass_count_min)
             met = (
-                f"{len(fails)} môn đánh giá bằng nhận xét Chưa đạt (tối đa "
-                f"{p.pass_max_comment_fail}), không môn nào dưới {vi_number(p.pass_floor)} và "
-                f"{sum(1 for v in scores if v >= p.pass_count_min)} môn từ "
-                f"{vi_number(p.pass_count_min)} trở lên"
+                f"{fails} môn đánh giá bằng nhận xét Chưa đạt (tối đa {p.pass_max_comment_fail}), "
+                f"không môn nào dưới {text['pass_floor']} và {reached} môn từ "
+                f"{text['pass_count_min']} trở lên; "
             )
-            low, count_min = p.fair_all_min, p.fair_count_min
+            low, count_min, count_text = p.fair_all_min, p.fair_count_min, "fair_count_min"
         else:
             met = ""
-            low, count_min = p.pass_floor, p.pass_count_min
+            low, count_min, count_text = p.pass_floor, p.pass_count_min, "pass_count_min"
         reasons: list[str] = []
-        if level == CHUA_DAT:
-            if len(fails) > p.pass_max_comment_fail:
+        if fails and (level > CHUA_DAT or fails > p.pass_max_comment_fail):
+            failed = [sheet.comment_names[i] for i, ok in enumerate(comments) if not ok]
+            if level == CHUA_DAT:
                 reasons.append(
-                    f"{len(fails)} môn đánh giá bằng nhận xét Chưa đạt ({join_vi(fails)}), "
-                    f"tối đa {p.pass_max_comment_fail}"
+                    f"{fails} môn đánh giá bằng nhận xét Chưa đạt ({join_vi(failed)}), tối đa "
+                    f"{p.pass_max_comment_fail}"
                 )
-        elif fails:
-            reasons.append(f"môn {join_vi(fails)} Chưa đạt")
-        below = [
-            f"môn {s.name} {vi_number(v)} < {vi_number(low)}"
-            for s, v in zip(scored, scores, strict=True)
-            if v < low
-        ]
-        reasons.extend(below)
-        reached = sum(1 for v in scores if v >= count_min)
-        if reached < k:
-            reasons.append(
-                f"chỉ có {reached} môn từ {vi_number(count_min)} trở lên (cần ít nhất {k})"
+            else:
+                reasons.append(f"môn {join_vi(failed)} Chưa đạt")
+        if ordered and ordered[0] < low:
+            low_text = vi_number(low)
+            names = sheet.score_names
+            reasons.extend(
+                f"môn {names[i]} {vi_number(v)} < {low_text}"
+                for i, v in enumerate(scores)
+                if v < low
             )
-        upper = LEVEL_NAMES[level + 1]
-        why_not = f"{'; '.join(reasons)} nên chưa đạt mức {upper}"
-        return level, f"{head}: {met}; {why_not}." if met else f"{head}: {why_not}."
+        reached = n - bisect_left(ordered, count_min)
+        if reached < p.min_subjects:
+            reasons.append(
+                f"chỉ có {reached} môn từ {text[count_text]} trở lên (cần ít nhất {p.min_subjects})"
+            )
+        return (
+            level,
+            f"{head}: {met}{'; '.join(reasons)} nên chưa đạt mức {LEVEL_NAMES[level + 1]}.",
+        )
 
     # ------------------------------------------------------------------ training, absences
 
@@ -779,15 +851,19 @@ class SecondaryRuleSet:
             )
             explanation.append("Chưa xác định kết quả rèn luyện cả năm: thiếu kết quả các học kì.")
             return None
-        t1 = self._level_value(raw.get("term1"), "Kết quả rèn luyện học kì I", errors)
-        t2 = self._level_value(raw.get("term2"), "Kết quả rèn luyện học kì II", errors)
+        try:
+            t1 = LEVEL_INPUT[raw["term1"]]
+            t2 = LEVEL_INPUT[raw["term2"]]
+        except (KeyError, TypeError):
+            t1 = self._level_value(raw.get("term1"), "Kết quả rèn luyện học kì I", errors)
+            t2 = self._level_value(raw.get("term2"), "Kết quả rèn luyện học kì II", errors)
         if t1 is None or t2 is None:
             explanation.append("Chưa xác định kết quả rèn luyện cả năm: thiếu kết quả học kì.")
             return None
         year = TRAINING_YEAR[t1][t2]
         explanation.append(
             f"Kết quả rèn luyện cả năm {LEVEL_NAMES[year]}: học kì I {LEVEL_NAMES[t1]}, học kì II "
-            f"{LEVEL_NAMES[t2]} (Điều 8)."
+            f"{LEVEL_NAMES[t2]}."
         )
         return year
 
@@ -829,12 +905,9 @@ class SecondaryRuleSet:
     # ------------------------------------------------------------------ title, decision
 
     def _title(
-        self,
-        training: int | None,
-        learning: int | None,
-        scored: list[_Subject],
-        explanation: list[str],
+        self, training: int | None, learning: int | None, sheet: _Sheet, explanation: list[str]
     ) -> str | None:
+        """Học sinh Xuất sắc / Giỏi (Điều 15; TT43 Điều 14: học viên, ≥ 5 subjects)."""
         p = self.params
         learner = p.learner.capitalize()
         short = []
@@ -844,33 +917,27 @@ class SecondaryRuleSet:
             short.append(f"học tập cả năm {LEVEL_NAMES[learning]}")
         if short:
             explanation.append(
-                f"Không có danh hiệu: {join_vi(short)} (danh hiệu cần rèn luyện Tốt và học tập Tốt)."
+                f"Không có danh hiệu: {join_vi(short)} (cần rèn luyện Tốt và học tập Tốt)."
             )
             return None
         if training is None or learning is None:
             explanation.append("Chưa xét danh hiệu: thiếu kết quả rèn luyện hoặc học tập cả năm.")
             return None
-        excellent = sum(1 for s in scored if s.results["year"] >= p.excellent_min)
+        excellent = sum(1 for v in sheet.scores[YEAR] if v >= p.excellent_min)
         need = p.excellent_min_subjects
+        threshold = self._text["excellent_min"]
         if excellent >= need:
             explanation.append(
-                f"Danh hiệu {learner} Xuất sắc: rèn luyện Tốt, học tập Tốt và {excellent} môn có điểm "
-                f"trung bình cả năm từ {vi_number(p.excellent_min)} trở lên (cần ít nhất {need})."
+                f"Danh hiệu {learner} Xuất sắc: rèn luyện Tốt, học tập Tốt và {excellent} môn có "
+                f"điểm trung bình cả năm từ {threshold} trở lên (cần ít nhất {need})."
             )
             return "XUAT_SAC"
         explanation.append(
             f"Danh hiệu {learner} Giỏi: rèn luyện Tốt và học tập Tốt; chỉ {excellent} môn có điểm "
-            f"trung bình cả năm từ {vi_number(p.excellent_min)} trở lên (cần {need}) nên chưa đạt "
-            f"{learner} Xuất sắc."
+            f"trung bình cả năm từ {threshold} trở lên (cần {need}) nên chưa đạt {learner} "
+            "Xuất sắc."
         )
         return "GIOI"
-
-    def _retest_subjects(self, scored: list[_Subject], commented: list[_Subject]) -> list[_Subject]:
-        """Every comment subject Chưa đạt and every score subject below 5,0 for the year (Đ14)."""
-        limit = self.params.retest_below
-        chosen = {id(s) for s in scored if s.results["year"] < limit}
-        chosen.update(id(s) for s in commented if not s.results["year"])
-        return [s for s in scored + commented if id(s) in chosen]
 
     def _decision(
         self,
@@ -878,10 +945,10 @@ class SecondaryRuleSet:
         training: int | None,
         learning: int | None,
         absences: int | None,
-        scored: list[_Subject],
-        commented: list[_Subject],
+        sheet: _Sheet,
         explanation: list[str],
-    ) -> tuple[str | None, list[_Subject]]:
+    ) -> tuple[str | None, list[tuple[bool, int]]]:
+        """Promotion (Điều 12), summer training (Đ13), re-test (Đ14)."""
         p = self.params
         if absences is not None and absences > p.absence_limit:
             explanation.append(
@@ -910,19 +977,25 @@ class SecondaryRuleSet:
                 f"{LEVEL_NAMES[learning]}, {absent}."
             )
             return REN_LUYEN_HE, []
-        retest = self._retest_subjects(scored, commented)
-        names = join_vi([s.name for s in retest])
+        below = p.retest_below
+        scores, comments = sheet.scores[YEAR], sheet.comments[YEAR]
+        retest = [
+            (is_score, i)
+            for is_score, i in sheet.order
+            if (scores[i] < below if is_score else not comments[i])
+        ]
+        names = join_vi([sheet.name_of(ref) for ref in retest])
         if not retest:
             explanation.append(
                 "Ở lại lớp: học tập cả năm Chưa đạt nhưng không có môn nào thuộc diện kiểm tra lại "
-                f"(Chưa đạt hoặc dưới {vi_number(p.retest_below)}); cần xem xét thủ công."
+                f"(Chưa đạt hoặc dưới {self._text['retest_below']}); cần xem xét thủ công."
             )
             return O_LAI_LOP, []
         if training >= DAT:
             explanation.append(
                 f"Kiểm tra lại: học tập cả năm Chưa đạt, rèn luyện cả năm {LEVEL_NAMES[training]}, "
                 f"{absent}; kiểm tra lại tất cả các môn Chưa đạt hoặc có điểm trung bình cả năm "
-                f"dưới {vi_number(p.retest_below)}: {names}."
+                f"dưới {self._text['retest_below']}: {names}."
             )
             return KIEM_TRA_LAI, retest
         first = (
@@ -940,9 +1013,8 @@ class SecondaryRuleSet:
         self,
         case: Case,
         decision: str | None,
-        retest_subjects: list[_Subject],
-        scored: list[_Subject],
-        commented: list[_Subject],
+        retest: list[tuple[bool, int]],
+        sheet: _Sheet,
         errors: list[dict],
         warnings: list[dict],
         explanation: list[str],
@@ -951,18 +1023,18 @@ class SecondaryRuleSet:
         p = self.params
         training = case.get("training")
         raw_summer = training.get("summer") if isinstance(training, Mapping) else None
-        retest = case.get("retest")
-        if retest is None:
-            retest = {}
-        elif not isinstance(retest, Mapping):
+        results = case.get("retest")
+        if results is None:
+            results = {}
+        elif not isinstance(results, Mapping):
             errors.append(
                 issue(
                     ErrorCode.BAD_INPUT, None, "“retest” phải là một đối tượng: mã môn → kết quả."
                 )
             )
-            retest = {}
-        wanted = {s.code for s in retest_subjects}
-        for code in retest:
+            results = {}
+        wanted = {sheet.code_of(ref) for ref in retest}
+        for code in results:
             if code not in wanted:
                 warnings.append(
                     issue(
@@ -980,7 +1052,7 @@ class SecondaryRuleSet:
                     "Có kết quả rèn luyện hè nhưng không thuộc diện rèn luyện hè; đã bỏ qua.",
                 )
             )
-        if decision not in (KIEM_TRA_LAI, REN_LUYEN_HE, REN_LUYEN_HE_VA_KIEM_TRA_LAI):
+        if not summer_needed and decision != KIEM_TRA_LAI:
             return None, None, None
 
         summer: int | None = None
@@ -993,7 +1065,7 @@ class SecondaryRuleSet:
                     return None, None, None
             elif summer < DAT:
                 explanation.append(
-                    f"Ở lại lớp: kết quả rèn luyện đánh giá lại sau rèn luyện hè "
+                    "Ở lại lớp: kết quả rèn luyện đánh giá lại sau rèn luyện hè "
                     f"{LEVEL_NAMES[summer]}."
                 )
                 return None, summer, O_LAI_LOP
@@ -1004,40 +1076,38 @@ class SecondaryRuleSet:
                 )
                 return None, summer, LEN_LOP
 
-        replaced: dict[int, object] = {}
-        for subject in retest_subjects:
-            value = retest.get(subject.code)
+        scores = list(sheet.scores[YEAR])
+        comments = list(sheet.comments[YEAR])
+        done = 0
+        for ref in retest:
+            code = sheet.code_of(ref)
+            value = results.get(code)
             if value is None:
                 continue
-            where = f"Môn {subject.name}, kết quả kiểm tra lại"
-            if subject.score:
-                result: object = self._parse(value, subject, where, errors)
-                if result is not None:
-                    subject.output["retest"] = result / 10  # type: ignore[operator]
+            where = f"Môn {sheet.name_of(ref)}, kết quả kiểm tra lại"
+            is_score, index = ref
+            if is_score:
+                tenths = self._parse(value, code, where, errors)
+                if tenths is not None:
+                    sheet.output[code]["retest"] = tenths / 10
+                    scores[index] = tenths
+                    done += 1
             else:
-                result = self._comment_value(value, subject, where, errors)
-                if result is not None:
-                    subject.output["retest"] = _COMMENT_CODE[result]  # type: ignore[index]
-            if result is not None:
-                replaced[id(subject)] = result
-        if len(replaced) < len(retest_subjects):
+                passed = self._comment_value(value, code, where, errors)
+                if passed is not None:
+                    sheet.output[code]["retest"] = _COMMENT_CODE[passed]
+                    comments[index] = passed
+                    done += 1
+        if done < len(retest):
             explanation.append("Chưa có đủ kết quả kiểm tra lại của các môn phải kiểm tra lại.")
             return None, summer, None
-        scores = [replaced.get(id(s), s.results["year"]) for s in scored]
-        comments = [replaced.get(id(s), s.results["year"]) for s in commented]
-        level, sentence = self._explain_level(
-            _PERIOD_LABEL["year_after_retest"],
-            scores,  # type: ignore[arg-type]
-            comments,  # type: ignore[arg-type]
-            scored,
-            commented,
-        )
-        explanation.append(f"{sentence} Kết quả kiểm tra lại thay cho kết quả cả năm của môn.")
+        level, sentence = self._explained_level("cả năm sau kiểm tra lại", scores, comments, sheet)
+        explanation.append(f"{sentence} (Kết quả kiểm tra lại thay cho kết quả cả năm của môn.)")
         if level < DAT:
             explanation.append("Ở lại lớp: kết quả học tập sau kiểm tra lại Chưa đạt.")
             return level, summer, O_LAI_LOP
         if summer_needed and summer is None:
-            explanation.append("Học tập sau kiểm tra lại đạt; chờ kết quả rèn luyện hè.")
+            explanation.append("Học tập sau kiểm tra lại từ Đạt trở lên; chờ kết quả rèn luyện hè.")
             return level, None, None
         explanation.append("Lên lớp: kết quả học tập sau kiểm tra lại từ Đạt trở lên.")
         return level, summer, LEN_LOP

@@ -115,14 +115,15 @@ class PrimaryRuleSet:
         self.title = "Thông tư 27/2020/TT-BGDĐT — đánh giá học sinh tiểu học"
         self.params = params or PrimaryParams()
         self._default_params = default_params or self.params
+        custom = "" if self.params == self._default_params else "+params"
+        self._version_label = f"{code}@{version}{custom}"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.version_label}>"
 
     @property
     def version_label(self) -> str:
-        custom = "" if self.params == self._default_params else "+params"
-        return f"{self.code}@{self.version}{custom}"
+        return self._version_label
 
     def with_params(self, **overrides: Any) -> PrimaryRuleSet:
         return PrimaryRuleSet(

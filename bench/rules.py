@@ -1,0 +1,340 @@
+"""Benchmark of the assessment rule sets: in-process and through the command line.
+
+    .venv/bin/python bench/rules.py [--students N] [--seed S] [--skip-cli]
+
+Generates N students (default 100 000) deterministically: TT22/2021 and TT43/2021 secondary
+students (8–9 score subjects + 3–4 comment subjects, 2 terms, realistic score spread) and, for a
+separate figure, TT27/2020 primary pupils. Measures, in the same run:
+
+* in-process: ``hoso.assessment.rules.evaluate`` over every secondary student (full result,
+  including explanations), against a baseline: a naive ``Decimal`` implementation that computes
+  only the averages and the unadjusted learning levels of the same students;
+* command line: ``python -m hoso.assessment evaluate`` on the whole array (process start-up, JSON
+  parsing, evaluation and JSON output), against a baseline: ``json.loads`` + ``json.dumps`` of the
+  same payload in-process.
+
+The LAST line holds the figures (students/s). Targets: ≥ 50 000/s in-process on one core,
+≥ 10 000/s through the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hoso.assessment.rules import evaluate  # noqa: E402
+
+# (code, name, assessment, periods per year)
+LOWER_SECONDARY = [
+    ("NGU_VAN", "Ngữ văn", "score", 140),
+    ("TOAN", "Toán", "score", 140),
+    ("NGOAI_NGU", "Ngoại ngữ 1", "score", 105),
+    ("GDCD", "Giáo dục công dân", "score", 35),
+    ("LS_DL", "Lịch sử và Địa lí", "score", 105),
+    ("KHTN", "Khoa học tự nhiên", "score", 140),
+    ("CONG_NGHE", "Công nghệ", "score", 52),
+    ("TIN_HOC", "Tin học", "score", 35),
+    ("GDTC", "Giáo dục thể chất", "comment", 70),
+    ("NGHE_THUAT", "Nghệ thuật", "comment", 70),
+    ("HDTN", "Hoạt động trải nghiệm, hướng nghiệp", "comment", 105),
+    ("GDDP", "Nội dung giáo dục của địa phương", "comment", 35),
+]
+UPPER_SECONDARY = [
+    ("NGU_VAN", "Ngữ văn", "score", 105),
+    ("TOAN", "Toán", "score", 105),
+    ("NGOAI_NGU", "Ngoại ngữ 1", "score", 105),
+    ("LICH_SU", "Lịch sử", "score", 52),
+    ("GDQP", "Giáo dục quốc phòng và an ninh", "score", 35),
+    ("VAT_LI", "Vật lí", "score", 70),
+    ("HOA_HOC", "Hóa học", "score", 70),
+    ("SINH_HOC", "Sinh học", "score", 70),
+    ("TIN_HOC", "Tin học", "score", 70),
+    ("GDTC", "Giáo dục thể chất", "comment", 70),
+    ("HDTN", "Hoạt động trải nghiệm, hướng nghiệp", "comment", 105),
+    ("GDDP", "Nội dung giáo dục của địa phương", "comment", 35),
+]
+PRIMARY = [
+    ("TIENG_VIET", True),
+    ("TOAN", True),
+    ("NGOAI_NGU", True),
+    ("LS_DL", True),
+    ("KHOA_HOC", True),
+    ("TIN_HOC_CONG_NGHE", True),
+    ("DAO_DUC", False),
+    ("AM_NHAC", False),
+    ("MI_THUAT", False),
+    ("GDTC", False),
+    ("HDTN", False),
+]
+QUALITIES = ("yeu_nuoc", "nhan_ai", "cham_chi", "trung_thuc", "trach_nhiem")
+COMPETENCIES = (
+    "tu_chu_tu_hoc",
+    "giao_tiep_hop_tac",
+    "giai_quyet_van_de_sang_tao",
+    "ngon_ngu",
+    "tinh_toan",
+    "khoa_hoc",
+    "cong_nghe",
+    "tin_hoc",
+    "tham_mi",
+    "the_chat",
+)
+
+
+def _score(rng: random.Random, ability: float) -> int | float:
+    """A score as a teacher enters it: mostly whole or half points, some tenths."""
+    value = min(10.0, max(0.0, rng.gauss(ability, 1.2)))
+    step = 5 if rng.random() < 0.7 else 1
+    tenths = int(round(value * 10 / step)) * step
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+
+def _regular_count(periods: int) -> int:
+    return 2 if periods <= 35 else 3 if periods <= 70 else 4
+
+
+def secondary_student(rng: random.Random, ruleset: str) -> dict:
+    grade = rng.randint(6, 12)
+    plan = LOWER_SECONDARY if grade <= 9 else UPPER_SECONDARY
+    ability = rng.gauss(7.0, 1.3)
+    subjects = []
+    for code, name, kind, periods in plan:
+        subject: dict = {
+            "code": code,
+            "name": name,
+            "assessment": kind,
+            "periods_per_year": periods,
+        }
+        for term in ("term1", "term2"):
+            if kind == "score":
+                count = _regular_count(periods) + (1 if rng.random() < 0.1 else 0)
+                subject[term] = {
+                    "regular": [_score(rng, ability) for _ in range(count)],
+                    "midterm": _score(rng, ability),
+                    "final": _score(rng, ability),
+                }
+            else:
+                marks = ["D" if rng.random() < 0.97 else "CD" for _ in range(4)]
+                subject[term] = {"regular": marks[:2], "midterm": marks[2], "final": marks[3]}
+        subjects.append(subject)
+    training = rng.choices(("T", "K", "D", "CD"), weights=(60, 25, 12, 3), k=2)
+    absences = rng.randint(0, 60) if rng.random() < 0.02 else rng.randint(0, 10)
+    return {
+        "ruleset": ruleset,
+        "grade": grade,
+        "subjects": subjects,
+        "training": {"term1": training[0], "term2": training[1]},
+        "absences": absences,
+    }
+
+
+def primary_pupil(rng: random.Random) -> dict:
+    grade = rng.randint(1, 5)
+    tested = {1: 2, 2: 2, 3: 4, 4: 6, 5: 6}[grade]
+    ability = rng.gauss(8.0, 1.2)
+    subjects = []
+    for index, (code, _) in enumerate(PRIMARY):
+        subject: dict = {"code": code, "level": rng.choices("THC", weights=(60, 38, 2))[0]}
+        if index < tested:
+            subject["final_test"] = int(min(10, max(0, round(rng.gauss(ability, 1.0)))))
+        subjects.append(subject)
+    return {
+        "ruleset": "TT27_2020",
+        "grade": grade,
+        "subjects": subjects,
+        "qualities": {k: rng.choices("TDC", weights=(70, 29, 1))[0] for k in QUALITIES},
+        "competencies": {k: rng.choices("TDC", weights=(70, 29, 1))[0] for k in COMPETENCIES},
+        "class_recognised": rng.random() < 0.1,
+    }
+
+
+# ---------------------------------------------------------------------- naive Decimal baseline
+
+_ONE_DECIMAL = Decimal("0.1")
+
+
+def _naive_level(scores: list[Decimal], comments: list[bool]) -> str:
+    fails = comments.count(False)
+    good = sum(1 for s in scores if s >= Decimal("8.0"))
+    fair = sum(1 for s in scores if s >= Decimal("6.5"))
+    passed = sum(1 for s in scores if s >= Decimal("5.0"))
+    if fails == 0 and all(s >= Decimal("6.5") for s in scores) and good >= 6:
+        return "T"
+    if fails == 0 and all(s >= Decimal("5.0") for s in scores) and fair >= 6:
+        return "K"
+    if fails <= 1 and all(s >= Decimal("3.5") for s in scores) and passed >= 6:
+        return "D"
+    return "CD"
+
+
+def naive_decimal(case: dict) -> dict:
+    """The straightforward implementation: Decimal(str(x)) and quantize(ROUND_HALF_UP)."""
+    averages: dict[str, dict[str, Decimal]] = {}
+    periods: dict[str, tuple[list[Decimal], list[bool]]] = {
+        p: ([], []) for p in ("term1", "term2", "year")
+    }
+    for subject in case["subjects"]:
+        if subject["assessment"] == "score":
+            result = {}
+            for term in ("term1", "term2"):
+                data = subject[term]
+                regular = [Decimal(str(v)) for v in data["regular"]]
+                total = (
+                    sum(regular)
+                    + 2 * Decimal(str(data["midterm"]))
+                    + 3 * Decimal(str(data["final"]))
+                )
+                result[term] = (total / (len(regular) + 5)).quantize(_ONE_DECIMAL, ROUND_HALF_UP)
+            result["year"] = ((result["term1"] + 2 * result["term2"]) / 3).quantize(
+                _ONE_DECIMAL, ROUND_HALF_UP
+            )
+            averages[subject["code"]] = result
+            for period in periods:
+                periods[period][0].append(result[period])
+        else:
+            for term in ("term1", "term2"):
+                data = subject[term]
+                marks = [*data["regular"], data["midterm"], data["final"]]
+                passed = 3 * marks.count("D") >= 2 * len(marks) and data["final"] == "D"
+                periods[term][1].append(passed)
+            periods["year"][1].append(periods["term2"][1][-1])
+    return {
+        "subjects": averages,
+        "learning": {p: _naive_level(*periods[p]) for p in periods},
+    }
+
+
+# ---------------------------------------------------------------------- measurements
+
+
+def _rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def best_of(repeats: int, func) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def check_agreement(cases: list[dict], results: list[dict], sample: int = 2000) -> None:
+    """The fast results must equal the naive Decimal ones (averages and unadjusted levels)."""
+    for case, result in zip(cases[:sample], results[:sample], strict=True):
+        naive = naive_decimal(case)
+        for code, averages in naive["subjects"].items():
+            for period, value in averages.items():
+                got = result["subjects"][code][period]
+                if Decimal(str(got)) != value:
+                    raise SystemExit(f"mismatch {code} {period}: {got} != {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20211)
+    parser.add_argument("--skip-cli", action="store_true")
+    args = parser.parse_args()
+    n = args.students
+
+    rng = random.Random(args.seed)
+    start = time.perf_counter()
+    cases = [secondary_student(rng, "TT43_2021" if i % 5 == 4 else "TT22_2021") for i in range(n)]
+    pupils = [primary_pupil(rng) for _ in range(n)]
+    print(
+        f"generated {n} secondary students and {n} primary pupils in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+
+    results: list[dict] = []
+
+    def run_fast() -> None:
+        results[:] = [evaluate(case) for case in cases]
+
+    fast = best_of(3, run_fast)
+    check_agreement(cases, results)
+    levels = {}
+    for r in results:
+        levels[r["learning"]["year"]] = levels.get(r["learning"]["year"], 0) + 1
+    print(
+        f"year learning levels: {dict(sorted(levels.items(), key=str))}; "
+        f"decisions: {_count(r['decision'] for r in results)}"
+    )
+
+    naive_n = max(1, n // 5)
+    naive = best_of(1, lambda: [naive_decimal(case) for case in cases[:naive_n]])
+    primary = best_of(3, lambda: [evaluate(case) for case in pupils])
+    in_process = _rate(n, fast)
+    naive_rate = _rate(naive_n, naive)
+    print(f"in-process TT22/TT43: {n} students in {fast:.3f} s = {in_process:,.0f}/s (best of 3)")
+    print(
+        f"naive Decimal baseline (averages + levels only, {naive_n} students): {naive_rate:,.0f}/s"
+    )
+    print(f"in-process TT27 primary: {_rate(n, primary):,.0f}/s")
+
+    summary = (
+        f"in_process={in_process:.0f}/s naive_decimal={naive_rate:.0f}/s "
+        f"speedup={in_process / naive_rate:.1f}x"
+    )
+    if not args.skip_cli:
+        payload = json.dumps(cases, ensure_ascii=False).encode("utf-8")
+
+        def json_round_trip() -> None:
+            gc.disable()  # as the command line does
+            try:
+                json.dumps(json.loads(payload), ensure_ascii=False, separators=(",", ":"))
+            finally:
+                gc.enable()
+
+        roundtrip = best_of(1, json_round_trip)
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "hoso.assessment", "evaluate"],
+            input=payload,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+        cli = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"command line failed ({proc.returncode}): {proc.stderr[-500:]!r}")
+        out = json.loads(proc.stdout)
+        if len(out) != n or out[0] != results[0]:
+            raise SystemExit("command-line results differ from in-process results")
+        cli_rate = _rate(n, cli)
+        json_rate = _rate(n, roundtrip)
+        print(
+            f"command line: {len(payload) / 1e6:.0f} MB in, {len(proc.stdout) / 1e6:.0f} MB out, "
+            f"{cli:.2f} s = {cli_rate:,.0f}/s; json round trip alone {json_rate:,.0f}/s"
+        )
+        summary += (
+            f" cli={cli_rate:.0f}/s json_roundtrip={json_rate:.0f}/s "
+            f"cli_vs_json={cli_rate / json_rate:.2f}x"
+        )
+    print(f"RESULT students={n} {summary}")
+
+
+def _count(values) -> dict:
+    counts: dict = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return dict(sorted(counts.items(), key=str))
+
+
+if __name__ == "__main__":
+    main()
