@@ -67,7 +67,11 @@ class AccountMiddleware:
                 from django.http import JsonResponse
 
                 return JsonResponse(
-                    {"detail": "Bạn phải đổi mật khẩu trước khi dùng hệ thống."}, status=403
+                    {
+                        "code": "PASSWORD_CHANGE_REQUIRED",
+                        "detail": "Bạn phải đổi mật khẩu trước khi dùng hệ thống.",
+                    },
+                    status=403,
                 )
             return redirect(reverse("accounts:password_change"))
         return self.get_response(request)
