@@ -403,3 +403,20 @@ def api_token_create(*, user: User, name: str, days: int = 90) -> tuple[ApiToken
             },
         )
     return row, token
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the person's own tokens."""
+    with transaction.atomic():
+        row = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if row is None or row.revoked_at is not None:
+            raise DomainError(AccountError.NOT_IN_SCHOOL, "Không tìm thấy khóa API.")
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
+        audit_record(
+            event_type="account.api_token_revoked",
+            actor=user,
+            school_id=_primary_school_id(user),
+            target=row,
+            after={"revoked_at": row.revoked_at.isoformat()},
+        )

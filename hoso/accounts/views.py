@@ -88,6 +88,13 @@ def profile_view(request):
         _row, new_token = actions.api_token_create(
             user=request.user, name=request.POST.get("name", "API")
         )
+    elif request.method == "POST" and request.POST.get("revoke", "").isdigit():
+        try:
+            actions.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
+            messages.success(request, "Đã thu hồi khóa API.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:profile")
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(
         request,

@@ -180,3 +180,22 @@ def test_department_head_delegates_to_deputy_only(world):
     assert d.is_active()
     event = AuditEvent.objects.get(event_type="delegation.created")
     assert event.after["grantee_name"] == "Phạm Thị Hoa"
+
+
+@pytest.mark.django_db
+def test_api_tokens_are_created_once_and_revoked(client, world):
+    user = world.users["homeroom"]
+    client.force_login(user)
+    page = client.post(reverse("accounts:profile"), {"action": "token", "name": "Sổ tay"})
+    token = page.context["new_token"]
+    assert token.startswith("hoso_")
+    headers = {"Authorization": f"Bearer {token}"}
+    client.logout()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    row = user.api_tokens.get()
+    assert row.digest != token and token not in str(row.__dict__)
+    client.force_login(user)
+    client.post(reverse("accounts:profile"), {"revoke": row.pk})
+    client.logout()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert AuditEvent.objects.filter(event_type="account.api_token_revoked").exists()
