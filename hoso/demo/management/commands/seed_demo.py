@@ -1,0 +1,34 @@
+"""python manage.py seed_demo — create the two demo schools (idempotent, deterministic)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hoso.core.errors import DomainError
+from hoso.demo.actions import demo_seed
+from hoso.demo.selectors import demo_logins, format_logins_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu: THCS Nguyễn Trãi và TH Chu Văn An, năm học 2026-2027 (và 2025-2026 đã "
+        "khóa). Chạy lại không làm gì nếu dữ liệu mẫu đã có."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            results = demo_seed()
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        for result in results:
+            if result.created:
+                c = result.counts
+                self.stdout.write(
+                    f"Đã tạo {result.short_name}: {c['classes_current_year']} lớp, "
+                    f"{c['students']} học sinh, {c['staff']} cán bộ, {c['accounts']} tài khoản."
+                )
+            else:
+                self.stdout.write(f"{result.short_name}: dữ liệu mẫu đã có, không làm gì.")
+        if any(r.created for r in results):
+            self.stdout.write("")
+            self.stdout.write(format_logins_table(demo_logins()))
+        else:
+            self.stdout.write("Xem lại các tài khoản mẫu: python manage.py demo_logins")

@@ -1,0 +1,375 @@
+"""seed_demo: two demo schools, deterministic, idempotent, valid data, logins with their roles.
+
+The demo is seeded once for the module (inside a transaction rolled back at the end); each test
+runs in its own savepoint on top of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+
+from hoso.accounts.actor import build_actor
+from hoso.accounts.models import User
+from hoso.accounts.roles import Role
+from hoso.audit.models import AuditEvent
+from hoso.demo import data
+from hoso.demo.builder import plan_school
+from hoso.demo.selectors import demo_logins
+from hoso.organisation.models import (
+    HomeroomAssignment,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Subject,
+    SubjectOffering,
+    TeachingAssignment,
+)
+from hoso.students.models import (
+    Enrolment,
+    Guardian,
+    RegisterCounter,
+    RegisterEntry,
+    Student,
+    StudentGuardian,
+)
+from hoso.students.validation import check_personal_id
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DURING_TERM_1 = datetime(2026, 11, 2, 9, 0, tzinfo=TZ)
+
+# sha256 of the THCS student names in plan order. If you change the demo data on purpose, update
+# it with: python -c "from hoso.demo.tests.test_seed_demo import names_digest; print(names_digest())"
+EXPECTED_NAMES_DIGEST = "a015f5e23e119b9f14a206ce6c7e84ba33987af4b39e3c2ec1b62fca61213257"
+
+
+def names_digest() -> str:
+    plan = plan_school(data.LOWER_SECONDARY)
+    return hashlib.sha256("\n".join(s.full_name for s in plan.students).encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """GIVEN a database seeded once with the demo (rolled back after the module)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _current_year(school: School) -> SchoolYear:
+    return SchoolYear.objects.get(school=school, is_closed=False)
+
+
+def _signature(plan) -> list[tuple]:
+    return [
+        (s.full_name, s.gender, s.birth_date, s.personal_id, s.student_code) for s in plan.students
+    ] + [(u.username, u.display_name) for u in plan.users]
+
+
+# --- determinism (no database) ---------------------------------------------------------------
+
+
+def test_the_plan_is_the_same_every_time():
+    for spec in data.SCHOOLS:
+        assert _signature(plan_school(spec)) == _signature(plan_school(spec))
+
+
+def test_the_plan_is_the_same_in_every_process():
+    # A set iterated in hash order would change the names between processes; this would catch it.
+    assert names_digest() == EXPECTED_NAMES_DIGEST
+
+
+def test_demo_logins_lists_the_planned_accounts():
+    planned = [
+        (label, username, spec.short_name)
+        for spec in data.SCHOOLS
+        for label, username in plan_school(spec).logins
+    ]
+    assert demo_logins() == planned
+
+
+# --- the seeded database ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_logins_command_without_demo():
+    # Before any test asks for ``seeded`` (the module fixture lives until the module ends).
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "Chưa có dữ liệu mẫu" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_creates_both_schools_with_their_classes(seeded):
+    assert "Mật khẩu chung" in seeded and data.DEMO_PASSWORD in seeded
+    thcs = School.objects.get(code="THCS-NT")
+    primary = School.objects.get(code="TH-CVA")
+    assert thcs.levels == ["lower_secondary"] and primary.levels == ["primary"]
+    assert thcs.office_name == "Phòng Giáo dục và Đào tạo quận Hải An"
+    expected = {
+        thcs: [f"{g}A{n}" for g in range(6, 10) for n in (1, 2, 3)],
+        primary: [f"{g}{x}" for g in range(1, 6) for x in "ABC"],
+    }
+    for school, names in expected.items():
+        year = _current_year(school)
+        classes = SchoolClass.objects.filter(year=year).order_by("grade__number", "name")
+        assert [c.name for c in classes] == names
+        sizes = classes.annotate(n=Count("enrolments")).values_list("n", flat=True)
+        assert all(38 <= n <= 42 for n in sizes), list(sizes)
+    assert SchoolClass.objects.filter(year__is_closed=False).count() == 4 * 3 + 5 * 3
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.django_db
+def test_years_terms_and_rulesets(seeded):
+    for school, ruleset in (
+        ("THCS-NT", {"lower_secondary": "TT22_2021"}),
+        ("TH-CVA", {"primary": "TT27_2020"}),
+    ):
+        years = {y.name: y for y in SchoolYear.objects.filter(school__code=school)}
+        assert set(years) == {"2025-2026", "2026-2027"}
+        assert years["2025-2026"].is_closed and not years["2026-2027"].is_closed
+        current = years["2026-2027"]
+        assert (str(current.start_date), str(current.end_date)) == ("2026-09-05", "2027-05-31")
+        assert current.rulesets == ruleset == years["2025-2026"].rulesets
+        terms = [(t.number, str(t.start_date), str(t.end_date)) for t in current.terms.all()]
+        assert terms == [(1, "2026-09-05", "2027-01-16"), (2, "2027-01-18", "2027-05-31")]
+        checkpoints = {c.kind: str(c.date) for c in current.checkpoints.all()}
+        assert checkpoints == {
+            "mid1": "2026-11-02",
+            "end1": "2027-01-11",
+            "mid2": "2027-03-22",
+            "end2": "2027-05-17",
+        }
+        assert years["2025-2026"].terms.count() == 2
+        assert years["2025-2026"].checkpoints.count() == 4
+        # Last year has classes with students, so the year switcher shows something.
+        assert Enrolment.objects.filter(year=years["2025-2026"]).count() > 300
+
+
+@pytest.mark.django_db
+def test_subjects_follow_the_circulars(seeded):
+    def kinds(code):
+        return dict(Subject.objects.filter(school__code=code).values_list("code", "assessment"))
+
+    thcs = kinds("THCS-NT")
+    comment = {code for code, kind in thcs.items() if kind == "comment"}
+    assert comment == {"GDTC", "AN", "MT", "HDTN", "GDDP"}  # REGULATIONS.md §1.2
+    assert {kind for code, kind in thcs.items() if code not in comment} == {"score"}
+    primary = kinds("TH-CVA")
+    both = {code for code, kind in primary.items() if kind == "both"}
+    assert both == {"TV", "TOAN", "NN1", "LSDL", "KH", "THCN"}  # REGULATIONS.md §2.3
+    assert {kind for code, kind in primary.items() if code not in both} == {"comment"}
+
+    def periods(school, code):
+        return dict(
+            SubjectOffering.objects.filter(
+                subject__school__code=school, subject__code=code
+            ).values_list("grade__number", "periods_per_year")
+        )
+
+    assert periods("THCS-NT", "CN") == {6: 35, 7: 35, 8: 52, 9: 52}
+    assert periods("THCS-NT", "NV") == {6: 140, 7: 140, 8: 140, 9: 140}
+    assert periods("TH-CVA", "NN1") == {3: 140, 4: 140, 5: 140}
+    assert periods("TH-CVA", "TNXH") == {1: 70, 2: 70, 3: 70}
+
+
+@pytest.mark.django_db
+def test_every_class_has_a_homeroom_teacher_and_a_teacher_per_subject_and_term(seeded):
+    classes = list(SchoolClass.objects.select_related("year", "grade"))
+    assert HomeroomAssignment.objects.filter(school_class__in=classes).count() == len(classes)
+    assigned = {
+        (a.school_class_id, a.subject_id, a.term_id)
+        for a in TeachingAssignment.objects.select_related("term")
+    }
+    expected = set()
+    for c in classes:
+        subject_ids = SubjectOffering.objects.filter(grade=c.grade).values_list(
+            "subject_id", flat=True
+        )
+        for term in c.year.terms.all():
+            expected |= {(c.pk, s, term.pk) for s in subject_ids}
+    assert assigned == expected
+    assert TeachingAssignment.objects.count() == len(expected)
+    # Teachers teach their subject in several classes.
+    busy = (
+        TeachingAssignment.objects.filter(term__year__is_closed=False, term__number=1)
+        .values("teacher")
+        .annotate(n=Count("school_class", distinct=True))
+    )
+    assert max(b["n"] for b in busy) >= 3
+
+
+@pytest.mark.django_db
+def test_students_have_valid_ids_codes_and_birth_years(seeded):
+    enrolments = Enrolment.objects.filter(year__is_closed=False).select_related(
+        "student", "school_class__grade"
+    )
+    assert Student.objects.count() == enrolments.count()
+    for e in enrolments:
+        s = e.student
+        assert check_personal_id(s.personal_id, birth_date=s.birth_date, gender=s.gender) == []
+        assert s.personal_id[:3] in {"031", "001"}
+        assert re.fullmatch(r"\d{10}", s.student_code)
+        assert s.birth_date.year == 2026 - 5 - e.school_class.grade.number
+        assert s.sort_name and s.search_name
+    for school in School.objects.all():
+        codes = Student.objects.filter(school=school).values_list("student_code", flat=True)
+        assert len(set(codes)) == len(codes)
+    statuses = set(enrolments.values_list("status", flat=True))
+    assert statuses == {Enrolment.Status.STUDYING, Enrolment.Status.TRANSFERRED_IN}
+    assert Student.objects.filter(has_disability=True).exclude(disability_note="").exists()
+    assert Student.objects.exclude(ethnicity="Kinh").exists()
+
+
+@pytest.mark.django_db
+def test_students_have_one_or_two_guardians_with_accounts(seeded):
+    per_student = StudentGuardian.objects.values("student").annotate(n=Count("id"))
+    assert {row["n"] for row in per_student} <= {1, 2}
+    assert per_student.count() == Student.objects.count()
+    assert not Guardian.objects.filter(user__isnull=True).exists()
+    phones = list(Guardian.objects.values_list("phone", flat=True))
+    assert all(re.fullmatch(r"0\d{9}", p) for p in phones)
+
+
+@pytest.mark.django_db
+def test_register_numbers_are_contiguous_and_match_the_counter(seeded):
+    for school in School.objects.all():
+        numbers = sorted(
+            RegisterEntry.objects.filter(school=school).values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, len(numbers) + 1))
+        assert len(numbers) == Student.objects.filter(school=school).count()
+        assert RegisterCounter.objects.get(school=school).last_number == numbers[-1]
+
+
+@pytest.mark.django_db
+def test_database_holds_the_planned_students(seeded):
+    for spec in data.SCHOOLS:
+        planned = [e.student.full_name for e in plan_school(spec).register_entries]
+        stored = [
+            e.student.full_name
+            for e in RegisterEntry.objects.filter(school__code=spec.code)
+            .select_related("student")
+            .order_by("number")
+        ]
+        assert stored == planned
+
+
+@pytest.mark.django_db
+def test_staff_register_is_filled(seeded):
+    for staff in Staff.objects.select_related("user"):
+        assert staff.user is not None and staff.user.display_name == staff.full_name
+        assert staff.birth_date and staff.start_date and staff.qualification
+        assert re.fullmatch(r"\d{12}", staff.id_number) and staff.phone and staff.email
+        assert staff.sort_name and staff.search_name
+    teachers = Staff.objects.filter(school__code="THCS-NT", position="teacher").count()
+    assert 30 <= teachers <= 40
+
+
+@pytest.mark.django_db
+def test_demo_accounts_share_one_password_and_need_no_change(seeded):
+    hashes = set(User.objects.values_list("password", flat=True))
+    assert len(hashes) == 1
+    assert User.objects.get(username="hieutruong").check_password(data.DEMO_PASSWORD)
+    assert not User.objects.filter(must_change_password=True).exists()
+
+
+@pytest.mark.django_db
+def test_each_well_known_login_derives_its_role(seeded):
+    expected = dict(data.WELL_KNOWN)
+    schools = {s.short_name: s for s in School.objects.all()}
+    for _label, username, short_name in demo_logins():
+        school = schools[short_name]
+        user = User.objects.get(username=username)
+        actor = build_actor(user, school, _current_year(school), now=DURING_TERM_1)
+        key = username.removesuffix(".th")
+        role = Role.INSPECTOR if key == data.INSPECTOR_USERNAME else expected[key]
+        assert role in actor.roles, (username, actor.roles)
+        if key == "gvbm":
+            assert Role.HOMEROOM_TEACHER not in actor.roles
+        if key == "gvcn":
+            assert Role.SUBJECT_TEACHER in actor.roles
+            homeroom = SchoolClass.objects.get(pk=next(iter(actor.homeroom_class_ids)))
+            assert homeroom.name in {"6A1", "1A"}
+            assert homeroom.pk in actor.taught
+        if key == "totruong":
+            assert Role.OFFICE_HEAD not in actor.roles and actor.department_ids
+        if key == "phuhuynh":
+            child_classes = set(
+                Enrolment.objects.filter(
+                    student_id__in=actor.child_ids, year=actor.year
+                ).values_list("school_class__name", flat=True)
+            )
+            assert child_classes & {"6A1", "1A"}
+
+
+@pytest.mark.django_db
+def test_inspector_sees_only_the_granted_school(seeded):
+    inspector = User.objects.get(username="thanhtra")
+    thcs = School.objects.get(code="THCS-NT")
+    primary = School.objects.get(code="TH-CVA")
+    assert build_actor(inspector, thcs, _current_year(thcs), now=DURING_TERM_1).roles == {
+        Role.INSPECTOR
+    }
+    assert not build_actor(inspector, primary, _current_year(primary), now=DURING_TERM_1).roles
+    after_grant = datetime(2027, 7, 1, 0, 0, tzinfo=TZ)
+    assert not build_actor(inspector, thcs, _current_year(thcs), now=after_grant).roles
+
+
+@pytest.mark.django_db
+def test_last_year_keeps_teachers_with_their_classes(seeded):
+    thcs = School.objects.get(code="THCS-NT")
+    previous = SchoolYear.objects.get(school=thcs, is_closed=True)
+    last_year_6a1 = SchoolClass.objects.get(year=previous, name="6A1")
+    now_7a1 = SchoolClass.objects.get(year=_current_year(thcs), name="7A1")
+    assert last_year_6a1.homeroom.teacher_id == now_7a1.homeroom.teacher_id
+    teacher = now_7a1.homeroom.teacher
+    actor = build_actor(teacher.user, thcs, previous, now=DURING_TERM_1)
+    assert actor.readonly_year and Role.HOMEROOM_TEACHER in actor.roles
+    moved_up = set(
+        Enrolment.objects.filter(school_class=last_year_6a1).values_list("student_id", flat=True)
+    )
+    assert moved_up <= set(
+        Enrolment.objects.filter(school_class=now_7a1).values_list("student_id", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_one_audit_event_per_school_and_the_chain_verifies(seeded):
+    events = AuditEvent.objects.filter(event_type="demo.seeded")
+    assert events.count() == 2
+    for event in events:
+        assert event.seq == 1 and event.school_id
+        assert event.after["students"] == Student.objects.filter(school_id=event.school_id).count()
+    call_command("audit_verify", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing(seeded):
+    before = (Student.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "dữ liệu mẫu đã có" in out.getvalue()
+    assert (Student.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_demo_logins_command_prints_the_table(seeded):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for _label, username, _school in demo_logins():
+        assert username in text
+    assert data.DEMO_PASSWORD in text
