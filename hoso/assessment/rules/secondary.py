@@ -563,27 +563,26 @@ class SecondaryRuleSet:
             regular = []
             ok = False
         values: list[int] = []
-        for position, value in enumerate(regular, start=1):
-            if value is None:
-                continue
-            tenths = self._parse(value, code, f"{where}, điểm thường xuyên thứ {position}", errors)
-            if tenths is None:
-                ok = False
-            else:
-                values.append(tenths)
+        present = 0  # given, valid or not: an invalid score is reported as such, not as missing
+        items = [(f"điểm thường xuyên thứ {i}", v) for i, v in enumerate(regular, start=1)]
         topic = term.get("topic")
         if topic is not None and p.topic_counts_as_regular:
-            tenths = self._parse(topic, code, f"{where}, điểm chuyên đề học tập", errors)
+            items.append(("điểm chuyên đề học tập", topic))
+        for what, value in items:
+            if value is None:
+                continue
+            present += 1
+            tenths = self._parse(value, code, f"{where}, {what}", errors)
             if tenths is None:
                 ok = False
             else:
                 values.append(tenths)
-        if required is not None and len(values) < required:
+        if required is not None and present < required:
             errors.append(
                 issue(
                     ErrorCode.MISSING_REGULAR,
                     code,
-                    f"{where}: có {len(values)} điểm đánh giá thường xuyên, cần ít nhất {required}.",
+                    f"{where}: có {present} điểm đánh giá thường xuyên, cần ít nhất {required}.",
                 )
             )
             ok = False
@@ -639,21 +638,22 @@ class SecondaryRuleSet:
         if topic is not None and p.topic_counts_as_regular:
             items.append(("kết quả chuyên đề học tập", topic))
         results: list[bool] = []
+        present = 0
         for what, value in items:
             if value is None:
                 continue
+            present += 1
             result = self._comment_value(value, code, f"{where}, {what}", errors)
             if result is None:
                 ok = False
             else:
                 results.append(result)
-        if required is not None and len(results) < required:
+        if required is not None and present < required:
             errors.append(
                 issue(
                     ErrorCode.MISSING_REGULAR,
                     code,
-                    f"{where}: có {len(results)} kết quả đánh giá thường xuyên, cần ít nhất "
-                    f"{required}.",
+                    f"{where}: có {present} kết quả đánh giá thường xuyên, cần ít nhất {required}.",
                 )
             )
             ok = False
