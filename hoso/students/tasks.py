@@ -1,0 +1,22 @@
+"""Background work of the students package (django-tasks)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from hoso.core import context
+
+
+@task()
+def commit_student_import(batch_id: int) -> dict:
+    """Write a previewed class-list import: all rows in one transaction, or none.
+
+    Enqueued by ``import_actions.import_queue_commit`` after its transaction commits."""
+    from hoso.students.import_actions import import_run_commit
+
+    token = context.set_current(context.RequestContext(channel="task"))
+    try:
+        batch = import_run_commit(batch_id=batch_id)
+    finally:
+        context.reset(token)
+    return {"batch_id": batch.pk, "state": batch.state, "count": batch.result.get("count", 0)}
