@@ -72,7 +72,7 @@ PERMS = {
     Perm.MANAGE_ORGANISATION: {"principal", "vice", "admin"},
     Perm.VIEW_AUDIT: {"principal", "vice", "admin"},
     Perm.EDIT_STUDENTS: {"clerk", "vice"},
-    Perm.IMPORT_STUDENTS: {"clerk", "admin", "vice"},
+    Perm.IMPORT_STUDENTS: {"clerk", "vice"},
     Perm.MANAGE_ENROLMENT: {"clerk", "vice"},
     Perm.DELEGATE_DEPARTMENT: {"dept_head"},
     Perm.DELEGATE_PRINCIPAL: {"principal"},

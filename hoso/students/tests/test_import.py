@@ -45,7 +45,7 @@ from hoso.students.models import (
 )
 from hoso.students.selectors import class_roster
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("hoso.students.tests.test_import_urls")]
+pytestmark = [pytest.mark.django_db]
 
 State = ImportBatch.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -698,16 +698,14 @@ def test_another_schools_batch_is_not_found(client, world):
     assert batch.state == State.CANCELLED
 
 
-def test_an_administrator_who_may_upload_but_not_enrol_is_told_before_the_commit(world):
+def test_an_administrator_may_not_import_a_class_list(world):
+    from django.core.exceptions import PermissionDenied
+
     admin = _staff(world.school, "quantri", Position.ADMINISTRATOR, "Hồ", "Văn", "Quản")
     world.users["admin"] = admin.user
-    batch = upload(world, "admin", xlsx([template_row(**ANH)]))
-    assert batch.state == State.PREVIEW and batch.errors == []
-    with pytest.raises(DomainError) as refused:
-        import_actions.import_queue_commit(actor=world.actor("admin"), batch=batch)
-    assert "không được thêm học sinh" in refused.value.message
-    batch.refresh_from_db()
-    assert batch.state == State.PREVIEW
+    with pytest.raises(PermissionDenied):
+        upload(world, "admin", xlsx([template_row(**ANH)]))
+    assert not ImportBatch.objects.exists()
 
 
 # --- Commit failures roll everything back ---------------------------------------------------------
