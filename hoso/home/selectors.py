@@ -10,6 +10,7 @@ from django.utils import timezone
 from hoso.accounts.models import InspectorGrant, User
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
+from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
 from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
 from hoso.students.models import Enrolment, Student
@@ -183,7 +184,7 @@ def home_sections(actor) -> list[Section]:
         s = Section("Hoạt động gần đây")
         s.cards = [
             {
-                "title": ev.event_type,
+                "title": event_label(ev.event_type),
                 "lines": [
                     f"{ev.actor_name or 'hệ thống'} · {timezone.localtime(ev.at):%d/%m %H:%M}",
                     ev.target_repr,

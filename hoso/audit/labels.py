@@ -1,0 +1,31 @@
+"""Vietnamese labels for audit event types (codes stay English and stable)."""
+
+EVENT_LABELS = {
+    "auth.login": "Đăng nhập",
+    "auth.logout": "Đăng xuất",
+    "auth.login_failed": "Đăng nhập sai",
+    "account.locked": "Tạm khóa tài khoản",
+    "account.created": "Tạo tài khoản",
+    "account.enabled": "Mở lại tài khoản",
+    "account.disabled": "Vô hiệu hóa tài khoản",
+    "account.password_changed": "Đổi mật khẩu",
+    "account.password_reset": "Đặt lại mật khẩu",
+    "account.api_token_created": "Tạo khóa API",
+    "account.api_token_revoked": "Thu hồi khóa API",
+    "staff.positions_changed": "Đổi chức vụ",
+    "delegation.created": "Ủy quyền",
+    "delegation.revoked": "Thu hồi ủy quyền",
+    "inspector.granted": "Cấp quyền thanh tra",
+    "student.enrolled": "Nhập học",
+    "student.updated": "Sửa sơ yếu lý lịch",
+    "student.imported": "Nhập danh sách từ Excel",
+    "enrolment.ended": "Chuyển đi / bỏ học",
+    "import_mapping.saved": "Lưu mẫu ghép cột",
+    "access.not_found": "Truy cập ngoài phạm vi",
+    "access.forbidden": "Thao tác không được phép",
+    "demo.seeded": "Tạo dữ liệu mẫu",
+}
+
+
+def event_label(code: str) -> str:
+    return EVENT_LABELS.get(code, code)

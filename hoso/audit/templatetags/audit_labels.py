@@ -1,0 +1,6 @@
+from django import template
+
+from hoso.audit.labels import event_label
+
+register = template.Library()
+register.filter("event_label", event_label)
