@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "hoso.accounts",
     "hoso.organisation",
     "hoso.students",
+    "hoso.gradebook",
+    "hoso.notifications",
     "hoso.home",
     "hoso.api",
     "hoso.demo",

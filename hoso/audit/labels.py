@@ -24,6 +24,11 @@ EVENT_LABELS = {
     "access.not_found": "Truy cập ngoài phạm vi",
     "access.forbidden": "Thao tác không được phép",
     "demo.seeded": "Tạo dữ liệu mẫu",
+    "grade.saved": "Nhập/sửa kết quả đánh giá",
+    "grade.test_date_set": "Ngày kiểm tra định kỳ",
+    "grade.finalised": "Chốt cột điểm",
+    "book.locked": "Khóa sổ",
+    "book.opened": "Mở sổ",
 }
 
 

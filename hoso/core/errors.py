@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     def __init__(self, code: StrEnum | str, message: str, *, field: str | None = None):
@@ -16,8 +18,10 @@ class DomainError(Exception):
         return self.message
 
 
-class PermissionDeniedError(DomainError):
-    """The actor may see the object but may not perform this action (→ 403)."""
+class PermissionDeniedError(DomainError, PermissionDenied):
+    """The actor may see the object but may not perform this action (→ 403).
+
+    Also a Django ``PermissionDenied``, so views that do not catch it answer 403."""
 
 
 class NotFoundError(DomainError):

@@ -204,7 +204,15 @@ class _Planner:
             self.subjects.append((spec, subject))
             self.plan.subjects.append(subject)
             self.plan.offerings.extend(
-                SubjectOffering(subject=subject, grade=self.grades[g], periods_per_year=p)
+                SubjectOffering(
+                    subject=subject,
+                    grade=self.grades[g],
+                    periods_per_year=p,
+                    # TT27 Điều 7: grades 4–5 also test Tiếng Việt and Toán at mid-term.
+                    midterm_test=(
+                        self.spec.level == "primary" and g >= 4 and spec.code in ("TV", "TOAN")
+                    ),
+                )
                 for g, p in spec.periods.items()
             )
 

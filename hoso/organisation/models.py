@@ -217,6 +217,8 @@ class SubjectOffering(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="offerings")
     grade = models.ForeignKey(GradeLevel, on_delete=models.CASCADE, related_name="offerings")
     periods_per_year = models.PositiveSmallIntegerField()
+    # Primary (TT27 Điều 7): grades 4–5 also test Tiếng Việt and Toán at mid-term.
+    midterm_test = models.BooleanField("kiểm tra định kỳ giữa kỳ", default=False)
 
     class Meta:
         constraints = [

@@ -1,0 +1,81 @@
+"""Which columns a grade sheet has, from the school's rule set, the subject and the grade.
+
+Secondary (TT22/TT43): per term, regular ``TX1..TXn`` (n from the periods per year; more are
+allowed, so two optional columns follow), mid-term ``GK`` and end-term ``CK``; values are scores
+0–10 with one decimal, or Đ/CĐ for comment subjects. Primary (TT27): per checkpoint of the term,
+the level ``MUC_<cp>`` (T/H/C), the periodic test ``KT_<cp>`` (whole points, at the end of each
+term for tested subjects, and at mid-term in grades 4–5 for Tiếng Việt and Toán) and the comment
+``NX_<cp>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hoso.assessment.rules import get_ruleset, required_regular_count
+
+SCORE, COMMENT_RESULT, LEVEL, TEST, TEXT = "score", "comment", "level", "test", "text"
+EXTRA_REGULAR = 2
+MAX_REGULAR = 12
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str  # score | comment (Đ/CĐ) | level (T/H/C) | test (integer) | text
+    required: bool
+    checkpoint: str  # the checkpoint whose lock covers it: mid1 end1 mid2 end2
+    periodic: bool  # periodic results have a test date and the 14-day rule
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self.kind == COMMENT_RESULT:
+            return ("D", "CD")
+        if self.kind == LEVEL:
+            return ("T", "H", "C")
+        return ()
+
+
+def _term_checkpoints(term_number: int) -> tuple[str, str]:
+    return ("mid1", "end1") if term_number == 1 else ("mid2", "end2")
+
+
+def ruleset_code(year, level: str) -> str:
+    code = (year.rulesets or {}).get(level)
+    if code:
+        return code
+    from hoso.assessment.rules import ruleset_code_for
+
+    return ruleset_code_for(level, year.start_date.year)
+
+
+def sheet_columns(*, subject, offering, term, ruleset: str) -> list[Column]:
+    """The columns of one (class, subject, term) sheet, in display order."""
+    mid, end = _term_checkpoints(term.number)
+    if ruleset == "TT27_2020":
+        tested = subject.assessment == "both"
+        cols: list[Column] = []
+        for cp, name in ((mid, "Giữa kỳ"), (end, "Cuối kỳ" if term.number == 1 else "Cuối năm")):
+            cols.append(Column(f"MUC_{cp}", f"Mức {name}", LEVEL, True, cp, False))
+            has_test = tested and (cp == end or (offering and offering.midterm_test))
+            if has_test:
+                cols.append(Column(f"KT_{cp}", f"Điểm KT {name}", TEST, True, cp, True))
+            cols.append(Column(f"NX_{cp}", f"Nhận xét {name}", TEXT, False, cp, False))
+        return cols
+    kind = COMMENT_RESULT if subject.assessment == "comment" else SCORE
+    periods = offering.periods_per_year if offering else 70
+    params = get_ruleset(ruleset).params
+    n = required_regular_count(periods, assessment=subject.assessment, params=params)
+    cols = [Column(f"TX{i}", f"ĐĐGtx {i}", kind, True, end, False) for i in range(1, n + 1)]
+    cols += [
+        Column(f"TX{i}", f"ĐĐGtx {i}", kind, False, end, False)
+        for i in range(n + 1, min(n + EXTRA_REGULAR, MAX_REGULAR) + 1)
+    ]
+    cols.append(Column("GK", "ĐĐGgk", kind, True, mid, True))
+    cols.append(Column("CK", "ĐĐGck", kind, True, end, True))
+    return cols
+
+
+def column_by_key(columns: list[Column], key: str) -> Column | None:
+    return next((c for c in columns if c.key == key), None)

@@ -1,0 +1,18 @@
+from enum import StrEnum
+
+
+class GradebookError(StrEnum):
+    NOT_ASSIGNED = "NOT_ASSIGNED"  # not the teacher of this class/subject/term
+    YEAR_CLOSED = "YEAR_CLOSED"
+    UNKNOWN_COLUMN = "UNKNOWN_COLUMN"
+    NOT_ENROLLED = "NOT_ENROLLED"
+    FINALISED = "FINALISED"  # the teacher finalised the column (chốt)
+    LOCKED = "LOCKED"  # the book is locked (khóa sổ)
+    APPROVED = "APPROVED"  # results approved: change only through a correction
+    CONFLICT = "CONFLICT"  # somebody saved the cell in between
+    INCOMPLETE = "INCOMPLETE"  # finalising a column with missing results
+    # rule-set validation codes pass through: OUT_OF_RANGE, BAD_PRECISION, BAD_INPUT, UNKNOWN_LEVEL
+    UNKNOWN_LEVEL = "UNKNOWN_LEVEL"
+    BAD_LOCK = "BAD_LOCK"
+    BAD_CORRECTION = "BAD_CORRECTION"
+    NOT_ALLOWED = "NOT_ALLOWED"

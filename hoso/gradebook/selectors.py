@@ -1,0 +1,127 @@
+"""Reading a grade sheet for the grid, the Excel export and the API — a bounded number of
+queries whatever the class size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hoso.assessment.rules import evaluate
+from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT
+from hoso.gradebook.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.models import Assessment, SheetColumn
+from hoso.gradebook.sheets import Sheet
+from hoso.students.models import Enrolment
+
+
+@dataclass
+class Row:
+    enrolment: Enrolment
+    cells: dict[str, Assessment] = field(default_factory=dict)
+    result: object = None  # the term result computed by the rule set (average or Đ/CĐ)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def student(self):
+        return self.enrolment.student
+
+    @property
+    def active(self) -> bool:
+        return self.enrolment.end_date is None and self.enrolment.status in Enrolment.ACTIVE
+
+
+@dataclass
+class SheetData:
+    sheet: Sheet
+    rows: list[Row]
+    finalised: dict[str, object]  # column key -> SheetColumn
+    locked: dict[str, object]  # column key -> BookLock
+    test_dates: dict[str, object]
+
+
+def _secondary_subject_case(sheet: Sheet, cells: dict[str, Assessment]) -> dict:
+    values = {k: c.value for k, c in cells.items() if c.value}
+    regular = [values[c.key] for c in sheet.columns if c.key.startswith("TX") and c.key in values]
+    term = {"regular": regular, "midterm": values.get("GK"), "final": values.get("CK")}
+    kind = "comment" if sheet.subject.assessment == "comment" else "score"
+    return {"code": sheet.subject.code, "assessment": kind, "term": term}
+
+
+def term_result(sheet: Sheet, cells: dict[str, Assessment], periods: int) -> tuple[object, list]:
+    """The subject's result for the term as the rule set computes it (None when incomplete)."""
+    if sheet.ruleset == "TT27_2020":
+        return None, []
+    subject = _secondary_subject_case(sheet, cells)
+    key = f"term{sheet.term.number}"
+    other = "term2" if key == "term1" else "term1"
+    case = {
+        "ruleset": sheet.ruleset,
+        "grade": sheet.school_class.grade.number,
+        "subjects": [
+            {
+                "code": subject["code"],
+                "assessment": subject["assessment"],
+                "periods_per_year": periods,
+                key: subject["term"],
+                other: None,
+            }
+        ],
+    }
+    out = evaluate(case)
+    value = out.get("subjects", {}).get(subject["code"], {}).get(key)
+    label = "học kì I:" if key == "term1" else "học kì II:"
+    errors = [
+        e["message"]
+        for e in out.get("errors", [])
+        if e.get("subject") == subject["code"] and label in e["message"]
+    ]
+    return value, errors
+
+
+def sheet_data(sheet: Sheet) -> SheetData:
+    enrolments = list(
+        Enrolment.objects.filter(school_class=sheet.school_class)
+        .select_related("student")
+        .order_by("student__sort_name", "student__student_code")
+    )
+    rows = {e.student_id: Row(e) for e in enrolments}
+    for cell in Assessment.objects.filter(
+        subject=sheet.subject, term=sheet.term, student_id__in=list(rows)
+    ):
+        rows[cell.student_id].cells[cell.column] = cell
+    columns = {
+        c.column: c
+        for c in SheetColumn.objects.filter(
+            school_class=sheet.school_class, subject=sheet.subject, term=sheet.term
+        )
+    }
+    locks = locks_for_sheet(sheet.school_class, sheet.subject, sheet.term)
+    locked = {}
+    for column in sheet.columns:
+        lock = lock_covering(locks, column)
+        if lock is not None:
+            locked[column.key] = lock
+    from hoso.organisation.models import SubjectOffering
+
+    offering = SubjectOffering.objects.filter(
+        subject=sheet.subject, grade_id=sheet.school_class.grade_id
+    ).first()
+    periods = offering.periods_per_year if offering else 70
+    for row in rows.values():
+        if row.cells:
+            row.result, row.errors = term_result(sheet, row.cells, periods)
+    return SheetData(
+        sheet=sheet,
+        rows=list(rows.values()),
+        finalised={k: c for k, c in columns.items() if c.finalised_at},
+        locked=locked,
+        test_dates={k: c.test_date for k, c in columns.items() if c.test_date},
+    )
+
+
+KIND_HINTS = {
+    SCORE: "Điểm 0–10, một chữ số thập phân",
+    TEST: "Điểm nguyên 0–10",
+    COMMENT_RESULT: "Đ (Đạt) hoặc CĐ (Chưa đạt)",
+    LEVEL: "T (Hoàn thành tốt), H (Hoàn thành), C (Chưa hoàn thành)",
+    TEXT: "Nhận xét",
+}
