@@ -1,5 +1,7 @@
 """Property tests of the secondary and primary rule sets (hypothesis)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -208,3 +210,22 @@ def test_any_json_shaped_case_gives_a_result_never_an_exception(ruleset, body):
     assert isinstance(result["errors"], list)
     for error in result["errors"]:
         assert set(error) == {"code", "subject", "message"}
+
+
+def reference_average(values: list[int], weights: list[int]) -> Decimal:
+    total = sum(Decimal(v) / 10 * w for v, w in zip(values, weights, strict=True))
+    return (total / sum(weights)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@SETTINGS
+@given(students)
+def test_subject_averages_equal_plain_decimal_arithmetic(student):
+    scores, comments, ruleset = student
+    result = evaluate(build(scores, comments, ruleset))
+    for i, values in enumerate(scores):
+        term1 = reference_average(values[:5], [1, 1, 1, 2, 3])
+        term2 = reference_average(values[5:], [1, 1, 1, 2, 3])
+        year = ((term1 + 2 * term2) / 3).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        got = result["subjects"][f"S{i}"]
+        assert (Decimal(str(got["term1"])), Decimal(str(got["term2"]))) == (term1, term2)
+        assert Decimal(str(got["year"])) == year
