@@ -6,5 +6,6 @@ urlpatterns = [
     path("to-chuc/", include("hoso.organisation.urls")),
     path("hoc-sinh/", include("hoso.students.urls")),
     path("nhat-ky/", include("hoso.audit.urls")),
+    path("so-diem/", include("hoso.gradebook.urls")),
     path("api/", include("hoso.api.urls")),
 ]

@@ -149,9 +149,9 @@ def _choose_layout(school, sheets: list[importing.SheetData]):
     signatures = {importing.signature(headers) for _, _, headers in candidates}
     saved = {
         m.signature: m
-        for m in ImportMapping.objects.filter(school=school, signature__in=signatures).order_by(
-            "created_at", "pk"
-        )
+        for m in ImportMapping.objects.filter(
+            school=school, kind="students", signature__in=signatures
+        ).order_by("created_at", "pk")
     }
     for sheet, number, headers in candidates:
         found = saved.get(importing.signature(headers))
@@ -308,7 +308,9 @@ def _save_mapping(
     signature = importing.signature(batch.headers)
     saved_columns = importing.mapping_to_saved(columns, batch.headers)
     source = source if source in SOURCE_CODES else "khac"
-    existing = ImportMapping.objects.filter(school_id=batch.school_id, name=name).first()
+    existing = ImportMapping.objects.filter(
+        school_id=batch.school_id, kind="students", name=name
+    ).first()
     if existing is not None and existing.signature != signature:
         raise ImportMappingError(
             [f"Đã có mẫu ghép cột tên “{name}” cho một kiểu tệp khác; hãy đặt tên khác."]

@@ -171,6 +171,8 @@ class ImportMapping(models.Model):
 
     school = models.ForeignKey("organisation.School", on_delete=models.CASCADE)
     name = models.CharField("tên mẫu", max_length=100)
+    # What the file holds: "students" (class lists) or "grades" (grade sheets).
+    kind = models.CharField(max_length=10, default="students")
     source = models.CharField("nguồn", max_length=40, blank=True)
     header_row = models.PositiveSmallIntegerField(default=1)
     # {"source header (folded)": "field name"}
@@ -183,7 +185,9 @@ class ImportMapping(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="importmapping_unique_name"),
+            models.UniqueConstraint(
+                fields=["school", "kind", "name"], name="importmapping_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:

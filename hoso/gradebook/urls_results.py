@@ -1,0 +1,3 @@
+"""URLs of the grade book: results (included by hoso/gradebook/urls.py)."""
+
+urlpatterns: list = []
