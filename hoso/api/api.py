@@ -460,3 +460,10 @@ def token_create(request: HttpRequest, payload: s.TokenIn):
             "token": token,
         },
     )
+
+
+# --- grade book -----------------------------------------------------------------------------
+
+from hoso.api.gradebook import router as gradebook_router  # noqa: E402
+
+api.add_router("/gradebook", gradebook_router)
