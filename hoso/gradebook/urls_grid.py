@@ -1,3 +1,18 @@
-"""URLs of the grade book: grid (included by hoso/gradebook/urls.py)."""
+"""URLs of the grade book: the entry grid and the lock screen (included by
+hoso/gradebook/urls.py, namespace ``gradebook``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from hoso.gradebook import views_grid
+
+_SHEET = "lop/<int:class_id>/mon/<int:subject_id>/ky/<int:term_id>/"
+
+urlpatterns: list = [
+    path("", views_grid.index, name="index"),
+    path(_SHEET, views_grid.sheet, name="sheet"),
+    path(_SHEET + "luu/", views_grid.save_cell, name="save_cell"),
+    path(_SHEET + "ngay-kiem-tra/", views_grid.test_date, name="test_date"),
+    path(_SHEET + "chot/", views_grid.finalise, name="finalise"),
+    path("khoa-so/", views_grid.locks, name="locks"),
+    path("khoa-so/<int:lock_id>/mo/", views_grid.lock_open, name="lock_open"),
+]
