@@ -1,0 +1,485 @@
+"""Writes of the results area: the homeroom teacher's inputs (rèn luyện, nghỉ học, nhận xét,
+kết quả rèn luyện hè và kiểm tra lại), confirming a class result (GVCN xác nhận), withdrawing the
+confirmation, approving it (Hiệu trưởng phê duyệt, which freezes the results) and recomputing on
+request. Each is audited in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.roles import Role
+from hoso.assessment.rules import InvalidScore, validate_score
+from hoso.audit.actions import audit_record
+from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.text import fold, nfc
+from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
+from hoso.gradebook.results import (
+    FINAL,
+    PRIMARY_RULESET,
+    TERM1,
+    TERM2,
+    YEAR,
+    RecomputeSummary,
+    ResultRow,
+    ResultsError,
+    available_periods,
+    build_lists,
+    can_approve_results,
+    class_ruleset,
+    is_homeroom_of,
+    offerings_by_grade,
+    period_label,
+    recompute_class,
+    recompute_school,
+)
+from hoso.students.models import Enrolment
+
+TRAINING_ALIASES = {
+    "t": "T",
+    "tot": "T",
+    "k": "K",
+    "kha": "K",
+    "d": "D",
+    "dat": "D",
+    "cd": "CD",
+    "chua dat": "CD",
+}
+COMMENT_ALIASES = {"d": "D", "dat": "D", "cd": "CD", "chua dat": "CD"}
+MAX_ABSENCES = 400
+TERM_FIELDS = {
+    TERM1: ("training_term1", "absences_term1"),
+    TERM2: ("training_term2", "absences_term2"),
+}
+FIELD_LABELS = {
+    "training_term1": "Rèn luyện HK I",
+    "training_term2": "Rèn luyện HK II",
+    "absences_term1": "Nghỉ HK I",
+    "absences_term2": "Nghỉ HK II",
+    "training_summer": "Rèn luyện hè",
+    "general_comment": "Nhận xét",
+    "retest": "Kiểm tra lại",
+}
+
+
+class InputsInvalid(DomainError):
+    """Some cells of the homeroom form are not valid; ``errors`` maps (student id, field) to a
+    Vietnamese message. Nothing was saved."""
+
+    def __init__(self, errors: dict[tuple[int, str], str]):
+        super().__init__(
+            ResultsError.BAD_INPUT,
+            f"Có {len(errors)} ô chưa hợp lệ; chưa lưu gì. Sửa các ô được đánh dấu rồi lưu lại.",
+        )
+        self.errors = errors
+
+
+class BlockingErrors(DomainError):
+    """Students whose results have errors: the class cannot be confirmed yet."""
+
+    def __init__(self, rows: list[ResultRow]):
+        names = ", ".join(r.student.full_name for r in rows[:10])
+        more = f" và {len(rows) - 10} học sinh khác" if len(rows) > 10 else ""
+        super().__init__(
+            ResultsError.INCOMPLETE,
+            f"Chưa xác nhận được: {len(rows)} học sinh còn thiếu hoặc sai dữ liệu ({names}{more}).",
+        )
+        self.rows = rows
+
+
+def _check_open(school_class) -> None:
+    if school_class.year.is_closed:
+        raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
+
+
+def _require_homeroom(actor: Actor, school_class, what: str) -> None:
+    _check_open(school_class)
+    if not is_homeroom_of(actor, school_class):
+        raise PermissionDeniedError(
+            ResultsError.NOT_ALLOWED, f"Chỉ giáo viên chủ nhiệm của lớp mới {what}."
+        )
+
+
+def _states(school_class) -> dict[str, str]:
+    return dict(
+        ClassResult.objects.filter(school_class=school_class).values_list("period", "state")
+    )
+
+
+def locked_fields(school_class) -> set[str]:
+    """Homeroom fields frozen by an approved period (change only through a correction)."""
+    approved = {p for p, s in _states(school_class).items() if s == ClassResult.State.APPROVED}
+    locked: set[str] = set()
+    if approved & {TERM1, YEAR}:
+        locked |= set(TERM_FIELDS[TERM1])
+    if approved & {TERM2, YEAR}:
+        locked |= set(TERM_FIELDS[TERM2])
+    if YEAR in approved:
+        locked.add("general_comment")
+    if FINAL in approved:
+        locked |= {"training_summer", "retest"}
+    return locked
+
+
+# ------------------------------------------------------------------------------ homeroom inputs
+
+
+def _clean_training(raw: str) -> str:
+    text = nfc(raw)
+    if not text:
+        return ""
+    found = TRAINING_ALIASES.get(fold(text))
+    if found is None:
+        raise ValueError(f"“{text}” không phải là mức rèn luyện (T, K, Đ, CĐ).")
+    return found
+
+
+def _clean_absences(raw: str) -> int | None:
+    text = nfc(raw)
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_ABSENCES:
+        raise ValueError(
+            f"“{text}” không phải là số buổi nghỉ (số nguyên từ 0 đến {MAX_ABSENCES})."
+        )
+    return int(text)
+
+
+def _clean_retest(raw: str, assessment: str) -> str:
+    text = nfc(raw)
+    if not text:
+        return ""
+    if assessment == "comment":
+        found = COMMENT_ALIASES.get(fold(text))
+        if found is None:
+            raise ValueError(f"“{text}” không phải là Đ (Đạt) hoặc CĐ (Chưa đạt).")
+        return found
+    try:
+        return f"{validate_score(text):.1f}"
+    except InvalidScore as exc:
+        raise ValueError(exc.message) from None
+
+
+@dataclass
+class InputsSaved:
+    changed: int
+    recompute: RecomputeSummary | None = None
+    unchanged: list[int] = field(default_factory=list)
+
+
+def _snapshot(hi: HomeroomInput | None) -> dict:
+    if hi is None:
+        return {
+            "training_term1": "",
+            "training_term2": "",
+            "training_summer": "",
+            "absences_term1": None,
+            "absences_term2": None,
+            "retest": {},
+            "general_comment": "",
+        }
+    return {
+        "training_term1": hi.training_term1,
+        "training_term2": hi.training_term2,
+        "training_summer": hi.training_summer,
+        "absences_term1": hi.absences_term1,
+        "absences_term2": hi.absences_term2,
+        "retest": dict(hi.retest or {}),
+        "general_comment": hi.general_comment,
+    }
+
+
+def homeroom_inputs_save(
+    *, actor: Actor, school_class, rows: dict[int, dict[str, object]]
+) -> InputsSaved:
+    """Save the homeroom grid, all or nothing, then recompute the class.
+
+    ``rows`` maps a student id to the submitted fields: ``training_term1``, ``training_term2``,
+    ``absences_term1``, ``absences_term2``, ``general_comment``, ``training_summer`` and
+    ``retest`` (subject code → value). Fields absent from a row are left as they are; a field of an
+    approved period must not change (``APPROVED``)."""
+    _require_homeroom(actor, school_class, "nhập kết quả rèn luyện, số buổi nghỉ và nhận xét")
+    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    subjects = {
+        s.code: s
+        for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+    }
+    active = set(
+        Enrolment.objects.filter(
+            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
+        ).values_list("student_id", flat=True)
+    )
+    locked = locked_fields(school_class)
+    existing = {
+        hi.student_id: hi
+        for hi in HomeroomInput.objects.filter(year=school_class.year_id, student_id__in=active)
+    }
+    errors: dict[tuple[int, str], str] = {}
+    changes: dict[int, dict] = {}
+    for sid, raw in rows.items():
+        if sid not in active:
+            continue
+        old = _snapshot(existing.get(sid))
+        new = dict(old)
+        for name in ("training_term1", "training_term2", "training_summer"):
+            if name in raw and not primary:
+                try:
+                    new[name] = _clean_training(str(raw[name] or ""))
+                except ValueError as exc:
+                    errors[(sid, name)] = str(exc)
+        for name in ("absences_term1", "absences_term2"):
+            if name in raw:
+                try:
+                    new[name] = _clean_absences(str(raw[name] if raw[name] is not None else ""))
+                except ValueError as exc:
+                    errors[(sid, name)] = str(exc)
+        if "general_comment" in raw:
+            new["general_comment"] = nfc(str(raw["general_comment"] or ""))[:2000]
+        if "retest" in raw and not primary:
+            retest = dict(old["retest"])
+            for code, value in dict(raw["retest"] or {}).items():
+                subject = subjects.get(code)
+                if subject is None:
+                    errors[(sid, f"retest_{code}")] = f"Môn {code} không có ở khối lớp này."
+                    continue
+                try:
+                    cleaned = _clean_retest(str(value or ""), subject.assessment)
+                except ValueError as exc:
+                    errors[(sid, f"retest_{code}")] = f"Môn {subject.name}: {exc}"
+                    continue
+                if cleaned:
+                    retest[code] = cleaned
+                else:
+                    retest.pop(code, None)
+            new["retest"] = retest
+        diff = {k: (old[k], new[k]) for k in new if old[k] != new[k]}
+        for name in diff:
+            if name in locked:
+                key = (sid, name if name != "retest" else "retest")
+                errors[key] = (
+                    f"{FIELD_LABELS[name]}: kết quả đã được phê duyệt, không sửa được "
+                    "(muốn sửa phải làm thủ tục điều chỉnh)."
+                )
+        if diff:
+            changes[sid] = diff
+    if errors:
+        raise InputsInvalid(errors)
+    saved = InputsSaved(changed=len(changes))
+    if not changes:
+        return saved
+    with transaction.atomic():
+        before, after = {}, {}
+        for sid, diff in changes.items():
+            hi = existing.get(sid) or HomeroomInput(
+                student_id=sid, year_id=school_class.year_id, updated_by=actor.user
+            )
+            for name, (_, value) in diff.items():
+                setattr(hi, name, value)
+            hi.updated_by = actor.user
+            hi.save()
+            before[str(sid)] = {k: _short(v[0]) for k, v in diff.items()}
+            after[str(sid)] = {k: _short(v[1]) for k, v in diff.items()}
+        audit_record(
+            event_type="results.inputs_saved",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=school_class,
+            target_repr=f"Rèn luyện, nghỉ học, nhận xét — lớp {school_class.name}",
+            before=before,
+            after=after,
+        )
+        saved.recompute = recompute_class(school_class, actor=actor, trigger="inputs")
+    return saved
+
+
+def _short(value):
+    if isinstance(value, str) and len(value) > 500:
+        return value[:500] + "…"
+    return value
+
+
+# ------------------------------------------------------------------------------ state machine
+
+
+def _period(school_class, period: str) -> str:
+    if period not in available_periods(school_class):
+        raise DomainError(ResultsError.UNKNOWN_PERIOD, "Lớp không có kết quả cho giai đoạn này.")
+    return period
+
+
+def _signoff_terms(school_class, period: str) -> list[int]:
+    if period == TERM1:
+        return [1]
+    if period == TERM2:
+        return [2]
+    if period == YEAR:
+        return [1, 2]
+    return []
+
+
+def class_result_confirm(*, actor: Actor, school_class, period: str) -> ClassResult:
+    """GVCN xác nhận: the homeroom teacher confirms the class result of a period. Needs no
+    student with blocking errors and, for term and year results, the class signed off for the
+    term(s) (every sheet confirmed by its teacher)."""
+    from hoso.gradebook.signoff import class_signoff_status
+
+    _require_homeroom(actor, school_class, "xác nhận kết quả của lớp")
+    _period(school_class, period)
+    recompute_class(school_class, actor=actor, trigger="confirm")
+    with transaction.atomic():
+        cr = ClassResult.objects.select_for_update().get(school_class=school_class, period=period)
+        if cr.state == ClassResult.State.APPROVED:
+            raise DomainError(ResultsError.APPROVED, "Kết quả đã được hiệu trưởng phê duyệt.")
+        if cr.state == ClassResult.State.CONFIRMED:
+            raise DomainError(ResultsError.BAD_STATE, "Kết quả của lớp đã được xác nhận.")
+        rows = [
+            ResultRow(sr.student, sr.data)
+            for sr in StudentResult.objects.filter(class_result=cr)
+            .select_related("student")
+            .order_by("student__sort_name")
+        ]
+        blocking = [r for r in rows if r.errors]
+        if blocking:
+            raise BlockingErrors(blocking)
+        terms = {t.number: t for t in school_class.year.terms.all()}
+        for number in _signoff_terms(school_class, period):
+            status = class_signoff_status(school_class, terms[number])
+            if not status.ok:
+                why = "đã thay đổi sau khi xác nhận" if status.changed else "chưa xác nhận lớp"
+                detail = status.problems()
+                raise DomainError(
+                    ResultsError.NOT_SIGNED,
+                    f"Chưa xác nhận được kết quả: {terms[number]} {why}"
+                    + (f" ({detail})" if detail else "")
+                    + ". Các giáo viên bộ môn xác nhận cột điểm, sau đó GVCN xác nhận lớp.",
+                )
+        cr.state = ClassResult.State.CONFIRMED
+        cr.confirmed_by, cr.confirmed_at = actor.user, timezone.now()
+        cr.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+        audit_record(
+            event_type="results.confirmed",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=cr,
+            target_repr=f"Kết quả lớp {school_class.name} — {period_label(period)}",
+            before={"state": ClassResult.State.DRAFT},
+            after={"state": cr.state, "period": period, "students": len(rows)},
+        )
+    return cr
+
+
+def class_result_unconfirm(*, actor: Actor, school_class, period: str) -> ClassResult:
+    """The homeroom teacher withdraws its confirmation before the principal approves."""
+    _require_homeroom(actor, school_class, "hủy xác nhận kết quả của lớp")
+    _period(school_class, period)
+    with transaction.atomic():
+        cr = ClassResult.objects.select_for_update().get(school_class=school_class, period=period)
+        if cr.state == ClassResult.State.APPROVED:
+            raise DomainError(
+                ResultsError.APPROVED, "Kết quả đã được phê duyệt: không hủy xác nhận được."
+            )
+        if cr.state != ClassResult.State.CONFIRMED:
+            raise DomainError(ResultsError.BAD_STATE, "Kết quả của lớp chưa được xác nhận.")
+        before = {"state": cr.state, "confirmed_at": cr.confirmed_at.isoformat()}
+        cr.state = ClassResult.State.DRAFT
+        cr.confirmed_by, cr.confirmed_at = None, None
+        cr.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+        audit_record(
+            event_type="results.unconfirmed",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=cr,
+            target_repr=f"Kết quả lớp {school_class.name} — {period_label(period)}",
+            before=before,
+            after={"state": cr.state, "period": period},
+        )
+    return cr
+
+
+def class_result_approve(*, actor: Actor, school_class, period: str) -> ClassResult:
+    """Hiệu trưởng phê duyệt: the results (and the lists: promotion, re-test, summer training,
+    repeat, titles) are approved and frozen; they change only through a correction."""
+    _check_open(school_class)
+    if not can_approve_results(actor) or school_class.year.school_id != actor.school_id:
+        raise PermissionDeniedError(
+            ResultsError.NOT_ALLOWED, "Chỉ hiệu trưởng phê duyệt kết quả của lớp."
+        )
+    _period(school_class, period)
+    recompute_class(school_class, actor=actor, trigger="approve")
+    with transaction.atomic():
+        cr = ClassResult.objects.select_for_update().get(school_class=school_class, period=period)
+        if cr.state == ClassResult.State.APPROVED:
+            raise DomainError(ResultsError.APPROVED, "Kết quả đã được phê duyệt.")
+        if cr.state != ClassResult.State.CONFIRMED:
+            raise DomainError(
+                ResultsError.BAD_STATE,
+                f"Lớp {school_class.name} chưa được giáo viên chủ nhiệm xác nhận "
+                "(hoặc kết quả vừa thay đổi và cần xác nhận lại).",
+            )
+        rows = [
+            ResultRow(sr.student, sr.data)
+            for sr in StudentResult.objects.filter(class_result=cr).select_related("student")
+        ]
+        lists = build_lists(rows, period, class_ruleset(school_class) == PRIMARY_RULESET)
+        cr.state = ClassResult.State.APPROVED
+        cr.approved_by, cr.approved_at = actor.user, timezone.now()
+        cr.save(update_fields=["state", "approved_by", "approved_at"])
+        audit_record(
+            event_type="results.approved",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=cr,
+            target_repr=f"Kết quả lớp {school_class.name} — {period_label(period)}",
+            before={"state": ClassResult.State.CONFIRMED},
+            after={
+                "state": cr.state,
+                "period": period,
+                "students": len(rows),
+                **{name: len(items) for name, items in lists.items() if items},
+            },
+            acting_as=actor.acting_as_for(Role.PRINCIPAL),
+        )
+    return cr
+
+
+def class_results_approve_confirmed(*, actor: Actor, year, period: str) -> list[str]:
+    """Approve every confirmed class of the year for a period; returns the class names."""
+    from hoso.organisation.models import SchoolClass
+
+    if not can_approve_results(actor) or year.school_id != actor.school_id:
+        raise PermissionDeniedError(
+            ResultsError.NOT_ALLOWED, "Chỉ hiệu trưởng phê duyệt kết quả của lớp."
+        )
+    done = []
+    confirmed = ClassResult.objects.filter(
+        school_class__year=year, period=period, state=ClassResult.State.CONFIRMED
+    ).values_list("school_class_id", flat=True)
+    for school_class in SchoolClass.objects.filter(pk__in=list(confirmed)).select_related(
+        "grade", "year"
+    ):
+        try:
+            class_result_approve(actor=actor, school_class=school_class, period=period)
+        except DomainError:
+            continue  # changed since it was confirmed: left for the homeroom teacher
+        done.append(school_class.name)
+    return done
+
+
+def class_results_recompute(*, actor: Actor, school_class) -> RecomputeSummary:
+    """Tính lại on request (homeroom teacher or leaders): approved periods are not touched."""
+    _check_open(school_class)
+    return recompute_class(school_class, actor=actor, trigger="manual")
+
+
+def school_results_recompute(*, actor: Actor, year) -> int:
+    """Tính lại toàn trường (principal, vice principal)."""
+    if year.is_closed:
+        raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
+    if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL) or year.school_id != actor.school_id:
+        raise PermissionDeniedError(
+            ResultsError.NOT_ALLOWED, "Chỉ lãnh đạo nhà trường tính lại kết quả toàn trường."
+        )
+    return recompute_school(year, actor=actor, trigger="manual")

@@ -1,0 +1,900 @@
+"""Pages of the results area: class results per period (with the rule set's explanations), the
+homeroom teacher's inputs, confirmations and approvals, the principal's lists, sign-off of sheets
+and classes, subject comments and the comment bank. Thin: parse → access → action/selector →
+render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.accounts.policies import log_denied, not_found
+from hoso.accounts.roles import Role
+from hoso.core.errors import DomainError
+from hoso.gradebook import comments as comments_mod
+from hoso.gradebook import results_actions
+from hoso.gradebook.models import ClassResult, CommentBankEntry, HomeroomInput, StudentResult
+from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet
+from hoso.gradebook.results import (
+    DECISION_LABELS,
+    FINAL,
+    LEVEL_LABELS,
+    OVERALL_LABELS,
+    PERIOD_LABELS,
+    PRIMARY_RULESET,
+    QUALITIES_MISSING,
+    TERM1,
+    TERM2,
+    YEAR,
+    access_results_class,
+    available_periods,
+    can_approve_results,
+    can_read_results,
+    class_results,
+    class_ruleset,
+    is_homeroom_of,
+    offerings_by_grade,
+    period_label,
+    recompute_class,
+    school_lists,
+    subject_cell,
+    subject_level,
+    title_label,
+)
+from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.signoff import CHANGED, class_signoff, class_signoff_status, my_sheets
+from hoso.gradebook.signoff import sheet_signoff as sheet_signoff_action
+from hoso.organisation.models import Subject
+from hoso.organisation.policies import visible_classes
+from hoso.students.models import Enrolment
+
+STATE_BADGES = {
+    ClassResult.State.DRAFT: "warn",
+    ClassResult.State.CONFIRMED: "ok",
+    ClassResult.State.APPROVED: "ok",
+}
+
+
+def _back(request, fallback: str, **kwargs):
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(fallback, **kwargs)
+
+
+def _forbidden(actor, what: str) -> None:
+    log_denied(actor, kind="forbidden", what=what)
+
+
+def _refresh(actor, school_class) -> None:
+    """Results follow their inputs: bring the class up to date before showing it."""
+    if not school_class.year.is_closed:
+        recompute_class(school_class, actor=actor, trigger="view")
+
+
+# ------------------------------------------------------------------------------ index
+
+
+@login_required
+def index(request):
+    """Kết quả: the homeroom class, the teacher's sheets to confirm, and for readers every class."""
+    actor = request.actor
+    classes = list(visible_classes(actor).order_by("grade__number", "name"))
+    readable = [c for c in classes if can_read_results(actor, c)]
+    states = {}
+    for cid, period, state in ClassResult.objects.filter(
+        school_class__in=[c.pk for c in readable]
+    ).values_list("school_class_id", "period", "state"):
+        states.setdefault(cid, {})[period] = state
+    entries = []
+    for c in readable:
+        code = class_ruleset(c)
+        periods = [
+            p for p in (TERM1, TERM2, YEAR, FINAL) if p in available_periods_cached(c, code, states)
+        ]
+        entries.append(
+            {
+                "school_class": c,
+                "homeroom": is_homeroom_of(actor, c),
+                "periods": [
+                    (p, period_label(p, code), states.get(c.pk, {}).get(p)) for p in periods
+                ],
+            }
+        )
+    sheets = my_sheets(actor)
+    return render(
+        request,
+        "gradebook/results_index.html",
+        {
+            "entries": entries,
+            "sheets": sheets,
+            "changed_text": CHANGED,
+            "state_labels": dict(ClassResult.State.choices),
+            "can_lists": actor.has(*GRADEBOOK_READERS),
+            "can_bank": actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD),
+        },
+    )
+
+
+def available_periods_cached(school_class, code: str, states: dict) -> list[str]:
+    from hoso.gradebook.results import periods_for
+
+    periods = list(periods_for(code))
+    if FINAL in states.get(school_class.pk, {}):
+        periods.append(FINAL)
+    return periods
+
+
+# ------------------------------------------------------------------------------ class results
+
+
+def _row_view(row, view) -> dict:
+    d = row.data
+    primary = view.primary
+    period = view.period
+    cells = [subject_cell(d, s.code, period, primary) for s in view.subjects]
+    out = {
+        "student": row.student,
+        "cells": cells,
+        "errors": row.errors,
+        "warnings": row.warnings,
+        "explanation": row.explanation,
+        "absences": d.get("absences"),
+    }
+    if primary:
+        out["overall"] = OVERALL_LABELS.get(d.get("overall") or "", "")
+        out["title"] = title_label(d.get("title"), view.ruleset)
+        out["qualities_missing"] = bool(d.get("qualities_missing"))
+        completed = d.get("completed")
+        out["completed"] = (
+            "Hoàn thành chương trình lớp học"
+            if completed
+            else ("Đánh giá bổ sung" if completed is False else "")
+        )
+        return out
+    key = period if period in (TERM1, TERM2) else YEAR
+    learning = (d.get("learning") or {}).get(key)
+    out["learning"] = LEVEL_LABELS.get(learning or "", "")
+    if period in (TERM1, TERM2):
+        out["training"] = LEVEL_LABELS.get((d.get("training") or {}).get(period) or "", "")
+    else:
+        out["training"] = LEVEL_LABELS.get((d.get("training") or {}).get("year") or "", "")
+        after = (d.get("learning") or {}).get("year_after_retest")
+        summer = (d.get("training") or {}).get("year_after_summer")
+        out["after"] = ", ".join(
+            x
+            for x in (
+                f"HT sau KTL: {LEVEL_LABELS[after]}" if after else "",
+                f"RL sau hè: {LEVEL_LABELS[summer]}" if summer else "",
+            )
+            if x
+        )
+        out["title"] = title_label(d.get("title"), view.ruleset)
+        out["decision"] = DECISION_LABELS.get(d.get("decision") or "", "")
+        out["final_decision"] = DECISION_LABELS.get(d.get("final_decision") or "", "")
+        names = {s.code: s.name for s in view.subjects}
+        out["retest_subjects"] = [names.get(c, c) for c in d.get("retest_subjects") or []]
+    return out
+
+
+@login_required
+def class_page(request, class_id: int, period: str = ""):
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    _refresh(actor, school_class)
+    periods = available_periods(school_class)
+    period = period or (YEAR if YEAR in periods else periods[0])
+    if period not in periods:
+        raise not_found(actor, f"kết quả lớp #{class_id} giai đoạn {period}")
+    view = class_results(school_class, period)
+    rows = [_row_view(r, view) for r in view.rows]
+    terms = {t.number: t for t in school_class.year.terms.all()}
+    signoffs = []
+    wanted = {TERM1: [1], TERM2: [2], YEAR: [1, 2]}.get(period, [])
+    for number in wanted:
+        signoffs.append(class_signoff_status(school_class, terms[number]))
+    by_student = {rv["student"].pk: rv for rv in rows}
+    lists = {
+        name: [by_student[r.student.pk] for r in items] for name, items in view.lists().items()
+    }
+    cr = view.class_result
+    homeroom = is_homeroom_of(actor, school_class) and not school_class.year.is_closed
+    return render(
+        request,
+        "gradebook/results_class.html",
+        {
+            "school_class": school_class,
+            "view": view,
+            "rows": rows,
+            "period": period,
+            "period_name": period_label(period, view.ruleset),
+            "tabs": [(p, period_label(p, view.ruleset)) for p in periods],
+            "cr": cr,
+            "state_badge": STATE_BADGES.get(view.state, ""),
+            "signoffs": signoffs,
+            "changed_text": CHANGED,
+            "lists": lists,
+            "is_homeroom": homeroom,
+            "can_approve": can_approve_results(actor),
+            "qualities_missing_text": QUALITIES_MISSING,
+            "term_period": period in (TERM1, TERM2),
+            "year_period": period in (YEAR, FINAL),
+        },
+    )
+
+
+@require_POST
+@login_required
+def recompute(request, class_id: int):
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    try:
+        summary = results_actions.class_results_recompute(actor=actor, school_class=school_class)
+    except PermissionDenied:
+        _forbidden(actor, f"tính lại kết quả lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Đã tính lại: {summary.created + summary.updated} kết quả thay đổi"
+            + (f", {summary.frozen} kết quả đã phê duyệt giữ nguyên." if summary.frozen else "."),
+        )
+    return _back(request, "gradebook:results_class", class_id=class_id)
+
+
+@require_POST
+@login_required
+def confirm(request, class_id: int, period: str):
+    """GVCN xác nhận: signs the class off for the term(s) when every sheet is confirmed, then
+    confirms the class result."""
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    try:
+        if period in (TERM1, TERM2, YEAR) and is_homeroom_of(actor, school_class):
+            terms = {t.number: t for t in school_class.year.terms.all()}
+            numbers = {TERM1: [1], TERM2: [2], YEAR: [1, 2]}[period]
+            for number in numbers:
+                status = class_signoff_status(school_class, terms[number])
+                if not status.ok and status.sheets_ok:
+                    class_signoff(actor=actor, school_class=school_class, term=terms[number])
+        results_actions.class_result_confirm(actor=actor, school_class=school_class, period=period)
+    except PermissionDenied:
+        _forbidden(actor, f"xác nhận kết quả lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xác nhận kết quả {period_label(period).lower()}.")
+    return redirect("gradebook:results_class_period", class_id=class_id, period=period)
+
+
+@require_POST
+@login_required
+def unconfirm(request, class_id: int, period: str):
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    try:
+        results_actions.class_result_unconfirm(
+            actor=actor, school_class=school_class, period=period
+        )
+    except PermissionDenied:
+        _forbidden(actor, f"hủy xác nhận lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã hủy xác nhận.")
+    return redirect("gradebook:results_class_period", class_id=class_id, period=period)
+
+
+@require_POST
+@login_required
+def approve(request, class_id: int, period: str):
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    try:
+        results_actions.class_result_approve(actor=actor, school_class=school_class, period=period)
+    except PermissionDenied:
+        _forbidden(actor, f"phê duyệt kết quả lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã phê duyệt kết quả lớp {school_class.name}.")
+    return _back(request, "gradebook:results_class_period", class_id=class_id, period=period)
+
+
+@require_POST
+@login_required
+def signoff_class(request, class_id: int, term_id: int):
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    term = get_object_or_404(school_class.year.terms, pk=term_id)
+    try:
+        class_signoff(actor=actor, school_class=school_class, term=term)
+    except PermissionDenied:
+        _forbidden(actor, f"xác nhận lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xác nhận lớp {school_class.name} — {term}.")
+    return _back(request, "gradebook:results_class", class_id=class_id)
+
+
+@require_POST
+@login_required
+def signoff_sheet(request, class_id: int, subject_id: int, term_id: int):
+    actor = request.actor
+    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
+    try:
+        sheet_signoff_action(actor=actor, sheet=load_sheet(school_class, subject, term))
+    except PermissionDenied:
+        _forbidden(actor, f"xác nhận cột điểm #{class_id}/{subject_id}/{term_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xác nhận cột điểm {subject.name} — lớp {school_class.name}.")
+    return _back(request, "gradebook:results_index")
+
+
+# ------------------------------------------------------------------------------ homeroom inputs
+
+
+def _inputs_rows(school_class, primary: bool):
+    enrolments = list(
+        Enrolment.objects.filter(
+            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
+        )
+        .select_related("student")
+        .order_by("student__sort_name", "student__student_code")
+    )
+    ids = [e.student_id for e in enrolments]
+    inputs = {
+        hi.student_id: hi
+        for hi in HomeroomInput.objects.filter(year=school_class.year_id, student_id__in=ids)
+    }
+    year_data = dict(
+        StudentResult.objects.filter(
+            class_result__school_class=school_class, class_result__period=YEAR, student_id__in=ids
+        ).values_list("student_id", "data")
+    )
+    return enrolments, inputs, year_data
+
+
+def _value(hi, name):
+    if hi is None:
+        return ""
+    value = getattr(hi, name)
+    return "" if value is None else value
+
+
+TRAINING_CHOICES = [("", "—"), ("T", "T"), ("K", "K"), ("D", "Đ"), ("CD", "CĐ")]
+
+
+@login_required
+def inputs(request, class_id: int):
+    """Nhập rèn luyện, số buổi nghỉ, nhận xét (và sau hè: rèn luyện hè, kiểm tra lại)."""
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    if not is_homeroom_of(actor, school_class):
+        log_denied(actor, kind="forbidden", what=f"nhập kết quả GVCN lớp #{class_id}")
+        raise PermissionDenied("Chỉ giáo viên chủ nhiệm của lớp mới nhập các kết quả này.")
+    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    _refresh(actor, school_class)
+    enrolments, stored, year_data = _inputs_rows(school_class, primary)
+    subjects = {
+        s.code: s
+        for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+    }
+    locked = results_actions.locked_fields(school_class)
+    general_bank = comments_mod.bank_by_level(actor.school)
+    errors: dict[tuple[int, str], str] = {}
+    posted = request.method == "POST"
+    submitted: dict[int, dict] = {}
+    if posted:
+        for e in enrolments:
+            sid = e.student_id
+            p = f"f-{sid}-"
+            row: dict = {}
+            for name in ("training_term1", "training_term2", "training_summer"):
+                if p + name in request.POST:
+                    row[name] = request.POST[p + name]
+            for name in ("absences_term1", "absences_term2"):
+                if p + name in request.POST:
+                    row[name] = request.POST[p + name]
+            if p + "general_comment" in request.POST:
+                text = request.POST[p + "general_comment"]
+                pick = request.POST.get(f"pick-{sid}", "")
+                if pick and not text.strip():
+                    text = pick
+                row["general_comment"] = text
+            retest = {
+                key[len(p + "retest-") :]: value
+                for key, value in request.POST.items()
+                if key.startswith(p + "retest-")
+            }
+            if retest:
+                row["retest"] = retest
+            submitted[sid] = row
+        try:
+            saved = results_actions.homeroom_inputs_save(
+                actor=actor, school_class=school_class, rows=submitted
+            )
+        except results_actions.InputsInvalid as exc:
+            errors = exc.errors
+            messages.error(request, exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Đã lưu {saved.changed} học sinh và tính lại kết quả của lớp."
+                if saved.changed
+                else "Không có thay đổi.",
+            )
+            return redirect("gradebook:results_inputs", class_id=class_id)
+        enrolments, stored, year_data = _inputs_rows(school_class, primary)
+    texts = {}
+    rows = []
+    for e in enrolments:
+        sid = e.student_id
+        hi = stored.get(sid)
+        sub = submitted.get(sid, {})
+        data = year_data.get(sid) or {}
+
+        def val(name, sub=sub, hi=hi):
+            return sub[name] if name in sub else _value(hi, name)
+
+        decision = data.get("decision")
+        retest_codes = list(data.get("retest_subjects") or [])
+        retest_stored = dict(hi.retest) if hi and hi.retest else {}
+        for code in retest_stored:
+            if code not in retest_codes:
+                retest_codes.append(code)
+        retest = [
+            {
+                "code": code,
+                "name": subjects[code].name if code in subjects else code,
+                "value": (sub.get("retest") or {}).get(code, retest_stored.get(code, "")),
+                "error": errors.get((sid, f"retest_{code}")) or errors.get((sid, "retest")),
+                "comment": code in subjects and subjects[code].assessment == "comment",
+            }
+            for code in retest_codes
+        ]
+        levels = comments_mod.general_levels(data, primary)
+        suggestions = [t for lv in levels for t in general_bank.get(lv, [])]
+        comment = val("general_comment")
+        texts[sid] = comment
+        rows.append(
+            {
+                "student": e.student,
+                "sid": sid,
+                "fields": {
+                    name: {
+                        "value": val(name),
+                        "error": errors.get((sid, name)),
+                        "locked": name in locked,
+                    }
+                    for name in (
+                        "training_term1",
+                        "training_term2",
+                        "absences_term1",
+                        "absences_term2",
+                        "training_summer",
+                    )
+                },
+                "comment": comment,
+                "comment_error": errors.get((sid, "general_comment")),
+                "suggestions": suggestions,
+                "levels": [LEVEL_LABELS.get(lv, lv) for lv in levels],
+                "summer_needed": decision in ("REN_LUYEN_HE", "REN_LUYEN_HE_VA_KIEM_TRA_LAI")
+                or bool(val("training_summer")),
+                "retest": retest,
+                "decision": DECISION_LABELS.get(decision or "", ""),
+            }
+        )
+    duplicates = comments_mod.near_duplicates(texts)
+    names = {e.student_id: e.student.full_name for e in enrolments}
+    return render(
+        request,
+        "gradebook/results_inputs.html",
+        {
+            "school_class": school_class,
+            "rows": rows,
+            "primary": primary,
+            "training_choices": TRAINING_CHOICES,
+            "locked": locked,
+            "duplicates": duplicates,
+            "duplicate_groups": [[names[s] for s in g] for g in duplicates.groups]
+            if duplicates
+            else [],
+            "after_summer": any(r["summer_needed"] or r["retest"] for r in rows),
+            "readonly": school_class.year.is_closed,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ lists
+
+
+@login_required
+def lists(request):
+    """Danh sách cho hiệu trưởng: lên lớp, kiểm tra lại, rèn luyện hè, ở lại lớp, danh hiệu —
+    per class and school-wide, with approve buttons."""
+    actor = request.actor
+    if not actor.has(*GRADEBOOK_READERS):
+        log_denied(actor, kind="forbidden", what="danh sách kết quả toàn trường")
+        raise PermissionDenied("Chỉ lãnh đạo nhà trường xem danh sách toàn trường.")
+    period = request.GET.get("ky") or YEAR
+    if period not in (TERM1, TERM2, YEAR, FINAL):
+        period = YEAR
+    entries = school_lists(actor.year, period)
+    totals = dict.fromkeys(("promotion", "retest", "summer", "repeat", "titles", "pending"), 0)
+    for entry in entries:
+        for name, items in entry.lists.items():
+            totals[name] += len(items)
+    subject_names = dict(Subject.objects.filter(school=actor.school).values_list("code", "name"))
+    detail: dict[str, list[dict]] = {name: [] for name in totals}
+    for entry in entries:
+        for name, items in entry.lists.items():
+            for row in items:
+                d = row.data
+                extra = ""
+                if name == "retest":
+                    extra = ", ".join(
+                        subject_names.get(c, c) for c in d.get("retest_subjects") or []
+                    )
+                elif name == "titles":
+                    extra = title_label(d.get("title"), entry.ruleset)
+                elif name == "repeat":
+                    extra = DECISION_LABELS.get(d.get("decision") or "", "")
+                    if entry.ruleset == PRIMARY_RULESET:
+                        extra = OVERALL_LABELS.get(d.get("overall") or "", "")
+                detail[name].append(
+                    {"class": entry.school_class.name, "student": row.student, "extra": extra}
+                )
+    return render(
+        request,
+        "gradebook/results_lists.html",
+        {
+            "period": period,
+            "period_name": PERIOD_LABELS[period],
+            "tabs": [(p, PERIOD_LABELS[p]) for p in (TERM1, TERM2, YEAR, FINAL)],
+            "entries": entries,
+            "totals": totals,
+            "sections": [
+                (title, detail[key])
+                for key, title in (
+                    ("retest", "Danh sách kiểm tra lại"),
+                    ("summer", "Danh sách rèn luyện trong hè"),
+                    ("repeat", "Danh sách ở lại lớp / chưa hoàn thành chương trình"),
+                    ("titles", "Danh sách danh hiệu, khen thưởng"),
+                    ("pending", "Chờ kết quả kiểm tra lại, rèn luyện hè"),
+                    ("promotion", "Danh sách lên lớp / hoàn thành chương trình lớp học"),
+                )
+                if period in (YEAR, FINAL) and (key != "pending" or detail[key])
+            ],
+            "year_period": period in (YEAR, FINAL),
+            "can_approve": can_approve_results(actor),
+            "can_recompute": actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+            and not actor.readonly_year,
+            "confirmed": sum(
+                1
+                for e in entries
+                if e.class_result and e.class_result.state == ClassResult.State.CONFIRMED
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def approve_all(request):
+    actor = request.actor
+    period = request.POST.get("ky") or YEAR
+    try:
+        done = results_actions.class_results_approve_confirmed(
+            actor=actor, year=actor.year, period=period
+        )
+    except PermissionDenied:
+        _forbidden(actor, "phê duyệt kết quả toàn trường")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if done:
+            messages.success(request, "Đã phê duyệt: " + ", ".join(done) + ".")
+        else:
+            messages.warning(request, "Không có lớp nào đã được xác nhận để phê duyệt.")
+    return redirect(f"{_url('gradebook:results_lists')}?ky={period}")
+
+
+@require_POST
+@login_required
+def recompute_school_view(request):
+    actor = request.actor
+    try:
+        count = results_actions.school_results_recompute(actor=actor, year=actor.year)
+    except PermissionDenied:
+        _forbidden(actor, "tính lại kết quả toàn trường")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã tính lại kết quả của {count} học sinh toàn trường.")
+    return redirect(f"{_url('gradebook:results_lists')}?ky={request.POST.get('ky') or YEAR}")
+
+
+def _url(name: str, **kwargs) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)
+
+
+# ------------------------------------------------------------------------------ subject comments
+
+
+@login_required
+def subject_comments(request, class_id: int, subject_id: int, term_id: int):
+    """Nhận xét môn học: the subject teacher writes; readers of the sheet read."""
+    actor = request.actor
+    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
+    can_write = comments_mod.can_write_subject_comments(actor, school_class, subject, term)
+    _refresh(actor, school_class)
+    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    period = f"term{term.number}"
+    data_period = period if not primary or term.number == 1 else YEAR
+    enrolments = list(
+        Enrolment.objects.filter(
+            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
+        )
+        .select_related("student")
+        .order_by("student__sort_name", "student__student_code")
+    )
+    results = dict(
+        StudentResult.objects.filter(
+            class_result__school_class=school_class, class_result__period=data_period
+        ).values_list("student_id", "data")
+    )
+    stored = comments_mod.subject_comments(school_class, subject, term)
+    submitted: dict[int, str] = {}
+    if request.method == "POST":
+        if not can_write:
+            log_denied(actor, kind="forbidden", what=f"nhận xét {subject.code} lớp #{class_id}")
+            raise PermissionDenied("Chỉ giáo viên dạy môn này ở lớp này mới viết nhận xét.")
+        for e in enrolments:
+            key = f"c-{e.student_id}"
+            if key in request.POST:
+                text = request.POST[key]
+                pick = request.POST.get(f"pick-{e.student_id}", "")
+                if pick and not text.strip():
+                    text = pick
+                submitted[e.student_id] = text
+        try:
+            changed = comments_mod.subject_comments_save(
+                actor=actor, school_class=school_class, subject=subject, term=term, texts=submitted
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"Đã lưu {changed} nhận xét." if changed else "Không có thay đổi."
+            )
+            return redirect(
+                "gradebook:results_subject_comments",
+                class_id=class_id,
+                subject_id=subject_id,
+                term_id=term_id,
+            )
+    bank = comments_mod.bank_by_level(actor.school, subject=subject)
+    offering = next(
+        (
+            s
+            for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+            if s.id == subject.pk
+        ),
+        None,
+    )
+    assessment = offering.assessment if offering else subject.assessment
+    rows = []
+    texts = {}
+    for e in enrolments:
+        data = results.get(e.student_id) or {}
+        level = subject_level(data, subject.code, data_period, assessment, primary)
+        text = submitted.get(
+            e.student_id, stored[e.student_id].text if e.student_id in stored else ""
+        )
+        texts[e.student_id] = text
+        rows.append(
+            {
+                "student": e.student,
+                "sid": e.student_id,
+                "result": subject_cell(data, subject.code, data_period, primary),
+                "level": level,
+                "level_name": comments_mod.level_name(level, subject) if level else "",
+                "text": text,
+                "suggestions": bank.get(level, [])
+                if level
+                else [t for v in bank.values() for t in v],
+            }
+        )
+    duplicates = comments_mod.near_duplicates(texts)
+    names = {e.student_id: e.student.full_name for e in enrolments}
+    return render(
+        request,
+        "gradebook/results_subject_comments.html",
+        {
+            "school_class": school_class,
+            "subject": subject,
+            "term": term,
+            "rows": rows,
+            "can_write": can_write,
+            "duplicates": duplicates,
+            "duplicate_groups": [[names[s] for s in g] for g in duplicates.groups]
+            if duplicates
+            else [],
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ comment bank
+
+
+def _bank_form_values(request) -> tuple[object, str, str, str]:
+    actor = request.actor
+    subject_raw = request.POST.get("subject", "")
+    subject = None
+    if subject_raw:
+        subject = (
+            Subject.objects.filter(pk=subject_raw, school=actor.school).first()
+            if subject_raw.isdigit()
+            else None
+        )
+        if subject is None:
+            raise DomainError("BAD_INPUT", "Môn học không hợp lệ.", field="subject")
+    return subject, request.POST.get("level", ""), request.POST.get("text", ""), subject_raw
+
+
+@login_required
+def comment_bank(request):
+    """Ngân hàng nhận xét: read by teachers, edited by leaders and department heads."""
+    actor = request.actor
+    if actor.staff is None and not actor.has(Role.ADMINISTRATOR):
+        raise not_found(actor, "ngân hàng nhận xét")
+    comments_mod.bank_ensure(actor.school)
+    subjects = list(Subject.objects.filter(school=actor.school).order_by("level", "order", "name"))
+    managed = comments_mod.managed_subject_ids(actor)
+    editable_subjects = [s for s in subjects if managed is None or s.pk in managed]
+    selected = request.GET.get("mon", "")
+    form = {"subject": selected if selected != "chung" else "", "level": "", "text": ""}
+    form_error = None
+    if request.method == "POST":
+        try:
+            subject, level, text, raw = _bank_form_values(request)
+            form = {"subject": raw, "level": level, "text": text}
+            comments_mod.bank_entry_save(actor=actor, subject=subject, level=level, text=text)
+        except PermissionDenied:
+            log_denied(actor, kind="forbidden", what="sửa ngân hàng nhận xét")
+            raise
+        except DomainError as exc:
+            form_error = exc.message
+        else:
+            messages.success(request, "Đã thêm nhận xét vào ngân hàng.")
+            return redirect(
+                f"{_url('gradebook:results_comment_bank')}?mon={form['subject'] or 'chung'}"
+            )
+    entries = comments_mod.bank_entries(actor.school)
+    if selected == "chung":
+        entries = entries.filter(subject__isnull=True)
+    elif selected.isdigit():
+        entries = entries.filter(subject_id=int(selected))
+    groups: dict[tuple, list] = {}
+    for entry in entries.order_by(
+        "subject__level", "subject__order", "subject__name", "level", "pk"
+    ):
+        key = (entry.subject.name if entry.subject else "Nhận xét chung (GVCN)", entry.level)
+        groups.setdefault(key, []).append(
+            {
+                "entry": entry,
+                "editable": managed is None
+                or (entry.subject_id is not None and entry.subject_id in managed),
+                "level_name": comments_mod.level_name(entry.level, entry.subject, actor.school),
+            }
+        )
+    return render(
+        request,
+        "gradebook/results_comment_bank.html",
+        {
+            "groups": [(k[0], k[1], v) for k, v in groups.items()],
+            "subjects": subjects,
+            "editable_subjects": editable_subjects,
+            "can_general": managed is None,
+            "can_edit": managed is None or bool(managed),
+            "selected": selected,
+            "form": form,
+            "form_error": form_error,
+            "level_choices": _level_choices(actor.school),
+        },
+    )
+
+
+def _level_choices(school) -> list[tuple[str, str]]:
+    codes = list(dict.fromkeys(comments_mod.SECONDARY_LEVELS + comments_mod.PRIMARY_LEVELS))
+    return [(c, comments_mod.level_name(c, None, school)) for c in codes]
+
+
+@login_required
+def comment_bank_edit(request, entry_id: int):
+    actor = request.actor
+    entry = (
+        CommentBankEntry.objects.filter(pk=entry_id, school=actor.school)
+        .select_related("subject")
+        .first()
+    )
+    if entry is None:
+        raise not_found(actor, f"nhận xét #{entry_id}")
+    if not comments_mod.can_manage_bank(actor, entry.subject):
+        log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
+        raise PermissionDenied("Bạn không có quyền sửa nhận xét này.")
+    managed = comments_mod.managed_subject_ids(actor)
+    subjects = [
+        s
+        for s in Subject.objects.filter(school=actor.school).order_by("level", "order", "name")
+        if managed is None or s.pk in managed
+    ]
+    form = {"subject": str(entry.subject_id or ""), "level": entry.level, "text": entry.text}
+    form_error = None
+    if request.method == "POST":
+        try:
+            subject, level, text, raw = _bank_form_values(request)
+            form = {"subject": raw, "level": level, "text": text}
+            comments_mod.bank_entry_save(
+                actor=actor, subject=subject, level=level, text=text, entry=entry
+            )
+        except PermissionDenied:
+            log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
+            raise
+        except DomainError as exc:
+            form_error = exc.message
+        else:
+            messages.success(request, "Đã sửa nhận xét.")
+            return redirect("gradebook:results_comment_bank")
+    return render(
+        request,
+        "gradebook/results_comment_bank_edit.html",
+        {
+            "entry": entry,
+            "subjects": subjects,
+            "can_general": managed is None,
+            "form": form,
+            "form_error": form_error,
+            "level_choices": _level_choices(actor.school),
+        },
+    )
+
+
+@require_POST
+@login_required
+def comment_bank_delete(request, entry_id: int):
+    actor = request.actor
+    entry = (
+        CommentBankEntry.objects.filter(pk=entry_id, school=actor.school)
+        .select_related("subject")
+        .first()
+    )
+    if entry is None:
+        raise not_found(actor, f"nhận xét #{entry_id}")
+    try:
+        comments_mod.bank_entry_delete(actor=actor, entry=entry)
+    except PermissionDenied:
+        log_denied(actor, kind="forbidden", what=f"xóa nhận xét #{entry_id}")
+        raise
+    messages.success(request, "Đã xóa nhận xét.")
+    return _back(request, "gradebook:results_comment_bank")
