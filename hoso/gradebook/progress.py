@@ -1,0 +1,526 @@
+"""Tiến độ nhập điểm: how far each (teacher, class, subject) sheet of a term has come.
+
+Counted per sheet (class × subject × term, owned by its assigned teacher), over the students
+studying in the class now, for the columns the rule set marks **required** (comment columns
+``NX_`` excluded):
+
+- **required so far** (``required``): cells due by now —
+  * regular columns (``TX``): before the end of the term (the date of its end checkpoint, else
+    the term's last day) ``ceil(k × completed weeks / weeks of the term)`` results per student,
+    where k is the rule set's number of required regular results; all k once the term is over;
+  * periodic columns (``GK``, ``CK``, primary ``KT_``): once their deadline (test date, else the
+    checkpoint's date, + the school's days) has passed; without a test date or checkpoint, once
+    the term is over;
+  * other required columns (primary levels ``MUC_``): once their checkpoint's date + the periodic
+    days has passed, or the term is over.
+- **entered**: results present among those due (regular: per student, at most the number due,
+  whichever ``TX`` columns hold them).
+- **finalised**: results in columns the teacher finalised (chốt), against **term total**, the
+  required cells of the whole term.
+- **late**: results first entered after their deadline (``deadlines.py``).
+
+Everything is read in a fixed number of queries whatever the school's size (asserted by tests).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import log_denied
+from hoso.accounts.roles import Role
+from hoso.gradebook import deadlines
+from hoso.gradebook.columns import TEXT, Column, ruleset_code, sheet_columns
+from hoso.gradebook.deadlines import DeadlineRules
+from hoso.gradebook.models import Assessment, DeadlineRule, SheetColumn
+from hoso.organisation.models import Checkpoint, SubjectOffering, TeachingAssignment, Term
+from hoso.students.models import Enrolment
+
+END_CHECKPOINT = {1: Checkpoint.Kind.END_TERM_1, 2: Checkpoint.Kind.END_OF_YEAR}
+
+# --- deadline rules ----------------------------------------------------------------------------
+
+
+def _as_time(value) -> time:
+    if isinstance(value, time):
+        return value
+    return time.fromisoformat(str(value))
+
+
+def deadline_rules(school) -> DeadlineRules:
+    """The school's rules; a kind without a row has the seed default (the model's defaults)."""
+    rows = {r.kind: r for r in DeadlineRule.objects.filter(school=school)}
+    regular = rows.get(DeadlineRule.Kind.REGULAR) or DeadlineRule(kind=DeadlineRule.Kind.REGULAR)
+    periodic = rows.get(DeadlineRule.Kind.PERIODIC) or DeadlineRule(kind=DeadlineRule.Kind.PERIODIC)
+    return DeadlineRules(
+        regular_weekday=regular.weekday,
+        regular_time=_as_time(regular.time),
+        regular_remind_hours=regular.remind_before_hours,
+        periodic_days=periodic.days_after_test,
+        periodic_remind_hours=periodic.remind_before_hours,
+    )
+
+
+# --- who sees the board -------------------------------------------------------------------------
+
+
+def progress_scope(actor: Actor) -> Q | None:
+    """A filter on TeachingAssignment for the sheets the actor oversees, or None (not allowed).
+
+    Principal and vice principal: the school; a department head: its department's teachers;
+    a homeroom teacher: every subject of its class. Several roles add up."""
+    if actor.school is None or actor.year is None:
+        return None
+    if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
+        return Q()
+    scope = None
+    if actor.has(Role.DEPARTMENT_HEAD) and actor.department_ids:
+        scope = Q(teacher__department_id__in=actor.department_ids)
+    if actor.homeroom_class_ids:
+        homeroom = Q(school_class_id__in=actor.homeroom_class_ids)
+        scope = homeroom if scope is None else scope | homeroom
+    return scope
+
+
+def can_view_progress(actor: Actor) -> bool:
+    return progress_scope(actor) is not None
+
+
+def require_progress(actor: Actor) -> Q:
+    scope = progress_scope(actor)
+    if scope is None:
+        log_denied(actor, kind="forbidden", what="tiến độ nhập điểm")
+        raise PermissionDenied("Chỉ lãnh đạo, tổ trưởng và giáo viên chủ nhiệm xem tiến độ.")
+    return scope
+
+
+def current_term(year, *, today: date | None = None) -> Term | None:
+    """The term holding today, else the last one started, else the first."""
+    today = today or timezone.localdate()
+    terms = list(year.terms.all()) if year is not None else []
+    if not terms:
+        return None
+    for term in terms:
+        if term.start_date <= today <= term.end_date:
+            return term
+    started = [t for t in terms if t.start_date <= today]
+    return started[-1] if started else terms[0]
+
+
+def sheet_url(class_id: int, subject_id: int, term_id: int) -> str:
+    """The grade sheet's page (gradebook:sheet), or '' while that page does not exist."""
+    kwargs = {"class_id": class_id, "subject_id": subject_id, "term_id": term_id}
+    try:
+        return reverse("gradebook:sheet", kwargs=kwargs)
+    except NoReverseMatch:
+        try:
+            return reverse("gradebook:sheet", args=[class_id, subject_id, term_id])
+        except NoReverseMatch:
+            return ""
+
+
+# --- one sheet's counts (pure over loaded data) -------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: str
+    entered_at: datetime
+    assessed_on: date | None
+
+
+@dataclass
+class ColumnState:
+    test_date: date | None = None
+    finalised: bool = False
+
+
+@dataclass
+class Due:
+    """What a sheet owes at a moment: regular count per student, and the due columns."""
+
+    regular: int
+    columns: list[Column]
+
+
+@dataclass
+class SheetCounts:
+    students: int = 0
+    required: int = 0
+    entered: int = 0
+    finalised: int = 0
+    term_total: int = 0
+    late: int = 0
+    regular_missing: int = 0
+    missing_columns: dict[str, int] = field(default_factory=dict)  # periodic/level key -> missing
+
+    @property
+    def missing(self) -> int:
+        return self.required - self.entered
+
+    @property
+    def percent(self) -> int:
+        if self.required == 0:
+            return 100
+        return int(self.entered * 100 // self.required)
+
+    def add(self, other: SheetCounts) -> None:
+        for name in ("students", "required", "entered", "finalised", "term_total", "late"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class SheetContext:
+    """Everything the counts of one sheet need, loaded once."""
+
+    columns: list[Column]
+    term: Term
+    students: set[int]
+    cells: dict[int, dict[str, Cell]]  # student -> column -> cell
+    states: dict[str, ColumnState]
+    checkpoints: dict[str, date]
+    rules: DeadlineRules
+
+    @property
+    def term_end(self) -> date:
+        kind = END_CHECKPOINT.get(self.term.number)
+        return self.checkpoints.get(kind) or self.term.end_date
+
+    def term_over(self, now: datetime) -> bool:
+        return deadlines.local_date(now) > self.term_end
+
+    def column_deadline(self, column: Column) -> datetime | None:
+        """Deadline of a periodic or level column (regular ones have one per result)."""
+        state = self.states.get(column.key)
+        if column.periodic:
+            return deadlines.periodic_deadline(
+                state.test_date if state else None,
+                self.rules,
+                fallback=self.checkpoints.get(column.checkpoint),
+            )
+        return deadlines.periodic_deadline(
+            None, self.rules, fallback=self.checkpoints.get(column.checkpoint)
+        )
+
+    def cell_deadline(self, column: Column, cell: Cell) -> datetime | None:
+        if column.key.startswith("TX"):
+            return deadlines.regular_deadline(cell.assessed_on, self.rules)
+        if column.periodic:
+            return self.column_deadline(column)
+        return None
+
+    def required_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.required and c.kind != TEXT]
+
+    def due(self, at: datetime) -> Due:
+        """What is due by ``at``."""
+        required = self.required_columns()
+        k = sum(1 for c in required if c.key.startswith("TX"))
+        over = self.term_over(at)
+        regular = deadlines.regular_due_count(
+            k,
+            start=self.term.start_date,
+            end=self.term_end,
+            today=deadlines.local_date(at),
+        )
+        columns = []
+        for column in required:
+            if column.key.startswith("TX"):
+                continue
+            deadline = self.column_deadline(column)
+            if deadline is not None and column.periodic:
+                if at > deadline:
+                    columns.append(column)
+            elif over or (deadline is not None and at > deadline):
+                columns.append(column)
+        return Due(regular=regular, columns=columns)
+
+    def counts(self, at: datetime, *, due: Due | None = None) -> SheetCounts:
+        due = due or self.due(at)
+        required = self.required_columns()
+        by_key = {c.key: c for c in self.columns}
+        n = len(self.students)
+        out = SheetCounts(students=n, term_total=n * len(required))
+        out.required = n * (due.regular + len(due.columns))
+        finalised_keys = {
+            c.key for c in required if self.states.get(c.key, ColumnState()).finalised
+        }
+        regular_entered = 0
+        missing_columns = {c.key: n for c in due.columns}
+        for student in self.students:
+            cells = self.cells.get(student, {})
+            filled_regular = 0
+            for key, cell in cells.items():
+                if not cell.value:
+                    continue
+                column = by_key.get(key)
+                if column is None:
+                    continue
+                if key.startswith("TX"):
+                    filled_regular += 1
+                if key in missing_columns:
+                    missing_columns[key] -= 1
+                if key in finalised_keys:
+                    out.finalised += 1
+                if deadlines.is_late(cell.entered_at, self.cell_deadline(column, cell)):
+                    out.late += 1
+            regular_entered += min(filled_regular, due.regular)
+        out.regular_missing = n * due.regular - regular_entered
+        out.missing_columns = {k: v for k, v in missing_columns.items() if v > 0}
+        out.entered = regular_entered + sum(n - v for v in missing_columns.values())
+        return out
+
+
+# --- loading many sheets at once ----------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    assignment: TeachingAssignment
+    context: SheetContext
+    counts: SheetCounts | None = None
+    url: str = ""
+
+    @property
+    def teacher(self):
+        return self.assignment.teacher
+
+    @property
+    def school_class(self):
+        return self.assignment.school_class
+
+    @property
+    def subject(self):
+        return self.assignment.subject
+
+    @property
+    def term(self):
+        return self.assignment.term
+
+
+def assignments_in(term_ids, scope: Q | None = None, *, school=None) -> list[TeachingAssignment]:
+    qs = TeachingAssignment.objects.filter(scope or Q(), term_id__in=list(term_ids))
+    if school is not None:
+        qs = qs.filter(subject__school=school)
+    return list(
+        qs.select_related(
+            "teacher__department",
+            "teacher__user",
+            "school_class__grade",
+            "school_class__year",
+            "subject",
+            "term",
+        ).order_by(
+            "teacher__sort_name",
+            "school_class__grade__number",
+            "school_class__name",
+            "subject__order",
+            "subject__name",
+        )
+    )
+
+
+def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) -> list[SheetRow]:
+    """Build the context of every sheet in five queries (offerings, checkpoints, enrolments,
+    cells, column states), whatever the number of sheets."""
+    if not assignments:
+        return []
+    class_ids = {a.school_class_id for a in assignments}
+    subject_ids = {a.subject_id for a in assignments}
+    term_ids = {a.term_id for a in assignments}
+    grade_ids = {a.school_class.grade_id for a in assignments}
+    year_ids = {a.school_class.year_id for a in assignments}
+    offerings = {
+        (o.subject_id, o.grade_id): o
+        for o in SubjectOffering.objects.filter(subject_id__in=subject_ids, grade_id__in=grade_ids)
+    }
+    checkpoints: dict[int, dict[str, date]] = defaultdict(dict)
+    for year_id, kind, day in Checkpoint.objects.filter(year_id__in=year_ids).values_list(
+        "year_id", "kind", "date"
+    ):
+        checkpoints[year_id][kind] = day
+    students: dict[int, set[int]] = defaultdict(set)
+    for class_id, student_id in Enrolment.objects.filter(
+        school_class_id__in=class_ids, status__in=Enrolment.ACTIVE, end_date__isnull=True
+    ).values_list("school_class_id", "student_id"):
+        students[class_id].add(student_id)
+    wanted = {(a.school_class_id, a.subject_id, a.term_id) for a in assignments}
+    cells: dict[tuple, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for class_id, subject_id, term_id, student_id, column, value, entered_at, assessed_on in (
+        Assessment.objects.filter(
+            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+        )
+        .exclude(column__startswith="NX_")
+        .values_list(
+            "school_class_id",
+            "subject_id",
+            "term_id",
+            "student_id",
+            "column",
+            "value",
+            "entered_at",
+            "assessed_on",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        key = (class_id, subject_id, term_id)
+        if key in wanted:
+            cells[key][student_id][column] = Cell(value, entered_at, assessed_on)
+    states: dict[tuple, dict[str, ColumnState]] = defaultdict(dict)
+    for (
+        class_id,
+        subject_id,
+        term_id,
+        column,
+        test_date,
+        finalised_at,
+    ) in SheetColumn.objects.filter(
+        school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+    ).values_list(
+        "school_class_id", "subject_id", "term_id", "column", "test_date", "finalised_at"
+    ):
+        states[(class_id, subject_id, term_id)][column] = ColumnState(
+            test_date, finalised_at is not None
+        )
+    columns_cache: dict[tuple, list[Column]] = {}
+    rows = []
+    for a in assignments:
+        school_class = a.school_class
+        ckey = (a.subject_id, school_class.grade_id, a.term.number, school_class.year_id)
+        if ckey not in columns_cache:
+            columns_cache[ckey] = sheet_columns(
+                subject=a.subject,
+                offering=offerings.get((a.subject_id, school_class.grade_id)),
+                term=a.term,
+                ruleset=ruleset_code(school_class.year, school_class.grade.level),
+            )
+        key = (a.school_class_id, a.subject_id, a.term_id)
+        context = SheetContext(
+            columns=columns_cache[ckey],
+            term=a.term,
+            students=students.get(a.school_class_id, set()),
+            cells=cells.get(key, {}),
+            states=states.get(key, {}),
+            checkpoints=checkpoints.get(school_class.year_id, {}),
+            rules=rules,
+        )
+        rows.append(SheetRow(assignment=a, context=context))
+    return rows
+
+
+# --- the board -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    department: int | None = None
+    grade: int | None = None
+    school_class: int | None = None
+    teacher: int | None = None
+
+    def match(self, a: TeachingAssignment) -> bool:
+        return (
+            (self.department is None or a.teacher.department_id == self.department)
+            and (self.grade is None or a.school_class.grade_id == self.grade)
+            and (self.school_class is None or a.school_class_id == self.school_class)
+            and (self.teacher is None or a.teacher_id == self.teacher)
+        )
+
+
+@dataclass
+class Board:
+    term: Term | None
+    rows: list[SheetRow]
+    totals: SheetCounts
+    rules: DeadlineRules
+    now: datetime
+    options: dict[str, list[tuple[int, str]]]  # filter choices within the actor's scope
+
+
+def _options(assignments: list[TeachingAssignment]) -> dict[str, list[tuple[int, str]]]:
+    departments, grades, classes, teachers = {}, {}, {}, {}
+    for a in assignments:
+        if a.teacher.department_id:
+            departments[a.teacher.department_id] = a.teacher.department.name
+        grades[a.school_class.grade_id] = (a.school_class.grade.number, str(a.school_class.grade))
+        classes[a.school_class_id] = (
+            (a.school_class.grade.number, a.school_class.name),
+            a.school_class.name,
+        )
+        teachers[a.teacher_id] = (a.teacher.sort_name, a.teacher.full_name)
+    return {
+        "department": sorted(departments.items(), key=lambda x: x[1]),
+        "grade": [(k, v[1]) for k, v in sorted(grades.items(), key=lambda x: x[1][0])],
+        "class": [(k, v[1]) for k, v in sorted(classes.items(), key=lambda x: x[1][0])],
+        "teacher": [(k, v[1]) for k, v in sorted(teachers.items(), key=lambda x: x[1][0])],
+    }
+
+
+def progress_board(
+    actor: Actor, *, term: Term | None, filters: Filters | None = None, now: datetime | None = None
+) -> Board:
+    """The progress board of ``term`` as the actor may see it (403 for others)."""
+    scope = require_progress(actor)
+    now = now or timezone.now()
+    rules = deadline_rules(actor.school)
+    if term is None:
+        return Board(None, [], SheetCounts(), rules, now, _options([]))
+    in_scope = assignments_in([term.pk], scope, school=actor.school)
+    filters = filters or Filters()
+    chosen = [a for a in in_scope if filters.match(a)]
+    rows = load_sheets(chosen, rules=rules)
+    totals = SheetCounts()
+    for row in rows:
+        row.counts = row.context.counts(now)
+        row.url = sheet_url(row.assignment.school_class_id, row.assignment.subject_id, term.pk)
+        totals.add(row.counts)
+    return Board(term, rows, totals, rules, now, _options(in_scope))
+
+
+def board_summary(board: Board) -> dict:
+    """A JSON snapshot of a board (kept in the monthly check record)."""
+
+    def counts_dict(c: SheetCounts) -> dict:
+        return {
+            "students": c.students,
+            "required": c.required,
+            "entered": c.entered,
+            "percent": c.percent,
+            "finalised": c.finalised,
+            "term_total": c.term_total,
+            "late": c.late,
+        }
+
+    teachers: dict[int, dict] = {}
+    for row in board.rows:
+        t = teachers.setdefault(
+            row.teacher.pk,
+            {"teacher": row.teacher.full_name, "totals": SheetCounts()},
+        )
+        t["totals"].add(row.counts)
+    return {
+        "term": board.term.pk if board.term else None,
+        "term_name": str(board.term) if board.term else "",
+        "at": board.now.isoformat(),
+        "totals": counts_dict(board.totals),
+        "teachers": [
+            {"teacher": t["teacher"], **counts_dict(t["totals"])} for t in teachers.values()
+        ],
+        "rows": [
+            {
+                "teacher": row.teacher.full_name,
+                "department": row.teacher.department.name if row.teacher.department else "",
+                "class": row.school_class.name,
+                "subject": row.subject.name,
+                **counts_dict(row.counts),
+            }
+            for row in board.rows
+        ],
+    }

@@ -1,0 +1,123 @@
+"""Sending and reading notifications (thông báo).
+
+``notify`` creates one in-app notification per (person, ``dedupe_key``): calling it again with the
+same key adds nothing, so a reminder job can run as often as it likes. When e-mail is configured
+(``HOSO_EMAIL_HOST`` → the SMTP backend) and the person has an address, the notification is also
+e-mailed after the transaction commits; ``emailed_at`` records it.
+
+Notifications are a personal inbox, not a record of the school: creating one or marking it read
+is not written to the audit trail (the reminder run writes one summary event per school instead,
+see ``gradebook/progress_actions.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import not_found
+from hoso.core.text import nfc
+from hoso.notifications.models import Notification
+
+logger = logging.getLogger("hoso.notifications")
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def email_enabled() -> bool:
+    """E-mail goes out only when the SMTP backend is configured (``HOSO_EMAIL_HOST``).
+
+    ``HOSO_EMAIL_ENABLED`` (True/False), when set, decides instead (tests use it with the
+    in-memory backend)."""
+    explicit = getattr(settings, "HOSO_EMAIL_ENABLED", None)
+    if explicit is not None:
+        return bool(explicit)
+    return settings.EMAIL_BACKEND == SMTP_BACKEND
+
+
+def notify(
+    *,
+    user,
+    school,
+    kind: str,
+    text: str,
+    dedupe_key: str,
+    url: str = "",
+    email_subject: str = "",
+) -> Notification | None:
+    """Create the notification unless this person already has one with ``dedupe_key``.
+
+    Returns the new notification, or None when it existed already (or the person has no
+    active account)."""
+    if user is None or not getattr(user, "is_active", True):
+        return None
+    key = dedupe_key[:200]
+    if Notification.objects.filter(user=user, dedupe_key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user,
+                school=school,
+                kind=kind[:40],
+                text=nfc(text)[:500],
+                url=url[:300],
+                dedupe_key=key,
+            )
+    except IntegrityError:  # created in between by a concurrent run
+        return None
+    if getattr(user, "email", "") and email_enabled():
+        subject = nfc(email_subject) or "Thông báo từ HoSo"
+        transaction.on_commit(lambda: notification_email(notification.pk, subject=subject))
+    return notification
+
+
+def notification_email(notification_id: int, *, subject: str) -> bool:
+    """Send one notification by e-mail (after commit) and record when. A failure is logged and
+    leaves ``emailed_at`` empty; the in-app notification stays."""
+    notification = (
+        Notification.objects.select_related("user", "school").filter(pk=notification_id).first()
+    )
+    if notification is None or notification.emailed_at or not notification.user.email:
+        return False
+    base = getattr(settings, "HOSO_BASE_URL", "").rstrip("/")
+    lines = [notification.text, ""]
+    if notification.url:
+        lines.append(f"Xem chi tiết: {base}{notification.url}")
+    lines += ["", f"— HoSo, {notification.school.name}"]
+    try:
+        send_mail(
+            subject=f"[HoSo] {subject}",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+    except Exception:  # SMTP down or refused: the in-app notification is enough for now
+        logger.exception("Could not e-mail notification %s", notification_id)
+        return False
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return True
+
+
+def notification_mark_read(*, actor: Actor, notification_id: int) -> Notification:
+    """Mark one of the actor's own notifications read (404 for anybody else's)."""
+    notification = Notification.objects.filter(pk=notification_id, user=actor.user).first()
+    if notification is None:
+        raise not_found(actor, f"thông báo #{notification_id}")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: Actor) -> int:
+    """Mark every unread notification of the actor in the current school read."""
+    qs = Notification.objects.filter(user=actor.user, read_at__isnull=True)
+    if actor.school is not None:
+        qs = qs.filter(school=actor.school)
+    return qs.update(read_at=timezone.now())
