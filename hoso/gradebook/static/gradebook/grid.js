@@ -144,7 +144,7 @@
         target = step(r, c, 0, 1);
         break;
       case "Enter":
-        if (isText && ev.shiftKey) return; // a new line inside a comment
+        // Comments are kept on one line (the server joins lines), so Enter moves as in a cell.
         target = step(r, c, ev.shiftKey ? -1 : 1, 0);
         if (!target) flush(el); // last row: save now, stay
         break;
@@ -153,9 +153,11 @@
         if (!target) return; // leave the grid as the browser would
         break;
       case "Home":
+        if (isText && !caretAtStart(el)) return; // inside a comment: the caret moves
         target = ev.ctrlKey ? edgeOfSheet(false) : edgeOfRow(r, false);
         break;
       case "End":
+        if (isText && !caretAtEnd(el)) return;
         target = ev.ctrlKey ? edgeOfSheet(true) : edgeOfRow(r, true);
         break;
       case "Escape":
@@ -267,6 +269,9 @@
   // key → {el, value, state: pending|saving|retry|invalid|refused|conflict, message, attempts,
   //        timer, inflight, server}
   var queue = {};
+  var MAX_PARALLEL = 4;
+  var active = 0; // requests in flight
+  var waiting = []; // entries waiting for a free slot
 
   function persist() {
     var out = {};
@@ -351,6 +356,14 @@
       return;
     }
     if (e.state === "invalid") return;
+    if (active >= MAX_PARALLEL) {
+      // A pasted block can hold hundreds of cells: send a few at a time, in order.
+      e.state = "pending";
+      if (waiting.indexOf(e) < 0) waiting.push(e);
+      render();
+      return;
+    }
+    active++;
     e.inflight = true;
     e.again = false;
     e.state = "saving";
@@ -383,13 +396,24 @@
       .then(
         function (r) {
           e.inflight = false;
+          active--;
           answered(e, sent, r.status, r.data);
+          pump();
         },
         function () {
           e.inflight = false;
+          active--;
           retryLater(e, "Mất kết nối với máy chủ — sẽ tự thử lại.");
+          pump();
         }
       );
+  }
+
+  function pump() {
+    while (active < MAX_PARALLEL && waiting.length) {
+      var next = waiting.shift();
+      if (queue[keyOf(next.el)] === next && !next.inflight) send(next);
+    }
   }
 
   function answered(e, sent, status, data) {
