@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied, not_found
+from hoso.accounts.roles import Role
 from hoso.assessment.rules import get_ruleset
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
@@ -423,7 +424,7 @@ def save_cell(request, class_id: int, subject_id: int, term_id: int):
 
 @login_required
 @require_POST
-def test_date(request, class_id: int, subject_id: int, term_id: int):
+def save_test_date(request, class_id: int, subject_id: int, term_id: int):
     """Set (or clear) the date of a periodic test: {column, date: "YYYY-MM-DD" | ""}."""
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
@@ -738,8 +739,6 @@ class LockForm(forms.Form):
 
 
 def _may_see_locks(actor: Actor) -> bool:
-    from hoso.accounts.roles import Role
-
     return actor.school is not None and actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
 
 
