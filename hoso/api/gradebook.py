@@ -199,6 +199,11 @@ def sheet_detail(request: HttpRequest, class_id: int, subject_id: int, term_id: 
     (including those who left, ``active`` false), in Vietnamese name order, with the cells
     ``{column: {value, version}}`` and the term result as the rule set computes it."""
     actor, sheet = _sheet(request, class_id, subject_id, term_id)
+    return sheet_payload(actor, sheet)
+
+
+def sheet_payload(actor, sheet: Sheet) -> dict:
+    """The body of GET /sheets/{class}/{subject}/{term} (also used by bench/gradebook.py)."""
     data = sheet_data(sheet)
     return {
         "school_class": _class_ref(sheet.school_class),

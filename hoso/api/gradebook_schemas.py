@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import StrictFloat, StrictInt, StrictStr
 
 from hoso.api.schemas import ErrorOut
 
@@ -99,7 +100,7 @@ class SheetOut(Schema):
 class CellIn(Schema):
     student: int = Field(description="Mã (id) học sinh trong lớp.")
     column: str = Field(min_length=1, max_length=16, description="Mã cột, ví dụ TX1, GK, CK.")
-    value: str | int | float | None = Field(
+    value: StrictStr | StrictInt | StrictFloat | None = Field(
         None,
         description="'8,5' hoặc '8.5', 'Đ'/'CĐ', 'T'/'H'/'C', nhận xét; rỗng hoặc null = xóa.",
     )

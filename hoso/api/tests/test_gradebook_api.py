@@ -333,6 +333,7 @@ def test_locked_book_refuses_writes(world, teacher):
         ({"column": "TX1", "value": "tám"}, 400, "BAD_INPUT"),
         ({"column": "TX9", "value": "8"}, 400, "UNKNOWN_COLUMN"),
         ({"column": "TX1", "value": "8", "version": -1}, 422, "INVALID_INPUT"),
+        ({"column": "TX1", "value": True}, 422, "INVALID_INPUT"),
         ({"value": "8"}, 422, "INVALID_INPUT"),
     ],
 )
