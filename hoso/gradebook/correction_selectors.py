@@ -1,0 +1,304 @@
+"""Reading correction requests (đơn sửa điểm): who sees which, the lists per role, the minute.
+
+A request is seen by its parties (the requesting teacher, the deciding principal, the witness,
+the homeroom teacher) and by the school's leaders (principal, vice principals); anybody else gets
+404 (logged), the same as for an absent request. Evidence files are served only through
+``access_evidence``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import not_found
+from hoso.accounts.roles import LEADERS, Role
+from hoso.gradebook.corrections import OPEN_STATES, is_witness_eligible
+from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.sheets import load_sheet
+
+State = CorrectionRequest.State
+
+_LEVEL_LABELS = {"D": "Đ", "CD": "CĐ"}
+
+
+def display_value(value: str) -> str:
+    """How a stored value is shown: "8.5" → "8,5", "CD" → "CĐ", "" → "(trống)"."""
+    if not value:
+        return "(trống)"
+    if value in _LEVEL_LABELS:
+        return _LEVEL_LABELS[value]
+    return value.replace(".", ",")
+
+
+def _base(actor: Actor) -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.filter(school=actor.school_id).select_related(
+        "student",
+        "subject",
+        "term",
+        "school",
+        "school_class__year",
+        "requested_by",
+        "decided_by",
+        "witness",
+        "homeroom",
+    )
+
+
+def _in_year(qs: QuerySet[CorrectionRequest], actor: Actor) -> QuerySet[CorrectionRequest]:
+    return qs.filter(school_class__year=actor.year) if actor.year is not None else qs
+
+
+def is_party(actor: Actor, correction: CorrectionRequest) -> bool:
+    uid = getattr(actor.user, "pk", None)
+    return uid is not None and uid in (
+        correction.requested_by_id,
+        correction.decided_by_id,
+        correction.witness_id,
+        correction.homeroom_id,
+    )
+
+
+def can_see_correction(actor: Actor, correction: CorrectionRequest) -> bool:
+    if correction.school_id != actor.school_id:
+        return False
+    return is_party(actor, correction) or bool(actor.roles & (LEADERS | {Role.PRINCIPAL}))
+
+
+def access_correction(actor: Actor, correction_id: int) -> CorrectionRequest:
+    correction = _base(actor).filter(pk=correction_id).first()
+    if correction is None or not can_see_correction(actor, correction):
+        raise not_found(actor, f"đơn sửa điểm #{correction_id}")
+    return correction
+
+
+def access_evidence(actor: Actor, evidence_id: int) -> CorrectionEvidence:
+    evidence = (
+        CorrectionEvidence.objects.filter(pk=evidence_id, request__school=actor.school_id)
+        .select_related("request")
+        .first()
+    )
+    if evidence is None or not can_see_correction(actor, evidence.request):
+        raise not_found(actor, f"minh chứng sửa điểm #{evidence_id}")
+    return evidence
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def my_requests(actor: Actor) -> list[CorrectionRequest]:
+    """Đơn sửa điểm của tôi (the requesting teacher)."""
+    return _decorate(list(_in_year(_base(actor), actor).filter(requested_by=actor.user)))
+
+
+def decision_inbox(actor: Actor) -> list[CorrectionRequest]:
+    """Đơn chờ duyệt: requests the principal decides (never the principal's own)."""
+    if Role.PRINCIPAL not in actor.roles:
+        return []
+    qs = _in_year(_base(actor), actor).filter(state=State.REQUESTED)
+    return _decorate(list(qs.exclude(requested_by=actor.user).order_by("requested_at")))
+
+
+def approved_waiting(actor: Actor) -> list[CorrectionRequest]:
+    """Approved requests not yet applied, with ``cell_changed`` when the result moved since the
+    request (the principal withdraws the approval; the teacher files again)."""
+    if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
+        return []
+    qs = _in_year(_base(actor), actor).filter(state=State.APPROVED).order_by("decided_at")
+    return _decorate(list(qs))
+
+
+def recently_decided(actor: Actor, limit: int = 20) -> list[CorrectionRequest]:
+    if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
+        return []
+    qs = _in_year(_base(actor), actor).filter(
+        state__in=[State.REJECTED, State.APPLIED, State.CANCELLED]
+    )
+    order = (F("decided_at").desc(nulls_last=True), "-requested_at")
+    return _decorate(list(qs.order_by(*order)[:limit]))
+
+
+def to_confirm(actor: Actor) -> list[CorrectionRequest]:
+    """Cần xác nhận: approved requests where this person is the witness or the homeroom teacher
+    and has not confirmed yet."""
+    uid = actor.user.pk
+    qs = _in_year(_base(actor), actor).filter(state=State.APPROVED)
+    qs = qs.filter(
+        Q(witness=uid, witness_confirmed_at__isnull=True)
+        | Q(homeroom=uid, homeroom_confirmed_at__isnull=True)
+    )
+    return _decorate(list(qs.order_by("decided_at")))
+
+
+def todo_counts(actor: Actor) -> dict[str, int]:
+    """For the home page: requests to decide, to confirm, and my open requests."""
+    if actor.school is None or not getattr(actor.user, "pk", None):
+        return {"decide": 0, "confirm": 0, "mine_open": 0}
+    base = _in_year(CorrectionRequest.objects.filter(school=actor.school_id), actor)
+    uid = actor.user.pk
+    return {
+        "decide": base.filter(state=State.REQUESTED).exclude(requested_by=uid).count()
+        if Role.PRINCIPAL in actor.roles
+        else 0,
+        "confirm": base.filter(state=State.APPROVED)
+        .filter(
+            Q(witness=uid, witness_confirmed_at__isnull=True)
+            | Q(homeroom=uid, homeroom_confirmed_at__isnull=True)
+        )
+        .count(),
+        "mine_open": base.filter(requested_by=uid, state__in=OPEN_STATES).count(),
+    }
+
+
+def _decorate(items: list[CorrectionRequest]) -> list[CorrectionRequest]:
+    """Display values, the column label, and for open requests the current value of the cell
+    (one query for the whole list)."""
+    open_items = [c for c in items if c.state in OPEN_STATES]
+    current: dict[tuple, str] = {}
+    if open_items:
+        q = Q()
+        for c in open_items:
+            q |= Q(student=c.student_id, subject=c.subject_id, term=c.term_id, column=c.column)
+        for row in Assessment.objects.filter(q).values(
+            "student_id", "subject_id", "term_id", "column", "value"
+        ):
+            key = (row["student_id"], row["subject_id"], row["term_id"], row["column"])
+            current[key] = row["value"]
+    for c in items:
+        c.old_display = display_value(c.old_value)
+        c.new_display = display_value(c.new_value)
+        if c.state in OPEN_STATES:
+            value = current.get((c.student_id, c.subject_id, c.term_id, c.column), "")
+            c.current_value = value
+            c.cell_changed = value != c.old_value
+        else:
+            c.current_value, c.cell_changed = None, False
+    return items
+
+
+# --- one request ----------------------------------------------------------------------------------
+
+
+def correction_view(correction: CorrectionRequest) -> CorrectionRequest:
+    """Decorate one request for its page (current value, column label, evidence)."""
+    _decorate([correction])
+    sheet = load_sheet(correction.school_class, correction.subject, correction.term)
+    column = sheet.column(correction.column)
+    correction.column_label = column.label if column else correction.column
+    correction.evidence_list = list(correction.evidence.order_by("uploaded_at", "pk"))
+    return correction
+
+
+def witness_candidates(correction: CorrectionRequest, *, decider) -> list:
+    """Users the principal may name as witness: vice principals and administrators of the
+    school, active, other than the requester, the decider and the homeroom teacher."""
+    from hoso.organisation.models import HomeroomAssignment, Position, Staff
+
+    roles = (Position.VICE_PRINCIPAL, Position.ADMINISTRATOR)
+    homeroom = (
+        HomeroomAssignment.objects.filter(school_class=correction.school_class)
+        .values_list("teacher__user_id", flat=True)
+        .first()
+    )
+    excluded = {correction.requested_by_id, getattr(decider, "pk", None), homeroom}
+    staff = (
+        Staff.objects.filter(school=correction.school_id, is_active=True, user__isnull=False)
+        .filter(Q(position__in=roles) | Q(extra_positions__position__in=roles))
+        .exclude(user__in=[u for u in excluded if u])
+        .select_related("user")
+        .distinct()
+        .order_by("sort_name")
+    )
+    out = []
+    for s in staff:
+        if s.user.is_active:
+            s.user.staff_label = f"{s.full_name} — {s.get_position_display()}"
+            out.append(s.user)
+    return out
+
+
+def witness_position(correction: CorrectionRequest) -> str:
+    """The witness's position for the minute ("Phó hiệu trưởng", "Quản trị viên")."""
+    from hoso.organisation.models import Position, Staff
+
+    if correction.witness_id is None:
+        return ""
+    staff = Staff.objects.filter(school=correction.school_id, user=correction.witness_id).first()
+    if staff is None:
+        return ""
+    if staff.position in (Position.VICE_PRINCIPAL, Position.ADMINISTRATOR):
+        return staff.get_position_display()
+    return "Thành viên Ban quản trị" if is_witness_eligible(correction.school, staff.user) else ""
+
+
+@dataclass
+class MinuteParty:
+    role: str  # "Người đề nghị sửa", "Người chứng kiến", "Giáo viên chủ nhiệm"
+    name: str
+    position: str
+    confirmed_at: object
+
+
+@dataclass
+class Minute:
+    """Biên bản sửa điểm: the data of the minute (its PDF and signatures come with printing)."""
+
+    correction: CorrectionRequest
+    number: str
+    school: object
+    year: object
+    column_label: str
+    old_display: str
+    new_display: str
+    parties: list[MinuteParty]
+    decider_name: str
+    decided_as: str
+    evidence: list
+
+
+def minute_data(correction: CorrectionRequest) -> Minute:
+    from hoso.gradebook.corrections import _decided_as
+
+    correction_view(correction)
+    decided_as = _decided_as(correction) if correction.decided_by_id else ""
+    parties = [
+        MinuteParty(
+            "Người đề nghị sửa",
+            correction.requested_by.get_full_name(),
+            f"Giáo viên bộ môn {correction.subject.name}",
+            correction.applied_at,
+        )
+    ]
+    if correction.witness_id:
+        parties.append(
+            MinuteParty(
+                "Người chứng kiến",
+                correction.witness.get_full_name(),
+                witness_position(correction),
+                correction.witness_confirmed_at,
+            )
+        )
+    if correction.homeroom_id:
+        parties.append(
+            MinuteParty(
+                "Giáo viên chủ nhiệm",
+                correction.homeroom.get_full_name(),
+                f"Giáo viên chủ nhiệm lớp {correction.school_class.name}",
+                correction.homeroom_confirmed_at,
+            )
+        )
+    return Minute(
+        correction=correction,
+        number=correction.minute_number,
+        school=correction.school,
+        year=correction.school_class.year,
+        column_label=correction.column_label,
+        old_display=correction.old_display,
+        new_display=correction.new_display,
+        parties=parties,
+        decider_name=correction.decided_by.get_full_name() if correction.decided_by_id else "",
+        decided_as=decided_as,
+        evidence=correction.evidence_list,
+    )

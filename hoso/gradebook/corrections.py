@@ -1,0 +1,889 @@
+"""Sửa điểm: the three-party correction of a finalised, locked or approved result
+(seed 003 §II.2, seed 002 Đ7.4 and Đ9, seed 001 Đ5; SPEC §5).
+
+1. The subject teacher assigned to the sheet files a request (đơn đề nghị sửa điểm): which
+   result, the new value, the reason and evidence (scans of the test paper, the teacher's notes).
+   The old value is captured now. At most one open request per cell.
+2. The principal (or a vice principal acting under the principal's delegation) approves or
+   rejects; nobody decides their own request. On approval the principal names the witness (a vice
+   principal or an administrator — the admin board, "Ban quản trị") and the class's homeroom
+   teacher becomes the third party.
+3. The witness and the homeroom teacher each confirm their part, in any order. With the second
+   confirmation the change is applied in the same transaction, recorded as made under the
+   requesting teacher's account (``grade.corrected``), and the minute (biên bản) gets its number.
+
+``_correction_apply`` is the only code that writes a finalised or locked cell; ``assessment_save``
+keeps refusing them (``actions.ensure_writable``).
+
+The state machine (``next_state``) and the evidence check (``sniff_evidence``) are pure; the
+actions (``correction_*``) check the policy, run in one transaction and audit every transition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import log_denied
+from hoso.accounts.roles import Role
+from hoso.audit.actions import audit_record
+from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.text import nfc
+from hoso.gradebook.actions import ensure_writable
+from hoso.gradebook.columns import TEXT
+from hoso.gradebook.errors import GradebookError
+from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.sheets import Sheet, load_sheet
+from hoso.gradebook.validation import clean_value
+
+State = CorrectionRequest.State
+OPEN_STATES = (State.REQUESTED, State.APPROVED)
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_FILES = 10
+MAX_REASON_CHARS = 4000
+MINUTE_SUFFIX = "BB-SĐ"  # biên bản sửa điểm: "03/BB-SĐ"
+
+
+class CorrectionError(StrEnum):
+    NOT_PROTECTED = "NOT_PROTECTED"  # the cell is still open: the teacher edits it directly
+    TEXT_COLUMN = "TEXT_COLUMN"  # comments (nhận xét) cannot be corrected yet (model limit)
+    EMPTY_VALUE = "EMPTY_VALUE"
+    SAME_VALUE = "SAME_VALUE"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    EVIDENCE_REQUIRED = "EVIDENCE_REQUIRED"
+    BAD_EVIDENCE = "BAD_EVIDENCE"  # not PDF/JPEG/PNG by content
+    EVIDENCE_TOO_LARGE = "EVIDENCE_TOO_LARGE"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
+    OPEN_EXISTS = "OPEN_EXISTS"  # one open request per cell
+    NOT_PRINCIPAL = "NOT_PRINCIPAL"
+    OWN_REQUEST = "OWN_REQUEST"  # nobody decides their own request
+    BAD_WITNESS = "BAD_WITNESS"
+    NO_HOMEROOM = "NO_HOMEROOM"
+    NOTE_REQUIRED = "NOTE_REQUIRED"  # a rejection or a withdrawn approval says why
+    BAD_STATE = "BAD_STATE"
+    NOT_PARTY = "NOT_PARTY"  # confirming without being the witness or the homeroom teacher
+    NOT_REQUESTER = "NOT_REQUESTER"
+    ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
+    CELL_CHANGED = "CELL_CHANGED"  # the result changed since the request: refuse to apply
+    YEAR_CLOSED = "YEAR_CLOSED"
+
+
+# --- the pure state machine -------------------------------------------------------------------
+
+
+class Step(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    APPLY = "apply"
+    CANCEL = "cancel"
+
+
+STEP_LABELS = {
+    Step.APPROVE: "duyệt",
+    Step.REJECT: "không duyệt",
+    Step.APPLY: "sửa kết quả",
+    Step.CANCEL: "rút/hủy đơn",
+}
+
+TRANSITIONS: dict[tuple[str, Step], str] = {
+    (State.REQUESTED, Step.APPROVE): State.APPROVED,
+    (State.REQUESTED, Step.REJECT): State.REJECTED,
+    (State.REQUESTED, Step.CANCEL): State.CANCELLED,  # the teacher withdraws the request
+    (State.APPROVED, Step.APPLY): State.APPLIED,
+    (State.APPROVED, Step.CANCEL): State.CANCELLED,  # the principal withdraws the approval
+}
+
+
+def next_state(state: str, step: Step) -> str:
+    """The state after ``step``, or DomainError BAD_STATE."""
+    found = TRANSITIONS.get((State(state), step))
+    if found is None:
+        raise DomainError(
+            CorrectionError.BAD_STATE,
+            f"Đơn đang ở trạng thái “{State(state).label}”: không thể {STEP_LABELS[step]}.",
+        )
+    return found
+
+
+def ready_to_apply(witness_confirmed: bool, homeroom_confirmed: bool) -> bool:
+    """Both the witness and the homeroom teacher have confirmed (in any order)."""
+    return witness_confirmed and homeroom_confirmed
+
+
+# --- evidence (minh chứng) ----------------------------------------------------------------------
+
+_SIGNATURES = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+EVIDENCE_TYPES = {ext: mime for _, ext, mime in _SIGNATURES}
+
+
+def sniff_evidence(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) from the first bytes of a file, whatever its name says."""
+    for magic, ext, mime in _SIGNATURES:
+        if head.startswith(magic):
+            return ext, mime
+    return None
+
+
+@dataclass
+class _Evidence:
+    upload: object
+    name: str
+    ext: str
+    sha256: str
+
+
+def _check_evidence(files: list) -> list[_Evidence]:
+    if not files:
+        raise DomainError(
+            CorrectionError.EVIDENCE_REQUIRED,
+            "Đính kèm minh chứng (bài kiểm tra, sổ ghi kết quả đánh giá…): PDF, JPEG hoặc PNG.",
+            field="evidence",
+        )
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise DomainError(
+            CorrectionError.TOO_MANY_FILES,
+            f"Tối đa {MAX_EVIDENCE_FILES} tệp minh chứng cho một đơn.",
+            field="evidence",
+        )
+    checked = []
+    limit_mb = MAX_EVIDENCE_BYTES // (1024 * 1024)
+    for upload in files:
+        name = nfc(os.path.basename(str(getattr(upload, "name", "") or "")))[:200] or "minh-chung"
+        if (getattr(upload, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
+            raise DomainError(
+                CorrectionError.EVIDENCE_TOO_LARGE,
+                f"Tệp “{name}” lớn hơn {limit_mb} MB.",
+                field="evidence",
+            )
+        upload.seek(0)
+        kind = sniff_evidence(upload.read(16))
+        upload.seek(0)
+        if kind is None:
+            raise DomainError(
+                CorrectionError.BAD_EVIDENCE,
+                f"Tệp “{name}” không phải PDF, JPEG hay PNG (hệ thống kiểm tra nội dung tệp, "
+                "không dựa vào tên tệp).",
+                field="evidence",
+            )
+        digest, size = hashlib.sha256(), 0
+        for chunk in upload.chunks():
+            size += len(chunk)
+            digest.update(chunk)
+        upload.seek(0)
+        if size > MAX_EVIDENCE_BYTES:
+            raise DomainError(
+                CorrectionError.EVIDENCE_TOO_LARGE,
+                f"Tệp “{name}” lớn hơn {limit_mb} MB.",
+                field="evidence",
+            )
+        checked.append(_Evidence(upload, name, kind[0], digest.hexdigest()))
+    return checked
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _forbidden(actor: Actor, code: str, message: str, what: str) -> PermissionDeniedError:
+    """403, written to the audit trail like the other refusals (``raise _forbidden(...)``)."""
+    log_denied(actor, kind="forbidden", what=what)
+    return PermissionDeniedError(code, message)
+
+
+def _check_school(actor: Actor, correction: CorrectionRequest) -> None:
+    if correction.school_id != actor.school_id:
+        raise _forbidden(
+            actor,
+            GradebookError.NOT_ALLOWED,
+            "Đơn sửa điểm không thuộc trường của bạn.",
+            f"đơn sửa điểm #{correction.pk}",
+        )
+
+
+def _check_year_open(correction: CorrectionRequest) -> None:
+    if correction.school_class.year.is_closed:
+        raise DomainError(
+            CorrectionError.YEAR_CLOSED, "Năm học đã khóa: không xử lý đơn sửa điểm được nữa."
+        )
+
+
+def _target_repr(correction: CorrectionRequest) -> str:
+    return (
+        f"{correction.student.full_name} — {correction.subject.name} — lớp "
+        f"{correction.school_class.name} — {correction.term} — {correction.column}"
+    )[:300]
+
+
+def _summary(correction: CorrectionRequest) -> dict:
+    return {
+        "student": correction.student_id,
+        "class": correction.school_class_id,
+        "subject": correction.subject.code,
+        "term": correction.term.number,
+        "column": correction.column,
+        "old_value": correction.old_value,
+        "new_value": correction.new_value,
+    }
+
+
+def _current_value(correction: CorrectionRequest, *, lock: bool = False) -> tuple[object, str]:
+    cells = Assessment.objects.filter(
+        student=correction.student_id,
+        subject=correction.subject_id,
+        term=correction.term_id,
+        column=correction.column,
+    )
+    cell = (cells.select_for_update() if lock else cells).first()
+    return cell, (cell.value if cell else "")
+
+
+def _cell_changed_error(correction: CorrectionRequest, current: str) -> DomainError:
+    return DomainError(
+        CorrectionError.CELL_CHANGED,
+        f"Kết quả {correction.column} của {correction.student.full_name} đã thay đổi từ khi làm "
+        f"đơn (lúc làm đơn: “{correction.old_value or 'trống'}”, hiện tại: "
+        f"“{current or 'trống'}”): không sửa theo đơn này. Hiệu trưởng cần hủy quyết định duyệt; "
+        "giáo viên làm đơn mới nếu vẫn cần sửa.",
+    )
+
+
+def protection_error(actor: Actor, sheet: Sheet, column_key: str) -> DomainError | None:
+    """Why the cell can no longer be changed by its teacher (finalised, locked, results
+    approved) — the reason a correction is needed — or None when it is still open.
+    Other refusals of ``ensure_writable`` (not the assigned teacher, closed year, unknown
+    column) are raised."""
+    try:
+        ensure_writable(actor, sheet, column_key)
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        if exc.code in (GradebookError.FINALISED, GradebookError.LOCKED, GradebookError.APPROVED):
+            return exc
+        raise
+    return None
+
+
+def is_witness_eligible(school, user) -> bool:
+    """A vice principal or an administrator (the admin board) of the school, active."""
+    from hoso.organisation.models import Position, Staff
+
+    if user is None or not getattr(user, "pk", None) or not user.is_active:
+        return False
+    roles = (Position.VICE_PRINCIPAL, Position.ADMINISTRATOR)
+    staff = Staff.objects.filter(school=school, user=user, is_active=True).first()
+    if staff is None:
+        return False
+    return staff.position in roles or staff.extra_positions.filter(position__in=roles).exists()
+
+
+def _homeroom_user(school_class):
+    from hoso.organisation.models import HomeroomAssignment
+
+    assignment = (
+        HomeroomAssignment.objects.filter(school_class=school_class)
+        .select_related("teacher__user")
+        .first()
+    )
+    user = assignment.teacher.user if assignment else None
+    if user is None or not user.is_active:
+        raise DomainError(
+            CorrectionError.NO_HOMEROOM,
+            f"Lớp {school_class.name} chưa có giáo viên chủ nhiệm có tài khoản: chưa duyệt được "
+            "(cần giáo viên chủ nhiệm chứng kiến việc sửa).",
+        )
+    return user
+
+
+def _decided_as(correction: CorrectionRequest) -> str:
+    """The delegation label recorded when the request was decided ('' for the principal)."""
+    from hoso.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            event_type="correction.decided",
+            target_type=CorrectionRequest._meta.label_lower,
+            target_id=str(correction.pk),
+        )
+        .order_by("-seq")
+        .values_list("acting_as", flat=True)
+        .first()
+        or ""
+    )
+
+
+def session_label(correction: CorrectionRequest, decided_as: str = "") -> str:
+    """How the change is attributed besides the teacher's account (AuditEvent.acting_as)."""
+    decider = correction.decided_by.get_full_name()
+    who = f"{decider} {decided_as}".strip() if decided_as else f"Hiệu trưởng {decider}"
+    text = (
+        f"phiên sửa điểm có chứng kiến của {correction.witness.get_full_name()} và GVCN "
+        f"{correction.homeroom.get_full_name()}, theo quyết định của {who}"
+    )
+    return text[:200]
+
+
+def _next_minute_number(correction: CorrectionRequest) -> str:
+    """Biên bản số, sequential per school and year: "01/BB-SĐ", "02/BB-SĐ", … Called inside the
+    applying transaction; the year row is locked so two sessions never share a number."""
+    from hoso.organisation.models import SchoolYear
+
+    year = SchoolYear.objects.select_for_update().get(pk=correction.school_class.year_id)
+    numbers = CorrectionRequest.objects.filter(
+        school=correction.school_id, school_class__year=year
+    ).exclude(minute_number="")
+    highest = 0
+    for text in numbers.values_list("minute_number", flat=True):
+        head = text.split("/", 1)[0]
+        if head.isdigit():
+            highest = max(highest, int(head))
+    return f"{highest + 1:02d}/{MINUTE_SUFFIX}"
+
+
+def _principal_users(school_id: int, *, exclude_id: int | None) -> list:
+    """Who decides: the principal(s) and vice principals holding a principal delegation now."""
+    from django.db.models import Q
+
+    from hoso.organisation.models import Position, Staff
+
+    now = timezone.now()
+    staff = (
+        Staff.objects.filter(school=school_id, is_active=True, user__isnull=False)
+        .filter(
+            Q(position=Position.PRINCIPAL)
+            | Q(extra_positions__position=Position.PRINCIPAL)
+            | Q(
+                delegations_received__kind="principal",
+                delegations_received__revoked_at__isnull=True,
+                delegations_received__starts_at__lte=now,
+                delegations_received__ends_at__gt=now,
+            )
+        )
+        .select_related("user")
+        .distinct()
+    )
+    return [s.user for s in staff if s.user_id != exclude_id]
+
+
+def _notify_later(correction: CorrectionRequest, users: list, text: str, phase: str) -> None:
+    """In-app notifications (hoso.notifications) after commit; a failure there never undoes or
+    blocks the procedure (the lists "chờ duyệt" / "cần xác nhận" are the source of truth)."""
+    from importlib.util import find_spec
+
+    from django.urls import reverse
+
+    if find_spec("hoso.notifications.actions") is None:
+        return
+    recipients = {u.pk: u for u in users if u is not None and getattr(u, "pk", None)}
+    if not recipients:
+        return
+    url = reverse("gradebook:correction_detail", kwargs={"correction_id": correction.pk})
+    school_id, correction_id = correction.school_id, correction.pk
+
+    def send() -> None:
+        from hoso.notifications.actions import notify
+        from hoso.organisation.models import School
+
+        school = School.objects.get(pk=school_id)
+        for user in recipients.values():
+            notify(
+                user=user,
+                school=school,
+                kind="correction",
+                text=text,
+                dedupe_key=f"correction:{correction_id}:{phase}",
+                url=url,
+                email_subject="Sửa điểm",
+            )
+
+    transaction.on_commit(send, robust=True)
+
+
+def _what(correction: CorrectionRequest) -> str:
+    return (
+        f"{correction.column} môn {correction.subject.name} của {correction.student.full_name} "
+        f"lớp {correction.school_class.name}"
+    )
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+
+def correction_request(
+    *,
+    actor: Actor,
+    sheet: Sheet,
+    student,
+    column_key: str,
+    new_value: object,
+    reason: str,
+    files: list,
+) -> CorrectionRequest:
+    """Đơn đề nghị sửa điểm, filed by the subject teacher assigned to the sheet for a result that
+    is finalised, locked or part of approved class results. Evidence is kept with its SHA-256."""
+    from hoso.students.models import Enrolment
+
+    try:
+        protected = protection_error(actor, sheet, column_key)
+    except PermissionDeniedError as exc:  # not the assigned teacher: 403, logged
+        raise _forbidden(
+            actor,
+            exc.code,
+            exc.message,
+            f"đơn sửa điểm {sheet.subject.code} lớp {sheet.school_class.name} {column_key}",
+        )
+    column = sheet.column(column_key)
+    if protected is None:
+        raise DomainError(
+            CorrectionError.NOT_PROTECTED,
+            f"Cột {column.label} chưa chốt và sổ chưa khóa: thầy/cô sửa trực tiếp trong sổ điểm, "
+            "không cần làm đơn.",
+        )
+    if column.kind == TEXT:
+        raise DomainError(
+            CorrectionError.TEXT_COLUMN,
+            "Chưa làm được đơn sửa nhận xét trên hệ thống: đơn sửa điểm chỉ áp dụng cho điểm số "
+            "và mức đánh giá.",
+        )
+    if not Enrolment.objects.filter(student=student, school_class=sheet.school_class).exists():
+        raise DomainError(
+            GradebookError.NOT_ENROLLED, f"{student.full_name} không học lớp {sheet.school_class}."
+        )
+    try:
+        value, _ = clean_value(column, new_value)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field="new_value")
+    if not value:
+        raise DomainError(
+            CorrectionError.EMPTY_VALUE, "Nhập kết quả mới cần sửa thành.", field="new_value"
+        )
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError(
+            CorrectionError.REASON_REQUIRED, "Ghi rõ lý do đề nghị sửa.", field="reason"
+        )
+    if len(reason) > MAX_REASON_CHARS:
+        raise DomainError(
+            CorrectionError.REASON_REQUIRED,
+            f"Lý do dài quá {MAX_REASON_CHARS} ký tự; phần chi tiết hãy đưa vào minh chứng.",
+            field="reason",
+        )
+    cell_filter = {
+        "student": student,
+        "subject": sheet.subject,
+        "term": sheet.term,
+        "column": column_key,
+    }
+    if CorrectionRequest.objects.filter(state__in=OPEN_STATES, **cell_filter).exists():
+        raise _open_exists()
+    evidence = _check_evidence(list(files or []))
+    stored: list[tuple[object, str]] = []
+    try:
+        with transaction.atomic():
+            cell = Assessment.objects.filter(**cell_filter).first()
+            old = cell.value if cell else ""
+            if old == value:
+                raise DomainError(
+                    CorrectionError.SAME_VALUE,
+                    f"Kết quả hiện tại đã là “{old}”: không có gì để sửa.",
+                    field="new_value",
+                )
+            try:
+                with transaction.atomic():
+                    correction = CorrectionRequest.objects.create(
+                        school_id=sheet.school_class.year.school_id,
+                        school_class=sheet.school_class,
+                        old_value=old,
+                        new_value=value,
+                        reason=reason,
+                        requested_by=actor.user,
+                        **cell_filter,
+                    )
+            except IntegrityError:
+                raise _open_exists()
+            names = []
+            for item in evidence:
+                row = CorrectionEvidence(
+                    request=correction, original_name=item.name, sha256=item.sha256
+                )
+                row.file.save(f"{uuid.uuid4().hex}.{item.ext}", item.upload, save=False)
+                stored.append((row.file.storage, row.file.name))
+                row.save()
+                names.append({"name": item.name, "sha256": item.sha256})
+            audit_record(
+                event_type="correction.requested",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target=correction,
+                target_repr=_target_repr(correction),
+                after=_summary(correction)
+                | {"reason": reason[:500], "why": str(protected.code), "evidence": names},
+            )
+            _notify_later(
+                correction,
+                _principal_users(correction.school_id, exclude_id=actor.user.pk),
+                f"{actor.user.get_full_name()} đề nghị sửa {_what(correction)}: "
+                f"{correction.old_value or 'trống'} → {correction.new_value}. Chờ Hiệu trưởng duyệt.",
+                "requested",
+            )
+    except BaseException:
+        for storage, name in stored:  # the rows rolled back: do not keep orphan files
+            storage.delete(name)
+        raise
+    return correction
+
+
+def _open_exists() -> DomainError:
+    return DomainError(
+        CorrectionError.OPEN_EXISTS,
+        "Kết quả này đã có một đơn sửa điểm đang xử lý; chờ đơn đó xong (hoặc rút đơn) rồi mới "
+        "làm đơn mới.",
+    )
+
+
+def correction_decide(
+    *,
+    actor: Actor,
+    correction: CorrectionRequest,
+    approve: bool,
+    note: str = "",
+    witness=None,
+) -> CorrectionRequest:
+    """Hiệu trưởng duyệt / không duyệt. On approval ``witness`` (a User: vice principal or
+    administrator, not the requester) is named and the homeroom teacher is set from the class."""
+    _check_school(actor, correction)
+    if Role.PRINCIPAL not in actor.roles:
+        raise _forbidden(
+            actor,
+            CorrectionError.NOT_PRINCIPAL,
+            "Chỉ Hiệu trưởng (hoặc Phó hiệu trưởng được Hiệu trưởng ủy quyền) duyệt đơn sửa điểm.",
+            f"duyệt đơn sửa điểm #{correction.pk}",
+        )
+    if correction.requested_by_id == actor.user.pk:
+        raise _forbidden(
+            actor,
+            CorrectionError.OWN_REQUEST,
+            "Không ai được tự duyệt đơn sửa điểm của chính mình.",
+            f"tự duyệt đơn sửa điểm #{correction.pk}",
+        )
+    _check_year_open(correction)
+    note = nfc(note)[:2000]
+    now = timezone.now()
+    with transaction.atomic():
+        locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+        before = locked.state
+        step = Step.APPROVE if approve else Step.REJECT
+        state = next_state(locked.state, step)
+        after = {"decision": state, "note": note}
+        if approve:
+            homeroom = _homeroom_user(locked.school_class)
+            _check_witness(locked, witness, decider=actor.user, homeroom=homeroom)
+            locked.witness, locked.homeroom = witness, homeroom
+            after |= {"witness": witness.get_full_name(), "homeroom": homeroom.get_full_name()}
+        elif not note:
+            raise DomainError(CorrectionError.NOTE_REQUIRED, "Ghi lý do không duyệt.", field="note")
+        locked.state = state
+        locked.decided_by, locked.decided_at, locked.decision_note = actor.user, now, note
+        locked.save(
+            update_fields=[
+                "state",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+                "witness",
+                "homeroom",
+            ]
+        )
+        audit_record(
+            event_type="correction.decided",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=locked,
+            target_repr=_target_repr(locked),
+            before={"state": before},
+            after=after,
+            acting_as=actor.acting_as_for(Role.PRINCIPAL),
+        )
+        if approve:
+            _notify_later(
+                locked,
+                [locked.requested_by],
+                f"Đơn sửa {_what(locked)} đã được duyệt; chờ người chứng kiến và GVCN xác nhận.",
+                "approved",
+            )
+            _notify_later(
+                locked,
+                [locked.witness, locked.homeroom],
+                f"Cần bạn xác nhận việc sửa {_what(locked)}: {locked.old_value or 'trống'} → "
+                f"{locked.new_value}.",
+                "confirm",
+            )
+        else:
+            _notify_later(
+                locked,
+                [locked.requested_by],
+                f"Đơn sửa {_what(locked)} không được duyệt: {note}",
+                "rejected",
+            )
+    return locked
+
+
+def _check_witness(correction: CorrectionRequest, witness, *, decider, homeroom) -> None:
+    def refuse(message: str) -> DomainError:
+        return DomainError(CorrectionError.BAD_WITNESS, message, field="witness")
+
+    if witness is None:
+        raise refuse(
+            "Chọn người chứng kiến việc sửa (Phó hiệu trưởng hoặc thành viên Ban quản trị)."
+        )
+    if witness.pk == correction.requested_by_id:
+        raise refuse("Người đề nghị sửa không được là người chứng kiến.")
+    if witness.pk == decider.pk:
+        raise refuse("Người duyệt đơn không tự làm người chứng kiến; chọn người khác.")
+    if witness.pk == homeroom.pk:
+        raise refuse("Giáo viên chủ nhiệm đã là một bên xác nhận; chọn một người chứng kiến khác.")
+    if not is_witness_eligible(correction.school, witness):
+        raise refuse(
+            "Người chứng kiến phải là Phó hiệu trưởng hoặc thành viên Ban quản trị (quản trị "
+            "viên) của trường."
+        )
+
+
+def correction_confirm(*, actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
+    """Người chứng kiến / GVCN xác nhận. The second confirmation applies the change in the same
+    transaction; if the result changed since the request, nothing is saved and the refusal is
+    recorded (``correction.apply_refused``) for the principal."""
+    _check_school(actor, correction)
+    user_id = actor.user.pk
+    if user_id not in (correction.witness_id, correction.homeroom_id):
+        raise _forbidden(
+            actor,
+            CorrectionError.NOT_PARTY,
+            "Chỉ người chứng kiến và giáo viên chủ nhiệm được chỉ định mới xác nhận việc sửa.",
+            f"xác nhận đơn sửa điểm #{correction.pk}",
+        )
+    _check_year_open(correction)
+    try:
+        return _confirm(actor, correction)
+    except DomainError as exc:
+        if exc.code != CorrectionError.CELL_CHANGED:
+            raise
+        _, current = _current_value(correction)
+        with transaction.atomic():  # the confirmation rolled back; the refusal is kept
+            audit_record(
+                event_type="correction.apply_refused",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target=correction,
+                target_repr=_target_repr(correction),
+                before={"old_value": correction.old_value},
+                after={"current_value": current, "reason": "cell_changed"},
+            )
+            _notify_later(
+                correction,
+                [correction.decided_by],
+                f"Không sửa được {_what(correction)} theo đơn đã duyệt: kết quả đã thay đổi từ "
+                "khi làm đơn. Cần hủy quyết định duyệt.",
+                f"refused:{current}",
+            )
+        raise
+
+
+def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            CorrectionRequest.objects.select_for_update(of=("self",))
+            .select_related(
+                "student",
+                "subject",
+                "term",
+                "school_class__year",
+                "requested_by",
+                "decided_by",
+                "witness",
+                "homeroom",
+            )
+            .get(pk=correction.pk)
+        )
+        if locked.state != State.APPROVED:
+            raise DomainError(
+                CorrectionError.BAD_STATE,
+                f"Đơn đang ở trạng thái “{State(locked.state).label}”: không cần xác nhận.",
+            )
+        part = "witness" if actor.user.pk == locked.witness_id else "homeroom"
+        field = f"{part}_confirmed_at"
+        if getattr(locked, field) is not None:
+            raise DomainError(
+                CorrectionError.ALREADY_CONFIRMED, "Bạn đã xác nhận phần của mình trong đơn này."
+            )
+        _, current = _current_value(locked, lock=True)
+        if current != locked.old_value:
+            raise _cell_changed_error(locked, current)
+        setattr(locked, field, now)
+        locked.save(update_fields=[field])
+        audit_record(
+            event_type="correction.confirmed",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=locked,
+            target_repr=_target_repr(locked),
+            after={"part": part, "confirmed_at": now.isoformat()},
+        )
+        if ready_to_apply(
+            locked.witness_confirmed_at is not None, locked.homeroom_confirmed_at is not None
+        ):
+            _correction_apply(actor, locked, now=now)
+    return locked
+
+
+def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> Assessment:
+    """Write the approved value into the grade book — the ONLY write that bypasses the
+    finalised/locked/approved checks of ``ensure_writable``. Runs inside the transaction of the
+    second confirmation; the change is recorded under the requesting teacher's account."""
+    sheet = load_sheet(correction.school_class, correction.subject, correction.term)
+    column = sheet.column(correction.column)
+    if column is None:
+        raise DomainError(
+            GradebookError.UNKNOWN_COLUMN, f"Cột “{correction.column}” không còn trong sổ."
+        )
+    value, _ = clean_value(column, correction.new_value)  # the rule set may have changed
+    cell, current = _current_value(correction, lock=True)
+    if current != correction.old_value:
+        raise _cell_changed_error(correction, current)
+    teacher = correction.requested_by
+    if cell is None:
+        cell = Assessment.objects.create(
+            student=correction.student,
+            school_class=correction.school_class,
+            subject=correction.subject,
+            term=correction.term,
+            column=correction.column,
+            value=value,
+            assessed_on=timezone.localdate(),
+            entered_by=teacher,
+            entered_at=now,
+            updated_at=now,
+        )
+    else:
+        cell.value, cell.updated_at, cell.version = value, now, cell.version + 1
+        cell.save(update_fields=["value", "updated_at", "version"])
+    next_state(correction.state, Step.APPLY)
+    correction.state = State.APPLIED
+    correction.applied_at = now
+    correction.minute_number = _next_minute_number(correction)
+    correction.save(update_fields=["state", "applied_at", "minute_number"])
+    label = session_label(correction, _decided_as(correction))
+    audit_record(
+        event_type="grade.corrected",
+        actor=teacher,  # made under the requesting teacher's account (seed 003 §II.2)
+        school_id=correction.school_id,
+        target=cell,
+        target_repr=_target_repr(correction),
+        before={"value": correction.old_value},
+        after={
+            "value": value,
+            "column": correction.column,
+            "subject": correction.subject.code,
+            "term": correction.term.number,
+            "student": correction.student_id,
+            "correction": correction.pk,
+            "minute_number": correction.minute_number,
+        },
+        acting_as=label,
+    )
+    audit_record(
+        event_type="correction.applied",
+        actor=actor.user,
+        school_id=correction.school_id,
+        target=correction,
+        target_repr=_target_repr(correction),
+        before={"value": correction.old_value},
+        after={
+            "value": value,
+            "minute_number": correction.minute_number,
+            "assessment": cell.pk,
+            "version": cell.version,
+        },
+        acting_as=label,
+    )
+    _notify_later(
+        correction,
+        [teacher, correction.decided_by],
+        f"Đã sửa {_what(correction)}: {correction.old_value or 'trống'} → {value} "
+        f"(biên bản số {correction.minute_number}).",
+        "applied",
+    )
+    return cell
+
+
+def correction_cancel(
+    *, actor: Actor, correction: CorrectionRequest, note: str = ""
+) -> CorrectionRequest:
+    """The teacher withdraws a request not yet decided (rút đơn); a principal withdraws an
+    approval not yet applied (e.g. the result changed in between), saying why."""
+    _check_school(actor, correction)
+    note = nfc(note)[:2000]
+    is_requester = correction.requested_by_id == actor.user.pk
+    if correction.state == State.APPROVED:
+        if Role.PRINCIPAL not in actor.roles or is_requester:
+            raise _forbidden(
+                actor,
+                CorrectionError.NOT_PRINCIPAL,
+                "Đơn đã được duyệt: chỉ Hiệu trưởng hủy được quyết định duyệt.",
+                f"hủy đơn sửa điểm #{correction.pk}",
+            )
+        if not note:
+            raise DomainError(
+                CorrectionError.NOTE_REQUIRED, "Ghi lý do hủy quyết định duyệt.", field="note"
+            )
+    elif not is_requester:
+        raise _forbidden(
+            actor,
+            CorrectionError.NOT_REQUESTER,
+            "Chỉ giáo viên làm đơn mới rút được đơn.",
+            f"rút đơn sửa điểm #{correction.pk}",
+        )
+    with transaction.atomic():
+        locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+        if locked.state != correction.state:  # decided in between: check again from the top
+            raise DomainError(
+                CorrectionError.BAD_STATE,
+                f"Đơn vừa chuyển sang “{State(locked.state).label}”: tải lại trang.",
+            )
+        locked.state = next_state(locked.state, Step.CANCEL)
+        fields = ["state"]
+        if note:
+            locked.decision_note = (
+                f"{locked.decision_note}\n— Hủy: {note}" if locked.decision_note else note
+            )
+            fields.append("decision_note")
+        locked.save(update_fields=fields)
+        audit_record(
+            event_type="correction.cancelled",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=locked,
+            target_repr=_target_repr(locked),
+            before={"state": correction.state},
+            after={"state": locked.state, "note": note},
+            acting_as="" if is_requester else actor.acting_as_for(Role.PRINCIPAL),
+        )
+        if not is_requester:
+            _notify_later(
+                locked,
+                [locked.requested_by, locked.witness, locked.homeroom],
+                f"Hiệu trưởng đã hủy quyết định duyệt đơn sửa {_what(locked)}: {note}",
+                "cancelled",
+            )
+    return locked

@@ -1,0 +1,376 @@
+"""Doors of the correction procedure (sửa điểm): parse → access → action/selector → render.
+
+The grid links each finalised or locked cell to
+``{% url 'gradebook:correction_new' %}?class=<id>&subject=<id>&term=<id>&student=<id>&column=<key>``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from hoso.accounts.models import User
+from hoso.accounts.policies import log_denied, not_found
+from hoso.accounts.roles import Role
+from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.text import nfc
+from hoso.gradebook import correction_selectors as sel
+from hoso.gradebook.corrections import (
+    EVIDENCE_TYPES,
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+    OPEN_STATES,
+    correction_cancel,
+    correction_confirm,
+    correction_decide,
+    correction_request,
+    protection_error,
+)
+from hoso.gradebook.models import Assessment, CorrectionRequest
+from hoso.gradebook.policies import access_sheet, is_assigned_teacher
+from hoso.gradebook.sheets import load_sheet
+from hoso.students.models import Enrolment, Student
+
+State = CorrectionRequest.State
+
+
+def _int(value) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        raise Http404("Không tìm thấy.")
+
+
+def _grid_url(school_class, subject, term) -> str:
+    """The grade grid of the sheet, when the grid area provides it (else '')."""
+    for name, kwargs in (
+        (
+            "gradebook:grid",
+            {"class_id": school_class.pk, "subject_id": subject.pk, "term_id": term.pk},
+        ),
+        (
+            "gradebook:sheet",
+            {"class_id": school_class.pk, "subject_id": subject.pk, "term_id": term.pk},
+        ),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+# --- the teacher's request ------------------------------------------------------------------------
+
+
+def _cell(request):
+    """The cell named by ?class=&subject=&term=&student=&column= (404 when out of scope)."""
+    actor = request.actor
+    params = request.GET
+    school_class, subject, term = access_sheet(
+        actor, _int(params.get("class")), _int(params.get("subject")), _int(params.get("term"))
+    )
+    student_id = _int(params.get("student"))
+    enrolled = Enrolment.objects.filter(student_id=student_id, school_class=school_class).exists()
+    student = Student.objects.filter(pk=student_id, school=actor.school).first()
+    sheet = load_sheet(school_class, subject, term)
+    key = nfc(params.get("column", ""))
+    column = sheet.column(key)
+    if student is None or not enrolled or column is None:
+        raise not_found(actor, f"ô điểm {key} học sinh #{student_id} lớp #{school_class.pk}")
+    return sheet, student, column
+
+
+@login_required
+def correction_new(request):
+    """Đơn đề nghị sửa điểm for one cell; only its assigned subject teacher files it."""
+    actor = request.actor
+    sheet, student, column = _cell(request)
+    if not is_assigned_teacher(actor, sheet.school_class, sheet.subject, sheet.term):
+        log_denied(actor, kind="forbidden", what=f"làm đơn sửa điểm {column.key} #{student.pk}")
+        raise PermissionDenied("Chỉ giáo viên bộ môn được phân công mới làm đơn sửa điểm.")
+    cell = Assessment.objects.filter(
+        student=student, subject=sheet.subject, term=sheet.term, column=column.key
+    ).first()
+    context = {
+        "sheet": sheet,
+        "student": student,
+        "column": column,
+        "current": sel.display_value(cell.value if cell else ""),
+        "grid_url": _grid_url(sheet.school_class, sheet.subject, sheet.term),
+        "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+        "max_files": MAX_EVIDENCE_FILES,
+        "accept": ",".join([".pdf", ".jpg", ".jpeg", ".png", *EVIDENCE_TYPES.values()]),
+        "values": {"new_value": "", "reason": ""},
+    }
+    try:
+        context["protected"] = protection_error(actor, sheet, column.key)
+    except DomainError as exc:  # e.g. the year is closed
+        context["blocked"] = exc.message
+    context["open_request"] = CorrectionRequest.objects.filter(
+        student=student,
+        subject=sheet.subject,
+        term=sheet.term,
+        column=column.key,
+        state__in=OPEN_STATES,
+    ).first()
+    if request.method == "POST":
+        values = {
+            "new_value": nfc(request.POST.get("new_value", "")),
+            "reason": request.POST.get("reason", ""),
+        }
+        context["values"] = values
+        try:
+            correction = correction_request(
+                actor=actor,
+                sheet=sheet,
+                student=student,
+                column_key=column.key,
+                new_value=values["new_value"],
+                reason=values["reason"],
+                files=request.FILES.getlist("evidence"),
+            )
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            context["error"] = exc
+            return render(request, "gradebook/correction_new.html", context, status=400)
+        messages.success(request, "Đã gửi đơn đề nghị sửa điểm; đơn chờ Hiệu trưởng duyệt.")
+        return redirect("gradebook:correction_detail", correction_id=correction.pk)
+    return render(request, "gradebook/correction_new.html", context)
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+@login_required
+def corrections(request):
+    """Sửa điểm: the person's lists with their counts."""
+    actor = request.actor
+    if actor.school is None:
+        raise Http404("Không tìm thấy.")
+    return render(
+        request,
+        "gradebook/correction_home.html",
+        {
+            "counts": sel.todo_counts(actor),
+            "is_principal": Role.PRINCIPAL in actor.roles,
+            "is_leader": actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+        },
+    )
+
+
+def _list(request, *, title: str, intro: str, items, empty: str, sections=None):
+    return render(
+        request,
+        "gradebook/correction_list.html",
+        {"title": title, "intro": intro, "items": items, "empty": empty, "sections": sections},
+    )
+
+
+@login_required
+def correction_mine(request):
+    actor = request.actor
+    return _list(
+        request,
+        title="Đơn sửa điểm của tôi",
+        intro="Để làm đơn mới, mở sổ điểm và chọn ô điểm đã chốt hoặc đã khóa.",
+        items=sel.my_requests(actor),
+        empty="Bạn chưa làm đơn sửa điểm nào trong năm học này.",
+    )
+
+
+@login_required
+def correction_inbox(request):
+    """Đơn chờ Hiệu trưởng duyệt (principals, and a vice principal under delegation)."""
+    actor = request.actor
+    if Role.PRINCIPAL not in actor.roles and Role.VICE_PRINCIPAL not in actor.roles:
+        log_denied(actor, kind="forbidden", what="danh sách đơn sửa điểm chờ duyệt")
+        raise PermissionDenied("Chỉ Ban giám hiệu xem danh sách đơn sửa điểm chờ duyệt.")
+    approved = sel.approved_waiting(actor)
+    sections = [
+        {
+            "title": "Đã duyệt, kết quả đã thay đổi từ khi làm đơn — cần hủy quyết định",
+            "items": [c for c in approved if c.cell_changed],
+            "warn": True,
+        },
+        {
+            "title": "Đã duyệt, chờ người chứng kiến và GVCN xác nhận",
+            "items": [c for c in approved if not c.cell_changed],
+        },
+        {"title": "Đã xử lý gần đây", "items": sel.recently_decided(actor)},
+    ]
+    return _list(
+        request,
+        title="Đơn sửa điểm chờ duyệt",
+        intro="Hiệu trưởng duyệt hoặc không duyệt; không ai tự duyệt đơn của mình.",
+        items=sel.decision_inbox(actor),
+        empty="Không có đơn nào chờ duyệt.",
+        sections=sections,
+    )
+
+
+@login_required
+def correction_to_confirm(request):
+    return _list(
+        request,
+        title="Đơn sửa điểm cần tôi xác nhận",
+        intro=(
+            "Người chứng kiến và giáo viên chủ nhiệm xác nhận việc sửa; khi cả hai đã xác nhận, "
+            "kết quả được sửa dưới tài khoản của giáo viên đề nghị."
+        ),
+        items=sel.to_confirm(request.actor),
+        empty="Không có đơn nào cần bạn xác nhận.",
+    )
+
+
+# --- one request ----------------------------------------------------------------------------------
+
+
+def _render_detail(request, correction, *, error=None, values=None, status=200):
+    actor = request.actor
+    sel.correction_view(correction)
+    uid = actor.user.pk
+    is_requester = correction.requested_by_id == uid
+    is_principal = Role.PRINCIPAL in actor.roles
+    state = correction.state
+    can_decide = state == State.REQUESTED and is_principal and not is_requester
+    context = {
+        "c": correction,
+        "is_requester": is_requester,
+        "can_cancel": state == State.REQUESTED and is_requester,
+        "can_decide": can_decide,
+        "can_withdraw": state == State.APPROVED and is_principal and not is_requester,
+        "confirm_part": _confirm_part(correction, uid),
+        "witnesses": sel.witness_candidates(correction, decider=actor.user) if can_decide else [],
+        "error": error,
+        "values": values or {},
+        "grid_url": _grid_url(correction.school_class, correction.subject, correction.term),
+    }
+    return render(request, "gradebook/correction_detail.html", context, status=status)
+
+
+def _confirm_part(correction, uid) -> str:
+    if correction.state != State.APPROVED:
+        return ""
+    if correction.witness_id == uid and correction.witness_confirmed_at is None:
+        return "witness"
+    if correction.homeroom_id == uid and correction.homeroom_confirmed_at is None:
+        return "homeroom"
+    return ""
+
+
+@login_required
+def correction_detail(request, correction_id: int):
+    correction = sel.access_correction(request.actor, correction_id)
+    return _render_detail(request, correction)
+
+
+@login_required
+@require_POST
+def correction_decide_view(request, correction_id: int):
+    actor = request.actor
+    correction = sel.access_correction(actor, correction_id)
+    decision = request.POST.get("decision", "")
+    values = {
+        "decision": decision,
+        "note": request.POST.get("note", ""),
+        "witness": request.POST.get("witness", ""),
+    }
+    witness = None
+    if values["witness"].isdigit():
+        witness = User.objects.filter(pk=int(values["witness"])).first()
+    try:
+        if decision not in ("approve", "reject"):
+            raise DomainError("BAD_DECISION", "Chọn “Duyệt” hoặc “Không duyệt”.", field="decision")
+        correction_decide(
+            actor=actor,
+            correction=correction,
+            approve=decision == "approve",
+            note=values["note"],
+            witness=witness,
+        )
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        return _render_detail(request, correction, error=exc, values=values, status=400)
+    messages.success(
+        request,
+        "Đã duyệt đơn; chờ người chứng kiến và giáo viên chủ nhiệm xác nhận việc sửa."
+        if decision == "approve"
+        else "Đã ghi quyết định không duyệt.",
+    )
+    return redirect("gradebook:correction_detail", correction_id=correction.pk)
+
+
+@login_required
+@require_POST
+def correction_confirm_view(request, correction_id: int):
+    actor = request.actor
+    correction = sel.access_correction(actor, correction_id)
+    try:
+        done = correction_confirm(actor=actor, correction=correction)
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        correction.refresh_from_db()
+        return _render_detail(request, correction, error=exc, status=400)
+    if done.state == State.APPLIED:
+        messages.success(request, f"Đã sửa kết quả theo đơn; biên bản số {done.minute_number}.")
+    else:
+        messages.success(request, "Đã xác nhận; chờ bên còn lại xác nhận.")
+    return redirect("gradebook:correction_detail", correction_id=correction.pk)
+
+
+@login_required
+@require_POST
+def correction_cancel_view(request, correction_id: int):
+    actor = request.actor
+    correction = sel.access_correction(actor, correction_id)
+    note = request.POST.get("note", "")
+    try:
+        correction_cancel(actor=actor, correction=correction, note=note)
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        correction.refresh_from_db()
+        return _render_detail(request, correction, error=exc, values={"note": note}, status=400)
+    messages.success(
+        request,
+        "Đã rút đơn."
+        if correction.state == State.REQUESTED
+        else "Đã hủy quyết định duyệt.",
+    )
+    return redirect("gradebook:correction_detail", correction_id=correction.pk)
+
+
+@login_required
+def correction_minute(request, correction_id: int):
+    """Biên bản sửa điểm, printable as HTML (the PDF and signatures come with printing)."""
+    correction = sel.access_correction(request.actor, correction_id)
+    return render(request, "gradebook/correction_minute.html", {"m": sel.minute_data(correction)})
+
+
+@login_required
+def correction_evidence(request, evidence_id: int):
+    """A minh chứng file, for the parties and the leaders only (never a public media URL)."""
+    evidence = sel.access_evidence(request.actor, evidence_id)
+    ext = evidence.file.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp minh chứng không còn trên máy chủ.")
+    response = FileResponse(
+        handle,
+        content_type=EVIDENCE_TYPES.get(ext, "application/octet-stream"),
+        filename=evidence.original_name,
+        as_attachment=ext not in EVIDENCE_TYPES,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
