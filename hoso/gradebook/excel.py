@@ -647,6 +647,7 @@ class _Rows:
             {
                 "row": number,
                 "cell": column_label(index, self.headers),
+                "letter": get_column_letter(index + 1),
                 "student": student.id,
                 "student_name": student.name,
                 "student_code": student.code,

@@ -808,3 +808,21 @@ def test_our_headers_without_the_hidden_sheet_need_no_mapping(w):
     batch = upload(w, fill(book, {(AN, "TX1"): 8}))
     assert batch.state == State.PREVIEW and batch.result["how"] == "recognised"
     assert [(c["row"], c["column"], c["new"]) for c in batch.rows] == [(AN, "TX1", "8.0")]
+
+
+def test_a_teacher_reassigned_before_the_commit_writes_nothing(w):
+    from hoso.gradebook.tasks import commit_grade_import
+
+    batch = upload(w, fill(template(w), {(AN, "TX1"): 8}))
+    GradeImportBatch.objects.filter(pk=batch.pk).update(
+        state=State.QUEUED, result=batch.result | {"queued_by": w.users["subject"].pk}
+    )
+    # The principal gives 6A1 math to another teacher while the commit waits in the queue.
+    TeachingAssignment.objects.filter(school_class=w.class_a, subject=w.math).update(
+        teacher=w.people["dept_head"]
+    )
+    commit_grade_import.enqueue(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == State.FAILED
+    assert [(e["row"], e["code"]) for e in batch.errors] == [(None, "NOT_ASSIGNED")]
+    assert not Assessment.objects.exists()
