@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "grade.finalised": "Chốt cột điểm",
     "book.locked": "Khóa sổ",
     "book.opened": "Mở sổ",
+    "grade.imported": "Nhập điểm từ Excel",
 }
 
 

@@ -16,3 +16,5 @@ class GradebookError(StrEnum):
     BAD_LOCK = "BAD_LOCK"
     BAD_CORRECTION = "BAD_CORRECTION"
     NOT_ALLOWED = "NOT_ALLOWED"
+    BAD_REQUEST = "BAD_REQUEST"  # a malformed save request from the grid
+    BAD_DATE = "BAD_DATE"  # a test date outside the term

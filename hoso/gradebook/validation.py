@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hoso.assessment.rules import InvalidScore, validate_score
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
@@ -17,8 +19,9 @@ _ALIASES = {
 def clean_value(column: Column, raw: object) -> tuple[str, str]:
     """Return (value, text) to store, or raise DomainError with a code and Vietnamese message.
     An empty input clears the cell."""
-    if column.kind == TEXT:
-        return "", nfc(str(raw or ""))[:2000]
+    if column.kind == TEXT:  # comments keep their line breaks
+        lines = (nfc(line) for line in unicodedata.normalize("NFC", str(raw or "")).splitlines())
+        return "", "\n".join(lines).strip()[:2000]
     text = nfc("" if raw is None else str(raw))
     if text == "":
         return "", ""

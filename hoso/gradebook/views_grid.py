@@ -263,6 +263,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "ruleset_title": getattr(ruleset, "title", the_sheet.ruleset),
             "can_write": any(cv.writable for cv in columns),
             "can_finalise": assigned and any(cv.writable for cv in columns),
+            "is_assigned": assigned,
             "readonly_reason": readonly_reason,
             "urls": _sheet_urls(the_sheet),
             "sheet_key": f"{school_class.pk}-{subject.pk}-{term.pk}",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
+from hoso.gradebook.policies import GRADEBOOK_READERS
 
 
 def nav_items(request) -> dict:
@@ -23,6 +24,15 @@ def nav_items(request) -> dict:
         ):
             items.append(("organisation:classes", "Lớp học"))
             items.append(("students:search", "Học sinh"))
+        if (
+            actor.taught
+            or actor.homeroom_class_ids
+            or actor.department_ids
+            or actor.has(*GRADEBOOK_READERS)
+        ):
+            items.append(("gradebook:index", "Sổ điểm"))
+        if actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR):
+            items.append(("gradebook:locks", "Khóa sổ"))
         if can(actor, Perm.VIEW_STAFF) or actor.department_ids:
             items.append(("organisation:staff", "Cán bộ"))
         if can(actor, Perm.MANAGE_ENROLMENT):
