@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hoso.accounts.context_processors.actor",
                 "hoso.home.navigation.nav_items",
+                "hoso.notifications.context_processors.unread_notifications",
             ],
         },
     },

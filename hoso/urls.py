@@ -7,5 +7,6 @@ urlpatterns = [
     path("hoc-sinh/", include("hoso.students.urls")),
     path("nhat-ky/", include("hoso.audit.urls")),
     path("so-diem/", include("hoso.gradebook.urls")),
+    path("thong-bao/", include("hoso.notifications.urls")),
     path("api/", include("hoso.api.urls")),
 ]

@@ -30,6 +30,11 @@ EVENT_LABELS = {
     "book.locked": "Khóa sổ",
     "book.opened": "Mở sổ",
     "grade.imported": "Nhập điểm từ Excel",
+    "gradebook.deadline_rules_changed": "Đổi hạn nhập điểm",
+    "gradebook.monthly_check_created": "Lập biên bản kiểm tra sổ điểm tháng",
+    "gradebook.monthly_check_section_added": "Bổ sung kết quả kiểm tra sổ điểm tháng",
+    "gradebook.monthly_check_signed_off": "Ký duyệt biên bản kiểm tra sổ điểm tháng",
+    "gradebook.reminders_sent": "Gửi nhắc nhập điểm",
 }
 
 

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
+from hoso.gradebook.anomalies import can_view_anomalies
 from hoso.gradebook.policies import GRADEBOOK_READERS
+from hoso.gradebook.progress import can_view_progress
 
 
 def nav_items(request) -> dict:
@@ -31,6 +33,10 @@ def nav_items(request) -> dict:
             or actor.has(*GRADEBOOK_READERS)
         ):
             items.append(("gradebook:index", "Sổ điểm"))
+        if can_view_progress(actor):
+            items.append(("gradebook:progress", "Tiến độ"))
+        if can_view_anomalies(actor):
+            items.append(("gradebook:anomalies", "Bất thường"))
         if actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR):
             items.append(("gradebook:locks", "Khóa sổ"))
         if can(actor, Perm.VIEW_STAFF) or actor.department_ids:

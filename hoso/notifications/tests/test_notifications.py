@@ -16,8 +16,6 @@ from hoso.notifications.actions import email_enabled, notify
 from hoso.notifications.context_processors import unread_notifications
 from hoso.notifications.models import Notification
 
-pytestmark = pytest.mark.urls("hoso.notifications.tests.urls")
-
 
 def send(world, who="subject", key="k1", text="Nhắc nhập điểm lớp 6A1", url="/so-diem/"):
     return notify(
