@@ -433,15 +433,9 @@ def correction_request(
     is finalised, locked or part of approved class results. Evidence is kept with its SHA-256."""
     from hoso.students.models import Enrolment
 
-    try:
-        protected = protection_error(actor, sheet, column_key)
-    except PermissionDeniedError as exc:  # not the assigned teacher: 403, logged
-        raise _forbidden(
-            actor,
-            exc.code,
-            exc.message,
-            f"đơn sửa điểm {sheet.subject.code} lớp {sheet.school_class.name} {column_key}",
-        )
+    # Not the assigned teacher → PermissionDeniedError (403); the doors log it, like the grid's
+    # and the API's refusals of assessment_save.
+    protected = protection_error(actor, sheet, column_key)
     column = sheet.column(column_key)
     if protected is None:
         raise DomainError(
