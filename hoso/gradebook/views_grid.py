@@ -128,12 +128,16 @@ class ColumnView:
         return KIND_HINTS.get(self.column.kind, "")
 
 
+CORRECTABLE = (GradebookError.FINALISED, GradebookError.LOCKED, GradebookError.APPROVED)
+
+
 @dataclass
 class CellView:
     column: Column
     value: str
     version: int
     writable: bool
+    correctable: bool = False  # finalised/locked/approved: the teacher may request a correction
 
 
 @dataclass
@@ -213,6 +217,10 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
         )
         for c in the_sheet.columns
     ]
+    assigned = not any(
+        s is not None and s.code in (GradebookError.NOT_ASSIGNED, GradebookError.YEAR_CLOSED)
+        for s in states.values()
+    )
     rows: list[RowView] = []
     for number, row in enumerate(data.rows, start=1):
         view = RowView(
@@ -234,14 +242,14 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
                     value=value,
                     version=cell.version if cell else 0,
                     writable=cv.writable and row.active,
+                    correctable=assigned
+                    and row.active
+                    and cv.column.kind != "text"
+                    and cv.reason_code in CORRECTABLE,
                 )
             )
         rows.append(view)
     active_count = sum(1 for r in rows if r.active)
-    assigned = not any(
-        s is not None and s.code in (GradebookError.NOT_ASSIGNED, GradebookError.YEAR_CLOSED)
-        for s in states.values()
-    )
     readonly_reason = ""
     if not any(cv.writable for cv in columns):
         first = next((s for s in states.values() if s is not None), None)

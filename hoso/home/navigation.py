@@ -33,6 +33,13 @@ def nav_items(request) -> dict:
             or actor.has(*GRADEBOOK_READERS)
         ):
             items.append(("gradebook:index", "Sổ điểm"))
+        if actor.staff is not None and (
+            actor.taught
+            or actor.homeroom_class_ids
+            or actor.is_leader
+            or actor.has(Role.ADMINISTRATOR)
+        ):
+            items.append(("gradebook:corrections", "Sửa điểm"))
         if can_view_progress(actor):
             items.append(("gradebook:progress", "Tiến độ"))
         if can_view_anomalies(actor):

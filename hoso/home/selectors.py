@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from hoso.accounts.models import InspectorGrant, User
@@ -21,6 +22,7 @@ class Section:
     title: str
     cards: list[dict] = field(default_factory=list)  # {"title", "lines", "url"}
     todo: list[str] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)  # {"label", "url"}: things to act on
 
 
 def _class_cards(classes) -> list[dict]:
@@ -39,6 +41,37 @@ def _class_cards(classes) -> list[dict]:
         }
         for c in classes
     ]
+
+
+def _gradebook_section(actor) -> Section:
+    """Grade-book work waiting for this person: corrections to decide or confirm, own open
+    requests, the month's check for leaders."""
+    from hoso.gradebook.correction_selectors import todo_counts
+
+    s = Section("Việc cần làm — sổ điểm")
+    counts = todo_counts(actor)
+    if counts["decide"]:
+        s.links.append(
+            {
+                "label": f"{counts['decide']} đơn sửa điểm chờ hiệu trưởng duyệt",
+                "url": reverse("gradebook:correction_inbox"),
+            }
+        )
+    if counts["confirm"]:
+        s.links.append(
+            {
+                "label": f"{counts['confirm']} lần sửa điểm cần bạn xác nhận",
+                "url": reverse("gradebook:correction_to_confirm"),
+            }
+        )
+    if counts["mine_open"]:
+        s.links.append(
+            {
+                "label": f"{counts['mine_open']} đơn sửa điểm của bạn đang xử lý",
+                "url": reverse("gradebook:correction_mine"),
+            }
+        )
+    return s
 
 
 def home_sections(actor) -> list[Section]:
@@ -127,8 +160,15 @@ def home_sections(actor) -> list[Section]:
             s.cards.append(
                 {
                     "title": f"{a.subject.name} — lớp {a.school_class.name}",
-                    "lines": [a.subject.get_assessment_display()],
-                    "class_id": a.school_class_id,
+                    "lines": [a.subject.get_assessment_display(), "Mở sổ điểm"],
+                    "url": reverse(
+                        "gradebook:sheet",
+                        kwargs={
+                            "class_id": a.school_class_id,
+                            "subject_id": a.subject_id,
+                            "term_id": a.term_id,
+                        },
+                    ),
                 }
             )
         sections.append(s)
@@ -148,6 +188,10 @@ def home_sections(actor) -> list[Section]:
         if label:
             s.todo.append(f"Bạn đang được ủy nhiệm: {label}.")
         sections.append(s)
+
+    gradebook = _gradebook_section(actor)
+    if gradebook.links:
+        sections.insert(0, gradebook)
 
     if actor.child_ids:
         s = Section("Con của tôi")

@@ -573,3 +573,35 @@ def test_index_queries_do_not_grow_with_the_sheets(world, django_assert_max_num_
     with django_assert_max_num_queries(30):
         response = client.get(reverse("gradebook:index"), {"lop": world.class_a.pk})
     assert len(response.context["readable"]) == 2
+
+
+@pytest.mark.django_db
+def test_finalised_cells_link_to_the_correction_form(client, world):
+    """GIVEN a finalised column WHEN its teacher opens the sheet THEN each cell of it offers the
+    correction request form for exactly that cell; other readers get no such link."""
+    from hoso.gradebook import actions as gb_actions
+    from hoso.gradebook.sheets import load_sheet
+
+    sheet = load_sheet(world.class_a, world.math, world.term1)
+    gb_actions.assessment_save(
+        actor=world.actor("subject"),
+        sheet=sheet,
+        student=world.student_a,
+        column_key="GK",
+        raw_value="7",
+    )
+    gb_actions.columns_finalise(actor=world.actor("subject"), sheet=sheet, column_keys=["GK"])
+    url = reverse(
+        "gradebook:sheet",
+        kwargs={
+            "class_id": world.class_a.pk,
+            "subject_id": world.math.pk,
+            "term_id": world.term1.pk,
+        },
+    )
+    client.force_login(world.users["subject"])
+    body = client.get(url).content.decode()
+    expected = f"student={world.student_a.pk}&amp;column=GK"
+    assert expected in body and body.count('class="cell-fix"') == 1
+    client.force_login(world.users["principal"])
+    assert 'class="cell-fix"' not in client.get(url).content.decode()
