@@ -787,10 +787,6 @@ def recompute_class(school_class, *, actor=None, trigger: str = "") -> Recompute
     return _recompute([school_class], actor=actor, trigger=trigger)
 
 
-def recompute_classes(classes: list, *, actor=None, trigger: str = "") -> RecomputeSummary:
-    return _recompute(list(classes), actor=actor, trigger=trigger, whole_year=len(classes) > 5)
-
-
 def recompute_school(year, *, actor=None, trigger: str = "school") -> int:
     """Recompute every class of a school year (bulk reads, one evaluation per changed student,
     bulk writes). Returns the number of students. Approved periods are left as they are."""

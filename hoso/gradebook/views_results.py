@@ -32,12 +32,12 @@ from hoso.gradebook.results import (
     access_results_class,
     available_periods,
     can_approve_results,
-    can_read_results,
     class_results,
     class_ruleset,
     is_homeroom_of,
     offerings_by_grade,
     period_label,
+    periods_for,
     recompute_class,
     school_lists,
     subject_cell,
@@ -47,7 +47,7 @@ from hoso.gradebook.results import (
 from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.signoff import CHANGED, class_signoff, class_signoff_status, my_sheets
 from hoso.gradebook.signoff import sheet_signoff as sheet_signoff_action
-from hoso.organisation.models import Subject
+from hoso.organisation.models import Subject, TeachingAssignment
 from hoso.organisation.policies import visible_classes
 from hoso.students.models import Enrolment
 
@@ -82,8 +82,19 @@ def _refresh(actor, school_class) -> None:
 def index(request):
     """Kết quả: the homeroom class, the teacher's sheets to confirm, and for readers every class."""
     actor = request.actor
-    classes = list(visible_classes(actor).order_by("grade__number", "name"))
-    readable = [c for c in classes if can_read_results(actor, c)]
+    classes = list(visible_classes(actor).select_related("year").order_by("grade__number", "name"))
+    if actor.has(*GRADEBOOK_READERS):
+        readable = classes
+    else:
+        taught_by_department = set(
+            TeachingAssignment.objects.filter(
+                school_class__in=[c.pk for c in classes],
+                teacher__department_id__in=actor.department_ids,
+            ).values_list("school_class_id", flat=True)
+        )
+        readable = [
+            c for c in classes if c.pk in actor.homeroom_class_ids or c.pk in taught_by_department
+        ]
     states = {}
     for cid, period, state in ClassResult.objects.filter(
         school_class__in=[c.pk for c in readable]
@@ -92,9 +103,7 @@ def index(request):
     entries = []
     for c in readable:
         code = class_ruleset(c)
-        periods = [
-            p for p in (TERM1, TERM2, YEAR, FINAL) if p in available_periods_cached(c, code, states)
-        ]
+        periods = [p for p in (TERM1, TERM2, YEAR, FINAL) if p in _periods_shown(c, code, states)]
         entries.append(
             {
                 "school_class": c,
@@ -112,16 +121,13 @@ def index(request):
             "entries": entries,
             "sheets": sheets,
             "changed_text": CHANGED,
-            "state_labels": dict(ClassResult.State.choices),
             "can_lists": actor.has(*GRADEBOOK_READERS),
             "can_bank": actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD),
         },
     )
 
 
-def available_periods_cached(school_class, code: str, states: dict) -> list[str]:
-    from hoso.gradebook.results import periods_for
-
+def _periods_shown(school_class, code: str, states: dict) -> list[str]:
     periods = list(periods_for(code))
     if FINAL in states.get(school_class.pk, {}):
         periods.append(FINAL)
