@@ -40,6 +40,8 @@ def nav_items(request) -> dict:
             or actor.has(Role.ADMINISTRATOR)
         ):
             items.append(("gradebook:corrections", "Sửa điểm"))
+        if actor.taught or actor.homeroom_class_ids or actor.department_ids or actor.is_leader:
+            items.append(("gradebook:results_index", "Kết quả"))
         if can_view_progress(actor):
             items.append(("gradebook:progress", "Tiến độ"))
         if can_view_anomalies(actor):

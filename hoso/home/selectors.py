@@ -64,6 +64,17 @@ def _gradebook_section(actor) -> Section:
                 "url": reverse("gradebook:correction_to_confirm"),
             }
         )
+    if actor.is_leader:
+        s.links.append(
+            {
+                "label": "Danh sách lên lớp, kiểm tra lại, rèn luyện hè, khen thưởng",
+                "url": reverse("gradebook:results_lists"),
+            }
+        )
+    if actor.is_leader or actor.department_ids:
+        s.links.append(
+            {"label": "Ngân hàng nhận xét", "url": reverse("gradebook:results_comment_bank")}
+        )
     if counts["mine_open"]:
         s.links.append(
             {
@@ -134,6 +145,19 @@ def home_sections(actor) -> list[Section]:
             "grade"
         )
         s.cards = _class_cards(classes)
+        for c in classes:
+            s.links.append(
+                {
+                    "label": f"Lớp {c.name}: nhập rèn luyện, nghỉ học, nhận xét",
+                    "url": reverse("gradebook:results_inputs", kwargs={"class_id": c.pk}),
+                }
+            )
+            s.links.append(
+                {
+                    "label": f"Lớp {c.name}: kết quả học tập, rèn luyện",
+                    "url": reverse("gradebook:results_class", kwargs={"class_id": c.pk}),
+                }
+            )
         incomplete = (
             Student.objects.filter(
                 enrolments__school_class__in=classes, enrolments__end_date__isnull=True
