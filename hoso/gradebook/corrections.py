@@ -496,6 +496,7 @@ def correction_request(
                 with transaction.atomic():
                     correction = CorrectionRequest.objects.create(
                         school_id=sheet.school_class.year.school_id,
+                        year=sheet.school_class.year,
                         school_class=sheet.school_class,
                         old_value=old,
                         new_value=value,

@@ -135,6 +135,7 @@ class CorrectionRequest(models.Model):
         CANCELLED = "cancelled", "Đã rút"
 
     school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
+    year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="+")
     school_class = models.ForeignKey(
         "organisation.SchoolClass", on_delete=models.PROTECT, related_name="+"
@@ -143,7 +144,10 @@ class CorrectionRequest(models.Model):
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, related_name="+")
     column = models.CharField(max_length=16)
     old_value = models.CharField(max_length=16, blank=True)
-    new_value = models.CharField(max_length=16)
+    new_value = models.CharField(max_length=16, blank=True)
+    # Comment (nhận xét) columns are corrected through these instead of the values.
+    old_text = models.TextField(blank=True)
+    new_text = models.TextField(blank=True)
     reason = models.TextField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.REQUESTED)
     requested_by = models.ForeignKey(
@@ -173,6 +177,11 @@ class CorrectionRequest(models.Model):
                 fields=["student", "subject", "term", "column"],
                 condition=Q(state__in=["requested", "approved"]),
                 name="correction_one_open_per_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "year", "minute_number"],
+                condition=~Q(minute_number=""),
+                name="correction_unique_minute_number",
             ),
         ]
 
@@ -280,6 +289,12 @@ class HomeroomInput(models.Model):
     absences_term1 = models.PositiveSmallIntegerField(null=True, blank=True)
     absences_term2 = models.PositiveSmallIntegerField(null=True, blank=True)
     retest = models.JSONField(default=dict, blank=True)  # {"TOAN": "6.5"}
+    # Primary (TT27): qualities and competencies per checkpoint, levels T / Đ / C:
+    # {"end2": {"yeu_nuoc": "T", ..., "tu_chu_tu_hoc": "D", ...}}
+    qualities = models.JSONField(default=dict, blank=True)
+    competencies = models.JSONField(default=dict, blank=True)
+    # TT27 Điều 13: "Học sinh Tiêu biểu" needs the class's recognition (never automatic).
+    class_recognised = models.BooleanField(default=False)
     general_comment = models.TextField(blank=True)  # nhận xét của GVCN
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -65,6 +65,7 @@ def test_normal_data_reports_nothing(world, classes):
     for i, column in enumerate(("TX4", "TX5")):  # two corrections are not "many"
         CorrectionRequest.objects.create(
             school=world.school,
+            year=world.year,
             student=a[i],
             school_class=world.class_a,
             subject=world.math,
@@ -175,6 +176,7 @@ def test_a_teacher_with_many_corrections(world, classes):
     for i, state in enumerate(["requested", "applied", "rejected", "cancelled"]):
         CorrectionRequest.objects.create(
             school=world.school,
+            year=world.year,
             student=a[i],
             school_class=world.class_a,
             subject=world.math,
