@@ -434,11 +434,13 @@ def test_correction_requests_follow_the_same_policies(
         client = session_client(world, "homeroom")
     elif case == "other_class":
         form["school_class"] = world.class_b.pk
+    forbidden = events("access.forbidden")
     response = client.post(f"{V1}/corrections", {**form, **files})
     assert response.status_code == status, response.content
     assert response.json()["code"] == code
     assert response.json()["detail"]
     assert events("correction.requested") == 0
+    assert events("access.forbidden") == forbidden + (status == 403)  # logged once
 
 
 def test_corrections_answer_501_while_the_module_is_missing(world, teacher, monkeypatch):
