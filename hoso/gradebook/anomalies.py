@@ -254,7 +254,8 @@ def changed_after_deadline(school, term, names: _Names) -> list[Finding]:
         if not old:
             continue
         if column.startswith("TX"):
-            deadline = deadlines.regular_deadline(assessed_on, rules)
+            day = states.get((class_id, subject_id, column)) or assessed_on
+            deadline = deadlines.regular_deadline(day, rules)
         else:
             checkpoint = _column_checkpoint(column, term.number)
             deadline = deadlines.periodic_deadline(

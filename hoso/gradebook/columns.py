@@ -29,6 +29,12 @@ class Column:
     periodic: bool  # periodic results have a test date and the 14-day rule
 
     @property
+    def dated(self) -> bool:
+        """Carries a date for the whole class: the test date of a periodic column, or the day a
+        regular assessment was made (its weekly deadline counts from that day)."""
+        return self.periodic or self.key.startswith("TX")
+
+    @property
     def choices(self) -> tuple[str, ...]:
         if self.kind == COMMENT_RESULT:
             return ("D", "CD")

@@ -211,7 +211,11 @@ class SheetContext:
 
     def cell_deadline(self, column: Column, cell: Cell) -> datetime | None:
         if column.key.startswith("TX"):
-            return deadlines.regular_deadline(cell.assessed_on, self.rules)
+            # The class-wide date of the regular assessment (set on the grid) wins over the
+            # day the cell was typed.
+            state = self.states.get(column.key)
+            day = state.test_date if state and state.test_date else cell.assessed_on
+            return deadlines.regular_deadline(day, self.rules)
         if column.periodic:
             return self.column_deadline(column)
         return None

@@ -440,7 +440,7 @@ def save_test_date(request, class_id: int, subject_id: int, term_id: int):
     payload = _payload(request)
     the_sheet = load_sheet(school_class, subject, term)
     column = the_sheet.column(nfc(str(payload.get("column") or "")))
-    if column is None or not column.periodic:
+    if column is None or not column.dated:
         return _error(GradebookError.UNKNOWN_COLUMN, "Cột này không có ngày kiểm tra.", 400)
     raw = nfc(str(payload.get("date") or ""))
     try:

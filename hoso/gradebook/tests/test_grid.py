@@ -373,8 +373,11 @@ def test_test_date_of_a_periodic_column(client, world):
     assert SheetColumn.objects.get(column="GK").test_date == date(2026, 11, 2)
     outside = client.post(url, {"column": "GK", "date": "2027-03-01"})
     assert outside.status_code == 400 and outside.json()["code"] == "BAD_DATE"
+    # A regular column carries the day it was assessed (its weekly deadline counts from it);
+    # a comment column carries no date.
     regular = client.post(url, {"column": "TX1", "date": "2026-11-02"})
-    assert regular.status_code == 400 and regular.json()["code"] == "UNKNOWN_COLUMN"
+    assert regular.status_code == 200
+    assert SheetColumn.objects.get(column="TX1").test_date == date(2026, 11, 2)
     html = client.get(sheet_url(world)).content.decode()
     assert 'value="2026-11-02"' in html
     login(client, world, "homeroom")

@@ -320,3 +320,32 @@ def test_deadline_rules_default_then_saved_by_the_principal(world, client):
     assert (rules.regular_remind_hours, rules.periodic_remind_hours) == (12, 48)
     event = AuditEvent.objects.get(event_type="gradebook.deadline_rules_changed")
     assert event.before["periodic_days"] == 14 and event.after["periodic_days"] == 10
+
+
+@pytest.mark.django_db
+def test_the_class_wide_date_of_a_regular_assessment_decides_its_deadline(world):
+    """GIVEN TX2 typed on Monday 12/10 (its own assessed_on is that Monday) WHEN the teacher set
+    the column's date to Wednesday 7/10 on the grid THEN the result is late (due Sat 10/10 15:00);
+    without the column date it would not be."""
+    s1 = world.student_a
+    put(
+        world,
+        s1,
+        world.class_a,
+        world.math,
+        "TX2",
+        "8.0",
+        assessed_on=date(2026, 10, 12),
+        entered_at=vn(2026, 10, 12, 8),
+    )
+    board = progress_board(world.actor("vice"), term=world.term1, now=NOW)
+    assert row_for(board, world.class_a, world.math).counts.late == 0
+    SheetColumn.objects.create(
+        school_class=world.class_a,
+        subject=world.math,
+        term=world.term1,
+        column="TX2",
+        test_date=date(2026, 10, 7),
+    )
+    board = progress_board(world.actor("vice"), term=world.term1, now=NOW)
+    assert row_for(board, world.class_a, world.math).counts.late == 1
