@@ -48,6 +48,9 @@ EXIT_USAGE = 64
 
 #: Arrays with at least this many cases are evaluated in several processes.
 PARALLEL_MIN_CASES = 5000
+#: Inputs of at least this size (≈ 5 000 cases of ≈ 3 KB) are cut before parsing, one piece per
+#: process, when that is possible (see :func:`split_points`); else parsed whole, then shared.
+PARALLEL_MIN_BYTES = 16 << 20
 MAX_JOBS = 8
 
 #: Set by ``python -m hoso.assessment``: the process ends with ``os._exit`` after flushing, so the
@@ -79,13 +82,16 @@ def has_long_number(raw: bytes) -> bool:
     return False
 
 
-def loads(raw: bytes) -> Any:
+def loads(raw: bytes, *, long_number: bool | None = None) -> Any:
     """``json.loads(raw)`` rejecting NaN/Infinity; orjson where it gives the same value.
 
     Raises what the standard library raises (``ValueError``, ``UnicodeDecodeError``...): every
     input orjson refuses is handed to the standard library, which decides and words the error.
+    ``long_number``: the result of :func:`has_long_number` when the caller already has it.
     """
-    if orjson is not None and not has_long_number(raw):
+    if long_number is None:
+        long_number = orjson is not None and has_long_number(raw)
+    if orjson is not None and not long_number:
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -116,19 +122,129 @@ def _write_json(value: object, out: BinaryIO, indent: int | None) -> None:
     out.write(b"\n")
 
 
-def jobs_for(count: int) -> int:
-    """How many processes evaluate an array of ``count`` cases."""
+def _cpus() -> int:
     setting = os.environ.get("HOSO_ASSESSMENT_JOBS", "").strip()
     if setting.isdigit() and int(setting) > 0:
-        wanted = int(setting)
-    else:
-        try:
-            wanted = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):  # pragma: no cover - not Linux
-            wanted = os.cpu_count() or 1
+        return min(int(setting), MAX_JOBS)
+    try:
+        return min(len(os.sched_getaffinity(0)), MAX_JOBS)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return min(os.cpu_count() or 1, MAX_JOBS)
+
+
+def jobs_for(count: int) -> int:
+    """How many processes evaluate an array of ``count`` cases."""
     if count < PARALLEL_MIN_CASES or not hasattr(os, "fork"):
         return 1
-    return max(1, min(wanted, MAX_JOBS, count))
+    return max(1, min(_cpus(), count))
+
+
+_BLANK = b" \t\r\n"
+
+
+def split_points(raw: bytes, parts: int) -> list[int] | None:
+    """Offsets of commas that may cut the top-level array into ``parts`` pieces (or ``None``).
+
+    A cut is a comma between ``}`` and ``{"ruleset"`` (the first key of a case, as written by
+    this project and documented), found near each ``k / parts`` of the input. It is only a
+    guess: each piece must then parse as a non-empty array, which proves the comma was a
+    top-level one (a comma inside a string or a nested value leaves a piece unbalanced).
+    """
+    size = len(raw)
+    cuts: list[int] = []
+    for k in range(1, parts):
+        pos = raw.find(b'"ruleset"', max(size * k // parts, cuts[-1] + 2 if cuts else 0))
+        for _ in range(64):
+            if pos < 0:
+                return None
+            j = pos - 1
+            while j > 0 and raw[j] in _BLANK:
+                j -= 1
+            if raw[j] == 0x7B:  # {
+                j -= 1
+                while j > 0 and raw[j] in _BLANK:
+                    j -= 1
+                if raw[j] == 0x2C:  # ,
+                    i = j - 1
+                    while i > 0 and raw[i] in _BLANK:
+                        i -= 1
+                    if raw[i] == 0x7D:  # }
+                        cuts.append(j)
+                        break
+            pos = raw.find(b'"ruleset"', pos + 9)
+        else:
+            return None
+    return cuts
+
+
+def _piece(raw: bytes, cuts: list[int], index: int) -> list[Any] | None:
+    """The ``index``-th piece of the array, parsed by orjson; ``None`` if it is not one."""
+    assert orjson is not None
+    start = 0 if index == 0 else cuts[index - 1] + 1
+    stop = cuts[index] if index < len(cuts) else len(raw)
+    text = raw[start:stop]
+    if index > 0:
+        text = b"[" + text
+    if index < len(cuts):
+        text = text + b"]"
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return value if type(value) is list and value else None
+
+
+def write_split(raw: bytes, out: BinaryIO, jobs: int) -> bool:
+    """Parse and evaluate ``raw`` in ``jobs`` processes, one piece each (see :func:`split_points`).
+
+    Writes nothing and returns False when the input cannot be cut that way (the caller then
+    parses it whole, which gives the same results or the usual error); otherwise writes the
+    results, in order, and returns True.
+    """
+    if orjson is None or jobs < 2 or has_long_number(raw):
+        return False
+    cuts = split_points(raw, jobs)
+    if cuts is None:
+        return False
+    from . import rules  # noqa: F401  # imported once, before any fork
+
+    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    for index in range(1, len(cuts) + 1):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child process
+            status = 1
+            try:
+                os.close(read_end)
+                for _, other in children:
+                    os.close(other)
+                cases = _piece(raw, cuts, index)
+                if cases is None:
+                    status = 2
+                else:
+                    _write_all(write_end, _evaluated(cases))
+                    status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end))
+    cases = _piece(raw, cuts, 0)
+    parts = [_evaluated(cases)] if cases is not None else []
+    del cases
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            part = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0 and part[:1] == b"[" and part[-1:] == b"]":
+            parts.append(part)
+    if len(parts) != len(cuts) + 1:
+        return False  # a piece did not parse (or a helper failed): parse the whole input
+    out.write(memoryview(parts[0])[:-1])
+    for part in parts[1:]:
+        out.write(b",")
+        out.write(memoryview(part)[1:-1])
+    out.write(b"]\n")
+    return True
 
 
 def _evaluated(cases: list[Any]) -> bytes:
@@ -193,6 +309,10 @@ def evaluate_command(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, indent: 
     # only costs time here (json.loads of a large array runs about 2.5 times faster without it).
     gc.disable()
     raw = stdin.read()
+    if indent is None and len(raw) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+        stdout.flush()  # nothing buffered may be written twice by a forked process
+        if write_split(raw, stdout, _cpus()):
+            return EXIT_OK
     try:
         data = loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

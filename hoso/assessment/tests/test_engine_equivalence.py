@@ -229,32 +229,87 @@ def _run_cli(stdin: bytes, jobs: str | None = None, extra: str = "") -> subproce
 
 
 @pytest.fixture(scope="module")
-def big_batch(cases: list[Any], expected: list[str]) -> tuple[bytes, bytes]:
-    """More cases than PARALLEL_MIN_CASES, and the reference output for them."""
-    repeat = cli.PARALLEL_MIN_CASES // len(cases) + 1
-    payload = json.dumps(cases * repeat, ensure_ascii=False).encode()
-    return payload, ("[" + ",".join(expected * repeat) + "]\n").encode()
+def batch(cases: list[Any], expected: list[str]) -> tuple[bytes, bytes]:
+    """1 500 cases and the reference output for them."""
+    return (
+        json.dumps(cases[:1500], ensure_ascii=False).encode(),
+        ("[" + ",".join(expected[:1500]) + "]\n").encode(),
+    )
+
+
+# The thresholds lowered in the child, so that small inputs take the parallel paths too.
+SPLIT = "import hoso.assessment.cli as c\nc.PARALLEL_MIN_BYTES = 0\nc.PARALLEL_MIN_CASES = 1\n"
+SHARED = (
+    "import hoso.assessment.cli as c\nc.PARALLEL_MIN_BYTES = 1 << 62\nc.PARALLEL_MIN_CASES = 1\n"
+)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2", "3"])
-def test_large_batches_in_several_processes_keep_order_and_bytes(big_batch, jobs) -> None:
-    payload, want = big_batch
-    proc = _run_cli(payload, jobs)
+@pytest.mark.parametrize("mode", ["split", "shared"])
+def test_batches_in_several_processes_keep_order_and_bytes(batch, jobs, mode) -> None:
+    payload, want = batch
+    proc = _run_cli(payload, jobs, SPLIT if mode == "split" else SHARED)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout == want
 
 
-def test_a_failing_helper_process_is_replaced_by_the_main_one(big_batch) -> None:
-    payload, want = big_batch
+def test_a_large_batch_with_the_default_settings(cases, expected) -> None:
+    repeat = cli.PARALLEL_MIN_CASES // len(cases) + 1
+    payload = json.dumps(cases * repeat, ensure_ascii=False).encode()
+    assert len(payload) > cli.PARALLEL_MIN_BYTES
+    proc = _run_cli(payload)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == ("[" + ",".join(expected * repeat) + "]\n").encode()
+
+
+def test_the_input_is_cut_only_between_cases(cases) -> None:
+    # (write_split never cuts an input with a long number: orjson would read it as a float)
+    some = [c for c in cases if not cli.has_long_number(json.dumps(c).encode())][:50]
+    payload = json.dumps(some, ensure_ascii=False).encode()
+    cuts = cli.split_points(payload, 4)
+    assert cuts is not None and len(cuts) == 3
+    pieces = [cli._piece(payload, cuts, i) for i in range(4)]
+    assert all(pieces) and sum(pieces, []) == some
+    assert cli.split_points(b'[{"a": 1}, {"b": 2}]', 2) is None  # no "ruleset" key: no guess
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a nested array of objects starting with "ruleset": a false cut, found by the parse
+        ',{"ruleset":"TT22_2021","history":[{"ruleset":"TT22_2021"},{"ruleset":"X"}],"subjects":[]}]',
+        ',{"ruleset":"TT22_2021","subjects":[]},]',  # trailing comma: invalid JSON
+        ',{"ruleset":"TT22_2021","subjects":[}]',  # broken in the last piece
+        ',{"ruleset":"TT22_2021","name":"},{\\"ruleset\\":1","subjects":[]}]',
+    ],
+)
+def test_a_wrong_or_invalid_cut_gives_the_whole_input_result(cases, tail) -> None:
+    head = json.dumps(cases[:40], ensure_ascii=False).encode()[:-1]
+    payload = head + tail.encode()
+    try:
+        data = json.loads(payload)
+    except ValueError as exc:
+        want_code, want = 2, str(exc).encode()
+    else:
+        want_code, want = 0, reference.dumps([reference.evaluate_reference(c) for c in data])
+    for jobs in ("2", "3"):
+        proc = _run_cli(payload, jobs, SPLIT)
+        assert proc.returncode == want_code, proc.stderr[-2000:]
+        assert (proc.stdout == want) if want_code == 0 else (want in proc.stderr)
+
+
+def test_a_failing_helper_process_is_replaced_by_the_main_one(batch) -> None:
+    payload, want = batch
     # Helpers die before writing anything; the main process evaluates their chunks itself.
     sabotage = (
         "import os, hoso.assessment.cli as c\n"
         "def _die(fd, data): os._exit(3)\n"
         "c._write_all = _die\n"
     )
-    proc = _run_cli(payload, "2", sabotage)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout == want
+    for mode in (SPLIT, SHARED):
+        proc = _run_cli(payload, "2", mode + sabotage)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert proc.stdout == want
 
 
 @pytest.mark.parametrize(
