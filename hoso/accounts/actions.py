@@ -420,3 +420,91 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
             target=row,
             after={"revoked_at": row.revoked_at.isoformat()},
         )
+
+
+def account_create_for_guardian(*, actor: Actor, guardian, username: str = "") -> tuple[User, str]:
+    """A parent's account (one per person: a parent of children in two schools keeps one)."""
+    require(actor, Perm.MANAGE_ACCOUNTS, what=f"tạo tài khoản phụ huynh {guardian}")
+    if guardian.school_id != actor.school_id:
+        raise DomainError(AccountError.NOT_IN_SCHOOL, "Phụ huynh không thuộc trường này.")
+    if guardian.user_id:
+        raise DomainError(AccountError.ALREADY_HAS_ACCOUNT, "Phụ huynh này đã có tài khoản.")
+    username = nfc(username).lower() or (f"ph{guardian.phone}" if guardian.phone else "")
+    username = username or _username_for(guardian.full_name)
+    if User.objects.filter(username=username).exists():
+        raise DomainError(
+            AccountError.USERNAME_TAKEN, f"Tên đăng nhập {username} đã có người dùng."
+        )
+    temporary = _temporary_password()
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username,
+            temporary,
+            display_name=guardian.full_name,
+            phone=guardian.phone,
+            must_change_password=True,
+        )
+        guardian.user = user
+        guardian.save(update_fields=["user"])
+        audit_record(
+            event_type="account.created",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=user,
+            after={
+                "username": username,
+                "guardian": guardian.pk,
+                "display_name": user.display_name,
+            },
+        )
+    return user, temporary
+
+
+def inspector_account_grant(
+    *, actor: Actor, username: str, display_name: str, organisation: str, ends_at: datetime
+) -> tuple[InspectorGrant, str | None]:
+    """Give an inspector read-only access until ``ends_at``: an existing account by user name,
+    or a new account (its temporary password is returned once)."""
+    require(actor, Perm.GRANT_INSPECTOR, what=f"cấp quyền thanh tra cho {username}")
+    username = nfc(username).lower()
+    if not username:
+        raise DomainError(
+            AccountError.USERNAME_TAKEN, "Cần tên đăng nhập của người được cấp quyền."
+        )
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        temporary = None
+        if user is None:
+            if not nfc(display_name):
+                raise DomainError(AccountError.NOT_IN_SCHOOL, "Cần họ tên người được cấp quyền.")
+            temporary = _temporary_password()
+            user = User.objects.create_user(
+                username, temporary, display_name=nfc(display_name), must_change_password=True
+            )
+            audit_record(
+                event_type="account.created",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target=user,
+                after={"username": username, "inspector": True, "display_name": user.display_name},
+            )
+        grant = inspector_grant(actor=actor, user=user, organisation=organisation, ends_at=ends_at)
+    return grant, temporary
+
+
+def inspector_revoke(*, actor: Actor, grant: InspectorGrant) -> None:
+    require(actor, Perm.GRANT_INSPECTOR, what="thu hồi quyền thanh tra")
+    if grant.school_id != actor.school_id or grant.revoked_at:
+        raise DomainError(
+            AccountError.NOT_IN_SCHOOL, "Không tìm thấy quyền thanh tra còn hiệu lực."
+        )
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        audit_record(
+            event_type="inspector.revoked",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=grant,
+            after={"user": grant.user.username, "revoked_at": grant.revoked_at.isoformat()},
+        )

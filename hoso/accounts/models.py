@@ -116,6 +116,9 @@ class InspectorGrant(models.Model):
     ends_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Thanh tra {self.user.display_name} ({self.organisation})"
+
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.starts_at <= now < self.ends_at

@@ -10,6 +10,13 @@ urlpatterns = [
     path("ca-nhan/", views.profile_view, name="profile"),
     path("chon-truong/", views.switch_view, name="switch"),
     path("quan-tri/", views.admin_accounts_view, name="admin"),
+    path("quan-tri/phu-huynh/", views.admin_parents_view, name="admin_parents"),
+    path(
+        "quan-tri/phu-huynh/<int:guardian_id>/<str:action>/",
+        views.admin_parent_action_view,
+        name="admin_parent_action",
+    ),
+    path("thanh-tra/", views.inspectors_view, name="inspectors"),
     path("quan-tri/<int:staff_id>/chuc-vu/", views.admin_positions_view, name="admin_positions"),
     path(
         "quan-tri/<int:staff_id>/<str:action>/",

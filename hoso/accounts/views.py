@@ -144,6 +144,131 @@ def admin_accounts_view(request):
     )
 
 
+@login_required
+def admin_parents_view(request):
+    """Parents' accounts: search by name or phone (the list is long), create, reset, disable."""
+    from django.core.paginator import Paginator
+
+    from hoso.core.text import fold
+    from hoso.students.models import Guardian
+
+    actor = request.actor
+    require(actor, Perm.MANAGE_ACCOUNTS, what="tài khoản phụ huynh")
+    guardians = (
+        Guardian.objects.filter(school=actor.school)
+        .select_related("user")
+        .prefetch_related("student_links__student")
+        .order_by("search_name", "pk")
+    )
+    q = request.GET.get("q", "")
+    for word in fold(q).split(" ") if q else []:
+        if word.isdigit():
+            guardians = guardians.filter(phone__contains=word)
+        else:
+            guardians = guardians.filter(search_name__contains=word)
+    page = Paginator(guardians, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/admin_parents.html",
+        {"page": page, "q": q, "temporary": request.session.pop("hoso_temp_pw", None)},
+    )
+
+
+@login_required
+@require_POST
+def admin_parent_action_view(request, guardian_id: int, action: str):
+    from hoso.students.models import Guardian
+
+    actor = request.actor
+    require(actor, Perm.MANAGE_ACCOUNTS, what=f"tài khoản phụ huynh #{guardian_id}")
+    guardian = get_object_or_404(Guardian, pk=guardian_id, school=actor.school)
+    try:
+        if action == "create":
+            user, temporary = actions.account_create_for_guardian(actor=actor, guardian=guardian)
+            request.session["hoso_temp_pw"] = [user.username, temporary]
+            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+        elif action == "reset" and guardian.user:
+            temporary = actions.account_reset_password(actor=actor, user=guardian.user)
+            request.session["hoso_temp_pw"] = [guardian.user.username, temporary]
+            messages.success(request, f"Đã đặt lại mật khẩu cho {guardian.user.username}.")
+        elif action in ("disable", "enable") and guardian.user:
+            actions.account_set_active(actor=actor, user=guardian.user, active=action == "enable")
+            messages.success(request, "Đã cập nhật tài khoản.")
+        else:
+            messages.error(request, "Thao tác không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    back = reverse("accounts:admin_parents")
+    if request.POST.get("q"):
+        from urllib.parse import urlencode
+
+        back += "?" + urlencode({"q": request.POST["q"]})
+    return redirect(back)
+
+
+@login_required
+def inspectors_view(request):
+    """The principal gives inspectors read-only access for a time (seed 001 Đ14.5)."""
+    from datetime import datetime, time
+
+    from django import forms
+
+    from hoso.accounts.models import InspectorGrant
+
+    actor = request.actor
+    require(actor, Perm.GRANT_INSPECTOR, what="cấp quyền thanh tra")
+
+    class GrantForm(forms.Form):
+        username = forms.CharField(label="Tên đăng nhập", max_length=80)
+        display_name = forms.CharField(
+            label="Họ và tên (khi tạo tài khoản mới)", max_length=200, required=False
+        )
+        organisation = forms.CharField(
+            label="Đơn vị (Phòng/Sở GD&ĐT, đoàn thanh tra)", max_length=200
+        )
+        ends_on = forms.DateField(
+            label="Đến hết ngày", widget=forms.DateInput(attrs={"type": "date"})
+        )
+
+    form = GrantForm(request.POST or None)
+    temporary = None
+    if request.method == "POST" and request.POST.get("revoke", "").isdigit():
+        grant = get_object_or_404(InspectorGrant, pk=request.POST["revoke"], school=actor.school)
+        try:
+            actions.inspector_revoke(actor=actor, grant=grant)
+            messages.success(request, "Đã thu hồi quyền.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:inspectors")
+    if request.method == "POST" and form.is_valid():
+        from django.utils import timezone
+
+        ends_at = datetime.combine(
+            form.cleaned_data["ends_on"], time.max, tzinfo=timezone.get_current_timezone()
+        )
+        try:
+            grant, temporary = actions.inspector_account_grant(
+                actor=actor,
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                organisation=form.cleaned_data["organisation"],
+                ends_at=ends_at,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã cấp quyền xem cho {grant.user.display_name}.")
+            if temporary is None:
+                return redirect("accounts:inspectors")
+            form = GrantForm()
+    grants = InspectorGrant.objects.filter(school=actor.school).select_related("user", "granted_by")
+    return render(
+        request,
+        "accounts/inspectors.html",
+        {"form": form, "grants": grants, "temporary": temporary},
+    )
+
+
 def _admin_staff(request, staff_id: int) -> Staff:
     return get_object_or_404(Staff, pk=staff_id, school=request.actor.school)
 

@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "delegation.created": "Ủy quyền",
     "delegation.revoked": "Thu hồi ủy quyền",
     "inspector.granted": "Cấp quyền thanh tra",
+    "inspector.revoked": "Thu hồi quyền thanh tra",
     "student.enrolled": "Nhập học",
     "student.updated": "Sửa sơ yếu lý lịch",
     "student.imported": "Nhập danh sách từ Excel",

@@ -56,6 +56,8 @@ def nav_items(request) -> dict:
             items.append(("accounts:admin", "Tài khoản"))
         if can(actor, Perm.VIEW_AUDIT):
             items.append(("audit:events", "Nhật ký"))
+        if can(actor, Perm.GRANT_INSPECTOR):
+            items.append(("accounts:inspectors", "Thanh tra"))
         if (
             actor.staff is not None
             and actor.has(Role.DEPARTMENT_HEAD, Role.PRINCIPAL)

@@ -199,3 +199,65 @@ def test_api_tokens_are_created_once_and_revoked(client, world):
     client.logout()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert AuditEvent.objects.filter(event_type="account.api_token_revoked").exists()
+
+
+@pytest.mark.django_db
+def test_admin_creates_a_parent_account(client, world):
+    from hoso.students.models import Guardian, StudentGuardian
+
+    mother = Guardian.objects.create(
+        school=world.school,
+        full_name="Trần Thị Hạnh",
+        phone="0987654321",
+        search_name="tran thi hanh",
+    )
+    StudentGuardian.objects.create(student=world.student_a, guardian=mother, relation="mother")
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("accounts:admin_parents"), {"q": "hanh"}).content.decode()
+    assert "Trần Thị Hạnh" in page and "Nguyễn Văn Cường" not in page
+    client.post(reverse("accounts:admin_parent_action", args=[mother.pk, "create"]))
+    mother.refresh_from_db()
+    assert mother.user.username == "ph0987654321" and mother.user.must_change_password
+    from hoso.accounts.actor import build_actor
+    from hoso.accounts.roles import Role
+
+    actor = build_actor(mother.user, world.school, world.year)
+    assert actor.roles == {Role.PARENT} and actor.child_ids == {world.student_a.pk}
+    assert AuditEvent.objects.filter(
+        event_type="account.created", target_id=mother.user.pk
+    ).exists()
+    client.force_login(world.users["subject"])
+    assert client.get(reverse("accounts:admin_parents")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_principal_grants_and_revokes_inspector_access(client, world):
+    from hoso.accounts.models import InspectorGrant
+    from hoso.accounts.roles import Role
+
+    client.force_login(world.users["principal"])
+    response = client.post(
+        reverse("accounts:inspectors"),
+        {
+            "username": "thanhtra.so",
+            "display_name": "Lê Văn Kiểm",
+            "organisation": "Sở GD&ĐT",
+            "ends_on": "2030-01-31",
+        },
+    )
+    assert response.status_code == 200 and response.context["temporary"]
+    grant = InspectorGrant.objects.get(user__username="thanhtra.so")
+    inspector = grant.user
+    assert Role.INSPECTOR in build_actor_for(inspector, world).roles
+    client.post(reverse("accounts:inspectors"), {"revoke": grant.pk})
+    assert Role.INSPECTOR not in build_actor_for(inspector, world).roles
+    types = set(AuditEvent.objects.values_list("event_type", flat=True))
+    assert {"inspector.granted", "inspector.revoked", "account.created"} <= types
+    client.force_login(world.users["vice"])
+    assert client.get(reverse("accounts:inspectors")).status_code == 403
+
+
+def build_actor_for(user, world):
+    from hoso.accounts.actor import build_actor
+
+    return build_actor(user, world.school, world.year)
