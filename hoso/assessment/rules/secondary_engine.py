@@ -66,8 +66,9 @@ REN_LUYEN_HE = "REN_LUYEN_HE"
 REN_LUYEN_HE_VA_KIEM_TRA_LAI = "REN_LUYEN_HE_VA_KIEM_TRA_LAI"
 O_LAI_LOP = "O_LAI_LOP"
 
-#: tenths → the float the output shows (75 → 7.5), the same object every time.
-FLOAT_OF: list[float] = [t / 10 for t in range(101)]
+#: tenths → the float the output shows (75 → 7.5), the same object every time (``Any``: a compiled
+#: copy then stores the object as it is instead of unboxing and re-allocating it).
+FLOAT_OF: list[Any] = [t / 10 for t in range(101)]
 #: tenths → Vietnamese text with a comma (64 → "6,4").
 VI_OF: list[str] = [vi_number(t) for t in range(101)]
 
