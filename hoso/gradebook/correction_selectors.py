@@ -15,7 +15,13 @@ from django.db.models import F, Q, QuerySet
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.accounts.roles import LEADERS, Role
-from hoso.gradebook.corrections import OPEN_STATES, is_witness_eligible
+from hoso.gradebook.corrections import (
+    OPEN_STATES,
+    is_text_correction,
+    is_witness_eligible,
+    old_of,
+    short_text,
+)
 from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.sheets import load_sheet
 
@@ -48,7 +54,7 @@ def _base(actor: Actor) -> QuerySet[CorrectionRequest]:
 
 
 def _in_year(qs: QuerySet[CorrectionRequest], actor: Actor) -> QuerySet[CorrectionRequest]:
-    return qs.filter(school_class__year=actor.year) if actor.year is not None else qs
+    return qs.filter(year=actor.year) if actor.year is not None else qs
 
 
 def is_party(actor: Actor, correction: CorrectionRequest) -> bool:
@@ -153,8 +159,9 @@ def todo_counts(actor: Actor) -> dict[str, int]:
 
 
 def _decorate(items: list[CorrectionRequest]) -> list[CorrectionRequest]:
-    """Display values, the column label, and for open requests the current value of the cell
-    (one query for the whole list)."""
+    """Display values (a comment's first words in lists; ``is_text`` tells the pages to show the
+    whole texts), and for open requests the current content of the cell (one query for the whole
+    list)."""
     open_items = [c for c in items if c.state in OPEN_STATES]
     current: dict[tuple, str] = {}
     if open_items:
@@ -162,17 +169,22 @@ def _decorate(items: list[CorrectionRequest]) -> list[CorrectionRequest]:
         for c in open_items:
             q |= Q(student=c.student_id, subject=c.subject_id, term=c.term_id, column=c.column)
         for row in Assessment.objects.filter(q).values(
-            "student_id", "subject_id", "term_id", "column", "value"
+            "student_id", "subject_id", "term_id", "column", "value", "text"
         ):
             key = (row["student_id"], row["subject_id"], row["term_id"], row["column"])
-            current[key] = row["value"]
+            current[key] = (row["value"], row["text"])
     for c in items:
-        c.old_display = display_value(c.old_value)
-        c.new_display = display_value(c.new_value)
+        c.is_text = is_text_correction(c)
+        if c.is_text:
+            c.old_display = short_text(c.old_text) if c.old_text else "(trống)"
+            c.new_display = short_text(c.new_text) if c.new_text else "(trống)"
+        else:
+            c.old_display = display_value(c.old_value)
+            c.new_display = display_value(c.new_value)
         if c.state in OPEN_STATES:
-            value = current.get((c.student_id, c.subject_id, c.term_id, c.column), "")
-            c.current_value = value
-            c.cell_changed = value != c.old_value
+            value, text = current.get((c.student_id, c.subject_id, c.term_id, c.column), ("", ""))
+            c.current_value = text if c.is_text else value
+            c.cell_changed = c.current_value != old_of(c)
         else:
             c.current_value, c.cell_changed = None, False
     return items
@@ -256,6 +268,9 @@ class Minute:
     decider_name: str
     decided_as: str
     evidence: list
+    is_text: bool = False  # a comment (nhận xét): the whole old and new texts are shown
+    old_text: str = ""
+    new_text: str = ""
 
 
 def minute_data(correction: CorrectionRequest) -> Minute:
@@ -301,4 +316,7 @@ def minute_data(correction: CorrectionRequest) -> Minute:
         decider_name=correction.decided_by.get_full_name() if correction.decided_by_id else "",
         decided_as=decided_as,
         evidence=correction.evidence_list,
+        is_text=correction.is_text,
+        old_text=correction.old_text,
+        new_text=correction.new_text,
     )

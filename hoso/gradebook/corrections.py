@@ -3,14 +3,17 @@
 
 1. The subject teacher assigned to the sheet files a request (đơn đề nghị sửa điểm): which
    result, the new value, the reason and evidence (scans of the test paper, the teacher's notes).
-   The old value is captured now. At most one open request per cell.
+   The old value is captured now. At most one open request per cell. A comment (nhận xét, the
+   primary ``NX_`` columns) is corrected the same way through ``old_text`` / ``new_text``.
 2. The principal (or a vice principal acting under the principal's delegation) approves or
    rejects; nobody decides their own request. On approval the principal names the witness (a vice
    principal or an administrator — the admin board, "Ban quản trị") and the class's homeroom
    teacher becomes the third party.
 3. The witness and the homeroom teacher each confirm their part, in any order. With the second
    confirmation the change is applied in the same transaction, recorded as made under the
-   requesting teacher's account (``grade.corrected``), and the minute (biên bản) gets its number.
+   requesting teacher's account (``grade.corrected``), the minute (biên bản) gets its number
+   (sequential per school and year, unique in the database) and the student's class results are
+   refreshed — approved ones included (``results.corrected``).
 
 ``_correction_apply`` is the only code that writes a finalised or locked cell; ``assessment_save``
 keeps refusing them (``actions.ensure_writable``).
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,6 +40,7 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
+from hoso.gradebook import results
 from hoso.gradebook.actions import ensure_writable
 from hoso.gradebook.columns import TEXT
 from hoso.gradebook.errors import GradebookError
@@ -50,11 +55,11 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 10
 MAX_REASON_CHARS = 4000
 MINUTE_SUFFIX = "BB-SĐ"  # biên bản sửa điểm: "03/BB-SĐ"
+AUDIT_TEXT_CHARS = 500  # comments in audit rows are cut like assessment_save's
 
 
 class CorrectionError(StrEnum):
     NOT_PROTECTED = "NOT_PROTECTED"  # the cell is still open: the teacher edits it directly
-    TEXT_COLUMN = "TEXT_COLUMN"  # comments (nhận xét) cannot be corrected yet (model limit)
     EMPTY_VALUE = "EMPTY_VALUE"
     SAME_VALUE = "SAME_VALUE"
     REASON_REQUIRED = "REASON_REQUIRED"
@@ -74,6 +79,7 @@ class CorrectionError(StrEnum):
     ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
     CELL_CHANGED = "CELL_CHANGED"  # the result changed since the request: refuse to apply
     YEAR_CLOSED = "YEAR_CLOSED"
+    MINUTE_NUMBER_TAKEN = "MINUTE_NUMBER_TAKEN"  # the database refused a duplicate number
 
 
 # --- the pure state machine -------------------------------------------------------------------
@@ -225,19 +231,70 @@ def _target_repr(correction: CorrectionRequest) -> str:
     )[:300]
 
 
+def multiline(value: object) -> str:
+    """NFC per line, line breaks kept (``core.text.nfc`` collapses them): reasons and notes."""
+    lines = unicodedata.normalize("NFC", str(value or "")).splitlines()
+    return "\n".join(nfc(line) for line in lines).strip()
+
+
+def is_text_correction(correction: CorrectionRequest) -> bool:
+    """A comment (nhận xét) correction carries ``old_text`` / ``new_text`` and no values (a
+    value correction always has a new value: ``EMPTY_VALUE``)."""
+    return not correction.old_value and not correction.new_value
+
+
+def old_of(correction: CorrectionRequest) -> str:
+    """What the cell held when the request was filed (its text for a comment)."""
+    return correction.old_text if is_text_correction(correction) else correction.old_value
+
+
+def new_of(correction: CorrectionRequest) -> str:
+    return correction.new_text if is_text_correction(correction) else correction.new_value
+
+
+def short_text(text: str, limit: int = 60) -> str:
+    """One line of a comment for messages and lists: "Em chăm ngoan, …"."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _change(correction: CorrectionRequest) -> str:
+    """ "7.0 → 8.0"; for a comment "“Em …” → “Em …”"."""
+    if is_text_correction(correction):
+        old, new = correction.old_text, correction.new_text
+        return (
+            f"{f'“{short_text(old)}”' if old else 'trống'} → "
+            f"{f'“{short_text(new)}”' if new else 'trống'}"
+        )
+    return f"{correction.old_value or 'trống'} → {correction.new_value}"
+
+
+def _audit_content(correction: CorrectionRequest, content: str) -> dict:
+    """{"value": …} or, for a comment, {"text": …} cut like assessment_save's audit rows."""
+    if is_text_correction(correction):
+        return {"text": content[:AUDIT_TEXT_CHARS]}
+    return {"value": content}
+
+
 def _summary(correction: CorrectionRequest) -> dict:
-    return {
+    out = {
         "student": correction.student_id,
         "class": correction.school_class_id,
         "subject": correction.subject.code,
         "term": correction.term.number,
         "column": correction.column,
-        "old_value": correction.old_value,
-        "new_value": correction.new_value,
     }
+    if is_text_correction(correction):
+        return out | {
+            "old_text": correction.old_text[:AUDIT_TEXT_CHARS],
+            "new_text": correction.new_text[:AUDIT_TEXT_CHARS],
+        }
+    return out | {"old_value": correction.old_value, "new_value": correction.new_value}
 
 
 def _current_value(correction: CorrectionRequest, *, lock: bool = False) -> tuple[object, str]:
+    """The cell and what it holds now, comparable with ``old_of``: its value, or its text for a
+    comment correction."""
     cells = Assessment.objects.filter(
         student=correction.student_id,
         subject=correction.subject_id,
@@ -245,14 +302,19 @@ def _current_value(correction: CorrectionRequest, *, lock: bool = False) -> tupl
         column=correction.column,
     )
     cell = (cells.select_for_update() if lock else cells).first()
-    return cell, (cell.value if cell else "")
+    if cell is None:
+        return None, ""
+    return cell, (cell.text if is_text_correction(correction) else cell.value)
 
 
 def _cell_changed_error(correction: CorrectionRequest, current: str) -> DomainError:
+    old = old_of(correction)
+    if is_text_correction(correction):
+        old, current = short_text(old), short_text(current)
     return DomainError(
         CorrectionError.CELL_CHANGED,
         f"Kết quả {correction.column} của {correction.student.full_name} đã thay đổi từ khi làm "
-        f"đơn (lúc làm đơn: “{correction.old_value or 'trống'}”, hiện tại: "
+        f"đơn (lúc làm đơn: “{old or 'trống'}”, hiện tại: "
         f"“{current or 'trống'}”): không sửa theo đơn này. Hiệu trưởng cần hủy quyết định duyệt; "
         "giáo viên làm đơn mới nếu vẫn cần sửa.",
     )
@@ -335,13 +397,14 @@ def session_label(correction: CorrectionRequest, decided_as: str = "") -> str:
 
 def _next_minute_number(correction: CorrectionRequest) -> str:
     """Biên bản số, sequential per school and year: "01/BB-SĐ", "02/BB-SĐ", … Called inside the
-    applying transaction; the year row is locked so two sessions never share a number."""
+    applying transaction; the year row is locked so two sessions wait for each other, and the
+    database refuses a number used twice in a school year (``correction_unique_minute_number``)."""
     from hoso.organisation.models import SchoolYear
 
-    year = SchoolYear.objects.select_for_update().get(pk=correction.school_class.year_id)
-    numbers = CorrectionRequest.objects.filter(
-        school=correction.school_id, school_class__year=year
-    ).exclude(minute_number="")
+    year = SchoolYear.objects.select_for_update().get(pk=correction.year_id)
+    numbers = CorrectionRequest.objects.filter(school=correction.school_id, year=year).exclude(
+        minute_number=""
+    )
     highest = 0
     for text in numbers.values_list("minute_number", flat=True):
         head = text.split("/", 1)[0]
@@ -430,7 +493,9 @@ def correction_request(
     files: list,
 ) -> CorrectionRequest:
     """Đơn đề nghị sửa điểm, filed by the subject teacher assigned to the sheet for a result that
-    is finalised, locked or part of approved class results. Evidence is kept with its SHA-256."""
+    is finalised, locked or part of approved class results. Evidence is kept with its SHA-256.
+    For a comment column (nhận xét) ``new_value`` is the new text (line breaks kept; empty
+    clears the comment)."""
     from hoso.students.models import Enrolment
 
     # Not the assigned teacher → PermissionDeniedError (403); the doors log it, like the grid's
@@ -443,25 +508,20 @@ def correction_request(
             f"Cột {column.label} chưa chốt và sổ chưa khóa: thầy/cô sửa trực tiếp trong sổ điểm, "
             "không cần làm đơn.",
         )
-    if column.kind == TEXT:
-        raise DomainError(
-            CorrectionError.TEXT_COLUMN,
-            "Chưa làm được đơn sửa nhận xét trên hệ thống: đơn sửa điểm chỉ áp dụng cho điểm số "
-            "và mức đánh giá.",
-        )
+    text_column = column.kind == TEXT
     if not Enrolment.objects.filter(student=student, school_class=sheet.school_class).exists():
         raise DomainError(
             GradebookError.NOT_ENROLLED, f"{student.full_name} không học lớp {sheet.school_class}."
         )
     try:
-        value, _ = clean_value(column, new_value)
+        value, text = clean_value(column, new_value)
     except DomainError as exc:
         raise DomainError(exc.code, exc.message, field="new_value")
-    if not value:
+    if not value and not text_column:
         raise DomainError(
             CorrectionError.EMPTY_VALUE, "Nhập kết quả mới cần sửa thành.", field="new_value"
         )
-    reason = nfc(reason)
+    reason = multiline(reason)
     if not reason:
         raise DomainError(
             CorrectionError.REASON_REQUIRED, "Ghi rõ lý do đề nghị sửa.", field="reason"
@@ -485,13 +545,24 @@ def correction_request(
     try:
         with transaction.atomic():
             cell = Assessment.objects.filter(**cell_filter).first()
-            old = cell.value if cell else ""
-            if old == value:
-                raise DomainError(
-                    CorrectionError.SAME_VALUE,
-                    f"Kết quả hiện tại đã là “{old}”: không có gì để sửa.",
-                    field="new_value",
-                )
+            if text_column:
+                old_text = cell.text if cell else ""
+                old, new = "", ""
+                if old_text == text:
+                    raise DomainError(
+                        CorrectionError.SAME_VALUE,
+                        "Nhận xét hiện tại đã đúng như vậy: không có gì để sửa.",
+                        field="new_value",
+                    )
+            else:
+                old_text, text = "", ""
+                old, new = (cell.value if cell else ""), value
+                if old == new:
+                    raise DomainError(
+                        CorrectionError.SAME_VALUE,
+                        f"Kết quả hiện tại đã là “{old}”: không có gì để sửa.",
+                        field="new_value",
+                    )
             try:
                 with transaction.atomic():
                     correction = CorrectionRequest.objects.create(
@@ -499,7 +570,9 @@ def correction_request(
                         year=sheet.school_class.year,
                         school_class=sheet.school_class,
                         old_value=old,
-                        new_value=value,
+                        new_value=new,
+                        old_text=old_text,
+                        new_text=text,
                         reason=reason,
                         requested_by=actor.user,
                         **cell_filter,
@@ -528,7 +601,7 @@ def correction_request(
                 correction,
                 _principal_users(correction.school_id, exclude_id=actor.user.pk),
                 f"{actor.user.get_full_name()} đề nghị sửa {_what(correction)}: "
-                f"{correction.old_value or 'trống'} → {correction.new_value}. Chờ Hiệu trưởng duyệt.",
+                f"{_change(correction)}. Chờ Hiệu trưởng duyệt.",
                 "requested",
             )
     except BaseException:
@@ -572,7 +645,7 @@ def correction_decide(
             f"tự duyệt đơn sửa điểm #{correction.pk}",
         )
     _check_year_open(correction)
-    note = nfc(note)[:2000]
+    note = multiline(note)[:2000]
     now = timezone.now()
     with transaction.atomic():
         locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
@@ -619,8 +692,7 @@ def correction_decide(
             _notify_later(
                 locked,
                 [locked.witness, locked.homeroom],
-                f"Cần bạn xác nhận việc sửa {_what(locked)}: {locked.old_value or 'trống'} → "
-                f"{locked.new_value}.",
+                f"Cần bạn xác nhận việc sửa {_what(locked)}: {_change(locked)}.",
                 "confirm",
             )
         else:
@@ -674,6 +746,7 @@ def correction_confirm(*, actor: Actor, correction: CorrectionRequest) -> Correc
         if exc.code != CorrectionError.CELL_CHANGED:
             raise
         _, current = _current_value(correction)
+        kind = "text" if is_text_correction(correction) else "value"
         with transaction.atomic():  # the confirmation rolled back; the refusal is kept
             audit_record(
                 event_type="correction.apply_refused",
@@ -681,8 +754,8 @@ def correction_confirm(*, actor: Actor, correction: CorrectionRequest) -> Correc
                 school_id=actor.school_id,
                 target=correction,
                 target_repr=_target_repr(correction),
-                before={"old_value": correction.old_value},
-                after={"current_value": current, "reason": "cell_changed"},
+                before={f"old_{kind}": old_of(correction)[:AUDIT_TEXT_CHARS]},
+                after={f"current_{kind}": current[:AUDIT_TEXT_CHARS], "reason": "cell_changed"},
             )
             _notify_later(
                 correction,
@@ -723,7 +796,7 @@ def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
                 CorrectionError.ALREADY_CONFIRMED, "Bạn đã xác nhận phần của mình trong đơn này."
             )
         _, current = _current_value(locked, lock=True)
-        if current != locked.old_value:
+        if current != old_of(locked):
             raise _cell_changed_error(locked, current)
         setattr(locked, field, now)
         locked.save(update_fields=[field])
@@ -743,18 +816,22 @@ def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
 
 
 def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> Assessment:
-    """Write the approved value into the grade book — the ONLY write that bypasses the
-    finalised/locked/approved checks of ``ensure_writable``. Runs inside the transaction of the
-    second confirmation; the change is recorded under the requesting teacher's account."""
+    """Write the approved value (or comment) into the grade book — the ONLY write that bypasses
+    the finalised/locked/approved checks of ``ensure_writable``. Runs inside the transaction of
+    the second confirmation; the change is recorded under the requesting teacher's account, the
+    minute is numbered and the student's class results (approved ones too) follow the change."""
     sheet = load_sheet(correction.school_class, correction.subject, correction.term)
     column = sheet.column(correction.column)
-    if column is None:
+    text_column = is_text_correction(correction)
+    if column is None or (column.kind == TEXT) != text_column:
         raise DomainError(
             GradebookError.UNKNOWN_COLUMN, f"Cột “{correction.column}” không còn trong sổ."
         )
-    value, _ = clean_value(column, correction.new_value)  # the rule set may have changed
+    # Checked again: the rule set may have changed since the request.
+    value, text = clean_value(column, new_of(correction))
+    new = text if text_column else value
     cell, current = _current_value(correction, lock=True)
-    if current != correction.old_value:
+    if current != old_of(correction):
         raise _cell_changed_error(correction, current)
     teacher = correction.requested_by
     if cell is None:
@@ -765,19 +842,30 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
             term=correction.term,
             column=correction.column,
             value=value,
+            text=text,
             assessed_on=timezone.localdate(),
             entered_by=teacher,
             entered_at=now,
             updated_at=now,
         )
     else:
-        cell.value, cell.updated_at, cell.version = value, now, cell.version + 1
-        cell.save(update_fields=["value", "updated_at", "version"])
+        field = "text" if text_column else "value"
+        setattr(cell, field, new)
+        cell.updated_at, cell.version = now, cell.version + 1
+        cell.save(update_fields=[field, "updated_at", "version"])
     next_state(correction.state, Step.APPLY)
     correction.state = State.APPLIED
     correction.applied_at = now
     correction.minute_number = _next_minute_number(correction)
-    correction.save(update_fields=["state", "applied_at", "minute_number"])
+    try:
+        with transaction.atomic():
+            correction.save(update_fields=["state", "applied_at", "minute_number"])
+    except IntegrityError:  # correction_unique_minute_number: never two minutes with one number
+        raise DomainError(
+            CorrectionError.MINUTE_NUMBER_TAKEN,
+            f"Số biên bản {correction.minute_number} vừa được dùng cho một việc sửa khác: chưa "
+            "sửa gì; xác nhận lại để nhận số mới.",
+        )
     label = session_label(correction, _decided_as(correction))
     audit_record(
         event_type="grade.corrected",
@@ -785,9 +873,9 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
         school_id=correction.school_id,
         target=cell,
         target_repr=_target_repr(correction),
-        before={"value": correction.old_value},
-        after={
-            "value": value,
+        before=_audit_content(correction, old_of(correction)),
+        after=_audit_content(correction, new)
+        | {
             "column": correction.column,
             "subject": correction.subject.code,
             "term": correction.term.number,
@@ -803,19 +891,27 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
         school_id=correction.school_id,
         target=correction,
         target_repr=_target_repr(correction),
-        before={"value": correction.old_value},
-        after={
-            "value": value,
+        before=_audit_content(correction, old_of(correction)),
+        after=_audit_content(correction, new)
+        | {
             "minute_number": correction.minute_number,
             "assessment": cell.pk,
             "version": cell.version,
         },
         acting_as=label,
     )
+    # The class results follow, approved periods included (results.corrected), in this
+    # transaction: a failure there leaves the grade book and the minute as they were.
+    results.result_refresh_after_correction(
+        actor=actor,
+        school_class=correction.school_class,
+        student=correction.student,
+        reason=f"biên bản số {correction.minute_number}",
+    )
     _notify_later(
         correction,
         [teacher, correction.decided_by],
-        f"Đã sửa {_what(correction)}: {correction.old_value or 'trống'} → {value} "
+        f"Đã sửa {_what(correction)}: {_change(correction)} "
         f"(biên bản số {correction.minute_number}).",
         "applied",
     )
@@ -828,7 +924,7 @@ def correction_cancel(
     """The teacher withdraws a request not yet decided (rút đơn); a principal withdraws an
     approval not yet applied (e.g. the result changed in between), saying why."""
     _check_school(actor, correction)
-    note = nfc(note)[:2000]
+    note = multiline(note)[:2000]
     is_requester = correction.requested_by_id == actor.user.pk
     if correction.state == State.APPROVED:
         if Role.PRINCIPAL not in actor.roles or is_requester:

@@ -5,7 +5,10 @@ principal approves the class result.
 Periods: ``term1``, ``term2``, ``year`` (secondary: TT22/TT43) and ``final`` — the results after
 the re-test and summer training (kiểm tra lại, rèn luyện hè), opened only when the year is
 approved and some students still wait for them. Primary schools (TT27) have ``term1`` and ``year``:
-the educational result is an end-of-year assessment.
+the educational result is an end-of-year assessment, from the end-of-year subject levels and tests
+and the homeroom teacher's end-of-year qualities and competencies (phẩm chất, năng lực: kept per
+checkpoint in ``HomeroomInput``; the term-1 period shows the end-of-term-1 ones, which the rule set
+does not use).
 
 One evaluation per student gives every period: the rule set computes term 1, term 2 and the year
 together; the term periods keep their part of the output. Each period row stores the SHA-256 of
@@ -35,6 +38,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.accounts.roles import Role
 from hoso.assessment.rules import evaluate_many, get_ruleset
+from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
 from hoso.gradebook.columns import ruleset_code
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
@@ -90,6 +94,21 @@ OVERALL_LABELS = {
 }
 PRIMARY_LEVEL_LABELS = {"T": "Hoàn thành tốt", "H": "Hoàn thành", "C": "Chưa hoàn thành"}
 QUALITIES_MISSING = "Chưa nhập phẩm chất, năng lực"
+
+# TT27 qualities (phẩm chất) and competencies (năng lực): the rule set's codes, assessed by the
+# homeroom teacher at each checkpoint (Điều 6–7) with the levels Tốt / Đạt / Cần cố gắng.
+TRAIT_CHECKPOINTS = ("mid1", "end1", "mid2", "end2")
+CHECKPOINT_LABELS = {
+    "mid1": "Giữa học kì I",
+    "end1": "Cuối học kì I",
+    "mid2": "Giữa học kì II",
+    "end2": "Cuối năm học",
+}
+TRAIT_KINDS = ("qualities", "competencies")
+TRAIT_CODES = {"qualities": tuple(QUALITY_NAMES), "competencies": tuple(COMPETENCY_NAMES)}
+TRAIT_NAMES = {"qualities": dict(QUALITY_NAMES), "competencies": dict(COMPETENCY_NAMES)}
+TRAIT_LEVEL_LABELS = {"T": "Tốt", "D": "Đạt", "C": "Cần cố gắng"}
+TRAIT_LEVEL_SHORT = {"T": "T", "D": "Đ", "C": "C"}
 
 
 def periods_for(ruleset: str) -> tuple[str, ...]:
@@ -180,6 +199,9 @@ _INPUT_FIELDS = (
     "absences_term1",
     "absences_term2",
     "retest",
+    "qualities",
+    "competencies",
+    "class_recognised",
     "general_comment",
 )
 
@@ -289,10 +311,34 @@ def secondary_case(ci: ClassInputs, student_id: int) -> dict:
     return case
 
 
+def checkpoint_traits(hi: dict, kind: str, checkpoint: str) -> dict[str, str]:
+    """The levels entered for one kind (``qualities`` / ``competencies``) at a checkpoint."""
+    stored = (hi.get(kind) or {}).get(checkpoint) or {}
+    return {code: stored[code] for code in TRAIT_CODES[kind] if stored.get(code)}
+
+
+def traits_complete(hi: dict, checkpoint: str) -> bool:
+    """Every quality and competency has a level at the checkpoint."""
+    return all(
+        len(checkpoint_traits(hi, kind, checkpoint)) == len(TRAIT_CODES[kind])
+        for kind in TRAIT_KINDS
+    )
+
+
+def _case_traits(hi: dict, kind: str, checkpoint: str) -> dict | None:
+    """The rule set's input: None when nothing was entered (one "missing" error), otherwise every
+    code, ``None`` for those not entered yet (one precise error each)."""
+    entered = checkpoint_traits(hi, kind, checkpoint)
+    if not entered:
+        return None
+    return {code: entered.get(code) for code in TRAIT_CODES[kind]}
+
+
 def primary_case(ci: ClassInputs, student_id: int) -> dict:
-    """TT27: end-of-year level (MUC_end2) and test (KT_end2) per subject. Qualities and
-    competencies have no model yet, so they are absent and the overall result stays empty."""
+    """TT27: end-of-year level (MUC_end2) and test (KT_end2) per subject, the end-of-year
+    qualities and competencies and the class's recognition (for Học sinh Tiêu biểu)."""
     cells = ci.cells.get(student_id, {})
+    hi = ci.inputs.get(student_id) or {}
     subjects = []
     for s in ci.subjects:
         values = cells.get((s.id, 2), {})
@@ -305,8 +351,9 @@ def primary_case(ci: ClassInputs, student_id: int) -> dict:
         "ruleset": ci.ruleset,
         "grade": ci.school_class.grade.number,
         "subjects": subjects,
-        "qualities": None,
-        "competencies": None,
+        "qualities": _case_traits(hi, "qualities", "end2"),
+        "competencies": _case_traits(hi, "competencies", "end2"),
+        "class_recognised": bool(hi.get("class_recognised")),
     }
 
 
@@ -332,7 +379,8 @@ def period_hashes(ci: ClassInputs, student_id: int, case: dict) -> dict[str, str
             ]
             for s in ci.subjects
         ]
-        hashes[TERM1] = canonical_hash([ci.version, TERM1, term, hi.get("absences_term1")])
+        traits = [checkpoint_traits(hi, kind, "end1") for kind in TRAIT_KINDS]
+        hashes[TERM1] = canonical_hash([ci.version, TERM1, term, hi.get("absences_term1"), traits])
         return hashes
     for period in (TERM1, TERM2):
         part = [
@@ -446,6 +494,14 @@ def _primary_subjects(ci: ClassInputs, student_id: int, term_number: int) -> dic
     return out
 
 
+def _traits_data(hi: dict, checkpoint: str) -> dict:
+    return {
+        "qualities": checkpoint_traits(hi, "qualities", checkpoint),
+        "competencies": checkpoint_traits(hi, "competencies", checkpoint),
+        "qualities_missing": not traits_complete(hi, checkpoint),
+    }
+
+
 def _primary_term_data(ci: ClassInputs, student_id: int) -> dict:
     subjects = _primary_subjects(ci, student_id, 1)
     hi = ci.inputs.get(student_id) or {}
@@ -471,6 +527,13 @@ def _primary_term_data(ci: ClassInputs, student_id: int) -> dict:
     absences = hi.get("absences_term1")
     if absences is None:
         errors.append(_error("MISSING_INPUT", "Chưa có số buổi nghỉ học kì I."))
+    traits = _traits_data(hi, "end1")
+    warnings = []
+    if traits["qualities_missing"]:
+        # The rule set decides nothing at the end of term 1: a reminder, not a blocking error.
+        warnings.append(
+            _error("MISSING_INPUT", "Chưa nhập đủ đánh giá phẩm chất, năng lực cuối học kì I.")
+        )
     try:
         version = get_ruleset(ci.ruleset).version_label
     except LookupError:
@@ -482,14 +545,29 @@ def _primary_term_data(ci: ClassInputs, student_id: int) -> dict:
         "overall": None,
         "title": None,
         "absences": absences,
+        **traits,
         "errors": errors,
-        "warnings": [],
+        "warnings": warnings,
         "explanation": [
-            "Cuối học kì I ghi mức đạt được của từng môn học và hoạt động giáo dục; kết quả giáo "
-            "dục (Hoàn thành xuất sắc, Hoàn thành tốt, Hoàn thành, Chưa hoàn thành) được đánh giá "
-            "cuối năm học (Thông tư 27/2020)."
+            "Cuối học kì I ghi mức đạt được của từng môn học và hoạt động giáo dục, từng phẩm chất "
+            "và năng lực; kết quả giáo dục (Hoàn thành xuất sắc, Hoàn thành tốt, Hoàn thành, Chưa "
+            "hoàn thành) được đánh giá cuối năm học (Thông tư 27/2020)."
         ],
     }
+
+
+_TRAITS_ABSENT = {
+    "qualities": "Chưa nhập đánh giá phẩm chất cuối năm học (giáo viên chủ nhiệm nhập).",
+    "competencies": "Chưa nhập đánh giá năng lực cuối năm học (giáo viên chủ nhiệm nhập).",
+}
+
+
+def _readable(error: dict) -> dict:
+    """The rule set names an absent input by its key ("(qualities)"): say it for people."""
+    for kind, message in _TRAITS_ABSENT.items():
+        if error.get("subject") is None and f"({kind})" in error.get("message", ""):
+            return {**error, "message": message}
+    return error
 
 
 def _primary_year_data(out: dict, ci: ClassInputs, student_id: int) -> dict:
@@ -499,10 +577,9 @@ def _primary_year_data(out: dict, ci: ClassInputs, student_id: int) -> dict:
     data["subjects"] = _primary_subjects(ci, student_id, 2)
     a1, a2 = hi.get("absences_term1"), hi.get("absences_term2")
     data["absences"] = None if a1 is None or a2 is None else a1 + a2
-    data["qualities_missing"] = any(
-        e.get("subject") is None and ("phẩm chất" in e["message"] or "năng lực" in e["message"])
-        for e in out.get("errors", [])
-    )
+    data.update(_traits_data(hi, "end2"))
+    data["class_recognised"] = bool(hi.get("class_recognised"))
+    data["errors"] = [_readable(e) for e in out.get("errors", [])]
     return data
 
 

@@ -1,7 +1,8 @@
 """Writes of the results area: the homeroom teacher's inputs (rèn luyện, nghỉ học, nhận xét,
-kết quả rèn luyện hè và kiểm tra lại), confirming a class result (GVCN xác nhận), withdrawing the
-confirmation, approving it (Hiệu trưởng phê duyệt, which freezes the results) and recomputing on
-request. Each is audited in its own transaction."""
+kết quả rèn luyện hè và kiểm tra lại; at primary schools phẩm chất, năng lực per checkpoint and
+the class's recognition for Học sinh Tiêu biểu), confirming a class result (GVCN xác nhận),
+withdrawing the confirmation, approving it (Hiệu trưởng phê duyệt, which freezes the results) and
+recomputing on request. Each is audited in its own transaction."""
 
 from __future__ import annotations
 
@@ -18,10 +19,15 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results import (
+    CHECKPOINT_LABELS,
     FINAL,
     PRIMARY_RULESET,
     TERM1,
     TERM2,
+    TRAIT_CHECKPOINTS,
+    TRAIT_CODES,
+    TRAIT_KINDS,
+    TRAIT_NAMES,
     YEAR,
     RecomputeSummary,
     ResultRow,
@@ -49,6 +55,9 @@ TRAINING_ALIASES = {
     "chua dat": "CD",
 }
 COMMENT_ALIASES = {"d": "D", "dat": "D", "cd": "CD", "chua dat": "CD"}
+TRAIT_ALIASES = {"t": "T", "tot": "T", "d": "D", "dat": "D", "c": "C", "can co gang": "C"}
+YES = {"1", "on", "true", "co", "x"}
+NO = {"", "0", "off", "false", "khong"}
 MAX_ABSENCES = 400
 TERM_FIELDS = {
     TERM1: ("training_term1", "absences_term1"),
@@ -62,7 +71,21 @@ FIELD_LABELS = {
     "training_summer": "Rèn luyện hè",
     "general_comment": "Nhận xét",
     "retest": "Kiểm tra lại",
+    "class_recognised": "Tập thể lớp công nhận (Học sinh Tiêu biểu)",
 }
+TRAIT_FIELDS = tuple(f"{kind}_{cp}" for kind in TRAIT_KINDS for cp in TRAIT_CHECKPOINTS)
+FIELD_LABELS.update(
+    {
+        f"{kind}_{cp}": f"{what} {CHECKPOINT_LABELS[cp].lower()}"
+        for kind, what in (("qualities", "Phẩm chất"), ("competencies", "Năng lực"))
+        for cp in TRAIT_CHECKPOINTS
+    }
+)
+
+
+def trait_field(kind: str, checkpoint: str) -> str:
+    """The homeroom-form field of one kind at one checkpoint: ``qualities_end2``."""
+    return f"{kind}_{checkpoint}"
 
 
 class InputsInvalid(DomainError):
@@ -115,10 +138,13 @@ def locked_fields(school_class) -> set[str]:
     locked: set[str] = set()
     if approved & {TERM1, YEAR}:
         locked |= set(TERM_FIELDS[TERM1])
+        locked |= {trait_field(k, cp) for k in TRAIT_KINDS for cp in ("mid1", "end1")}
     if approved & {TERM2, YEAR}:
         locked |= set(TERM_FIELDS[TERM2])
     if YEAR in approved:
         locked.add("general_comment")
+        locked |= {trait_field(k, cp) for k in TRAIT_KINDS for cp in ("mid2", "end2")}
+        locked.add("class_recognised")
     if FINAL in approved:
         locked |= {"training_summer", "retest"}
     return locked
@@ -163,6 +189,61 @@ def _clean_retest(raw: str, assessment: str) -> str:
         raise ValueError(exc.message) from None
 
 
+def _clean_trait(raw: str) -> str:
+    text = nfc(raw)
+    if not text:
+        return ""
+    found = TRAIT_ALIASES.get(fold(text))
+    if found is None:
+        raise ValueError(
+            f"“{text}” không phải là mức đánh giá phẩm chất, năng lực (T = Tốt, Đ = Đạt, "
+            "C = Cần cố gắng)."
+        )
+    return found
+
+
+def _clean_flag(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = fold(str(raw if raw is not None else ""))
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"“{nfc(str(raw))}” không phải là Có hoặc Không.")
+
+
+def _clean_traits(
+    sid: int, kind: str, raw: object, new: dict, errors: dict[tuple[int, str], str]
+) -> None:
+    """``raw`` maps checkpoints to {code: level}; codes absent keep their level, an empty level
+    clears it. Errors go under ``(sid, "<kind>_<cp>_<code>")`` (or the checkpoint's field)."""
+    if not isinstance(raw, dict):
+        errors[(sid, kind)] = "Dữ liệu phẩm chất, năng lực không hợp lệ."
+        return
+    for checkpoint, levels in raw.items():
+        name = trait_field(kind, str(checkpoint))
+        if checkpoint not in TRAIT_CHECKPOINTS or not isinstance(levels, dict):
+            errors[(sid, name)] = f"Mốc đánh giá “{checkpoint}” không hợp lệ."
+            continue
+        current = dict(new[name])
+        for code, value in levels.items():
+            label = TRAIT_NAMES[kind].get(code)
+            if label is None:
+                errors[(sid, f"{name}_{code}")] = f"Không có mục đánh giá “{code}”."
+                continue
+            try:
+                level = _clean_trait(str(value if value is not None else ""))
+            except ValueError as exc:
+                errors[(sid, f"{name}_{code}")] = f"{label.capitalize()}: {exc}"
+                continue
+            if level:
+                current[code] = level
+            else:
+                current.pop(code, None)
+        new[name] = current
+
+
 @dataclass
 class InputsSaved:
     changed: int
@@ -171,6 +252,8 @@ class InputsSaved:
 
 
 def _snapshot(hi: HomeroomInput | None) -> dict:
+    """The form's fields of one student; qualities and competencies flattened per checkpoint
+    (``qualities_end2`` → {code: level}) so that a diff names the checkpoint changed."""
     if hi is None:
         return {
             "training_term1": "",
@@ -180,8 +263,10 @@ def _snapshot(hi: HomeroomInput | None) -> dict:
             "absences_term2": None,
             "retest": {},
             "general_comment": "",
+            **{name: {} for name in TRAIT_FIELDS},
+            "class_recognised": False,
         }
-    return {
+    out = {
         "training_term1": hi.training_term1,
         "training_term2": hi.training_term2,
         "training_summer": hi.training_summer,
@@ -189,7 +274,39 @@ def _snapshot(hi: HomeroomInput | None) -> dict:
         "absences_term2": hi.absences_term2,
         "retest": dict(hi.retest or {}),
         "general_comment": hi.general_comment,
+        "class_recognised": hi.class_recognised,
     }
+    for kind in TRAIT_KINDS:
+        stored = getattr(hi, kind) or {}
+        for cp in TRAIT_CHECKPOINTS:
+            levels = stored.get(cp) or {}
+            out[trait_field(kind, cp)] = {
+                code: levels[code] for code in TRAIT_CODES[kind] if levels.get(code)
+            }
+    return out
+
+
+def _audit_pair(name: str, old, new) -> tuple[object, object]:
+    """Before/after of one changed field for the audit row: for qualities and competencies only
+    the codes that changed ("" when not entered)."""
+    if name in TRAIT_FIELDS:
+        codes = [c for c in dict.fromkeys([*old, *new]) if old.get(c) != new.get(c)]
+        return {c: old.get(c, "") for c in codes}, {c: new.get(c, "") for c in codes}
+    return _short(old), _short(new)
+
+
+def _apply(hi: HomeroomInput, diff: dict) -> None:
+    for name, (_, value) in diff.items():
+        if name not in TRAIT_FIELDS:
+            setattr(hi, name, value)
+            continue
+        kind, cp = name.rsplit("_", 1)
+        stored = dict(getattr(hi, kind) or {})
+        if value:
+            stored[cp] = dict(value)
+        else:
+            stored.pop(cp, None)
+        setattr(hi, kind, stored)
 
 
 def homeroom_inputs_save(
@@ -199,9 +316,11 @@ def homeroom_inputs_save(
 
     ``rows`` maps a student id to the submitted fields: ``training_term1``, ``training_term2``,
     ``absences_term1``, ``absences_term2``, ``general_comment``, ``training_summer`` and
-    ``retest`` (subject code → value). Fields absent from a row are left as they are; a field of an
-    approved period must not change (``APPROVED``)."""
-    _require_homeroom(actor, school_class, "nhập kết quả rèn luyện, số buổi nghỉ và nhận xét")
+    ``retest`` (subject code → value); for primary classes (TT27) ``qualities`` and
+    ``competencies`` ({checkpoint: {code: level}}, levels T / Đ / C, "" clears) and
+    ``class_recognised``. Fields absent from a row are left as they are; a field of an approved
+    period must not change (``APPROVED``)."""
+    _require_homeroom(actor, school_class, "nhập các kết quả này")
     primary = class_ruleset(school_class) == PRIMARY_RULESET
     subjects = {
         s.code: s
@@ -255,10 +374,19 @@ def homeroom_inputs_save(
                 else:
                     retest.pop(code, None)
             new["retest"] = retest
+        if primary:
+            for kind in TRAIT_KINDS:
+                if kind in raw:
+                    _clean_traits(sid, kind, raw[kind], new, errors)
+            if "class_recognised" in raw:
+                try:
+                    new["class_recognised"] = _clean_flag(raw["class_recognised"])
+                except ValueError as exc:
+                    errors[(sid, "class_recognised")] = str(exc)
         diff = {k: (old[k], new[k]) for k in new if old[k] != new[k]}
         for name in diff:
             if name in locked:
-                key = (sid, name if name != "retest" else "retest")
+                key = (sid, name)
                 errors[key] = (
                     f"{FIELD_LABELS[name]}: kết quả đã được phê duyệt, không sửa được "
                     "(muốn sửa phải làm thủ tục điều chỉnh)."
@@ -276,18 +404,23 @@ def homeroom_inputs_save(
             hi = existing.get(sid) or HomeroomInput(
                 student_id=sid, year_id=school_class.year_id, updated_by=actor.user
             )
-            for name, (_, value) in diff.items():
-                setattr(hi, name, value)
+            _apply(hi, diff)
             hi.updated_by = actor.user
             hi.save()
-            before[str(sid)] = {k: _short(v[0]) for k, v in diff.items()}
-            after[str(sid)] = {k: _short(v[1]) for k, v in diff.items()}
+            pairs = {k: _audit_pair(k, *v) for k, v in diff.items()}
+            before[str(sid)] = {k: v[0] for k, v in pairs.items()}
+            after[str(sid)] = {k: v[1] for k, v in pairs.items()}
+        what = (
+            "Phẩm chất, năng lực, nghỉ học, nhận xét"
+            if primary
+            else "Rèn luyện, nghỉ học, nhận xét"
+        )
         audit_record(
             event_type="results.inputs_saved",
             actor=actor.user,
             school_id=actor.school_id,
             target=school_class,
-            target_repr=f"Rèn luyện, nghỉ học, nhận xét — lớp {school_class.name}",
+            target_repr=f"{what} — lớp {school_class.name}",
             before=before,
             after=after,
         )

@@ -20,6 +20,7 @@ from hoso.accounts.roles import Role
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import correction_selectors as sel
+from hoso.gradebook.columns import TEXT
 from hoso.gradebook.corrections import (
     EVIDENCE_TYPES,
     MAX_EVIDENCE_BYTES,
@@ -97,16 +98,20 @@ def correction_new(request):
     cell = Assessment.objects.filter(
         student=student, subject=sheet.subject, term=sheet.term, column=column.key
     ).first()
+    is_text = column.kind == TEXT
     context = {
         "sheet": sheet,
         "student": student,
         "column": column,
+        "is_text": is_text,
         "current": sel.display_value(cell.value if cell else ""),
+        "current_text": cell.text if cell else "",
         "grid_url": _grid_url(sheet.school_class, sheet.subject, sheet.term),
         "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
         "max_files": MAX_EVIDENCE_FILES,
         "accept": ",".join([".pdf", ".jpg", ".jpeg", ".png", *EVIDENCE_TYPES.values()]),
-        "values": {"new_value": "", "reason": ""},
+        # A comment is corrected by editing it: the form starts from the current text.
+        "values": {"new_value": cell.text if is_text and cell else "", "reason": ""},
     }
     try:
         context["protected"] = protection_error(actor, sheet, column.key)
@@ -120,8 +125,10 @@ def correction_new(request):
         state__in=OPEN_STATES,
     ).first()
     if request.method == "POST":
+        raw = request.POST.get("new_value", "")
         values = {
-            "new_value": nfc(request.POST.get("new_value", "")),
+            # A comment keeps its line breaks: the action normalises it line by line.
+            "new_value": raw if is_text else nfc(raw),
             "reason": request.POST.get("reason", ""),
         }
         context["values"] = values
@@ -342,9 +349,7 @@ def correction_cancel_view(request, correction_id: int):
         return _render_detail(request, correction, error=exc, values={"note": note}, status=400)
     messages.success(
         request,
-        "Đã rút đơn."
-        if correction.state == State.REQUESTED
-        else "Đã hủy quyết định duyệt.",
+        "Đã rút đơn." if correction.state == State.REQUESTED else "Đã hủy quyết định duyệt.",
     )
     return redirect("gradebook:correction_detail", correction_id=correction.pk)
 

@@ -19,6 +19,7 @@ from hoso.gradebook import results_actions
 from hoso.gradebook.models import ClassResult, CommentBankEntry, HomeroomInput, StudentResult
 from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet
 from hoso.gradebook.results import (
+    CHECKPOINT_LABELS,
     DECISION_LABELS,
     FINAL,
     LEVEL_LABELS,
@@ -28,6 +29,12 @@ from hoso.gradebook.results import (
     QUALITIES_MISSING,
     TERM1,
     TERM2,
+    TRAIT_CHECKPOINTS,
+    TRAIT_CODES,
+    TRAIT_KINDS,
+    TRAIT_LEVEL_LABELS,
+    TRAIT_LEVEL_SHORT,
+    TRAIT_NAMES,
     YEAR,
     access_results_class,
     available_periods,
@@ -154,6 +161,8 @@ def _row_view(row, view) -> dict:
         out["overall"] = OVERALL_LABELS.get(d.get("overall") or "", "")
         out["title"] = title_label(d.get("title"), view.ruleset)
         out["qualities_missing"] = bool(d.get("qualities_missing"))
+        out["traits"] = _traits_summary(d)
+        out["recognised"] = bool(d.get("class_recognised"))
         completed = d.get("completed")
         out["completed"] = (
             "Hoàn thành chương trình lớp học"
@@ -184,6 +193,22 @@ def _row_view(row, view) -> dict:
         names = {s.code: s.name for s in view.subjects}
         out["retest_subjects"] = [names.get(c, c) for c in d.get("retest_subjects") or []]
     return out
+
+
+def _traits_summary(data: dict) -> str:
+    """ "PC: 5T · NL: 8T, 2Đ" — the levels of the period's checkpoint, counted."""
+    parts = []
+    for kind, short in (("qualities", "PC"), ("competencies", "NL")):
+        levels = list((data.get(kind) or {}).values())
+        if not levels:
+            continue
+        counts = ", ".join(
+            f"{levels.count(code)}{TRAIT_LEVEL_SHORT[code]}"
+            for code in TRAIT_LEVEL_SHORT
+            if code in levels
+        )
+        parts.append(f"{short}: {counts}")
+    return " · ".join(parts)
 
 
 @login_required
@@ -226,6 +251,7 @@ def class_page(request, class_id: int, period: str = ""):
             "is_homeroom": homeroom,
             "can_approve": can_approve_results(actor),
             "qualities_missing_text": QUALITIES_MISSING,
+            "qualities_missing_count": sum(1 for r in rows if r.get("qualities_missing")),
             "term_period": period in (TERM1, TERM2),
             "year_period": period in (YEAR, FINAL),
         },
@@ -382,17 +408,115 @@ def _value(hi, name):
 
 
 TRAINING_CHOICES = [("", "—"), ("T", "T"), ("K", "K"), ("D", "Đ"), ("CD", "CĐ")]
+TRAIT_CHOICES = [("", "—")] + [(code, TRAIT_LEVEL_SHORT[code]) for code in TRAIT_LEVEL_SHORT]
+# Column headings of the qualities and competencies grid (the full names are in the tooltips).
+TRAIT_HEADINGS = {
+    "yeu_nuoc": "Yêu nước",
+    "nhan_ai": "Nhân ái",
+    "cham_chi": "Chăm chỉ",
+    "trung_thuc": "Trung thực",
+    "trach_nhiem": "Trách nhiệm",
+    "tu_chu_tu_hoc": "Tự chủ, tự học",
+    "giao_tiep_hop_tac": "Giao tiếp, hợp tác",
+    "giai_quyet_van_de_sang_tao": "GQVĐ, sáng tạo",
+    "ngon_ngu": "Ngôn ngữ",
+    "tinh_toan": "Tính toán",
+    "khoa_hoc": "Khoa học",
+    "cong_nghe": "Công nghệ",
+    "tin_hoc": "Tin học",
+    "tham_mi": "Thẩm mĩ",
+    "the_chat": "Thể chất",
+}
+TRAIT_KIND_LABELS = {"qualities": "Phẩm chất", "competencies": "Năng lực"}
+
+
+def _default_checkpoint(school_class) -> str:
+    """The checkpoint being assessed now: the last one whose date is at most two weeks away
+    (the school's calendar), else by the terms' dates."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    dates = dict(school_class.year.checkpoints.values_list("kind", "date"))
+    due = [kind for kind in TRAIT_CHECKPOINTS if kind in dates]
+    if due:
+        passed = [k for k in due if dates[k] <= today + timedelta(days=14)]
+        return passed[-1] if passed else due[0]
+    term1 = school_class.year.terms.filter(number=1).first()
+    return "end1" if term1 is not None and today <= term1.end_date else "end2"
+
+
+def _trait_columns() -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            "code": code,
+            "key": f"{kind}-{code}",
+            "heading": TRAIT_HEADINGS.get(code, code),
+            "title": f"{TRAIT_KIND_LABELS[kind]} {TRAIT_NAMES[kind][code]}",
+            "first": i == 0,
+        }
+        for kind in TRAIT_KINDS
+        for i, code in enumerate(TRAIT_CODES[kind])
+    ]
+
+
+def _posted_traits(post, prefix: str, checkpoint: str) -> dict:
+    """The grid's selects of one student at one checkpoint (only those sent: a locked select is
+    disabled and sends nothing)."""
+    row: dict = {}
+    for kind in TRAIT_KINDS:
+        levels = {
+            code: post[f"{prefix}{kind}-{checkpoint}-{code}"]
+            for code in TRAIT_CODES[kind]
+            if f"{prefix}{kind}-{checkpoint}-{code}" in post
+        }
+        if levels:
+            row[kind] = {checkpoint: levels}
+    # A hidden "0" precedes the checkbox: the last value sent is the box's state.
+    flags = post.getlist(prefix + "class_recognised")
+    if flags:
+        row["class_recognised"] = flags[-1]
+    return row
+
+
+def _trait_cells(sid, hi, sub, checkpoint, columns, errors, locked) -> list[dict]:
+    cells = []
+    for col in columns:
+        kind, code = col["kind"], col["code"]
+        field = results_actions.trait_field(kind, checkpoint)
+        stored = ((getattr(hi, kind, None) or {}).get(checkpoint) or {}) if hi else {}
+        typed = ((sub.get(kind) or {}).get(checkpoint) or {}).get(code)
+        value = typed if typed is not None else stored.get(code, "")
+        error = errors.get((sid, f"{field}_{code}")) or errors.get((sid, field))
+        cells.append(
+            {
+                "name": f"f-{sid}-{kind}-{checkpoint}-{code}",
+                "key": col["key"],
+                "title": col["title"],
+                "value": value,
+                "known": value in TRAIT_LEVEL_LABELS or value == "",
+                "error": error,
+                "locked": field in locked,
+            }
+        )
+    return cells
 
 
 @login_required
 def inputs(request, class_id: int):
-    """Nhập rèn luyện, số buổi nghỉ, nhận xét (và sau hè: rèn luyện hè, kiểm tra lại)."""
+    """Nhập rèn luyện, số buổi nghỉ, nhận xét (và sau hè: rèn luyện hè, kiểm tra lại); ở tiểu
+    học: phẩm chất, năng lực theo từng mốc và công nhận của tập thể lớp."""
     actor = request.actor
     school_class = access_results_class(actor, class_id)
     if not is_homeroom_of(actor, school_class):
         log_denied(actor, kind="forbidden", what=f"nhập kết quả GVCN lớp #{class_id}")
         raise PermissionDenied("Chỉ giáo viên chủ nhiệm của lớp mới nhập các kết quả này.")
     primary = class_ruleset(school_class) == PRIMARY_RULESET
+    checkpoint = request.POST.get("moc") or request.GET.get("moc") or ""
+    if primary and checkpoint not in TRAIT_CHECKPOINTS:
+        checkpoint = _default_checkpoint(school_class)
     _refresh(actor, school_class)
     enrolments, stored, year_data = _inputs_rows(school_class, primary)
     subjects = {
@@ -428,6 +552,8 @@ def inputs(request, class_id: int):
             }
             if retest:
                 row["retest"] = retest
+            if primary:
+                row.update(_posted_traits(request.POST, p, checkpoint))
             submitted[sid] = row
         try:
             saved = results_actions.homeroom_inputs_save(
@@ -445,8 +571,10 @@ def inputs(request, class_id: int):
                 if saved.changed
                 else "Không có thay đổi.",
             )
-            return redirect("gradebook:results_inputs", class_id=class_id)
+            url = _url("gradebook:results_inputs", class_id=class_id)
+            return redirect(f"{url}?moc={checkpoint}" if primary else url)
         enrolments, stored, year_data = _inputs_rows(school_class, primary)
+    trait_columns = _trait_columns() if primary else []
     texts = {}
     rows = []
     for e in enrolments:
@@ -478,6 +606,10 @@ def inputs(request, class_id: int):
         suggestions = [t for lv in levels for t in general_bank.get(lv, [])]
         comment = val("general_comment")
         texts[sid] = comment
+        if "class_recognised" in sub:  # as sent: "1" when ticked
+            recognised = str(sub["class_recognised"]) not in ("", "0")
+        else:
+            recognised = bool(hi and hi.class_recognised)
         rows.append(
             {
                 "student": e.student,
@@ -504,6 +636,16 @@ def inputs(request, class_id: int):
                 or bool(val("training_summer")),
                 "retest": retest,
                 "decision": DECISION_LABELS.get(decision or "", ""),
+                "traits": _trait_cells(sid, hi, sub, checkpoint, trait_columns, errors, locked)
+                if primary
+                else [],
+                "recognised": {
+                    "value": recognised,
+                    "error": errors.get((sid, "class_recognised")),
+                    "locked": "class_recognised" in locked,
+                },
+                "overall": OVERALL_LABELS.get(data.get("overall") or "", ""),
+                "overall_code": data.get("overall") or "",
             }
         )
     duplicates = comments_mod.near_duplicates(texts)
@@ -516,6 +658,15 @@ def inputs(request, class_id: int):
             "rows": rows,
             "primary": primary,
             "training_choices": TRAINING_CHOICES,
+            "trait_choices": TRAIT_CHOICES,
+            "trait_columns": trait_columns,
+            "quality_count": len(TRAIT_CODES["qualities"]),
+            "competency_count": len(TRAIT_CODES["competencies"]),
+            "checkpoint": checkpoint,
+            "checkpoint_name": CHECKPOINT_LABELS.get(checkpoint, ""),
+            "checkpoint_tabs": [(cp, CHECKPOINT_LABELS[cp]) for cp in TRAIT_CHECKPOINTS],
+            "checkpoint_locked": primary
+            and results_actions.trait_field("qualities", checkpoint) in locked,
             "locked": locked,
             "duplicates": duplicates,
             "duplicate_groups": [[names[s] for s in g] for g in duplicates.groups]

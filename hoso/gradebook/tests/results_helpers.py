@@ -167,3 +167,84 @@ def sign_all(rich: Rich, terms=(1, 2), *, school_class=None):
             term=term,
             defaults={"by": world.users["homeroom"], "data_hash": class_hash(school_class, term)},
         )
+
+
+# ------------------------------------------------------------------------------ primary (TT27)
+
+PRIMARY_SUBJECTS = [
+    # code, name, assessment ("both" = level and periodic test)
+    ("TIENG_VIET", "Tiếng Việt", "both"),
+    ("TOAN", "Toán", "both"),
+    ("DAO_DUC", "Đạo đức", "comment"),
+]
+
+
+@dataclass
+class Primary:
+    world: object
+    school_class: object  # 2A
+    term2: object
+    subjects: dict[str, Subject]
+    homeroom: object  # the User of 2A's homeroom teacher
+
+    def actor(self):
+        from hoso.accounts.actor import build_actor
+
+        return build_actor(self.homeroom, self.world.school, self.world.year)
+
+    @property
+    def terms(self):
+        return {1: self.world.term1, 2: self.term2}
+
+
+def primary_school(world) -> Primary:
+    """A grade-2 primary class "2A" under TT27 in the small school's year: Tiếng Việt and Toán
+    (level and test), Đạo đức (level only); its homeroom teacher is Phan Thị Hương."""
+    from hoso.organisation.models import GradeLevel, HomeroomAssignment, Level, SchoolClass
+    from hoso.testing.factories import make_staff
+
+    world.year.rulesets = {**(world.year.rulesets or {}), "primary": "TT27_2020"}
+    world.year.save()
+    grade = GradeLevel.objects.create(school=world.school, number=2, level=Level.PRIMARY)
+    school_class = SchoolClass.objects.create(year=world.year, grade=grade, name="2A")
+    subjects = {}
+    for order, (code, name, assessment) in enumerate(PRIMARY_SUBJECTS, start=1):
+        subject = Subject.objects.create(
+            school=world.school,
+            level=Level.PRIMARY,
+            code=code,
+            name=name,
+            assessment=assessment,
+            order=order,
+        )
+        SubjectOffering.objects.create(subject=subject, grade=grade, periods_per_year=105)
+        subjects[code] = subject
+    teacher = make_staff(
+        world.school, "Phan Thị Hương", username=f"gvcn2a.{world.school.code.lower()}"
+    )
+    HomeroomAssignment.objects.create(teacher=teacher, school_class=school_class)
+    term2 = world.year.terms.get(number=2)
+    return Primary(world, school_class, term2, subjects, teacher.user)
+
+
+def primary_grades(p: Primary, student, level="T", tests=None, *, term=2, levels=None):
+    """End-of-term levels (MUC) and tests (KT) of every subject: ``level`` (or ``levels[code]``)
+    and ``tests[code]`` (default 9) for the tested ones."""
+    end = "end1" if term == 1 else "end2"
+    tests, levels = tests or {}, levels or {}
+    for code, subject in p.subjects.items():
+        values = {f"MUC_{end}": levels.get(code, level)}
+        if subject.assessment == "both":
+            values[f"KT_{end}"] = str(tests.get(code, 9))
+        put(p.world, student, subject, p.terms[term], values, school_class=p.school_class)
+
+
+def all_traits(level="T", checkpoint="end2", **overrides) -> dict:
+    """{"qualities": {cp: {...}}, "competencies": {cp: {...}}}: every code at ``level`` except
+    ``overrides`` (code → level)."""
+    from hoso.gradebook.results import TRAIT_CODES
+
+    return {
+        kind: {checkpoint: {code: overrides.get(code, level) for code in codes}}
+        for kind, codes in TRAIT_CODES.items()
+    }
