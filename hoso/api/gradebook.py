@@ -410,6 +410,8 @@ def correction_create(
             "column": correction.column,
             "old_value": correction.old_value,
             "new_value": correction.new_value,
+            "old_text": correction.old_text,
+            "new_text": correction.new_text,
             "requested_at": correction.requested_at,
             "evidence": list(correction.evidence.values_list("original_name", flat=True)),
         },

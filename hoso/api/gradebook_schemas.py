@@ -150,7 +150,11 @@ class CorrectionIn(Schema):
     term: int = Field(description="Mã (id) học kì.")
     student: int
     column: str = Field(min_length=1, max_length=16)
-    new_value: str = Field(min_length=1, max_length=16, description="Giá trị đề nghị sửa thành.")
+    new_value: str = Field(
+        max_length=2000,
+        description="Giá trị đề nghị sửa thành; với cột nhận xét là lời nhận xét mới "
+        "(để trống để xóa).",
+    )
     reason: str = Field(min_length=1, max_length=2000, description="Lý do đề nghị sửa điểm.")
 
 
@@ -162,5 +166,7 @@ class CorrectionOut(Schema):
     column: str
     old_value: str = Field(description="Kết quả lúc làm đơn ('' nếu ô trống).")
     new_value: str
+    old_text: str = Field(description="Nhận xét lúc làm đơn (cột nhận xét).")
+    new_text: str = Field(description="Nhận xét đề nghị sửa thành (cột nhận xét).")
     requested_at: datetime
     evidence: list[str] = Field(description="Tên các tệp minh chứng đã lưu.")

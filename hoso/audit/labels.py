@@ -34,7 +34,7 @@ EVENT_LABELS = {
     "grade.corrected": "Sửa điểm theo đơn đã duyệt",
     "results.recomputed": "Tính lại kết quả của lớp",
     "results.corrected": "Cập nhật kết quả đã duyệt sau khi sửa điểm",
-    "results.inputs_saved": "GVCN nhập rèn luyện, nghỉ học, nhận xét",
+    "results.inputs_saved": "GVCN nhập rèn luyện / phẩm chất, năng lực, nghỉ học, nhận xét",
     "results.confirmed": "GVCN xác nhận kết quả lớp",
     "results.unconfirmed": "GVCN hủy xác nhận kết quả lớp",
     "results.approved": "Hiệu trưởng phê duyệt kết quả lớp",

@@ -425,10 +425,15 @@ def many_corrections(school, term, names: _Names) -> list[Finding]:
         )
         seen = set()
         for r in items:
+            if r.old_value or r.new_value:
+                change = (
+                    f"{(r.old_value or '∅').replace('.', ',')} → {r.new_value.replace('.', ',')}"
+                )
+            else:  # a comment (nhận xét) column
+                change = "sửa lời nhận xét"
             finding.add(
                 f"{r.requested_at:%d/%m/%Y}: {r.student.full_name}, lớp {r.school_class.name}, "
-                f"{r.subject.name}, {r.column}: {(r.old_value or '∅').replace('.', ',')} → "
-                f"{r.new_value.replace('.', ',')} ({r.get_state_display()})"
+                f"{r.subject.name}, {r.column}: {change} ({r.get_state_display()})"
             )
             key = (r.school_class_id, r.subject_id)
             if key not in seen:

@@ -242,10 +242,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
                     value=value,
                     version=cell.version if cell else 0,
                     writable=cv.writable and row.active,
-                    correctable=assigned
-                    and row.active
-                    and cv.column.kind != "text"
-                    and cv.reason_code in CORRECTABLE,
+                    correctable=assigned and row.active and cv.reason_code in CORRECTABLE,
                 )
             )
         rows.append(view)
