@@ -15,7 +15,10 @@ figure, N/10 TT27/2020 primary pupils. Measures, in the same run:
   same payload in-process.
 
 The LAST line holds the figures (students/s). Targets: ≥ 50 000/s in-process on one core,
-≥ 10 000/s through the command line.
+≥ 10 000/s through the command line. It also says which secondary engine is active (``compiled``
+after ``python -m hoso.assessment.build``, else ``pure``; ``HOSO_ASSESSMENT_ENGINE=pure`` forces
+it), the pure engine's in-process rate on a sample, and how the command line ran (JSON library,
+processes; ``HOSO_ASSESSMENT_JOBS=1`` for one process).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -36,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hoso.assessment.rules import evaluate  # noqa: E402
+from hoso.assessment import cli as assessment_cli  # noqa: E402
+from hoso.assessment.rules import REGISTRY, evaluate, secondary, secondary_engine  # noqa: E402
 
 # (code, name, assessment, periods per year)
 LOWER_SECONDARY = [
@@ -300,11 +305,24 @@ def main() -> None:
     gc.collect()
     naive = best_of(1, lambda: [naive_decimal(case) for case in cases[:sample]])
     primary = best_of(1, lambda: [evaluate(case) for case in pupils])
+    engine = "compiled" if secondary.ENGINE.startswith("compiled") else "pure"
+    pure_rate = None
+    if engine == "compiled":
+        pure = {
+            code: REGISTRY[code].with_engine(secondary_engine)
+            for code in REGISTRY
+            if code != "TT27_2020"
+        }
+        pure_time = best_of(1, lambda: [pure[c["ruleset"]].evaluate(c) for c in cases[:sample]])
+        pure_rate = _rate(sample, pure_time)
     in_process = _rate(n, fast)
     naive_rate = _rate(sample, naive)
+    print(f"secondary engine: {secondary.ENGINE}")
     print(
         f"in-process TT22/TT43 (full results): {n} students in {fast:.2f} s = {in_process:,.0f}/s"
     )
+    if pure_rate is not None:
+        print(f"in-process, pure Python engine ({sample} students): {pure_rate:,.0f}/s")
     print(
         f"baseline, naive Decimal (averages + unadjusted levels only, {sample} students): "
         f"{naive_rate:,.0f}/s"
@@ -314,6 +332,9 @@ def main() -> None:
         f"in_process={in_process:.0f}/s naive_decimal={naive_rate:.0f}/s "
         f"speedup={in_process / naive_rate:.1f}x"
     )
+    extra = f" engine={engine}"
+    if pure_rate is not None:
+        extra += f" in_process_pure={pure_rate:.0f}/s"
 
     if not args.skip_cli:
         payload = json.dumps(cases, ensure_ascii=False).encode("utf-8")
@@ -328,34 +349,51 @@ def main() -> None:
 
         json_rate = _rate(sample, best_of(1, json_round_trip))
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "hoso.assessment", "evaluate"],
-            input=payload,
-            capture_output=True,
-            env=env,
-            cwd=ROOT,
-            check=False,
-        )
-        cli = time.perf_counter() - start
+        # Files on stdin and stdout, as documented (`evaluate < case.json > result.json`): feeding
+        # a pipe from this process (subprocess's 4 KB writes) would measure this process instead.
+        with tempfile.TemporaryDirectory(prefix="hoso-bench-") as tmp:
+            source, target = Path(tmp) / "in.json", Path(tmp) / "out.json"
+            source.write_bytes(payload)
+            with source.open("rb") as stdin, target.open("wb") as stdout:
+                start = time.perf_counter()
+                proc = subprocess.run(
+                    [sys.executable, "-m", "hoso.assessment", "evaluate"],
+                    stdin=stdin,
+                    stdout=stdout,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    cwd=ROOT,
+                    check=False,
+                )
+                cli = time.perf_counter() - start
+            output = target.read_bytes()
         if proc.returncode != 0:
             raise SystemExit(f"command line failed ({proc.returncode}): {proc.stderr[-500:]!r}")
         gc.disable()
-        out = json.loads(proc.stdout)
+        out = json.loads(output)
         gc.enable()
         if len(out) != n or out[0] != evaluate(cases[0]) or out[-1] != evaluate(cases[-1]):
             raise SystemExit("command-line results differ from in-process results")
         cli_rate = _rate(n, cli)
+        library = "orjson" if assessment_cli.orjson is not None else "json"
+        jobs = 1
+        if (
+            len(payload) >= assessment_cli.PARALLEL_MIN_BYTES
+            or n >= assessment_cli.PARALLEL_MIN_CASES
+        ):
+            jobs = assessment_cli._cpus()
         print(
-            f"command line: {len(payload) / 1e6:.0f} MB in, {len(proc.stdout) / 1e6:.0f} MB out, "
+            f"command line ({library}, {jobs} process{'es' if jobs > 1 else ''}): "
+            f"{len(payload) / 1e6:.0f} MB in, {len(output) / 1e6:.0f} MB out, "
             f"{cli:.1f} s = {cli_rate:,.0f}/s; baseline, json round trip alone ({sample} "
-            f"students, in-process): {json_rate:,.0f}/s"
+            f"students, in-process, standard library): {json_rate:,.0f}/s"
         )
         summary += (
             f" cli={cli_rate:.0f}/s json_roundtrip={json_rate:.0f}/s "
             f"cli_vs_json={cli_rate / json_rate:.2f}x"
         )
-    print(f"RESULT students={n} {summary}")
+        extra += f" cli_json={library} cli_jobs={jobs}"
+    print(f"RESULT students={n} {summary}{extra}")
 
 
 def _count(values) -> dict:

@@ -183,6 +183,8 @@ def _piece(raw: bytes, cuts: list[int], index: int) -> list[Any] | None:
     start = 0 if index == 0 else cuts[index - 1] + 1
     stop = cuts[index] if index < len(cuts) else len(raw)
     text = raw[start:stop]
+    if has_long_number(text):
+        return None  # orjson would read it differently: the whole input goes to loads()
     if index > 0:
         text = b"[" + text
     if index < len(cuts):
@@ -201,7 +203,7 @@ def write_split(raw: bytes, out: BinaryIO, jobs: int) -> bool:
     parses it whole, which gives the same results or the usual error); otherwise writes the
     results, in order, and returns True.
     """
-    if orjson is None or jobs < 2 or has_long_number(raw):
+    if orjson is None or jobs < 2:
         return False
     cuts = split_points(raw, jobs)
     if cuts is None:
@@ -230,6 +232,8 @@ def write_split(raw: bytes, out: BinaryIO, jobs: int) -> bool:
         children.append((pid, read_end))
     cases = _piece(raw, cuts, 0)
     parts = [_evaluated(cases)] if cases is not None else []
+    if FAST_EXIT:
+        _RETAINED.append(cases)
     del cases
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
@@ -250,7 +254,10 @@ def write_split(raw: bytes, out: BinaryIO, jobs: int) -> bool:
 def _evaluated(cases: list[Any]) -> bytes:
     from .rules import evaluate
 
-    return dumps([evaluate(case) for case in cases])
+    results = [evaluate(case) for case in cases]
+    if FAST_EXIT:
+        _RETAINED.append(results)  # not freed one by one before the output is written
+    return dumps(results)
 
 
 def _write_all(fd: int, data: bytes) -> None:
