@@ -82,7 +82,8 @@ class Sheet:
     ``scores[period][i]`` is the tenths of the i-th score subject (``None`` if unknown);
     ``comments[period][j]`` is True/False (Đạt/Chưa đạt) or ``None``. A subject is referred to
     as ``(is_score, index)``. ``output`` holds the subjects' results in input order (exempt ones
-    too). ``complete`` is False when a subject could not be read at all.
+    too). ``complete`` is False when a subject could not be read at all; ``gaps`` is True when
+    some value is ``None`` (only the careful path stores one).
     """
 
     __slots__ = (
@@ -98,6 +99,7 @@ class Sheet:
         "cy",
         "output",
         "complete",
+        "gaps",
     )
 
     def __init__(self) -> None:
@@ -113,6 +115,7 @@ class Sheet:
         self.cy: list[bool | None] = []
         self.output: dict[str, dict[str, Any]] = {}
         self.complete = True
+        self.gaps = False
 
     def add_score(
         self, code: str, name: str, t1: int | None, t2: int | None, year: int | None
@@ -122,6 +125,8 @@ class Sheet:
         self.s1.append(t1)
         self.s2.append(t2)
         self.sy.append(year)
+        if t1 is None or t2 is None or year is None:
+            self.gaps = True
         self.output[code] = {
             "term1": None if t1 is None else FLOAT_OF[t1],
             "term2": None if t2 is None else FLOAT_OF[t2],
@@ -136,6 +141,8 @@ class Sheet:
         self.c1.append(k1)
         self.c2.append(k2)
         self.cy.append(year)
+        if k1 is None or k2 is None or year is None:
+            self.gaps = True
         self.output[code] = {
             "term1": None if k1 is None else COMMENT_CODE[k1],
             "term2": None if k2 is None else COMMENT_CODE[k2],
@@ -234,9 +241,16 @@ class Engine:
         names = sheet.score_names
         cnames = sheet.comment_names
         complete = sheet.complete
-        l1 = self.learning_level(TERM1, sheet.s1, sheet.c1, names, cnames, complete, explanation)
-        l2 = self.learning_level(TERM2, sheet.s2, sheet.c2, names, cnames, complete, explanation)
-        ly = self.learning_level(YEAR, sheet.sy, sheet.cy, names, cnames, complete, explanation)
+        gaps = sheet.gaps
+        l1 = self.learning_level(
+            TERM1, sheet.s1, sheet.c1, names, cnames, complete, gaps, explanation
+        )
+        l2 = self.learning_level(
+            TERM2, sheet.s2, sheet.c2, names, cnames, complete, gaps, explanation
+        )
+        ly = self.learning_level(
+            YEAR, sheet.sy, sheet.cy, names, cnames, complete, gaps, explanation
+        )
         scored = len(sheet.score_codes)
         if scored < self.min_subjects and (scored or complete):
             warnings.append(
@@ -736,10 +750,14 @@ class Engine:
         names: list[str],
         comment_names: list[str],
         complete: bool,
+        gaps: bool,
         explanation: list[str],
     ) -> int | None:
-        """The learning level of one period; appends its sentence to ``explanation``."""
-        if not complete or None in scores or None in comments:
+        """The learning level of one period; appends its sentence to ``explanation``.
+
+        ``gaps``: whether any value of the sheet may be ``None`` (else the lists are not scanned).
+        """
+        if not complete or (gaps and (None in scores or None in comments)):
             missing = [n for n, v in zip(names, scores, strict=True) if v is None]
             missing += [n for n, v in zip(comment_names, comments, strict=True) if v is None]
             why = f"thiếu kết quả môn {join_vi(missing)}" if missing else "dữ liệu môn học chưa đủ"
