@@ -178,20 +178,26 @@ def split_points(raw: bytes, parts: int) -> list[int] | None:
 
 
 def _piece(raw: bytes, cuts: list[int], index: int) -> list[Any] | None:
-    """The ``index``-th piece of the array, parsed by orjson; ``None`` if it is not one."""
-    assert orjson is not None
+    """The ``index``-th piece of the array, parsed; ``None`` if it is not a non-empty array.
+
+    Parsed by orjson (``None`` for a piece with a long number, which orjson would read
+    differently) or, without orjson, by the standard library, as :func:`loads` would.
+    """
     start = 0 if index == 0 else cuts[index - 1] + 1
     stop = cuts[index] if index < len(cuts) else len(raw)
     text = raw[start:stop]
-    if has_long_number(text):
-        return None  # orjson would read it differently: the whole input goes to loads()
     if index > 0:
         text = b"[" + text
     if index < len(cuts):
         text = text + b"]"
     try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
+        if orjson is None:
+            value = json.loads(text, parse_constant=_reject_constant)
+        elif has_long_number(text):
+            return None  # the whole input goes to loads(), which hands it to the standard library
+        else:
+            value = orjson.loads(text)
+    except (ValueError, UnicodeDecodeError):  # orjson.JSONDecodeError is a ValueError
         return None
     return value if type(value) is list and value else None
 
@@ -203,7 +209,7 @@ def write_split(raw: bytes, out: BinaryIO, jobs: int) -> bool:
     parses it whole, which gives the same results or the usual error); otherwise writes the
     results, in order, and returns True.
     """
-    if orjson is None or jobs < 2:
+    if jobs < 2:
         return False
     cuts = split_points(raw, jobs)
     if cuts is None:

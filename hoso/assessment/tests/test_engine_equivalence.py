@@ -244,11 +244,15 @@ SHARED = (
 )
 
 
+NO_ORJSON = "import sys\nsys.modules['orjson'] = None\n"
+
+
 @pytest.mark.parametrize("jobs", ["1", "2", "3"])
-@pytest.mark.parametrize("mode", ["split", "shared"])
+@pytest.mark.parametrize("mode", ["split", "shared", "split without orjson"])
 def test_batches_in_several_processes_keep_order_and_bytes(batch, jobs, mode) -> None:
     payload, want = batch
-    proc = _run_cli(payload, jobs, SPLIT if mode == "split" else SHARED)
+    setup = {"split": SPLIT, "shared": SHARED, "split without orjson": NO_ORJSON + SPLIT}[mode]
+    proc = _run_cli(payload, jobs, setup)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout == want
 
@@ -292,8 +296,8 @@ def test_a_wrong_or_invalid_cut_gives_the_whole_input_result(cases, tail) -> Non
         want_code, want = 2, str(exc).encode()
     else:
         want_code, want = 0, reference.dumps([reference.evaluate_reference(c) for c in data])
-    for jobs in ("2", "3"):
-        proc = _run_cli(payload, jobs, SPLIT)
+    for jobs, setup in (("2", SPLIT), ("3", SPLIT), ("2", NO_ORJSON + SPLIT)):
+        proc = _run_cli(payload, jobs, setup)
         assert proc.returncode == want_code, proc.stderr[-2000:]
         assert (proc.stdout == want) if want_code == 0 else (want in proc.stderr)
 
