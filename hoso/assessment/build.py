@@ -5,11 +5,12 @@
     python -m hoso.assessment.build --clean    # remove the compiled engine
 
 ``hoso/assessment/rules/secondary_engine.py`` stays the source of truth. This copies it, stamped
-with its SHA-256, to ``_secondary_engine_compiled.py`` in a temporary tree, compiles that with
+with the SHA-256 of it and of the modules it imports (``base``, ``errors``, ``scores``), to
+``_secondary_engine_compiled.py`` in a temporary tree, compiles that with
 mypyc (``mypy`` package; a C compiler and the Python headers), and puts the two extension modules
 next to the source (``_secondary_engine_compiled*.so``, ignored by git). The rule sets use them only
-while the stamp equals the SHA-256 of the current source (see :mod:`hoso.assessment.rules.secondary`),
-so after an edit they fall back to pure Python until this is run again. Nothing is done when the
+while the stamp equals the digest of the current sources (see :mod:`hoso.assessment.rules.secondary`),
+so after an edit of any of them the rule sets run as pure Python until this is run again. Nothing is done when the
 compiled engine is already up to date. After building, the compiled engine is loaded in a new
 process and compared with the pure one on generated cases; on any difference it is removed.
 """
@@ -36,9 +37,9 @@ def artifacts() -> list[Path]:
 
 
 def _digest() -> str:
-    import hashlib
+    from hoso.assessment.rules.secondary import source_digest
 
-    return hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+    return source_digest()
 
 
 def _run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[int, str]:
@@ -114,7 +115,7 @@ def build(require: bool = False) -> int:
                 shutil.copy2(path, package / path.name)
         (package / f"{MODULE}.py").write_text(
             SOURCE.read_text(encoding="utf-8")
-            + f'\n\n#: SHA-256 of secondary_engine.py this copy was made from.\nSOURCE_SHA256 = "{digest}"\n',
+            + f'\n\n#: secondary.source_digest() of the sources this copy was made from.\nSOURCE_SHA256 = "{digest}"\n',
             encoding="utf-8",
         )
         print("hoso.assessment.build: compiling the secondary engine with mypyc (≈ 30 s)…")

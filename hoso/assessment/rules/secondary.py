@@ -27,10 +27,18 @@ from .base import Case, Result
 COMPILED_MODULE = "_secondary_engine_compiled"
 
 
+#: The engine and the modules it imports: a compiled copy is used only if built from these.
+ENGINE_SOURCES = ("secondary_engine.py", "base.py", "errors.py", "scores.py")
+
+
 def source_digest() -> str:
-    """SHA-256 of ``secondary_engine.py``: a compiled copy is used only if built from it."""
-    with open(_pure_engine.__file__, "rb") as source:
-        return hashlib.sha256(source.read()).hexdigest()
+    """SHA-256 over :data:`ENGINE_SOURCES` (the stamp a usable compiled engine carries)."""
+    folder = os.path.dirname(os.path.abspath(_pure_engine.__file__))
+    digest = hashlib.sha256()
+    for name in ENGINE_SOURCES:
+        with open(os.path.join(folder, name), "rb") as source:
+            digest.update(name.encode() + b"\0" + source.read() + b"\0")
+    return digest.hexdigest()
 
 
 def _load_engine() -> tuple[ModuleType, str]:
@@ -48,7 +56,7 @@ def _load_engine() -> tuple[ModuleType, str]:
         try:
             current = source_digest()
         except OSError as exc:
-            engine = why = f"pure (cannot read secondary_engine.py: {exc})"
+            engine = why = f"pure (cannot read the engine's sources: {exc})"
         else:
             if getattr(compiled, "SOURCE_SHA256", None) == current:
                 return compiled, "compiled (mypyc)"

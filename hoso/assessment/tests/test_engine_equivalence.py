@@ -369,3 +369,16 @@ def test_the_engine_type_checks_so_that_mypyc_can_compile_it() -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_the_stamp_covers_every_rules_module_the_engine_imports() -> None:
+    import ast
+
+    tree = ast.parse(Path(secondary_engine.__file__).read_text(encoding="utf-8"))
+    imported = {
+        f"{node.module}.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+    }
+    assert imported <= set(secondary.ENGINE_SOURCES), imported
+    assert secondary.ENGINE_SOURCES[0] == "secondary_engine.py"
