@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/hoso
 PYTEST_ARGS ?=
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps bench clean
+.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps bench clean engine
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js hoso/static/build/htmx.min.js
 	touch $(STAMP)
 
+## engine: compile the assessment rule-set engine with mypyc (optional; pure Python when it cannot)
+engine: $(STAMP)
+	$(PY) -m hoso.assessment.build
+
 ## install: virtualenv, Python and npm packages, built assets, migrated database
-install: $(STAMP)
+install: $(STAMP) engine
 	$(PY) manage.py migrate --noinput -v 0
 
 ## run: install, load the demo school if the database is empty, print the logins, serve
@@ -47,10 +51,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) engine
 	DATABASE_URL= $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) engine
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 ## test: lint, then the suite on SQLite and (when one answers on 127.0.0.1:5432) PostgreSQL
@@ -59,8 +63,10 @@ test: $(STAMP) browser-deps lint test-sqlite
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
 
-bench: $(STAMP)
+bench: $(STAMP) engine
 	$(PY) bench/rules.py
+	$(PY) bench/gradebook.py --db postgres
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles
+	rm -f hoso/assessment/rules/_secondary_engine_compiled*
