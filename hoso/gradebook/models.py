@@ -338,7 +338,7 @@ class CommentBankEntry(models.Model):
     text = models.CharField(max_length=300)
 
     class Meta:
-        ordering = ["subject", "level", "text"]
+        ordering = ["subject_id", "level", "text"]
 
 
 class ClassResult(models.Model):

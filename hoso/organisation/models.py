@@ -68,7 +68,7 @@ class SchoolYear(models.Model):
     rulesets = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["school", "-start_date"]
+        ordering = ["school_id", "-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="schoolyear_unique_name"),
             models.CheckConstraint(
@@ -108,7 +108,7 @@ class Term(models.Model):
     end_date = models.DateField()
 
     class Meta:
-        ordering = ["year", "number"]
+        ordering = ["year_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="term_unique_number"),
             models.CheckConstraint(
@@ -134,7 +134,7 @@ class Checkpoint(models.Model):
     date = models.DateField()
 
     class Meta:
-        ordering = ["year", "date"]
+        ordering = ["year_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["year", "kind"], name="checkpoint_unique_kind"),
         ]
@@ -151,7 +151,7 @@ class GradeLevel(models.Model):
     level = models.CharField(max_length=20, choices=Level.choices)
 
     class Meta:
-        ordering = ["school", "number"]
+        ordering = ["school_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["school", "number"], name="grade_unique_number"),
             models.CheckConstraint(
@@ -172,7 +172,7 @@ class SchoolClass(models.Model):
     sessions_per_day = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
-        ordering = ["year", "grade__number", "name"]
+        ordering = ["year_id", "grade__number", "name"]
         verbose_name = "lớp"
         constraints = [
             models.UniqueConstraint(fields=["year", "name"], name="class_unique_name_per_year"),
@@ -202,7 +202,7 @@ class Subject(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["school", "level", "order", "name"]
+        ordering = ["school_id", "level", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "level", "code"], name="subject_unique_code"),
         ]
@@ -244,7 +244,7 @@ class Department(models.Model):
     )
 
     class Meta:
-        ordering = ["school", "kind", "name"]
+        ordering = ["school_id", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="department_unique_name"),
         ]
@@ -314,7 +314,7 @@ class Staff(models.Model):
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
-        ordering = ["school", "sort_name"]
+        ordering = ["school_id", "sort_name"]
         verbose_name = "cán bộ"
         constraints = [
             models.UniqueConstraint(fields=["school", "code"], name="staff_unique_code"),

@@ -32,7 +32,7 @@ class Student(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["school", "sort_name"]
+        ordering = ["school_id", "sort_name"]
         verbose_name = "học sinh"
         constraints = [
             models.UniqueConstraint(fields=["school", "student_code"], name="student_unique_code"),
@@ -122,7 +122,7 @@ class Enrolment(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["school_class", "student__sort_name"]
+        ordering = ["school_class_id", "student__sort_name"]
         constraints = [
             # At most one current enrolment per student per year (class changes end the old one).
             models.UniqueConstraint(
@@ -157,7 +157,7 @@ class RegisterEntry(models.Model):
     year_name = models.CharField(max_length=9)
 
     class Meta:
-        ordering = ["school", "number"]
+        ordering = ["school_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["school", "number"], name="register_unique_number"),
         ]
