@@ -32,7 +32,7 @@ from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
 from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.sheets import Sheet, load_sheet
-from hoso.organisation.models import SubjectOffering, TeachingAssignment
+from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment
 
 router = Router(tags=["gradebook"])
@@ -254,10 +254,7 @@ def _row_result(sheet: Sheet, student) -> tuple[str | None, list[str]]:
     }
     if not cells:
         return None, []
-    offering = SubjectOffering.objects.filter(
-        subject=sheet.subject, grade_id=sheet.school_class.grade_id
-    ).first()
-    value, errors = term_result(sheet, cells, offering.periods_per_year if offering else 70)
+    value, errors = term_result(sheet, cells, sheet.periods_per_year)
     return _result(value), errors
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from hoso.accounts.actor import Actor
@@ -18,9 +19,10 @@ from hoso.gradebook.columns import TEXT
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
-from hoso.gradebook.policies import can_lock_books, is_assigned_teacher
+from hoso.gradebook.policies import can_lock_books
 from hoso.gradebook.sheets import Sheet
 from hoso.gradebook.validation import clean_value
+from hoso.organisation.models import SchoolClass, TeachingAssignment
 from hoso.students.models import Enrolment
 
 
@@ -45,22 +47,48 @@ def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
     not locked, results not approved). Shared by the grid, the Excel import and the API."""
     if sheet.school_class.year.is_closed:
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
-    if not is_assigned_teacher(actor, sheet.school_class, sheet.subject, sheet.term):
+    column = sheet.column(column_key)
+    # One query for the three facts (assigned, finalised, results approved).
+    period = f"term{sheet.term.number}"
+    flags = (
+        SchoolClass.objects.filter(pk=sheet.school_class.pk)
+        .annotate(
+            assigned=Exists(
+                TeachingAssignment.objects.filter(
+                    teacher_id=getattr(actor.staff, "pk", None),
+                    school_class=OuterRef("pk"),
+                    subject=sheet.subject,
+                    term=sheet.term,
+                )
+            ),
+            finalised=Exists(
+                SheetColumn.objects.filter(
+                    school_class=OuterRef("pk"),
+                    subject=sheet.subject,
+                    term=sheet.term,
+                    column=column_key,
+                    finalised_at__isnull=False,
+                )
+            ),
+            approved=Exists(
+                ClassResult.objects.filter(
+                    school_class=OuterRef("pk"),
+                    period__in=[period, "year"],
+                    state=ClassResult.State.APPROVED,
+                )
+            ),
+        )
+        .values("assigned", "finalised", "approved")
+        .get()
+    )
+    if actor.staff is None or not flags["assigned"]:
         raise PermissionDeniedError(
             GradebookError.NOT_ASSIGNED,
             "Chỉ giáo viên được phân công dạy môn này ở lớp này mới được nhập điểm.",
         )
-    column = sheet.column(column_key)
     if column is None:
         raise DomainError(GradebookError.UNKNOWN_COLUMN, f"Cột “{column_key}” không có trong sổ.")
-    finalised = SheetColumn.objects.filter(
-        school_class=sheet.school_class,
-        subject=sheet.subject,
-        term=sheet.term,
-        column=column_key,
-        finalised_at__isnull=False,
-    ).exists()
-    if finalised:
+    if flags["finalised"]:
         raise DomainError(
             GradebookError.FINALISED,
             f"Cột {column.label} đã chốt: muốn sửa phải làm đơn đề nghị sửa điểm.",
@@ -71,12 +99,7 @@ def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
             GradebookError.LOCKED,
             f"Sổ đã khóa ({lock}): muốn sửa phải làm đơn đề nghị sửa điểm.",
         )
-    period = f"term{sheet.term.number}"
-    if ClassResult.objects.filter(
-        school_class=sheet.school_class,
-        period__in=[period, "year"],
-        state=ClassResult.State.APPROVED,
-    ).exists():
+    if flags["approved"]:
         raise DomainError(
             GradebookError.APPROVED,
             "Kết quả của lớp đã được phê duyệt: muốn sửa phải làm đơn đề nghị sửa điểm.",

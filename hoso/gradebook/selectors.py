@@ -100,12 +100,7 @@ def sheet_data(sheet: Sheet) -> SheetData:
         lock = lock_covering(locks, column)
         if lock is not None:
             locked[column.key] = lock
-    from hoso.organisation.models import SubjectOffering
-
-    offering = SubjectOffering.objects.filter(
-        subject=sheet.subject, grade_id=sheet.school_class.grade_id
-    ).first()
-    periods = offering.periods_per_year if offering else 70
+    periods = sheet.periods_per_year
     for row in rows.values():
         if row.cells:
             row.result, row.errors = term_result(sheet, row.cells, periods)

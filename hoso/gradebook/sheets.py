@@ -15,6 +15,7 @@ class Sheet:
     term: object
     ruleset: str
     columns: list[Column]
+    periods_per_year: int = 70  # from the subject's offering in this grade
 
     def column(self, key: str) -> Column | None:
         return column_by_key(self.columns, key)
@@ -33,4 +34,5 @@ def load_sheet(school_class, subject, term) -> Sheet:
         term=term,
         ruleset=code,
         columns=sheet_columns(subject=subject, offering=offering, term=term, ruleset=code),
+        periods_per_year=offering.periods_per_year if offering else 70,
     )

@@ -314,11 +314,7 @@ def _row_result(sheet: Sheet, student) -> tuple[str, list[str]]:
     }
     if not cells:
         return "", []
-    offering = SubjectOffering.objects.filter(
-        subject=sheet.subject, grade_id=sheet.school_class.grade_id
-    ).first()
-    periods = offering.periods_per_year if offering else 70
-    result, errors = term_result(sheet, cells, periods)
+    result, errors = term_result(sheet, cells, sheet.periods_per_year)
     return display_result(result), errors
 
 
