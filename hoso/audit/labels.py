@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "student.imported": "Nhập danh sách từ Excel",
     "enrolment.ended": "Chuyển đi / bỏ học",
     "import_mapping.saved": "Lưu mẫu ghép cột",
+    "import.purged": "Xóa dữ liệu tệp tải lên đã hết hạn lưu",
     "access.not_found": "Truy cập ngoài phạm vi",
     "access.forbidden": "Thao tác không được phép",
     "demo.seeded": "Tạo dữ liệu mẫu",
