@@ -32,6 +32,7 @@ from hoso.accounts.actor import Actor, build_actor
 from hoso.accounts.policies import log_denied, not_found
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.queueing import queue_batch_after_commit
 from hoso.core.text import nfc
 from hoso.gradebook import excel
 from hoso.gradebook.actions import assessment_save, ensure_writable
@@ -528,27 +529,15 @@ def excel_queue_commit(*, actor: Actor, batch: GradeImportBatch) -> GradeImportB
                 ExcelError.IMPORT_HAS_ERRORS,
                 "Tệp không có thay đổi nào so với sổ điểm: không có gì để ghi.",
             )
-        locked.state = State.QUEUED
-        locked.result = {
-            **locked.result,
-            "queued_at": timezone.now().isoformat(),
-            "queued_by": actor.user.pk,
-        }
-        locked.save(update_fields=["state", "result"])
+        from hoso.gradebook.tasks import commit_grade_import
 
-        def enqueue() -> None:
-            from hoso.gradebook.tasks import commit_grade_import
-
-            try:
-                commit_grade_import.enqueue(locked.pk)
-            except Exception:
-                # The queue is unavailable: back to PREVIEW so the user can press again.
-                logger.exception("Could not enqueue grade import %s", locked.pk)
-                GradeImportBatch.objects.filter(pk=locked.pk, state=State.QUEUED).update(
-                    state=State.PREVIEW
-                )
-
-        transaction.on_commit(enqueue)
+        queue_batch_after_commit(
+            locked,
+            user=actor.user,
+            task=commit_grade_import,
+            queued=State.QUEUED,
+            fallback=State.PREVIEW,
+        )
     return locked
 
 

@@ -26,6 +26,7 @@ from hoso.accounts.actor import Actor, build_actor
 from hoso.accounts.policies import Perm, not_found, require
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError
+from hoso.core.queueing import queue_batch_after_commit
 from hoso.core.text import nfc
 from hoso.organisation.models import Level, SchoolClass
 from hoso.organisation.policies import access_class, can_edit_class_students, can_import_class
@@ -362,27 +363,15 @@ def import_queue_commit(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
                 f"Còn {len(locked.errors)} lỗi: chưa ghi dòng nào. "
                 "Hãy sửa tệp Excel rồi tải lên lại.",
             )
-        locked.state = State.QUEUED
-        locked.result = {
-            **locked.result,
-            "queued_at": timezone.now().isoformat(),
-            "queued_by": actor.user.pk,
-        }
-        locked.save(update_fields=["state", "result"])
+        from hoso.students.tasks import commit_student_import
 
-        def enqueue() -> None:
-            from hoso.students.tasks import commit_student_import
-
-            try:
-                commit_student_import.enqueue(locked.pk)
-            except Exception:
-                # The queue is unavailable: back to PREVIEW so the user can press again.
-                logger.exception("Could not enqueue student import %s", locked.pk)
-                ImportBatch.objects.filter(pk=locked.pk, state=State.QUEUED).update(
-                    state=State.PREVIEW
-                )
-
-        transaction.on_commit(enqueue)
+        queue_batch_after_commit(
+            locked,
+            user=actor.user,
+            task=commit_student_import,
+            queued=State.QUEUED,
+            fallback=State.PREVIEW,
+        )
     return locked
 
 
