@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/hoso
 PYTEST_ARGS ?=
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps bench clean engine
+.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps system-deps bench clean engine
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,19 @@ $(STAMP): pyproject.toml package.json package-lock.json
 engine: $(STAMP)
 	$(PY) -m hoso.assessment.build
 
+## system-deps: Debian fonts with Vietnamese letters (Liberation Serif 2, Noto Serif for signature
+## stamps), poppler-utils (pdftotext/pdftoppm in tests) and SoftHSM2 (a PKCS#11 token for tests).
+## Installed as root on Debian when missing; otherwise the command to run is printed.
+SYSTEM_PKGS := fonts-liberation2 fonts-noto-core poppler-utils softhsm2
+system-deps:
+	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; fi; fi
+
 ## install: virtualenv, Python and npm packages, built assets, migrated database
-install: $(STAMP) engine
+install: system-deps $(STAMP) engine
 	$(PY) manage.py migrate --noinput -v 0
 
 ## run: install, load the demo school if the database is empty, print the logins, serve
@@ -58,7 +69,7 @@ test-postgres: $(STAMP) engine
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 ## test: lint, then the suite on SQLite and (when one answers on 127.0.0.1:5432) PostgreSQL
-test: $(STAMP) browser-deps lint test-sqlite
+test: system-deps $(STAMP) browser-deps lint test-sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; fi

@@ -8,5 +8,9 @@ urlpatterns = [
     path("nhat-ky/", include("hoso.audit.urls")),
     path("so-diem/", include("hoso.gradebook.urls")),
     path("thong-bao/", include("hoso.notifications.urls")),
+    path("ho-so/", include("hoso.records.urls")),
+    path("in/", include("hoso.printing.urls")),
+    path("chu-ky/", include("hoso.signing.urls")),
+    path("hoc-ba/", include("hoso.transcripts.urls")),
     path("api/", include("hoso.api.urls")),
 ]

@@ -1,5 +1,7 @@
 """Vietnamese labels for audit event types (codes stay English and stable)."""
 
+from importlib import import_module
+
 EVENT_LABELS = {
     "auth.login": "Đăng nhập",
     "auth.logout": "Đăng xuất",
@@ -58,6 +60,11 @@ EVENT_LABELS = {
     "gradebook.monthly_check_signed_off": "Ký duyệt biên bản kiểm tra sổ điểm tháng",
     "gradebook.reminders_sent": "Gửi nhắc nhập điểm",
 }
+
+
+# Packages added later keep their labels beside their code, in ``<package>/audit_labels.py``.
+for _module in ("records", "printing", "signing", "transcripts"):
+    EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
 
 def event_label(code: str) -> str:

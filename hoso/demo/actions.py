@@ -10,6 +10,7 @@ database that real people use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -67,6 +68,7 @@ def demo_seed() -> list[SeedResult]:
         with transaction.atomic():
             _check_usernames_free(plan)
             _write(plan, encoded)
+            _seed_extensions(plan)
             counts = plan.counts()
             audit_record(
                 event_type="demo.seeded",
@@ -76,6 +78,17 @@ def demo_seed() -> list[SeedResult]:
             )
         results.append(SeedResult(spec.short_name, created=True, counts=counts))
     return results
+
+
+# Packages that add demo data of their own (record types, certificates...) expose
+# ``seed_demo(school, year)`` in their ``demo`` module; it runs for the current year.
+DEMO_EXTENSIONS = ("hoso.records.demo", "hoso.signing.demo", "hoso.transcripts.demo")
+
+
+def _seed_extensions(plan: SchoolPlan) -> None:
+    current = next(y for y in plan.years if not y.is_closed)
+    for module_name in DEMO_EXTENSIONS:
+        import_module(module_name).seed_demo(plan.school, current)
 
 
 def _check_usernames_free(plan: SchoolPlan) -> None:

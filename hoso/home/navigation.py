@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.urls import reverse
 
 from hoso.accounts.policies import Perm, can
@@ -9,6 +11,14 @@ from hoso.accounts.roles import Role
 from hoso.gradebook.anomalies import can_view_anomalies
 from hoso.gradebook.policies import GRADEBOOK_READERS
 from hoso.gradebook.progress import can_view_progress
+
+# Packages added later keep their menu entries in ``<package>/navigation.py``.
+NAV_EXTENSIONS = (
+    "hoso.records.navigation",
+    "hoso.transcripts.navigation",
+    "hoso.printing.navigation",
+    "hoso.signing.navigation",
+)
 
 
 def nav_items(request) -> dict:
@@ -48,6 +58,8 @@ def nav_items(request) -> dict:
             items.append(("gradebook:anomalies", "Bất thường"))
         if actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR):
             items.append(("gradebook:locks", "Khóa sổ"))
+        for module_name in NAV_EXTENSIONS:
+            items.extend(import_module(module_name).nav_entries(actor))
         if can(actor, Perm.VIEW_STAFF) or actor.department_ids:
             items.append(("organisation:staff", "Cán bộ"))
         if can(actor, Perm.MANAGE_ENROLMENT):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "hoso.records"
+    label = "records"
+    verbose_name = "Hồ sơ điện tử"
