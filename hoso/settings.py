@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hoso.gradebook",
     "hoso.notifications",
     "hoso.records",
+    "hoso.archive",
     "hoso.printing",
     "hoso.signing",
     "hoso.transcripts",

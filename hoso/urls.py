@@ -9,6 +9,7 @@ urlpatterns = [
     path("so-diem/", include("hoso.gradebook.urls")),
     path("thong-bao/", include("hoso.notifications.urls")),
     path("ho-so/", include("hoso.records.urls")),
+    path("luu-tru/", include("hoso.archive.urls")),
     path("in/", include("hoso.printing.urls")),
     path("chu-ky/", include("hoso.signing.urls")),
     path("hoc-ba/", include("hoso.transcripts.urls")),

@@ -15,6 +15,7 @@ from hoso.gradebook.progress import can_view_progress
 # Packages added later keep their menu entries in ``<package>/navigation.py``.
 NAV_EXTENSIONS = (
     "hoso.records.navigation",
+    "hoso.archive.navigation",
     "hoso.transcripts.navigation",
     "hoso.printing.navigation",
     "hoso.signing.navigation",

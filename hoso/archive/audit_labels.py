@@ -1,0 +1,3 @@
+"""Vietnamese labels for this package's audit event types (merged into hoso.audit.labels)."""
+
+EVENT_LABELS: dict[str, str] = {}

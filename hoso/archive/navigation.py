@@ -1,0 +1,7 @@
+"""Navigation entries of this package: (url name, Vietnamese label) the actor may see."""
+
+from __future__ import annotations
+
+
+def nav_entries(actor) -> list[tuple[str, str]]:
+    return []
