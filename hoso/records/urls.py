@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Compliance board and search (hoso/records/urls_board.py, urls_search.py).
+    path("", include("hoso.records.urls_board")),
+    path("", include("hoso.records.urls_search")),
+]
