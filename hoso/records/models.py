@@ -223,6 +223,8 @@ class Obligation(models.Model):
         max_length=10, choices=ObligationState.choices, default=ObligationState.PENDING
     )
     current_step = models.PositiveSmallIntegerField(default=0)  # index into record_type.chain
+    # Role code of chain[current_step] while SUBMITTED, else "": lets an inbox filter in SQL.
+    awaiting_role = models.CharField(max_length=40, blank=True, db_index=True)
     # Chain copied when first submitted, so that editing the type does not move work in flight.
     chain = models.JSONField(default=list, blank=True)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
