@@ -124,11 +124,15 @@ def assessment_save(
     raw_value: object,
     expected_version: int | None = None,
     assessed_on: date | None = None,
+    prechecked: bool = False,
 ) -> SavedCell:
     """Save one result (or clear it with an empty value). ``expected_version`` (from the grid)
-    refuses to overwrite a result somebody else saved in between."""
-    ensure_writable(actor, sheet, column_key)
-    _check_student(sheet, student)
+    refuses to overwrite a result somebody else saved in between. ``prechecked``: the caller
+    (a batch save) has just run :func:`ensure_writable` for this column and checked that the
+    student is enrolled in the class."""
+    if not prechecked:
+        ensure_writable(actor, sheet, column_key)
+        _check_student(sheet, student)
     column = sheet.column(column_key)
     value, text = clean_value(column, raw_value)
     now = timezone.now()

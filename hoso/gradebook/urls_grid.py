@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("", views_grid.index, name="index"),
     path(_SHEET, views_grid.sheet, name="sheet"),
     path(_SHEET + "luu/", views_grid.save_cell, name="save_cell"),
+    path(_SHEET + "luu-nhieu/", views_grid.save_cells, name="save_cells"),
     path(_SHEET + "ngay-kiem-tra/", views_grid.save_test_date, name="test_date"),
     path(_SHEET + "chot/", views_grid.finalise, name="finalise"),
     path("khoa-so/", views_grid.locks, name="locks"),

@@ -193,6 +193,7 @@ def _sheet_urls(sheet: Sheet) -> dict[str, str]:
     return {
         "sheet": reverse("gradebook:sheet", args=args),
         "save": reverse("gradebook:save_cell", args=args),
+        "save_many": reverse("gradebook:save_cells", args=args),
         "test_date": reverse("gradebook:test_date", args=args),
         "finalise": reverse("gradebook:finalise", args=args),
     }
@@ -290,9 +291,7 @@ def _payload(request) -> dict:
 
 
 def _error(code: str, message: str, status: int, **extra) -> JsonResponse:
-    return JsonResponse(
-        {"ok": False, "code": str(code), "message": message, **extra}, status=status
-    )
+    return JsonResponse(_error_body(code, message, **extra), status=status)
 
 
 def _status_for(exc: DomainError) -> int:
@@ -347,36 +346,136 @@ def save_cell(request, class_id: int, subject_id: int, term_id: int):
     or {ok: false, code, message} with 400 (invalid), 403 (not allowed now), 409 (conflict)."""
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
-    payload = _payload(request)
+    the_sheet = load_sheet(school_class, subject, term)
+    status, body, student = _save_one(actor, the_sheet, _payload(request), _Enrolments(the_sheet))
+    if status == 200 and student is not None:
+        body["result"], body["errors"] = _row_result(the_sheet, student)
+    return JsonResponse(body, status=status)
+
+
+MAX_CELLS_PER_REQUEST = 200
+
+
+@login_required
+@require_POST
+def save_cells(request, class_id: int, subject_id: int, term_id: int):
+    """Save many cells at once (a block pasted from Excel): {cells: [{student, column, value,
+    version}, ...]} → {ok, cells: [one answer per cell, in order, each with its own status], results:
+    {student id: {result, errors}}}. Each cell is saved in its own transaction: a conflict or a
+    refused cell does not undo the others, and each answer says what happened to that cell."""
+    actor = request.actor
+    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
+    the_sheet = load_sheet(school_class, subject, term)
+    cells = _payload(request).get("cells")
+    if not isinstance(cells, list) or not cells:
+        return _error("BAD_REQUEST", "Yêu cầu không hợp lệ (không có ô nào để lưu).", 400)
+    if len(cells) > MAX_CELLS_PER_REQUEST:
+        return _error(
+            "TOO_MANY_CELLS",
+            f"Mỗi lần lưu tối đa {MAX_CELLS_PER_REQUEST} ô; hãy chia nhỏ khối dán.",
+            400,
+        )
+    enrolments = _Enrolments(the_sheet, whole_class=True)
+    answers = []
+    saved_students: dict[int, object] = {}
+    for cell in cells:
+        status, body, student = _save_one(
+            actor, the_sheet, cell if isinstance(cell, dict) else {}, enrolments
+        )
+        body["status"] = status
+        answers.append(body)
+        if status == 200 and student is not None:
+            saved_students[student.pk] = student
+    results = {}
+    for student_id, student in saved_students.items():
+        result, errors = _row_result(the_sheet, student)
+        results[str(student_id)] = {"result": result, "errors": errors}
+    return JsonResponse({"ok": True, "cells": answers, "results": results})
+
+
+class _Enrolments:
+    """The class's enrolments, read once per request (a batch touches many students)."""
+
+    def __init__(self, sheet: Sheet, *, whole_class: bool = False):
+        self.sheet = sheet
+        self.whole_class = whole_class
+        self._by_student: dict[int, Enrolment] | None = None
+        # Columns checked writable once for the whole request (code, message) or None when fine.
+        self.column_checks: dict[str, DomainError | None] = {}
+
+    def get(self, student_id: int) -> Enrolment | None:
+        if not self.whole_class:
+            return (
+                Enrolment.objects.filter(
+                    school_class=self.sheet.school_class, student_id=student_id
+                )
+                .select_related("student")
+                .order_by(F("end_date").desc(nulls_first=True))
+                .first()
+            )
+        if self._by_student is None:
+            self._by_student = {}
+            rows = (
+                Enrolment.objects.filter(school_class=self.sheet.school_class)
+                .select_related("student")
+                .order_by("student_id", F("end_date").desc(nulls_first=True))
+            )
+            for enrolment in rows:
+                self._by_student.setdefault(enrolment.student_id, enrolment)
+        return self._by_student.get(student_id)
+
+
+def _save_one(actor, the_sheet: Sheet, payload: dict, enrolments: _Enrolments):
+    """One cell's save → (HTTP status, answer body, the student when saved)."""
+    school_class = the_sheet.school_class
     try:
         student_id = int(payload.get("student"))
         raw_version = payload.get("version")
         version = None if raw_version in (None, "") else int(raw_version)
     except (TypeError, ValueError):
-        return _error("BAD_REQUEST", "Yêu cầu không hợp lệ (thiếu học sinh hoặc phiên bản).", 400)
+        return (
+            400,
+            _error_body("BAD_REQUEST", "Yêu cầu không hợp lệ (thiếu học sinh hoặc phiên bản)."),
+            None,
+        )
     column_key = nfc(str(payload.get("column") or ""))
     raw = payload.get("value", "")
     if raw is not None and not isinstance(raw, (str, int, float)):
-        return _error("BAD_REQUEST", "Giá trị không hợp lệ.", 400)
-    the_sheet = load_sheet(school_class, subject, term)
-    enrolment = (
-        Enrolment.objects.filter(school_class=school_class, student_id=student_id)
-        .select_related("student")
-        .order_by(F("end_date").desc(nulls_first=True))
-        .first()
-    )
+        return 400, _error_body("BAD_REQUEST", "Giá trị không hợp lệ."), None
+    enrolment = enrolments.get(student_id)
     if enrolment is None:
-        return _error(
-            GradebookError.NOT_ENROLLED, f"Học sinh không học lớp {school_class.name}.", 400
+        return (
+            400,
+            _error_body(
+                GradebookError.NOT_ENROLLED, f"Học sinh không học lớp {school_class.name}."
+            ),
+            None,
         )
     student = enrolment.student
     if enrolment.end_date is not None or enrolment.status not in Enrolment.ACTIVE:
-        return _error(
-            GradebookError.NOT_ENROLLED,
-            f"{student.full_name} đã rời lớp {school_class.name}: không nhập kết quả.",
+        return (
             400,
+            _error_body(
+                GradebookError.NOT_ENROLLED,
+                f"{student.full_name} đã rời lớp {school_class.name}: không nhập kết quả.",
+            ),
+            None,
         )
     try:
+        prechecked = False
+        if enrolments.whole_class:
+            # A batch checks each column once (assigned, finalised, locked, approved) instead of
+            # once per cell; the enrolment was checked above from the class list.
+            if column_key not in enrolments.column_checks:
+                try:
+                    actions.ensure_writable(actor, the_sheet, column_key)
+                    enrolments.column_checks[column_key] = None
+                except DomainError as exc:
+                    enrolments.column_checks[column_key] = exc
+            refused = enrolments.column_checks[column_key]
+            if refused is not None:
+                raise refused
+            prechecked = True
         saved = actions.assessment_save(
             actor=actor,
             sheet=the_sheet,
@@ -384,6 +483,7 @@ def save_cell(request, class_id: int, subject_id: int, term_id: int):
             column_key=column_key,
             raw_value=raw,
             expected_version=version,
+            prechecked=prechecked,
         )
     except DomainError as exc:
         if isinstance(exc, PermissionDeniedError):
@@ -392,36 +492,30 @@ def save_cell(request, class_id: int, subject_id: int, term_id: int):
         if exc.code == GradebookError.CONFLICT and column is not None:
             same = _same_as_stored(the_sheet, student, column, raw)
             if same is not None:
-                result, errors = _row_result(the_sheet, student)
-                return JsonResponse(
-                    {
-                        "ok": True,
-                        "value": display_value(column, same),
-                        "version": same.version,
-                        "changed": False,
-                        "result": result,
-                        "errors": errors,
-                    }
-                )
-            return _error(
-                exc.code,
-                exc.message,
-                409,
-                current=_current_cell(the_sheet, student, column),
+                body = {
+                    "ok": True,
+                    "value": display_value(column, same),
+                    "version": same.version,
+                    "changed": False,
+                }
+                return 200, body, student
+            body = _error_body(
+                exc.code, exc.message, current=_current_cell(the_sheet, student, column)
             )
-        return _error(exc.code, exc.message, _status_for(exc))
+            return 409, body, None
+        return _status_for(exc), _error_body(exc.code, exc.message), None
     column = the_sheet.column(column_key)
-    result, errors = _row_result(the_sheet, student)
-    return JsonResponse(
-        {
-            "ok": True,
-            "value": display_value(column, saved.assessment),
-            "version": saved.version,
-            "changed": saved.changed,
-            "result": result,
-            "errors": errors,
-        }
-    )
+    body = {
+        "ok": True,
+        "value": display_value(column, saved.assessment),
+        "version": saved.version,
+        "changed": saved.changed,
+    }
+    return 200, body, student
+
+
+def _error_body(code: str, message: str, **extra) -> dict:
+    return {"ok": False, "code": str(code), "message": message, **extra}
 
 
 @login_required

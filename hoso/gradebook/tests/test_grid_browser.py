@@ -105,10 +105,14 @@ class TeacherFillsItsSheet(StaticLiveServerTestCase):
         assert self.values("TX2") == {"Cúc": "7.5"}
 
         # Paste a 2×2 block copied from Excel at TX3 of the first row.
+        # It is saved in one request to the batch endpoint, not one request per cell.
+        posts: list[str] = []
+        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
         page.click(cell(0, 2))
         page.evaluate(PASTE, "7\t6,5\r\n8\t9\r\n")
         for row, col in ((0, 2), (0, 3), (1, 2), (1, 3)):
             page.wait_for_selector(saved(row, col))
+        assert [u.rsplit("/", 2)[-2] for u in posts] == ["luu-nhieu"]
         assert "Đã dán 4 ô" in page.inner_text("[data-testid=grid-message]")
         assert self.values("TX3") == {"An": "7.0", "Cúc": "8.0"}
         assert self.values("TX4") == {"An": "6.5", "Cúc": "9.0"}

@@ -13,6 +13,8 @@
   if (!table) return;
 
   var SAVE_URL = table.getAttribute("data-save-url");
+  var SAVE_MANY_URL = table.getAttribute("data-save-many-url");
+  var BATCH_SIZE = 100; // cells per request when a pasted block is saved
   var DATE_URL = table.getAttribute("data-test-date-url");
   var CSRF = table.getAttribute("data-csrf") || readCookie("csrftoken");
   var STORE = "hoso.grid.unsaved." + table.getAttribute("data-sheet");
@@ -411,9 +413,85 @@
 
   function pump() {
     while (active < MAX_PARALLEL && waiting.length) {
-      var next = waiting.shift();
-      if (queue[keyOf(next.el)] === next && !next.inflight) send(next);
+      var ready = [];
+      while (waiting.length && ready.length < BATCH_SIZE) {
+        var next = waiting.shift();
+        if (queue[keyOf(next.el)] === next && !next.inflight && next.state !== "invalid") ready.push(next);
+      }
+      if (ready.length === 1 || !SAVE_MANY_URL) ready.forEach(send);
+      else if (ready.length) sendBatch(ready);
     }
+  }
+
+  /** Save many cells in one request (a pasted block); each cell gets its own answer. */
+  function sendBatch(entries) {
+    active++;
+    var sent = [];
+    var payload = entries.map(function (e) {
+      if (e.timer) clearTimeout(e.timer);
+      e.timer = null;
+      e.inflight = true;
+      e.again = false;
+      e.state = "saving";
+      sent.push(e.value);
+      setCellState(e.el, "saving");
+      return {
+        student: e.el.getAttribute("data-student"),
+        column: e.el.getAttribute("data-column"),
+        value: e.value,
+        version: e.el.getAttribute("data-version")
+      };
+    });
+    render();
+    function settle(fn) {
+      active--;
+      entries.forEach(function (e, i) {
+        e.inflight = false;
+        fn(e, i);
+      });
+      pump();
+    }
+    fetch(SAVE_MANY_URL, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": CSRF },
+      body: JSON.stringify({ cells: payload })
+    })
+      .then(function (resp) {
+        return resp
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (data) {
+            return { status: resp.status, data: data };
+          });
+      })
+      .then(
+        function (r) {
+          var ok = r.status === 200 && r.data && r.data.ok && r.data.cells && r.data.cells.length === entries.length;
+          settle(function (e, i) {
+            if (!ok) {
+              if (r.status === 200 || r.status === 403)
+                retryLater(e, "Phiên làm việc có thể đã hết hạn — hãy đăng nhập lại (mở tab mới); thay đổi vẫn được giữ và sẽ thử lại.");
+              else retryLater(e, "Máy chủ chưa lưu được (mã " + r.status + ") — sẽ tự thử lại.");
+              return;
+            }
+            var answer = r.data.cells[i];
+            var row = r.data.results[e.el.getAttribute("data-student")];
+            if (answer.ok && row) {
+              answer.result = row.result;
+              answer.errors = row.errors;
+            }
+            answered(e, sent[i], answer.status, answer);
+          });
+        },
+        function () {
+          settle(function (e) {
+            retryLater(e, "Mất kết nối với máy chủ — sẽ tự thử lại.");
+          });
+        }
+      );
   }
 
   function answered(e, sent, status, data) {
@@ -650,11 +728,19 @@
           return;
         }
         target.value = target.tagName === "TEXTAREA" ? value.trim() : clean(value);
-        edited(target, true);
-        if (queue[keyOf(target)] && queue[keyOf(target)].state === "invalid") invalid++;
+        edited(target, false);
+        var e = queue[keyOf(target)];
+        if (e && e.state === "invalid") invalid++;
+        else if (e && e.state === "pending" && !e.inflight) {
+          // saved together below, in batches, instead of one request per cell
+          if (e.timer) clearTimeout(e.timer);
+          e.timer = null;
+          if (waiting.indexOf(e) < 0) waiting.push(e);
+        }
         filled++;
       });
     });
+    pump();
     var note = "Đã dán " + filled + " ô";
     if (skipped) note += ", bỏ qua " + skipped + " ô chỉ đọc hoặc ngoài bảng";
     if (invalid) note += "; " + invalid + " ô có giá trị không hợp lệ (xem danh sách)";
