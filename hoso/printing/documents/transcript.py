@@ -1,0 +1,333 @@
+"""Học bạ (transcript) of one student for one school year, from the approved grade-book results.
+
+Only periods the principal has approved are printed (a draft result is not part of the record);
+the others are listed in ``pending`` and their cells stay blank. Secondary follows Circular 22's
+template (subject table with term and year results, re-test, training and learning results,
+decision, homeroom comment); primary follows Circular 27's appendix (subjects with level, test
+score and comment; qualities; competencies; result of education; award; completion).
+"""
+
+from __future__ import annotations
+
+import segno
+
+from hoso.core.errors import DomainError
+from hoso.core.text import nfc
+from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult, SubjectComment
+from hoso.gradebook.results import (
+    DECISION_LABELS,
+    FINAL,
+    LEVEL_LABELS,
+    OVERALL_LABELS,
+    PRIMARY_LEVEL_LABELS,
+    PRIMARY_RULESET,
+    TERM1,
+    TERM2,
+    TRAIT_CODES,
+    TRAIT_LEVEL_LABELS,
+    TRAIT_NAMES,
+    YEAR,
+    class_ruleset,
+    offerings_by_grade,
+    period_label,
+    periods_for,
+    title_label,
+)
+from hoso.organisation.models import Gender, Level, TeachingAssignment
+from hoso.printing.documents.common import (
+    RULESET_NAMES,
+    fmt_date,
+    header,
+    homeroom_of,
+    person_name,
+    principal_of,
+    score_text,
+    signatures,
+)
+from hoso.printing.errors import PrintingError
+from hoso.printing.render import render_pdf
+from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
+
+LEVEL_SUBTITLES = {
+    Level.PRIMARY: "TIỂU HỌC",
+    Level.LOWER_SECONDARY: "TRUNG HỌC CƠ SỞ",
+    Level.UPPER_SECONDARY: "TRUNG HỌC PHỔ THÔNG",
+    Level.CONTINUING: "GIÁO DỤC THƯỜNG XUYÊN",
+}
+RELATION_ORDER = {"father": 0, "mother": 1, "guardian": 2}
+
+
+def student_enrolment(student, year) -> Enrolment:
+    """The student's class in ``year``: the current enrolment, else the last one."""
+    rows = list(
+        Enrolment.objects.filter(student=student, year=year).select_related(
+            "school_class__grade", "school_class__year"
+        )
+    )
+    if not rows:
+        raise DomainError(PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này.")
+    current = [e for e in rows if e.end_date is None]
+    if current:
+        return max(current, key=lambda e: (e.start_date, e.pk))
+    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+
+
+def student_profile(student) -> dict:
+    links = StudentGuardian.objects.filter(student=student).select_related("guardian")
+    guardians = sorted(
+        (
+            {
+                "relation": StudentGuardian.Relation(link.relation).label,
+                "name": nfc(link.guardian.full_name),
+                "order": RELATION_ORDER.get(link.relation, 9),
+            }
+            for link in links
+        ),
+        key=lambda g: (g["order"], g["name"]),
+    )
+    entry = RegisterEntry.objects.filter(student=student).first()
+    return {
+        "code": student.student_code,
+        "personal_id": student.personal_id,
+        "full_name": person_name(student),
+        "gender": Gender(student.gender).label if student.gender in Gender.values else "",
+        "birth_date": fmt_date(student.birth_date),
+        "birth_place": nfc(student.birth_place),
+        "ethnicity": nfc(student.ethnicity),
+        "nationality": nfc(student.nationality),
+        "address": nfc(student.address),
+        "register_number": str(entry.number) if entry else "",
+        "guardians": [{"relation": g["relation"], "name": g["name"]} for g in guardians],
+    }
+
+
+def _teacher_names(school_class) -> dict[int, str]:
+    """Subject id → the teacher of the subject in the class (term II's, else term I's)."""
+    out: dict[int, tuple[int, str]] = {}
+    for ta in TeachingAssignment.objects.filter(school_class=school_class).select_related(
+        "teacher", "term"
+    ):
+        rank = ta.term.number
+        if ta.subject_id not in out or rank > out[ta.subject_id][0]:
+            out[ta.subject_id] = (rank, person_name(ta.teacher))
+    return {k: v[1] for k, v in out.items()}
+
+
+def _comments(student, year) -> dict[tuple[int, int], str]:
+    return {
+        (c.subject_id, c.term.number): nfc(c.text)
+        for c in SubjectComment.objects.filter(student=student, term__year=year).select_related(
+            "term"
+        )
+    }
+
+
+def _level(code) -> str:
+    return LEVEL_LABELS.get(code, "") if code else ""
+
+
+def transcript_data(*, student, year) -> dict:
+    """The exact content of the student's transcript for ``year`` (JSON-serialisable,
+    deterministic: no timestamps other than the approval date, stable order)."""
+    enrolment = student_enrolment(student, year)
+    school_class = enrolment.school_class
+    school = year.school
+    ruleset = class_ruleset(school_class)
+    primary = ruleset == PRIMARY_RULESET
+    class_results = {
+        cr.period: cr
+        for cr in ClassResult.objects.filter(
+            school_class=school_class, state=ClassResult.State.APPROVED
+        )
+    }
+    results: dict[str, dict] = {}
+    versions: dict[str, str] = {}
+    for sr in StudentResult.objects.filter(
+        class_result__in=list(class_results.values()), student=student
+    ).select_related("class_result"):
+        results[sr.class_result.period] = sr.data
+        versions[sr.class_result.period] = sr.ruleset_version
+    pending = [period_label(p, ruleset) for p in periods_for(ruleset) if p not in results]
+    version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
+    if not version:
+        from hoso.assessment.rules import get_ruleset
+
+        try:
+            version = get_ruleset(ruleset).version_label
+        except LookupError:
+            version = ruleset
+    subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+    teachers = _teacher_names(school_class)
+    comments = _comments(student, year)
+    hi = HomeroomInput.objects.filter(student=student, year=year).first()
+    homeroom = homeroom_of(school_class)
+    principal = principal_of(school)
+    year_cr = class_results.get(FINAL) or class_results.get(YEAR)
+    level = school_class.grade.level
+    data = {
+        "kind": "transcript",
+        "level": "primary" if primary else level,
+        "title": "HỌC BẠ",
+        "subtitle": LEVEL_SUBTITLES.get(level, ""),
+        "header": header(school, date=year_cr.approved_at if year_cr else None),
+        "student": student_profile(student),
+        "year": year.name,
+        "class": nfc(school_class.name),
+        "grade": school_class.grade.number,
+        "ruleset": {
+            "code": ruleset,
+            "name": RULESET_NAMES.get(ruleset, ruleset),
+            "version": version,
+        },
+        "pending": pending,
+        "homeroom_comment": nfc(hi.general_comment) if hi else "",
+        "signatures": signatures(
+            "transcript",
+            {
+                "homeroom": person_name(homeroom),
+                "principal": person_name(principal),
+                "school_seal": nfc(school.name),
+            },
+            head_title=school.head_title,
+        ),
+    }
+    if primary:
+        data.update(_primary_part(results, subjects, comments))
+    else:
+        data.update(_secondary_part(results, subjects, teachers, ruleset))
+    return data
+
+
+def _secondary_part(results: dict, subjects, teachers: dict[int, str], ruleset: str) -> dict:
+    year_data = results.get(YEAR) or {}
+    final = results.get(FINAL) or {}
+    t1, t2 = results.get(TERM1) or {}, results.get(TERM2) or {}
+
+    def value(code: str, period: str):
+        for source in (year_data, t1 if period == TERM1 else t2 if period == TERM2 else {}):
+            item = (source.get("subjects") or {}).get(code) or {}
+            if item.get(period) is not None:
+                return item[period]
+        return None
+
+    rows = []
+    for s in subjects:
+        retest = ((final.get("subjects") or {}).get(s.code) or {}).get("retest")
+        if retest is None:
+            retest = ((year_data.get("subjects") or {}).get(s.code) or {}).get("retest")
+        rows.append(
+            {
+                "code": s.code,
+                "name": nfc(s.name),
+                "term1": score_text(value(s.code, TERM1)),
+                "term2": score_text(value(s.code, TERM2)),
+                "year": score_text(value(s.code, YEAR)),
+                "retest": score_text(retest),
+                "teacher": teachers.get(s.id, ""),
+            }
+        )
+    learning = year_data.get("learning") or {}
+    training = year_data.get("training") or {}
+    terms_training = year_data.get("training_terms") or {}
+    final_learning = (final.get("learning") or {}).get("year_after_retest")
+    final_training = (final.get("training") or {}).get("year_after_summer")
+    decision = final.get("final_decision") or year_data.get("decision")
+    a1, a2 = t1.get("absences"), t2.get("absences")
+    total = year_data.get("absences")
+    return {
+        "subjects": rows,
+        "training": {
+            "term1": _level(terms_training.get(TERM1) or (t1.get("training") or {}).get(TERM1)),
+            "term2": _level(terms_training.get(TERM2) or (t2.get("training") or {}).get(TERM2)),
+            "year": _level(training.get("year")),
+            "summer": _level(final_training or training.get("year_after_summer")),
+        },
+        "learning": {
+            "term1": _level(learning.get(TERM1) or (t1.get("learning") or {}).get(TERM1)),
+            "term2": _level(learning.get(TERM2) or (t2.get("learning") or {}).get(TERM2)),
+            "year": _level(learning.get("year")),
+            "after_retest": _level(final_learning or learning.get("year_after_retest")),
+        },
+        "absences": {
+            "term1": "" if a1 is None else str(a1),
+            "term2": "" if a2 is None else str(a2),
+            "total": "" if total is None else str(total),
+        },
+        "title_award": title_label((final or year_data).get("title"), ruleset),
+        "decision": DECISION_LABELS.get(decision, "") if decision else "",
+    }
+
+
+def _primary_part(results: dict, subjects, comments) -> dict:
+    year_data = results.get(YEAR) or {}
+    rows = []
+    for s in subjects:
+        item = (year_data.get("subjects") or {}).get(s.code) or {}
+        rows.append(
+            {
+                "code": s.code,
+                "name": nfc(s.name),
+                "level": PRIMARY_LEVEL_LABELS.get(item.get("level") or "", ""),
+                "test": score_text(item.get("test")) if s.tested else "",
+                "comment": comments.get((s.id, 2), ""),
+            }
+        )
+    traits = {}
+    for kind in ("qualities", "competencies"):
+        levels = year_data.get(kind) or {}
+        traits[kind] = [
+            {
+                "code": code,
+                "name": TRAIT_NAMES[kind][code],
+                "level": TRAIT_LEVEL_LABELS.get(levels.get(code) or "", ""),
+            }
+            for code in TRAIT_CODES[kind]
+        ]
+    completed = year_data.get("completed")
+    note = year_data.get("transcript_note") or ""
+    if completed is True:
+        completion = note or "Hoàn thành chương trình lớp học, được lên lớp"
+    elif completed is False:
+        completion = "Chưa hoàn thành chương trình lớp học"
+    else:
+        completion = ""
+    absences = year_data.get("absences")
+    return {
+        "subjects": rows,
+        "qualities": traits["qualities"],
+        "competencies": traits["competencies"],
+        "education_result": OVERALL_LABELS.get(year_data.get("overall") or "", ""),
+        "title_award": title_label(year_data.get("title"), PRIMARY_RULESET),
+        "completion": completion,
+        "absences": {"term1": "", "term2": "", "total": "" if absences is None else str(absences)},
+    }
+
+
+def qr_svg(text: str) -> str:
+    """A QR code (error correction M) as an SVG document without XML declaration."""
+    import io
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="svg", border=0, xmldecl=False, scale=4)
+    return buf.getvalue().decode("utf-8")
+
+
+def render_transcript(
+    data: dict,
+    *,
+    verification: dict | None = None,
+    pdf_standard: str | None = None,
+    attachments=None,
+) -> bytes:
+    """The transcript PDF. ``verification`` = {"code", "url"} prints the QR code, the short code
+    and the URL in every page's footer; without it the footer says the document is a draft."""
+    doc = dict(data)
+    images = None
+    if verification:
+        doc["verification"] = {"code": verification["code"], "url": verification["url"]}
+        images = {"qr": qr_svg(verification["url"])}
+    else:
+        doc["verification"] = None
+    return render_pdf(
+        "transcript.typ", doc, pdf_standard=pdf_standard, attachments=attachments, images=images
+    )

@@ -1,0 +1,126 @@
+"""PDF checks shared by the printing tests: text (pdftotext), fonts (pdffonts), page 1 as PNG."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import tempfile
+import zlib
+from pathlib import Path
+
+from hoso.printing.render import font_family
+
+PNG_DIR = Path(os.environ.get("HOSO_PRINT_PNG_DIR", tempfile.gettempdir())) / "hoso-printing-png"
+
+
+def pdf_text(pdf: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", f.name, "-"],
+            check=True,
+            capture_output=True,
+        )
+    return out.stdout.decode("utf-8")
+
+
+def pdf_fonts(pdf: bytes) -> list[str]:
+    """The base font names (subset prefix removed) of every font in the PDF."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdffonts", f.name], check=True, capture_output=True, text=True)
+    names = []
+    for line in out.stdout.splitlines()[2:]:
+        name = line.split()[0]
+        names.append(name.split("+", 1)[-1])
+    return names
+
+
+def assert_fonts_pinned(pdf: bytes) -> None:
+    """Only the pinned family, embedded; no Liberation 1.x fallback, no other family."""
+    family = font_family().replace(" ", "")
+    names = pdf_fonts(pdf)
+    assert names, "no font in the PDF"
+    for name in names:
+        assert name.startswith(family), f"unexpected font {name} (expected only {family})"
+
+
+def _png_grey(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and grey levels (first channel) of an 8-bit greyscale or RGB PNG."""
+    raw = path.read_bytes()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height = 8, b"", 0, 0
+    while pos < len(raw):
+        length, kind = struct.unpack(">I4s", raw[pos : pos + 8])
+        chunk = raw[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and colour in (0, 2), "expected 8-bit greyscale or RGB"
+            bpp = 1 if colour == 0 else 3
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    data = zlib.decompress(idat)
+    stride = width * bpp
+    out = bytearray()
+    prev = bytearray(stride)
+    for y in range(height):
+        row_start = y * (stride + 1)
+        ftype = data[row_start]
+        row = bytearray(data[row_start + 1 : row_start + 1 + stride])
+        if ftype == 1:
+            for x in range(bpp, stride):
+                row[x] = (row[x] + row[x - bpp]) & 0xFF
+        elif ftype == 2:
+            row = bytearray((a + b) & 0xFF for a, b in zip(row, prev, strict=True))
+        elif ftype == 3:
+            for x in range(stride):
+                left = row[x - bpp] if x >= bpp else 0
+                row[x] = (row[x] + ((left + prev[x]) >> 1)) & 0xFF
+        elif ftype == 4:
+            for x in range(stride):
+                a = row[x - bpp] if x >= bpp else 0
+                b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                row[x] = (row[x] + pred) & 0xFF
+        out += row[::bpp]
+        prev = row
+    return width, height, bytes(out)
+
+
+def png_page1(pdf: bytes, name: str, *, landscape: bool = False) -> Path:
+    """Render page 1 to a greyscale PNG at 50 dpi (kept in PNG_DIR for a look) and check it is
+    A4-sized and not blank."""
+    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-r",
+                "50",
+                "-png",
+                "-singlefile",
+                f.name,
+                str(PNG_DIR / name),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    path = PNG_DIR / f"{name}.png"
+    width, height, pixels = _png_grey(path)
+    expected = (585, 413) if landscape else (413, 585)  # A4 at 50 dpi
+    assert abs(width - expected[0]) <= 2 and abs(height - expected[1]) <= 2, (width, height)
+    ink = sum(1 for v in pixels if v < 128) / len(pixels)
+    assert 0.005 < ink < 0.4, f"page 1 looks blank or broken (ink {ink:.3f})"
+    return path

@@ -1,0 +1,93 @@
+"""GIVEN graded classes (secondary and primary) WHEN the transcript is built and rendered THEN the
+PDF shows the approved data with Vietnamese marks, in the pinned font only."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoso.printing.documents import render_transcript, transcript_data
+from hoso.printing.tests.helpers import approve_year, graded_class
+from hoso.printing.tests.pdfcheck import assert_fonts_pinned, pdf_text, png_page1
+
+
+@pytest.fixture
+def graded(world):
+    return graded_class(world, extra_students=["Đỗ Thị Hằng"])
+
+
+def test_transcript_before_approval_prints_blank_cells_and_says_so(world, graded):
+    data = transcript_data(student=world.student_a, year=world.year)
+    assert data["student"]["full_name"] == "Nguyễn Văn An"
+    assert all(r["year"] == "" for r in data["subjects"])
+    assert data["pending"] == ["Học kỳ I", "Học kỳ II", "Cả năm"]
+    text = pdf_text(render_transcript(data))
+    assert "Kết quả chưa được Hiệu trưởng phê duyệt" in text
+    assert "BẢN NHÁP" in text
+
+
+def test_secondary_transcript_shows_the_approved_results(world, graded):
+    rich, students = graded
+    approve_year(world, rich)
+    data = transcript_data(student=world.student_a, year=world.year)
+    assert data["pending"] == []
+    by_code = {r["code"]: r for r in data["subjects"]}
+    assert by_code["NGU_VAN"]["year"] == "7,5"
+    assert by_code["TOAN"]["term1"] == "8,0"
+    assert by_code["GDTC"]["year"] == "Đ"
+    assert data["decision"] == "Lên lớp"
+    assert data["learning"]["year"] == "Khá"
+    assert data["signatures"][1]["name"] == "Nguyễn Văn Hùng"
+    pdf = render_transcript(
+        data, verification={"code": "ABCD-EFGH", "url": "https://hoso.test/xac-minh/ABCD-EFGH"}
+    )
+    text = pdf_text(pdf)
+    for expected in (
+        "HỌC BẠ",
+        "TRUNG HỌC CƠ SỞ",
+        "Nguyễn Văn An",
+        "Ngữ văn",
+        "7,5",
+        "Lên lớp",
+        "Đỗ Thị Lan",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ABCD-EFGH",
+        "Chăm ngoan, tiến bộ rõ ở môn Ngữ văn",
+        "GIÁO VIÊN CHỦ NHIỆM",
+        "HIỆU TRƯỞNG",
+    ):
+        assert expected in text, expected
+    assert "BẢN NHÁP" not in text
+    assert_fonts_pinned(pdf)
+    png_page1(pdf, "transcript_secondary")
+
+
+def test_transcript_data_is_deterministic(world, graded):
+    rich, _ = graded
+    approve_year(world, rich)
+    import json
+
+    a = json.dumps(transcript_data(student=world.student_a, year=world.year), sort_keys=True)
+    b = json.dumps(transcript_data(student=world.student_a, year=world.year), sort_keys=True)
+    assert a == b
+
+
+def test_issued_transcript_is_pdfa3_with_the_json_inside(world, graded, tmp_path):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    rich, _ = graded
+    approve_year(world, rich)
+    data = transcript_data(student=world.student_a, year=world.year)
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+    pdf = render_transcript(
+        data,
+        verification={"code": "ABCD-EFGH", "url": "https://hoso.test/xac-minh/ABCD-EFGH"},
+        pdf_standard="a-3b",
+        attachments=[("hoc-ba.json", payload, "application/json")],
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.attachments["hoc-ba.json"][0] == payload
+    assert b"<pdfaid:part>3</pdfaid:part>" in pdf and b"<pdfaid:conformance>B<" in pdf
