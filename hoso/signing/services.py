@@ -28,6 +28,7 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -281,6 +282,8 @@ def unlocked_signer(credential: SigningCredential, secret: str) -> Iterator[Any]
                 key_label=credential.pkcs11_key_label,
                 signing_cert=_to_asn1_cert(cert),
                 ca_chain=chain,
+                # many tokens (SoftHSM2 among them) lack CKM_ECDSA_SHA256: hash here, sign raw
+                use_raw_mechanism=isinstance(cert.public_key(), ec.EllipticCurvePublicKey),
             )
         finally:
             session.close()
