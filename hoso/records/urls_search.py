@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from hoso.records import views_search
+
+urlpatterns: list = [
+    path("tim-kiem/", views_search.search_page, name="search"),
+    path("tim-kiem/tep/<int:submission_id>/", views_search.search_file, name="search_file"),
+]
