@@ -268,3 +268,32 @@ def trust_root_add(*, certificate_pem: str, name: str = "", school=None, acting_
                 after={"name": root.name, "fingerprint_sha256": root.fingerprint_sha256},
             )
     return root
+
+
+def credential_store_issued(
+    *, school, owner, issued, password: str, label: str = "", acting_user=None
+) -> SigningCredential:
+    """Store a key and certificate we issued ourselves (demo/test PKI) as a PKCS#12 credential."""
+    info = certificate_info(issued.cert, issued.chain)
+    credential = _credential_from_info(
+        school=school,
+        owner=owner,
+        kind=CredentialKind.P12,
+        label=label,
+        info=info,
+        acting_user=acting_user,
+    )
+    credential.p12_blob = keystore.wrap(
+        reencrypt_pkcs12(issued.key, issued.cert, issued.chain, password),
+        aad=credential_aad(school.pk, info.fingerprint_sha256),
+    )
+    with transaction.atomic():
+        credential.save()
+        audit_record(
+            event_type="signing.credential_added",
+            actor=acting_user,
+            school_id=school.pk,
+            target=credential,
+            after=snapshot(credential, CREDENTIAL_FIELDS) | {"owner_id": credential.user_id},
+        )
+    return credential

@@ -7,8 +7,10 @@ EC P-256 keys (fast to generate). Never use these for real documents: the CA key
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -166,10 +168,45 @@ def new_pki(ca_name: str = DEMO_CA_NAME) -> DemoPKI:
     )
 
 
+def _load_issued(cert_path: Path, key_path: Path, chain: list[x509.Certificate]) -> Issued:
+    return Issued(
+        key=serialization.load_pem_private_key(key_path.read_bytes(), password=None),
+        cert=x509.load_pem_x509_certificate(cert_path.read_bytes()),
+        chain=chain,
+    )
+
+
+def save_pki(pki: DemoPKI, directory: Path) -> None:
+    """Write ca.pem/ca.key and tsa.pem/tsa.key (keys unencrypted: demo only, mode 0600)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stem, issued in (("ca", pki.ca), ("tsa", pki.tsa)):
+        key_path = directory / f"{stem}.key"
+        tmp = directory / f".{stem}.key.tmp"
+        tmp.write_bytes(issued.key_pem)
+        os.chmod(tmp, 0o600)
+        tmp.replace(key_path)
+        (directory / f"{stem}.pem").write_text(issued.cert_pem)
+
+
+def load_or_create_pki(directory: Path) -> DemoPKI:
+    """The demo PKI kept in ``directory`` (created on first use), so that every process (demo
+    seed, web server, worker) shares one CA and one TSA."""
+    try:
+        ca = _load_issued(directory / "ca.pem", directory / "ca.key", [])
+        tsa = _load_issued(directory / "tsa.pem", directory / "tsa.key", [ca.cert])
+        return DemoPKI(ca=ca, tsa=tsa)
+    except (FileNotFoundError, ValueError):
+        pki = new_pki()
+        save_pki(pki, directory)
+        return pki
+
+
 @functools.cache
 def demo_pki() -> DemoPKI:
-    """One PKI per process (a demo seed, a test session)."""
-    return new_pki()
+    """One PKI per process, kept under ``settings.VAR_DIR / "demo-pki"``."""
+    from django.conf import settings
+
+    return load_or_create_pki(Path(settings.VAR_DIR) / "demo-pki")
 
 
 def dummy_timestamper():
