@@ -128,16 +128,11 @@ def read_pdf(transcript: Transcript) -> bytes:
         return fh.read()
 
 
-def _ruleset_version(school_class: SchoolClass) -> str:
-    code = (school_class.year.rulesets or {}).get(school_class.grade.level, "")
-    if not code:
-        return ""
-    try:
-        from hoso.assessment.rules import get_ruleset
-
-        return f"{code}@{get_ruleset(code).version}"
-    except Exception:  # an unknown code stays recorded as it is
-        return code
+def _ruleset_version(data: dict) -> str:
+    """ "TT22_2021@<version>" from the data the document rendered."""
+    ruleset = data.get("ruleset") or {}
+    code, version = ruleset.get("code", ""), ruleset.get("version", "")
+    return f"{code}@{version}" if version and version != code else str(code)
 
 
 def _class_students(school_class: SchoolClass):
@@ -176,7 +171,7 @@ def _new_version(
         code=code,
         data=data,
         data_hash=digest,
-        ruleset_version=_ruleset_version(school_class),
+        ruleset_version=_ruleset_version(data)[:60],
         supersedes=supersedes,
         created_by=actor_user,
     )
@@ -511,6 +506,8 @@ def _sign_step(
         signer=slot,
         signer_name=signer_name,
         role_label=role_label,
+        actor=actor.user,
+        document_refs=[f"transcripts.transcript:{pk}" for pk, _sha, _pdf in originals],
     )
     acting_as = actor.acting_as_for(role)
     now = timezone.now()

@@ -96,8 +96,8 @@ def credential(*, user=None, school=None, seal: bool = False):
     from hoso.signing import services
 
     try:
-        if seal:
-            found = services.credential_for(school=school, kind="seal")
+        if seal:  # no user: the school's organisation seal (chứng thư số con dấu)
+            found = services.credential_for(school=school)
         else:
             found = services.credential_for(user=user, school=school)
     except DomainError as exc:
@@ -117,7 +117,15 @@ def _translate(exc: DomainError) -> DomainError:
 
 
 def sign_batch(
-    *, pdfs: list[bytes], credential, secret: str, signer: str, signer_name: str, role_label: str
+    *,
+    pdfs: list[bytes],
+    credential,
+    secret: str,
+    signer: str,
+    signer_name: str,
+    role_label: str,
+    actor=None,
+    document_refs: list[str] | None = None,
 ) -> list[bytes]:
     """Sign every PDF with one unlock of the key (one password/PIN entry)."""
     from hoso.signing import services
@@ -131,10 +139,12 @@ def sign_batch(
                 credential=credential,
                 secret=secret,
                 field_name=field_name,
-                box_for=lambda *_args, **_kwargs: stamp_box,
+                box_for=lambda _index, _pdf: stamp_box,
                 signer_name=signer_name,
                 role_label=role_label,
                 reason="Ký học bạ số",
+                actor=actor,
+                document_refs=document_refs,
             )
         )
     except DomainError as exc:
@@ -189,42 +199,37 @@ def _text(value) -> str:
     return str(value)
 
 
-def validate(pdf: bytes) -> Validation:
-    """Validate every signature of ``pdf`` against the configured trust roots."""
+ROLE_BY_FIELD = {
+    "GVCN": "Giáo viên chủ nhiệm",
+    "HieuTruong": "Hiệu trưởng",
+    "NhaTruong": "Chữ ký số của nhà trường",
+}
+
+
+def validate(pdf: bytes, *, school=None) -> Validation:
+    """Validate every signature of ``pdf`` against the configured trust roots (global ones and
+    ``school``'s)."""
     from hoso.signing import services
 
     try:
-        report = services.validate_pdf(pdf)
+        report = services.validate_pdf(pdf, school=school)
     except DomainError as exc:
         return Validation(ok=False, error=exc.message)
-    except Exception as exc:  # a broken file: report it, never crash the public page
-        return Validation(
-            ok=False, error=f"Không đọc được chữ ký trong tệp ({type(exc).__name__})."
+    signatures = [
+        SignatureInfo(
+            field=sig.field_name,
+            signer=sig.signer_cn,
+            role=ROLE_BY_FIELD.get(sig.field_name, ""),
+            signed_at=_text(sig.signing_time_local),
+            valid=bool(sig.bottom_line),
+            trusted=bool(sig.trusted),
+            intact=bool(sig.intact),
+            summary=sig.summary or sig.error,
         )
-    signatures = []
-    for sig in getattr(report, "signatures", []) or []:
-
-        def get(*names, sig=sig):
-            for name in names:
-                value = getattr(sig, name, None)
-                if value is None and isinstance(sig, dict):
-                    value = sig.get(name)
-                if value is not None:
-                    return value
-            return None
-
-        signatures.append(
-            SignatureInfo(
-                field=_text(get("field_name", "field")),
-                signer=_text(get("signer_name", "signer", "subject_cn")),
-                role=_text(get("role_label", "role")),
-                signed_at=_text(get("signed_at", "signing_time", "timestamp")),
-                valid=bool(get("valid", "bottom_line")),
-                trusted=bool(get("trusted")),
-                intact=bool(get("intact")),
-                summary=_text(get("summary", "message")),
-            )
-        )
-    modified = bool(getattr(report, "modified_after_last_signature", False))
-    ok = bool(getattr(report, "all_valid", False)) and bool(signatures) and not modified
-    return Validation(ok=ok, modified_after_last_signature=modified, signatures=signatures)
+        for sig in report.signatures
+    ]
+    modified = bool(report.modified_after_last_signature)
+    ok = bool(report.all_valid) and not modified and not report.error
+    return Validation(
+        ok=ok, modified_after_last_signature=modified, signatures=signatures, error=report.error
+    )

@@ -4,4 +4,8 @@ from __future__ import annotations
 
 
 def nav_entries(actor) -> list[tuple[str, str]]:
+    from hoso.transcripts.policies import can_use
+
+    if can_use(actor):
+        return [("transcripts:index", "Học bạ số")]
     return []

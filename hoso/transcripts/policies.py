@@ -118,3 +118,10 @@ def can_reissue(actor: Actor, transcript: Transcript) -> bool:
 
 def can_export(actor: Actor, transcript: Transcript) -> bool:
     return actor.school is not None and actor.has(Role.CLERK, Role.PRINCIPAL)
+
+
+def can_refresh(actor: Actor, school_class: SchoolClass) -> bool:
+    """Who may trigger the data comparison (it may supersede and redraft versions)."""
+    if school_class.year.is_closed or actor.staff is None:
+        return False
+    return can_draft(actor, school_class) or actor.has(Role.PRINCIPAL, Role.CLERK)
