@@ -228,6 +228,72 @@ def test_date_set(*, actor: Actor, sheet: Sheet, column_key: str, test_date: dat
         )
 
 
+def regular_column_add(*, actor: Actor, sheet: Sheet) -> str:
+    """Thêm cột ĐĐGtx: Circular 22 sets a minimum of regular assessments, more are allowed; the
+    teacher adds one more optional regular column (up to ``MAX_REGULAR``). Returns its key."""
+    from hoso.gradebook.columns import MAX_REGULAR, SCORE, Column
+
+    if sheet.school_class.year.is_closed:
+        raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
+    if (
+        actor.staff is None
+        or not TeachingAssignment.objects.filter(
+            teacher=actor.staff,
+            school_class=sheet.school_class,
+            subject=sheet.subject,
+            term=sheet.term,
+        ).exists()
+    ):
+        raise PermissionDeniedError(
+            GradebookError.NOT_ASSIGNED,
+            "Chỉ giáo viên được phân công dạy môn này ở lớp này mới được thêm cột.",
+        )
+    regular = [c for c in sheet.columns if c.key.startswith("TX")]
+    if not regular:
+        raise DomainError(
+            GradebookError.UNKNOWN_COLUMN, "Sổ này không có cột đánh giá thường xuyên để thêm."
+        )
+    number = len(regular) + 1
+    if number > MAX_REGULAR:
+        raise DomainError(
+            GradebookError.TOO_MANY_COLUMNS,
+            f"Mỗi học kỳ có tối đa {MAX_REGULAR} cột đánh giá thường xuyên.",
+        )
+    key = f"TX{number}"
+    new = Column(
+        key, f"ĐĐGtx {number}", regular[-1].kind or SCORE, False, regular[-1].checkpoint, False
+    )
+    lock = lock_covering(locks_for_sheet(sheet.school_class, sheet.subject, sheet.term), new)
+    if lock is not None:
+        raise DomainError(GradebookError.LOCKED, f"Sổ đã khóa ({lock}): không thêm cột được.")
+    if ClassResult.objects.filter(
+        school_class=sheet.school_class,
+        period__in=[f"term{sheet.term.number}", "year"],
+        state=ClassResult.State.APPROVED,
+    ).exists():
+        raise DomainError(
+            GradebookError.APPROVED, "Kết quả của lớp đã được phê duyệt: không thêm cột được."
+        )
+    with transaction.atomic():
+        row, created = SheetColumn.objects.get_or_create(
+            school_class=sheet.school_class, subject=sheet.subject, term=sheet.term, column=key
+        )
+        if created:
+            audit_record(
+                event_type="grade.column_added",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target=row,
+                target_repr=(
+                    f"{sheet.subject.name} — lớp {sheet.school_class.name} — {sheet.term} — {key}"
+                ),
+                before={"regular_columns": len(regular)},
+                after={"regular_columns": number, "column": key},
+            )
+    sheet.columns.insert(sheet.columns.index(regular[-1]) + 1, new)
+    return key
+
+
 def columns_finalise(*, actor: Actor, sheet: Sheet, column_keys: list[str]) -> list[str]:
     """Chốt: after this the teacher can no longer change these columns (seed 003 §II.1).
     Required columns must be complete for every student studying in the class."""

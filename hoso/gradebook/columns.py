@@ -1,7 +1,7 @@
 """Which columns a grade sheet has, from the school's rule set, the subject and the grade.
 
 Secondary (TT22/TT43): per term, regular ``TX1..TXn`` (n from the periods per year; more are
-allowed, so two optional columns follow), mid-term ``GK`` and end-term ``CK``; values are scores
+allowed, so two optional columns follow, and the teacher may add more up to ``MAX_REGULAR``), mid-term ``GK`` and end-term ``CK``; values are scores
 0–10 with one decimal, or Đ/CĐ for comment subjects. Primary (TT27): per checkpoint of the term,
 the level ``MUC_<cp>`` (T/H/C), the periodic test ``KT_<cp>`` (whole points, at the end of each
 term for tested subjects, and at mid-term in grades 4–5 for Tiếng Việt and Toán) and the comment
@@ -56,8 +56,9 @@ def ruleset_code(year, level: str) -> str:
     return ruleset_code_for(level, year.start_date.year)
 
 
-def sheet_columns(*, subject, offering, term, ruleset: str) -> list[Column]:
-    """The columns of one (class, subject, term) sheet, in display order."""
+def sheet_columns(*, subject, offering, term, ruleset: str, last_regular: int = 0) -> list[Column]:
+    """The columns of one (class, subject, term) sheet, in display order. ``last_regular``: the
+    highest regular column the teacher added beyond the default optional ones (``TX7`` → 7)."""
     mid, end = _term_checkpoints(term.number)
     if ruleset == "TT27_2020":
         tested = subject.assessment == "both"
@@ -74,9 +75,9 @@ def sheet_columns(*, subject, offering, term, ruleset: str) -> list[Column]:
     params = get_ruleset(ruleset).params
     n = required_regular_count(periods, assessment=subject.assessment, params=params)
     cols = [Column(f"TX{i}", f"ĐĐGtx {i}", kind, True, end, False) for i in range(1, n + 1)]
+    last = min(max(n + EXTRA_REGULAR, last_regular), MAX_REGULAR)
     cols += [
-        Column(f"TX{i}", f"ĐĐGtx {i}", kind, False, end, False)
-        for i in range(n + 1, min(n + EXTRA_REGULAR, MAX_REGULAR) + 1)
+        Column(f"TX{i}", f"ĐĐGtx {i}", kind, False, end, False) for i in range(n + 1, last + 1)
     ]
     cols.append(Column("GK", "ĐĐGgk", kind, True, mid, True))
     cols.append(Column("CK", "ĐĐGck", kind, True, end, True))

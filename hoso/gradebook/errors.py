@@ -18,3 +18,4 @@ class GradebookError(StrEnum):
     NOT_ALLOWED = "NOT_ALLOWED"
     BAD_REQUEST = "BAD_REQUEST"  # a malformed save request from the grid
     BAD_DATE = "BAD_DATE"  # a test date outside the term
+    TOO_MANY_COLUMNS = "TOO_MANY_COLUMNS"  # adding a regular column beyond the maximum

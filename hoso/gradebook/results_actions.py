@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hoso.accounts.actor import Actor
@@ -42,6 +43,8 @@ from hoso.gradebook.results import (
     recompute_class,
     recompute_school,
 )
+from hoso.notifications.actions import notify
+from hoso.organisation.models import HomeroomAssignment
 from hoso.students.models import Enrolment
 
 TRAINING_ALIASES = {
@@ -389,7 +392,7 @@ def homeroom_inputs_save(
                 key = (sid, name)
                 errors[key] = (
                     f"{FIELD_LABELS[name]}: kết quả đã được phê duyệt, không sửa được "
-                    "(muốn sửa phải làm thủ tục điều chỉnh)."
+                    "(muốn sửa, đề nghị hiệu trưởng mở lại kết quả để điều chỉnh)."
                 )
         if diff:
             changes[sid] = diff
@@ -576,6 +579,107 @@ def class_result_approve(*, actor: Actor, school_class, period: str) -> ClassRes
             acting_as=actor.acting_as_for(Role.PRINCIPAL),
         )
     return cr
+
+
+# Periods whose approval rests on another: reopening a term reopens the year and the results
+# after re-tests; reopening the year reopens the latter.
+DEPENDENT_PERIODS = {TERM1: (YEAR, FINAL), TERM2: (YEAR, FINAL), YEAR: (FINAL,), FINAL: ()}
+REOPEN_REASON_MIN = 10
+
+
+def class_result_reopen(*, actor: Actor, school_class, period: str, reason: str) -> list[str]:
+    """Hiệu trưởng mở lại kết quả đã phê duyệt để điều chỉnh (e.g. a wrong training result or
+    absence count entered by the homeroom teacher): the period — and the periods approved on top
+    of it — go back to draft, the homeroom teacher's inputs can be corrected, the class is
+    confirmed and approved again. The reason is required and kept; the homeroom teacher is told.
+    Returns the periods reopened."""
+    _check_open(school_class)
+    if not can_approve_results(actor) or school_class.year.school_id != actor.school_id:
+        raise PermissionDeniedError(
+            ResultsError.NOT_ALLOWED, "Chỉ hiệu trưởng mở lại kết quả đã phê duyệt."
+        )
+    _period(school_class, period)
+    reason = nfc(reason or "").strip()
+    if len(reason) < REOPEN_REASON_MIN:
+        raise DomainError(
+            ResultsError.BAD_INPUT,
+            f"Ghi rõ lý do mở lại kết quả (ít nhất {REOPEN_REASON_MIN} ký tự).",
+        )
+    now = timezone.now()
+    reopened = []
+    with transaction.atomic():
+        rows = {
+            cr.period: cr
+            for cr in ClassResult.objects.select_for_update(of=("self",))
+            .filter(school_class=school_class, period__in=(period, *DEPENDENT_PERIODS[period]))
+            .select_related("approved_by")
+        }
+        main = rows.get(period)
+        if main is None or main.state != ClassResult.State.APPROVED:
+            raise DomainError(ResultsError.BAD_STATE, "Kết quả này chưa được phê duyệt.")
+        for name in (period, *DEPENDENT_PERIODS[period]):
+            cr = rows.get(name)
+            if cr is None or cr.state != ClassResult.State.APPROVED:
+                continue
+            before = {
+                "state": cr.state,
+                "approved_by": cr.approved_by.display_name if cr.approved_by else "",
+                "approved_at": cr.approved_at.isoformat() if cr.approved_at else "",
+            }
+            cr.state = ClassResult.State.DRAFT
+            cr.confirmed_by, cr.confirmed_at = None, None
+            cr.approved_by, cr.approved_at = None, None
+            cr.reopened_by, cr.reopened_at, cr.reopen_reason = actor.user, now, reason
+            cr.save(
+                update_fields=[
+                    "state",
+                    "confirmed_by",
+                    "confirmed_at",
+                    "approved_by",
+                    "approved_at",
+                    "reopened_by",
+                    "reopened_at",
+                    "reopen_reason",
+                ]
+            )
+            audit_record(
+                event_type="results.reopened",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target=cr,
+                target_repr=f"Kết quả lớp {school_class.name} — {period_label(name)}",
+                before=before,
+                after={"state": cr.state, "period": name, "reason": reason},
+                acting_as=actor.acting_as_for(Role.PRINCIPAL),
+            )
+            reopened.append(name)
+        homeroom = _homeroom_user_of(school_class)
+        if homeroom is not None:
+            labels = ", ".join(period_label(name).lower() for name in reopened)
+            url = reverse("gradebook:results_class_period", args=[school_class.pk, period])
+            transaction.on_commit(
+                lambda: notify(
+                    user=homeroom,
+                    school=school_class.year.school,
+                    kind="results",
+                    text=(
+                        f"Hiệu trưởng đã mở lại kết quả lớp {school_class.name} ({labels}) để "
+                        f"điều chỉnh: {reason}. Sửa xong, hãy xác nhận lại."
+                    ),
+                    dedupe_key=f"results.reopened:{school_class.pk}:{period}:{now.isoformat()}",
+                    url=url,
+                )
+            )
+    return reopened
+
+
+def _homeroom_user_of(school_class):
+    assignment = (
+        HomeroomAssignment.objects.filter(school_class=school_class)
+        .select_related("teacher__user")
+        .first()
+    )
+    return assignment.teacher.user if assignment and assignment.teacher.user_id else None
 
 
 def class_results_approve_confirmed(*, actor: Actor, year, period: str) -> list[str]:

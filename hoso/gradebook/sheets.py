@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hoso.gradebook.columns import Column, column_by_key, ruleset_code, sheet_columns
+from django.db.models import F, Subquery
+from django.db.models.functions import Length
+
+from hoso.gradebook.columns import (
+    MAX_REGULAR,
+    Column,
+    column_by_key,
+    ruleset_code,
+    sheet_columns,
+)
+from hoso.gradebook.models import SheetColumn
 from hoso.organisation.models import SubjectOffering
 
 
@@ -25,14 +35,45 @@ class Sheet:
         return self.school_class.grade.level
 
 
+REGULAR_KEYS = [f"TX{i}" for i in range(1, MAX_REGULAR + 1)]
+
+
+def _added_regular(school_class, subject, term):
+    """The regular columns the teacher added are SheetColumn rows (TX7, …): the highest one."""
+    return (
+        SheetColumn.objects.filter(
+            school_class=school_class, subject=subject, term=term, column__in=REGULAR_KEYS
+        )
+        .order_by(Length("column").desc(), F("column").desc())
+        .values("column")[:1]
+    )
+
+
+def _regular_number(key: str | None) -> int:
+    return int(key[2:]) if key else 0
+
+
 def load_sheet(school_class, subject, term) -> Sheet:
-    offering = SubjectOffering.objects.filter(subject=subject, grade=school_class.grade_id).first()
+    # One query for the offering and the added columns.
+    offering = (
+        SubjectOffering.objects.filter(subject=subject, grade=school_class.grade_id)
+        .annotate(last_added=Subquery(_added_regular(school_class, subject, term)))
+        .first()
+    )
+    if offering is not None:
+        last_regular = _regular_number(offering.last_added)
+    else:
+        last_regular = _regular_number(
+            _added_regular(school_class, subject, term).values_list("column", flat=True).first()
+        )
     code = ruleset_code(school_class.year, school_class.grade.level)
     return Sheet(
         school_class=school_class,
         subject=subject,
         term=term,
         ruleset=code,
-        columns=sheet_columns(subject=subject, offering=offering, term=term, ruleset=code),
+        columns=sheet_columns(
+            subject=subject, offering=offering, term=term, ruleset=code, last_regular=last_regular
+        ),
         periods_per_year=offering.periods_per_year if offering else 70,
     )

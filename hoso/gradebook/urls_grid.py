@@ -14,6 +14,7 @@ urlpatterns: list = [
     path(_SHEET + "luu-nhieu/", views_grid.save_cells, name="save_cells"),
     path(_SHEET + "ngay-kiem-tra/", views_grid.save_test_date, name="test_date"),
     path(_SHEET + "chot/", views_grid.finalise, name="finalise"),
+    path(_SHEET + "them-cot/", views_grid.add_column, name="add_column"),
     path("khoa-so/", views_grid.locks, name="locks"),
     path("khoa-so/<int:lock_id>/mo/", views_grid.lock_open, name="lock_open"),
 ]

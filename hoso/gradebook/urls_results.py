@@ -32,6 +32,11 @@ urlpatterns = [
         v.approve,
         name="results_approve",
     ),
+    re_path(
+        rf"^ket-qua/lop/(?P<class_id>[0-9]+)/{PERIOD}/mo-lai$",
+        v.reopen,
+        name="results_reopen",
+    ),
     path(
         "ket-qua/lop/<int:class_id>/ky/<int:term_id>/xac-nhan-lop",
         v.signoff_class,

@@ -31,7 +31,7 @@ from hoso.assessment.rules import get_ruleset
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import actions
-from hoso.gradebook.columns import COMMENT_RESULT, SCORE, TEXT, Column, sheet_columns
+from hoso.gradebook.columns import COMMENT_RESULT, MAX_REGULAR, SCORE, TEXT, Column, sheet_columns
 from hoso.gradebook.columns import ruleset_code as _ruleset_code
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.models import Assessment, BookLock, SheetColumn
@@ -196,6 +196,7 @@ def _sheet_urls(sheet: Sheet) -> dict[str, str]:
         "save_many": reverse("gradebook:save_cells", args=args),
         "test_date": reverse("gradebook:test_date", args=args),
         "finalise": reverse("gradebook:finalise", args=args),
+        "add_column": reverse("gradebook:add_column", args=args),
     }
 
 
@@ -269,6 +270,12 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "ruleset_title": getattr(ruleset, "title", the_sheet.ruleset),
             "can_write": any(cv.writable for cv in columns),
             "can_finalise": assigned and any(cv.writable for cv in columns),
+            "can_add_column": (
+                assigned
+                and any(cv.writable for cv in columns)
+                and the_sheet.ruleset != "TT27_2020"
+                and sum(1 for c in the_sheet.columns if c.key.startswith("TX")) < MAX_REGULAR
+            ),
             "is_assigned": assigned,
             "readonly_reason": readonly_reason,
             "urls": _sheet_urls(the_sheet),
@@ -548,6 +555,25 @@ def save_test_date(request, class_id: int, subject_id: int, term_id: int):
             log_denied(actor, kind="forbidden", what=f"ngày kiểm tra {_sheet_what(the_sheet)}")
         return _error(exc.code, exc.message, _status_for(exc))
     return JsonResponse({"ok": True, "date": when.isoformat() if when else ""})
+
+
+@login_required
+@require_POST
+def add_column(request, class_id: int, subject_id: int, term_id: int):
+    """Thêm cột ĐĐGtx (one more optional regular column)."""
+    actor = request.actor
+    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
+    the_sheet = load_sheet(school_class, subject, term)
+    try:
+        key = actions.regular_column_add(actor=actor, sheet=the_sheet)
+    except PermissionDeniedError as exc:
+        log_denied(actor, kind="forbidden", what=f"thêm cột {_sheet_what(the_sheet)}")
+        raise PermissionDenied(exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã thêm cột {the_sheet.column(key).label}.")
+    return redirect("gradebook:sheet", class_id, subject_id, term_id)
 
 
 @login_required

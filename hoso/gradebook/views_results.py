@@ -250,6 +250,7 @@ def class_page(request, class_id: int, period: str = ""):
             "lists": lists,
             "is_homeroom": homeroom,
             "can_approve": can_approve_results(actor),
+            "reopen_reason_draft": request.session.pop("reopen_reason_draft", ""),
             "qualities_missing_text": QUALITIES_MISSING,
             "qualities_missing_count": sum(1 for r in rows if r.get("qualities_missing")),
             "term_period": period in (TERM1, TERM2),
@@ -339,6 +340,36 @@ def approve(request, class_id: int, period: str):
     else:
         messages.success(request, f"Đã phê duyệt kết quả lớp {school_class.name}.")
     return _back(request, "gradebook:results_class_period", class_id=class_id, period=period)
+
+
+@require_POST
+@login_required
+def reopen(request, class_id: int, period: str):
+    """Hiệu trưởng mở lại kết quả đã phê duyệt (with a reason) so that it can be corrected."""
+    actor = request.actor
+    school_class = access_results_class(actor, class_id)
+    try:
+        reopened = results_actions.class_result_reopen(
+            actor=actor,
+            school_class=school_class,
+            period=period,
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied:
+        _forbidden(actor, f"mở lại kết quả lớp #{class_id}")
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        request.session["reopen_reason_draft"] = request.POST.get("reason", "")
+    else:
+        request.session.pop("reopen_reason_draft", None)
+        names = ", ".join(period_label(p).lower() for p in reopened)
+        messages.success(
+            request,
+            f"Đã mở lại kết quả lớp {school_class.name} ({names}): giáo viên chủ nhiệm điều "
+            "chỉnh, xác nhận lại, rồi hiệu trưởng phê duyệt lại.",
+        )
+    return redirect("gradebook:results_class_period", class_id=class_id, period=period)
 
 
 @require_POST
