@@ -14,7 +14,8 @@ a. **save path**: PUT /api/v1/gradebook/sheets/…/cells by the demo subject tea
    process through Django's test client, ``time.perf_counter`` around each call; 300 saves (first
    entries then changes with the version), p50/p95. Baseline: a view that runs ``SELECT 1``
    through the same client, middleware and URL resolver.
-b. **sheet**: a 45-student × 8-column sheet (6A1 Toán, every cell filled): ``load_sheet`` +
+b. **sheet**: a 45-student × 14-entry-column sheet (6A1 Toán with regular columns added up to
+   12, + the term average = 15 columns; every cell filled): ``load_sheet`` +
    ``selectors.sheet_data`` + the API's payload + ``json.dumps``, and GET through the API, with
    the number of SQL queries. Baseline: the plain roster query of the class.
 c. **recompute**: every cell of the lower-secondary school filled with generated results (both
@@ -321,6 +322,8 @@ def bench_sheet(args) -> dict:
 
     from hoso.accounts.actor import build_actor
     from hoso.api.gradebook import sheet_payload
+    from hoso.gradebook.actions import regular_column_add
+    from hoso.gradebook.columns import MAX_REGULAR
     from hoso.gradebook.models import Assessment
     from hoso.gradebook.sheets import load_sheet
     from hoso.organisation.models import TeachingAssignment
@@ -338,11 +341,17 @@ def bench_sheet(args) -> dict:
         .get()
     )
     added = fill_class_to(ta.school_class, SHEET_STUDENTS)
-    sheet = load_sheet(ta.school_class, ta.subject, ta.term)
+    actor = build_actor(ta.teacher.user, ta.school_class.year.school, ta.school_class.year)
+    # The teacher adds regular columns up to the maximum (12): 12 + mid-term + end-term = 14
+    # entry columns, plus the computed term average = the 45 × 15 grid.
+    while True:
+        sheet = load_sheet(ta.school_class, ta.subject, ta.term)
+        if sum(1 for c in sheet.columns if c.key.startswith("TX")) >= MAX_REGULAR:
+            break
+        regular_column_add(actor=actor, sheet=sheet)
     Assessment.objects.bulk_create(fill_sheet(sheet, ta.teacher.user, random.Random(2)))
     n_students = len(active_students(ta.school_class))
     n_columns = len(sheet.columns)
-    actor = build_actor(ta.teacher.user, ta.school_class.year.school, ta.school_class.year)
     client, _ = token_client(ta.teacher.user)
     url = sheet_path(ta)
 
