@@ -175,6 +175,14 @@ SIGNATURE_LAYOUT: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Wide books print on landscape A4 (the signature boxes follow the page's width).
+LANDSCAPE_KINDS = frozenset({"class_book", "class_summary", "enrolment_register", "staff_register"})
+
+
+def is_landscape(document_kind: str) -> bool:
+    return document_kind in LANDSCAPE_KINDS
+
+
 def signature_slots(document_kind: str) -> list[tuple[str, str]]:
     try:
         return SIGNATURE_LAYOUT[document_kind]
@@ -183,9 +191,11 @@ def signature_slots(document_kind: str) -> list[tuple[str, str]]:
 
 
 def signature_boxes(document_kind: str) -> list[SignatureBox]:
-    """Where the visible stamps of ``document_kind`` go (all on the last page, bottom block)."""
+    """Where the visible stamps of ``document_kind`` go (all on the last page, bottom block of
+    the signature area; landscape kinds use the landscape page's width)."""
     slots = signature_slots(document_kind)
-    width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    page_width = PAGE_HEIGHT if is_landscape(document_kind) else PAGE_WIDTH
+    width = page_width - MARGIN_LEFT - MARGIN_RIGHT
     column = width / len(slots)
     y1 = MARGIN_BOTTOM + SIG_NAME_HEIGHT
     y2 = y1 + SIG_SPACE_HEIGHT

@@ -1,0 +1,494 @@
+"""The class books printed from the grade book: the class assessment book (sổ theo dõi và đánh
+giá học sinh theo lớp) per term or year, one subject's grade sheet, the primary class summary
+table (bảng tổng hợp kết quả đánh giá giáo dục của lớp) at a checkpoint, and the approved lists
+(promotion, titles, re-tests, summer training, repeat) of a school year.
+
+The class book and the sheets print the grade book as it stands (the book itself; each period's
+state is printed with it); the lists print only results the principal has approved."""
+
+from __future__ import annotations
+
+from hoso.core.errors import DomainError
+from hoso.core.text import nfc
+from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
+from hoso.gradebook.results import (
+    CHECKPOINT_LABELS,
+    DECISION_LABELS,
+    LEVEL_LABELS,
+    OVERALL_LABELS,
+    PRIMARY_RULESET,
+    TERM1,
+    TERM2,
+    TRAIT_CODES,
+    TRAIT_LEVEL_SHORT,
+    TRAIT_NAMES,
+    YEAR,
+    class_ruleset,
+    offerings_by_grade,
+    period_label,
+    school_lists,
+    title_label,
+)
+from hoso.gradebook.sheets import load_sheet
+from hoso.organisation.models import Subject, TeachingAssignment
+from hoso.printing.documents.common import (
+    fmt_date,
+    header,
+    homeroom_of,
+    person_name,
+    principal_of,
+    score_text,
+    signatures,
+)
+from hoso.printing.errors import PrintingError
+from hoso.printing.render import is_landscape, render_pdf
+from hoso.students.models import Enrolment
+
+STATE_LABELS = dict(ClassResult.State.choices)
+PRIMARY_SHORT = {"T": "T", "H": "H", "C": "C"}
+
+
+def class_students(school_class) -> list:
+    """The class list (active enrolments), in Vietnamese alphabetical order."""
+    return [
+        e.student
+        for e in Enrolment.objects.filter(
+            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
+        )
+        .select_related("student")
+        .order_by("student__sort_name", "student__student_code")
+    ]
+
+
+def _col(label, width="auto", align="center", group=None) -> dict:
+    out = {"label": label, "width": width, "align": align}
+    if group:
+        out["group"] = group
+    return out
+
+
+def _cells(school_class, term) -> dict[tuple[int, int, str], str]:
+    """(student id, subject id, column) → value of one term of the class."""
+    return {
+        (s, subj, col): v
+        for s, subj, col, v in Assessment.objects.filter(
+            school_class=school_class, term=term
+        ).values_list("student_id", "subject_id", "column", "value")
+    }
+
+
+def _results(school_class, period: str) -> tuple[dict[int, dict], str]:
+    cr = ClassResult.objects.filter(school_class=school_class, period=period).first()
+    if cr is None:
+        return {}, "Chưa tính kết quả"
+    rows = {sr.student_id: sr.data for sr in StudentResult.objects.filter(class_result=cr)}
+    return rows, STATE_LABELS.get(cr.state, cr.state)
+
+
+def _class_info(school_class) -> list[list[str]]:
+    homeroom = homeroom_of(school_class)
+    return [
+        ["Lớp", nfc(school_class.name)],
+        ["Năm học", school_class.year.name],
+        ["Giáo viên chủ nhiệm", person_name(homeroom)],
+        ["Sĩ số", ""],
+    ]
+
+
+def _term_of(school_class, number: int):
+    return school_class.year.terms.get(number=number)
+
+
+def _sheet_section(school_class, subject, term, students, cells, results, *, teacher="") -> dict:
+    sheet = load_sheet(school_class, subject, term)
+    columns = [c for c in sheet.columns if c.kind != "text"]
+    period = TERM1 if term.number == 1 else TERM2
+    primary = sheet.ruleset == PRIMARY_RULESET
+    cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
+    cols += [_col(c.label, "1fr") for c in columns]
+    if not primary:
+        cols.append(_col("ĐTBmhk", "1fr"))
+    rows = []
+    for i, st in enumerate(students, start=1):
+        row = [str(i), person_name(st)]
+        row += [score_text(cells.get((st.pk, subject.pk, c.key), "")) for c in columns]
+        if not primary:
+            item = ((results.get(st.pk) or {}).get("subjects") or {}).get(subject.code) or {}
+            row.append(score_text(item.get(period)))
+        rows.append(row)
+    heading = f"Môn: {nfc(subject.name)} — {term_label(term.number)}"
+    if teacher:
+        heading += f" — Giáo viên: {teacher}"
+    return {"heading": heading, "columns": cols, "rows": rows}
+
+
+def term_label(number: int) -> str:
+    return "Học kỳ I" if number == 1 else "Học kỳ II"
+
+
+def _teachers(school_class, term) -> dict[int, str]:
+    return {
+        ta.subject_id: person_name(ta.teacher)
+        for ta in TeachingAssignment.objects.filter(school_class=school_class, term=term)
+        .select_related("teacher")
+        .order_by("pk")
+    }
+
+
+def class_book_data(*, school_class, period: str) -> dict:
+    """Sổ theo dõi và đánh giá học sinh (theo lớp): for a term, one table per subject (every
+    assessment column and the term average) and the class summary (training, learning,
+    absences); for the year, the subject averages of both terms and the year."""
+    if period not in (TERM1, TERM2, YEAR):
+        raise DomainError(PrintingError.BAD_SCOPE, "Giai đoạn không hợp lệ.")
+    school = school_class.year.school
+    ruleset = class_ruleset(school_class)
+    primary = ruleset == PRIMARY_RULESET
+    students = class_students(school_class)
+    subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+    subject_objs = {s.pk: s for s in Subject.objects.filter(pk__in=[s.id for s in subjects])}
+    results, state = _results(school_class, period)
+    sections = []
+    if period in (TERM1, TERM2):
+        term = _term_of(school_class, 1 if period == TERM1 else 2)
+        cells = _cells(school_class, term)
+        teachers = _teachers(school_class, term)
+        for spec in subjects:
+            section = _sheet_section(
+                school_class,
+                subject_objs[spec.id],
+                term,
+                students,
+                cells,
+                results,
+                teacher=teachers.get(spec.id, ""),
+            )
+            section["pagebreak"] = True
+            sections.append(section)
+    else:
+        for spec in subjects:
+            cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
+            keys = (TERM1, YEAR) if primary else (TERM1, TERM2, YEAR)
+            cols += [_col(period_label(k, ruleset), "1fr") for k in keys]
+            rows = []
+            for i, st in enumerate(students, start=1):
+                item = ((results.get(st.pk) or {}).get("subjects") or {}).get(spec.code) or {}
+                if primary:
+                    rows.append([str(i), person_name(st), "", score_text(item.get("level"))])
+                else:
+                    rows.append([str(i), person_name(st)] + [score_text(item.get(k)) for k in keys])
+            sections.append(
+                {
+                    "heading": f"Môn: {nfc(spec.name)} — điểm trung bình môn học",
+                    "columns": cols,
+                    "rows": rows,
+                    "pagebreak": True,
+                }
+            )
+    sections.append(_summary_section(school_class, students, results, period, primary))
+    info = _class_info(school_class)
+    info[3][1] = str(len(students))
+    label = period_label(period, ruleset)
+    return {
+        "kind": "class_book",
+        "landscape": is_landscape("class_book"),
+        "title": "SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH",
+        "subtitle": f"Lớp {nfc(school_class.name)} — {label} — Năm học {school_class.year.name}",
+        "header": header(school),
+        "info": info,
+        "sections": sections,
+        "notes": [f"Tình trạng kết quả {label.lower()}: {state}."],
+        "signatures": signatures(
+            "class_book",
+            {
+                "homeroom": info[2][1],
+                "principal": person_name(principal_of(school)),
+            },
+            head_title=school.head_title,
+        ),
+    }
+
+
+def _summary_section(school_class, students, results, period, primary) -> dict:
+    cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
+    if primary:
+        cols += [_col("Kết quả giáo dục", "1.5fr"), _col("Khen thưởng", "1.5fr")]
+    else:
+        cols += [
+            _col("Rèn luyện", "1fr"),
+            _col("Học tập", "1fr"),
+            _col("Số buổi nghỉ", "1fr"),
+            _col("Danh hiệu", "1.3fr"),
+            _col("Kết quả xét lên lớp", "1.6fr"),
+        ]
+    rows = []
+    ruleset = class_ruleset(school_class)
+    for i, st in enumerate(students, start=1):
+        data = results.get(st.pk) or {}
+        if primary:
+            rows.append(
+                [
+                    str(i),
+                    person_name(st),
+                    OVERALL_LABELS.get(data.get("overall") or "", ""),
+                    title_label(data.get("title"), ruleset),
+                ]
+            )
+            continue
+        key = period if period in (TERM1, TERM2) else "year"
+        training = (data.get("training") or {}).get(key)
+        learning = (data.get("learning") or {}).get(key)
+        absences = data.get("absences")
+        rows.append(
+            [
+                str(i),
+                person_name(st),
+                LEVEL_LABELS.get(training or "", ""),
+                LEVEL_LABELS.get(learning or "", ""),
+                "" if absences is None else str(absences),
+                title_label(data.get("title"), ruleset),
+                DECISION_LABELS.get(data.get("decision") or "", ""),
+            ]
+        )
+    return {
+        "heading": "Tổng hợp kết quả đánh giá của lớp",
+        "columns": cols,
+        "rows": rows,
+        "pagebreak": True,
+    }
+
+
+def render_class_book(data: dict) -> bytes:
+    return render_pdf("book.typ", data)
+
+
+# ---------------------------------------------------------------------------- grade sheet
+
+
+def gradebook_sheet_data(*, school_class, subject, term) -> dict:
+    """Bảng điểm môn học: one subject teacher's sheet of a class and term."""
+    school = school_class.year.school
+    students = class_students(school_class)
+    period = TERM1 if term.number == 1 else TERM2
+    results, state = _results(school_class, period)
+    teacher = _teachers(school_class, term).get(subject.pk, "")
+    section = _sheet_section(
+        school_class, subject, term, students, _cells(school_class, term), results
+    )
+    section.pop("heading")
+    return {
+        "kind": "gradebook_sheet",
+        "landscape": is_landscape("gradebook_sheet"),
+        "title": "BẢNG ĐIỂM MÔN HỌC",
+        "subtitle": f"Môn {nfc(subject.name)} — Lớp {nfc(school_class.name)} — "
+        f"{term_label(term.number)} — Năm học {school_class.year.name}",
+        "header": header(school),
+        "info": [
+            ["Giáo viên bộ môn", teacher],
+            ["Sĩ số", str(len(students))],
+        ],
+        "sections": [section],
+        "notes": [f"Tình trạng kết quả {term_label(term.number).lower()}: {state}."],
+        "signatures": signatures("gradebook_sheet", {"teacher": teacher}),
+    }
+
+
+def render_gradebook_sheet(data: dict) -> bytes:
+    return render_pdf("book.typ", data)
+
+
+# -------------------------------------------------------------------- primary class summary
+
+SUMMARY_CHECKPOINTS = ("mid1", "end1", "mid2", "end2")
+
+
+def class_summary_data(*, school_class, checkpoint: str) -> dict:
+    """Bảng tổng hợp kết quả đánh giá giáo dục của lớp (TT27, primary) at a checkpoint: per
+    subject the level (T/H/C) and the periodic test score, per quality and competency the level
+    (T/Đ/C); at the end of the year the result of education, the award and completion."""
+    if checkpoint not in SUMMARY_CHECKPOINTS:
+        raise DomainError(PrintingError.BAD_SCOPE, "Thời điểm đánh giá không hợp lệ.")
+    if class_ruleset(school_class) != PRIMARY_RULESET:
+        raise DomainError(
+            PrintingError.BAD_SCOPE, "Bảng tổng hợp chỉ dành cho lớp tiểu học (Thông tư 27)."
+        )
+    school = school_class.year.school
+    students = class_students(school_class)
+    term = _term_of(school_class, 1 if checkpoint in ("mid1", "end1") else 2)
+    cells = _cells(school_class, term)
+    subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+    inputs = {
+        hi.student_id: hi
+        for hi in HomeroomInput.objects.filter(
+            year=school_class.year, student_id__in=[s.pk for s in students]
+        )
+    }
+    year_results, state = _results(school_class, YEAR) if checkpoint == "end2" else ({}, "")
+    cols = [_col("STT"), _col("Họ và tên", "100pt", "left")]
+    for spec in subjects:
+        cols.append(_col("Mức", "auto", group=nfc(spec.name)))
+        if spec.tested:
+            cols.append(_col("Điểm", "auto", group=nfc(spec.name)))
+    for kind, group in (("qualities", "Phẩm chất"), ("competencies", "Năng lực")):
+        for code in TRAIT_CODES[kind]:
+            cols.append(_col(_short_trait(TRAIT_NAMES[kind][code]), "1fr", group=group))
+    if checkpoint == "end2":
+        cols += [
+            _col("KQGD", "auto"),
+            _col("Khen thưởng", "62pt"),
+            _col("Hoàn thành CTLH", "40pt"),
+        ]
+    rows = []
+    for i, st in enumerate(students, start=1):
+        row = [str(i), person_name(st)]
+        for spec in subjects:
+            row.append(PRIMARY_SHORT.get(cells.get((st.pk, spec.id, f"MUC_{checkpoint}"), ""), ""))
+            if spec.tested:
+                row.append(cells.get((st.pk, spec.id, f"KT_{checkpoint}"), ""))
+        hi = inputs.get(st.pk)
+        for kind in ("qualities", "competencies"):
+            stored = ((getattr(hi, kind, None) or {}) if hi else {}).get(checkpoint) or {}
+            row += [TRAIT_LEVEL_SHORT.get(stored.get(code) or "", "") for code in TRAIT_CODES[kind]]
+        if checkpoint == "end2":
+            data = year_results.get(st.pk) or {}
+            completed = data.get("completed")
+            row += [
+                {"HTXS": "HTXS", "HTT": "HTT", "HT": "HT", "CHT": "CHT"}.get(
+                    data.get("overall") or "", ""
+                ),
+                title_label(data.get("title"), PRIMARY_RULESET),
+                "Có" if completed is True else "Chưa" if completed is False else "",
+            ]
+        rows.append(row)
+    notes = [
+        "Môn học: T = Hoàn thành tốt, H = Hoàn thành, C = Chưa hoàn thành. Phẩm chất, năng lực: "
+        "T = Tốt, Đ = Đạt, C = Cần cố gắng."
+    ]
+    if checkpoint == "end2":
+        notes.append(
+            "KQGD: HTXS = Hoàn thành xuất sắc, HTT = Hoàn thành tốt, HT = Hoàn thành, "
+            f"CHT = Chưa hoàn thành. Tình trạng kết quả cuối năm: {state}."
+        )
+    return {
+        "kind": "class_summary",
+        "landscape": is_landscape("class_summary"),
+        "font_size": 7.5,
+        "title": "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP",
+        "subtitle": f"Lớp {nfc(school_class.name)} — {CHECKPOINT_LABELS[checkpoint]} — "
+        f"Năm học {school_class.year.name}",
+        "header": header(school),
+        "info": [],
+        "sections": [{"columns": cols, "rows": rows}],
+        "notes": notes,
+        "signatures": signatures(
+            "class_summary",
+            {
+                "homeroom": person_name(homeroom_of(school_class)),
+                "principal": person_name(principal_of(school)),
+            },
+            head_title=school.head_title,
+        ),
+    }
+
+
+def _short_trait(name: str) -> str:
+    """Column headers of the qualities/competencies: "giải quyết vấn đề và sáng tạo" →
+    "Giải quyết vấn đề" (the part before "và"), capitalised."""
+    text = nfc(name).split(" và ")[0]
+    return text[:1].upper() + text[1:]
+
+
+def render_class_summary(data: dict) -> bytes:
+    return render_pdf("book.typ", data)
+
+
+# --------------------------------------------------------------------------- approved lists
+
+LIST_TITLES = {
+    "promotion": "DANH SÁCH HỌC SINH ĐƯỢC LÊN LỚP",
+    "titles": "DANH SÁCH HỌC SINH ĐƯỢC KHEN THƯỞNG",
+    "retest": "DANH SÁCH HỌC SINH KIỂM TRA LẠI",
+    "summer": "DANH SÁCH HỌC SINH RÈN LUYỆN TRONG KỲ NGHỈ HÈ",
+    "repeat": "DANH SÁCH HỌC SINH Ở LẠI LỚP",
+}
+
+
+def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
+    """One of the principal's lists for the whole school, from approved class results only
+    (classes not approved yet are named in a note)."""
+    if list_name not in LIST_TITLES:
+        raise DomainError(PrintingError.BAD_SCOPE, "Không có danh sách này.")
+    school = year.school
+    entries = school_lists(year, period)
+    cols = [
+        _col("STT"),
+        _col("Họ và tên", "3fr", "left"),
+        _col("Ngày sinh", "1.2fr"),
+        _col("Lớp", "auto"),
+        _col("Học lực / KQGD", "1.4fr"),
+        _col("Rèn luyện", "1fr"),
+        _col("Ghi chú", "2.2fr", "left"),
+    ]
+    names = dict(Subject.objects.filter(school=school).values_list("code", "name"))
+    rows, waiting = [], []
+    n = 0
+    for entry in entries:
+        if entry.class_result is None or entry.class_result.state != ClassResult.State.APPROVED:
+            waiting.append(nfc(entry.school_class.name))
+            continue
+        primary = entry.ruleset == PRIMARY_RULESET
+        for row in entry.lists.get(list_name, []):
+            n += 1
+            d = row.data
+            if primary:
+                learning, training = OVERALL_LABELS.get(d.get("overall") or "", ""), ""
+            else:
+                learning = LEVEL_LABELS.get((d.get("learning") or {}).get("year") or "", "")
+                training = LEVEL_LABELS.get((d.get("training") or {}).get("year") or "", "")
+            rows.append(
+                [
+                    str(n),
+                    person_name(row.student),
+                    fmt_date(row.student.birth_date),
+                    nfc(entry.school_class.name),
+                    learning,
+                    training,
+                    _list_note(list_name, d, entry.ruleset, names),
+                ]
+            )
+    notes = [f"Tổng số: {n} học sinh."]
+    if waiting:
+        notes.append(
+            "Các lớp chưa được phê duyệt kết quả (chưa có trong danh sách): "
+            + ", ".join(waiting)
+            + "."
+        )
+    return {
+        "kind": "approved_list",
+        "landscape": False,
+        "title": LIST_TITLES[list_name],
+        "subtitle": f"{period_label(period)} — Năm học {year.name}",
+        "header": header(school),
+        "info": [],
+        "sections": [{"columns": cols, "rows": rows, "empty": "Không có học sinh nào."}],
+        "notes": notes,
+        "signatures": signatures(
+            "approved_list",
+            {"principal": person_name(principal_of(school))},
+            head_title=school.head_title,
+        ),
+    }
+
+
+def _list_note(list_name: str, d: dict, ruleset: str, names: dict[str, str]) -> str:
+    if list_name == "titles":
+        return title_label(d.get("title"), ruleset)
+    if list_name == "retest":
+        return "Môn: " + ", ".join(nfc(names.get(c, c)) for c in d.get("retest_subjects") or [])
+    if list_name in ("summer", "repeat", "promotion"):
+        return DECISION_LABELS.get(d.get("final_decision") or d.get("decision") or "", "")
+    return ""
+
+
+def render_approved_list(data: dict) -> bytes:
+    return render_pdf("book.typ", data)

@@ -1,0 +1,290 @@
+"""GIVEN the small school with grade-book data built through the grade book's actions and
+helpers, WHEN each document is built and rendered, THEN its PDF carries the data (Vietnamese marks
+included), uses only the pinned font, and page 1 renders to a sensible, non-blank PNG."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hoso.gradebook import actions
+from hoso.gradebook.corrections import correction_confirm, correction_decide, correction_request
+from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.tests.results_helpers import (
+    all_traits,
+    inputs,
+    primary_grades,
+    primary_school,
+)
+from hoso.printing import documents as docs
+from hoso.printing.render import PAGE_HEIGHT, signature_boxes
+from hoso.printing.tests.helpers import approve_year, graded_class
+from hoso.printing.tests.pdfcheck import PNG_DIR, assert_fonts_pinned, pdf_text, png_page1
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def check(pdf: bytes, name: str, expected: list[str], *, landscape=False) -> str:
+    text = pdf_text(pdf)
+    (PNG_DIR / f"{name}.txt").parent.mkdir(parents=True, exist_ok=True)
+    (PNG_DIR / f"{name}.txt").write_text(text)
+    for item in expected + ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]:
+        assert item in text, f"{name}: {item!r} missing"
+    assert_fonts_pinned(pdf)
+    png_page1(pdf, name, landscape=landscape)
+    return text
+
+
+@pytest.fixture
+def graded(world):
+    return graded_class(world, extra_students=["Đỗ Thị Hằng", "Lê Văn Ước"])
+
+
+def test_class_book_term_and_year(world, graded):
+    data = docs.class_book_data(school_class=world.class_a, period="term1")
+    text = check(
+        docs.render_class_book(data),
+        "class_book_term1",
+        [
+            "SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH",
+            "Môn: Ngữ văn",
+            "Nguyễn Văn An",
+            "Đỗ Thị Hằng",
+            "7,5",
+            "ĐĐGgk",
+            "ĐĐGtx 1",
+            "ĐTBmhk",
+            "Tổng hợp kết quả đánh giá của lớp",
+            "Đỗ Thị Lan",
+        ],
+        landscape=True,
+    )
+    assert "Đang tính" in text  # the term's state is printed with the book
+    rich, _ = graded
+    approve_year(world, rich)
+    data = docs.class_book_data(school_class=world.class_a, period="year")
+    check(
+        docs.render_class_book(data),
+        "class_book_year",
+        ["Cả năm", "Khoa học tự nhiên", "Lên lớp", "Hiệu trưởng đã phê duyệt"],
+        landscape=True,
+    )
+
+
+def test_class_book_copes_with_an_empty_grade_book(world):
+    data = docs.class_book_data(school_class=world.class_b, period="term1")
+    assert data["sections"][-1]["rows"][0][1] == "Trần Thị Bình"
+    assert all(cell == "" for cell in data["sections"][0]["rows"][0][2:])
+    check(
+        docs.render_class_book(data),
+        "class_book_empty",
+        ["Trần Thị Bình", "Chưa tính kết quả"],
+        landscape=True,
+    )
+
+
+def test_gradebook_sheet(world, graded):
+    data = docs.gradebook_sheet_data(
+        school_class=world.class_a, subject=world.math, term=world.term1
+    )
+    check(
+        docs.render_gradebook_sheet(data),
+        "gradebook_sheet",
+        ["BẢNG ĐIỂM MÔN HỌC", "Toán", "Vũ Minh Đức", "GIÁO VIÊN BỘ MÔN", "Lê Văn Ước"],
+    )
+
+
+def test_primary_transcript_and_class_summary(world):
+    p = primary_school(world)
+    from hoso.testing.factories import make_student
+
+    st = make_student(world.school, p.school_class, "Đỗ Minh Ngọc", gender="F")
+    primary_grades(p, st, level="T", tests={"TIENG_VIET": 9, "TOAN": 10})
+    primary_grades(p, st, level="H", term=1)
+    hi = inputs(world, st, **all_traits("T"), absences_term1=0, absences_term2=1)
+    hi.qualities = {**hi.qualities, **all_traits("D", "end1")["qualities"]}
+    hi.save()
+    from hoso.gradebook.models import SubjectComment
+
+    SubjectComment.objects.create(
+        student=st,
+        subject=p.subjects["TIENG_VIET"],
+        term=p.term2,
+        text="Đọc lưu loát, viết đúng chính tả.",
+        updated_by=p.homeroom,
+    )
+    from hoso.gradebook.results import recompute_class
+
+    recompute_class(p.school_class)
+    from django.utils import timezone
+
+    from hoso.gradebook.models import ClassResult
+
+    ClassResult.objects.filter(school_class=p.school_class).update(
+        state="approved", approved_at=timezone.now()
+    )  # approval itself is the grade book's (tested there)
+    data = docs.transcript_data(student=st, year=world.year)
+    assert data["level"] == "primary" and data["pending"] == []
+    assert data["subjects"][0]["level"] == "Hoàn thành tốt"
+    assert data["education_result"] in ("Hoàn thành xuất sắc", "Hoàn thành tốt")
+    check(
+        docs.render_transcript(data),
+        "transcript_primary",
+        [
+            "HỌC BẠ",
+            "TIỂU HỌC",
+            "Đỗ Minh Ngọc",
+            "Tiếng Việt",
+            "Đạo đức",
+            "Đọc lưu loát, viết đúng chính tả",
+            "Những phẩm chất chủ yếu",
+            "Những năng lực cốt lõi",
+            "Phan Thị Hương",
+        ],
+    )
+    summary = docs.class_summary_data(school_class=p.school_class, checkpoint="end2")
+    row = summary["sections"][0]["rows"][0]
+    assert row[1] == "Đỗ Minh Ngọc" and row[2] == "T" and "10" in row
+    check(
+        docs.render_class_summary(summary),
+        "class_summary_end2",
+        [
+            "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP",
+            "Đỗ Minh Ngọc",
+            "Tiếng Việt",
+            "Phẩm chất",
+            "Năng lực",
+            "Cuối năm học",
+        ],
+        landscape=True,
+    )
+    mid = docs.class_summary_data(school_class=p.school_class, checkpoint="end1")
+    assert mid["sections"][0]["rows"][0][2] == "H"
+    assert "Đ" in mid["sections"][0]["rows"][0]
+
+
+def test_registers(world):
+    world.student_a.birth_place = "Thành phố Hải Phòng"
+    world.student_a.address = "Số 5 phố Lạch Tray, quận Ngô Quyền"
+    world.student_a.save()
+    data = docs.enrolment_register_data(year=world.year)
+    assert [r[1] for r in data["sections"][0]["rows"]] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    check(
+        docs.render_enrolment_register(data),
+        "enrolment_register",
+        ["SỔ ĐĂNG BỘ", "Nguyễn Văn An", "Cha: Nguyễn Văn Cường", "Lạch Tray", "6A2"],
+        landscape=True,
+    )
+    data = docs.staff_register_data(school=world.school)
+    check(
+        docs.render_staff_register(data),
+        "staff_register",
+        [
+            "SỔ DANH BẠ CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
+            "Đỗ Thị Lan",
+            "Đặng Văn Nam",
+            "Hiệu trưởng",
+            "Tổ Ngữ văn",
+        ],
+        landscape=True,
+    )
+
+
+def test_correction_minute(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sheet = load_sheet(world.class_a, world.math, world.term1)
+    actions.assessment_save(
+        actor=world.actor("subject"),
+        sheet=sheet,
+        student=world.student_a,
+        column_key="GK",
+        raw_value="7",
+    )
+    actions.columns_finalise(actor=world.actor("subject"), sheet=sheet, column_keys=["GK"])
+    c = correction_request(
+        actor=world.actor("subject"),
+        sheet=sheet,
+        student=world.student_a,
+        column_key="GK",
+        new_value="8,5",
+        reason="Nhập nhầm điểm bài kiểm tra giữa kỳ: bài làm được 8,5 điểm.",
+        files=[SimpleUploadedFile("bài-kiểm-tra.pdf", PDF, content_type="application/pdf")],
+    )
+    draft = docs.correction_minute_data(correction=c)
+    assert draft["draft"] is True
+    check(docs.render_correction_minute(draft), "correction_minute_draft", ["DỰ THẢO"])
+    c = correction_decide(
+        actor=world.actor("principal"),
+        correction=c,
+        approve=True,
+        note="Đồng ý sửa theo bài kiểm tra.",
+        witness=world.users["vice"],
+    )
+    correction_confirm(actor=world.actor("vice"), correction=c)
+    c = correction_confirm(actor=world.actor("homeroom"), correction=c)
+    c.refresh_from_db()
+    data = docs.correction_minute_data(correction=c)
+    assert [s["slot"] for s in data["signatures"]] == [
+        "requester",
+        "witness",
+        "homeroom",
+        "principal",
+    ]
+    text = check(
+        docs.render_correction_minute(data),
+        "correction_minute",
+        [
+            "BIÊN BẢN SỬA CHỮA KẾT QUẢ ĐÁNH GIÁ HỌC SINH",
+            c.minute_number,
+            "Nguyễn Văn An",
+            "Toán",
+            "7,0",
+            "8,5",
+            "Vũ Minh Đức",
+            "Trần Thị Mai",
+            "Đỗ Thị Lan",
+            "Nguyễn Văn Hùng",
+            "Nhập nhầm điểm bài kiểm tra giữa kỳ",
+            "bài-kiểm-tra.pdf",
+            "NGƯỜI CHỨNG KIẾN",
+        ],
+    )
+    assert "DỰ THẢO" not in text
+
+
+def test_approved_lists(world, graded):
+    rich, students = graded
+    data = docs.approved_list_data(year=world.year, list_name="promotion")
+    assert data["sections"][0]["rows"] == []
+    assert "6A1" in data["notes"][-1]  # not approved yet: named, not listed
+    approve_year(world, rich)
+    data = docs.approved_list_data(year=world.year, list_name="promotion")
+    names = [r[1] for r in data["sections"][0]["rows"]]
+    assert "Nguyễn Văn An" in names and "Đỗ Thị Hằng" in names
+    check(
+        docs.render_approved_list(data),
+        "approved_list_promotion",
+        ["DANH SÁCH HỌC SINH ĐƯỢC LÊN LỚP", "Nguyễn Văn An", "Đỗ Thị Hằng", "Lên lớp"],
+    )
+    for name in ("titles", "retest", "summer", "repeat"):
+        pdf = docs.render_approved_list(docs.approved_list_data(year=world.year, list_name=name))
+        assert "Năm học 2026-2027" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    "kind,slots",
+    [
+        ("transcript", ["homeroom", "principal", "school_seal"]),
+        ("correction_minute", ["requester", "witness", "homeroom", "principal"]),
+        ("class_book", ["homeroom", "principal"]),
+        ("gradebook_sheet", ["teacher"]),
+    ],
+)
+def test_signature_boxes_are_inside_the_page_and_do_not_overlap(kind, slots):
+    boxes = signature_boxes(kind)
+    assert [b.name for b in boxes] == slots
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.x2 < b.x1
+    for b in boxes:
+        assert b.page == -1 and 0 < b.x1 < b.x2 and 0 < b.y1 < b.y2 < PAGE_HEIGHT
+        assert b.y2 - b.y1 >= 60 and b.x2 - b.x1 >= 100
