@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+from hoso.accounts.roles import Role
+
 
 def nav_entries(actor) -> list[tuple[str, str]]:
-    return []
+    if actor.school is None:
+        return []
+    items: list[tuple[str, str]] = []
+    if actor.staff is not None:
+        items.append(("records:mine", "Hồ sơ của tôi"))
+    if (
+        actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD, Role.OFFICE_HEAD)
+        and not actor.readonly_year
+    ):
+        items.append(("records:inbox", "Hồ sơ chờ duyệt"))
+    if actor.staff is not None or actor.has(Role.INSPECTOR):
+        items.append(("records:folders", "Thư mục hồ sơ"))
+    if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
+        items.append(("records:types", "Danh mục hồ sơ"))
+    return items

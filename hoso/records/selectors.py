@@ -151,5 +151,13 @@ def folder_obligations(actor: Actor, folder: Folder) -> QuerySet[Obligation]:
     return obligations_with_timeliness(visible_obligations(actor, qs), timezone.now())
 
 
+def folder_obligations_under(actor: Actor, type_folder: Folder) -> QuerySet[Obligation]:
+    """The obligations in the period folders of a type folder (one table per owner and type)."""
+    qs = Obligation.objects.filter(folder__parent=type_folder).select_related(
+        "record_type", "owner_staff", "owner_department", "folder"
+    )
+    return obligations_with_timeliness(visible_obligations(actor, qs), timezone.now())
+
+
 def catalogue(school) -> QuerySet[RecordType]:
     return RecordType.objects.filter(school=school).order_by("order", "name")
