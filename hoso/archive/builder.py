@@ -232,6 +232,8 @@ def verify_zip(source: BinaryIO) -> list[str]:
         for row in manifest["files"]:
             if listed.get(row["path"]) != row["sha256"]:
                 problems.append(f"Bản kê và SHA256SUMS khác nhau: {row['path']}.")
+            elif f"{root}/{row['path']}" not in names:
+                continue  # reported above as missing
             elif archive.getinfo(f"{root}/{row['path']}").file_size != row["size"]:
                 problems.append(f"Sai dung lượng: {row['path']}.")
     return problems

@@ -4,4 +4,8 @@ from __future__ import annotations
 
 
 def nav_entries(actor) -> list[tuple[str, str]]:
+    from hoso.archive.policies import can_manage_archive
+
+    if can_manage_archive(actor):
+        return [("archive:index", "Lưu trữ")]
     return []
