@@ -1,0 +1,162 @@
+"""Screens and the permissions matrix per role (404 out of scope, 403 for forbidden actions)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hoso.records import actions
+from hoso.records.models import ObligationState, RecordType
+from hoso.records.tests.helpers import PDF_BYTES, lesson_plan, pdf, setup_records
+
+ROLES = [
+    "principal",
+    "vice",
+    "dept_head",
+    "deputy",
+    "homeroom",
+    "subject",
+    "clerk",
+    "accountant",
+    "admin",
+    "medical",
+    "librarian",
+    "doi",
+    "outsider",
+    "parent",
+    "inspector",
+]
+# Who sees the subject teacher's lesson plan (and may download its file).
+SEES_LESSON_PLAN = {"principal", "vice", "dept_head", "subject", "admin", "inspector"}
+# Who may approve it (its chain is the department head of the Maths department).
+APPROVES_LESSON_PLAN = {"dept_head"}
+EDITS_CATALOGUE = {"principal", "vice"}
+
+
+@pytest.fixture
+def submitted(world):
+    setup_records(world)
+    ob = lesson_plan(world)
+    sub = actions.submission_upload(
+        actor=world.actor("subject"), obligation_id=ob.pk, upload=pdf(), submit=True
+    )
+    return world, ob, sub
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_matrix(client, submitted, role):
+    world, ob, sub = submitted
+    client.force_login(world.users[role])
+    page = client.get(reverse("records:obligation", args=[ob.pk]))
+    assert page.status_code == (200 if role in SEES_LESSON_PLAN else 404), role
+    download = client.get(reverse("records:file", args=[sub.pk]))
+    assert download.status_code == (200 if role in SEES_LESSON_PLAN else 404), role
+    if download.status_code == 200:
+        assert b"".join(download.streaming_content) == PDF_BYTES
+        assert download["Content-Disposition"].startswith("attachment")
+        assert download["X-Content-Type-Options"] == "nosniff"
+    response = client.post(
+        reverse("records:decide", args=[ob.pk]), {"decision": "approve", "comment": ""}
+    )
+    if role in APPROVES_LESSON_PLAN:
+        assert response.status_code == 302
+        ob.refresh_from_db()
+        assert ob.state == ObligationState.APPROVED
+    else:
+        assert response.status_code in (403, 404), role
+        ob.refresh_from_db()
+        assert ob.state == ObligationState.SUBMITTED
+    in_inbox = client.get(reverse("records:inbox"))
+    assert in_inbox.status_code == 200
+    rt = RecordType.objects.get(school=world.school, code="ke-hoach-bai-day")
+    edit = client.get(reverse("records:type_edit", args=[rt.pk]))
+    assert edit.status_code == (200 if role in EDITS_CATALOGUE else 403), role
+
+
+def test_inline_preview_and_media_is_not_public(client, submitted):
+    world, ob, sub = submitted
+    client.force_login(world.users["dept_head"])
+    inline = client.get(reverse("records:file", args=[sub.pk]) + "?inline=1")
+    assert inline.status_code == 200 and inline["Content-Type"] == "application/pdf"
+    assert inline["Content-Disposition"].startswith("inline")
+    page = client.get(reverse("records:inbox"))
+    assert ob.record_type.name in page.content.decode()
+    preview = client.get(reverse("records:preview", args=[ob.pk]), HTTP_HX_REQUEST="true")
+    assert f"/ho-so/tep/{sub.pk}/?inline=1" in preview.content.decode()
+    client.logout()
+    anonymous = client.get(reverse("records:file", args=[sub.pk]))
+    assert anonymous.status_code == 302  # to the login page
+    assert client.get("/media/" + sub.file.name).status_code == 404
+
+
+def test_upload_errors_keep_the_note(client, world):
+    setup_records(world)
+    ob = lesson_plan(world)
+    client.force_login(world.users["subject"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("records:upload", args=[ob.pk]),
+        {"file": SimpleUploadedFile("x.pdf", b"not a pdf"), "note": "Tuần 10 – bản sửa"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "không đúng định dạng" in html and 'value="Tuần 10 – bản sửa"' in html
+
+
+def test_htmx_return_needs_a_comment_and_bulk_approve(client, submitted):
+    world, ob, sub = submitted
+    other = lesson_plan(world, week=11)
+    actions.submission_upload(
+        actor=world.actor("subject"), obligation_id=other.pk, upload=pdf(), submit=True
+    )
+    client.force_login(world.users["dept_head"])
+    response = client.post(
+        reverse("records:decide", args=[ob.pk]),
+        {"decision": "return", "comment": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400 and "ghi rõ nội dung cần sửa" in response.content.decode()
+    response = client.post(
+        reverse("records:inbox_bulk"), {"ids": [ob.pk, other.pk]}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "Đã duyệt 2 hồ sơ" in response.content.decode()
+    ob.refresh_from_db()
+    other.refresh_from_db()
+    assert ob.state == other.state == ObligationState.APPROVED
+
+
+def test_catalogue_edit_keeps_input_on_error(client, world):
+    setup_records(world)
+    rt = RecordType.objects.get(school=world.school, code="ke-hoach-bai-day")
+    client.force_login(world.users["principal"])
+    response = client.post(
+        reverse("records:type_edit", args=[rt.pk]),
+        {
+            "name": "Kế hoạch bài dạy",
+            "schedule_kind": "weekly",
+            "schedule": '{"weekday": 9}',
+            "chain_0": "department_head",
+            "retention_years": "5",
+            "is_active": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "weekday" in response.content.decode()
+    rt.refresh_from_db()
+    assert rt.schedule["weekday"] == 4
+
+
+def test_screens_render(client, submitted):
+    world, ob, sub = submitted
+    client.force_login(world.users["subject"])
+    for name in ("records:mine", "records:folders", "records:types"):
+        assert client.get(reverse(name)).status_code == 200, name
+    mine = client.get(reverse("records:mine") + "?when=all").content.decode()
+    assert "Kế hoạch bài dạy" in mine
+    folder = ob.folder
+    for f in (folder, folder.parent, folder.parent.parent):
+        assert client.get(reverse("records:folder", args=[f.pk])).status_code == 200
+    # Another teacher's folder is out of scope.
+    client.force_login(world.users["homeroom"])
+    assert client.get(reverse("records:folder", args=[folder.pk])).status_code == 404
