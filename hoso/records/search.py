@@ -4,7 +4,7 @@
 đ→d, casefolded: "ke hoach bai day" finds "Kế hoạch bài dạy"), in one of: the record type's name,
 the period label, the owner's name (person or team), or the text inside one of the obligation's
 uploaded files (PDF, DOCX). Filters: record type, owner, period text, school year. Only the
-obligations the actor may see are searched (:func:`search_scope`), and one query answers it.
+obligations the actor may see are searched (``policies.visible_obligations``), and one query answers it.
 
 **Extraction**: the upload path calls :func:`submission_text_extract_enqueue` inside its
 transaction; after commit the task :func:`extract_submission_text` reads the file from storage,
@@ -24,74 +24,29 @@ from django.utils import timezone
 from django_tasks import task
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.roles import Role
 from hoso.core.text import fold, nfc
+from hoso.records import policies
 from hoso.records.models import Obligation, RecordType, Submission
 
 logger = logging.getLogger("hoso.records")
 
-# Roles that see every record of the school (read-only for the inspector and the clerk).
-SCHOOL_WIDE = frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK, Role.INSPECTOR})
 MAX_RESULTS = 100
 MAX_WORDS = 8
 SNIPPET = 90
 
 
 # --- scope ---------------------------------------------------------------------------------------
-
-
-def search_scope(actor: Actor) -> Q | None:
-    """Obligations the actor may find: school-wide for leaders, the clerk and inspectors; the
-    department's members and team records for its head; one's own records and one's team's
-    records for everybody on the staff. None = nothing."""
-    if actor.school is None:
-        return None
-    if actor.has(*SCHOOL_WIDE):
-        return Q()
-    parts: list[Q] = []
-    if actor.department_ids:
-        ids = sorted(actor.department_ids)
-        parts.append(Q(owner_staff__department_id__in=ids) | Q(owner_department_id__in=ids))
-    if actor.staff is not None:
-        parts.append(Q(owner_staff_id=actor.staff.pk))
-        if actor.staff.department_id:
-            parts.append(Q(owner_department_id=actor.staff.department_id))
-    if not parts:
-        return None
-    scope = parts[0]
-    for part in parts[1:]:
-        scope |= part
-    return scope
+# The same rule as every other records page (hoso.records.policies.visible_obligations): leaders,
+# the administrator and inspectors see the school; staff see their own records, the school's,
+# their team's, and (heads) their department's members'.
 
 
 def can_search(actor: Actor) -> bool:
-    return search_scope(actor) is not None
+    return actor.school is not None and (policies.sees_all(actor) or actor.staff is not None)
 
 
 def visible_obligations(actor: Actor):
-    scope = search_scope(actor)
-    if scope is None:
-        return Obligation.objects.none()
-    return Obligation.objects.filter(scope, school=actor.school)
-
-
-def access_submission(actor: Actor, submission_id: int) -> Submission:
-    """The submission if the actor may see its obligation; 404 (logged) otherwise."""
-    from hoso.accounts.policies import not_found
-
-    scope = search_scope(actor)
-    sub = None
-    if scope is not None:
-        sub = (
-            Submission.objects.filter(
-                pk=submission_id, obligation__in=visible_obligations(actor).values("pk")
-            )
-            .select_related("obligation")
-            .first()
-        )
-    if sub is None:
-        raise not_found(actor, f"tệp hồ sơ #{submission_id}")
-    return sub
+    return policies.visible_obligations(actor, Obligation.objects.all())
 
 
 # --- search --------------------------------------------------------------------------------------

@@ -32,6 +32,17 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCX_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 
+def enqueue_extraction(submission_id: int) -> None:
+    """Hook called by ``records.actions`` after an upload commits: queue the background task
+    that fills the submission's searchable text (``search.extract_submission_text``)."""
+    from hoso.records.search import extract_submission_text
+
+    try:
+        extract_submission_text.enqueue(submission_id)
+    except Exception:  # queue down: ``manage.py records_extract_text`` catches up later
+        logger.exception("Could not enqueue text extraction of submission %s", submission_id)
+
+
 def sniff_kind(head: bytes) -> str:
     """'pdf', 'docx' or '' from the first bytes (content, not the name)."""
     if head.startswith(b"%PDF-"):

@@ -4,5 +4,4 @@ from hoso.records import views_search
 
 urlpatterns: list = [
     path("tim-kiem/", views_search.search_page, name="search"),
-    path("tim-kiem/tep/<int:submission_id>/", views_search.search_file, name="search_file"),
 ]

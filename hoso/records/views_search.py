@@ -1,10 +1,9 @@
-"""Search page and the download of a file found by it (same scope check). Thin."""
+"""Search page (files found open through records:file, which checks the scope again). Thin."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from hoso.accounts.policies import log_denied
@@ -63,20 +62,4 @@ def search_page(request):
             "owners": owners,
             "years": SchoolYear.objects.filter(school=actor.school).order_by("-start_date"),
         },
-    )
-
-
-@login_required
-def search_file(request, submission_id: int):
-    """Stream one found file from storage after the scope check (never a public URL)."""
-    sub = search.access_submission(request.actor, submission_id)
-    try:
-        stream = sub.file.open("rb")
-    except (OSError, ValueError):
-        raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(
-        stream,
-        as_attachment=request.GET.get("xem") != "1",
-        filename=sub.original_name,
-        content_type=sub.content_type or "application/octet-stream",
     )

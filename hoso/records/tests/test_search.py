@@ -154,10 +154,10 @@ def test_search_page_and_file_download_check_scope(client, world, docs):
     client.force_login(world.users["homeroom"])
     page = client.get(reverse("records:search"), {"q": "lao hac"})
     assert page.status_code == 200 and "ke-hoach.docx" in page.content.decode()
-    own = client.get(reverse("records:search_file", args=[docs["docx"].pk]))
+    own = client.get(reverse("records:file", args=[docs["docx"].pk]))
     assert own.status_code == 200
     assert b"".join(own.streaming_content) == docs["docx"].file.open("rb").read()
-    other = client.get(reverse("records:search_file", args=[docs["pdf"].pk]))
+    other = client.get(reverse("records:file", args=[docs["pdf"].pk]))
     assert other.status_code == 404
     client.force_login(world.users["parent"])
     assert client.get(reverse("records:search"), {"q": "x"}).status_code == 403
@@ -174,3 +174,23 @@ def test_damaged_files_give_no_text_and_do_not_raise():
     assert extract_text(io.BytesIO(b"%PDF-1.7 broken")) == ""
     assert extract_text(io.BytesIO(b"PK\x03\x04 not a zip")) == ""
     assert extract_text(io.BytesIO(b"\x89PNG\r\n\x1a\n")) == ""
+
+
+def test_an_upload_through_the_records_action_becomes_searchable(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hoso.records.actions import submission_upload
+    from hoso.records.tests.helpers import lesson_plan, setup_records
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    setup_records(world)
+    ob = lesson_plan(world)
+    upload = SimpleUploadedFile("khbd.pdf", pdf_bytes("Phương trình bậc nhất một ẩn"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sub = submission_upload(actor=world.actor("subject"), obligation_id=ob.pk, upload=upload)
+    sub.refresh_from_db()
+    assert sub.text_extracted_at is not None and "phuong trinh bac nhat" in sub.text_folded
+    hits = records_search(world.actor("dept_head"), SearchQuery(text="phuong trinh bac nhat"))
+    assert [h.obligation.pk for h in hits] == [ob.pk]
