@@ -50,6 +50,16 @@ def _actor(request):
     return actor
 
 
+def _verify_url() -> str:
+    """The public page's address (mounted by hoso/urls.py at /xac-minh/)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("verify:index")
+    except NoReverseMatch:
+        return "/xac-minh/"
+
+
 @login_required
 def index(request):
     actor = _actor(request)
@@ -59,6 +69,7 @@ def index(request):
         {
             "summaries": selectors.class_summaries(actor),
             "can_search": policies.sees_school(actor),
+            "verify_url": _verify_url(),
             "badges": STATE_BADGES,
             "states": S,
         },
