@@ -1,3 +1,9 @@
 """Vietnamese labels for this package's audit event types (merged into hoso.audit.labels)."""
 
-EVENT_LABELS: dict[str, str] = {}
+EVENT_LABELS: dict[str, str] = {
+    "printing.job_requested": "Yêu cầu in hàng loạt",
+    "printing.job_started": "Bắt đầu in hàng loạt",
+    "printing.job_done": "Hoàn thành lô in",
+    "printing.job_failed": "Lô in bị lỗi",
+    "printing.job_downloaded": "Tải tệp của lô in",
+}

@@ -4,4 +4,8 @@ from __future__ import annotations
 
 
 def nav_entries(actor) -> list[tuple[str, str]]:
-    return []
+    from hoso.printing.policies import can_print_anything
+
+    if actor is None or getattr(actor, "school", None) is None:
+        return []
+    return [("printing:index", "In ấn")] if can_print_anything(actor) else []

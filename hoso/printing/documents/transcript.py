@@ -278,7 +278,7 @@ def _primary_part(results: dict, subjects, comments) -> dict:
         traits[kind] = [
             {
                 "code": code,
-                "name": TRAIT_NAMES[kind][code],
+                "name": TRAIT_NAMES[kind][code][:1].upper() + TRAIT_NAMES[kind][code][1:],
                 "level": TRAIT_LEVEL_LABELS.get(levels.get(code) or "", ""),
             }
             for code in TRAIT_CODES[kind]

@@ -117,6 +117,7 @@ def png_page1(pdf: bytes, name: str, *, landscape: bool = False) -> Path:
             check=True,
             capture_output=True,
         )
+    (PNG_DIR / f"{name}.pdf").write_bytes(pdf)  # kept beside the PNG for a closer look
     path = PNG_DIR / f"{name}.png"
     width, height, pixels = _png_grey(path)
     expected = (585, 413) if landscape else (413, 585)  # A4 at 50 dpi

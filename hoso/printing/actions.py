@@ -1,0 +1,262 @@
+"""Batch printing: ask for a job (checked, audited, queued after commit), run it in the
+background (progress done/total, one merged PDF or a ZIP), download it (requester only)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import secrets
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.accounts.actor import Actor
+from hoso.audit.actions import audit_record
+from hoso.core.errors import DomainError
+from hoso.core.text import fold
+from hoso.organisation.models import GradeLevel
+from hoso.printing.errors import PrintingError
+from hoso.printing.models import PrintJob
+from hoso.printing.policies import access_print_class, require_school_printer
+from hoso.students.models import Enrolment
+
+logger = logging.getLogger("hoso")
+
+MAX_OPEN_JOBS = 3  # unfinished jobs per person: a double click does not print the school twice
+PROGRESS_EVERY = 1
+
+
+def _scope_classes(job: PrintJob):
+    from hoso.organisation.models import SchoolClass
+
+    qs = SchoolClass.objects.filter(year=job.year).select_related("grade", "year")
+    if job.scope == PrintJob.Scope.CLASS:
+        qs = qs.filter(pk=job.school_class_id)
+    elif job.scope == PrintJob.Scope.GRADE:
+        qs = qs.filter(grade=job.grade_id)
+    return list(qs.order_by("grade__number", "name"))
+
+
+def job_students(job: PrintJob) -> list[tuple[object, object]]:
+    """(class, student) pairs of the job's scope, classes in order, students in class-list order."""
+    classes = _scope_classes(job)
+    by_class: dict[int, list] = {c.pk: [] for c in classes}
+    for e in (
+        Enrolment.objects.filter(
+            school_class__in=classes, status__in=Enrolment.ACTIVE, end_date__isnull=True
+        )
+        .select_related("student")
+        .order_by("student__sort_name", "student__student_code")
+    ):
+        by_class[e.school_class_id].append(e.student)
+    return [(c, s) for c in classes for s in by_class[c.pk]]
+
+
+def job_create(
+    *,
+    actor: Actor,
+    scope: str,
+    output: str,
+    class_id: int | None = None,
+    grade_id: int | None = None,
+) -> PrintJob:
+    """Ask for the transcripts of a class (its homeroom teacher, leaders, clerk), a grade or the
+    school (leaders, clerk). Queued after commit; audited."""
+    if scope not in PrintJob.Scope.values:
+        raise DomainError(PrintingError.BAD_SCOPE, "Phạm vi in không hợp lệ.", field="scope")
+    if output not in PrintJob.Output.values:
+        raise DomainError(PrintingError.BAD_FORMAT, "Định dạng tệp không hợp lệ.", field="output")
+    school_class = grade = None
+    if scope == PrintJob.Scope.CLASS:
+        if class_id is None:
+            raise DomainError(PrintingError.BAD_SCOPE, "Hãy chọn lớp.", field="class_id")
+        school_class = access_print_class(actor, class_id)
+    else:
+        require_school_printer(actor, f"lô in {scope}")
+        if scope == PrintJob.Scope.GRADE:
+            grade = GradeLevel.objects.filter(pk=grade_id or 0, school=actor.school).first()
+            if grade is None:
+                raise DomainError(PrintingError.BAD_SCOPE, "Hãy chọn khối.", field="grade_id")
+    with transaction.atomic():
+        open_jobs = (
+            PrintJob.objects.select_for_update()
+            .filter(
+                requested_by=actor.user, state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING)
+            )
+            .count()
+        )
+        if open_jobs >= MAX_OPEN_JOBS:
+            raise DomainError(
+                PrintingError.TOO_MANY_JOBS,
+                f"Bạn đang có {open_jobs} lô in chưa xong; hãy chờ một lô xong rồi in tiếp.",
+            )
+        job = PrintJob(
+            school=actor.school,
+            year=actor.year,
+            requested_by=actor.user,
+            scope=scope,
+            school_class=school_class,
+            grade=grade,
+            output=output,
+        )
+        job.total = len(job_students(job))
+        if job.total == 0:
+            raise DomainError(PrintingError.NOTHING_TO_PRINT, "Không có học sinh nào để in.")
+        job.save()
+        audit_record(
+            event_type="printing.job_requested",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=job,
+            after={
+                "document": job.document,
+                "scope": scope,
+                "class": school_class.name if school_class else None,
+                "grade": grade.number if grade else None,
+                "output": output,
+                "total": job.total,
+            },
+        )
+        pk = job.pk
+
+        def enqueue() -> None:
+            from hoso.printing.tasks import run_print_job
+
+            try:
+                run_print_job.enqueue(pk)
+            except Exception:
+                logger.exception("Could not enqueue print job %s", pk)
+                _fail(pk, "Không đưa được lô in vào hàng đợi; hãy thử lại.")
+
+        transaction.on_commit(enqueue)
+    return job
+
+
+def _fail(job_id: int, message: str) -> None:
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return
+        before = {"state": job.state}
+        job.state, job.error, job.finished_at = PrintJob.State.FAILED, message, timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        audit_record(
+            event_type="printing.job_failed",
+            actor=job.requested_by,
+            school_id=job.school_id,
+            target=job,
+            before=before,
+            after={"state": job.state, "error": message[:300]},
+        )
+
+
+def _file_base(job: PrintJob) -> str:
+    if job.scope == PrintJob.Scope.CLASS:
+        label = f"lop-{job.school_class.name}"
+    elif job.scope == PrintJob.Scope.GRADE:
+        label = f"khoi-{job.grade.number}"
+    else:
+        label = "toan-truong"
+    return fold(f"hoc-ba-{label}-{job.year.name}").replace(" ", "-")
+
+
+def job_run(job_id: int) -> PrintJob:
+    """Render every transcript of the job, report progress, store the result."""
+    from pypdf import PdfWriter
+
+    from hoso.printing.documents import render_transcript, transcript_data
+
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().get(pk=job_id)
+        if job.state != PrintJob.State.QUEUED:
+            return job  # run twice by the queue: the first run owns it
+        job.state, job.started_at = PrintJob.State.RUNNING, timezone.now()
+        job.save(update_fields=["state", "started_at"])
+        audit_record(
+            event_type="printing.job_started",
+            actor=job.requested_by,
+            school_id=job.school_id,
+            target=job,
+            before={"state": PrintJob.State.QUEUED},
+            after={"state": job.state},
+        )
+    try:
+        pairs = job_students(job)
+        PrintJob.objects.filter(pk=job.pk).update(total=len(pairs))
+        base = _file_base(job)
+        merged = PdfWriter() if job.output == PrintJob.Output.PDF else None
+        buf = io.BytesIO()
+        archive = (
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
+            if job.output == PrintJob.Output.ZIP
+            else None
+        )
+        pages = 0
+        for i, (school_class, student) in enumerate(pairs, start=1):
+            pdf = render_transcript(transcript_data(student=student, year=job.year))
+            if merged is not None:
+                before = len(merged.pages)
+                merged.append(io.BytesIO(pdf))
+                pages += len(merged.pages) - before
+            else:
+                from pypdf import PdfReader
+
+                pages += len(PdfReader(io.BytesIO(pdf)).pages)
+                name = fold(f"{school_class.name}-{i:04d}-{student.student_code}").replace(" ", "-")
+                archive.writestr(f"{name}.pdf", pdf)
+            if i % PROGRESS_EVERY == 0 or i == len(pairs):
+                PrintJob.objects.filter(pk=job.pk).update(done=i)
+        if merged is not None:
+            merged.write(buf)
+        else:
+            archive.close()
+        content = buf.getvalue()
+        token = secrets.token_hex(8)
+        ext = job.output
+        stored = default_storage.save(
+            f"print-jobs/{job.school_id}/{job.pk}-{token}.{ext}", ContentFile(content)
+        )
+        with transaction.atomic():
+            job = PrintJob.objects.select_for_update().get(pk=job.pk)
+            job.state, job.finished_at = PrintJob.State.DONE, timezone.now()
+            job.file_name, job.download_name, job.pages = stored, f"{base}.{ext}", pages
+            job.save(update_fields=["state", "finished_at", "file_name", "download_name", "pages"])
+            audit_record(
+                event_type="printing.job_done",
+                actor=job.requested_by,
+                school_id=job.school_id,
+                target=job,
+                before={"state": PrintJob.State.RUNNING},
+                after={
+                    "state": job.state,
+                    "students": len(pairs),
+                    "pages": pages,
+                    "bytes": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                },
+            )
+        return job
+    except Exception as exc:
+        logger.exception("Print job %s failed", job_id)
+        message = exc.message if isinstance(exc, DomainError) else "Lỗi khi tạo tệp in."
+        _fail(job_id, message)
+        return PrintJob.objects.get(pk=job_id)
+
+
+def job_open(*, actor: Actor, job: PrintJob):
+    """The finished file of the actor's own job (a file object), audited."""
+    if job.state != PrintJob.State.DONE or not job.file_name:
+        raise DomainError(PrintingError.JOB_NOT_READY, "Lô in chưa xong.")
+    with transaction.atomic():
+        audit_record(
+            event_type="printing.job_downloaded",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=job,
+            after={"file": job.download_name},
+        )
+    return default_storage.open(job.file_name, "rb")

@@ -1,0 +1,257 @@
+"""Printing pages: the print centre (what the person may print), each document as an inline PDF,
+and batch jobs (ask, follow progress by htmx polling, download). Thin: parse → access →
+data/action → response."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hoso.accounts.policies import not_found
+from hoso.core.errors import DomainError
+from hoso.core.text import fold
+from hoso.gradebook.correction_selectors import access_correction
+from hoso.gradebook.policies import access_sheet
+from hoso.gradebook.results import PRIMARY_RULESET, class_ruleset, offerings_by_grade
+from hoso.organisation.models import GradeLevel
+from hoso.organisation.policies import visible_classes
+from hoso.printing import actions
+from hoso.printing import documents as docs
+from hoso.printing.documents.books import LIST_TITLES
+from hoso.printing.models import PrintJob
+from hoso.printing.policies import (
+    access_job,
+    access_print_class,
+    access_print_student,
+    can_print_class,
+    can_print_school,
+    require_school_printer,
+)
+
+CLASS_BOOK_PERIODS = {"hk1": "term1", "hk2": "term2", "ca-nam": "year"}
+CHECKPOINT_SLUGS = {
+    "giua-hk1": "mid1",
+    "cuoi-hk1": "end1",
+    "giua-hk2": "mid2",
+    "cuoi-nam": "end2",
+}
+LIST_SLUGS = {
+    "len-lop": "promotion",
+    "khen-thuong": "titles",
+    "kiem-tra-lai": "retest",
+    "ren-luyen-he": "summer",
+    "o-lai-lop": "repeat",
+}
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    safe = fold(name).replace(" ", "-")
+    response["Content-Disposition"] = f'inline; filename="{safe}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _domain_error(request, exc: DomainError, status: int = 400) -> HttpResponse:
+    return render(request, "printing/error.html", {"error": exc}, status=status)
+
+
+@login_required
+@require_GET
+def index(request):
+    """The print centre: the classes the person prints, school-wide books, batch jobs."""
+    actor = request.actor
+    classes = list(visible_classes(actor).order_by("grade__number", "name"))
+    printable = [c for c in classes if can_print_class(actor, c)]
+    rows = []
+    for c in printable:
+        primary = class_ruleset(c) == PRIMARY_RULESET
+        rows.append({"school_class": c, "primary": primary})
+    taught = []
+    if actor.taught:
+        subjects = offerings_by_grade({c.grade_id for c in classes})
+        terms = list(actor.year.terms.order_by("number")) if actor.year else []
+        for c in classes:
+            ids = actor.taught.get(c.pk, frozenset())
+            for spec in subjects.get(c.grade_id, []):
+                if spec.id in ids:
+                    taught.append({"school_class": c, "subject": spec, "terms": terms})
+    grades = (
+        GradeLevel.objects.filter(school=actor.school).order_by("number")
+        if can_print_school(actor)
+        else []
+    )
+    jobs = PrintJob.objects.filter(requested_by=actor.user).select_related("school_class", "grade")[
+        :10
+    ]
+    if not rows and not taught and not can_print_school(actor):
+        raise not_found(actor, "trang in ấn")
+    return render(
+        request,
+        "printing/index.html",
+        {
+            "rows": rows,
+            "taught": taught,
+            "school_printer": can_print_school(actor),
+            "grades": grades,
+            "jobs": jobs,
+            "periods": CLASS_BOOK_PERIODS,
+            "checkpoints": CHECKPOINT_SLUGS,
+            "lists": {slug: LIST_TITLES[name] for slug, name in LIST_SLUGS.items()},
+            "scopes": PrintJob.Scope.choices,
+            "outputs": PrintJob.Output.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def class_students(request, class_id: int):
+    """The class list with one transcript link per student."""
+    school_class = access_print_class(request.actor, class_id)
+    from hoso.printing.documents.books import class_students as students_of
+
+    return render(
+        request,
+        "printing/class.html",
+        {"school_class": school_class, "students": students_of(school_class)},
+    )
+
+
+@login_required
+@require_GET
+def transcript_pdf(request, student_id: int):
+    student, _ = access_print_student(request.actor, student_id)
+    try:
+        data = docs.transcript_data(student=student, year=request.actor.year)
+    except DomainError as exc:
+        return _domain_error(request, exc)
+    return _pdf(docs.render_transcript(data), f"hoc-ba-{student.student_code}")
+
+
+@login_required
+@require_GET
+def class_book_pdf(request, class_id: int, period: str):
+    school_class = access_print_class(request.actor, class_id)
+    if period not in CLASS_BOOK_PERIODS:
+        raise Http404
+    data = docs.class_book_data(school_class=school_class, period=CLASS_BOOK_PERIODS[period])
+    return _pdf(docs.render_class_book(data), f"so-theo-doi-{school_class.name}-{period}")
+
+
+@login_required
+@require_GET
+def class_summary_pdf(request, class_id: int, checkpoint: str):
+    school_class = access_print_class(request.actor, class_id)
+    if checkpoint not in CHECKPOINT_SLUGS:
+        raise Http404
+    try:
+        data = docs.class_summary_data(
+            school_class=school_class, checkpoint=CHECKPOINT_SLUGS[checkpoint]
+        )
+    except DomainError as exc:
+        return _domain_error(request, exc)
+    return _pdf(docs.render_class_summary(data), f"bang-tong-hop-{school_class.name}-{checkpoint}")
+
+
+@login_required
+@require_GET
+def sheet_pdf(request, class_id: int, subject_id: int, term_id: int):
+    school_class, subject, term = access_sheet(request.actor, class_id, subject_id, term_id)
+    data = docs.gradebook_sheet_data(school_class=school_class, subject=subject, term=term)
+    return _pdf(
+        docs.render_gradebook_sheet(data),
+        f"bang-diem-{subject.code}-{school_class.name}-hk{term.number}",
+    )
+
+
+@login_required
+@require_GET
+def enrolment_register_pdf(request):
+    require_school_printer(request.actor, "sổ đăng bộ")
+    data = docs.enrolment_register_data(year=request.actor.year)
+    return _pdf(docs.render_enrolment_register(data), f"so-dang-bo-{request.actor.year.name}")
+
+
+@login_required
+@require_GET
+def staff_register_pdf(request):
+    require_school_printer(request.actor, "sổ danh bạ cán bộ")
+    data = docs.staff_register_data(school=request.actor.school)
+    return _pdf(docs.render_staff_register(data), "so-danh-ba-can-bo")
+
+
+@login_required
+@require_GET
+def approved_list_pdf(request, list_slug: str):
+    require_school_printer(request.actor, "danh sách")
+    if list_slug not in LIST_SLUGS:
+        raise Http404
+    data = docs.approved_list_data(year=request.actor.year, list_name=LIST_SLUGS[list_slug])
+    return _pdf(docs.render_approved_list(data), f"danh-sach-{list_slug}-{request.actor.year.name}")
+
+
+@login_required
+@require_GET
+def correction_minute_pdf(request, correction_id: int):
+    correction = access_correction(request.actor, correction_id)
+    data = docs.correction_minute_data(correction=correction)
+    return _pdf(docs.render_correction_minute(data), f"bien-ban-sua-diem-{correction.pk}")
+
+
+# ------------------------------------------------------------------------------ batch jobs
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def job_create(request):
+    try:
+        job = actions.job_create(
+            actor=request.actor,
+            scope=request.POST.get("scope", ""),
+            output=request.POST.get("output", ""),
+            class_id=_int_or_none(request.POST.get("class_id")),
+            grade_id=_int_or_none(request.POST.get("grade_id")),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("printing:index")
+    return redirect("printing:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def job_detail(request, job_id: int):
+    """The job page; to an htmx poll (every second while unfinished) only the status part."""
+    job = access_job(request.actor, job_id)
+    template = (
+        "printing/job_status.html" if getattr(request, "htmx", False) else "printing/job.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def job_download(request, job_id: int):
+    job = access_job(request.actor, job_id)
+    try:
+        handle = actions.job_open(actor=request.actor, job=job)
+    except DomainError as exc:
+        return _domain_error(request, exc, status=409)
+    content_type = "application/pdf" if job.output == PrintJob.Output.PDF else "application/zip"
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.download_name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
