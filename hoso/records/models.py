@@ -274,6 +274,7 @@ class Obligation(models.Model):
 
 
 def submission_upload_to(instance: Submission, filename: str) -> str:
+    """records/<school>/<year>/<type>/<obligation>/v<version>-<sha256 prefix>.<ext>"""
     ob = instance.obligation
     ext = ""
     if "." in filename:
