@@ -9,11 +9,13 @@ has something to show. Bulk inserts only; each demo file is a tiny generated PDF
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.utils import timezone
 
 from hoso.organisation.models import Department, Position, Staff
@@ -185,17 +187,29 @@ def seed_demo(school, year) -> None:
     for d in decisions:
         d.submission_id = d.submission.pk
     Decision.objects.bulk_create(decisions, batch_size=500)
-    Obligation.objects.bulk_update(
-        changed,
-        [
-            "state",
-            "chain",
-            "current_step",
-            "awaiting_role",
-            "first_submitted_at",
-            "submitted_at",
-            "approved_at",
-            "returned_count",
-        ],
-        batch_size=500,
-    )
+    # One executemany instead of bulk_update's CASE WHEN per field (10× faster here).
+    ops = connection.ops
+
+    def ts(value):
+        return ops.adapt_datetimefield_value(value) if value is not None else None
+
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Obligation._meta.db_table} SET state = %s, chain = %s, current_step = %s, "
+            "awaiting_role = %s, first_submitted_at = %s, submitted_at = %s, approved_at = %s, "
+            "returned_count = %s WHERE id = %s",
+            [
+                (
+                    ob.state,
+                    json.dumps(ob.chain),
+                    ob.current_step,
+                    ob.awaiting_role,
+                    ts(ob.first_submitted_at),
+                    ts(ob.submitted_at),
+                    ts(ob.approved_at),
+                    ob.returned_count,
+                    ob.pk,
+                )
+                for ob in changed
+            ],
+        )
