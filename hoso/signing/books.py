@@ -354,3 +354,26 @@ def correction_minute_spec(correction: CorrectionRequest) -> DocumentSpec:
         ),
         layout="correction_minute",
     )
+
+
+def spec_for_document(document) -> DocumentSpec:
+    """The spec of ``document``'s subject as the data is now (NOT_READY when unconfirmed)."""
+    from hoso.organisation.models import SchoolClass, Subject, Term
+
+    if document.kind == DocumentKind.CORRECTION_MINUTE:
+        correction = CorrectionRequest.objects.select_related(
+            "school", "student", "school_class", "subject", "term", "year"
+        ).get(pk=int(document.object_id), school=document.school_id)
+        return correction_minute_spec(correction)
+    parts = [int(p) for p in document.object_id.split("-")]
+    school_class = SchoolClass.objects.select_related("year__school").get(
+        pk=parts[0], year__school=document.school_id
+    )
+    if document.kind == DocumentKind.GRADE_SHEET:
+        subject = Subject.objects.get(pk=parts[1], school=document.school_id)
+        term = Term.objects.get(pk=parts[2], year=school_class.year)
+        return grade_sheet_spec(school_class, subject, term)
+    if document.kind == DocumentKind.CLASS_BOOK:
+        term = Term.objects.get(pk=parts[1], year=school_class.year)
+        return class_book_spec(school_class, term)
+    raise DomainError(SigningErrorCode.BAD_INPUT, "Loại văn bản không hỗ trợ ký lại.")

@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hoso.signing import views as v
 
 app_name = "signing"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", v.credentials, name="credentials"),
+    path("con-dau/", v.seal, name="seal"),
+    path("tai-len/", v.credential_upload, name="credential_upload"),
+    path("thiet-bi/", v.credential_pkcs11, name="credential_pkcs11"),
+    path(
+        "<int:credential_id>/vo-hieu/", v.credential_deactivate_view, name="credential_deactivate"
+    ),
+    path("van-ban/", v.documents, name="documents"),
+    path("van-ban/<int:document_id>/", v.document_detail, name="document"),
+    path("van-ban/<int:document_id>/pdf/", v.document_file, name="document_pdf"),
+    path("van-ban/<int:document_id>/ky/", v.document_sign_view, name="document_sign"),
+    path(
+        "lap/so-diem/<int:class_id>/<int:subject_id>/<int:term_id>/",
+        v.prepare_sheet,
+        name="prepare_sheet",
+    ),
+    path(
+        "lap/so-lop/<int:class_id>/<int:term_id>/", v.prepare_class_book, name="prepare_class_book"
+    ),
+    path("lap/bien-ban/<int:correction_id>/", v.prepare_minute, name="prepare_minute"),
+    path("kiem-tra/", v.verify, name="verify"),
+]

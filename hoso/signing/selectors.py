@@ -1,0 +1,120 @@
+"""Reads of the signing package, always scoped by the actor's school."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hoso.accounts.actor import Actor
+from hoso.signing.models import DocumentState, SignedDocument, SigningCredential
+from hoso.signing.policies import can_see_document
+
+
+def my_credentials(actor: Actor) -> list[SigningCredential]:
+    return list(SigningCredential.objects.filter(school=actor.school_id, user=actor.user))
+
+
+def seal_credentials(actor: Actor) -> list[SigningCredential]:
+    return list(SigningCredential.objects.filter(school=actor.school_id, user__isnull=True))
+
+
+def documents_awaiting(actor: Actor) -> list[SignedDocument]:
+    """Documents whose next signer is the actor."""
+    open_docs = SignedDocument.objects.filter(
+        school=actor.school_id,
+        state__in=[DocumentState.DRAFT, DocumentState.PARTIALLY_SIGNED],
+    ).order_by("created_at")
+    return [d for d in open_docs if d.next_signer and d.next_signer.get("user_id") == actor.user.pk]
+
+
+def documents_visible(actor: Actor, *, limit: int = 100) -> list[SignedDocument]:
+    qs = SignedDocument.objects.filter(school=actor.school_id).order_by("-updated_at")[: limit * 3]
+    return [d for d in qs if can_see_document(actor, d)][:limit]
+
+
+def versions_of(document: SignedDocument) -> list[SignedDocument]:
+    return list(
+        SignedDocument.objects.filter(
+            school=document.school_id, subject_key=document.subject_key
+        ).order_by("-version")
+    )
+
+
+@dataclass
+class ReadyBook:
+    kind: str
+    label: str
+    url_name: str
+    args: tuple
+    current: SignedDocument | None
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name, args=self.args)
+
+
+def ready_books(actor: Actor) -> list[ReadyBook]:
+    """Books the actor may put up for signing now: their confirmed sheets, their homeroom class
+    confirmed for a term, applied corrections they were a party of."""
+    from django.db.models import Q
+
+    from hoso.gradebook.models import CorrectionRequest, Signoff
+
+    if actor.school is None or actor.year is None:
+        return []
+    current = {
+        d.subject_key: d
+        for d in SignedDocument.objects.filter(school=actor.school_id).exclude(
+            state=DocumentState.SUPERSEDED
+        )
+    }
+    out: list[ReadyBook] = []
+    taught_pairs = {(c, s) for c, subjects in actor.taught.items() for s in subjects}
+    sheet_signoffs = Signoff.objects.filter(
+        kind=Signoff.Kind.SHEET, school_class__year=actor.year, by=actor.user
+    ).select_related("school_class", "subject", "term")
+    for so in sheet_signoffs:
+        if (so.school_class_id, so.subject_id) not in taught_pairs:
+            continue
+        key = f"grade_sheet:class={so.school_class_id}:subject={so.subject_id}:term={so.term_id}"
+        out.append(
+            ReadyBook(
+                "grade_sheet",
+                f"Bảng điểm {so.subject.name} — lớp {so.school_class.name}, HK {so.term.number}",
+                "signing:prepare_sheet",
+                (so.school_class_id, so.subject_id, so.term_id),
+                current.get(key),
+            )
+        )
+    class_signoffs = Signoff.objects.filter(
+        kind=Signoff.Kind.CLASS, school_class_id__in=actor.homeroom_class_ids
+    ).select_related("school_class", "term")
+    for so in class_signoffs:
+        key = f"class_book:class={so.school_class_id}:term={so.term_id}"
+        out.append(
+            ReadyBook(
+                "class_book",
+                f"Sổ theo dõi và đánh giá lớp {so.school_class.name}, HK {so.term.number}",
+                "signing:prepare_class_book",
+                (so.school_class_id, so.term_id),
+                current.get(key),
+            )
+        )
+    corrections = CorrectionRequest.objects.filter(
+        Q(requested_by=actor.user) | Q(witness=actor.user) | Q(homeroom=actor.user),
+        school=actor.school_id,
+        year=actor.year,
+        state=CorrectionRequest.State.APPLIED,
+    ).select_related("student")
+    for c in corrections:
+        out.append(
+            ReadyBook(
+                "correction_minute",
+                f"Biên bản sửa điểm số {c.minute_number} — {c.student.full_name}",
+                "signing:prepare_minute",
+                (c.pk,),
+                current.get(f"correction_minute:{c.pk}"),
+            )
+        )
+    return out
