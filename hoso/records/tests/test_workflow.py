@@ -272,3 +272,20 @@ def test_closed_year_refuses_submission(rec):
     with pytest.raises(DomainError) as exc:
         actions.submission_upload(actor=world.actor("subject"), obligation_id=ob.pk, upload=pdf())
     assert exc.value.code == RecordsError.YEAR_CLOSED
+
+
+def test_staff_changes_resync_after_commit(rec, django_capture_on_commit_callbacks):
+    world = rec
+    from hoso.testing.factories import make_staff
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = make_staff(world.school, "Trịnh Văn Mới", username="moi.records")
+    assert Obligation.objects.filter(
+        owner_staff=newcomer, record_type__code="ke-hoach-bai-day"
+    ).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.is_active = False
+        newcomer.save()
+    assert not Obligation.objects.filter(
+        owner_staff=newcomer, is_active=True, due_at__gt=timezone.now()
+    ).exists()
