@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.html import escape
@@ -251,12 +251,45 @@ class Board:
         return rates_chart_svg(self.periods, period=self.filters.period)
 
 
-def period_bucket(period: str):
+MAX_CASE_PERIODS = 120  # beyond this (a range of years) the database truncates instead
+
+
+def period_starts(period: str, start: date, end: date) -> list[date]:
+    """The first local day of every reporting period meeting [start, end]."""
+    first = period_range(period, start)[0]
+    out = []
+    while first <= end:
+        out.append(first)
+        first = period_range(period, first)[1] + timedelta(days=1)
+    return out
+
+
+def period_bucket(period: str, start: date | None = None, end: date | None = None):
+    """The SQL expression of the period an obligation falls in (by its due date, Vietnam time).
+
+    With a bounded range it is a CASE over the periods' first instants: plain comparisons that
+    every database runs natively (SQLite would otherwise call a Python function per row to
+    convert the time zone). Unbounded, it is the database's own truncation."""
+    if start is not None and end is not None:
+        starts = period_starts(period, start, end)
+        if 0 < len(starts) <= MAX_CASE_PERIODS:
+            following = period_range(period, starts[-1])[1] + timedelta(days=1)
+            edges = [*starts[1:], following]
+            whens = [
+                When(
+                    due_at__lt=datetime.combine(edge, time.min, tzinfo=LOCAL_TZ),
+                    then=Value(s.isoformat()),
+                )
+                for s, edge in zip(starts, edges, strict=True)
+            ]
+            return Case(*whens, default=Value(""), output_field=CharField())
     trunc = TruncMonth if period == MONTH else TruncWeek
     return trunc("due_at", tzinfo=LOCAL_TZ)
 
 
 def _bucket_date(value) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = value.astimezone(LOCAL_TZ)
@@ -278,7 +311,7 @@ def compliance_board(actor: Actor, filters: BoardFilters, *, now: datetime | Non
     now = now or timezone.now()
     qs = scoped_obligations(actor, filters)
     grouped = list(
-        qs.annotate(bucket=period_bucket(filters.period))
+        qs.annotate(bucket=period_bucket(filters.period, filters.start, filters.end))
         .values("owner_staff_id", "owner_staff__department_id", "owner_department_id", "bucket")
         .annotate(**count_annotations(now))
         .order_by()
