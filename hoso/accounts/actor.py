@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from hoso.accounts.roles import LEADERS, ROLE_LABELS, Role
@@ -64,6 +63,8 @@ def memberships(user) -> list:
 
     One ``IN (subquery)`` per link: joining staff × guardians × grants multiplied the rows of
     every school (≈ 20 ms a request on the demo; this form ≈ 2 ms, bench/gradebook.py)."""
+    from django.db import connection
+
     from hoso.accounts.models import InspectorGrant
     from hoso.organisation.models import School, Staff
     from hoso.students.models import Guardian
@@ -72,17 +73,19 @@ def memberships(user) -> list:
         return []
     if user.is_superuser:
         return list(School.objects.all())
-    now = timezone.now()
-    grants = InspectorGrant.objects.filter(
-        user=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+    # Raw SQL: this runs on every request, and the ORM spent more time compiling the query
+    # than the database answering it.
+    sql = (
+        f"SELECT * FROM {School._meta.db_table} WHERE "
+        f"id IN (SELECT school_id FROM {Staff._meta.db_table} WHERE user_id = %(user)s "
+        "AND is_active = %(yes)s) "
+        f"OR id IN (SELECT school_id FROM {Guardian._meta.db_table} WHERE user_id = %(user)s) "
+        f"OR id IN (SELECT school_id FROM {InspectorGrant._meta.db_table} WHERE user_id = %(user)s "
+        "AND revoked_at IS NULL AND starts_at <= %(now)s AND ends_at > %(now)s) "
+        "ORDER BY name, id"  # School.Meta.ordering: the first is the default school
     )
-    return list(
-        School.objects.filter(
-            Q(pk__in=Staff.objects.filter(user=user, is_active=True).values("school_id"))
-            | Q(pk__in=Guardian.objects.filter(user=user).values("school_id"))
-            | Q(pk__in=grants.values("school_id"))
-        )
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return list(School.objects.raw(sql, {"user": user.pk, "yes": True, "now": now}))
 
 
 _POSITION_ROLES = {
@@ -97,15 +100,73 @@ _POSITION_ROLES = {
 }
 
 
-def build_actor(user, school, year, *, now=None) -> Actor:
-    """Derive roles and scopes for ``user`` in ``school``/``year``."""
+def _memberships_sql() -> str:
+    """One statement for everything build_actor reads besides the staff row (it runs on every
+    request; as eight ORM queries it cost more in query compilation than in the database).
+    Rows: (kind, int_a, int_b, text_a) — p: an extra position; t: (class, subject) taught;
+    h: homeroom class; d: (department, 1 if head else 0, kind); x: delegations in force;
+    g: guardian profile; i: inspector grants in force."""
     from hoso.accounts.models import Delegation, InspectorGrant
     from hoso.organisation.models import (
         Department,
         HomeroomAssignment,
-        Staff,
+        SchoolClass,
+        StaffPosition,
         TeachingAssignment,
     )
+    from hoso.students.models import Guardian
+
+    t = {
+        "sp": StaffPosition._meta.db_table,
+        "ta": TeachingAssignment._meta.db_table,
+        "ha": HomeroomAssignment._meta.db_table,
+        "sc": SchoolClass._meta.db_table,
+        "dp": Department._meta.db_table,
+        "dl": Delegation._meta.db_table,
+        "gd": Guardian._meta.db_table,
+        "ig": InspectorGrant._meta.db_table,
+    }
+    none_int = "CAST(NULL AS INTEGER)"
+    none_text = "CAST(NULL AS VARCHAR(20))"
+    return f"""
+SELECT 'p', {none_int}, {none_int}, sp.position FROM {t["sp"]} sp WHERE sp.staff_id = %(staff)s
+UNION ALL
+SELECT 't', ta.school_class_id, ta.subject_id, {none_text} FROM {t["ta"]} ta
+  INNER JOIN {t["sc"]} c ON c.id = ta.school_class_id
+  WHERE ta.teacher_id = %(staff)s AND c.year_id = %(year)s
+UNION ALL
+SELECT 'h', ha.school_class_id, {none_int}, {none_text} FROM {t["ha"]} ha
+  INNER JOIN {t["sc"]} c ON c.id = ha.school_class_id
+  WHERE ha.teacher_id = %(staff)s AND c.year_id = %(year)s
+UNION ALL
+SELECT 'd', d.id, CASE WHEN d.head_id = %(staff)s THEN 1 ELSE 0 END, d.kind FROM {t["dp"]} d
+  WHERE d.school_id = %(school)s AND (d.head_id = %(staff)s OR d.deputy_id = %(staff)s)
+UNION ALL
+SELECT 'x', COUNT(*), {none_int}, {none_text} FROM {t["dl"]} dl
+  WHERE dl.school_id = %(school)s AND dl.grantee_id = %(staff)s AND dl.revoked_at IS NULL
+  AND dl.starts_at <= %(now)s AND dl.ends_at > %(now)s
+UNION ALL
+SELECT 'g', g.id, {none_int}, {none_text} FROM {t["gd"]} g
+  WHERE g.user_id = %(user)s AND g.school_id = %(school)s
+UNION ALL
+SELECT 'i', COUNT(*), {none_int}, {none_text} FROM {t["ig"]} ig
+  WHERE ig.school_id = %(school)s AND ig.user_id = %(user)s AND ig.revoked_at IS NULL
+  AND ig.starts_at <= %(now)s AND ig.ends_at > %(now)s
+"""
+
+
+_MEMBERSHIPS_SQL: str | None = None
+
+
+def build_actor(user, school, year, *, now=None) -> Actor:
+    """Derive roles and scopes for ``user`` in ``school``/``year``: two statements (the staff
+    row, then one UNION of positions, assignments, departments, delegations, guardian profiles
+    and inspector grants), plus one for delegations when some are in force."""
+    global _MEMBERSHIPS_SQL
+    from django.db import connection
+
+    from hoso.accounts.models import Delegation
+    from hoso.organisation.models import Department, Staff
     from hoso.students.models import StudentGuardian
 
     now = now or timezone.now()
@@ -113,43 +174,52 @@ def build_actor(user, school, year, *, now=None) -> Actor:
         return Actor(user=user)
     roles: set[Role] = set()
     delegated: dict[Role, str] = {}
-    staff = (
-        Staff.objects.filter(school=school, user=user, is_active=True)
-        .prefetch_related("extra_positions")
-        .first()
-    )
+    staff = Staff.objects.filter(school=school, user=user, is_active=True).first()
     taught: dict[int, set[int]] = {}
     homeroom: set[int] = set()
     departments: set[int] = set()
-    if staff is not None:
-        positions = {staff.position} | {p.position for p in staff.extra_positions.all()}
-        roles |= {_POSITION_ROLES[p] for p in positions if p in _POSITION_ROLES}
-        if year is not None:
-            for class_id, subject_id in TeachingAssignment.objects.filter(
-                teacher=staff, school_class__year=year
-            ).values_list("school_class_id", "subject_id"):
-                taught.setdefault(class_id, set()).add(subject_id)
-            homeroom = set(
-                HomeroomAssignment.objects.filter(
-                    teacher=staff, school_class__year=year
-                ).values_list("school_class_id", flat=True)
-            )
-        if taught:
-            roles.add(Role.SUBJECT_TEACHER)
-        if homeroom:
-            roles.add(Role.HOMEROOM_TEACHER)
-        for dept in Department.objects.filter(school=school).filter(
-            Q(head=staff) | Q(deputy=staff)
-        ):
-            if dept.head_id == staff.pk:
-                departments.add(dept.pk)
+    guardians: set[int] = set()
+    positions: set[str] = {staff.position} if staff is not None else set()
+    delegations = inspector_grants = 0
+    if _MEMBERSHIPS_SQL is None:
+        _MEMBERSHIPS_SQL = _memberships_sql()
+    params = {
+        "staff": staff.pk if staff is not None else -1,
+        "year": year.pk if year is not None else -1,
+        "school": school.pk,
+        "user": user.pk,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBERSHIPS_SQL, params)
+        rows = cursor.fetchall()
+    for kind, int_a, int_b, text_a in rows:
+        if kind == "p":
+            positions.add(text_a)
+        elif kind == "t":
+            taught.setdefault(int_a, set()).add(int_b)
+        elif kind == "h":
+            homeroom.add(int_a)
+        elif kind == "d":
+            if int_b:
+                departments.add(int_a)
                 roles.add(
-                    Role.OFFICE_HEAD
-                    if dept.kind == Department.Kind.OFFICE
-                    else Role.DEPARTMENT_HEAD
+                    Role.OFFICE_HEAD if text_a == Department.Kind.OFFICE else Role.DEPARTMENT_HEAD
                 )
             else:
                 roles.add(Role.DEPARTMENT_DEPUTY)
+        elif kind == "x":
+            delegations = int_a
+        elif kind == "g":
+            guardians.add(int_a)
+        elif kind == "i":
+            inspector_grants = int_a
+    roles |= {_POSITION_ROLES[p] for p in positions if p in _POSITION_ROLES}
+    if taught:
+        roles.add(Role.SUBJECT_TEACHER)
+    if homeroom:
+        roles.add(Role.HOMEROOM_TEACHER)
+    if staff is not None and delegations:
         for d in Delegation.objects.filter(
             school=school,
             grantee=staff,
@@ -166,9 +236,7 @@ def build_actor(user, school, year, *, now=None) -> Actor:
             elif d.kind == Delegation.Kind.PRINCIPAL and Role.PRINCIPAL not in roles:
                 roles.add(Role.PRINCIPAL)
                 delegated[Role.PRINCIPAL] = f"{label} (Hiệu trưởng)"
-    guardian_ids = frozenset(
-        user.guardian_profiles.filter(school=school).values_list("pk", flat=True)
-    )
+    guardian_ids = frozenset(guardians)
     children: set[int] = set()
     if guardian_ids:
         roles.add(Role.PARENT)
@@ -177,9 +245,7 @@ def build_actor(user, school, year, *, now=None) -> Actor:
                 "student_id", flat=True
             )
         )
-    if InspectorGrant.objects.filter(
-        school=school, user=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-    ).exists():
+    if inspector_grants:
         roles.add(Role.INSPECTOR)
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)

@@ -14,7 +14,7 @@ from functools import reduce
 from importlib.util import find_spec
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
@@ -233,16 +233,22 @@ def sheet_payload(actor, sheet: Sheet) -> dict:
     }
 
 
-def _student_in(actor, sheet: Sheet, student_id: int):
-    """A student of this class (any enrolment in it); anybody else is out of scope → 404."""
+def _enrolment_in(actor, sheet: Sheet, student_id: int) -> Enrolment:
+    """The student's enrolment in this class (an active one first); a student who was never in
+    the class is out of scope → 404."""
     enrolment = (
         Enrolment.objects.filter(school_class=sheet.school_class, student_id=student_id)
         .select_related("student")
+        .order_by(F("end_date").desc(nulls_first=True))
         .first()
     )
     if enrolment is None:
         raise not_found(actor, f"học sinh #{student_id} trong {_describe(sheet)}")
-    return enrolment.student
+    return enrolment
+
+
+def _student_in(actor, sheet: Sheet, student_id: int):
+    return _enrolment_in(actor, sheet, student_id).student
 
 
 def _row_result(sheet: Sheet, student) -> tuple[str | None, list[str]]:
@@ -271,7 +277,8 @@ def cell_save(
     Send the ``version`` you read: if somebody saved the cell since, the answer is 409 with the
     current value and nothing is overwritten. Every change is in the audit trail."""
     actor, sheet = _sheet(request, class_id, subject_id, term_id)
-    student = _student_in(actor, sheet, payload.student)
+    enrolment = _enrolment_in(actor, sheet, payload.student)
+    student = enrolment.student
     column_key = nfc(payload.column.strip())
     raw = payload.value
     if raw is None:
@@ -287,6 +294,7 @@ def cell_save(
             raw_value=raw,
             expected_version=payload.version,
             assessed_on=payload.assessed_on,
+            enrolment=enrolment,
         )
     except PermissionDeniedError as exc:
         _refused(actor, sheet, exc, f"lưu ô {column_key}")

@@ -106,10 +106,14 @@ def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
         )
 
 
-def _check_student(sheet: Sheet, student) -> None:
-    if not Enrolment.objects.filter(
-        student=student, school_class=sheet.school_class, status__in=Enrolment.ACTIVE
-    ).exists():
+def _check_student(sheet: Sheet, student, enrolment: Enrolment | None = None) -> None:
+    if enrolment is not None and enrolment.school_class_id == sheet.school_class.pk:
+        active = enrolment.status in Enrolment.ACTIVE  # read by the caller in this request
+    else:
+        active = Enrolment.objects.filter(
+            student=student, school_class=sheet.school_class, status__in=Enrolment.ACTIVE
+        ).exists()
+    if not active:
         raise DomainError(
             GradebookError.NOT_ENROLLED, f"{student.full_name} không học lớp {sheet.school_class}."
         )
@@ -125,14 +129,16 @@ def assessment_save(
     expected_version: int | None = None,
     assessed_on: date | None = None,
     prechecked: bool = False,
+    enrolment: Enrolment | None = None,
 ) -> SavedCell:
     """Save one result (or clear it with an empty value). ``expected_version`` (from the grid)
     refuses to overwrite a result somebody else saved in between. ``prechecked``: the caller
     (a batch save) has just run :func:`ensure_writable` for this column and checked that the
-    student is enrolled in the class."""
+    student is enrolled in the class. ``enrolment``: the student's enrolment in this class, when
+    the caller has just read it (saves a query)."""
     if not prechecked:
         ensure_writable(actor, sheet, column_key)
-        _check_student(sheet, student)
+        _check_student(sheet, student, enrolment)
     column = sheet.column(column_key)
     value, text = clean_value(column, raw_value)
     now = timezone.now()

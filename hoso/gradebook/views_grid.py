@@ -491,6 +491,7 @@ def _save_one(actor, the_sheet: Sheet, payload: dict, enrolments: _Enrolments):
             raw_value=raw,
             expected_version=version,
             prechecked=prechecked,
+            enrolment=enrolment,
         )
     except DomainError as exc:
         if isinstance(exc, PermissionDeniedError):

@@ -30,6 +30,7 @@ def access_class(actor: Actor, class_id: int) -> SchoolClass:
     found = visible_classes(actor).filter(pk=class_id).first()
     if found is None:
         raise not_found(actor, f"lớp #{class_id}")
+    found.year = actor.year  # visible classes are the actor's year's: no query to read it back
     return found
 
 
