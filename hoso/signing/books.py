@@ -360,6 +360,12 @@ def spec_for_document(document) -> DocumentSpec:
     """The spec of ``document``'s subject as the data is now (NOT_READY when unconfirmed)."""
     from hoso.organisation.models import SchoolClass, Subject, Term
 
+    if document.kind == DocumentKind.RECORD:
+        from hoso.records.models import Obligation
+
+        return record_spec(
+            Obligation.objects.get(pk=int(document.object_id), school=document.school_id)
+        )
     if document.kind == DocumentKind.CORRECTION_MINUTE:
         correction = CorrectionRequest.objects.select_related(
             "school", "student", "school_class", "subject", "term", "year"
@@ -377,3 +383,61 @@ def spec_for_document(document) -> DocumentSpec:
         term = Term.objects.get(pk=parts[1], year=school_class.year)
         return class_book_spec(school_class, term)
     raise DomainError(SigningErrorCode.BAD_INPUT, "Loại văn bản không hỗ trợ ký lại.")
+
+
+def record_spec(obligation) -> DocumentSpec:
+    """An approved record (hồ sơ) whose last file is a PDF: signed by its owner, then by the
+    person who approved it (records issue). The PDF is signed as uploaded."""
+    from hoso.records.models import Decision, ObligationState
+
+    if obligation.state != ObligationState.APPROVED:
+        raise DomainError(SigningErrorCode.NOT_READY, "Chỉ ký số hồ sơ đã được duyệt.")
+    submission = obligation.submissions.order_by("-version").first()
+    if submission is None:
+        raise DomainError(SigningErrorCode.NOT_READY, "Hồ sơ chưa có tệp nào.")
+    with submission.file.open("rb") as fh:
+        pdf = fh.read()
+    if not pdf.startswith(b"%PDF-"):
+        raise DomainError(
+            SigningErrorCode.NOT_READY,
+            "Chỉ ký số được hồ sơ dạng PDF; tệp này không phải PDF.",
+        )
+    school = obligation.school
+    approval = (
+        Decision.objects.filter(obligation=obligation, kind=Decision.Kind.APPROVE)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    signers = []
+    owner = obligation.owner_staff
+    if owner is not None and owner.user_id:
+        signers.append(
+            _signer_for_staff(
+                owner, slot="owner", caption="NGƯỜI LẬP", role_label="Người lập hồ sơ"
+            )
+        )
+    if approval is not None and approval.actor_id not in {s.user_id for s in signers}:
+        signers.append(
+            _signer_for_user(
+                school,
+                approval.actor,
+                slot="approver",
+                caption="NGƯỜI DUYỆT",
+                role_label="Người duyệt hồ sơ",
+            )
+        )
+    if not signers:
+        raise DomainError(SigningErrorCode.NOT_READY, "Hồ sơ này không có người ký.")
+    return DocumentSpec(
+        school=school,
+        kind=DocumentKind.RECORD,
+        subject_key=f"record:{obligation.pk}",
+        object_type="records.obligation",
+        object_id=str(obligation.pk),
+        title=f"{obligation.record_type} — {obligation.period_label}",
+        data_hash=submission.sha256,
+        signers=signers,
+        copy_data={},
+        source_pdf=pdf,
+    )

@@ -92,6 +92,9 @@ class DocumentSpec:
     ruleset_version: str = ""
     landscape: bool = False
     extra: dict = field(default_factory=dict)
+    # A document that is already a PDF (an approved record's file): signed as it is, with
+    # invisible signatures (its layout has no reserved signature space).
+    source_pdf: bytes | None = None
 
 
 def _sha(data: bytes) -> str:
@@ -155,6 +158,8 @@ def copy_boxes(count: int, *, landscape: bool = False) -> list[Box]:
 
 def render(spec: DocumentSpec) -> tuple[bytes, list[Box | object], str]:
     """(pdf, one box per signer, which renderer) for ``spec``."""
+    if spec.source_pdf is not None:
+        return spec.source_pdf, [None] * len(spec.signers), "source"
     renderer = _printing_renderer(spec)
     if renderer is not None:
         from hoso.printing.render import signature_boxes

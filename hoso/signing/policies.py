@@ -57,6 +57,12 @@ def _can_see_object(actor: Actor, doc: SignedDocument) -> bool:
 
         correction = CorrectionRequest.objects.filter(pk=int(doc.object_id)).first()
         return correction is not None and can_see_correction(actor, correction)
+    if doc.kind == DocumentKind.RECORD:
+        from hoso.records.models import Obligation
+        from hoso.records.policies import can_view
+
+        ob = Obligation.objects.filter(pk=int(doc.object_id), school=actor.school_id).first()
+        return ob is not None and can_view(actor, ob)
     return False
 
 

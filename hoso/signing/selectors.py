@@ -117,4 +117,39 @@ def ready_books(actor: Actor) -> list[ReadyBook]:
                 current.get(f"correction_minute:{c.pk}"),
             )
         )
+    out.extend(_ready_records(actor, current))
     return out
+
+
+def _ready_records(actor: Actor, current: dict) -> list[ReadyBook]:
+    """Approved records (PDF) the actor owns or approved, most recent first (at most 30)."""
+    from django.db.models import Q
+
+    from hoso.records.models import Decision, Obligation, ObligationState
+
+    approved_by_me = Decision.objects.filter(actor=actor.user, kind=Decision.Kind.APPROVE).values(
+        "obligation_id"
+    )
+    owner = Q(owner_staff=actor.staff) if actor.staff is not None else Q(pk__in=[])
+    obligations = (
+        Obligation.objects.filter(
+            owner | Q(pk__in=approved_by_me),
+            school=actor.school_id,
+            year=actor.year,
+            state=ObligationState.APPROVED,
+            submissions__content_type="application/pdf",
+        )
+        .select_related("record_type")
+        .distinct()
+        .order_by("-approved_at")[:30]
+    )
+    return [
+        ReadyBook(
+            "record",
+            f"Hồ sơ: {ob.record_type} — {ob.period_label}",
+            "signing:prepare_record",
+            (ob.pk,),
+            current.get(f"record:{ob.pk}"),
+        )
+        for ob in obligations
+    ]

@@ -25,5 +25,6 @@ urlpatterns: list = [
         "lap/so-lop/<int:class_id>/<int:term_id>/", v.prepare_class_book, name="prepare_class_book"
     ),
     path("lap/bien-ban/<int:correction_id>/", v.prepare_minute, name="prepare_minute"),
+    path("lap/ho-so/<int:obligation_id>/", v.prepare_record, name="prepare_record"),
     path("kiem-tra/", v.verify, name="verify"),
 ]

@@ -26,6 +26,7 @@ from hoso.signing.books import (
     class_book_spec,
     correction_minute_spec,
     grade_sheet_spec,
+    record_spec,
     spec_for_document,
 )
 from hoso.signing.documents import document_pdf, document_prepare, document_sign
@@ -313,6 +314,26 @@ def prepare_minute(request, correction_id: int):
             SigningErrorCode.NOT_A_SIGNER, "Chỉ các bên của biên bản mới lập biên bản để ký."
         )
     return _prepare(request, lambda: correction_minute_spec(correction))
+
+
+@login_required
+@require_POST
+def prepare_record(request, obligation_id: int):
+    from hoso.records.policies import access_obligation
+
+    actor = request.actor
+    obligation = access_obligation(actor, obligation_id)
+    spec_builder = lambda: record_spec(obligation)  # noqa: E731
+    try:
+        spec = spec_builder()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("signing:documents")
+    if actor.user.pk not in {s.user_id for s in spec.signers}:
+        raise PermissionDeniedError(
+            SigningErrorCode.NOT_A_SIGNER, "Chỉ người lập và người duyệt hồ sơ mới đưa hồ sơ ký số."
+        )
+    return _prepare(request, lambda: spec)
 
 
 # ------------------------------------------------------------------------------ check a PDF
