@@ -71,10 +71,11 @@ __all__ = [
 # --- catalogue ------------------------------------------------------------------------------
 
 
-def record_types_seed(*, school, actor=None) -> list[RecordType]:
+def record_types_seed(*, school, actor=None, audit: bool = True) -> list[RecordType]:
     """Create the catalogue types of ``school``'s levels that it does not have yet (by code).
 
-    Never overwrites a school's edits; returns the types created."""
+    Never overwrites a school's edits; returns the types created. ``audit=False`` only for the
+    demo seed, which writes its own single audit event for the whole school."""
     user = getattr(actor, "user", actor)
     with transaction.atomic():
         have = set(RecordType.objects.filter(school=school).values_list("code", flat=True))
@@ -101,7 +102,7 @@ def record_types_seed(*, school, actor=None) -> list[RecordType]:
                 )
             )
         RecordType.objects.bulk_create(new)
-        if new:
+        if new and audit:
             audit_record(
                 event_type="records.types_seeded",
                 actor=user,

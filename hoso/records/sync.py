@@ -207,8 +207,13 @@ def _needed(rt: RecordType, ctx: Context, events: list[RecordEvent]):
             yield owner, period, event
 
 
-def obligations_sync(*, year: SchoolYear, actor=None, now: datetime | None = None) -> dict:
-    """Create/refresh the folders and obligations of ``year``. Returns counts. Idempotent."""
+def obligations_sync(
+    *, year: SchoolYear, actor=None, now: datetime | None = None, audit: bool = True
+) -> dict:
+    """Create/refresh the folders and obligations of ``year``. Returns counts. Idempotent.
+
+    One ``records.sync`` audit event when anything changed (``audit=False`` only for the demo
+    seed, which writes its own single event)."""
     now = now or timezone.now()
     user = getattr(actor, "user", actor)
     with transaction.atomic():
@@ -333,7 +338,7 @@ def obligations_sync(*, year: SchoolYear, actor=None, now: datetime | None = Non
             "updated": len(changed),
             "deactivated": len(stale),
         }
-        if folders.created or new or changed or stale:
+        if audit and (folders.created or new or changed or stale):
             audit_record(
                 event_type="records.sync",
                 actor=user,
