@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,7 +50,11 @@ def transcript_data(*, student, year) -> dict:
 
 def public_url(code: str) -> str:
     """The absolute address printed (as a QR code) on the document."""
-    base = getattr(settings, "HOSO_PUBLIC_URL", "") or "http://localhost:8000"
+    base = (
+        getattr(settings, "HOSO_PUBLIC_URL", "")
+        or os.environ.get("HOSO_PUBLIC_URL", "")
+        or "http://localhost:8000"
+    )
     try:
         path = reverse("verify:detail", args=[code])
     except NoReverseMatch:  # the public pages are mounted at /xac-minh/ (hoso/urls.py)
