@@ -68,7 +68,6 @@ def demo_seed() -> list[SeedResult]:
         with transaction.atomic():
             _check_usernames_free(plan)
             _write(plan, encoded)
-            _seed_extensions(plan)
             counts = plan.counts()
             audit_record(
                 event_type="demo.seeded",
@@ -76,6 +75,7 @@ def demo_seed() -> list[SeedResult]:
                 target=plan.school,
                 after=counts,
             )
+            _seed_extensions(plan)
         results.append(SeedResult(spec.short_name, created=True, counts=counts))
     return results
 
