@@ -85,13 +85,13 @@ def render_pdf(
     *,
     pdf_standard: str | None = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
-    images: dict[str, bytes | str] | None = None,
+    images: dict[str, bytes] | None = None,
 ) -> bytes:
     """Compile ``hoso/printing/typst/<template>`` with ``data`` → PDF bytes.
 
     ``pdf_standard``: e.g. "a-3b" for PDF/A-3b. ``attachments``: (file name, bytes, mime) files
-    embedded in the PDF (PDF/A-3 associated files). ``images``: extra named text blobs (e.g. a
-    QR code's SVG) readable in the template as ``bytes(sys.inputs.img-<name>)``.
+    embedded in the PDF (PDF/A-3 associated files). ``images``: named image files (e.g. the QR
+    code's PNG) readable in the template through lib.typ's ``input-bytes("img-<name>")``.
     """
     path = (TYPST_DIR / template).resolve()
     if path.parent != TYPST_DIR or not path.is_file() or path.suffix != ".typ":
@@ -106,7 +106,8 @@ def render_pdf(
         **inputs,
     }
     for name, blob in (images or {}).items():
-        sys_inputs[f"img-{name}"] = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+        # Typst reads no binary input: the bytes travel as their decimal values.
+        sys_inputs[f"img-{name}"] = ",".join(map(str, blob))
     try:
         pdf = _compiler().compile(
             input=str(path),

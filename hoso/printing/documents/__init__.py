@@ -18,7 +18,12 @@ from hoso.printing.documents.registers import (
     render_staff_register,
     staff_register_data,
 )
-from hoso.printing.documents.transcript import render_transcript, transcript_data
+from hoso.printing.documents.transcript import (
+    render_transcript,
+    render_transcripts,
+    split_transcripts,
+    transcript_data,
+)
 
 __all__ = [
     "approved_list_data",
@@ -35,6 +40,8 @@ __all__ = [
     "render_gradebook_sheet",
     "render_staff_register",
     "render_transcript",
+    "render_transcripts",
+    "split_transcripts",
     "staff_register_data",
     "transcript_data",
 ]

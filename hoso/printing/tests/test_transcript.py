@@ -91,3 +91,35 @@ def test_issued_transcript_is_pdfa3_with_the_json_inside(world, graded, tmp_path
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.attachments["hoc-ba.json"][0] == payload
     assert b"<pdfaid:part>3</pdfaid:part>" in pdf and b"<pdfaid:conformance>B<" in pdf
+
+
+def test_batch_of_transcripts_in_one_pdf_splits_back_per_student(world, graded):
+    import io
+
+    from pypdf import PdfReader
+
+    from hoso.printing.documents import render_transcripts, split_transcripts
+
+    rich, students = graded
+    approve_year(world, rich)
+    datas = [transcript_data(student=s, year=world.year) for s in students]
+    ver = [
+        {"code": f"ABCD-000{i}", "url": f"https://hoso.test/xac-minh/ABCD-000{i}"}
+        for i in range(len(datas))
+    ]
+    pdf = render_transcripts(datas, verifications=ver)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert [o.title for o in reader.outline] == [
+        f"{d['student']['full_name']} — 6A1" for d in datas
+    ]
+    parts = split_transcripts(pdf)
+    assert len(parts) == len(datas) == 2
+    for i, part in enumerate(parts):
+        text = pdf_text(part)
+        assert datas[i]["student"]["full_name"] in text and f"ABCD-000{i}" in text
+        assert "Trang 1/1" in text  # each transcript numbers its own pages
+        other = datas[1 - i]["student"]["full_name"]
+        assert other not in text
+        assert_fonts_pinned(part)
+    drafts = pdf_text(render_transcripts(datas))
+    assert drafts.count("BẢN NHÁP") == 2
