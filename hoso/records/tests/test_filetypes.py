@@ -108,3 +108,36 @@ def test_upload_uses_the_content_not_the_name(world, settings):
         )
     assert exc.value.code == RecordsError.FILE_TOO_LARGE
     assert ob.submissions.count() == 1
+
+
+def test_a_20_mb_upload_is_streamed_not_held_in_memory(world):
+    """The upload handler spools big files to disk; hashing and storing read 1 MB chunks."""
+    import tracemalloc
+
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    setup_records(world)
+    ob = lesson_plan(world)
+    size = 20 * 1024 * 1024
+    upload = TemporaryUploadedFile("lon.pdf", "application/pdf", size, None)
+    upload.write(PDF_BYTES)
+    chunk = b"0" * (1024 * 1024)
+    written = len(PDF_BYTES)
+    while written < size:
+        part = chunk[: size - written]
+        upload.write(part)
+        written += len(part)
+    upload.seek(0)
+    del chunk
+    tracemalloc.start()
+    try:
+        sub = actions.submission_upload(
+            actor=world.actor("subject"), obligation_id=ob.pk, upload=upload
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        upload.close()
+    assert sub.size == size and sub.file.size == size
+    print(f"20 MB upload: peak traced memory {peak / 1048576:.2f} MB")
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1048576:.1f} MB"
