@@ -168,7 +168,7 @@ def job_run(job_id: int) -> PrintJob:
     """Render every transcript of the job, report progress, store the result."""
     from pypdf import PdfReader, PdfWriter
 
-    from hoso.printing.documents import render_transcripts, split_transcripts, transcript_data
+    from hoso.printing.documents import render_transcripts, split_transcripts
 
     with transaction.atomic():
         job = PrintJob.objects.select_for_update().get(pk=job_id)
@@ -200,9 +200,7 @@ def job_run(job_id: int) -> PrintJob:
         # per student), progress reported after each chunk.
         for offset in range(0, len(pairs), CHUNK):
             chunk = pairs[offset : offset + CHUNK]
-            pdf = render_transcripts(
-                [transcript_data(student=student, year=job.year) for _, student in chunk]
-            )
+            pdf = render_transcripts(_chunk_data(chunk))
             if merged is not None:
                 before = len(merged.pages)
                 merged.append(PdfReader(io.BytesIO(pdf)), import_outline=True)
@@ -251,6 +249,24 @@ def job_run(job_id: int) -> PrintJob:
         message = exc.message if isinstance(exc, DomainError) else "Lỗi khi tạo tệp in."
         _fail(job_id, message)
         return PrintJob.objects.get(pk=job_id)
+
+
+def _chunk_data(chunk: list[tuple[object, object]]) -> list[dict]:
+    """Transcript data of (class, student) pairs, class by class in bulk, in the pairs' order."""
+    from hoso.printing.documents import class_transcripts_data
+
+    out: list[dict] = []
+    start = 0
+    while start < len(chunk):
+        school_class = chunk[start][0]
+        end = start
+        while end < len(chunk) and chunk[end][0].pk == school_class.pk:
+            end += 1
+        out += class_transcripts_data(
+            school_class=school_class, students=[s for _, s in chunk[start:end]]
+        )
+        start = end
+    return out
 
 
 def job_open(*, actor: Actor, job: PrintJob):

@@ -19,6 +19,7 @@ from hoso.printing.documents.registers import (
     staff_register_data,
 )
 from hoso.printing.documents.transcript import (
+    class_transcripts_data,
     render_transcript,
     render_transcripts,
     split_transcripts,
@@ -29,6 +30,7 @@ __all__ = [
     "approved_list_data",
     "class_book_data",
     "class_summary_data",
+    "class_transcripts_data",
     "correction_minute_data",
     "enrolment_register_data",
     "gradebook_sheet_data",

@@ -9,6 +9,8 @@ score and comment; qualities; competencies; result of education; award; completi
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import segno
 
 from hoso.core.errors import DomainError
@@ -72,20 +74,7 @@ def student_enrolment(student, year) -> Enrolment:
     return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
 
 
-def student_profile(student) -> dict:
-    links = StudentGuardian.objects.filter(student=student).select_related("guardian")
-    guardians = sorted(
-        (
-            {
-                "relation": StudentGuardian.Relation(link.relation).label,
-                "name": nfc(link.guardian.full_name),
-                "order": RELATION_ORDER.get(link.relation, 9),
-            }
-            for link in links
-        ),
-        key=lambda g: (g["order"], g["name"]),
-    )
-    entry = RegisterEntry.objects.filter(student=student).first()
+def student_profile(student, *, guardians: list[dict], register_number: str) -> dict:
     return {
         "code": student.student_code,
         "personal_id": student.personal_id,
@@ -96,8 +85,8 @@ def student_profile(student) -> dict:
         "ethnicity": nfc(student.ethnicity),
         "nationality": nfc(student.nationality),
         "address": nfc(student.address),
-        "register_number": str(entry.number) if entry else "",
-        "guardians": [{"relation": g["relation"], "name": g["name"]} for g in guardians],
+        "register_number": register_number,
+        "guardians": guardians,
     }
 
 
@@ -113,56 +102,107 @@ def _teacher_names(school_class) -> dict[int, str]:
     return {k: v[1] for k, v in out.items()}
 
 
-def _comments(student, year) -> dict[tuple[int, int], str]:
-    return {
-        (c.subject_id, c.term.number): nfc(c.text)
-        for c in SubjectComment.objects.filter(student=student, term__year=year).select_related(
-            "term"
-        )
-    }
-
-
 def _level(code) -> str:
     return LEVEL_LABELS.get(code, "") if code else ""
 
 
-def transcript_data(*, student, year) -> dict:
-    """The exact content of the student's transcript for ``year`` (JSON-serialisable,
-    deterministic: no timestamps other than the approval date, stable order)."""
-    enrolment = student_enrolment(student, year)
-    school_class = enrolment.school_class
-    school = year.school
+@dataclass
+class _ClassContext:
+    """What every transcript of one class shares (loaded once for a batch)."""
+
+    school_class: object
+    year: object
+    ruleset: str
+    class_results: dict
+    subjects: list
+    teachers: dict[int, str]
+    homeroom: str
+    principal: str
+    default_version: str
+
+
+def _class_context(school_class, year) -> _ClassContext:
     ruleset = class_ruleset(school_class)
-    primary = ruleset == PRIMARY_RULESET
-    class_results = {
-        cr.period: cr
-        for cr in ClassResult.objects.filter(
-            school_class=school_class, state=ClassResult.State.APPROVED
-        )
-    }
-    results: dict[str, dict] = {}
-    versions: dict[str, str] = {}
-    for sr in StudentResult.objects.filter(
-        class_result__in=list(class_results.values()), student=student
-    ).select_related("class_result"):
-        results[sr.class_result.period] = sr.data
-        versions[sr.class_result.period] = sr.ruleset_version
-    pending = [period_label(p, ruleset) for p in periods_for(ruleset) if p not in results]
-    version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
-    if not version:
+    try:
         from hoso.assessment.rules import get_ruleset
 
-        try:
-            version = get_ruleset(ruleset).version_label
-        except LookupError:
-            version = ruleset
-    subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
-    teachers = _teacher_names(school_class)
-    comments = _comments(student, year)
-    hi = HomeroomInput.objects.filter(student=student, year=year).first()
-    homeroom = homeroom_of(school_class)
-    principal = principal_of(school)
-    year_cr = class_results.get(FINAL) or class_results.get(YEAR)
+        default_version = get_ruleset(ruleset).version_label
+    except LookupError:
+        default_version = ruleset
+    return _ClassContext(
+        school_class=school_class,
+        year=year,
+        ruleset=ruleset,
+        class_results={
+            cr.period: cr
+            for cr in ClassResult.objects.filter(
+                school_class=school_class, state=ClassResult.State.APPROVED
+            )
+        },
+        subjects=offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, []),
+        teachers=_teacher_names(school_class),
+        homeroom=person_name(homeroom_of(school_class)),
+        principal=person_name(principal_of(year.school)),
+        default_version=default_version,
+    )
+
+
+@dataclass
+class _Facts:
+    """One student's own rows (loaded in bulk for a batch)."""
+
+    results: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    comments: dict = field(default_factory=dict)
+    homeroom_comment: str = ""
+    guardians: list = field(default_factory=list)
+    register_number: str = ""
+
+
+def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
+    ids = [s.pk for s in students]
+    facts = {pk: _Facts() for pk in ids}
+    for sr in StudentResult.objects.filter(
+        class_result__in=list(ctx.class_results.values()), student_id__in=ids
+    ).select_related("class_result"):
+        facts[sr.student_id].results[sr.class_result.period] = sr.data
+        facts[sr.student_id].versions[sr.class_result.period] = sr.ruleset_version
+    for c in SubjectComment.objects.filter(student_id__in=ids, term__year=ctx.year).select_related(
+        "term"
+    ):
+        facts[c.student_id].comments[(c.subject_id, c.term.number)] = nfc(c.text)
+    for student_id, comment in HomeroomInput.objects.filter(
+        student_id__in=ids, year=ctx.year
+    ).values_list("student_id", "general_comment"):
+        facts[student_id].homeroom_comment = nfc(comment)
+    links: dict[int, list[tuple]] = {}
+    for link in StudentGuardian.objects.filter(student_id__in=ids).select_related("guardian"):
+        links.setdefault(link.student_id, []).append(
+            (
+                RELATION_ORDER.get(link.relation, 9),
+                nfc(link.guardian.full_name),
+                StudentGuardian.Relation(link.relation).label,
+            )
+        )
+    for student_id, items in links.items():
+        facts[student_id].guardians = [
+            {"relation": relation, "name": name} for _, name, relation in sorted(items)
+        ]
+    for student_id, number in RegisterEntry.objects.filter(student_id__in=ids).values_list(
+        "student_id", "number"
+    ):
+        facts[student_id].register_number = str(number)
+    return facts
+
+
+def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
+    school_class, year, ruleset = ctx.school_class, ctx.year, ctx.ruleset
+    school = year.school
+    primary = ruleset == PRIMARY_RULESET
+    results, versions = facts.results, facts.versions
+    pending = [period_label(p, ruleset) for p in periods_for(ruleset) if p not in results]
+    version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
+    year_cr = ctx.class_results.get(FINAL) or ctx.class_results.get(YEAR)
     level = school_class.grade.level
     data = {
         "kind": "transcript",
@@ -170,32 +210,50 @@ def transcript_data(*, student, year) -> dict:
         "title": "HỌC BẠ",
         "subtitle": LEVEL_SUBTITLES.get(level, ""),
         "header": header(school, date=year_cr.approved_at if year_cr else None),
-        "student": student_profile(student),
+        "student": student_profile(
+            student, guardians=facts.guardians, register_number=facts.register_number
+        ),
         "year": year.name,
         "class": nfc(school_class.name),
         "grade": school_class.grade.number,
         "ruleset": {
             "code": ruleset,
             "name": RULESET_NAMES.get(ruleset, ruleset),
-            "version": version,
+            "version": version or ctx.default_version,
         },
         "pending": pending,
-        "homeroom_comment": nfc(hi.general_comment) if hi else "",
+        "homeroom_comment": facts.homeroom_comment,
         "signatures": signatures(
             "transcript",
             {
-                "homeroom": person_name(homeroom),
-                "principal": person_name(principal),
+                "homeroom": ctx.homeroom,
+                "principal": ctx.principal,
                 "school_seal": nfc(school.name),
             },
             head_title=school.head_title,
         ),
     }
     if primary:
-        data.update(_primary_part(results, subjects, comments))
+        data.update(_primary_part(results, ctx.subjects, facts.comments))
     else:
-        data.update(_secondary_part(results, subjects, teachers, ruleset))
+        data.update(_secondary_part(results, ctx.subjects, ctx.teachers, ruleset))
     return data
+
+
+def transcript_data(*, student, year) -> dict:
+    """The exact content of the student's transcript for ``year`` (JSON-serialisable,
+    deterministic: no timestamps other than the approval date, stable order)."""
+    enrolment = student_enrolment(student, year)
+    ctx = _class_context(enrolment.school_class, year)
+    return _build(ctx, student, _load_facts(ctx, [student])[student.pk])
+
+
+def class_transcripts_data(*, school_class, students) -> list[dict]:
+    """``transcript_data`` of many students of one class (their class in its year) with the
+    shared parts loaded once and the rest in bulk: the same dicts, far fewer queries."""
+    ctx = _class_context(school_class, school_class.year)
+    facts = _load_facts(ctx, students)
+    return [_build(ctx, s, facts[s.pk]) for s in students]
 
 
 def _secondary_part(results: dict, subjects, teachers: dict[int, str], ruleset: str) -> dict:

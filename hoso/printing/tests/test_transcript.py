@@ -123,3 +123,14 @@ def test_batch_of_transcripts_in_one_pdf_splits_back_per_student(world, graded):
         assert_fonts_pinned(part)
     drafts = pdf_text(render_transcripts(datas))
     assert drafts.count("BẢN NHÁP") == 2
+
+
+def test_class_batch_data_equals_the_single_data(world, graded, django_assert_max_num_queries):
+    from hoso.printing.documents import class_transcripts_data
+
+    rich, students = graded
+    approve_year(world, rich)
+    singles = [transcript_data(student=s, year=world.year) for s in students]
+    with django_assert_max_num_queries(15):
+        batch = class_transcripts_data(school_class=world.class_a, students=students)
+    assert batch == singles
