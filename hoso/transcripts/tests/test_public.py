@@ -163,3 +163,31 @@ def test_public_pages_need_no_login(world, public):
     response = public.get(reverse("verify:index"))
     assert response.status_code == 200
     assert "Xác minh học bạ số" in response.content.decode()
+
+
+def test_a_change_appended_after_the_last_signature_is_reported(world, signers, public):
+    """The incremental-update attack: the signed bytes stay intact, content is drawn after."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    t = issue_class(world)[0]
+    writer = IncrementalPdfFileWriter(io.BytesIO(actions.read_pdf(t)))
+    font = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+            generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
+        }
+    )
+    resources = generic.DictionaryObject(
+        {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): font})}
+    )
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (10.0) Tj ET")
+    writer.add_stream_to_page(0, writer.add_object(stream), resources=resources)
+    out = io.BytesIO()
+    writer.write(out)
+    html = upload(public, out.getvalue()).content.decode()
+    assert 'data-result="not_authentic"' in html
+    assert 'data-testid="modified"' in html
