@@ -308,7 +308,8 @@ def describe(kind: str, params: dict) -> str:
             if "days_after_start" in params:
                 return f"Mỗi học kỳ: {params['days_after_start']} ngày sau khi bắt đầu, {hour}"
             n = int(params.get("days_before_end", 0))
-            return f"Mỗi học kỳ: {'ngày kết thúc' if n == 0 else f'{n} ngày trước khi kết thúc'}"
+            when = "ngày kết thúc" if n == 0 else f"{n} ngày trước khi kết thúc"
+            return f"Mỗi học kỳ: {when}, {hour}"
         if kind == "yearly":
             if params.get("at") == "year_end":
                 return f"Hằng năm: ngày kết thúc năm học, {hour}"

@@ -1,11 +1,13 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from hoso.records import views
 
 app_name = "records"
 
 urlpatterns: list = [
-    path("", views.mine, name="mine"),
+    path("", RedirectView.as_view(pattern_name="records:mine"), name="index"),
+    path("cua-toi/", views.mine, name="mine"),
     path("nghia-vu/<int:obligation_id>/", views.obligation, name="obligation"),
     path("nghia-vu/<int:obligation_id>/tai-len/", views.upload, name="upload"),
     path("nghia-vu/<int:obligation_id>/nop/", views.submit, name="submit"),
