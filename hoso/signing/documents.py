@@ -223,7 +223,8 @@ def _prepare(spec: DocumentSpec, acting_user) -> SignedDocument:
     if current is not None:
         before_state = current.state
         current.state = DocumentState.SUPERSEDED
-        current.save(update_fields=["state", "updated_at"])
+        current.next_signer_id = None
+        current.save(update_fields=["state", "next_signer_id", "updated_at"])
     document = SignedDocument.objects.create(
         school=spec.school,
         kind=spec.kind,
@@ -237,6 +238,8 @@ def _prepare(spec: DocumentSpec, acting_user) -> SignedDocument:
         pdf=_store_pdf(spec.school.pk, spec.kind, pdf),
         pdf_sha256=_sha(pdf),
         signers=signers,
+        next_signer_id=signers[0]["user_id"] if signers else None,
+        signer_ids="," + ",".join(str(s["user_id"]) for s in signers) + ",",
     )
     if current is not None:
         current.superseded_by = document
@@ -347,7 +350,18 @@ def document_sign(
             if doc.next_index >= len(doc.signers)
             else DocumentState.PARTIALLY_SIGNED
         )
-        doc.save(update_fields=["pdf", "pdf_sha256", "next_index", "state", "updated_at"])
+        following = doc.next_signer
+        doc.next_signer_id = following["user_id"] if following else None
+        doc.save(
+            update_fields=[
+                "pdf",
+                "pdf_sha256",
+                "next_index",
+                "state",
+                "next_signer_id",
+                "updated_at",
+            ]
+        )
         SignatureEvent.objects.create(
             document=doc,
             index=index,

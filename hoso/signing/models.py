@@ -151,6 +151,10 @@ class SignedDocument(models.Model):
     pdf_sha256 = models.CharField(max_length=64)
     signers = models.JSONField(default=list)
     next_index = models.PositiveIntegerField(default=0)
+    # Denormalised from ``signers`` so that lists filter in SQL on SQLite and PostgreSQL alike:
+    # the user id whose signature is awaited (NULL when none) and ",3,7,9," of every signer.
+    next_signer_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    signer_ids = models.CharField(max_length=500, blank=True)
     state = models.CharField(
         max_length=20, choices=DocumentState.choices, default=DocumentState.DRAFT
     )

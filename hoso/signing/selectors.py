@@ -18,17 +18,40 @@ def seal_credentials(actor: Actor) -> list[SigningCredential]:
 
 
 def documents_awaiting(actor: Actor) -> list[SignedDocument]:
-    """Documents whose next signer is the actor."""
-    open_docs = SignedDocument.objects.filter(
-        school=actor.school_id,
-        state__in=[DocumentState.DRAFT, DocumentState.PARTIALLY_SIGNED],
-    ).order_by("created_at")
-    return [d for d in open_docs if d.next_signer and d.next_signer.get("user_id") == actor.user.pk]
+    """Documents whose next signer is the actor (one query)."""
+    return list(
+        SignedDocument.objects.filter(
+            school=actor.school_id,
+            next_signer_id=actor.user.pk,
+            state__in=[DocumentState.DRAFT, DocumentState.PARTIALLY_SIGNED],
+        ).order_by("created_at")
+    )
 
 
-def documents_visible(actor: Actor, *, limit: int = 100) -> list[SignedDocument]:
-    qs = SignedDocument.objects.filter(school=actor.school_id).order_by("-updated_at")[: limit * 3]
-    return [d for d in qs if can_see_document(actor, d)][:limit]
+def documents_visible(actor: Actor, *, limit: int = 50) -> list[SignedDocument]:
+    """Recent documents the actor may see: all of the school's for school-wide readers; else the
+    ones they sign plus the books of their classes (checked one by one, at most ``limit``)."""
+    from django.db.models import Q
+
+    from hoso.accounts.policies import Perm, can
+    from hoso.accounts.roles import Role
+
+    qs = SignedDocument.objects.filter(school=actor.school_id).order_by("-updated_at")
+    if can(actor, Perm.VIEW_SCHOOL) and not actor.has(Role.INSPECTOR, Role.PARENT):
+        return list(qs[:limit])
+    mine = Q(signer_ids__contains=f",{actor.user.pk},")
+    class_ids = set(actor.homeroom_class_ids) | set(actor.taught)
+    related = Q()
+    for class_id in class_ids:
+        related |= Q(subject_key__startswith=f"grade_sheet:class={class_id}:") | Q(
+            subject_key__startswith=f"class_book:class={class_id}:"
+        )
+    signed_by_me = list(qs.filter(mine)[:limit])
+    others = []
+    if class_ids:
+        candidates = qs.filter(related).exclude(mine)[:limit]
+        others = [d for d in candidates if can_see_document(actor, d)]
+    return sorted(signed_by_me + others, key=lambda d: d.updated_at, reverse=True)[:limit]
 
 
 def versions_of(document: SignedDocument) -> list[SignedDocument]:

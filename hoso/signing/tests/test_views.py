@@ -175,3 +175,23 @@ def test_prepare_and_sign_a_sheet_through_the_screens(world, trusted, p12_creden
         {"file": SimpleUploadedFile("a.pdf", bytes(broken), "application/pdf")},
     ).content.decode()
     assert "đã bị sửa" in bad
+
+
+def test_the_documents_page_needs_few_queries(
+    world, trusted, p12_credential, django_assert_max_num_queries
+):
+    from hoso.signing.books import grade_sheet_spec
+    from hoso.signing.documents import document_prepare
+
+    rich = rich_school(world)
+    fill_all(rich, world.student_a, 8, terms=(1,))
+    sign_all(rich, terms=(1,))
+    for subject in rich.subjects.values():
+        if subject != world.literature:
+            document_prepare(spec=grade_sheet_spec(world.class_a, subject, world.term1))
+    client = client_for(world, "subject")
+    client.get(reverse("signing:documents"))  # warm caches (actor, session)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("signing:documents")).content.decode()
+    assert page.count("Bảng điểm") >= 4
+    assert "Chờ tôi ký" in page
