@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -112,7 +113,7 @@ class ArchiveFromRequestToInspector(StaticLiveServerTestCase):
         assert export.sha256 in page.inner_text("#export-progress")
         with page.expect_download() as info:
             page.click("a:has-text('Tải về tệp ZIP')")
-        data = open(info.value.path(), "rb").read()
+        data = Path(info.value.path()).read_bytes()
         assert hashlib.sha256(data).hexdigest() == export.sha256
         assert verify_zip(io.BytesIO(data)) == []
 
