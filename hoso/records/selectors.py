@@ -117,11 +117,26 @@ def versions(ob: Obligation):
     return ob.submissions.select_related("uploaded_by").order_by("-version")
 
 
+def _folder_order(folder: Folder):
+    """The school first, then teams, then people in Vietnamese name order; periods by key."""
+    if folder.period_key:
+        return (3, folder.period_key, "")
+    if folder.record_type_id:
+        return (3, f"{folder.record_type.order:04d}", folder.name)
+    if folder.owner_staff_id:
+        return (2, folder.owner_staff.sort_name, "")
+    if folder.owner_department_id:
+        return (1, folder.name, "")
+    return (0, folder.name, "")
+
+
 def folder_children(actor: Actor, folder: Folder | None, year) -> list[Folder]:
     """Sub-folders of ``folder`` (None = the year's root) holding something ``actor`` may see."""
-    qs = Folder.objects.filter(year=year, parent=folder).order_by("name")
+    qs = Folder.objects.filter(year=year, parent=folder).select_related(
+        "owner_staff", "record_type"
+    )
     if folder is None or sees_all(actor):
-        return list(qs)
+        return sorted(qs, key=_folder_order)
     visible = visible_obligations(actor, Obligation.objects.filter(year=year))
     if folder.parent_id is None:  # the root lists owner folders
         field = "folder__parent__parent_id"
@@ -130,7 +145,7 @@ def folder_children(actor: Actor, folder: Folder | None, year) -> list[Folder]:
     else:  # a type folder lists period folders
         field = "folder_id"
     keys = set(visible.values_list(field, flat=True).distinct())
-    return [f for f in qs if f.pk in keys]
+    return sorted((f for f in qs if f.pk in keys), key=_folder_order)
 
 
 def folder_visible(actor: Actor, folder: Folder) -> bool:
