@@ -98,7 +98,13 @@ def _record(
 
 
 def _store_pdf(
-    transcript: Transcript, *, kind: str, pdf: bytes, signer=None, role_label=""
+    transcript: Transcript,
+    *,
+    kind: str,
+    pdf: bytes,
+    signer=None,
+    role_label: str = "",
+    signer_name: str = "",
 ) -> None:
     """Keep ``pdf`` as the next revision and make it the transcript's current PDF."""
     seq = (transcript.revisions.aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -116,7 +122,7 @@ def _store_pdf(
         sha256=digest,
         size=len(pdf),
         signer=signer,
-        signer_name=_user_name(signer) if signer else "",
+        signer_name=signer_name or (_user_name(signer) if signer else ""),
         role_label=role_label,
     )
     transcript.pdf.name = stored
@@ -442,6 +448,17 @@ SIGN_STEPS = {
         Role.CLERK,
     ),
 }
+
+
+def stamp_role_label(slot: str, school) -> str:
+    """The role printed in the visible stamp and kept with the revision."""
+    if slot == "homeroom":
+        return ROLE_LABELS[Role.HOMEROOM_TEACHER]
+    if slot == "principal":
+        return nfc(getattr(school, "head_title", "") or ROLE_LABELS[Role.PRINCIPAL])
+    return "Chữ ký số của nhà trường"
+
+
 CAN = {
     Step.HOMEROOM_SIGN: policies.can_homeroom_sign,
     Step.PRINCIPAL_SIGN: policies.can_principal_sign,
@@ -497,8 +514,12 @@ def _sign_step(
     credential = engines.credential(
         user=None if slot == "seal" else actor.user, school=actor.school, seal=slot == "seal"
     )
-    role_label = ROLE_LABELS[role]
+    role_label = stamp_role_label(slot, actor.school)
     signer_name = nfc(actor.school.name) if slot == "seal" else _user_name(actor.user)
+    # What the history and the public page show: for the seal, the school, applied by the clerk.
+    shown_name = (
+        f"{signer_name} (văn thư {_user_name(actor.user)})" if slot == "seal" else signer_name
+    )
     signed = engines.sign_batch(
         pdfs=[pdf for _pk, _sha, pdf in originals],
         credential=credential,
@@ -526,7 +547,14 @@ def _sign_step(
                 continue
             before = _snapshot(t)
             state_before = t.state
-            _store_pdf(t, kind=kind, pdf=pdf, signer=actor.user, role_label=role_label)
+            _store_pdf(
+                t,
+                kind=kind,
+                pdf=pdf,
+                signer=actor.user,
+                role_label=role_label,
+                signer_name=shown_name,
+            )
             t.state = target(step, t.state)
             setattr(t, by_field, actor.user)
             setattr(t, at_field, now)
