@@ -160,3 +160,72 @@ def test_screens_render(client, submitted):
     # Another teacher's folder is out of scope.
     client.force_login(world.users["homeroom"])
     assert client.get(reverse("records:folder", args=[folder.pk])).status_code == 404
+
+
+def test_catalogue_edit_saves_and_resyncs(client, world, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from hoso.audit.models import AuditEvent
+
+    setup_records(world)
+    rt = RecordType.objects.get(school=world.school, code="ke-hoach-bai-day")
+    client.force_login(world.users["vice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("records:type_edit", args=[rt.pk]),
+            {
+                "name": "Kế hoạch bài dạy",
+                "schedule_kind": "weekly",
+                "schedule": '{"weekday": 6, "week_offset": -1, "time": "22:00"}',
+                "chain_0": "department_head",
+                "chain_1": "vice_principal",
+                "retention_years": "",
+                "signature_required": "1",
+                "is_active": "1",
+            },
+        )
+    assert response.status_code == 302
+    rt.refresh_from_db()
+    assert rt.chain == ["department_head", "vice_principal"] and rt.retention_years is None
+    assert rt.signature_required
+    event = AuditEvent.objects.get(event_type="records.type_updated")
+    assert event.before["schedule"]["weekday"] == 4 and event.after["schedule"]["weekday"] == 6
+    ob = lesson_plan(world)
+    assert timezone.localtime(ob.due_at).weekday() == 6
+    assert ob.chain == ["department_head", "vice_principal"]
+
+
+def test_event_screen_and_sync_button(client, world):
+    setup_records(world)
+    client.force_login(world.users["doi"])
+    page = client.get(reverse("records:event_new"))
+    assert page.status_code == 200 and "Đại hội Liên đội" in page.content.decode()
+    bad = client.post(
+        reverse("records:event_new"), {"event": "dai-hoi-lien-doi", "occurred_on": "2030-01-01"}
+    )
+    assert bad.status_code == 400 and "trong năm học" in bad.content.decode()
+    ok = client.post(
+        reverse("records:event_new"),
+        {
+            "event": "dai-hoi-lien-doi",
+            "label": "Đại hội Liên đội nhiệm kỳ 2026",
+            "occurred_on": "2026-10-15",
+        },
+    )
+    assert ok.status_code == 302
+    assert world.year.record_events.get().label == "Đại hội Liên đội nhiệm kỳ 2026"
+    assert client.post(reverse("records:sync")).status_code == 403
+    client.force_login(world.users["admin"])
+    assert client.post(reverse("records:sync")).status_code == 302
+
+
+def test_records_sync_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("records_sync", "--school", world.school.code, "--seed", stdout=out)
+    text = out.getvalue()
+    assert "loại hồ sơ mới" in text and "'created':" in text
+    assert lesson_plan(world).state == ObligationState.PENDING
