@@ -288,3 +288,19 @@ def test_signature_boxes_are_inside_the_page_and_do_not_overlap(kind, slots):
     for b in boxes:
         assert b.page == -1 and 0 < b.x1 < b.x2 and 0 < b.y1 < b.y2 < PAGE_HEIGHT
         assert b.y2 - b.y1 >= 60 and b.x2 - b.x1 >= 100
+
+
+def test_the_signing_package_renders_through_the_kind_modules(world, graded):
+    """hoso.signing imports hoso.printing.documents.<kind>.render_<kind>(**objects)."""
+    import importlib
+
+    sheet = importlib.import_module("hoso.printing.documents.gradebook_sheet")
+    pdf = sheet.render_gradebook_sheet(
+        school_class=world.class_a, subject=world.math, term=world.term1
+    )
+    assert "BẢNG ĐIỂM MÔN HỌC" in pdf_text(pdf)
+    book = importlib.import_module("hoso.printing.documents.class_book")
+    text = pdf_text(book.render_class_book(school_class=world.class_a, term=world.term1))
+    assert "Học kỳ I" in text and "SỔ THEO DÕI" in text
+    minute = importlib.import_module("hoso.printing.documents.correction_minute")
+    assert callable(minute.render_correction_minute)
