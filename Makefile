@@ -77,6 +77,7 @@ test: system-deps $(STAMP) browser-deps lint test-sqlite
 bench: $(STAMP) engine
 	$(PY) bench/rules.py
 	$(PY) bench/gradebook.py --db postgres
+	$(PY) bench/records.py --db postgres
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

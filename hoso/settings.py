@@ -1,7 +1,8 @@
 """HoSo settings. Everything that differs between machines comes from the environment.
 
 HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite under var/),
-HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES.
+HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
+HOSO_S3_* (S3-compatible file storage), HOSO_RECORD_REMINDER_DAYS / _MISSED_DAYS.
 """
 
 from __future__ import annotations
@@ -155,6 +156,30 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- File storage: local disk by default, S3-compatible when HOSO_S3_BUCKET is set -----------
+# (pip install '.[s3]'). Files are always served through permission-checked views, never by URL.
+if os.environ.get("HOSO_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["HOSO_S3_BUCKET"],
+            "endpoint_url": os.environ.get("HOSO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("HOSO_S3_REGION") or None,
+            "access_key": os.environ.get("HOSO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("HOSO_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("HOSO_S3_PREFIX", "hoso"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("HOSO_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+        },
+    }
+
+# --- Records (hồ sơ): reminders before a deadline and after a miss ----------------------------
+HOSO_RECORD_REMINDER_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_DAYS", "2"))
+HOSO_RECORD_REMINDER_MISSED_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_MISSED_DAYS", "14"))
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
