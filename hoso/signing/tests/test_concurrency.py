@@ -13,6 +13,7 @@ from hoso.signing.models import DocumentState, SignatureEvent, SignedDocument
 from hoso.signing.testpki import DEMO_PASSWORD
 
 pytestmark = [
+    pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
