@@ -137,8 +137,10 @@ def read_pdf(transcript: Transcript) -> bytes:
 def _ruleset_version(data: dict) -> str:
     """ "TT22_2021@<version>" from the data the document rendered."""
     ruleset = data.get("ruleset") or {}
-    code, version = ruleset.get("code", ""), ruleset.get("version", "")
-    return f"{code}@{version}" if version and version != code else str(code)
+    code, version = str(ruleset.get("code", "")), str(ruleset.get("version", ""))
+    if not version or version == code:
+        return code
+    return version if version.startswith(code) else f"{code}@{version}"
 
 
 def _class_students(school_class: SchoolClass):
@@ -222,6 +224,18 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
                 .first()
             )
             if live is None:
+                # A revoked version not yet replaced: this draft is its re-issue.
+                revoked = (
+                    Transcript.objects.select_for_update()
+                    .filter(
+                        student=student,
+                        year=school_class.year,
+                        state=S.REVOKED,
+                        replaced_by__isnull=True,
+                    )
+                    .order_by("-version")
+                    .first()
+                )
                 try:
                     created = _new_version(
                         student=student,
@@ -229,11 +243,32 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
                         data=data,
                         digest=digest,
                         actor_user=actor.user,
+                        supersedes=revoked,
                     )
                 except IntegrityError:  # drafted concurrently by someone else
                     result.unchanged += 1
                     continue
-                _record(transcript=created, kind="drafted", actor_user=actor.user, before=None)
+                comment = ""
+                if revoked is not None:
+                    before = _snapshot(revoked)
+                    revoked.replaced_by = created
+                    revoked.save(update_fields=["replaced_by"])
+                    _record(
+                        transcript=revoked,
+                        kind="reissue_started",
+                        actor_user=actor.user,
+                        before=before,
+                        comment=f"Bản cấp lại: bản {created.version}.",
+                        state_before=revoked.state,
+                    )
+                    comment = f"Cấp lại thay bản {revoked.version} (mã {revoked.code}) đã thu hồi."
+                _record(
+                    transcript=created,
+                    kind="drafted",
+                    actor_user=actor.user,
+                    before=None,
+                    comment=comment,
+                )
                 result.created.append(created)
             else:
                 _refresh_one(live, data=data, digest=digest, actor_user=actor.user, result=result)

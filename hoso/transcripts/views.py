@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import not_found
@@ -263,6 +264,7 @@ def detail(request, transcript_id: int):
     return render(request, "transcripts/detail.html", _detail_context(actor, t))
 
 
+@xframe_options_sameorigin  # previewed inline in the detail page
 @login_required
 def pdf(request, transcript_id: int, seq: int | None = None):
     actor = _actor(request)

@@ -230,3 +230,14 @@ def test_one_living_version_per_student_and_year_is_enforced_by_the_database(wor
             data={},
             data_hash="x",
         )
+
+
+def test_drafting_the_class_after_a_revocation_links_the_new_version(world, signers):
+    old = issue_class(world)[0]
+    actions.transcript_revoke(actor=world.actor("clerk"), transcript=old, reason="Sai tên")
+    result = actions.transcripts_draft_class(
+        actor=world.actor("homeroom"), school_class=world.class_a
+    )
+    fresh = result.created[0]
+    old.refresh_from_db()
+    assert old.replaced_by == fresh and fresh.supersedes == old and fresh.version == 2
