@@ -8,6 +8,7 @@ import io
 import logging
 import secrets
 import zipfile
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,6 +28,7 @@ from hoso.students.models import Enrolment
 logger = logging.getLogger("hoso")
 
 MAX_OPEN_JOBS = 3  # unfinished jobs per person: a double click does not print the school twice
+STALE_AFTER = timedelta(hours=1)
 CHUNK = 15  # students per Typst compilation in a batch
 
 
@@ -82,13 +84,14 @@ def job_create(
             if grade is None:
                 raise DomainError(PrintingError.BAD_SCOPE, "Hãy chọn khối.", field="grade_id")
     with transaction.atomic():
-        open_jobs = (
-            PrintJob.objects.select_for_update()
-            .filter(
-                requested_by=actor.user, state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING)
-            )
-            .count()
-        )
+        # One person's requests one after the other (two clicks, two tabs): lock their user row,
+        # then count. A job stuck for an hour (a worker killed) no longer counts.
+        type(actor.user).objects.select_for_update().filter(pk=actor.user.pk).first()
+        open_jobs = PrintJob.objects.filter(
+            requested_by=actor.user,
+            state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING),
+            created_at__gte=timezone.now() - STALE_AFTER,
+        ).count()
         if open_jobs >= MAX_OPEN_JOBS:
             raise DomainError(
                 PrintingError.TOO_MANY_JOBS,
