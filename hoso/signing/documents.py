@@ -393,3 +393,39 @@ def document_sign(
             },
         )
     return doc
+
+
+@dataclass
+class RefreshResult:
+    checked: int = 0
+    superseded: int = 0
+    waiting_confirmation: int = 0  # data changed, not confirmed again yet: nothing to draft
+
+
+def documents_refresh(*, school=None, spec_for: Callable | None = None) -> RefreshResult:
+    """Supersede every current document whose underlying data changed (e.g. after a correction)
+    and draft its next version, so that its signers are asked to sign again.
+
+    Run by ``manage.py signing_refresh`` (cron) and the ``refresh_documents`` task. A book whose
+    data changed but whose teacher has not confirmed it again yet is left as it is and counted
+    in ``waiting_confirmation`` (its page says so)."""
+    from hoso.signing.books import spec_for_document
+
+    spec_for = spec_for or spec_for_document
+    result = RefreshResult()
+    qs = SignedDocument.objects.exclude(state=DocumentState.SUPERSEDED)
+    if school is not None:
+        qs = qs.filter(school=school)
+    for doc in qs.iterator():
+        result.checked += 1
+        try:
+            spec = spec_for(doc)
+        except DomainError as exc:
+            if exc.code == SigningErrorCode.NOT_READY:
+                result.waiting_confirmation += 1
+                continue
+            raise
+        if spec.data_hash != doc.data_hash:
+            document_prepare(spec=spec)
+            result.superseded += 1
+    return result

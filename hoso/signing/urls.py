@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("van-ban/<int:document_id>/", v.document_detail, name="document"),
     path("van-ban/<int:document_id>/pdf/", v.document_file, name="document_pdf"),
     path("van-ban/<int:document_id>/ky/", v.document_sign_view, name="document_sign"),
+    path("van-ban/<int:document_id>/lap-lai/", v.document_refresh, name="document_refresh"),
     path(
         "lap/so-diem/<int:class_id>/<int:subject_id>/<int:term_id>/",
         v.prepare_sheet,

@@ -199,10 +199,18 @@ def _document_page(request, doc, *, error=None, status=200):
         for i, s in enumerate(doc.signers)
     ]
     nxt = doc.next_signer
+    data_status = "current"
+    if doc.state != DocumentState.SUPERSEDED:
+        try:
+            if spec_for_document(doc).data_hash != doc.data_hash:
+                data_status = "changed"
+        except DomainError as exc:
+            data_status = "unconfirmed" if exc.code == SigningErrorCode.NOT_READY else "current"
     return render(
         request,
         "signing/document.html",
         {
+            "data_status": data_status,
             "doc": doc,
             "signers": signers,
             "report": report,
@@ -257,6 +265,19 @@ def document_sign_view(request, document_id: int):
         else "Đã ký; chờ người ký tiếp theo.",
     )
     return redirect("signing:document", document_id=doc.pk)
+
+
+@login_required
+@require_POST
+def document_refresh(request, document_id: int):
+    """Draft the next version of a document whose data changed (the old one is kept)."""
+    actor = request.actor
+    doc = access_document(actor, document_id)
+    is_signer = any(s.get("user_id") == actor.user.pk for s in doc.signers)
+    _require(actor, is_signer or actor.is_leader, f"lập lại văn bản ký số #{doc.pk}")
+    if doc.state == DocumentState.SUPERSEDED and doc.superseded_by_id:
+        return redirect("signing:document", document_id=doc.superseded_by_id)
+    return _prepare(request, lambda: spec_for_document(doc))
 
 
 def _prepare(request, build):

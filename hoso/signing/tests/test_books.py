@@ -221,3 +221,32 @@ def test_signed_copy_text_and_stamps_do_not_cover_printed_text(world, rich, cred
             y_max = float(line.split('yMax="')[1].split('"')[0])
             bottom, top = page_height - y_max, page_height - y_min
             assert top <= box[2] or bottom >= box[4], line
+
+
+def test_refresh_supersedes_changed_documents_and_waits_for_confirmation(world, rich, creds):
+    from django.core.management import call_command
+
+    from hoso.signing.documents import documents_refresh
+    from hoso.signing.tasks import refresh_documents
+
+    sign_all(rich, terms=(1,))
+    sheet = sign(
+        world,
+        "subject",
+        document_prepare(spec=grade_sheet_spec(world.class_a, world.math, world.term1)),
+    )
+    book = document_prepare(spec=class_book_spec(world.class_a, world.term1))
+    assert documents_refresh(school=world.school).superseded == 0
+    Assessment.objects.filter(student=world.student_a, subject=world.math, column="CK").update(
+        value="9.0"
+    )
+    # changed but not confirmed again: nothing is drafted yet
+    result = documents_refresh(school=world.school)
+    assert (result.checked, result.superseded, result.waiting_confirmation) == (2, 0, 2)
+    sign_all(rich, terms=(1,))
+    call_command("signing_refresh", school=world.school.code)
+    sheet.refresh_from_db()
+    book.refresh_from_db()
+    assert sheet.state == DocumentState.SUPERSEDED and book.state == DocumentState.SUPERSEDED
+    assert sheet.superseded_by.version == 2 and sheet.superseded_by.state == DocumentState.DRAFT
+    assert refresh_documents.enqueue(world.school.pk).return_value["superseded"] == 0

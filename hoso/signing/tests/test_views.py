@@ -195,3 +195,32 @@ def test_the_documents_page_needs_few_queries(
         page = client.get(reverse("signing:documents")).content.decode()
     assert page.count("Bảng điểm") >= 4
     assert "Chờ tôi ký" in page
+
+
+def test_a_changed_book_shows_on_its_page_and_a_new_version_is_drafted(
+    world, trusted, p12_credential
+):
+    from hoso.gradebook.models import Assessment
+    from hoso.signing.books import grade_sheet_spec
+    from hoso.signing.documents import document_prepare
+
+    rich = rich_school(world)
+    fill_all(rich, world.student_a, 8, terms=(1,))
+    sign_all(rich, terms=(1,))
+    doc = document_prepare(spec=grade_sheet_spec(world.class_a, world.math, world.term1))
+    teacher = client_for(world, "subject")
+    url = reverse("signing:document", kwargs={"document_id": doc.pk})
+    assert "Lập phiên bản mới" not in teacher.get(url).content.decode()
+    Assessment.objects.filter(student=world.student_a, subject=world.math, column="CK").update(
+        value="9.0"
+    )
+    assert "chưa được xác nhận lại" in teacher.get(url).content.decode()
+    sign_all(rich, terms=(1,))
+    assert "Lập phiên bản mới để ký lại" in teacher.get(url).content.decode()
+    refresh = reverse("signing:document_refresh", kwargs={"document_id": doc.pk})
+    assert client_for(world, "librarian").post(refresh).status_code == 404
+    response = teacher.post(refresh)
+    new = SignedDocument.objects.get(version=2)
+    assert response["Location"] == reverse("signing:document", kwargs={"document_id": new.pk})
+    doc.refresh_from_db()
+    assert doc.state == DocumentState.SUPERSEDED
