@@ -10,6 +10,7 @@ import secrets
 import zipfile
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -86,7 +87,7 @@ def job_create(
     with transaction.atomic():
         # One person's requests one after the other (two clicks, two tabs): lock their user row,
         # then count. A job stuck for an hour (a worker killed) no longer counts.
-        type(actor.user).objects.select_for_update().filter(pk=actor.user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=actor.user.pk).first()
         open_jobs = PrintJob.objects.filter(
             requested_by=actor.user,
             state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING),
