@@ -317,58 +317,80 @@ def submission_upload(
     original = nfc(str(getattr(upload, "name", "") or f"tep.{kind.ext}")).rsplit("/", 1)[-1]
     note = nfc(note).strip()[:500]
     now = timezone.now()
-    with transaction.atomic():
-        ob = _locked(actor, obligation_id)
-        check_submit(actor, ob)
-        if ob.state not in UPLOAD_STATES:
-            raise DomainError(
-                RecordsError.BAD_STATE,
-                "Hồ sơ đang chờ duyệt hoặc đã duyệt: không thể tải thêm bản mới"
-                + (" (hãy rút lại trước)." if ob.state == S.SUBMITTED else "."),
-            )
-        before = _snapshot(ob)
-        version = (ob.submissions.aggregate(m=Max("version"))["m"] or 0) + 1
-        sub = Submission(
-            obligation=ob,
-            version=version,
-            original_name=original[:255],
-            content_type=kind.content_type,
-            size=size,
-            sha256=digest,
-            uploaded_by=actor.user,
-            uploaded_at=now,
-            note=note,
-        )
-        upload.seek(0)
-        # FileField.save streams the file to storage chunk by chunk.
-        sub.file.save(f"{original}.{kind.ext}", File(upload, name=original), save=False)
-        try:
-            sub.save()
-        except Exception:
-            sub.file.storage.delete(sub.file.name)
-            raise
-        if ob.state == S.PENDING:
-            ob.state = S.DRAFT
-            ob.save(update_fields=["state"])
-        audit_record(
-            event_type="records.file_uploaded",
-            actor=actor.user,
-            school_id=ob.school_id,
-            target=ob,
-            before=before,
-            after={
-                **_snapshot(ob),
-                "version": version,
-                "file": original,
-                "content_type": kind.content_type,
-                "size": size,
-                "sha256": digest,
-            },
-        )
-        if submit:
-            _submit(actor, ob, now=now)
+    # Store the file before the transaction: copying 20 MB must not hold the obligation's row
+    # lock (nor SQLite's write lock). The name carries the hash and a random token, not the
+    # version, which is only known under the lock; if anything below fails, the file goes.
+    ob = (
+        Obligation.objects.select_related("record_type", "year", "owner_staff")
+        .filter(pk=obligation_id, school_id=actor.school_id)
+        .first()
+    )
+    if ob is None:
+        raise DomainError(RecordsError.NOT_ALLOWED, "Không tìm thấy hồ sơ.")
+    check_submit(actor, ob)
+    sub = Submission(
+        obligation=ob,
+        original_name=original[:255],
+        content_type=kind.content_type,
+        size=size,
+        sha256=digest,
+        uploaded_by=actor.user,
+        uploaded_at=now,
+        note=note,
+    )
+    upload.seek(0)
+    # FileField.save streams the file to storage chunk by chunk.
+    sub.file.save(f"{original}.{kind.ext}", File(upload, name=original), save=False)
+    try:
+        with transaction.atomic():
+            _record_upload(actor, obligation_id, sub, submit=submit, now=now)
+    except BaseException:
+        sub.file.storage.delete(sub.file.name)
+        raise
     _extract_text_after_commit(sub.pk)
     return sub
+
+
+def _record_upload(actor: Actor, obligation_id: int, sub: Submission, *, submit: bool, now):
+    ob = _locked(actor, obligation_id)
+    check_submit(actor, ob)
+    if ob.state not in UPLOAD_STATES:
+        raise DomainError(
+            RecordsError.BAD_STATE,
+            "Hồ sơ đang chờ duyệt hoặc đã duyệt: không thể tải thêm bản mới"
+            + (" (hãy rút lại trước)." if ob.state == S.SUBMITTED else "."),
+        )
+    before = _snapshot(ob)
+    sub.obligation = ob
+    sub.version = (ob.submissions.aggregate(m=Max("version"))["m"] or 0) + 1
+    sub.save()
+    version, original, kind_type, size, digest = (
+        sub.version,
+        sub.original_name,
+        sub.content_type,
+        sub.size,
+        sub.sha256,
+    )
+    if ob.state == S.PENDING:
+        ob.state = S.DRAFT
+        ob.save(update_fields=["state"])
+    audit_record(
+        event_type="records.file_uploaded",
+        actor=actor.user,
+        school_id=ob.school_id,
+        target=ob,
+        before=before,
+        after={
+            **_snapshot(ob),
+            "version": version,
+            "file": original,
+            "content_type": kind_type,
+            "size": size,
+            "sha256": digest,
+        },
+    )
+    if submit:
+        _submit(actor, ob, now=now)
 
 
 def _extract_text_after_commit(submission_id: int) -> None:

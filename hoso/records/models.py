@@ -7,6 +7,8 @@ stored: `workflow.timeliness()` and `selectors.obligations_with_timeliness()`.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -274,14 +276,17 @@ class Obligation(models.Model):
 
 
 def submission_upload_to(instance: Submission, filename: str) -> str:
-    """records/<school>/<year>/<type>/<obligation>/v<version>-<sha256 prefix>.<ext>"""
+    """records/<school>/<year>/<type>/<obligation>/<sha256 prefix>-<random>.<ext>
+
+    No version in the name: the file is stored before the version is allocated under the
+    obligation's row lock (see actions.submission_upload)."""
     ob = instance.obligation
     ext = ""
     if "." in filename:
         ext = "." + filename.rsplit(".", 1)[1].lower()[:8]
     return (
         f"records/{ob.school_id}/{ob.year_id}/{ob.record_type_id}/"
-        f"{ob.pk}/v{instance.version}-{instance.sha256[:16]}{ext}"
+        f"{ob.pk}/{instance.sha256[:16]}-{secrets.token_hex(4)}{ext}"
     )
 
 

@@ -141,3 +141,22 @@ def test_a_20_mb_upload_is_streamed_not_held_in_memory(world):
     assert sub.size == size and sub.file.size == size
     print(f"20 MB upload: peak traced memory {peak / 1048576:.2f} MB")
     assert peak < 8 * 1024 * 1024, f"peak {peak / 1048576:.1f} MB"
+
+
+def test_a_refused_upload_leaves_no_file_behind(world):
+    import os
+
+    from django.conf import settings as dj_settings
+
+    from hoso.records.tests.helpers import pdf
+
+    setup_records(world)
+    ob = lesson_plan(world)
+    teacher = world.actor("subject")
+    sub = actions.submission_upload(actor=teacher, obligation_id=ob.pk, upload=pdf(), submit=True)
+    folder = os.path.dirname(os.path.join(dj_settings.MEDIA_ROOT, sub.file.name))
+    before = sorted(os.listdir(folder))
+    with pytest.raises(DomainError) as exc:  # submitted: no new version until withdrawn
+        actions.submission_upload(actor=teacher, obligation_id=ob.pk, upload=pdf("v2.pdf"))
+    assert exc.value.code == RecordsError.BAD_STATE
+    assert sorted(os.listdir(folder)) == before and os.path.basename(sub.file.name) in before
