@@ -20,6 +20,11 @@ def can_manage_seal(actor: Actor) -> bool:
     return actor.school is not None and actor.has(*SEAL_KEEPERS)
 
 
+def can_manage_trust(actor: Actor) -> bool:
+    """Which CAs the school trusts when checking signatures: the principal or the administrator."""
+    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
+
+
 def can_have_credentials(actor: Actor) -> bool:
     """Staff of the school (not parents, not inspectors) may register their own keys."""
     return actor.school is not None and actor.staff is not None

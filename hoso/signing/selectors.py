@@ -17,6 +17,18 @@ def seal_credentials(actor: Actor) -> list[SigningCredential]:
     return list(SigningCredential.objects.filter(school=actor.school_id, user__isnull=True))
 
 
+def trust_roots_of(actor: Actor) -> list:
+    from django.db.models import Q
+
+    from hoso.signing.models import TrustRoot
+
+    return list(
+        TrustRoot.objects.filter(Q(school__isnull=True) | Q(school=actor.school_id)).order_by(
+            "school_id", "name"
+        )
+    )
+
+
 def documents_awaiting(actor: Actor) -> list[SignedDocument]:
     """Documents whose next signer is the actor (one query)."""
     return list(

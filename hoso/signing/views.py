@@ -21,6 +21,7 @@ from hoso.signing.actions import (
     credential_add_p12,
     credential_deactivate,
     credential_register_pkcs11,
+    trust_root_add,
 )
 from hoso.signing.books import (
     class_book_spec,
@@ -37,6 +38,7 @@ from hoso.signing.policies import (
     access_document,
     can_have_credentials,
     can_manage_seal,
+    can_manage_trust,
 )
 from hoso.signing.services import allowed_pkcs11_libraries, validate_pdf
 
@@ -65,6 +67,8 @@ def _credentials_page(request, *, seal: bool, error=None, values=None, status=20
             "error": error,
             "values": values or {},
             "can_manage_seal": can_manage_seal(actor),
+            "can_manage_trust": seal and can_manage_trust(actor),
+            "trust_roots": selectors.trust_roots_of(actor) if seal else [],
         },
         status=status,
     )
@@ -74,6 +78,26 @@ def _credentials_page(request, *, seal: bool, error=None, values=None, status=20
 def credentials(request):
     _require(request.actor, can_have_credentials(request.actor), "chữ ký số của tôi")
     return _credentials_page(request, seal=False)
+
+
+@login_required
+@require_POST
+def trust_root_add_view(request):
+    actor = request.actor
+    _require(actor, can_manage_trust(actor), "thêm chứng thư số gốc tin cậy")
+    values = {"form": "trust", "trust_name": nfc(request.POST.get("name", "")).strip()}
+    values["trust_pem"] = request.POST.get("certificate", "")
+    try:
+        root = trust_root_add(
+            certificate_pem=values["trust_pem"],
+            name=values["trust_name"],
+            school=actor.school,
+            acting_user=request.user,
+        )
+    except DomainError as exc:
+        return _credentials_page(request, seal=True, error=exc, values=values, status=400)
+    messages.success(request, f"Nhà trường tin cậy chứng thư số gốc “{root.name}”.")
+    return redirect("signing:seal")
 
 
 @login_required

@@ -224,3 +224,22 @@ def test_a_changed_book_shows_on_its_page_and_a_new_version_is_drafted(
     assert response["Location"] == reverse("signing:document", kwargs={"document_id": new.pk})
     doc.refresh_from_db()
     assert doc.state == DocumentState.SUPERSEDED
+
+
+def test_the_principal_adds_a_trust_root_for_the_school(world, pki):
+    from hoso.signing.models import TrustRoot
+
+    url = reverse("signing:trust_root_add")
+    assert client_for(world, "clerk").post(url, {"certificate": pki.ca.cert_pem}).status_code == 403
+    principal = client_for(world, "principal")
+    bad = principal.post(url, {"certificate": "không phải PEM", "name": "CA thử"})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Chứng thư số gốc (PEM) không hợp lệ." in body and 'value="CA thử"' in body
+    assert (
+        principal.post(url, {"certificate": pki.ca.cert_pem, "name": "CA thử"}).status_code == 302
+    )
+    root = TrustRoot.objects.get()
+    assert root.school == world.school and root.name == "CA thử"
+    assert "CA thử" in principal.get(reverse("signing:seal")).content.decode()
+    assert AuditEvent.objects.filter(event_type="signing.trust_root_added").count() == 1
