@@ -229,3 +229,23 @@ def test_records_sync_command(world):
     text = out.getvalue()
     assert "loại hồ sơ mới" in text and "'created':" in text
     assert lesson_plan(world).state == ObligationState.PENDING
+
+
+def test_screens_use_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    from hoso.records.demo import seed_demo
+
+    seed_demo(world.school, world.year)
+    rows = []
+    for role, name, query in (
+        ("subject", "records:mine", "?when=all"),
+        ("dept_head", "records:inbox", ""),
+        ("principal", "records:folders", ""),
+        ("principal", "records:types", ""),
+    ):
+        client.force_login(world.users[role])
+        client.get(reverse(name) + query)  # warm the session and the actor
+        with django_assert_max_num_queries(30) as captured:
+            response = client.get(reverse(name) + query)
+        assert response.status_code == 200
+        rows.append((name, len(captured.captured_queries)))
+    print(rows)
