@@ -52,6 +52,7 @@ class LessonPlanReturnedResubmittedApproved(StaticLiveServerTestCase):
 
     def login(self, user):
         context = self.browser.new_context()
+        context.set_default_timeout(60_000)  # the machine's 2 cores are shared
         page = context.new_page()
         page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
         page.fill("input[name=username]", user.username)
@@ -71,8 +72,10 @@ class LessonPlanReturnedResubmittedApproved(StaticLiveServerTestCase):
 
     def decide_from_inbox(self, page, ob, decision, comment=""):
         page.goto(f"{self.live_server_url}/ho-so/cho-duyet/")
+        page.wait_for_function("() => window.htmx !== undefined")
         page.click(f"#inbox-row-{ob.pk} button:has-text('Xem')")
         page.wait_for_selector("#preview iframe")
+        page.wait_for_selector(f"#preview form[hx-post$='/nghia-vu/{ob.pk}/duyet/']")
         if comment:
             page.fill("#preview textarea[name=comment]", comment)
         page.click(f"#preview button[name=decision][value={decision}]")
