@@ -543,6 +543,10 @@ def _sign_step(
     todo = _candidates(school_class, step, transcript_ids)
     if not todo:
         raise fail(TranscriptError.NOTHING_TO_DO)
+    # A transcript whose results are not all approved prints "BẢN NHÁP": nobody signs it.
+    pending = sorted({p for t in todo for p in (t.data.get("pending") or [])})
+    if pending:
+        raise fail(TranscriptError.RESULTS_NOT_APPROVED, periods=", ".join(pending).lower())
     # Phase 1: read (no lock).
     originals = [(t.pk, t.pdf_sha256, read_pdf(t)) for t in todo]
     # Phase 2: sign with one unlock (no transaction held; a wrong secret changes nothing).

@@ -23,6 +23,7 @@ class TranscriptError(StrEnum):
     NOT_REVOKED = "transcript_not_revoked"
     ALREADY_REPLACED = "transcript_already_replaced"
     NOT_ISSUED = "transcript_not_issued"
+    RESULTS_NOT_APPROVED = "transcript_results_not_approved"
     UPLOAD_MISSING = "transcript_upload_missing"
     UPLOAD_TOO_LARGE = "transcript_upload_too_large"
     UPLOAD_NOT_PDF = "transcript_upload_not_pdf"
@@ -48,6 +49,10 @@ MESSAGES = {
     TranscriptError.NOT_REVOKED: "Chỉ cấp lại được học bạ đã thu hồi.",
     TranscriptError.ALREADY_REPLACED: "Học bạ này đã có bản cấp lại.",
     TranscriptError.NOT_ISSUED: "Học bạ chưa được cấp.",
+    TranscriptError.RESULTS_NOT_APPROVED: (
+        "Kết quả {periods} của lớp chưa được Hiệu trưởng phê duyệt: học bạ còn là bản nháp, "
+        "chưa ký được."
+    ),
     TranscriptError.UPLOAD_MISSING: "Hãy chọn tệp PDF cần kiểm tra.",
     TranscriptError.UPLOAD_TOO_LARGE: "Tệp quá lớn (tối đa {limit} MB).",
     TranscriptError.UPLOAD_NOT_PDF: "Tệp tải lên không phải là tệp PDF.",

@@ -5,15 +5,17 @@ from __future__ import annotations
 from hoso.testing.factories import make_student
 from hoso.transcripts import actions
 from hoso.transcripts.models import Transcript
-from hoso.transcripts.tests.conftest import PASSWORD
+from hoso.transcripts.tests.conftest import PASSWORD, approve_results
 
 
 def add_students(world, n: int, school_class=None) -> list:
     school_class = school_class or world.class_a
-    return [
+    students = [
         make_student(world.school, school_class, f"Lê Thị Hồng Ngọc{i:02d}", gender="F")
         for i in range(n)
     ]
+    approve_results(world, school_class)
+    return students
 
 
 def issue_class(world, school_class=None) -> list[Transcript]:

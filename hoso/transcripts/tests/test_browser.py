@@ -17,7 +17,7 @@ from hoso.testing.factories import PASSWORD as LOGIN_PASSWORD
 from hoso.testing.factories import small_school
 from hoso.transcripts import actions
 from hoso.transcripts.models import Transcript
-from hoso.transcripts.tests.conftest import PASSWORD
+from hoso.transcripts.tests.conftest import PASSWORD, approve_results
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -86,6 +86,7 @@ class TranscriptFromBoardToPublicPage(StaticLiveServerTestCase):
         from hoso.signing.testpki import demo_pki
 
         world = small_school()
+        approve_results(world)
         pki = demo_pki()
         trust_root_add(certificate_pem=pki.ca.cert_pem)
         for user, name in (

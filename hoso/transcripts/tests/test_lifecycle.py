@@ -19,7 +19,7 @@ from hoso.signing.services import validate_pdf
 from hoso.transcripts import actions, engines
 from hoso.transcripts.errors import TranscriptError
 from hoso.transcripts.models import Transcript, TranscriptEvent, TranscriptRevision
-from hoso.transcripts.tests.conftest import PASSWORD
+from hoso.transcripts.tests.conftest import PASSWORD, approve_results
 from hoso.transcripts.tests.helpers import add_students, issue_class
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,7 @@ def test_wrong_password_keeps_the_state(world, signers):
 
 
 def test_signing_needs_a_credential(world, pki):
+    approve_results(world)
     a = world.actor
     actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
     with pytest.raises(DomainError) as caught:
@@ -241,3 +242,41 @@ def test_drafting_the_class_after_a_revocation_links_the_new_version(world, sign
     fresh = result.created[0]
     old.refresh_from_db()
     assert old.replaced_by == fresh and fresh.supersedes == old and fresh.version == 2
+
+
+def test_nobody_signs_while_the_results_are_not_approved(world, signers):
+    from hoso.gradebook.models import ClassResult
+
+    ClassResult.objects.filter(school_class=world.class_a, period="year").update(state="confirmed")
+    a = world.actor
+    actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
+    t = Transcript.objects.get()
+    assert t.data["pending"] == ["Cả năm"]
+    with pytest.raises(DomainError) as caught:
+        actions.transcripts_homeroom_sign(
+            actor=a("homeroom"), school_class=world.class_a, secret=PASSWORD
+        )
+    assert caught.value.code == TranscriptError.RESULTS_NOT_APPROVED
+    assert "cả năm" in caught.value.message
+    t.refresh_from_db()
+    assert t.state == "draft"
+
+
+def test_issued_transcript_carries_the_approved_grades(world, signers):
+    """With real grade-book results (entered, signed off, confirmed, approved)."""
+    from hoso.gradebook.models import ClassResult
+    from hoso.printing.tests.helpers import approve_year, graded_class
+
+    ClassResult.objects.filter(school_class=world.class_a).delete()  # the real ones instead
+    rich, _students = graded_class(world)
+    approve_year(world, rich)
+    t = issue_class(world)[0]
+    assert t.data["pending"] == []
+    pdf = actions.read_pdf(t)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert "BẢN NHÁP" not in text
+    assert "7,5" in text and "Chăm ngoan, tiến bộ rõ ở môn Ngữ văn." in text
+    embedded = json.loads(PdfReader(io.BytesIO(pdf)).attachments[engines.JSON_NAME][0])
+    assert {r["code"]: r["year"] for r in embedded["subjects"]}["NGU_VAN"] == "7,5"
