@@ -416,7 +416,10 @@ def _submitter_flags(actor: Actor, ob: Obligation) -> dict:
     return {
         "owner_kind": ob.owner_kind,
         "owner_is_department_head": head_of_own,
-        "owner_has_department": bool(owner.department_id) if owner is not None else True,
+        # A department without a head has nobody to approve: the step goes up a level.
+        "owner_has_department": (
+            bool(owner.department_id and owner.department.head_id) if owner is not None else True
+        ),
         "submitter_is_vice_principal": Position.VICE_PRINCIPAL in positions,
         "submitter_is_principal": Position.PRINCIPAL in positions,
     }

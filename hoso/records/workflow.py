@@ -54,7 +54,8 @@ def effective_chain(
     submitting (a department head's own lesson plans, the principal's own school plan) is
     replaced by the next authority up, so nobody approves their own submission.
 
-    - department_head/office_head: the owner heads that team, or belongs to none → vice principal.
+    - department_head/office_head: the owner heads that team, belongs to none, or its team has no
+      head → vice principal.
     - vice_principal: submitted by a vice principal → principal.
     - principal: submitted by the principal → dropped (the record is filed as approved).
     """

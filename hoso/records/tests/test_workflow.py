@@ -289,3 +289,20 @@ def test_staff_changes_resync_after_commit(rec, django_capture_on_commit_callbac
     assert not Obligation.objects.filter(
         owner_staff=newcomer, is_active=True, due_at__gt=timezone.now()
     ).exists()
+
+
+def test_teacher_without_department_head_goes_to_the_vice_principal(rec):
+    world = rec
+    dept = world.people["subject"].department
+    dept.head = None
+    dept.save()
+    ob = lesson_plan(world)
+    actions.submission_upload(
+        actor=world.actor("subject"), obligation_id=ob.pk, upload=pdf(), submit=True
+    )
+    ob.refresh_from_db()
+    assert ob.chain == ["vice_principal"] and ob.awaiting_role == "vice_principal"
+    assert list(inbox(world.actor("vice"))) == [ob]
+    actions.obligation_approve(actor=world.actor("vice"), obligation_id=ob.pk)
+    ob.refresh_from_db()
+    assert ob.state == S.APPROVED
