@@ -112,6 +112,7 @@ def _class_context(actor, school_class, **extra) -> dict:
         and S.CHECKED in states,
         "can_issue": policies.can_issue(actor, school_class) and S.PRINCIPAL_SIGNED in states,
         "stale": [t for t in live if t.stale_since],
+        "pending": sorted({p for t in live for p in (t.data.get("pending") or [])}),
         **extra,
     }
 

@@ -126,3 +126,16 @@ def test_issued_board_shows_the_stale_flag(world, signers):
     )
     assert "dữ liệu đã thay đổi — cần thu hồi và cấp lại" in html
     assert Transcript.objects.get().state == "issued"
+
+
+def test_board_says_when_results_are_not_approved_yet(world, signers):
+    from hoso.gradebook.models import ClassResult
+
+    ClassResult.objects.filter(school_class=world.class_a).delete()
+    actions.transcripts_draft_class(actor=world.actor("homeroom"), school_class=world.class_a)
+    html = (
+        login(world, "homeroom")
+        .get(reverse("transcripts:class", args=[world.class_a.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="pending"' in html and "chưa được Hiệu trưởng phê duyệt" in html
