@@ -421,13 +421,21 @@ def type_edit(request, type_id: int):
             return redirect("records:types")
     else:
         values = _type_form_values(rt)
-    preview = ""
+    preview, upcoming = "", []
     try:
-        preview = schedules.describe(
-            values["schedule_kind"], json.loads(values["schedule"] or "{}")
-        )
-    except ValueError:
-        preview = ""
+        params = json.loads(values["schedule"] or "{}")
+        preview = schedules.describe(values["schedule_kind"], params)
+        if actor.year is not None:
+            now = timezone.now()
+            upcoming = [
+                p
+                for p in schedules.periods(
+                    values["schedule_kind"], params, actor.year, list(actor.year.terms.all())
+                )
+                if p.due_at >= now
+            ][:5]
+    except (ValueError, DomainError):
+        pass
     return render(
         request,
         "records/type_edit.html",
@@ -439,6 +447,7 @@ def type_edit(request, type_id: int):
             "kinds": ScheduleKind.choices,
             "roles": list(APPROVER_ROLES.items()),
             "preview": preview,
+            "upcoming": upcoming,
             "owner_label": OwnerKind(rt.owner_kind).label,
         },
         status=400 if error else 200,

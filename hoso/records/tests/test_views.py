@@ -249,3 +249,12 @@ def test_screens_use_a_bounded_number_of_queries(client, world, django_assert_ma
         assert response.status_code == 200
         rows.append((name, len(captured.captured_queries)))
     print(rows)
+
+
+def test_catalogue_edit_shows_the_next_due_dates(client, world):
+    setup_records(world)
+    rt = RecordType.objects.get(school=world.school, code="ke-hoach-bai-day")
+    client.force_login(world.users["principal"])
+    html = client.get(reverse("records:type_edit", args=[rt.pk])).content.decode()
+    assert "Hằng tuần: Thứ Sáu tuần liền trước, 23:59" in html
+    assert "Các hạn nộp sắp tới" in html and "Thứ Sáu" in html
