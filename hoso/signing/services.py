@@ -343,7 +343,7 @@ def stamp_font_path() -> str:
     source = Path(STAMP_FONT)
     stat = source.stat()
     cache = Path(settings.VAR_DIR) / "cache"
-    target = cache / f"NotoSerif-vi-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    target = cache / f"NotoSerif-vi2-{stat.st_size}-{int(stat.st_mtime)}.ttf"
     if target.exists():
         return str(target)
     try:
@@ -352,7 +352,10 @@ def stamp_font_path() -> str:
 
         cache.mkdir(parents=True, exist_ok=True)
         options = subset.Options()
-        options.layout_features = ["*"]
+        # Stamp text is NFC: every Vietnamese letter is one precomposed glyph, so no shaping
+        # tables are needed, and without GSUB/GPOS fontTools' per-signature subsetting is cheap.
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF"]
         options.name_IDs = ["*"]
         options.notdef_outline = True
         font = TTFont(str(source))
