@@ -132,14 +132,34 @@ class _Folders:
         for f in self.by_key.values():
             self.names.setdefault(f.parent_id, set()).add(f.name)
         self.created = 0
+        self.renamed = 0
+
+    def _rename(self, folder: Folder, spec: dict) -> None:
+        """Follow a renamed person, team or type (when the new name is free in the parent)."""
+        name = spec["name"][:200]
+        alt = f"{name} ({spec.get('suffix', spec['key'])})"[:200]
+        if folder.name in (name, alt):
+            return
+        taken = self.names.setdefault(folder.parent_id, set())
+        new_name = name if name not in taken else alt
+        if new_name in taken:
+            return
+        taken.discard(folder.name)
+        taken.add(new_name)
+        Folder.objects.filter(pk=folder.pk).update(name=new_name)
+        folder.name = new_name
+        self.renamed += 1
 
     def ensure(self, specs: list[dict]) -> None:
         """Create the folders of ``specs`` (dicts with key, parent_key, name, …) not yet there."""
         new = []
         for spec in specs:
             if spec["key"] in self.by_key:
+                if spec["key"] != "root" and spec.get("rename", True):
+                    self._rename(self.by_key[spec["key"]], spec)
                 continue
             spec = dict(spec)
+            spec.pop("rename", None)
             parent = self.by_key.get(spec.pop("parent_key")) if "parent_key" in spec else None
             parent_id = parent.pk if parent else None
             taken = self.names.setdefault(parent_id, set())
@@ -338,7 +358,9 @@ def obligations_sync(
             "updated": len(changed),
             "deactivated": len(stale),
         }
-        if audit and (folders.created or new or changed or stale):
+        if folders.renamed:
+            result["renamed"] = folders.renamed
+        if audit and (folders.created or folders.renamed or new or changed or stale):
             audit_record(
                 event_type="records.sync",
                 actor=user,

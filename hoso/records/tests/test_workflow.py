@@ -306,3 +306,16 @@ def test_teacher_without_department_head_goes_to_the_vice_principal(rec):
     actions.obligation_approve(actor=world.actor("vice"), obligation_id=ob.pk)
     ob.refresh_from_db()
     assert ob.state == S.APPROVED
+
+
+def test_sync_follows_a_renamed_teacher(rec):
+    world = rec
+    teacher = world.people["subject"]
+    folder = lesson_plan(world).folder.parent.parent
+    teacher.given_name = "Đạt"
+    teacher.refresh_name_keys()
+    teacher.save()
+    result = obligations_sync(year=world.year)
+    folder.refresh_from_db()
+    assert folder.name == "Vũ Minh Đạt" and result["renamed"] == 1
+    assert "renamed" not in obligations_sync(year=world.year)
