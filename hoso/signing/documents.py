@@ -34,7 +34,7 @@ from hoso.signing.models import (
     SignedDocument,
     SigningCredential,
 )
-from hoso.signing.services import credential_for, sign_pdf
+from hoso.signing.services import credential_for, sign_pdf, verify_secret
 
 TYPST_DIR = Path(__file__).resolve().parent / "typst"
 NOTO_DIR = "/usr/share/fonts/truetype/noto"
@@ -292,6 +292,15 @@ def document_sign(
             SigningErrorCode.SUPERSEDED,
             "Dữ liệu đã thay đổi sau khi lập văn bản: đã lập phiên bản mới, vui lòng ký lại.",
         )
+    # Check the password/PIN before the transaction, so that a wrong one stays in the audit
+    # trail (and counts towards the lockout) instead of rolling back with the signing.
+    own = credential or credential_for(user=user, school=document.school)
+    if (
+        own is not None
+        and own.user_id == user.pk
+        and any(s.get("user_id") == user.pk for s in document.signers)
+    ):
+        verify_secret(own, secret)
     with transaction.atomic():
         doc = SignedDocument.objects.select_for_update().get(pk=document.pk)
         if doc.state == DocumentState.SUPERSEDED:

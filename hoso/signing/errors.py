@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class SigningErrorCode(StrEnum):
     WRONG_SECRET = "signing.wrong_secret"  # wrong PKCS#12 password or token PIN
+    TOO_MANY_ATTEMPTS = "signing.too_many_attempts"  # too many wrong secrets lately
     NOT_PKCS12 = "signing.not_pkcs12"
     NO_PRIVATE_KEY = "signing.no_private_key"
     CERT_EXPIRED = "signing.cert_expired"

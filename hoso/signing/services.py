@@ -213,9 +213,79 @@ class RemoteSigningService(Protocol):
     def signer(self, *, credential: SigningCredential, secret: str) -> Any: ...
 
 
+UNLOCK_FAILED_EVENT = "signing.unlock_failed"
+
+
+def _unlock_window():
+    from datetime import timedelta
+
+    failures = int(getattr(settings, "HOSO_LOCKOUT_FAILURES", 5))
+    minutes = int(getattr(settings, "HOSO_LOCKOUT_MINUTES", 15))
+    return failures, datetime.now(UTC) - timedelta(minutes=minutes), minutes
+
+
+def check_unlock_allowed(credential: SigningCredential) -> None:
+    """Refuse while the credential has had too many wrong passwords/PINs recently: the server
+    holds the encrypted PKCS#12, so the password must not be guessable through the sign form."""
+    from hoso.audit.models import AuditEvent
+
+    if credential.pk is None:
+        return
+    failures, since, minutes = _unlock_window()
+    recent = AuditEvent.objects.filter(
+        event_type=UNLOCK_FAILED_EVENT,
+        target_type=SigningCredential._meta.label_lower,
+        target_id=str(credential.pk),
+        at__gte=since,
+    ).count()
+    if recent >= failures:
+        raise DomainError(
+            SigningErrorCode.TOO_MANY_ATTEMPTS,
+            f"Nhập sai mật khẩu/PIN chữ ký số quá {failures} lần: tạm khoá {minutes} phút.",
+        )
+
+
+def record_unlock_failure(credential: SigningCredential) -> None:
+    """Audit a wrong password/PIN. Outside any transaction it is kept even though the signing
+    fails; callers that sign inside their own transaction should check the secret first
+    (``verify_secret``) so that the failure is not rolled back with their work."""
+    from hoso.audit.actions import audit_record
+
+    if credential.pk is None:
+        return
+    audit_record(
+        event_type=UNLOCK_FAILED_EVENT,
+        actor=credential.user,
+        school_id=credential.school_id,
+        target=credential,
+        after={"kind": credential.kind},
+    )
+
+
+def verify_secret(credential: SigningCredential, secret: str) -> None:
+    """Check the password/PIN now (one unlock, nothing signed); DomainError when wrong."""
+    with unlocked_signer(credential, secret):
+        pass
+
+
 @contextlib.contextmanager
 def unlocked_signer(credential: SigningCredential, secret: str) -> Iterator[Any]:
-    """A pyHanko Signer for ``credential``, unlocked once with ``secret`` (password or PIN)."""
+    """A pyHanko Signer for ``credential``, unlocked once with ``secret`` (password or PIN).
+
+    Wrong secrets are audited (``signing.unlock_failed``); after HOSO_LOCKOUT_FAILURES of them in
+    HOSO_LOCKOUT_MINUTES the credential refuses to unlock (TOO_MANY_ATTEMPTS)."""
+    check_unlock_allowed(credential)
+    try:
+        with _unlocked_signer(credential, secret) as signer:
+            yield signer
+    except DomainError as exc:
+        if exc.code == SigningErrorCode.WRONG_SECRET:
+            record_unlock_failure(credential)
+        raise
+
+
+@contextlib.contextmanager
+def _unlocked_signer(credential: SigningCredential, secret: str) -> Iterator[Any]:
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 

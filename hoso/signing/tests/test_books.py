@@ -90,6 +90,7 @@ def test_the_class_book_is_signed_by_the_homeroom_teacher_then_the_principal(wor
     with pytest.raises(DomainError) as err:
         sign(world, "homeroom", doc, secret="sai")
     assert err.value.code == SigningErrorCode.WRONG_SECRET
+    assert AuditEvent.objects.filter(event_type="signing.unlock_failed").count() == 1
     doc = sign(world, "homeroom", doc)
     assert doc.state == DocumentState.PARTIALLY_SIGNED
     doc = sign(world, "principal", doc)

@@ -212,3 +212,35 @@ def test_stamp_text_is_vietnamese_with_marks(world, p12_credential, tmp_path):
     assert "Đỗ Thị Lan" in text
     assert "Giáo viên chủ nhiệm" in text
     assert "Thời gian" in text
+
+
+def test_wrong_passwords_are_audited_and_lock_the_credential_for_a_while(
+    world, p12_credential, settings
+):
+    settings.HOSO_LOCKOUT_FAILURES = 3
+    cred = p12_credential(world.users["homeroom"], "Đỗ Thị Lan")
+
+    def attempt(secret):
+        return sign_pdf(
+            pdf=make_pdf(),
+            credential=cred,
+            secret=secret,
+            field_name="GVCN",
+            box=None,
+            signer_name="Đỗ Thị Lan",
+            role_label="Giáo viên chủ nhiệm",
+        )
+
+    for _ in range(3):
+        with pytest.raises(DomainError) as err:
+            attempt("sai")
+        assert err.value.code == SigningErrorCode.WRONG_SECRET
+    assert AuditEvent.objects.filter(event_type="signing.unlock_failed").count() == 3
+    with pytest.raises(DomainError) as err:  # even the right password waits now
+        attempt(DEMO_PASSWORD)
+    assert err.value.code == SigningErrorCode.TOO_MANY_ATTEMPTS
+    assert "tạm khoá" in err.value.message
+    AuditEvent.objects.filter(event_type="signing.unlock_failed").update(
+        at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    assert attempt(DEMO_PASSWORD).startswith(b"%PDF")
