@@ -14,16 +14,22 @@ from hoso.printing.render import font_family
 PNG_DIR = Path(os.environ.get("HOSO_PRINT_PNG_DIR", tempfile.gettempdir())) / "hoso-printing-png"
 
 
-def pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes, *, layout: bool = True) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(pdf)
         f.flush()
         out = subprocess.run(
-            ["pdftotext", "-layout", "-enc", "UTF-8", f.name, "-"],
+            ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", f.name, "-"],
             check=True,
             capture_output=True,
         )
     return out.stdout.decode("utf-8")
+
+
+def pdf_text_flat(pdf: bytes) -> str:
+    """The text in reading order with every run of white space as one space (a phrase that a
+    line break splits is still found)."""
+    return " ".join(pdf_text(pdf, layout=False).split())
 
 
 def pdf_fonts(pdf: bytes) -> list[str]:
