@@ -149,6 +149,7 @@ def upload(request, obligation_id: int):
         )
     except DomainError as exc:
         if isinstance(exc, PermissionDenied):
+            log_denied(actor, kind="forbidden", what=f"records.upload {ob.pk} {exc.code}")
             raise
         ob.refresh_from_db()
         ctx = _detail_context(request, ob, upload_error=exc.message, note=note)
@@ -175,6 +176,7 @@ def submit(request, obligation_id: int):
             messages.success(request, "Đã nộp hồ sơ.")
     except DomainError as exc:
         if isinstance(exc, PermissionDenied):
+            log_denied(actor, kind="forbidden", what=f"records.submit {ob.pk} {exc.code}")
             raise
         messages.error(request, exc.message)
     return redirect("records:obligation", obligation_id=ob.pk)
@@ -199,6 +201,8 @@ def decide(request, obligation_id: int):
         else:
             raise Http404("Không tìm thấy.")
     except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            log_denied(actor, kind="forbidden", what=f"records.decide {ob.pk} {exc.code}")
         if htmx:
             ob.refresh_from_db()
             ctx = {"ob": ob, "error": exc.message, "comment": comment, **_preview_context(ob)}

@@ -258,3 +258,14 @@ def test_catalogue_edit_shows_the_next_due_dates(client, world):
     html = client.get(reverse("records:type_edit", args=[rt.pk])).content.decode()
     assert "Hằng tuần: Thứ Sáu tuần liền trước, 23:59" in html
     assert "Các hạn nộp sắp tới" in html and "Thứ Sáu" in html
+
+
+def test_forbidden_decisions_are_logged(client, submitted):
+    from hoso.audit.models import AuditEvent
+
+    world, ob, sub = submitted
+    client.force_login(world.users["vice"])  # sees it, but is not the awaited approver
+    response = client.post(reverse("records:decide", args=[ob.pk]), {"decision": "approve"})
+    assert response.status_code == 403
+    event = AuditEvent.objects.filter(event_type="access.forbidden").latest("seq")
+    assert f"records.decide {ob.pk} NOT_APPROVER" in event.target_repr
