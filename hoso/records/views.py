@@ -238,11 +238,20 @@ def _preview_context(ob) -> dict:
 def inbox(request):
     actor = request.actor
     _school_required(actor)
-    items = list(selectors.inbox(actor)[:300])
+    qs = selectors.inbox(actor)
+    types = sorted({(ob.record_type_id, ob.record_type.name) for ob in qs}, key=lambda t: t[1])
+    type_id = request.GET.get("type", "")
+    if type_id.isdigit():
+        qs = qs.filter(record_type_id=int(type_id))
+    items = list(qs[:300])
     latest = selectors.latest_versions(items)
     for ob in items:
         ob.latest = latest.get(ob.pk)
-    return render(request, "records/inbox.html", {"items": items})
+    return render(
+        request,
+        "records/inbox.html",
+        {"items": items, "types": types, "type_id": type_id},
+    )
 
 
 @login_required
