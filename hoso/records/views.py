@@ -239,7 +239,10 @@ def inbox(request):
     actor = request.actor
     _school_required(actor)
     qs = selectors.inbox(actor)
-    types = sorted({(ob.record_type_id, ob.record_type.name) for ob in qs}, key=lambda t: t[1])
+    types = sorted(
+        set(qs.order_by().values_list("record_type_id", "record_type__name")),
+        key=lambda t: t[1],
+    )
     type_id = request.GET.get("type", "")
     if type_id.isdigit():
         qs = qs.filter(record_type_id=int(type_id))
