@@ -78,11 +78,18 @@ def _cells(school_class, term) -> dict[tuple[int, int, str], str]:
 
 
 def _results(school_class, period: str) -> tuple[dict[int, dict], str]:
+    rows, state, _ = _results_with_date(school_class, period)
+    return rows, state
+
+
+def _results_with_date(school_class, period: str):
+    """(student id → result data, the period's state label, approval time or None)."""
     cr = ClassResult.objects.filter(school_class=school_class, period=period).first()
     if cr is None:
-        return {}, "Chưa tính kết quả"
+        return {}, "Chưa tính kết quả", None
     rows = {sr.student_id: sr.data for sr in StudentResult.objects.filter(class_result=cr)}
-    return rows, STATE_LABELS.get(cr.state, cr.state)
+    approved = cr.approved_at if cr.state == ClassResult.State.APPROVED else None
+    return rows, STATE_LABELS.get(cr.state, cr.state), approved
 
 
 def _class_info(school_class) -> list[list[str]]:
@@ -147,7 +154,7 @@ def class_book_data(*, school_class, period: str) -> dict:
     students = class_students(school_class)
     subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     subject_objs = {s.pk: s for s in Subject.objects.filter(pk__in=[s.id for s in subjects])}
-    results, state = _results(school_class, period)
+    results, state, approved_at = _results_with_date(school_class, period)
     sections = []
     if period in (TERM1, TERM2):
         term = _term_of(school_class, 1 if period == TERM1 else 2)
@@ -194,7 +201,7 @@ def class_book_data(*, school_class, period: str) -> dict:
         "landscape": is_landscape("class_book"),
         "title": "SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH",
         "subtitle": f"Lớp {nfc(school_class.name)} — {label} — Năm học {school_class.year.name}",
-        "header": header(school),
+        "header": header(school, date=approved_at),
         "info": info,
         "sections": sections,
         "notes": [f"Tình trạng kết quả {label.lower()}: {state}."],
@@ -425,17 +432,19 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
         _col("Họ và tên", "3fr", "left"),
         _col("Ngày sinh", "1.2fr"),
         _col("Lớp", "auto"),
-        _col("Học lực / KQGD", "1.4fr"),
+        _col("Kết quả học tập / giáo dục", "1.4fr"),
         _col("Rèn luyện", "1fr"),
         _col("Ghi chú", "2.2fr", "left"),
     ]
     names = dict(Subject.objects.filter(school=school).values_list("code", "name"))
-    rows, waiting = [], []
+    rows, waiting, approved_at = [], [], []
     n = 0
     for entry in entries:
         if entry.class_result is None or entry.class_result.state != ClassResult.State.APPROVED:
             waiting.append(nfc(entry.school_class.name))
             continue
+        if entry.class_result.approved_at:
+            approved_at.append(entry.class_result.approved_at)
         primary = entry.ruleset == PRIMARY_RULESET
         for row in entry.lists.get(list_name, []):
             n += 1
@@ -468,7 +477,8 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
         "landscape": False,
         "title": LIST_TITLES[list_name],
         "subtitle": f"{period_label(period)} — Năm học {year.name}",
-        "header": header(school),
+        # dated the day the last class included was approved (a blank line when none is)
+        "header": header(school, date=max(approved_at) if approved_at else None),
         "info": [],
         "sections": [{"columns": cols, "rows": rows, "empty": "Không có học sinh nào."}],
         "notes": notes,
