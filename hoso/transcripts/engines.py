@@ -177,6 +177,7 @@ class Validation:
     modified_after_last_signature: bool = False
     signatures: list[SignatureInfo] = field(default_factory=list)
     error: str = ""
+    roots: str = ""  # fingerprint of the trust roots it was validated against
 
     def as_json(self) -> dict:
         return {
@@ -184,6 +185,7 @@ class Validation:
             "modified_after_last_signature": self.modified_after_last_signature,
             "signatures": [vars(s) for s in self.signatures],
             "error": self.error,
+            "roots": self.roots,
         }
 
     @classmethod
@@ -193,7 +195,16 @@ class Validation:
             modified_after_last_signature=bool(data.get("modified_after_last_signature")),
             signatures=[SignatureInfo(**s) for s in data.get("signatures", [])],
             error=data.get("error", ""),
+            roots=data.get("roots", ""),
         )
+
+
+def roots_fingerprint(*, school=None) -> str:
+    """Changes when a trust root is added or removed: a cached validation is then redone."""
+    from hoso.signing import services
+
+    digests = sorted(cert.sha256.hex() for cert in services.trust_roots(school=school))
+    return hashlib.sha256(",".join(digests).encode()).hexdigest()
 
 
 def _text(value) -> str:
@@ -236,5 +247,9 @@ def validate(pdf: bytes, *, school=None) -> Validation:
     modified = bool(report.modified_after_last_signature)
     ok = bool(report.all_valid) and not modified and not report.error
     return Validation(
-        ok=ok, modified_after_last_signature=modified, signatures=signatures, error=report.error
+        ok=ok,
+        modified_after_last_signature=modified,
+        signatures=signatures,
+        error=report.error,
+        roots=roots_fingerprint(school=school),
     )

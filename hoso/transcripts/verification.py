@@ -105,11 +105,14 @@ class PublicView:
 
 def validation_for(revision: TranscriptRevision) -> engines.Validation:
     """The validation of this exact file, computed once and kept with the revision."""
+    school = revision.transcript.school
     if revision.validation is not None:
-        return engines.Validation.from_json(revision.validation)
+        cached = engines.Validation.from_json(revision.validation)
+        if cached.roots == engines.roots_fingerprint(school=school):
+            return cached
     with revision.file.open("rb") as fh:
         pdf = fh.read()
-    result = engines.validate(pdf, school=revision.transcript.school)
+    result = engines.validate(pdf, school=school)
     TranscriptRevision.objects.filter(pk=revision.pk).update(
         validation=result.as_json(), validated_at=timezone.now()
     )
@@ -254,10 +257,10 @@ def verify_upload(*, upload, ip: str | None) -> UploadReport:
         .order_by("-seq")
         .first()
     )
-    if revision is not None and revision.validation is not None:
-        validation = engines.Validation.from_json(revision.validation)
+    if revision is not None:
+        validation = validation_for(revision)  # the same bytes: the cached result applies
     else:
-        validation = engines.validate(blob, school=revision.transcript.school if revision else None)
+        validation = engines.validate(blob)
     report = UploadReport(size=len(blob), sha256=digest, validation=validation)
     if revision is not None:
         report.matched, report.matched_revision = revision.transcript, revision

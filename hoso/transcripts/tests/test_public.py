@@ -191,3 +191,13 @@ def test_a_change_appended_after_the_last_signature_is_reported(world, signers, 
     html = upload(public, out.getvalue()).content.decode()
     assert 'data-result="not_authentic"' in html
     assert 'data-testid="modified"' in html
+
+
+def test_cached_validation_is_redone_when_the_trust_roots_change(world, signers, public):
+    from hoso.signing.models import TrustRoot
+
+    t = issue_class(world)[0]
+    assert 'data-status="current"' in page(public, t.code).content.decode()
+    TrustRoot.objects.all().delete()  # the CA is no longer trusted
+    html = page(public, t.code).content.decode()
+    assert 'data-status="invalid"' in html
