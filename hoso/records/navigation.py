@@ -18,6 +18,14 @@ def nav_entries(actor) -> list[tuple[str, str]]:
         items.append(("records:inbox", "Hồ sơ chờ duyệt"))
     if actor.staff is not None or actor.has(Role.INSPECTOR):
         items.append(("records:folders", "Thư mục hồ sơ"))
+    # The compliance board and search (hoso/records/board.py, search.py) decide their scope.
+    from hoso.records.board import can_view_board
+    from hoso.records.search import can_search
+
+    if can_view_board(actor):
+        items.append(("records:board", "Theo dõi nộp hồ sơ"))
+    if can_search(actor):
+        items.append(("records:search", "Tìm hồ sơ"))
     if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
         items.append(("records:types", "Danh mục hồ sơ"))
     return items

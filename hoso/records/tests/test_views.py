@@ -269,3 +269,21 @@ def test_forbidden_decisions_are_logged(client, submitted):
     assert response.status_code == 403
     event = AuditEvent.objects.filter(event_type="access.forbidden").latest("seq")
     assert f"records.decide {ob.pk} NOT_APPROVER" in event.target_repr
+
+
+@pytest.mark.parametrize(
+    "role,expected,absent",
+    [
+        ("subject", {"Hồ sơ của tôi", "Thư mục hồ sơ"}, {"Hồ sơ chờ duyệt", "Danh mục hồ sơ"}),
+        ("dept_head", {"Hồ sơ của tôi", "Hồ sơ chờ duyệt"}, {"Danh mục hồ sơ"}),
+        ("principal", {"Hồ sơ chờ duyệt", "Danh mục hồ sơ"}, set()),
+        ("parent", set(), {"Hồ sơ của tôi", "Thư mục hồ sơ", "Hồ sơ chờ duyệt"}),
+    ],
+)
+def test_navigation(world, role, expected, absent):
+    from hoso.records.navigation import nav_entries
+
+    labels = {label for _, label in nav_entries(world.actor(role))}
+    assert expected <= labels and not (absent & labels)
+    for name, _ in nav_entries(world.actor(role)):
+        reverse(name)
