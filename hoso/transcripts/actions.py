@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from hoso.accounts.actor import Actor
@@ -607,8 +608,46 @@ def _sign_step(
                 state_before=state_before,
             )
             result.signed.append(t)
+    if result.signed:
+        _notify_next(step, school_class, result.signed)
     result.seconds = time.perf_counter() - started
     return result
+
+
+NEXT_IN_CHAIN = {
+    # step done: (positions asked next, what they are asked)
+    Step.HOMEROOM_SIGN: ([Position.VICE_PRINCIPAL], "chờ phó hiệu trưởng kiểm tra"),
+    Step.CHECK_APPROVE: ([Position.PRINCIPAL], "chờ hiệu trưởng ký duyệt"),
+    Step.PRINCIPAL_SIGN: ([Position.CLERK], "chờ văn thư ký số của nhà trường và cấp"),
+}
+
+
+def _notify_next(step: Step, school_class: SchoolClass, done: list[Transcript]) -> None:
+    """Tell the people of the next step that transcripts of the class wait for them."""
+    from django.db.models import Q
+
+    from hoso.notifications.actions import notify
+
+    if step not in NEXT_IN_CHAIN or not done:
+        return
+    positions, waiting = NEXT_IN_CHAIN[step]
+    people = (
+        Staff.objects.filter(school_id=school_class.year.school_id, is_active=True)
+        .filter(user__isnull=False)
+        .filter(Q(position__in=positions) | Q(extra_positions__position__in=positions))
+        .select_related("user")
+        .distinct()
+    )
+    last = max(t.pk for t in done)
+    for staff in people:
+        notify(
+            user=staff.user,
+            school=school_class.year.school,
+            kind="transcript_next",
+            text=f"{len(done)} học bạ lớp {school_class.name} {waiting}.",
+            dedupe_key=f"transcript:next:{step}:{school_class.pk}:{last}:{len(done)}",
+            url=reverse("transcripts:class", args=[school_class.pk]),
+        )
 
 
 def transcripts_homeroom_sign(
@@ -718,7 +757,9 @@ def transcripts_check(
                 state_before=state_before,
             )
             done.append(t)
-        if not approve:
+        if approve:
+            _notify_next(Step.CHECK_APPROVE, school_class, done)
+        else:
             homeroom = (
                 HomeroomAssignment.objects.filter(school_class=school_class)
                 .select_related("teacher__user")

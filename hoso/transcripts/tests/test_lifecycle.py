@@ -280,3 +280,18 @@ def test_issued_transcript_carries_the_approved_grades(world, signers):
     assert "7,5" in text and "Chăm ngoan, tiến bộ rõ ở môn Ngữ văn." in text
     embedded = json.loads(PdfReader(io.BytesIO(pdf)).attachments[engines.JSON_NAME][0])
     assert {r["code"]: r["year"] for r in embedded["subjects"]}["NGU_VAN"] == "7,5"
+
+
+def test_each_step_tells_the_next_people_in_the_chain(world, signers):
+    from hoso.notifications.models import Notification
+
+    issue_class(world)
+    notes = Notification.objects.filter(kind="transcript_next")
+    by_user = {n.user_id: n.text for n in notes}
+    assert set(by_user) == {
+        world.users["vice"].pk,
+        world.users["principal"].pk,
+        world.users["clerk"].pk,
+    }
+    assert "chờ phó hiệu trưởng kiểm tra" in by_user[world.users["vice"].pk]
+    assert "chờ văn thư" in by_user[world.users["clerk"].pk]
