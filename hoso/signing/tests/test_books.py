@@ -4,6 +4,7 @@ new one; the correction minute is signed by its three parties in order."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -195,13 +196,17 @@ def test_the_correction_minute_is_signed_by_its_three_parties_in_order(
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) missing")
-def test_signed_copy_text_and_stamps_do_not_cover_printed_text(world, rich, creds, tmp_path):
+@pytest.mark.parametrize("renderer", ["printing", "copy"])
+def test_signed_copy_text_and_stamps_do_not_cover_printed_text(
+    world, rich, creds, tmp_path, renderer
+):
     sign_all(rich, terms=(1,))
-    doc = sign(
-        world,
-        "homeroom",
-        document_prepare(spec=class_book_spec(world.class_a, world.term1)),
-    )
+    spec = class_book_spec(world.class_a, world.term1)
+    if renderer == "copy":  # this package's own layout, used when printing has no renderer
+        spec.printing = None
+    doc = sign(world, "homeroom", document_prepare(spec=spec))
+    drafted = AuditEvent.objects.get(event_type="signing.document_drafted")
+    assert drafted.after["renderer"] == renderer
     path = tmp_path / "book.pdf"
     path.write_bytes(document_pdf(doc))
     text = subprocess.run(
@@ -210,18 +215,37 @@ def test_signed_copy_text_and_stamps_do_not_cover_printed_text(world, rich, cred
     assert world.student_a.full_name in text
     assert "GIÁO VIÊN CHỦ NHIỆM" in text
     assert text.count(world.people["homeroom"].full_name) >= 2  # printed name + stamp
-    # the stamp box lies in the blank space between caption and printed name
+    # the stamp box lies in the blank space between the caption and the printed name: no word
+    # of the last page overlaps it, and the caption is above it, the printed name below
     bbox = subprocess.run(
         ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
-    box = doc.signers[0]["box"]
-    page_height = 841.89
-    for line in bbox.splitlines():
-        if "<word" in line and ("CHỦ" in line or "Hùng" in line):
-            y_min = float(line.split('yMin="')[1].split('"')[0])
-            y_max = float(line.split('yMax="')[1].split('"')[0])
-            bottom, top = page_height - y_max, page_height - y_min
-            assert top <= box[2] or bottom >= box[4], line
+    last_page = bbox.split("<page ")[-1]
+    page_height = float(last_page.split('height="')[1].split('"')[0])
+    _page, x1, y1, x2, y2 = doc.signers[0]["box"]
+    name = world.people["homeroom"].full_name
+    stamp_text = f"Ký bởi: {name} Giáo viên chủ nhiệm Thời gian: (GMT+7)"
+    seen = {"caption": False, "name": False}
+    for line in last_page.splitlines():
+        if "<word" not in line:
+            continue
+        word = line.split(">")[1].split("<")[0]
+        wx1 = float(line.split('xMin="')[1].split('"')[0])
+        wx2 = float(line.split('xMax="')[1].split('"')[0])
+        bottom = page_height - float(line.split('yMax="')[1].split('"')[0])
+        top = page_height - float(line.split('yMin="')[1].split('"')[0])
+        if not (wx1 < x2 and wx2 > x1) or top < y1 - 60 or bottom > y2 + 60:
+            continue  # not in the signature block's column
+        if bottom < y2 and top > y1:  # inside the stamp box: only the stamp's own text
+            bare = " ".join(re.sub(r"\d\d/\d\d/\d{4}|\d\d:\d\d:\d\d", "", word).split())
+            assert bare in stamp_text, line
+        elif word == "CHỦ":
+            seen["caption"] = True
+            assert bottom >= y2, line
+        elif word == name.split()[-1]:
+            seen["name"] = True
+            assert top <= y1, line
+    assert seen == {"caption": True, "name": True}
 
 
 def test_refresh_supersedes_changed_documents_and_waits_for_confirmation(world, rich, creds):
