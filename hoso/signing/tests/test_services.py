@@ -244,3 +244,35 @@ def test_wrong_passwords_are_audited_and_lock_the_credential_for_a_while(
         at=datetime.now(UTC) - timedelta(hours=1)
     )
     assert attempt(DEMO_PASSWORD).startswith(b"%PDF")
+
+
+def test_a_prepared_empty_field_is_used_and_a_signed_field_is_refused(
+    world, trusted, p12_credential
+):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    cred = p12_credential(world.users["homeroom"], "Đỗ Thị Lan")
+    writer = IncrementalPdfFileWriter(BytesIO(make_pdf()))
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec("GVCN", on_page=0, box=(60, 60, 260, 120))
+    )
+    out = BytesIO()
+    writer.write(out)
+    signed = _sign(out.getvalue(), cred, "GVCN", "Đỗ Thị Lan", "Giáo viên chủ nhiệm")
+    report = validate_pdf(signed)
+    assert [s.field_name for s in report.signatures] == ["GVCN"] and report.all_valid
+    with pytest.raises(DomainError) as err:
+        _sign(signed, cred, "GVCN", "Đỗ Thị Lan", "Giáo viên chủ nhiệm")
+    assert err.value.code == SigningErrorCode.FIELD_ALREADY_SIGNED
+
+
+def test_not_a_pdf(world, p12_credential):
+    cred = p12_credential(world.users["homeroom"], "Đỗ Thị Lan")
+    with pytest.raises(DomainError) as err:
+        _sign(b"hello", cred, "GVCN", "Đỗ Thị Lan", "Giáo viên chủ nhiệm")
+    assert err.value.code == SigningErrorCode.NOT_A_PDF
+    report = validate_pdf(b"hello")
+    assert report.error and not report.all_valid and report.signatures == []
