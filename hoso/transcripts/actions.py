@@ -502,10 +502,15 @@ CAN = {
 }
 
 
+def _reissues(transcripts: list[Transcript]) -> list[Transcript]:
+    """Those that correct a revoked version (the only signing allowed in a closed year)."""
+    return [t for t in transcripts if t.supersedes_id and t.supersedes.state == S.REVOKED]
+
+
 def _candidates(school_class, step: Step, ids: list[int] | None) -> list[Transcript]:
     sources = {s for s in Transcript.State if target(step, s)}
     qs = Transcript.objects.filter(school_class=school_class, state__in=sources).select_related(
-        "student"
+        "student", "supersedes"
     )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
@@ -524,24 +529,29 @@ def _sign_step(
 
     started = time.perf_counter()
     slot, kind, by_field, at_field, event_kind, role = SIGN_STEPS[step]
-    if school_class.year.is_closed:
+    closed = school_class.year.is_closed
+    if closed and not _reissues(_candidates(school_class, step, transcript_ids)):
         raise fail(TranscriptError.YEAR_CLOSED)
-    if not CAN[step](actor, school_class):
+    if not CAN[step](actor, school_class, reissue=closed):
         raise _denied(actor, f"{STEP_LABELS[step]} học bạ lớp {school_class.name}")
     if not secret:
         raise fail(TranscriptError.SECRET_REQUIRED)
     result = SignResult()
-    # Nobody signs stale data: bring the class's versions up to date first.
-    live_ids = [
-        t.student_id
-        for t in Transcript.objects.filter(school_class=school_class).exclude(
-            state__in=Transcript.DEAD_STATES
+    # Nobody signs stale data: bring the class's versions up to date first (a closed year's
+    # grade book no longer changes).
+    if not closed:
+        live_ids = [
+            t.student_id
+            for t in Transcript.objects.filter(school_class=school_class).exclude(
+                state__in=Transcript.DEAD_STATES
+            )
+        ]
+        result.refreshed = transcripts_refresh(
+            year=school_class.year, student_ids=live_ids, actor_user=actor.user
         )
-    ]
-    result.refreshed = transcripts_refresh(
-        year=school_class.year, student_ids=live_ids, actor_user=actor.user
-    )
     todo = _candidates(school_class, step, transcript_ids)
+    if closed:
+        todo = _reissues(todo)
     if not todo:
         raise fail(TranscriptError.NOTHING_TO_DO)
     # A transcript whose results are not all approved prints "BẢN NHÁP": nobody signs it.
@@ -704,21 +714,24 @@ def transcripts_check(
     the homeroom teacher with a comment (→ draft again; the signed PDF stays in the history and
     the unsigned draft becomes current, so the teacher signs again)."""
     comment = nfc(comment).strip()
-    if school_class.year.is_closed:
-        raise fail(TranscriptError.YEAR_CLOSED)
-    if not policies.can_check(actor, school_class):
+    closed = school_class.year.is_closed
+    if not policies.can_check(actor, school_class, reissue=closed):
         raise _denied(actor, f"kiểm tra học bạ lớp {school_class.name}")
     if not approve and not comment:
         raise fail(TranscriptError.COMMENT_REQUIRED)
     step = Step.CHECK_APPROVE if approve else Step.CHECK_RETURN
     done: list[Transcript] = []
     with transaction.atomic():
-        qs = Transcript.objects.select_for_update().filter(
+        qs = Transcript.objects.select_for_update(of=("self",)).filter(
             school_class=school_class, state__in=list(TRANSITION_SOURCES[step])
         )
         if transcript_ids is not None:
             qs = qs.filter(pk__in=transcript_ids)
-        rows = list(qs.select_related("student").order_by("pk"))
+        rows = list(qs.select_related("student", "supersedes").order_by("pk"))
+        if closed:
+            rows = _reissues(rows)
+            if not rows:
+                raise fail(TranscriptError.YEAR_CLOSED)
         if not rows:
             raise fail(TranscriptError.NOTHING_TO_DO)
         acting_as = actor.acting_as_for(Role.VICE_PRINCIPAL)

@@ -70,10 +70,12 @@ def access_transcript(actor: Actor, transcript_id: int) -> Transcript:
     return found
 
 
-def _writable(actor: Actor, year) -> bool:
+def _writable(actor: Actor, year, *, reissue: bool = False) -> bool:
+    """A closed year refuses writes, except the signing chain of re-issues (the corrected
+    version of a transcript revoked after the year closed: ``reissue=True``)."""
     return (
         actor.school is not None
-        and not year.is_closed
+        and (reissue or not year.is_closed)
         and actor.staff is not None
         and not actor.roles <= {Role.INSPECTOR, Role.PARENT}
     )
@@ -87,20 +89,23 @@ def can_draft(actor: Actor, school_class: SchoolClass) -> bool:
     )
 
 
-def can_homeroom_sign(actor: Actor, school_class: SchoolClass) -> bool:
-    return _writable(actor, school_class.year) and school_class.pk in actor.homeroom_class_ids
+def can_homeroom_sign(actor: Actor, school_class: SchoolClass, *, reissue: bool = False) -> bool:
+    return (
+        _writable(actor, school_class.year, reissue=reissue)
+        and school_class.pk in actor.homeroom_class_ids
+    )
 
 
-def can_check(actor: Actor, school_class: SchoolClass) -> bool:
-    return _writable(actor, school_class.year) and actor.has(Role.VICE_PRINCIPAL)
+def can_check(actor: Actor, school_class: SchoolClass, *, reissue: bool = False) -> bool:
+    return _writable(actor, school_class.year, reissue=reissue) and actor.has(Role.VICE_PRINCIPAL)
 
 
-def can_principal_sign(actor: Actor, school_class: SchoolClass) -> bool:
-    return _writable(actor, school_class.year) and actor.has(Role.PRINCIPAL)
+def can_principal_sign(actor: Actor, school_class: SchoolClass, *, reissue: bool = False) -> bool:
+    return _writable(actor, school_class.year, reissue=reissue) and actor.has(Role.PRINCIPAL)
 
 
-def can_issue(actor: Actor, school_class: SchoolClass) -> bool:
-    return _writable(actor, school_class.year) and actor.has(Role.CLERK)
+def can_issue(actor: Actor, school_class: SchoolClass, *, reissue: bool = False) -> bool:
+    return _writable(actor, school_class.year, reissue=reissue) and actor.has(Role.CLERK)
 
 
 def can_revoke(actor: Actor, transcript: Transcript) -> bool:

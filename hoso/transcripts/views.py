@@ -96,6 +96,8 @@ def _class_context(actor, school_class, **extra) -> dict:
     live = [r.transcript for r in rows if r.transcript and r.transcript.is_live]
     states = {t.state for t in live}
     missing = sum(1 for r in rows if r.transcript is None or not r.transcript.is_live)
+    # In a closed year only the re-issues of revoked transcripts go through the chain.
+    reissue = school_class.year.is_closed and any(t.supersedes_id for t in live)
     return {
         "school_class": school_class,
         "rows": rows,
@@ -103,14 +105,16 @@ def _class_context(actor, school_class, **extra) -> dict:
         "missing": missing,
         "count": {s: sum(1 for t in live if t.state == s) for s in S.values},
         "can_draft": policies.can_draft(actor, school_class),
-        "can_homeroom_sign": policies.can_homeroom_sign(actor, school_class) and S.DRAFT in states,
-        "can_check": policies.can_check(actor, school_class)
+        "can_homeroom_sign": policies.can_homeroom_sign(actor, school_class, reissue=reissue)
+        and S.DRAFT in states,
+        "can_check": policies.can_check(actor, school_class, reissue=reissue)
         and bool(states & {S.HOMEROOM_SIGNED, S.CHECKED}),
-        "can_check_approve": policies.can_check(actor, school_class)
+        "can_check_approve": policies.can_check(actor, school_class, reissue=reissue)
         and S.HOMEROOM_SIGNED in states,
-        "can_principal_sign": policies.can_principal_sign(actor, school_class)
+        "can_principal_sign": policies.can_principal_sign(actor, school_class, reissue=reissue)
         and S.CHECKED in states,
-        "can_issue": policies.can_issue(actor, school_class) and S.PRINCIPAL_SIGNED in states,
+        "can_issue": policies.can_issue(actor, school_class, reissue=reissue)
+        and S.PRINCIPAL_SIGNED in states,
         "stale": [t for t in live if t.stale_since],
         "pending": sorted({p for t in live for p in (t.data.get("pending") or [])}),
         **extra,

@@ -295,3 +295,34 @@ def test_each_step_tells_the_next_people_in_the_chain(world, signers):
     }
     assert "chờ phó hiệu trưởng kiểm tra" in by_user[world.users["vice"].pk]
     assert "chờ văn thư" in by_user[world.users["clerk"].pk]
+
+
+def test_after_the_year_closes_only_a_reissue_goes_through_the_chain(world, signers):
+    a = world.actor
+    old = issue_class(world)[0]
+    world.year.is_closed = True
+    world.year.save(update_fields=["is_closed"])
+    world.class_a.year.refresh_from_db()
+    with pytest.raises(DomainError) as caught:
+        actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
+    assert caught.value.code == TranscriptError.YEAR_CLOSED
+    actions.transcript_revoke(actor=a("clerk"), transcript=old, reason="Sai ngày sinh")
+    fresh = actions.transcript_reissue(actor=a("clerk"), transcript=old)
+    issue_class_steps = [
+        lambda: actions.transcripts_homeroom_sign(
+            actor=a("homeroom"), school_class=world.class_a, secret=PASSWORD
+        ),
+        lambda: actions.transcripts_check(
+            actor=a("vice"), school_class=world.class_a, approve=True
+        ),
+        lambda: actions.transcripts_principal_sign(
+            actor=a("principal"), school_class=world.class_a, secret=PASSWORD
+        ),
+        lambda: actions.transcripts_issue(
+            actor=a("clerk"), school_class=world.class_a, secret=PASSWORD
+        ),
+    ]
+    for step in issue_class_steps:
+        step()
+    fresh.refresh_from_db()
+    assert fresh.state == "issued" and fresh.supersedes == old
