@@ -26,7 +26,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import ROLE_LABELS, Role
 from hoso.audit.actions import audit_record
-from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.errors import PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.organisation.models import HomeroomAssignment, Position, SchoolClass, Staff
 from hoso.students.models import Enrolment
@@ -951,7 +951,6 @@ def transcript_json_download(*, actor: Actor, transcript: Transcript) -> bytes:
 
 
 __all__ = [
-    "DomainError",
     "DraftResult",
     "SignResult",
     "transcript_export",

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from hoso.core.errors import DomainError
 from hoso.transcripts import engines
 from hoso.transcripts.codes import normalise_code
 from hoso.transcripts.errors import TranscriptError, fail
@@ -289,4 +288,4 @@ def verify_upload(*, upload, ip: str | None) -> UploadReport:
     return report
 
 
-__all__ = ["DomainError", "verify_code", "verify_upload", "rate_limit", "mask_name"]
+__all__ = ["mask_name", "rate_limit", "validation_for", "verify_code", "verify_upload"]
