@@ -243,3 +243,14 @@ def test_the_principal_adds_a_trust_root_for_the_school(world, pki):
     assert root.school == world.school and root.name == "CA thử"
     assert "CA thử" in principal.get(reverse("signing:seal")).content.decode()
     assert AuditEvent.objects.filter(event_type="signing.trust_root_added").count() == 1
+
+
+def test_the_menu_shows_signing_to_staff_and_the_seal_to_its_keepers(world):
+    from hoso.signing.navigation import nav_entries
+
+    assert ("signing:credentials", "Chữ ký số của tôi") in nav_entries(world.actor("subject"))
+    assert ("signing:seal", "Chữ ký số đơn vị") not in nav_entries(world.actor("subject"))
+    assert ("signing:seal", "Chữ ký số đơn vị") in nav_entries(world.actor("clerk"))
+    assert nav_entries(world.actor("parent")) == []
+    page = client_for(world, "homeroom").get(reverse("signing:documents")).content.decode()
+    assert reverse("signing:credentials") in page
