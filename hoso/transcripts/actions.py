@@ -10,6 +10,8 @@ move the states and write the audit. A wrong password fails in phase two: nothin
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import logging
 import zipfile
@@ -49,6 +51,31 @@ STATE_FIELDS = [
     "revoke_reason",
     "stale_hash",
 ]
+
+
+_saved_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "transcript_saved_files", default=None
+)
+
+
+@contextlib.contextmanager
+def _atomic_with_files():
+    """``transaction.atomic()`` that also removes the PDFs it stored if it rolls back, so a
+    failed step leaves no orphan file behind."""
+    saved: list[str] = []
+    token = _saved_files.set(saved)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for name in saved:
+            try:
+                default_storage.delete(name)
+            except Exception:
+                logger.warning("Could not remove %s after a rollback", name)
+        raise
+    finally:
+        _saved_files.reset(token)
 
 
 def _snapshot(t: Transcript) -> dict:
@@ -114,6 +141,9 @@ def _store_pdf(
         f"v{transcript.version}-{seq:02d}-{kind}.pdf"
     )
     stored = default_storage.save(name, ContentFile(pdf))
+    tracker = _saved_files.get()
+    if tracker is not None:
+        tracker.append(stored)
     digest = engines.sha256(pdf)
     TranscriptRevision.objects.create(
         transcript=transcript,
@@ -217,7 +247,7 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
     for student in students:
         data = engines.transcript_data(student=student, year=school_class.year)
         digest = engines.data_hash(data)
-        with transaction.atomic():
+        with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
                 .filter(student=student, year=school_class.year)
@@ -415,7 +445,7 @@ def transcripts_refresh(
         current = Transcript.objects.select_related("student", "year").get(pk=pk)
         data = engines.transcript_data(student=current.student, year=current.year)
         digest = engines.data_hash(data)
-        with transaction.atomic():
+        with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
                 .select_related("student", "year", "school_class__grade", "school_class__year")
@@ -583,7 +613,7 @@ def _sign_step(
     acting_as = actor.acting_as_for(role)
     now = timezone.now()
     # Phase 3: one short transaction; keep only rows nobody changed meanwhile.
-    with transaction.atomic():
+    with _atomic_with_files():
         locked = {
             t.pk: t
             for t in Transcript.objects.select_for_update()
@@ -843,7 +873,7 @@ def transcript_reissue(*, actor: Actor, transcript: Transcript) -> Transcript:
     )
     data = engines.transcript_data(student=transcript.student, year=school_class.year)
     digest = engines.data_hash(data)
-    with transaction.atomic():
+    with _atomic_with_files():
         old = Transcript.objects.select_for_update().get(pk=transcript.pk)
         if old.state != S.REVOKED:
             raise fail(TranscriptError.NOT_REVOKED)

@@ -326,3 +326,23 @@ def test_after_the_year_closes_only_a_reissue_goes_through_the_chain(world, sign
         step()
     fresh.refresh_from_db()
     assert fresh.state == "issued" and fresh.supersedes == old
+
+
+def test_a_failed_step_leaves_no_orphan_file(world, signers, settings, monkeypatch):
+    from pathlib import Path
+
+    a = world.actor
+    actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
+    root = Path(settings.MEDIA_ROOT)
+    before = sorted(p.name for p in root.rglob("*.pdf"))
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(actions, "_record", broken)
+    with pytest.raises(RuntimeError):
+        actions.transcripts_homeroom_sign(
+            actor=a("homeroom"), school_class=world.class_a, secret=PASSWORD
+        )
+    assert sorted(p.name for p in root.rglob("*.pdf")) == before
+    assert Transcript.objects.get().state == "draft"
