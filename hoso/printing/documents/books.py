@@ -60,10 +60,12 @@ def class_students(school_class) -> list:
     ]
 
 
-def _col(label, width="auto", align="center", group=None) -> dict:
+def _col(label, width="auto", align="center", group=None, rotate=False) -> dict:
     out = {"label": label, "width": width, "align": align}
     if group:
         out["group"] = group
+    if rotate:
+        out["rotate"] = True
     return out
 
 
@@ -331,19 +333,24 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
         )
     }
     year_results, state = _results(school_class, YEAR) if checkpoint == "end2" else ({}, "")
-    cols = [_col("STT"), _col("Họ và tên", "100pt", "left")]
+    # Narrow level columns sharing the width, their names printed bottom-to-top: ten subjects,
+    # five qualities and ten competencies fit across a landscape page.
+    cols = [_col("STT"), _col("Họ và tên", "118pt", "left")]
     for spec in subjects:
-        cols.append(_col("Mức", "auto", group=nfc(spec.name)))
         if spec.tested:
-            cols.append(_col("Điểm", "auto", group=nfc(spec.name)))
+            cols.append(_col("Mức", "1fr", group=nfc(spec.name), rotate=True))
+            cols.append(_col("Điểm KTĐK", "1fr", group=nfc(spec.name), rotate=True))
+        else:
+            cols.append(_col(nfc(spec.name), "1fr", rotate=True))
     for kind, group in (("qualities", "Phẩm chất"), ("competencies", "Năng lực")):
         for code in TRAIT_CODES[kind]:
-            cols.append(_col(_short_trait(TRAIT_NAMES[kind][code]), "1fr", group=group))
+            name = _short_trait(TRAIT_NAMES[kind][code])
+            cols.append(_col(name, "1fr", group=group, rotate=True))
     if checkpoint == "end2":
         cols += [
-            _col("KQGD", "auto"),
+            _col("Kết quả giáo dục", "1fr", rotate=True),
             _col("Khen thưởng", "62pt"),
-            _col("Hoàn thành CTLH", "40pt"),
+            _col("Hoàn thành chương trình", "1fr", rotate=True),
         ]
     rows = []
     for i, st in enumerate(students, start=1):
@@ -373,7 +380,7 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
     ]
     if checkpoint == "end2":
         notes.append(
-            "KQGD: HTXS = Hoàn thành xuất sắc, HTT = Hoàn thành tốt, HT = Hoàn thành, "
+            "Kết quả giáo dục: HTXS = Hoàn thành xuất sắc, HTT = Hoàn thành tốt, HT = Hoàn thành, "
             f"CHT = Chưa hoàn thành. Tình trạng kết quả cuối năm: {state}."
         )
     return {
@@ -399,9 +406,9 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
 
 
 def _short_trait(name: str) -> str:
-    """Column headers of the qualities/competencies: "giải quyết vấn đề và sáng tạo" →
-    "Giải quyết vấn đề" (the part before "và"), capitalised."""
-    text = nfc(name).split(" và ")[0]
+    """Column headers of the qualities/competencies, capitalised ("tự chủ và tự học" →
+    "Tự chủ và tự học")."""
+    text = nfc(name)
     return text[:1].upper() + text[1:]
 
 
