@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hoso.accounts.actor import Actor
@@ -22,7 +21,7 @@ from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
 from hoso.gradebook.policies import can_lock_books
 from hoso.gradebook.sheets import Sheet
 from hoso.gradebook.validation import clean_value
-from hoso.organisation.models import SchoolClass, TeachingAssignment
+from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment
 
 
@@ -42,45 +41,43 @@ def _target_repr(sheet: Sheet, student, column_key: str) -> str:
     )
 
 
+def _writable_flags(actor: Actor, sheet: Sheet, column_key: str) -> dict[str, bool]:
+    """One statement for three facts: the actor teaches this sheet, the column is finalised, the
+    class's results for the term or year are approved. Raw SQL: it runs on every save, where
+    compiling the ORM form (three EXISTS subqueries) cost more than running it."""
+    q = connection.ops.quote_name
+    sql = (
+        "SELECT "
+        f"EXISTS(SELECT 1 FROM {q(TeachingAssignment._meta.db_table)} WHERE teacher_id = %(staff)s "
+        "AND school_class_id = %(class)s AND subject_id = %(subject)s AND term_id = %(term)s), "
+        f"EXISTS(SELECT 1 FROM {q(SheetColumn._meta.db_table)} WHERE school_class_id = %(class)s "
+        f"AND subject_id = %(subject)s AND term_id = %(term)s AND {q('column')} = %(column)s "
+        "AND finalised_at IS NOT NULL), "
+        f"EXISTS(SELECT 1 FROM {q(ClassResult._meta.db_table)} WHERE school_class_id = %(class)s "
+        "AND period IN (%(period)s, 'year') AND state = %(approved)s)"
+    )
+    params = {
+        "staff": getattr(actor.staff, "pk", None) or -1,
+        "class": sheet.school_class.pk,
+        "subject": sheet.subject.pk,
+        "term": sheet.term.pk,
+        "column": column_key,
+        "period": f"term{sheet.term.number}",
+        "approved": ClassResult.State.APPROVED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assigned, finalised, approved = cursor.fetchone()
+    return {"assigned": bool(assigned), "finalised": bool(finalised), "approved": bool(approved)}
+
+
 def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
     """Raise unless the actor may change this column now (assigned, open year, not finalised,
     not locked, results not approved). Shared by the grid, the Excel import and the API."""
     if sheet.school_class.year.is_closed:
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     column = sheet.column(column_key)
-    # One query for the three facts (assigned, finalised, results approved).
-    period = f"term{sheet.term.number}"
-    flags = (
-        SchoolClass.objects.filter(pk=sheet.school_class.pk)
-        .annotate(
-            assigned=Exists(
-                TeachingAssignment.objects.filter(
-                    teacher_id=getattr(actor.staff, "pk", None),
-                    school_class=OuterRef("pk"),
-                    subject=sheet.subject,
-                    term=sheet.term,
-                )
-            ),
-            finalised=Exists(
-                SheetColumn.objects.filter(
-                    school_class=OuterRef("pk"),
-                    subject=sheet.subject,
-                    term=sheet.term,
-                    column=column_key,
-                    finalised_at__isnull=False,
-                )
-            ),
-            approved=Exists(
-                ClassResult.objects.filter(
-                    school_class=OuterRef("pk"),
-                    period__in=[period, "year"],
-                    state=ClassResult.State.APPROVED,
-                )
-            ),
-        )
-        .values("assigned", "finalised", "approved")
-        .get()
-    )
+    flags = _writable_flags(actor, sheet, column_key)
     if actor.staff is None or not flags["assigned"]:
         raise PermissionDeniedError(
             GradebookError.NOT_ASSIGNED,
