@@ -920,6 +920,46 @@ def transcript_reissue(*, actor: Actor, transcript: Transcript) -> Transcript:
 # --------------------------------------------------------------------------------- export
 
 
+def _export_base(t: Transcript) -> str:
+    return f"hoc-ba-{t.student.student_code}-{t.year.name}-v{t.version}"
+
+
+def _export_into(archive: zipfile.ZipFile, t: Transcript, *, folder: str = "") -> str:
+    """Write the transcript's PDF and JSON into ``archive``; the README lines about it."""
+    pdf = read_pdf(t)
+    base = folder + _export_base(t)
+    archive.writestr(f"{base}.pdf", pdf)
+    archive.writestr(f"{base}.json", engines.canonical_json(t.data))
+    t._exported_sha = engines.sha256(pdf)
+    return (
+        f"Học bạ số của {t.student.full_name}, năm học {t.year.name}, lớp {t.school_class.name}, "
+        f"bản {t.version}, mã tra cứu {t.code}.\n"
+        f"Trạng thái: {t.get_state_display()}.\n"
+        f"Tệp: {base}.pdf (dữ liệu: {base}.json)\n"
+        f"SHA-256 của tệp PDF: {t._exported_sha}\n"
+        f"SHA-256 của dữ liệu (JSON chuẩn hóa): {t.data_hash}\n"
+        f"Kiểm tra tính xác thực: {engines.public_url(t.code)}\n"
+    )
+
+
+def _log_export(actor: Actor, t: Transcript) -> None:
+    audit_record(
+        event_type="transcript.exported",
+        actor=actor.user,
+        school_id=t.school_id,
+        target=t,
+        after={"code": t.code, "pdf_sha256": t._exported_sha},
+    )
+    TranscriptEvent.objects.create(
+        transcript=t,
+        kind="exported",
+        actor=actor.user,
+        actor_name=_user_name(actor.user),
+        state_before=t.state,
+        state_after=t.state,
+    )
+
+
 def transcript_export(*, actor: Actor, transcript: Transcript) -> tuple[str, bytes]:
     """The issued PDF and its JSON in a ZIP, for the student (transfer, graduation) or the
     higher-level database. Every export is written to the audit trail."""
@@ -927,40 +967,35 @@ def transcript_export(*, actor: Actor, transcript: Transcript) -> tuple[str, byt
         raise _denied(actor, f"xuất học bạ #{transcript.pk}")
     if transcript.state not in (S.ISSUED, S.REVOKED):
         raise fail(TranscriptError.NOT_ISSUED)
-    pdf = read_pdf(transcript)
-    base = f"hoc-ba-{transcript.student.student_code}-{transcript.year.name}-v{transcript.version}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{base}.pdf", pdf)
-        archive.writestr(f"{base}.json", engines.canonical_json(transcript.data))
-        archive.writestr(
-            "README.txt",
-            (
-                f"Học bạ số của {transcript.student.full_name}, năm học {transcript.year.name}, "
-                f"bản {transcript.version}, mã tra cứu {transcript.code}.\n"
-                f"Trạng thái: {transcript.get_state_display()}.\n"
-                f"SHA-256 của tệp PDF: {engines.sha256(pdf)}\n"
-                f"SHA-256 của dữ liệu (JSON chuẩn hóa): {transcript.data_hash}\n"
-                f"Kiểm tra tính xác thực: {engines.public_url(transcript.code)}\n"
-            ).encode(),
-        )
+        archive.writestr("README.txt", _export_into(archive, transcript).encode())
     with transaction.atomic():
-        audit_record(
-            event_type="transcript.exported",
-            actor=actor.user,
-            school_id=transcript.school_id,
-            target=transcript,
-            after={"code": transcript.code, "pdf_sha256": engines.sha256(pdf)},
-        )
-        TranscriptEvent.objects.create(
-            transcript=transcript,
-            kind="exported",
-            actor=actor.user,
-            actor_name=_user_name(actor.user),
-            state_before=transcript.state,
-            state_after=transcript.state,
-        )
-    return f"{base}.zip", buffer.getvalue()
+        _log_export(actor, transcript)
+    return f"{_export_base(transcript)}.zip", buffer.getvalue()
+
+
+def transcripts_export_student(*, actor: Actor, student) -> tuple[str, bytes]:
+    """Every issued transcript of the student (one per school year, the current version) in one
+    ZIP: what the student takes on graduation or transfer. Audited per transcript."""
+    probe = Transcript(school_id=student.school_id)
+    if not policies.can_export(actor, probe) or student.school_id != actor.school_id:
+        raise _denied(actor, f"xuất học bạ của học sinh #{student.pk}")
+    issued = list(
+        Transcript.objects.filter(student=student, state=S.ISSUED)
+        .select_related("student", "year", "school_class")
+        .order_by("year__start_date")
+    )
+    if not issued:
+        raise fail(TranscriptError.NOT_ISSUED)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        readme = [_export_into(archive, t, folder=f"{t.year.name}/") for t in issued]
+        archive.writestr("README.txt", "\n".join(readme).encode())
+    with transaction.atomic():
+        for t in issued:
+            _log_export(actor, t)
+    return f"hoc-ba-{student.student_code}-tat-ca.zip", buffer.getvalue()
 
 
 def transcript_json_download(*, actor: Actor, transcript: Transcript) -> bytes:
@@ -984,6 +1019,7 @@ __all__ = [
     "DraftResult",
     "SignResult",
     "transcript_export",
+    "transcripts_export_student",
     "transcript_json_download",
     "transcript_reissue",
     "transcript_revoke",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:transcript_id>/cap-lai", v.reissue, name="reissue"),
     path("<int:transcript_id>/xuat.zip", v.export, name="export"),
     path("<int:transcript_id>/du-lieu.json", v.data_json, name="json"),
+    path("hoc-sinh/<int:student_id>/xuat.zip", v.export_student, name="export_student"),
 ]

@@ -347,6 +347,25 @@ def export(request, transcript_id: int):
 
 
 @login_required
+def export_student(request, student_id: int):
+    """All the student's issued transcripts (every school year) in one ZIP."""
+    actor = _actor(request)
+    found = policies.visible_transcripts(actor).filter(student_id=student_id).first()
+    if found is None:
+        raise not_found(actor, f"học bạ của học sinh #{student_id}")
+    try:
+        name, blob = actions.transcripts_export_student(actor=actor, student=found.student)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("transcripts:detail", transcript_id=found.pk)
+    response = HttpResponse(blob, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def data_json(request, transcript_id: int):
     actor = _actor(request)
     t = policies.access_transcript(actor, transcript_id)

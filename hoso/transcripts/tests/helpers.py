@@ -18,10 +18,13 @@ def add_students(world, n: int, school_class=None) -> list:
     return students
 
 
-def issue_class(world, school_class=None) -> list[Transcript]:
+def issue_class(world, school_class=None, *, year=None) -> list[Transcript]:
     """Draft → homeroom → check → principal → seal for every student of the class."""
     school_class = school_class or world.class_a
-    a = world.actor
+
+    def a(role):
+        return world.actor(role, year=year)
+
     actions.transcripts_draft_class(actor=a("homeroom"), school_class=school_class)
     actions.transcripts_homeroom_sign(
         actor=a("homeroom"), school_class=school_class, secret=PASSWORD

@@ -346,3 +346,37 @@ def test_a_failed_step_leaves_no_orphan_file(world, signers, settings, monkeypat
         )
     assert sorted(p.name for p in root.rglob("*.pdf")) == before
     assert Transcript.objects.get().state == "draft"
+
+
+def test_graduation_export_holds_every_issued_year(world, signers):
+    from hoso.organisation.models import SchoolClass
+    from hoso.students.models import Enrolment
+    from hoso.testing.factories import make_year
+    from hoso.transcripts.tests.conftest import approve_results
+
+    first = issue_class(world)[0]
+    # The next school year: the student moves up to 7A1, whose transcript is issued too.
+    year2 = make_year(world.school, "2027-2028")
+    from hoso.organisation.models import GradeLevel
+
+    grade7 = GradeLevel.objects.create(
+        school=world.school, number=7, level=world.class_a.grade.level
+    )
+    class7 = SchoolClass.objects.create(year=year2, grade=grade7, name="7A1")
+    Enrolment.objects.create(
+        student=world.student_a, year=year2, school_class=class7, start_date=year2.start_date
+    )
+    from hoso.organisation.models import HomeroomAssignment
+
+    HomeroomAssignment.objects.create(teacher=world.people["homeroom"], school_class=class7)
+    approve_results(world, class7)
+    issue_class(world, class7, year=year2)
+    name, blob = actions.transcripts_export_student(
+        actor=world.actor("clerk"), student=world.student_a
+    )
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        names = sorted(archive.namelist())
+        readme = archive.read("README.txt").decode()
+    assert [n.split("/")[0] for n in names if n.endswith(".pdf")] == ["2026-2027", "2027-2028"]
+    assert first.code in readme
+    assert AuditEvent.objects.filter(event_type="transcript.exported").count() == 2

@@ -139,3 +139,12 @@ def test_board_says_when_results_are_not_approved_yet(world, signers):
         .content.decode()
     )
     assert 'data-testid="pending"' in html and "chưa được Hiệu trưởng phê duyệt" in html
+
+
+def test_student_export_download(world, signers):
+    issue_class(world)
+    url = reverse("transcripts:export_student", args=[world.student_a.pk])
+    response = login(world, "clerk").get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert login(world, "homeroom").get(url).status_code == 403
+    assert login(world, "subject").get(url).status_code == 404
