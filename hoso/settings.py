@@ -2,7 +2,8 @@
 
 HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite under var/),
 HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
-HOSO_S3_* (S3-compatible file storage), HOSO_RECORD_REMINDER_DAYS / _MISSED_DAYS.
+HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_REMINDER_DAYS /
+_MISSED_DAYS, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS.
 """
 
 from __future__ import annotations
@@ -177,9 +178,25 @@ if os.environ.get("HOSO_S3_BUCKET"):
         },
     }
 
-# --- Records (hồ sơ): reminders before a deadline and after a miss ----------------------------
+# --- Records (hồ sơ): upload limit, reminders before a deadline and after a miss -------------
+HOSO_RECORDS_MAX_UPLOAD_MB = int(os.environ.get("HOSO_RECORDS_MAX_UPLOAD_MB", "25"))
 HOSO_RECORD_REMINDER_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_DAYS", "2"))
 HOSO_RECORD_REMINDER_MISSED_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_MISSED_DAYS", "14"))
+
+# --- Digital signatures (hoso/signing, docs/SIGNING.md) ---------------------------------------
+# A timestamp service (PAdES B-T) when set; the key that wraps stored PKCS#12 files (default:
+# derived from SECRET_KEY — changing it makes stored credentials unreadable: re-upload them);
+# the PKCS#11 libraries people may use (allow-list); extra trusted root certificates (PEM paths).
+HOSO_TSA_URL = os.environ.get("HOSO_TSA_URL", "")
+HOSO_SIGNING_STORE_KEY = os.environ.get("HOSO_SIGNING_STORE_KEY", "")
+HOSO_PKCS11_LIBRARIES = [
+    p
+    for p in os.environ.get("HOSO_PKCS11_LIBRARIES", "/usr/lib/softhsm/libsofthsm2.so").split(",")
+    if p
+]
+HOSO_SIGNING_TRUST_ROOTS = [
+    p for p in os.environ.get("HOSO_SIGNING_TRUST_ROOTS", "").split(",") if p
+]
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

@@ -85,6 +85,46 @@ def _gradebook_section(actor) -> Section:
     return s
 
 
+def _records_section(actor) -> Section | None:
+    """Hồ sơ: what the person has to submit soon or is late with, and what awaits its approval."""
+    from hoso.records import selectors as records
+    from hoso.records.models import ObligationState
+
+    if actor.staff is None or actor.year is None:
+        return None
+    now = timezone.now()
+    open_items = list(records.my_obligations(actor, when="open")[:200])
+    waiting = records.inbox(actor).count()
+    if not open_items and not waiting:
+        return None
+    s = Section("Hồ sơ")
+    late = sum(
+        1
+        for o in open_items
+        if o.due_at < now and o.state in (ObligationState.PENDING, ObligationState.DRAFT)
+    )
+    returned = sum(1 for o in open_items if o.state == ObligationState.RETURNED)
+    due = len(open_items) - late - returned
+    if late:
+        s.todo.append(f"{late} hồ sơ đã quá hạn nộp.")
+    if returned:
+        s.todo.append(f"{returned} hồ sơ bị trả lại, cần nộp lại.")
+    lines = []
+    if due:
+        lines.append(f"{due} hồ sơ cần nộp trong 14 ngày tới")
+    if lines or late or returned:
+        s.cards.append(
+            {
+                "title": "Hồ sơ của tôi",
+                "lines": lines or ["Xem hồ sơ cần nộp"],
+                "url": reverse("records:mine"),
+            }
+        )
+    if waiting:
+        s.links.append({"label": f"{waiting} hồ sơ chờ tôi duyệt", "url": reverse("records:inbox")})
+    return s
+
+
 def home_sections(actor) -> list[Section]:
     sections: list[Section] = []
     if actor.school is None:
@@ -122,6 +162,10 @@ def home_sections(actor) -> list[Section]:
         if no_homeroom and actor.is_leader:
             s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
         sections.append(s)
+
+    records = _records_section(actor)
+    if records is not None:
+        sections.append(records)
 
     if can(actor, Perm.MANAGE_ACCOUNTS):
         s = Section("Tài khoản")
