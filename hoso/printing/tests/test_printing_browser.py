@@ -55,9 +55,11 @@ class BatchPrintFollowedInTheBrowser(StaticLiveServerTestCase):
         # The queue holds the job (set here: the suite's autouse fixture runs tasks at once).
         import tempfile
 
-        with tempfile.TemporaryDirectory(prefix="hoso-print-media-") as media:
-            with override_settings(TASKS=HOLD, MEDIA_ROOT=media):
-                self._scenario()
+        with (
+            tempfile.TemporaryDirectory(prefix="hoso-print-media-") as media,
+            override_settings(TASKS=HOLD, MEDIA_ROOT=media),
+        ):
+            self._scenario()
 
     def _scenario(self):
         world = small_school()
