@@ -6,4 +6,5 @@ EVENT_LABELS: dict[str, str] = {
     "printing.job_done": "Hoàn thành lô in",
     "printing.job_failed": "Lô in bị lỗi",
     "printing.job_downloaded": "Tải tệp của lô in",
+    "printing.files_purged": "Xóa tệp in hàng loạt đã hết hạn lưu",
 }

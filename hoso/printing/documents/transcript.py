@@ -209,6 +209,7 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
         "level": "primary" if primary else level,
         "title": "HỌC BẠ",
         "subtitle": LEVEL_SUBTITLES.get(level, ""),
+        "learner": "học viên" if ruleset == "TT43_2021" else "học sinh",
         "header": header(school, date=year_cr.approved_at if year_cr else None),
         "student": student_profile(
             student, guardians=facts.guardians, register_number=facts.register_number

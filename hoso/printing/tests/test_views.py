@@ -206,3 +206,33 @@ def test_too_many_open_jobs_are_refused(world):
     with pytest.raises(DomainError) as exc:
         actions.job_create(actor=world.actor("clerk"), scope="school", output="pdf")
     assert exc.value.code == "printing.too_many_jobs"
+
+
+def test_old_batch_files_are_purged_and_audited(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from hoso.printing import actions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = actions.job_create(actor=world.actor("clerk"), scope="school", output="pdf")
+    job.refresh_from_db()
+    name = job.file_name
+    assert default_storage.exists(name)
+    call_command("purge_print_jobs", "--days", "7")
+    assert default_storage.exists(name)  # too recent
+    PrintJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    call_command("purge_print_jobs", "--days", "7")
+    job.refresh_from_db()
+    assert not default_storage.exists(name) and job.file_name == ""
+    assert AuditEvent.objects.filter(event_type="printing.files_purged").count() == 1
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.users["clerk"])
+    page = c.get(reverse("printing:job", kwargs={"job_id": job.pk}))
+    assert "Tệp đã được xóa" in page.text
+    assert c.get(reverse("printing:job_download", kwargs={"job_id": job.pk})).status_code == 409
