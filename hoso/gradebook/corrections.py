@@ -40,7 +40,7 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import results
+from hoso.gradebook import followers, results
 from hoso.gradebook.actions import ensure_writable
 from hoso.gradebook.columns import TEXT
 from hoso.gradebook.errors import GradebookError
@@ -907,6 +907,11 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
         school_class=correction.school_class,
         student=correction.student,
         reason=f"biên bản số {correction.minute_number}",
+    )
+    followers.results_changed(
+        school_id=correction.school_id,
+        year_id=correction.year_id,
+        student_ids=[correction.student_id],
     )
     _notify_later(
         correction,

@@ -607,3 +607,33 @@ def test_the_parties_are_notified_after_commit(world, sheet, django_capture_on_c
     assert inbox("admin") == []
     text = Notification.objects.get(user=world.users["subject"], dedupe_key=f"{key}:applied").text
     assert "01/BB-SĐ" in text and "7.0 → 8.0" in text
+
+
+def test_an_applied_correction_rechecks_transcripts_and_signed_books_after_commit(
+    world, sheet, monkeypatch, django_capture_on_commit_callbacks
+):
+    """GIVEN an approved correction, WHEN its last party confirms, THEN the transcripts of the
+    student and the school's signed books are rechecked (their data hash may have changed)."""
+    import hoso.signing.tasks
+    import hoso.transcripts.actions
+
+    calls = []
+    monkeypatch.setattr(
+        hoso.transcripts.actions,
+        "transcripts_on_results_changed",
+        lambda **kw: calls.append(("transcripts", kw["year"], kw["student_ids"])),
+    )
+
+    class Task:  # the task object itself is frozen: replace it in its module
+        @staticmethod
+        def enqueue(school_id):
+            calls.append(("documents", school_id))
+
+    monkeypatch.setattr(hoso.signing.tasks, "refresh_documents", Task)
+    finalised(world, sheet, "GK", "7")
+    correction = confirm(world, approve(world, file_request(world, sheet, "GK", "8")), "vice")
+    assert calls == []
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(world, correction, "homeroom")
+    assert ("transcripts", world.year.pk, [world.student_a.pk]) in calls
+    assert ("documents", world.school.pk) in calls
