@@ -3,7 +3,7 @@
 HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite under var/),
 HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
 HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_REMINDER_DAYS /
-_MISSED_DAYS, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS.
+_MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS.
 """
 
 from __future__ import annotations
@@ -182,6 +182,20 @@ if os.environ.get("HOSO_S3_BUCKET"):
 HOSO_RECORDS_MAX_UPLOAD_MB = int(os.environ.get("HOSO_RECORDS_MAX_UPLOAD_MB", "25"))
 HOSO_RECORD_REMINDER_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_DAYS", "2"))
 HOSO_RECORD_REMINDER_MISSED_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_MISSED_DAYS", "14"))
+
+# --- Transcripts (học bạ số): the address printed in the QR code, public verification rate -----
+HOSO_PUBLIC_URL = os.environ.get("HOSO_PUBLIC_URL", "")
+HOSO_VERIFY_RATE = int(os.environ.get("HOSO_VERIFY_RATE", "30"))  # per minute and IP
+
+# --- Cache: per process by default; Redis when HOSO_REDIS_URL is set (share it between server
+# processes so that limits such as the verification rate count across them) --------------------
+if os.environ.get("HOSO_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["HOSO_REDIS_URL"],
+        }
+    }
 
 # --- Digital signatures (hoso/signing, docs/SIGNING.md) ---------------------------------------
 # A timestamp service (PAdES B-T) when set; the key that wraps stored PKCS#12 files (default:

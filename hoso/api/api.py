@@ -467,3 +467,9 @@ def token_create(request: HttpRequest, payload: s.TokenIn):
 from hoso.api.gradebook import router as gradebook_router  # noqa: E402
 
 api.add_router("/gradebook", gradebook_router)
+
+# --- transcripts (học bạ số) ------------------------------------------------------------------
+
+from hoso.transcripts.api import build_router as transcripts_router  # noqa: E402
+
+api.add_router("/transcripts", transcripts_router())
