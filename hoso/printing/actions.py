@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import secrets
 import zipfile
 from datetime import timedelta
@@ -165,7 +166,7 @@ def _file_base(job: PrintJob) -> str:
         label = f"khoi-{job.grade.number}"
     else:
         label = "toan-truong"
-    return fold(f"hoc-ba-{label}-{job.year.name}").replace(" ", "-")
+    return re.sub(r"[^a-z0-9._-]+", "-", fold(f"hoc-ba-{label}-{job.year.name}")).strip("-")
 
 
 def job_run(job_id: int) -> PrintJob:
@@ -213,9 +214,11 @@ def job_run(job_id: int) -> PrintJob:
                 parts = split_transcripts(pdf)
                 for n, ((school_class, student), part) in enumerate(zip(chunk, parts, strict=True)):
                     pages += len(PdfReader(io.BytesIO(part)).pages)
-                    name = fold(
-                        f"{school_class.name}-{offset + n + 1:04d}-{student.student_code}"
-                    ).replace(" ", "-")
+                    name = re.sub(
+                        r"[^a-z0-9._-]+",
+                        "-",
+                        fold(f"{school_class.name}-{offset + n + 1:04d}-{student.student_code}"),
+                    )
                     archive.writestr(f"{name}.pdf", part)
             PrintJob.objects.filter(pk=job.pk).update(done=offset + len(chunk))
         if merged is not None:

@@ -4,6 +4,8 @@ data/action → response."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -49,7 +51,7 @@ LIST_SLUGS = {
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    safe = fold(name).replace(" ", "-")
+    safe = re.sub(r"[^a-z0-9._-]+", "-", fold(name)).strip("-") or "tai-lieu"
     response["Content-Disposition"] = f'inline; filename="{safe}.pdf"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
