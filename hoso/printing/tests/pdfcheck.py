@@ -131,3 +131,45 @@ def png_page1(pdf: bytes, name: str, *, landscape: bool = False) -> Path:
     ink = sum(1 for v in pixels if v < 128) / len(pixels)
     assert 0.005 < ink < 0.4, f"page 1 looks blank or broken (ink {ink:.3f})"
     return path
+
+
+def ink_in_box(pdf: bytes, box, *, page: int = -1, dpi: int = 50) -> float:
+    """The share of dark pixels inside ``box`` (a SignatureBox, points from the bottom-left) on
+    ``page`` (-1 = last) of the rendered PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    number = pages if page == -1 else page
+    with tempfile.TemporaryDirectory() as tmp, tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = Path(tmp) / "p"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-r",
+                str(dpi),
+                "-png",
+                "-singlefile",
+                f.name,
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        width, height, pixels = _png_grey(Path(f"{out}.png"))
+    scale = dpi / 72
+    x1, x2 = int(box.x1 * scale), int(box.x2 * scale)
+    top, bottom = int(height - box.y2 * scale), int(height - box.y1 * scale)
+    dark = total = 0
+    for y in range(max(top, 0), min(bottom, height)):
+        row = pixels[y * width + x1 : y * width + x2]
+        dark += sum(1 for v in row if v < 160)
+        total += len(row)
+    return dark / total if total else 1.0

@@ -311,3 +311,39 @@ def test_the_signing_package_renders_through_the_kind_modules(world, graded):
     assert "Học kỳ I" in text and "SỔ THEO DÕI" in text
     minute = importlib.import_module("hoso.printing.documents.correction_minute")
     assert callable(minute.render_correction_minute)
+
+
+def test_the_signature_boxes_are_blank_on_the_rendered_pages(world, graded):
+    """Each kind's boxes fall on blank space of its last page (between caption and name)."""
+    from hoso.printing.tests.pdfcheck import ink_in_box
+
+    rich, _ = graded
+    approve_year(world, rich)
+    cases = {
+        "transcript": docs.render_transcript(
+            docs.transcript_data(student=world.student_a, year=world.year),
+            verification={"code": "ABCD-EFGH", "url": "https://hoso.test/xac-minh/ABCD-EFGH"},
+        ),
+        "class_book": docs.render_class_book(
+            docs.class_book_data(school_class=world.class_a, period="year")
+        ),
+        "gradebook_sheet": docs.render_gradebook_sheet(
+            docs.gradebook_sheet_data(
+                school_class=world.class_a, subject=world.math, term=world.term1
+            )
+        ),
+        "enrolment_register": docs.render_enrolment_register(
+            docs.enrolment_register_data(year=world.year)
+        ),
+        "approved_list": docs.render_approved_list(
+            docs.approved_list_data(year=world.year, list_name="promotion")
+        ),
+    }
+    for kind, pdf in cases.items():
+        for box in signature_boxes(kind):
+            assert ink_in_box(pdf, box) < 0.002, (kind, box.name)
+            # the caption is printed just above the box and the name just below it
+            above = type(box)(box.name, -1, box.x1, box.y2, box.x2, box.y2 + 30)
+            below = type(box)(box.name, -1, box.x1, box.y1 - 18, box.x2, box.y1)
+            assert ink_in_box(pdf, above) > 0.005, (kind, box.name, "caption")
+            assert ink_in_box(pdf, below) > 0.002, (kind, box.name, "name")
