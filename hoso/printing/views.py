@@ -193,7 +193,11 @@ def approved_list_pdf(request, list_slug: str):
     require_school_printer(request.actor, "danh sách")
     if list_slug not in LIST_SLUGS:
         raise Http404
-    data = docs.approved_list_data(year=request.actor.year, list_name=LIST_SLUGS[list_slug])
+    # ?giai-doan=sau-kiem-tra-lai: the lists after re-tests and summer training
+    period = "final" if request.GET.get("giai-doan") == "sau-kiem-tra-lai" else "year"
+    data = docs.approved_list_data(
+        year=request.actor.year, list_name=LIST_SLUGS[list_slug], period=period
+    )
     return _pdf(docs.render_approved_list(data), f"danh-sach-{list_slug}-{request.actor.year.name}")
 
 
