@@ -78,6 +78,7 @@ bench: $(STAMP) engine
 	$(PY) bench/rules.py
 	$(PY) bench/gradebook.py --db postgres
 	$(PY) bench/records.py --db postgres
+	$(PY) bench/printing.py --db postgres
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles
