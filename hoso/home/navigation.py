@@ -79,10 +79,66 @@ def nav_items(request) -> dict:
             )
         ):
             items.append(("accounts:delegations", "Ủy quyền"))
-    path = request.path
-    out = []
+    return {"nav_items": _grouped(items, request.path)}
+
+
+# Menu groups, by the URL name of their entries (an entry in no group stands alone). A group
+# with one entry the person may see is shown as a plain link.
+GROUPS = (
+    ("Lớp & học sinh", ("organisation:classes", "students:search", "students:register")),
+    (
+        "Sổ điểm",
+        (
+            "gradebook:index",
+            "gradebook:corrections",
+            "gradebook:results_index",
+            "gradebook:progress",
+            "gradebook:anomalies",
+            "gradebook:locks",
+        ),
+    ),
+    ("Hồ sơ", ("records:", "archive:")),
+    ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
+    (
+        "Quản trị",
+        (
+            "organisation:staff",
+            "accounts:admin",
+            "audit:events",
+            "accounts:inspectors",
+            "accounts:delegations",
+        ),
+    ),
+)
+
+
+def _group_of(name: str) -> str | None:
+    for label, prefixes in GROUPS:
+        if any(name == p or (p.endswith(":") and name.startswith(p)) for p in prefixes):
+            return label
+    return None
+
+
+def _grouped(items: list[tuple[str, str]], path: str) -> list[dict]:
+    """[{url, label, active}] links and [{label, active, children: [links]}] groups, in the
+    order of their first entry."""
+    out: list[dict] = []
+    groups: dict[str, dict] = {}
     for name, label in items:
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
-        out.append({"url": url, "label": label, "active": active})
-    return {"nav_items": out}
+        link = {"url": url, "label": label, "active": active}
+        group_label = _group_of(name)
+        if group_label is None:
+            out.append(link)
+            continue
+        group = groups.get(group_label)
+        if group is None:
+            group = groups[group_label] = {"label": group_label, "children": [], "active": False}
+            out.append(group)
+        group["children"].append(link)
+        group["active"] = group["active"] or active
+    for i, entry in enumerate(out):
+        if "children" in entry and len(entry["children"]) == 1:
+            out[i] = entry["children"][0]
+    return out
