@@ -99,6 +99,7 @@ class TranscriptFromBoardToPublicPage(StaticLiveServerTestCase):
                 school=world.school, owner=user, data=issued.pkcs12(PASSWORD), password=PASSWORD
             )
         page = self.login(world.users["homeroom"])
+        page.click("nav summary:has-text('Học bạ & ký số')")  # the menu group
         page.click("nav >> text=Học bạ số")
         page.click("text=6A1")
         page.click("button:has-text('Lập / cập nhật học bạ cả lớp')")
