@@ -79,6 +79,7 @@ bench: $(STAMP) engine
 	$(PY) bench/gradebook.py --db postgres
 	$(PY) bench/records.py --db postgres
 	$(PY) bench/printing.py --db postgres
+	$(PY) bench/signing.py
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles
