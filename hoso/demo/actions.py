@@ -82,7 +82,12 @@ def demo_seed() -> list[SeedResult]:
 
 # Packages that add demo data of their own (record types, certificates...) expose
 # ``seed_demo(school, year)`` in their ``demo`` module; it runs for the current year.
-DEMO_EXTENSIONS = ("hoso.records.demo", "hoso.signing.demo", "hoso.transcripts.demo")
+DEMO_EXTENSIONS = (
+    "hoso.records.demo",
+    "hoso.signing.demo",
+    "hoso.gradebook.demo",
+    "hoso.transcripts.demo",
+)
 
 
 def _seed_extensions(plan: SchoolPlan) -> None:

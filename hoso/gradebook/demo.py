@@ -1,0 +1,476 @@
+"""Demo data of the grade book, called by hoso.demo.actions.demo_seed after the schools exist.
+
+Current year (term I in progress, both schools): every sheet gets the results of the weeks
+already past — regular TX1–TX2 for most students, TX3 for some, the mid-term (GK) of subjects
+whose test date is past, nothing for the end-term; primary classes get the mid-term levels and,
+in grades 4–5 for Tiếng Việt and Toán, the mid-term test. A few cells stay empty (absent
+students). Some columns of the demo subject teacher ``gvbm`` are finalised (chốt), so that the
+correction procedure can be tried on them. Cells are written with ``bulk_create`` (one action per
+cell would take minutes); the demo's own audit event (``demo.seeded``) covers them.
+
+Previous (closed) year, lower secondary only, ONE class (last year's 6A1): every required column
+of both terms, the homeroom inputs, then the real actions — each subject teacher confirms its
+sheet, the homeroom teacher confirms the class and its results, the principal approves term I,
+term II and the year (all audited). The year is opened for this and closed again, inside the
+seed transaction. Values are deterministic (``random.Random`` seeded by names, not ids).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
+from hoso.gradebook.columns import sheet_columns as _sheet_columns
+from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Last year's class whose results are approved and whose transcripts the demo issues.
+LAST_YEAR_CLASS = "6A1"
+#: Students of that class (in list order) whose results make the lists non-trivial.
+WEAK_STUDENT = 3  # two subjects well below 5 in term II: "Chưa đạt", re-test in the summer
+SUMMER_TRAINING_STUDENT = 7  # training "Chưa đạt" in term II: rèn luyện trong hè
+ABSENT_RATE = 0.03
+
+# Regular assessments of term I: (column, first day, last day, share of the students assessed).
+REGULAR_WINDOWS = (
+    ("TX1", date(2026, 9, 21), date(2026, 10, 9), 1.0),
+    ("TX2", date(2026, 10, 12), date(2026, 10, 30), 1.0),
+    ("TX3", date(2026, 11, 9), date(2026, 11, 20), 0.4),
+)
+# The mid-term tests of term I fall between these days (some subjects test after "today").
+MIDTERM_FIRST, MIDTERM_LAST = date(2026, 10, 26), date(2026, 11, 27)
+
+PRIMARY_COMMENTS = {
+    "T": (
+        "Em học tốt, tích cực phát biểu xây dựng bài.",
+        "Em nắm vững kiến thức, trình bày bài sạch đẹp.",
+        "Em tiếp thu nhanh, hoàn thành tốt các bài tập.",
+    ),
+    "H": (
+        "Em hoàn thành các yêu cầu của bài học.",
+        "Em chăm chỉ, cần cẩn thận hơn khi làm bài.",
+        "Em có tiến bộ, cần mạnh dạn phát biểu hơn.",
+    ),
+    "C": (
+        "Em cần cố gắng hơn, luyện tập thêm ở nhà.",
+        "Em chưa hoàn thành một số yêu cầu, cần sự hỗ trợ thêm.",
+    ),
+}
+
+
+def seed_demo(school, year) -> None:
+    from hoso.organisation.models import SchoolYear
+
+    _current_term(school, year)
+    if "lower_secondary" in (year.rulesets or {}):
+        previous = (
+            SchoolYear.objects.filter(school=school, start_date__lt=year.start_date)
+            .order_by("-start_date")
+            .first()
+        )
+        if previous is not None:
+            _last_year_class(school, previous)
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+@contextmanager
+def year_opened(year):
+    """Open a closed year for the duration of the block (the actions refuse a closed year),
+    then close it again. Only for the demo seed, inside its transaction."""
+    was_closed = year.is_closed
+    if was_closed:
+        year.is_closed = False
+        year.save(update_fields=["is_closed"])
+    try:
+        yield year
+    finally:
+        if was_closed:
+            year.is_closed = True
+            year.save(update_fields=["is_closed"])
+
+
+def _aware(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def _weekday_in(rng: random.Random, first: date, last: date) -> date:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return rng.choice([d for d in days if d.weekday() < 5] or days)
+
+
+def _ability(school, student) -> float:
+    """A student's steady level (0–10), the same in every process and database."""
+    rng = random.Random(f"demo-ability:{school.code}:{student.student_code}")
+    return max(3.0, min(9.8, rng.gauss(7.0, 1.2)))
+
+
+def _score(rng: random.Random, ability: float, spread: float = 0.9, step: float = 0.5) -> str:
+    raw = max(0.0, min(10.0, rng.gauss(ability, spread)))
+    return f"{round(raw / step) * step:.1f}"
+
+
+def _comment_result(rng: random.Random, ability: float) -> str:
+    return "D" if rng.gauss(ability, 1.0) >= 4.0 else "CD"
+
+
+def _level(rng: random.Random, ability: float) -> str:
+    x = rng.gauss(ability, 0.7)
+    return "T" if x >= 8.0 else ("H" if x >= 5.0 else "C")
+
+
+def _value(column, rng: random.Random, ability: float) -> tuple[str, str]:
+    if column.kind == SCORE:
+        return _score(rng, ability, step=0.5 if column.key.startswith("TX") else 0.1), ""
+    if column.kind == COMMENT_RESULT:
+        return _comment_result(rng, ability), ""
+    if column.kind == LEVEL:
+        return _level(rng, ability), ""
+    if column.kind == TEST:
+        return str(max(1, min(10, round(rng.gauss(ability, 1.0))))), ""
+    return "", ""
+
+
+def _class_data(year):
+    """Classes of the year with their active students, offerings by grade and the teacher's user
+    of every (class, subject, term)."""
+    from hoso.organisation.models import SchoolClass, SubjectOffering, TeachingAssignment
+    from hoso.students.models import Enrolment
+
+    classes = list(
+        SchoolClass.objects.filter(year=year)
+        .select_related("grade", "year")
+        .order_by("grade__number", "name")
+    )
+    students = defaultdict(list)
+    for e in (
+        Enrolment.objects.filter(year=year, status__in=Enrolment.ACTIVE, end_date__isnull=True)
+        .select_related("student")
+        .order_by("student__sort_name", "student_id")
+    ):
+        students[e.school_class_id].append(e.student)
+    offerings = defaultdict(list)
+    for o in (
+        SubjectOffering.objects.filter(grade__in={c.grade_id for c in classes})
+        .select_related("subject")
+        .order_by("subject__order")
+    ):
+        offerings[o.grade_id].append(o)
+    teachers = {
+        (school_class_id, subject_id, term_id): user_id
+        for school_class_id, subject_id, term_id, user_id in TeachingAssignment.objects.filter(
+            school_class__year=year, teacher__user__isnull=False
+        ).values_list("school_class_id", "subject_id", "term_id", "teacher__user_id")
+    }
+    return classes, students, offerings, teachers
+
+
+def _columns(school_class, offering, term):
+    """The sheet's columns, as ``hoso.gradebook.sheets.load_sheet`` gives them (no column has
+    been added by a teacher yet, and the offering is already loaded)."""
+    code = ruleset_code(school_class.year, school_class.grade.level)
+    return _sheet_columns(subject=offering.subject, offering=offering, term=term, ruleset=code)
+
+
+def _cell(school_class, student, subject, term, column_key, value, text, user_id, on, at):
+    return Assessment(
+        student=student,
+        school_class=school_class,
+        subject=subject,
+        term=term,
+        column=column_key,
+        value=value,
+        text=text,
+        assessed_on=on,
+        entered_by_id=user_id,
+        entered_at=at,
+        updated_at=at,
+        version=1,
+    )
+
+
+def _login_user(school, key: str):
+    from hoso.accounts.models import User
+    from hoso.demo.builder import well_known_username
+    from hoso.demo.data import SCHOOLS
+
+    spec = next(s for s in SCHOOLS if s.code == school.code)
+    return User.objects.filter(username=well_known_username(spec, key)).first()
+
+
+# ------------------------------------------------------------------------ current year, term I
+
+
+def _current_term(school, year) -> None:
+    from django.utils import timezone
+
+    term = year.terms.get(number=1)
+    today = timezone.localdate()
+    mid1 = year.checkpoints.filter(kind="mid1").values_list("date", flat=True).first()
+    mid1 = mid1 or date(2026, 11, 2)
+    classes, students, offerings, teachers = _class_data(year)
+    if Assessment.objects.filter(school_class__in=classes, term=term).exists():
+        return  # already seeded
+    cells: list[Assessment] = []
+    sheet_columns: list[SheetColumn] = []
+    for school_class in classes:
+        for offering in offerings[school_class.grade_id]:
+            subject = offering.subject
+            user_id = teachers.get((school_class.pk, subject.pk, term.pk))
+            if user_id is None:
+                continue
+            rng = random.Random(
+                f"demo-gb:{school.code}:{year.name}:{school_class.name}:{subject.code}"
+            )
+            columns = {c.key: c for c in _columns(school_class, offering, term)}
+            # (column, date of the assessment, share of the students assessed)
+            planned: list[tuple[str, date, float]] = []
+            if "GK" in columns:  # secondary
+                for key, first, last, share in REGULAR_WINDOWS:
+                    planned.append((key, _weekday_in(rng, first, last), share))
+                planned.append(("GK", _weekday_in(rng, MIDTERM_FIRST, MIDTERM_LAST), 1.0))
+            else:  # primary: the mid-term checkpoint (levels, the grade 4–5 test, comments)
+                mid = _weekday_in(rng, mid1 - timedelta(days=6), mid1)
+                for key in ("MUC_mid1", "KT_mid1", "NX_mid1"):
+                    if key in columns:
+                        planned.append((key, mid, 1.0))
+            for key, on, share in planned:
+                column = columns.get(key)
+                if column is None:
+                    continue
+                if column.dated:
+                    sheet_columns.append(
+                        SheetColumn(
+                            school_class=school_class,
+                            subject=subject,
+                            term=term,
+                            column=key,
+                            test_date=on,
+                        )
+                    )
+                if on > today:
+                    continue  # the test has not taken place yet
+                entered = _aware(min(on + timedelta(days=1), today), 20, rng.randint(0, 59))
+                for student in students[school_class.pk]:
+                    if rng.random() >= share:
+                        continue
+                    if column.kind != TEXT and rng.random() < ABSENT_RATE:
+                        continue  # absent that day: the cell stays empty
+                    ability = _ability(school, student)
+                    if column.kind == TEXT:
+                        level = _level(random.Random(f"{rng.random()}"), ability)
+                        value, text = "", rng.choice(PRIMARY_COMMENTS[level])
+                    else:
+                        value, text = _value(column, rng, ability)
+                    cells.append(
+                        _cell(
+                            school_class,
+                            student,
+                            subject,
+                            term,
+                            key,
+                            value,
+                            text,
+                            user_id,
+                            on,
+                            entered,
+                        )
+                    )
+    SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
+    Assessment.objects.bulk_create(cells, batch_size=1000)
+    _finalise_some(school, year, term, today)
+
+
+def _finalise_some(school, year, term, today: date) -> None:
+    """Finalise (chốt) TX1 and TX2 of the demo subject teacher's first class and TX1 of its
+    second: their results change only through a correction request from then on."""
+    from hoso.organisation.models import TeachingAssignment
+
+    user = _login_user(school, "gvbm")
+    if user is None:
+        return
+    class_ids = list(
+        TeachingAssignment.objects.filter(teacher__user=user, term=term)
+        .order_by("school_class__grade__number", "school_class__name", "subject__order")
+        .values_list("school_class_id", "subject_id")
+    )
+    wanted = {}
+    for index, (class_id, subject_id) in enumerate(class_ids[:2]):
+        for key in ("TX1", "TX2") if index == 0 else ("TX1",):
+            wanted[(class_id, subject_id, key)] = True
+    rows = [
+        sc
+        for sc in SheetColumn.objects.filter(
+            term=term, school_class_id__in={c for c, _ in class_ids[:2]}
+        )
+        if (sc.school_class_id, sc.subject_id, sc.column) in wanted
+        and sc.test_date
+        and sc.test_date <= today
+    ]
+    for sc in rows:
+        sc.finalised_at = _aware(sc.test_date + timedelta(days=3), 16)
+        sc.finalised_by = user
+    SheetColumn.objects.bulk_update(rows, ["finalised_at", "finalised_by"])
+
+
+# ------------------------------------------------------------------- last year: one whole class
+
+
+def _last_year_class(school, previous) -> None:
+    from hoso.gradebook.models import ClassResult
+    from hoso.organisation.models import SchoolClass
+
+    school_class = (
+        SchoolClass.objects.filter(year=previous, name=LAST_YEAR_CLASS)
+        .select_related("grade", "year")
+        .first()
+    )
+    if school_class is None:
+        return
+    if ClassResult.objects.filter(school_class=school_class, state="approved").exists():
+        return  # already seeded
+    with year_opened(previous):
+        school_class.year = previous
+        _fill_last_year(school, school_class)
+        _approve_last_year(school, school_class)
+
+
+def _fill_last_year(school, school_class) -> None:
+    year = school_class.year
+    terms = list(year.terms.order_by("number"))
+    classes, students, offerings, teachers = _class_data(year)
+    roster = students[school_class.pk]
+    cells: list[Assessment] = []
+    sheet_columns: list[SheetColumn] = []
+    weak = roster[WEAK_STUDENT].pk if len(roster) > WEAK_STUDENT else None
+    weak_subjects = {"TOAN", "NN1"}
+    for term in terms:
+        first, last = term.start_date, term.end_date - timedelta(days=14)
+        for offering in offerings[school_class.grade_id]:
+            subject = offering.subject
+            user_id = teachers.get((school_class.pk, subject.pk, term.pk))
+            if user_id is None:
+                continue
+            rng = random.Random(
+                f"demo-gb:{school.code}:{year.name}:{school_class.name}:"
+                f"{subject.code}:{term.number}"
+            )
+            required = [c for c in _columns(school_class, offering, term) if c.required]
+            regular = [c for c in required if c.key.startswith("TX")]
+            span = (last - first).days
+            for column in required:
+                if column.key == "GK":
+                    on = first + timedelta(days=span // 2)
+                elif column.key == "CK":
+                    on = last
+                else:
+                    index = regular.index(column)
+                    on = first + timedelta(days=span * (index + 1) // (len(regular) + 2))
+                on = _weekday_in(rng, on, on + timedelta(days=4))
+                finalised = _aware(on + timedelta(days=5), 16)
+                sheet_columns.append(
+                    SheetColumn(
+                        school_class=school_class,
+                        subject=subject,
+                        term=term,
+                        column=column.key,
+                        test_date=on if column.dated else None,
+                        finalised_at=finalised,
+                        finalised_by_id=user_id,
+                    )
+                )
+                entered = _aware(on + timedelta(days=1), 20)
+                for student in roster:
+                    ability = _ability(school, student)
+                    if student.pk == weak and subject.code in weak_subjects and term.number == 2:
+                        ability = 3.2
+                    value, text = _value(column, rng, ability)
+                    cells.append(
+                        _cell(
+                            school_class,
+                            student,
+                            subject,
+                            term,
+                            column.key,
+                            value,
+                            text,
+                            user_id,
+                            on,
+                            entered,
+                        )
+                    )
+    SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
+    Assessment.objects.bulk_create(cells, batch_size=1000)
+    homeroom_user = school_class.homeroom.teacher.user
+    summer = roster[SUMMER_TRAINING_STUDENT].pk if len(roster) > SUMMER_TRAINING_STUDENT else None
+    inputs = []
+    for student in roster:
+        rng = random.Random(f"demo-hr:{school.code}:{year.name}:{student.student_code}")
+        ability = _ability(school, student)
+        training = [
+            "T" if ability >= 6.5 else "K",
+            "T" if ability + rng.gauss(0, 0.6) >= 6.5 else "K",
+        ]
+        if rng.random() < 0.08:
+            training[1] = "D"
+        if student.pk == summer:
+            training = ["D", "CD"]
+        inputs.append(
+            HomeroomInput(
+                student=student,
+                year=year,
+                training_term1=training[0],
+                training_term2=training[1],
+                absences_term1=rng.choice((0, 0, 0, 1, 1, 2, 3)),
+                absences_term2=rng.choice((0, 0, 1, 1, 2, 4)),
+                updated_by=homeroom_user,
+            )
+        )
+    HomeroomInput.objects.bulk_create(inputs)
+
+
+def _approve_last_year(school, school_class) -> None:
+    """The real actions, as the people would do it: sheet sign-offs by each subject teacher,
+    the class sign-off and the confirmation by the homeroom teacher, approval by the principal."""
+    from hoso.accounts.actor import build_actor
+    from hoso.gradebook import results_actions, signoff
+    from hoso.gradebook.results import available_periods
+    from hoso.gradebook.sheets import load_sheet
+    from hoso.organisation.models import TeachingAssignment
+
+    year = school_class.year
+    actors = {}
+
+    def actor_of(user):
+        if user.pk not in actors:
+            actors[user.pk] = build_actor(user, school, year)
+        return actors[user.pk]
+
+    terms = list(year.terms.order_by("number"))
+    assignments = (
+        TeachingAssignment.objects.filter(school_class=school_class, teacher__user__isnull=False)
+        .select_related("subject", "term", "teacher__user")
+        .order_by("term__number", "subject__order")
+    )
+    for ta in assignments:
+        sheet = load_sheet(school_class, ta.subject, ta.term)
+        signoff.sheet_signoff(actor=actor_of(ta.teacher.user), sheet=sheet)
+    homeroom = actor_of(school_class.homeroom.teacher.user)
+    for term in terms:
+        signoff.class_signoff(actor=homeroom, school_class=school_class, term=term)
+    principal = actor_of(_login_user(school, "hieutruong"))
+    for period in available_periods(school_class):
+        if period not in ("term1", "term2", "year"):
+            continue
+        results_actions.class_result_confirm(
+            actor=homeroom, school_class=school_class, period=period
+        )
+        results_actions.class_result_approve(
+            actor=principal, school_class=school_class, period=period
+        )
