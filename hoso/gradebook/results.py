@@ -346,6 +346,16 @@ def primary_case(ci: ClassInputs, student_id: int) -> dict:
         if s.tested:
             item["tested"] = True
             item["final_test"] = values.get("KT_end2")
+            # The other periodic tests are checked by the rule set (grades 4–5: mid-term tests
+            # in Tiếng Việt and Toán) but do not enter the year result.
+            term1 = cells.get((s.id, 1), {})
+            for key, value in (
+                ("midterm1_test", term1.get("KT_mid1")),
+                ("term1_test", term1.get("KT_end1")),
+                ("midterm2_test", values.get("KT_mid2")),
+            ):
+                if value not in (None, ""):
+                    item[key] = value
         subjects.append(item)
     return {
         "ruleset": ci.ruleset,

@@ -7,6 +7,7 @@ code stored for it, so adding a future rule set never changes a past result.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -184,8 +185,19 @@ def evaluate(case: Case) -> Result:
 
 
 def evaluate_many(cases: list[Case]) -> list[Result]:
-    """Evaluate cases in order (the command line's array form)."""
-    return [evaluate(case) for case in cases]
+    """Evaluate cases in order (the command line's array form, the grade book's recompute).
+
+    The cyclic garbage collector is paused for the batch and restored after: evaluating creates
+    no reference cycles (reference counting frees every temporary), while with the collector on
+    it rescans the growing list of results every few hundred allocations — about a third of the
+    time of a large batch (bench/rules.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [evaluate(case) for case in cases]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rejected(code: ErrorCode, message: str) -> Result:

@@ -84,6 +84,10 @@ class PrimaryParams:
     #: + LS&ĐL, Khoa học).
     tested_subjects_by_grade: tuple[int, ...] = (2, 2, 4, 6, 6)
     final_grade: int = 5
+    #: Điều 7: in grades 4 and 5, Tiếng Việt and Toán also have mid-term tests (giữa HK I, giữa
+    #: HK II). They do not enter the year result; a missing one is a warning.
+    midterm_test_grades: tuple[int, ...] = (4, 5)
+    midterm_test_subjects: tuple[str, ...] = ("TV", "TIENG_VIET", "TOAN")
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -94,6 +98,10 @@ class PrimaryParams:
                 raise ValueError(f"{f.name} must be a non-negative integer")
         if not all(isinstance(n, int) and n >= 0 for n in self.tested_subjects_by_grade):
             raise ValueError("tested_subjects_by_grade must be non-negative integers")
+        if not all(isinstance(n, int) and n >= 0 for n in self.midterm_test_grades):
+            raise ValueError("midterm_test_grades must be non-negative integers")
+        if not all(isinstance(c, str) for c in self.midterm_test_subjects):
+            raise ValueError("midterm_test_subjects must be subject codes")
 
 
 class PrimaryRuleSet:
@@ -284,6 +292,19 @@ class PrimaryRuleSet:
             for key, when in _OTHER_TESTS:
                 if item.get(key) is not None:
                     self._test(item[key], code, f"Môn {name}, bài kiểm tra {when}", errors)
+                elif (
+                    key != "term1_test"
+                    and is_tested
+                    and grade in self.params.midterm_test_grades
+                    and code in self.params.midterm_test_subjects
+                ):
+                    warnings.append(
+                        issue(
+                            ErrorCode.MISSING_PERIODIC,
+                            code,
+                            f"Môn {name} (lớp {grade}): chưa có điểm bài kiểm tra định kì {when}.",
+                        )
+                    )
             if level is None:
                 ok = False
                 continue

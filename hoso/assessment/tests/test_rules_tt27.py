@@ -172,6 +172,29 @@ def test_mid_term_tests_are_validated():
     assert result["overall"] == "HTXS"  # the end-of-year result does not depend on it
 
 
+@pytest.mark.parametrize(
+    ("grade", "code", "given", "missing"),
+    [
+        (5, "TOAN", {}, ["midterm1_test", "midterm2_test"]),
+        (4, "TV", {"midterm1_test": 8}, ["midterm2_test"]),
+        (4, "TOAN", {"midterm1_test": 8, "midterm2_test": 9}, []),
+        (3, "TOAN", {}, []),  # grade 3 has no mid-term tests
+        (5, "KH", {}, []),  # only Tiếng Việt and Toán have them
+    ],
+)
+def test_grades_4_and_5_need_mid_term_tests_in_vietnamese_and_maths(grade, code, given, missing):
+    data = pupil((9, 9, 9, 9, 9, 9), grade=grade)
+    data["subjects"][0].update({"code": code, **given})
+    result = evaluate(data)
+    found = [w for w in result["warnings"] if w["code"] == "MISSING_PERIODIC"]
+    assert [w["subject"] for w in found] == [code] * len(missing)
+    whens = {"midterm1_test": "giữa học kì I", "midterm2_test": "giữa học kì II"}
+    assert [w["message"].rsplit("định kì ", 1)[1] for w in found] == [
+        whens[k] + "." for k in missing
+    ]
+    assert not result["errors"] and result["overall"] == "HTXS"  # never blocks the year result
+
+
 def test_explanation_names_what_blocks_the_next_level():
     data = pupil((8, 9, 9, 9, 9, 9))
     data["subjects"][0]["name"] = "Toán"

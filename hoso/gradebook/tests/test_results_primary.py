@@ -331,3 +331,37 @@ def test_who_opens_the_primary_grid(client, primary, pupil, who, status):
     assert not HomeroomInput.objects.exists()
     kind = "access.not_found" if status == 404 else "access.forbidden"
     assert AuditEvent.objects.filter(event_type=kind, actor=primary.world.users[who]).exists()
+
+
+def test_grade_4_mid_term_tests_reach_the_rule_set(primary, pupil):
+    """GIVEN a grade-4 class, WHEN Toán has its two mid-term tests and Tiếng Việt none, THEN the
+    rule set warns about Tiếng Việt only, and the year result does not depend on it."""
+    from hoso.gradebook.tests.results_helpers import put
+
+    grade = primary.school_class.grade
+    grade.number = 4
+    grade.save()
+    primary_grades(primary, pupil)
+    put(
+        primary.world,
+        pupil,
+        primary.subjects["TOAN"],
+        primary.terms[1],
+        {"KT_mid1": "8"},
+        school_class=primary.school_class,
+    )
+    put(
+        primary.world,
+        pupil,
+        primary.subjects["TOAN"],
+        primary.terms[2],
+        {"KT_mid2": "9"},
+        school_class=primary.school_class,
+    )
+    complete(primary, pupil)
+    recompute_class(primary.school_class)
+    data = result(primary, pupil)
+    text = str(data)
+    assert "Tiếng Việt (lớp 4): chưa có điểm bài kiểm tra định kì giữa học kì I" in text
+    assert "Tiếng Việt (lớp 4): chưa có điểm bài kiểm tra định kì giữa học kì II" in text
+    assert "Toán (lớp 4): chưa có điểm" not in text
