@@ -105,10 +105,16 @@ def _weekday_in(rng: random.Random, first: date, last: date) -> date:
     return rng.choice([d for d in days if d.weekday() < 5] or days)
 
 
+_ABILITIES: dict[tuple[str, str], float] = {}
+
+
 def _ability(school, student) -> float:
     """A student's steady level (0–10), the same in every process and database."""
-    rng = random.Random(f"demo-ability:{school.code}:{student.student_code}")
-    return max(3.0, min(9.8, rng.gauss(7.0, 1.2)))
+    key = (school.code, student.student_code)
+    if key not in _ABILITIES:
+        rng = random.Random(f"demo-ability:{school.code}:{student.student_code}")
+        _ABILITIES[key] = max(3.0, min(9.8, rng.gauss(7.0, 1.2)))
+    return _ABILITIES[key]
 
 
 def _score(rng: random.Random, ability: float, spread: float = 0.9, step: float = 0.5) -> str:
@@ -264,7 +270,7 @@ def _current_term(school, year) -> None:
                         continue  # absent that day: the cell stays empty
                     ability = _ability(school, student)
                     if column.kind == TEXT:
-                        level = _level(random.Random(f"{rng.random()}"), ability)
+                        level = _level(rng, ability)
                         value, text = "", rng.choice(PRIMARY_COMMENTS[level])
                     else:
                         value, text = _value(column, rng, ability)
@@ -288,35 +294,53 @@ def _current_term(school, year) -> None:
 
 
 def _finalise_some(school, year, term, today: date) -> None:
-    """Finalise (chốt) TX1 and TX2 of the demo subject teacher's first class and TX1 of its
-    second: their results change only through a correction request from then on."""
+    """Finalise (chốt) a few columns of the demo subject teacher: TX1 and TX2 of its first
+    class and TX1 of its second (primary: the mid-term level of its first two classes). Their
+    results change only through a correction request from then on."""
+    from django.utils import timezone
+
     from hoso.organisation.models import TeachingAssignment
 
     user = _login_user(school, "gvbm")
     if user is None:
         return
-    class_ids = list(
+    sheets = list(
         TeachingAssignment.objects.filter(teacher__user=user, term=term)
         .order_by("school_class__grade__number", "school_class__name", "subject__order")
-        .values_list("school_class_id", "subject_id")
+        .values_list("school_class_id", "subject_id")[:2]
     )
-    wanted = {}
-    for index, (class_id, subject_id) in enumerate(class_ids[:2]):
-        for key in ("TX1", "TX2") if index == 0 else ("TX1",):
-            wanted[(class_id, subject_id, key)] = True
-    rows = [
-        sc
-        for sc in SheetColumn.objects.filter(
-            term=term, school_class_id__in={c for c, _ in class_ids[:2]}
+    primary = "primary" in (year.rulesets or {})
+    wanted = []
+    for index, (class_id, subject_id) in enumerate(sheets):
+        keys = ("MUC_mid1",) if primary else (("TX1", "TX2") if index == 0 else ("TX1",))
+        wanted += [(class_id, subject_id, key) for key in keys]
+    last_entry = {
+        (c, s, k): (on, at)
+        for c, s, k, on, at in Assessment.objects.filter(
+            term=term, school_class_id__in=[c for c, _ in sheets], entered_by=user
         )
-        if (sc.school_class_id, sc.subject_id, sc.column) in wanted
-        and sc.test_date
-        and sc.test_date <= today
-    ]
-    for sc in rows:
-        sc.finalised_at = _aware(sc.test_date + timedelta(days=3), 16)
-        sc.finalised_by = user
-    SheetColumn.objects.bulk_update(rows, ["finalised_at", "finalised_by"])
+        .values_list("school_class_id", "subject_id", "column", "assessed_on", "entered_at")
+        .order_by("entered_at")
+    }
+    existing = {
+        (sc.school_class_id, sc.subject_id, sc.column): sc
+        for sc in SheetColumn.objects.filter(term=term, school_class_id__in=[c for c, _ in sheets])
+    }
+    updates, creates = [], []
+    for key in wanted:
+        if key not in last_entry:
+            continue  # nothing entered (yet) in that column
+        at = max(last_entry[key][1], _aware(last_entry[key][0] + timedelta(days=3), 16))
+        at = min(at, timezone.now())
+        sc = existing.get(key)
+        if sc is None:
+            sc = SheetColumn(school_class_id=key[0], subject_id=key[1], term=term, column=key[2])
+            creates.append(sc)
+        else:
+            updates.append(sc)
+        sc.finalised_at, sc.finalised_by = at, user
+    SheetColumn.objects.bulk_update(updates, ["finalised_at", "finalised_by"])
+    SheetColumn.objects.bulk_create(creates)
 
 
 # ------------------------------------------------------------------- last year: one whole class

@@ -373,3 +373,174 @@ def test_demo_logins_command_prints_the_table(seeded):
     for _label, username, _school in demo_logins():
         assert username in text
     assert data.DEMO_PASSWORD in text
+
+
+# --- grade book and transcripts (hoso.gradebook.demo, hoso.transcripts.demo) ------------------
+
+SCORE_RE = re.compile(r"^(10|\d)\.\d$")
+
+
+@pytest.mark.django_db
+def test_current_year_sheets_have_term_one_results_and_no_end_term(seeded):
+    from django.utils import timezone
+
+    from hoso.gradebook.models import Assessment, SheetColumn
+
+    today = timezone.localdate()
+    for code in ("THCS-NT", "TH-CVA"):
+        year = _current_year(School.objects.get(code=code))
+        cells = Assessment.objects.filter(term__year=year)
+        # Every class of the year has results in the grade book, nothing after the mid-term.
+        assert set(cells.values_list("school_class_id", flat=True).distinct()) == set(
+            SchoolClass.objects.filter(year=year).values_list("pk", flat=True)
+        )
+        assert not cells.exclude(term__number=1).exists()
+        assert not cells.filter(column__in=["CK", "MUC_end1", "KT_end1", "NX_end1"]).exists()
+        # Whoever entered a cell teaches that sheet.
+        taught = set(
+            TeachingAssignment.objects.filter(school_class__year=year).values_list(
+                "school_class_id", "subject_id", "term_id", "teacher__user_id"
+            )
+        )
+        entered = set(
+            cells.values_list("school_class_id", "subject_id", "term_id", "entered_by_id")
+        )
+        assert entered <= taught
+        assert not cells.filter(assessed_on__gt=today).exists()
+    thcs = _current_year(School.objects.get(code="THCS-NT"))
+    cells = Assessment.objects.filter(term__year=thcs)
+    columns = set(cells.values_list("column", flat=True).distinct())
+    assert {"TX1", "TX2", "TX3", "GK"} <= columns <= {"TX1", "TX2", "TX3", "GK"}
+    for value, assessment in cells.values_list("value", "subject__assessment")[:3000]:
+        if assessment == "comment":
+            assert value in ("D", "CD")
+        else:
+            assert SCORE_RE.match(value) and 0 <= float(value) <= 10, value
+    # The mid-term was held for some subjects (test date past), not yet for others.
+    gk = SheetColumn.objects.filter(term__year=thcs, column="GK")
+    held = gk.filter(test_date__lte=today)
+    assert held.exists() and gk.filter(test_date__gt=today).exists()
+    for sc in gk.filter(test_date__gt=today)[:20]:
+        assert not cells.filter(
+            school_class=sc.school_class_id, subject=sc.subject_id, column="GK"
+        ).exists()
+    # TX3 only for some students; a few absent students leave TX1 empty.
+    tx1, tx3 = cells.filter(column="TX1").count(), cells.filter(column="TX3").count()
+    assert 0 < tx3 < tx1 / 2
+    sheets = cells.filter(column="TX1").values("school_class", "subject").annotate(n=Count("id"))
+    sizes = dict(
+        SchoolClass.objects.filter(year=thcs).annotate(n=Count("enrolments")).values_list("pk", "n")
+    )
+    assert any(row["n"] < sizes[row["school_class"]] for row in sheets)
+    # Primary: mid-term levels everywhere, the mid-term test only in grades 4–5 (TV, Toán).
+    primary = _current_year(School.objects.get(code="TH-CVA"))
+    pcells = Assessment.objects.filter(term__year=primary)
+    assert set(pcells.filter(column="MUC_mid1").values_list("value", flat=True)) == {
+        "T",
+        "H",
+        "C",
+    }
+    tested = pcells.filter(column="KT_mid1")
+    assert set(tested.values_list("subject__code", flat=True)) == {"TV", "TOAN"}
+    assert set(tested.values_list("school_class__grade__number", flat=True)) == {4, 5}
+    assert not pcells.filter(column="NX_mid1", text="").exists()
+
+
+@pytest.mark.django_db
+def test_some_columns_of_the_demo_subject_teacher_are_finalised(seeded):
+    from hoso.gradebook.models import Assessment, SheetColumn
+
+    for username in ("gvbm", "gvbm.th"):
+        user = User.objects.get(username=username)
+        finalised = SheetColumn.objects.filter(
+            finalised_by=user, finalised_at__isnull=False, term__year__is_closed=False
+        )
+        assert 1 <= finalised.count() <= 6
+        for sc in finalised:
+            assert Assessment.objects.filter(
+                school_class=sc.school_class_id,
+                subject=sc.subject_id,
+                term=sc.term_id,
+                column=sc.column,
+                entered_by=user,
+            ).exists()
+
+
+@pytest.mark.django_db
+def test_last_year_class_results_are_approved_with_lists(seeded):
+    from hoso.gradebook.demo import LAST_YEAR_CLASS
+    from hoso.gradebook.models import Assessment, ClassResult
+    from hoso.gradebook.results import class_results
+
+    thcs = School.objects.get(code="THCS-NT")
+    previous = SchoolYear.objects.get(school=thcs, is_closed=True)
+    school_class = SchoolClass.objects.get(year=previous, name=LAST_YEAR_CLASS)
+    states = dict(
+        ClassResult.objects.filter(school_class=school_class).values_list("period", "state")
+    )
+    for period in ("term1", "term2", "year"):
+        assert states[period] == ClassResult.State.APPROVED
+    principal = User.objects.get(username="hieutruong")
+    approvals = AuditEvent.objects.filter(event_type="results.approved", school_id=thcs.pk)
+    assert approvals.count() == 3 and set(approvals.values_list("actor", flat=True)) == {
+        principal.pk
+    }
+    assert AuditEvent.objects.filter(event_type="results.confirmed", school_id=thcs.pk).count() == 3
+    results = class_results(school_class, "year")
+    assert not results.blocking
+    lists = results.lists()
+    assert lists["retest"] and lists["titles"] and lists["summer"]
+    assert len(lists["promotion"]) >= len(results.rows) - 5
+    # Only that class of last year has results; the primary school has none for last year.
+    assert (
+        not Assessment.objects.filter(term__year__is_closed=True)
+        .exclude(school_class=school_class)
+        .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_last_year_transcripts_are_issued_and_one_is_replaced(seeded, client):
+    from hoso.signing.services import validate_pdf
+    from hoso.transcripts.actions import read_pdf
+    from hoso.transcripts.models import Transcript
+
+    thcs = School.objects.get(code="THCS-NT")
+    issued = Transcript.objects.filter(year__is_closed=True, state=Transcript.State.ISSUED)
+    revoked = Transcript.objects.filter(year__is_closed=True, state=Transcript.State.REVOKED)
+    assert issued.count() == 6 and revoked.count() == 1
+    old = revoked.get()
+    assert old.replaced_by.state == Transcript.State.ISSUED
+    assert old.replaced_by.supersedes_id == old.pk and old.revoke_reason
+    for transcript in issued:
+        report = validate_pdf(read_pdf(transcript), school=thcs)
+        assert report.all_valid, report.error
+        assert len(report.signatures) == 3  # homeroom teacher, principal, school seal
+    page = client.get(f"/xac-minh/{old.code}")
+    assert page.status_code == 200 and "thay thế" in page.content.decode()
+    page = client.get(f"/xac-minh/{old.replaced_by.code}")
+    assert page.status_code == 200 and "không còn giá trị" not in page.content.decode()
+    # This year's drafts stay drafts: the year's results are not approved yet.
+    assert set(
+        Transcript.objects.filter(year__is_closed=False).values_list("state", flat=True)
+    ) == {Transcript.State.DRAFT}
+    call_command("audit_verify", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_no_grades_or_transcripts(seeded):
+    from hoso.gradebook.models import Assessment, ClassResult, SheetColumn
+    from hoso.transcripts.models import Transcript
+
+    def counts():
+        return (
+            Assessment.objects.count(),
+            SheetColumn.objects.count(),
+            ClassResult.objects.count(),
+            Transcript.objects.count(),
+            AuditEvent.objects.count(),
+        )
+
+    before = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == before
