@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
 import tempfile
 from datetime import datetime
@@ -15,60 +14,28 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from hoso.archive.builder import verify_zip
 from hoso.archive.models import ArchiveExport, ExportState
 from hoso.audit.models import AuditEvent
-from hoso.testing.factories import PASSWORD, small_school
+from hoso.testing.browser import BrowserTestCase
+from hoso.testing.factories import small_school
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MEDIA = tempfile.mkdtemp(prefix="hoso-archive-browser-")
 
 
 @pytest.mark.browser
 @override_settings(MEDIA_ROOT=MEDIA)
-class ArchiveFromRequestToInspector(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
+class ArchiveFromRequestToInspector(BrowserTestCase):
     @classmethod
     def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
         super().tearDownClass()
         shutil.rmtree(MEDIA, ignore_errors=True)
 
     def login(self, user):
-        context = self.browser.new_context(accept_downloads=True)
-        page = context.new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
+        return super().login(user, accept_downloads=True)
 
     def test_export_progress_download_share_and_board(self):
         from hoso.archive.actions import archive_export_build

@@ -5,62 +5,20 @@ and the audit chain still verifies."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.gradebook.models import Assessment, CorrectionRequest
-from hoso.testing.factories import PASSWORD, small_school
+from hoso.testing.browser import BrowserTestCase
+from hoso.testing.factories import small_school
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.mark.browser
-class CorrectionFromEntryToMinute(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def login(self, user):
-        context = self.browser.new_context()
-        page = context.new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
-
+class CorrectionFromEntryToMinute(BrowserTestCase):
     def test_teacher_finalises_requests_principal_approves_witness_and_homeroom_confirm(self):
         world = small_school()
         teacher, student = world.users["subject"], world.student_a

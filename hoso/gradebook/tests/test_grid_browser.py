@@ -4,25 +4,12 @@ a column, which then cannot be changed."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from hoso.gradebook.models import Assessment, SheetColumn
+from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import PASSWORD, make_student, small_school
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASTE = """(text) => {
   const el = document.activeElement;
   const data = new DataTransfer();
@@ -41,26 +28,7 @@ def saved(row: int, col: int) -> str:
 
 
 @pytest.mark.browser
-class TeacherFillsItsSheet(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class TeacherFillsItsSheet(BrowserTestCase):
     def values(self, column: str) -> dict[str, str]:
         return {
             a.student.given_name: a.value

@@ -2,47 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
+from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import PASSWORD, small_school
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.mark.browser
-class TeacherSeesOnlyItsClasses(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class TeacherSeesOnlyItsClasses(BrowserTestCase):
     def test_subject_teacher_logs_in_and_sees_only_its_classes(self):
         world = small_school()
         teacher = world.users["subject"]

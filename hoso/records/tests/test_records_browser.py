@@ -4,62 +4,20 @@ resubmits a corrected file, the head approves; the obligation is approved and on
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
 
 from hoso.audit.verify import verify_all
 from hoso.records.models import Obligation, ObligationState, Timeliness
 from hoso.records.tests.helpers import PDF_BYTES, setup_records
 from hoso.records.workflow import timeliness
-from hoso.testing.factories import PASSWORD, small_school
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from hoso.testing.browser import BrowserTestCase
+from hoso.testing.factories import small_school
 
 
 @pytest.mark.browser
-class LessonPlanReturnedResubmittedApproved(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def login(self, user):
-        context = self.browser.new_context()
-        context.set_default_timeout(60_000)  # the machine's 2 cores are shared
-        page = context.new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
+class LessonPlanReturnedResubmittedApproved(BrowserTestCase):
+    timeout_ms = 60_000  # the machine's 2 cores are shared
 
     def upload_and_submit(self, page, url, name, content):
         page.goto(url)

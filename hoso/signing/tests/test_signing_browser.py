@@ -4,59 +4,16 @@ principal signs second; the page then shows both signatures valid and trusted.""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from hoso.signing.models import DocumentState, SignedDocument
 from hoso.signing.testpki import DEMO_PASSWORD, demo_pki
-from hoso.testing.factories import PASSWORD, small_school
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from hoso.testing.browser import BrowserTestCase
+from hoso.testing.factories import small_school
 
 
 @pytest.mark.browser
-class ClassBookSignedInTheBrowser(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def login(self, user):
-        context = self.browser.new_context()
-        page = context.new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
-
+class ClassBookSignedInTheBrowser(BrowserTestCase):
     def test_homeroom_uploads_a_key_and_signs_then_the_principal(self):
         import tempfile
 

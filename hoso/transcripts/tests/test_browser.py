@@ -5,30 +5,17 @@ printed code on the public page and sees it authentic; after revocation it shows
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.db import connections
 from django.test import override_settings
 
-from hoso.testing.factories import PASSWORD as LOGIN_PASSWORD
+from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import small_school
 from hoso.transcripts import actions
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.tests.conftest import PASSWORD, approve_results
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def off_the_event_loop(call) -> None:
@@ -52,35 +39,7 @@ def off_the_event_loop(call) -> None:
 
 @pytest.mark.browser
 @override_settings(ROOT_URLCONF="hoso.transcripts.tests.urls")
-class TranscriptFromBoardToPublicPage(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            pytest.skip("Debian's chromium is not installed (make browser-deps)")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def login(self, user):
-        page = self.browser.new_context().new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", LOGIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
-
+class TranscriptFromBoardToPublicPage(BrowserTestCase):
     def test_board_signing_and_public_verification(self):
         from hoso.signing.actions import credential_add_p12, trust_root_add
         from hoso.signing.testpki import demo_pki
