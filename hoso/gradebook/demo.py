@@ -267,7 +267,7 @@ def _current_term(school, year) -> None:
     from django.utils import timezone
 
     term = year.terms.get(number=1)
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     mid1 = year.checkpoints.filter(kind="mid1").values_list("date", flat=True).first()
     mid1 = mid1 or date(2026, 11, 2)
     classes, students, offerings, teachers = _class_data(year)
@@ -285,6 +285,7 @@ def _current_term(school, year) -> None:
                 f"demo-gb:{school.code}:{year.name}:{school_class.name}:{subject.code}"
             )
             columns = {c.key: c for c in _columns(school_class, offering, term)}
+            levels: dict[int, str] = {}  # student id -> mid-term level (primary)
             # (column, date of the assessment, share of the students assessed)
             planned: list[tuple[str, date, float]] = []
             if "GK" in columns:  # secondary
@@ -300,7 +301,7 @@ def _current_term(school, year) -> None:
                 column = columns.get(key)
                 if column is None:
                     continue
-                if column.dated:
+                if column.periodic or (column.dated and on <= today):
                     sheet_columns.append(
                         SheetColumn(
                             school_class=school_class,
@@ -313,17 +314,20 @@ def _current_term(school, year) -> None:
                 if on > today:
                     continue  # the test has not taken place yet
                 entered = _aware(min(on + timedelta(days=1), today), 20, rng.randint(0, 59))
+                entered = min(entered, now)
                 for student in students[school_class.pk]:
                     if rng.random() >= share:
                         continue
                     if column.kind != TEXT and rng.random() < ABSENT_RATE:
                         continue  # absent that day: the cell stays empty
                     ability = _ability(school, student)
-                    if column.kind == TEXT:
-                        level = _level(rng, ability)
+                    if column.kind == TEXT:  # the comment goes with the level just given
+                        level = levels.get(student.pk) or _level(rng, ability)
                         value, text = "", rng.choice(PRIMARY_COMMENTS[level])
                     else:
                         value, text = _value(column, rng, ability)
+                        if column.kind == LEVEL:
+                            levels[student.pk] = value
                     cells.append(
                         _cell(
                             school_class,
