@@ -36,3 +36,24 @@ def format_logins_table(rows: list[tuple[str, str, str]]) -> str:
     lines.insert(1, line)
     lines += [line, f"Mật khẩu chung của mọi tài khoản mẫu: {data.DEMO_PASSWORD}"]
     return "\n".join(lines)
+
+
+def demo_verification_codes() -> list[tuple[str, str]]:
+    """(what, code) of last year's demo transcripts to try on the public page /xac-minh/<code>:
+    one issued, one revoked, its replacement. Empty when the demo has none."""
+    from hoso.transcripts.models import Transcript
+
+    codes = [s.code for s in data.SCHOOLS]
+    found = Transcript.objects.filter(school__code__in=codes, year__is_closed=True)
+    out = []
+    revoked = found.filter(state=Transcript.State.REVOKED).order_by("pk").first()
+    issued = (
+        found.filter(state=Transcript.State.ISSUED, supersedes__isnull=True).order_by("pk").first()
+    )
+    if issued is not None:
+        out.append(("Học bạ đã cấp", issued.code))
+    if revoked is not None:
+        out.append(("Học bạ đã thu hồi", revoked.code))
+        if revoked.replaced_by_id:
+            out.append(("Học bạ cấp lại thay bản đã thu hồi", revoked.replaced_by.code))
+    return out

@@ -373,6 +373,11 @@ def test_demo_logins_command_prints_the_table(seeded):
     for _label, username, _school in demo_logins():
         assert username in text
     assert data.DEMO_PASSWORD in text
+    from hoso.transcripts.models import Transcript
+
+    revoked = Transcript.objects.get(state=Transcript.State.REVOKED)
+    assert f"/xac-minh/{revoked.code}" in text
+    assert f"/xac-minh/{revoked.replaced_by.code}" in text
 
 
 # --- grade book and transcripts (hoso.gradebook.demo, hoso.transcripts.demo) ------------------

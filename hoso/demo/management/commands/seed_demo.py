@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hoso.core.errors import DomainError
 from hoso.demo.actions import demo_seed
-from hoso.demo.selectors import demo_logins, format_logins_table
+from hoso.demo.selectors import demo_logins, demo_verification_codes, format_logins_table
 
 
 class Command(BaseCommand):
@@ -30,5 +30,10 @@ class Command(BaseCommand):
         if any(r.created for r in results):
             self.stdout.write("")
             self.stdout.write(format_logins_table(demo_logins()))
+            codes = demo_verification_codes()
+            if codes:
+                self.stdout.write("Tra cứu học bạ mẫu (trang công khai, không cần đăng nhập):")
+                for what, code in codes:
+                    self.stdout.write(f"  {what}: /xac-minh/{code}")
         else:
             self.stdout.write("Xem lại các tài khoản mẫu: python manage.py demo_logins")
