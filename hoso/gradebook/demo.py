@@ -219,9 +219,9 @@ CELL_FIELDS = (
 
 
 def _insert_cells(cells: list[tuple]) -> None:
-    """Write ``Assessment`` rows with one multi-row statement per batch. Like ``bulk_create``
-    but without building ~20,000 model instances, which was most of the seed's cost; values go
-    through the backend's adapters exactly as the ORM sends them."""
+    """Write ``Assessment`` rows: ``COPY`` on PostgreSQL, one multi-row INSERT per batch
+    elsewhere. Like ``bulk_create`` but without building ~36,000 model instances, which was most
+    of the seed's cost; values go through the backend's adapters as the ORM sends them."""
     from django.db import connection
 
     ops = connection.ops
@@ -238,6 +238,16 @@ def _insert_cells(cells: list[tuple]) -> None:
         )
         for row in cells
     ]
+    if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs there
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     fields = [meta.get_field(f) for f in CELL_FIELDS]
     per_batch = max(1, min(2000, ops.bulk_batch_size(fields, rows)))  # SQLite: 999 parameters
     one = "(" + ", ".join(["%s"] * len(CELL_FIELDS)) + ")"
