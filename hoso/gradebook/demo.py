@@ -6,7 +6,7 @@ whose test date is past, nothing for the end-term; primary classes get the mid-t
 in grades 4–5 for Tiếng Việt and Toán, the mid-term test. A few cells stay empty (absent
 students). Some columns of the demo subject teacher ``gvbm`` are finalised (chốt), so that the
 correction procedure can be tried on them. Cells are written with ``bulk_create`` (one action per
-cell would take minutes); the demo's own audit event (``demo.seeded``) covers them.
+cell would take minutes) and recorded by one ``demo.seeded`` audit event per batch.
 
 Previous (closed) year, lower secondary only, ONE class (last year's 6A1): every required column
 of both terms, the homeroom inputs, then the real actions — each subject teacher confirms its
@@ -261,6 +261,20 @@ def _insert_cells(cells: list[tuple]) -> None:
             )
 
 
+def _audit(school, target, after: dict) -> None:
+    """The grade-book rows written in bulk, recorded as part of the demo seed (one event per
+    batch, not one per cell: the demo is not anyone's work)."""
+    from hoso.audit.actions import audit_record
+
+    audit_record(
+        event_type="demo.seeded",
+        school_id=school.pk,
+        target=target,
+        target_repr=f"Sổ điểm mẫu — {target}",
+        after={"module": "gradebook", **after},
+    )
+
+
 def _login_user(school, key: str):
     from hoso.accounts.models import User
     from hoso.demo.builder import well_known_username
@@ -354,10 +368,21 @@ def _current_term(school, year) -> None:
                     )
     SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
     _insert_cells(cells)
-    _finalise_some(school, year, term, today)
+    finalised = _finalise_some(school, year, term, today)
+    _audit(
+        school,
+        year,
+        {
+            "year": year.name,
+            "term": 1,
+            "assessments": len(cells),
+            "sheet_columns": len(sheet_columns),
+            "finalised_columns": finalised,
+        },
+    )
 
 
-def _finalise_some(school, year, term, today: date) -> None:
+def _finalise_some(school, year, term, today: date) -> int:
     """Finalise (chốt) a few columns of the demo subject teacher: TX1 and TX2 of its first
     class and TX1 of its second (primary: the mid-term level of its first two classes). Their
     results change only through a correction request from then on."""
@@ -405,6 +430,7 @@ def _finalise_some(school, year, term, today: date) -> None:
         sc.finalised_at, sc.finalised_by = at, user
     SheetColumn.objects.bulk_update(updates, ["finalised_at", "finalised_by"])
     SheetColumn.objects.bulk_create(creates)
+    return len(updates) + len(creates)
 
 
 # ------------------------------------------------------------------- last year: one whole class
@@ -521,6 +547,17 @@ def _fill_last_year(school, school_class) -> None:
             )
         )
     HomeroomInput.objects.bulk_create(inputs)
+    _audit(
+        school,
+        school_class,
+        {
+            "year": year.name,
+            "class": school_class.name,
+            "assessments": len(cells),
+            "finalised_columns": len(sheet_columns),
+            "homeroom_inputs": len(inputs),
+        },
+    )
 
 
 def _approve_last_year(school, school_class) -> None:
