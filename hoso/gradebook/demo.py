@@ -337,7 +337,10 @@ def _current_term(school, year) -> None:
                     )
                 if on > today:
                     continue  # the test has not taken place yet
-                entered = _aware(min(on + timedelta(days=1), today), 20, rng.randint(0, 59))
+                # Entered the evening after (Friday's the same evening: the weekly deadline is
+                # Saturday 15:00), so the demo shows no late entry of its own.
+                later = 0 if on.weekday() == 4 else 1
+                entered = _aware(min(on + timedelta(days=later), today), 20, rng.randint(0, 59))
                 entered = min(entered, now)
                 for student in students[school_class.pk]:
                     if rng.random() >= share:
