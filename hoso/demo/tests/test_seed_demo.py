@@ -557,3 +557,47 @@ def test_a_second_run_adds_no_grades_or_transcripts(seeded):
     before = counts()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_correction_can_be_filed_on_a_finalised_demo_column(seeded, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hoso.core.errors import DomainError
+    from hoso.gradebook.actions import assessment_save
+    from hoso.gradebook.corrections import correction_request
+    from hoso.gradebook.errors import GradebookError
+    from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
+    from hoso.gradebook.sheets import load_sheet
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    thcs = School.objects.get(code="THCS-NT")
+    user = User.objects.get(username="gvbm")
+    sc = SheetColumn.objects.filter(
+        finalised_by=user, term__year__school=thcs, column="TX1"
+    ).first()
+    sheet = load_sheet(sc.school_class, sc.subject, sc.term)
+    cell = Assessment.objects.filter(
+        school_class=sc.school_class, subject=sc.subject, term=sc.term, column="TX1"
+    ).first()
+    actor = build_actor(user, thcs, _current_year(thcs))
+    new = "9.0" if cell.value != "9.0" else "8.0"
+    with pytest.raises(DomainError) as refused:
+        assessment_save(
+            actor=actor, sheet=sheet, student=cell.student, column_key="TX1", raw_value=new
+        )
+    assert refused.value.code == GradebookError.FINALISED
+    evidence = SimpleUploadedFile(
+        "so-ghi-diem.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    correction = correction_request(
+        actor=actor,
+        sheet=sheet,
+        student=cell.student,
+        column_key="TX1",
+        new_value=new,
+        reason="Cộng nhầm điểm bài kiểm tra thường xuyên (thử quy trình sửa điểm).",
+        files=[evidence],
+    )
+    assert correction.state == CorrectionRequest.State.REQUESTED
+    assert correction.old_value == cell.value
