@@ -38,6 +38,7 @@ from hoso.records.models import (
 from hoso.records.policies import (
     can_edit_catalogue,
     can_record_event,
+    check_check,
     check_decide,
     check_submit,
 )
@@ -619,6 +620,53 @@ def obligation_return(*, actor: Actor, obligation_id: int, comment: str) -> Obli
             f"Hồ sơ “{ob.record_type.name} — {ob.period_label}” bị trả lại: {comment}",
             key=f"records.return:{ob.pk}:{ob.returned_count}",
         )
+    return ob
+
+
+def obligation_check(*, actor: Actor, obligation_id: int, comment: str = "") -> Obligation:
+    """Kiểm tra: a vice principal or the principal marks a submitted or approved record as
+    checked, with an optional remark for the owner; the state and the chain do not change."""
+    comment = nfc(comment or "").strip()
+    with transaction.atomic():
+        ob = _locked(actor, obligation_id)
+        check_check(actor, ob)
+        latest = _latest(ob)
+        now = timezone.now()
+        before = {"checked_at": ob.checked_at.isoformat() if ob.checked_at else None}
+        ob.checked_at, ob.checked_by = now, actor.user
+        ob.save(update_fields=["checked_at", "checked_by"])
+        role = Role.PRINCIPAL if actor.has(Role.PRINCIPAL) else Role.VICE_PRINCIPAL
+        acting = actor.acting_as_for(role)
+        Decision.objects.create(
+            obligation=ob,
+            submission=latest,
+            step=ob.current_step,
+            actor=actor.user,
+            acting_as=(acting or str(role))[:40],
+            kind=DecisionKind.CHECK,
+            comment=comment,
+            at=now,
+        )
+        audit_record(
+            event_type="records.check",
+            actor=actor.user,
+            school_id=ob.school_id,
+            target=ob,
+            before=before,
+            after={
+                "checked_at": now.isoformat(),
+                "state": ob.state,
+                "version": latest.version if latest else None,
+                "comment": comment,
+            },
+            acting_as=acting,
+        )
+        if comment:
+            _notify_owner(
+                ob,
+                f"Hồ sơ “{ob.record_type.name} — {ob.period_label}” đã được kiểm tra: {comment}",
+                key=f"records.check:{ob.pk}:{now.isoformat()}",
+            )
     return ob
 
 

@@ -9,6 +9,7 @@ EVENT_LABELS: dict[str, str] = {
     "records.submit": "Nộp hồ sơ",
     "records.resubmit": "Nộp lại hồ sơ",
     "records.withdraw": "Rút lại hồ sơ đã nộp",
+    "records.check": "Lãnh đạo kiểm tra hồ sơ",
     "records.approve": "Duyệt hồ sơ",
     "records.return": "Trả lại hồ sơ để sửa",
 }

@@ -20,3 +20,4 @@ class RecordsError(StrEnum):
     BAD_RETENTION = "BAD_RETENTION"
     BAD_EVENT = "BAD_EVENT"
     NOT_ALLOWED = "NOT_ALLOWED"
+    NOTHING_TO_CHECK = "NOTHING_TO_CHECK"  # a check needs a submitted or approved file

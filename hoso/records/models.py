@@ -233,6 +233,11 @@ class Obligation(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     returned_count = models.PositiveSmallIntegerField(default=0)
+    # The last check by a vice principal / the principal (kiểm tra), beside the approval chain.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # False when the owner left or the type was deactivated before anything was submitted:
     # kept (never deleted once it exists) but no longer required.
     is_active = models.BooleanField(default=True)
@@ -329,6 +334,10 @@ class DecisionKind(models.TextChoices):
     RETURN = "return", "Trả lại"
     RESUBMIT = "resubmit", "Nộp lại"
     WITHDRAW = "withdraw", "Rút lại"
+    CHECK = (
+        "check",
+        "Kiểm tra",
+    )  # a leader's review beside the chain (SPEC §4: "vice principal checks")
 
 
 class Decision(models.Model):

@@ -24,6 +24,7 @@ from hoso.records.models import (
     PERSONAL_OWNER_KINDS,
     TEAM_OWNER_KINDS,
     Obligation,
+    ObligationState,
     OwnerKind,
     Submission,
 )
@@ -159,6 +160,37 @@ def check_decide(actor: Actor, ob: Obligation, latest: Submission | None) -> Rol
             RecordsError.NOT_APPROVER, "Bạn không phải người duyệt bước hiện tại của hồ sơ này."
         )
     return role
+
+
+CHECKERS = (Role.VICE_PRINCIPAL, Role.PRINCIPAL)
+
+
+def check_check(actor: Actor, ob: Obligation) -> None:
+    """Kiểm tra: a vice principal or the principal reviews a submitted or approved record of
+    someone else, beside the approval chain (SPEC §4: lesson plans are approved by the department
+    head, the vice principal checks them)."""
+    if actor.readonly_year or ob.year.is_closed:
+        raise DomainError(RecordsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem.")
+    if actor.school_id != ob.school_id or not actor.has(*CHECKERS):
+        raise PermissionDeniedError(
+            RecordsError.NOT_ALLOWED, "Chỉ hiệu trưởng, phó hiệu trưởng đánh dấu kiểm tra hồ sơ."
+        )
+    if ob.owner_staff_id is not None and ob.owner_staff.user_id == actor.user.pk:
+        raise PermissionDeniedError(
+            RecordsError.OWN_SUBMISSION, "Không ai tự kiểm tra hồ sơ của chính mình."
+        )
+    if ob.state not in (ObligationState.SUBMITTED, ObligationState.APPROVED):
+        raise DomainError(
+            RecordsError.NOTHING_TO_CHECK, "Chỉ kiểm tra được hồ sơ đã nộp hoặc đã duyệt."
+        )
+
+
+def can_check(actor: Actor, ob: Obligation) -> bool:
+    try:
+        check_check(actor, ob)
+    except DomainError:
+        return False
+    return True
 
 
 def can_decide(actor: Actor, ob: Obligation, latest: Submission | None) -> bool:

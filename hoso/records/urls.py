@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("nghia-vu/<int:obligation_id>/tai-len/", views.upload, name="upload"),
     path("nghia-vu/<int:obligation_id>/nop/", views.submit, name="submit"),
     path("nghia-vu/<int:obligation_id>/duyet/", views.decide, name="decide"),
+    path("nghia-vu/<int:obligation_id>/kiem-tra/", views.check, name="check"),
     path("nghia-vu/<int:obligation_id>/xem-nhanh/", views.inbox_preview, name="preview"),
     path("tep/<int:submission_id>/", views.file, name="file"),
     path("cho-duyet/", views.inbox, name="inbox"),

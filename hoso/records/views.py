@@ -32,6 +32,7 @@ from hoso.records.models import (
 from hoso.records.policies import (
     access_obligation,
     access_submission,
+    can_check,
     can_decide,
     can_edit_catalogue,
     can_record_event,
@@ -111,6 +112,7 @@ def _detail_context(request, ob, **extra) -> dict:
         and not actor.readonly_year,
         "can_withdraw": owner and ob.state == ObligationState.SUBMITTED and ob.current_step == 0,
         "can_decide": ob.state == ObligationState.SUBMITTED and can_decide(actor, ob, latest),
+        "can_check": can_check(actor, ob),
         "accept": filetypes.ACCEPT,
         "max_mb": filetypes.max_bytes() // 1048576,
         "inline": latest is not None and latest.content_type in _INLINE,
@@ -179,6 +181,26 @@ def submit(request, obligation_id: int):
             log_denied(actor, kind="forbidden", what=f"records.submit {ob.pk} {exc.code}")
             raise
         messages.error(request, exc.message)
+    return redirect("records:obligation", obligation_id=ob.pk)
+
+
+@login_required
+@require_POST
+def check(request, obligation_id: int):
+    """Kiểm tra: a vice principal or the principal marks the record as checked."""
+    actor = request.actor
+    ob = access_obligation(actor, obligation_id)
+    try:
+        actions.obligation_check(
+            actor=actor, obligation_id=ob.pk, comment=request.POST.get("comment", "")
+        )
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            log_denied(actor, kind="forbidden", what=f"records.check {ob.pk} {exc.code}")
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã đánh dấu hồ sơ đã kiểm tra.")
     return redirect("records:obligation", obligation_id=ob.pk)
 
 
