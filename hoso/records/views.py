@@ -6,6 +6,7 @@ events, and the permission-checked file view. Thin: parse → access/require →
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -407,6 +408,21 @@ def types(request):
     )
 
 
+def _schedule_fields(kind: str, params: dict) -> dict:
+    """The structured form's values (weekly and monthly schedules) from the stored parameters."""
+    nth = params.get("nth_weekday") or [1, 0]
+    day = params.get("day", -1)
+    return {
+        "weekday": str(params.get("weekday", 4)),
+        "week_offset": str(params.get("week_offset", -1)),
+        "time": params.get("time") or "23:59",
+        "month_mode": "nth" if params.get("nth_weekday") else ("last" if day == -1 else "day"),
+        "day": "" if day == -1 else str(day),
+        "nth": str(nth[0]),
+        "nth_weekday": str(nth[1]),
+    }
+
+
 def _type_form_values(rt: RecordType, post=None) -> dict:
     if post is None:
         chain = list(rt.chain) + [""] * (3 - len(rt.chain))
@@ -414,6 +430,7 @@ def _type_form_values(rt: RecordType, post=None) -> dict:
             "name": rt.name,
             "schedule_kind": rt.schedule_kind,
             "schedule": json.dumps(rt.schedule, ensure_ascii=False),
+            "sched": _schedule_fields(rt.schedule_kind, rt.schedule or {}),
             "chain": chain[:3],
             "retention_years": "" if rt.retention_years is None else str(rt.retention_years),
             "signature_required": rt.signature_required,
@@ -423,11 +440,67 @@ def _type_form_values(rt: RecordType, post=None) -> dict:
         "name": nfc(post.get("name", "")),
         "schedule_kind": post.get("schedule_kind", ""),
         "schedule": nfc(post.get("schedule", "")),
+        "sched": {
+            key: post.get(f"sched_{key}", "").strip()
+            for key in ("weekday", "week_offset", "time", "month_mode", "day", "nth", "nth_weekday")
+        },
+        "sched_form": post.get("sched_form") == "1",
         "chain": [post.get(f"chain_{i}", "") for i in range(3)],
         "retention_years": post.get("retention_years", "").strip(),
         "signature_required": bool(post.get("signature_required")),
         "is_active": bool(post.get("is_active")),
     }
+
+
+def _int_field(raw: str, low: int, high: int, message: str) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = low - 1
+    if not low <= value <= high:
+        raise DomainError("BAD_SCHEDULE", message, field="schedule")
+    return value
+
+
+def _schedule_from_form(values: dict) -> dict:
+    """The schedule's parameters: the advanced JSON, overlaid by the structured fields of weekly
+    and monthly schedules (so a principal never has to write JSON for the common cases; other
+    keys of the JSON, e.g. skipped weeks, are kept)."""
+    try:
+        params = json.loads(values["schedule"] or "{}")
+    except ValueError:
+        raise DomainError(
+            "BAD_SCHEDULE", "Tham số lịch không phải JSON hợp lệ.", field="schedule"
+        ) from None
+    if not isinstance(params, dict):
+        raise DomainError("BAD_SCHEDULE", "Tham số lịch không hợp lệ.", field="schedule")
+    if not values.get("sched_form"):
+        return params
+    f, kind = values["sched"], values["schedule_kind"]
+    if kind == "weekly":
+        params["weekday"] = _int_field(f["weekday"], 0, 6, "Chọn thứ trong tuần.")
+        params["week_offset"] = _int_field(f["week_offset"], -1, 0, "Chọn tuần nộp.")
+    elif kind == "monthly":
+        params.pop("day", None)
+        params.pop("nth_weekday", None)
+        if f["month_mode"] == "nth":
+            params["nth_weekday"] = [
+                _int_field(f["nth"], -1, 4, "Chọn lần thứ mấy trong tháng."),
+                _int_field(f["nth_weekday"], 0, 6, "Chọn thứ trong tuần."),
+            ]
+            if params["nth_weekday"][0] == 0:
+                raise DomainError("BAD_SCHEDULE", "Chọn lần thứ mấy trong tháng.", field="schedule")
+        elif f["month_mode"] == "last":
+            params["day"] = -1
+        else:
+            params["day"] = _int_field(f["day"], 1, 31, "Ngày trong tháng là số từ 1 đến 31.")
+    if kind in ("weekly", "monthly") or f.get("time"):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", f.get("time") or ""):
+            raise DomainError(
+                "BAD_SCHEDULE", "Giờ hạn nộp dạng HH:MM, ví dụ 17:00.", field="schedule"
+            )
+        params["time"] = f["time"]
+    return params
 
 
 @login_required
@@ -444,12 +517,7 @@ def type_edit(request, type_id: int):
     if request.method == "POST":
         values = _type_form_values(rt, request.POST)
         try:
-            try:
-                schedule = json.loads(values["schedule"] or "{}")
-            except ValueError:
-                raise DomainError(
-                    "BAD_SCHEDULE", "Tham số lịch không phải JSON hợp lệ.", field="schedule"
-                ) from None
+            schedule = _schedule_from_form(values)
             data = {**values, "schedule": schedule, "chain": [c for c in values["chain"] if c]}
             actions.record_type_update(actor=actor, record_type_id=rt.pk, data=data)
         except DomainError as exc:
@@ -461,7 +529,7 @@ def type_edit(request, type_id: int):
         values = _type_form_values(rt)
     preview, upcoming = "", []
     try:
-        params = json.loads(values["schedule"] or "{}")
+        params = _schedule_from_form(values) if request.method == "POST" else rt.schedule
         preview = schedules.describe(values["schedule_kind"], params)
         if actor.year is not None:
             now = timezone.now()
@@ -483,6 +551,14 @@ def type_edit(request, type_id: int):
             "error": error,
             "field": field,
             "kinds": ScheduleKind.choices,
+            "weekdays": list(enumerate(schedules.WEEKDAYS)),
+            "nths": [
+                ("1", "thứ nhất"),
+                ("2", "thứ hai"),
+                ("3", "thứ ba"),
+                ("4", "thứ tư"),
+                ("-1", "cuối cùng"),
+            ],
             "roles": list(APPROVER_ROLES.items()),
             "preview": preview,
             "upcoming": upcoming,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -287,3 +289,58 @@ def test_navigation(world, role, expected, absent):
     assert expected <= labels and not (absent & labels)
     for name, _ in nav_entries(world.actor(role)):
         reverse(name)
+
+
+def test_catalogue_schedule_edited_without_json(client, world):
+    """GIVEN the lesson plan's weekly schedule, WHEN the principal picks "Chủ nhật of the week
+    before, 22:00" in the form (the seed 002 school's rule), THEN the schedule is saved without
+    anyone writing JSON, other parameters are kept, and a monthly "first Monday" works too."""
+    setup_records(world)
+    rt = RecordType.objects.get(school=world.school, code="ke-hoach-bai-day")
+    rt.schedule = {**rt.schedule, "skip_weeks": [19]}
+    rt.save()
+    client.force_login(world.users["principal"])
+    url = reverse("records:type_edit", args=[rt.pk])
+    page = client.get(url).content.decode()
+    assert 'name="sched_weekday"' in page and "Thứ Sáu" in page
+    form = {
+        "name": "Kế hoạch bài dạy",
+        "schedule_kind": "weekly",
+        "schedule": json.dumps(rt.schedule),
+        "sched_form": "1",
+        "sched_weekday": "6",
+        "sched_week_offset": "-1",
+        "sched_time": "22:00",
+        "chain_0": "department_head",
+        "retention_years": "5",
+        "is_active": "1",
+    }
+    assert client.post(url, form).status_code == 302
+    rt.refresh_from_db()
+    assert rt.schedule == {"weekday": 6, "week_offset": -1, "time": "22:00", "skip_weeks": [19]}
+    # A wrong hour is refused in Vietnamese and what was typed stays in the form.
+    response = client.post(url, {**form, "sched_time": "25:00", "sched_weekday": "2"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Giờ hạn nộp dạng HH:MM" in html and '<option value="2" selected>' in html
+    # Monthly, the first Monday.
+    monthly = RecordType.objects.filter(school=world.school, schedule_kind="monthly").first()
+    url = reverse("records:type_edit", args=[monthly.pk])
+    response = client.post(
+        url,
+        {
+            **form,
+            "name": monthly.name,
+            "schedule_kind": "monthly",
+            "schedule": json.dumps(monthly.schedule),
+            "sched_month_mode": "nth",
+            "sched_nth": "1",
+            "sched_nth_weekday": "0",
+            "sched_time": "17:00",
+            "chain_0": monthly.chain[0] if monthly.chain else "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    monthly.refresh_from_db()
+    assert monthly.schedule["nth_weekday"] == [1, 0] and "day" not in monthly.schedule
+    assert monthly.schedule["time"] == "17:00"
