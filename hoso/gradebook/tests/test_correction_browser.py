@@ -29,6 +29,7 @@ class CorrectionFromEntryToMinute(BrowserTestCase):
         # The teacher enters the mid-term result and finalises the column.
         page = self.login(teacher)
         page.goto(sheet_url)
+        page.wait_for_selector("table[data-grid][data-ready]")  # grid.js has run
         gk = page.locator('[data-column="GK"][data-cell]')
         gk.fill("7")
         gk.press("Tab")

@@ -49,7 +49,7 @@ class TeacherFillsItsSheet(BrowserTestCase):
         # The index lists the teacher's sheet; open it.
         page.goto(f"{self.live_server_url}/so-diem/")
         page.click("[data-testid=my-sheets] >> text=Toán — lớp 6A1")
-        page.wait_for_selector("table[data-grid]")
+        page.wait_for_selector("table[data-grid][data-ready]")  # grid.js has run
         assert "ĐĐGtx 1" in page.inner_text("thead")
 
         # Type with the keyboard: ArrowDown, Tab and Enter move between cells.

@@ -828,4 +828,7 @@
     persist();
     render();
   })();
+
+  // Handlers are attached: tests (and anything else) can wait for this before typing.
+  table.setAttribute("data-ready", "1");
 })();
