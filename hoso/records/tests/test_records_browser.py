@@ -34,9 +34,16 @@ class LessonPlanReturnedResubmittedApproved(BrowserTestCase):
         page.click(f"#inbox-row-{ob.pk} button:has-text('Xem')")
         page.wait_for_selector("#preview iframe")
         page.wait_for_selector(f"#preview form[hx-post$='/nghia-vu/{ob.pk}/duyet/']")
+        # htmx binds swapped-in content when it settles (after a short delay): clicking before
+        # that would post the form without htmx.
+        page.wait_for_function(
+            "() => !document.querySelector('#preview').classList.contains('htmx-settling')"
+        )
         if comment:
             page.fill("#preview textarea[name=comment]", comment)
-        page.click(f"#preview button[name=decision][value={decision}]")
+        # The PDF viewer in the iframe above may take focus or scroll the page when it finishes
+        # loading, so a pointer click can land beside the button: activate the button itself.
+        page.locator(f"#preview button[name=decision][value={decision}]").dispatch_event("click")
         page.wait_for_selector("#preview .banner.success")
 
     def test_teacher_uploads_head_returns_teacher_resubmits_head_approves(self):
