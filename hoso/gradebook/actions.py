@@ -14,7 +14,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.columns import TEXT
+from hoso.gradebook.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
@@ -234,8 +234,6 @@ def test_date_set(*, actor: Actor, sheet: Sheet, column_key: str, test_date: dat
 def regular_column_add(*, actor: Actor, sheet: Sheet) -> str:
     """Thêm cột ĐĐGtx: Circular 22 sets a minimum of regular assessments, more are allowed; the
     teacher adds one more optional regular column (up to ``MAX_REGULAR``). Returns its key."""
-    from hoso.gradebook.columns import MAX_REGULAR, SCORE, Column
-
     if sheet.school_class.year.is_closed:
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     if (

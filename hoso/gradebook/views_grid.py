@@ -354,7 +354,7 @@ def save_cell(request, class_id: int, subject_id: int, term_id: int):
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
     the_sheet = load_sheet(school_class, subject, term)
-    status, body, student = _save_one(actor, the_sheet, _payload(request), _Enrolments(the_sheet))
+    status, body, student = _save_one(actor, the_sheet, _payload(request), _SaveRequest(the_sheet))
     if status == 200 and student is not None:
         body["result"], body["errors"] = _row_result(the_sheet, student)
     return JsonResponse(body, status=status)
@@ -382,12 +382,12 @@ def save_cells(request, class_id: int, subject_id: int, term_id: int):
             f"Mỗi lần lưu tối đa {MAX_CELLS_PER_REQUEST} ô; hãy chia nhỏ khối dán.",
             400,
         )
-    enrolments = _Enrolments(the_sheet, whole_class=True)
+    req = _SaveRequest(the_sheet, batch=True)
     answers = []
     saved_students: dict[int, object] = {}
     for cell in cells:
         status, body, student = _save_one(
-            actor, the_sheet, cell if isinstance(cell, dict) else {}, enrolments
+            actor, the_sheet, cell if isinstance(cell, dict) else {}, req
         )
         body["status"] = status
         answers.append(body)
@@ -400,18 +400,21 @@ def save_cells(request, class_id: int, subject_id: int, term_id: int):
     return JsonResponse({"ok": True, "cells": answers, "results": results})
 
 
-class _Enrolments:
-    """The class's enrolments, read once per request (a batch touches many students)."""
+class _SaveRequest:
+    """What one save request reads once: the class's enrolments and, for a batch, each column's
+    writability (a batch touches many students and cells of the same columns)."""
 
-    def __init__(self, sheet: Sheet, *, whole_class: bool = False):
+    def __init__(self, sheet: Sheet, *, batch: bool = False):
         self.sheet = sheet
-        self.whole_class = whole_class
+        self.batch = batch
         self._by_student: dict[int, Enrolment] | None = None
-        # Columns checked writable once for the whole request (code, message) or None when fine.
+        # Batch: each column checked writable once — the refusal, or None when writable.
         self.column_checks: dict[str, DomainError | None] = {}
 
-    def get(self, student_id: int) -> Enrolment | None:
-        if not self.whole_class:
+    def enrolment(self, student_id: int) -> Enrolment | None:
+        """The student's enrolment in the class (the open one first): one query for one cell,
+        the whole class once for a batch."""
+        if not self.batch:
             return (
                 Enrolment.objects.filter(
                     school_class=self.sheet.school_class, student_id=student_id
@@ -432,7 +435,7 @@ class _Enrolments:
         return self._by_student.get(student_id)
 
 
-def _save_one(actor, the_sheet: Sheet, payload: dict, enrolments: _Enrolments):
+def _save_one(actor, the_sheet: Sheet, payload: dict, req: _SaveRequest):
     """One cell's save → (HTTP status, answer body, the student when saved)."""
     school_class = the_sheet.school_class
     try:
@@ -449,7 +452,7 @@ def _save_one(actor, the_sheet: Sheet, payload: dict, enrolments: _Enrolments):
     raw = payload.get("value", "")
     if raw is not None and not isinstance(raw, (str, int, float)):
         return 400, _error_body("BAD_REQUEST", "Giá trị không hợp lệ."), None
-    enrolment = enrolments.get(student_id)
+    enrolment = req.enrolment(student_id)
     if enrolment is None:
         return (
             400,
@@ -470,16 +473,16 @@ def _save_one(actor, the_sheet: Sheet, payload: dict, enrolments: _Enrolments):
         )
     try:
         prechecked = False
-        if enrolments.whole_class:
+        if req.batch:
             # A batch checks each column once (assigned, finalised, locked, approved) instead of
             # once per cell; the enrolment was checked above from the class list.
-            if column_key not in enrolments.column_checks:
+            if column_key not in req.column_checks:
                 try:
                     actions.ensure_writable(actor, the_sheet, column_key)
-                    enrolments.column_checks[column_key] = None
+                    req.column_checks[column_key] = None
                 except DomainError as exc:
-                    enrolments.column_checks[column_key] = exc
-            refused = enrolments.column_checks[column_key]
+                    req.column_checks[column_key] = exc
+            refused = req.column_checks[column_key]
             if refused is not None:
                 raise refused
             prechecked = True

@@ -1018,9 +1018,8 @@ def _level_choices(school) -> list[tuple[str, str]]:
     return [(c, comments_mod.level_name(c, None, school)) for c in codes]
 
 
-@login_required
-def comment_bank_edit(request, entry_id: int):
-    actor = request.actor
+def _bank_entry(actor, entry_id: int) -> CommentBankEntry:
+    """A comment-bank entry of the actor's school; 404 otherwise."""
     entry = (
         CommentBankEntry.objects.filter(pk=entry_id, school=actor.school)
         .select_related("subject")
@@ -1028,6 +1027,13 @@ def comment_bank_edit(request, entry_id: int):
     )
     if entry is None:
         raise not_found(actor, f"nhận xét #{entry_id}")
+    return entry
+
+
+@login_required
+def comment_bank_edit(request, entry_id: int):
+    actor = request.actor
+    entry = _bank_entry(actor, entry_id)
     if not comments_mod.can_manage_bank(actor, entry.subject):
         log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
         raise PermissionDenied("Bạn không có quyền sửa nhận xét này.")
@@ -1072,13 +1078,7 @@ def comment_bank_edit(request, entry_id: int):
 @login_required
 def comment_bank_delete(request, entry_id: int):
     actor = request.actor
-    entry = (
-        CommentBankEntry.objects.filter(pk=entry_id, school=actor.school)
-        .select_related("subject")
-        .first()
-    )
-    if entry is None:
-        raise not_found(actor, f"nhận xét #{entry_id}")
+    entry = _bank_entry(actor, entry_id)
     try:
         comments_mod.bank_entry_delete(actor=actor, entry=entry)
     except PermissionDenied:
