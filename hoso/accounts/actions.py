@@ -11,7 +11,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.errors import AccountError
@@ -19,6 +18,7 @@ from hoso.accounts.models import ApiToken, Delegation, InspectorGrant, User
 from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
 
@@ -45,9 +45,7 @@ def register_failed_login(*, user: User | None, username: str, locked: bool = Fa
             user.refresh_from_db(fields=["failed_logins", "locked_until"])
             after["failures"] = user.failed_logins
             if user.failed_logins >= settings.HOSO_LOCKOUT_FAILURES:
-                user.locked_until = timezone.now() + timedelta(
-                    minutes=settings.HOSO_LOCKOUT_MINUTES
-                )
+                user.locked_until = clock.now() + timedelta(minutes=settings.HOSO_LOCKOUT_MINUTES)
                 user.failed_logins = 0
                 user.save(update_fields=["locked_until", "failed_logins"])
                 after["locked_until"] = user.locked_until.isoformat()
@@ -104,7 +102,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     with transaction.atomic():
         user.set_password(new_password)
         user.must_change_password = False
-        user.password_changed_at = timezone.now()
+        user.password_changed_at = clock.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         audit_record(
             event_type="account.password_changed",
@@ -334,7 +332,7 @@ def delegation_revoke(*, actor: Actor, delegation: Delegation) -> None:
     ):
         raise DomainError(AccountError.BAD_DELEGATION, "Chỉ người ủy quyền mới thu hồi được.")
     with transaction.atomic():
-        delegation.revoked_at = timezone.now()
+        delegation.revoked_at = clock.now()
         delegation.save(update_fields=["revoked_at"])
         audit_record(
             event_type="delegation.revoked",
@@ -350,7 +348,7 @@ def inspector_grant(
 ) -> InspectorGrant:
     """The principal gives an inspector read-only access until ``ends_at`` (seed 001 Đ14.5)."""
     require(actor, Perm.GRANT_INSPECTOR, what=f"cấp quyền thanh tra cho {user.username}")
-    if ends_at <= timezone.now():
+    if ends_at <= clock.now():
         raise DomainError(AccountError.BAD_DELEGATION, "Thời hạn truy cập phải ở tương lai.")
     with transaction.atomic():
         grant = InspectorGrant.objects.create(
@@ -389,7 +387,7 @@ def api_token_create(*, user: User, name: str, days: int = 90) -> tuple[ApiToken
             name=nfc(name) or "API",
             prefix=token[5:13],
             digest=token_digest(token),
-            expires_at=timezone.now() + timedelta(days=days),
+            expires_at=clock.now() + timedelta(days=days),
         )
         audit_record(
             event_type="account.api_token_created",
@@ -411,7 +409,7 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         row = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
         if row is None or row.revoked_at is not None:
             raise DomainError(AccountError.NOT_IN_SCHOOL, "Không tìm thấy khóa API.")
-        row.revoked_at = timezone.now()
+        row.revoked_at = clock.now()
         row.save(update_fields=["revoked_at"])
         audit_record(
             event_type="account.api_token_revoked",
@@ -499,7 +497,7 @@ def inspector_revoke(*, actor: Actor, grant: InspectorGrant) -> None:
             AccountError.NOT_IN_SCHOOL, "Không tìm thấy quyền thanh tra còn hiệu lực."
         )
     with transaction.atomic():
-        grant.revoked_at = timezone.now()
+        grant.revoked_at = clock.now()
         grant.save(update_fields=["revoked_at"])
         audit_record(
             event_type="inspector.revoked",

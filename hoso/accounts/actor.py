@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from hoso.accounts.roles import LEADERS, ROLE_LABELS, Role
+from hoso.core import clock
 
 
 @dataclass
@@ -84,7 +83,7 @@ def memberships(user) -> list:
         "AND revoked_at IS NULL AND starts_at <= %(now)s AND ends_at > %(now)s) "
         "ORDER BY name, id"  # School.Meta.ordering: the first is the default school
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(clock.now())
     return list(School.objects.raw(sql, {"user": user.pk, "yes": True, "now": now}))
 
 
@@ -169,7 +168,7 @@ def build_actor(user, school, year, *, now=None) -> Actor:
     from hoso.organisation.models import Department, Staff
     from hoso.students.models import StudentGuardian
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if school is None or not user.is_authenticated:
         return Actor(user=user)
     roles: set[Role] = set()

@@ -7,17 +7,16 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from hoso.accounts.actor import Actor, build_actor, memberships
+from hoso.core import clock
 
 SESSION_SCHOOL = "hoso_school_id"
 SESSION_YEAR = "hoso_year_id"
 
 
 def default_year(school):
-    from django.utils import timezone
-
     from hoso.organisation.models import SchoolYear
 
-    today = timezone.localdate()
+    today = clock.today()
     years = SchoolYear.objects.filter(school=school)
     return (
         years.filter(start_date__lte=today, end_date__gte=today).first()

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from hoso.core import clock
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -60,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return False
 
     def is_locked(self, now=None) -> bool:
-        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+        return bool(self.locked_until and self.locked_until > (now or clock.now()))
 
 
 class Delegation(models.Model):
@@ -101,7 +103,7 @@ class Delegation(models.Model):
         return f"{self.get_kind_display()}: {self.grantor} → {self.grantee}"
 
     def is_active(self, now=None) -> bool:
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.revoked_at is None and self.starts_at <= now < self.ends_at
 
 
@@ -120,7 +122,7 @@ class InspectorGrant(models.Model):
         return f"Thanh tra {self.user.display_name} ({self.organisation})"
 
     def is_active(self, now=None) -> bool:
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.revoked_at is None and self.starts_at <= now < self.ends_at
 
 

@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -24,6 +23,7 @@ from hoso.accounts.middleware import SESSION_SCHOOL, actor_for_request, default_
 from hoso.accounts.models import ApiToken
 from hoso.accounts.policies import not_found
 from hoso.api.errors import ApiError, PasswordChangeRequired
+from hoso.core import clock
 from hoso.core.errors import DomainError
 
 TOKEN_PREFIX = "hoso_"
@@ -44,7 +44,7 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token.startswith(TOKEN_PREFIX):
             raise AuthenticationError()
-        now = timezone.now()
+        now = clock.now()
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(token), revoked_at__isnull=True)

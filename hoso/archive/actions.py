@@ -21,6 +21,7 @@ from hoso.archive.builder import build_zip, safe_segment
 from hoso.archive.errors import ArchiveError
 from hoso.archive.models import ArchiveExport, ExportState, ShareLink
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
 
@@ -83,7 +84,7 @@ def archive_export_request(*, actor: Actor, folder_id: int | None = None) -> Arc
                 ArchiveExport.objects.filter(pk=export_id, state=ExportState.QUEUED).update(
                     state=ExportState.FAILED,
                     error="Không đưa được vào hàng đợi; hãy tạo lại.",
-                    finished_at=timezone.now(),
+                    finished_at=clock.now(),
                 )
 
         transaction.on_commit(enqueue)
@@ -99,7 +100,7 @@ def _claim(export_id: int) -> ArchiveExport | None:
         if export is None or export.state != ExportState.QUEUED:
             return None
         export.state = ExportState.RUNNING
-        export.started_at = timezone.now()
+        export.started_at = clock.now()
         export.save(update_fields=["state", "started_at"])
     return export
 
@@ -117,7 +118,7 @@ def archive_export_build(*, export_id: int) -> ArchiveExport | None:
     last = [0.0]
 
     def progress(done: int) -> None:
-        now = timezone.now().timestamp()
+        now = clock.now().timestamp()
         if now - last[0] >= PROGRESS_EVERY or done == total:
             last[0] = now
             ArchiveExport.objects.filter(pk=export_id).update(files_done=done)
@@ -148,7 +149,7 @@ def archive_export_build(*, export_id: int) -> ArchiveExport | None:
                     f"{root}-{stamp}-{export.pk}.zip", File(tmp, name="archive.zip"), save=False
                 )
                 export.state = ExportState.DONE
-                export.finished_at = timezone.now()
+                export.finished_at = clock.now()
                 export.files_total = total
                 export.files_done = result.files
                 export.size = size
@@ -174,7 +175,7 @@ def archive_export_build(*, export_id: int) -> ArchiveExport | None:
             export = ArchiveExport.objects.select_for_update().get(pk=export_id)
             before = _snapshot(export)
             export.state = ExportState.FAILED
-            export.finished_at = timezone.now()
+            export.finished_at = clock.now()
             export.error = f"Không tạo được bản lưu trữ: {type(exc).__name__}."
             export.save(update_fields=["state", "finished_at", "error"])
             audit_record(
@@ -253,7 +254,7 @@ def share_link_create(
             folder=folder,
             recipient=recipient,
             created_by=actor.user,
-            expires_at=timezone.now() + timedelta(days=days),
+            expires_at=clock.now() + timedelta(days=days),
         )
         audit_record(
             event_type="archive.share_created",
@@ -277,7 +278,7 @@ def share_link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
         link = ShareLink.objects.select_for_update().get(pk=link.pk)
         if link.revoked_at is not None:
             raise DomainError(ArchiveError.ALREADY_REVOKED, "Đường link này đã bị thu hồi.")
-        link.revoked_at = timezone.now()
+        link.revoked_at = clock.now()
         link.revoked_by = actor.user
         link.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(
@@ -297,7 +298,7 @@ def share_link_open(*, token: str, what: str) -> ShareLink | None:
     request context), refused ones included."""
     if not token or len(token) > 100:
         return None
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         link = ShareLink.objects.select_for_update().filter(token_hash=token_digest(token)).first()
         if link is None:

@@ -13,8 +13,8 @@ import zipfile
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
+from hoso.core import clock
 from hoso.core.text import fold
 from hoso.records.models import (
     Folder,
@@ -154,7 +154,7 @@ def make_submission(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=user,
-        uploaded_at=timezone.now(),
+        uploaded_at=clock.now(),
     )
     sub.file.save(name, ContentFile(content), save=False)
     sub.save()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.archive import actions, policies, selectors
 from hoso.archive.models import ArchiveExport, ExportState, ShareLink
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.records.models import Folder, Submission
@@ -63,7 +64,7 @@ def _index_context(actor, **extra) -> dict:
         "share_scopes": scopes,
         "links": links,
         "folders": folders,
-        "now": timezone.now(),
+        "now": clock.now(),
         "min_days": actions.MIN_DAYS,
         "max_days": actions.MAX_DAYS,
         "form": {"days": actions.DEFAULT_DAYS, "recipient": "", "scope": ""},

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 
 from hoso.audit.hashing import event_fields, event_hash
 from hoso.audit.models import GENESIS_HASH, AuditChain, AuditEvent
-from hoso.core import context
+from hoso.core import clock, context
 
 
 def chain_key_for(school_id: int | None) -> str:
@@ -57,7 +56,7 @@ def audit_record(
     with transaction.atomic():
         chain = _locked_chain(school_id)
         seq = chain.last_seq + 1
-        at = datetime.now(UTC)
+        at = clock.now()
         fields = event_fields(
             chain_key=chain.key,
             seq=seq,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+
+from hoso.core import clock
 
 logger = logging.getLogger("hoso")
 
@@ -17,7 +18,7 @@ def queue_batch_after_commit(batch, *, user, task, queued, fallback) -> None:
     batch.state = queued
     batch.result = {
         **batch.result,
-        "queued_at": timezone.now().isoformat(),
+        "queued_at": clock.now().isoformat(),
         "queued_by": user.pk,
     }
     batch.save(update_fields=["state", "result"])

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.errors import GradebookError
@@ -138,7 +138,7 @@ def assessment_save(
         _check_student(sheet, student, enrolment)
     column = sheet.column(column_key)
     value, text = clean_value(column, raw_value)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         existing = (
             Assessment.objects.select_for_update()
@@ -167,7 +167,7 @@ def assessment_save(
                         column=column_key,
                         value=value,
                         text=text,
-                        assessed_on=assessed_on or timezone.localdate(),
+                        assessed_on=assessed_on or clock.today(),
                         entered_by=actor.user,
                         entered_at=now,
                         updated_at=now,
@@ -321,7 +321,7 @@ def columns_finalise(*, actor: Actor, sheet: Sheet, column_keys: list[str]) -> l
         raise DomainError(
             GradebookError.INCOMPLETE, "Chưa chốt được: còn thiếu kết quả ở " + ", ".join(missing)
         )
-    now = timezone.now()
+    now = clock.now()
     done = []
     with transaction.atomic():
         for key in keys:
@@ -394,7 +394,7 @@ def book_lock(
             subject=subject,
             term=term,
             checkpoint=checkpoint,
-            effective_at=effective_at or timezone.now(),
+            effective_at=effective_at or clock.now(),
             reason=reason,
             ordered_by=principal,
             created_by=actor.user,
@@ -427,7 +427,7 @@ def book_open(*, actor: Actor, lock: BookLock, reason: str = "") -> BookLock:
         locked = BookLock.objects.select_for_update().get(pk=lock.pk)
         if locked.opened_at:
             raise DomainError(GradebookError.BAD_LOCK, "Khóa này đã được mở.")
-        locked.opened_at, locked.opened_by = timezone.now(), actor.user
+        locked.opened_at, locked.opened_by = clock.now(), actor.user
         locked.save(update_fields=["opened_at", "opened_by"])
         audit_record(
             event_type="book.opened",

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import followers, results
@@ -419,7 +419,7 @@ def _principal_users(school_id: int, *, exclude_id: int | None) -> list:
 
     from hoso.organisation.models import Position, Staff
 
-    now = timezone.now()
+    now = clock.now()
     staff = (
         Staff.objects.filter(school=school_id, is_active=True, user__isnull=False)
         .filter(
@@ -646,7 +646,7 @@ def correction_decide(
         )
     _check_year_open(correction)
     note = multiline(note)[:2000]
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
         before = locked.state
@@ -768,7 +768,7 @@ def correction_confirm(*, actor: Actor, correction: CorrectionRequest) -> Correc
 
 
 def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         locked = (
             CorrectionRequest.objects.select_for_update(of=("self",))
@@ -843,7 +843,7 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
             column=correction.column,
             value=value,
             text=text,
-            assessed_on=timezone.localdate(),
+            assessed_on=clock.today(),
             entered_by=teacher,
             entered_at=now,
             updated_at=now,

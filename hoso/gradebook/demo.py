@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hoso.core import clock
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
 from hoso.gradebook.columns import sheet_columns as _sheet_columns
 from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
@@ -288,10 +289,9 @@ def _login_user(school, key: str):
 
 
 def _current_term(school, year) -> None:
-    from django.utils import timezone
 
     term = year.terms.get(number=1)
-    today, now = timezone.localdate(), timezone.now()
+    today, now = clock.today(), clock.now()
     mid1 = year.checkpoints.filter(kind="mid1").values_list("date", flat=True).first()
     mid1 = mid1 or date(2026, 11, 2)
     classes, students, offerings, teachers = _class_data(year)
@@ -389,7 +389,6 @@ def _finalise_some(school, year, term, today: date) -> int:
     """Finalise (chốt) a few columns of the demo subject teacher: TX1 and TX2 of its first
     class and TX1 of its second (primary: the mid-term level of its first two classes). Their
     results change only through a correction request from then on."""
-    from django.utils import timezone
 
     from hoso.organisation.models import TeachingAssignment
 
@@ -423,7 +422,7 @@ def _finalise_some(school, year, term, today: date) -> int:
         if key not in last_entry:
             continue  # nothing entered (yet) in that column
         at = max(last_entry[key][1], _aware(last_entry[key][0] + timedelta(days=3), 16))
-        at = min(at, timezone.now())
+        at = min(at, clock.now())
         sc = existing.get(key)
         if sc is None:
             sc = SheetColumn(school_class_id=key[0], subject_id=key[1], term=term, column=key[2])

@@ -26,11 +26,11 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor, build_actor
 from hoso.accounts.policies import log_denied, not_found
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.queueing import queue_batch_after_commit
 from hoso.core.text import nfc
@@ -197,7 +197,7 @@ def template_spec(actor: Actor, sheet: Sheet) -> excel.TemplateSpec:
             "term_name": str(sheet.term),
             "year": school_class.year.name,
             "columns": [c.key for c in sheet.columns],
-            "generated_at": timezone.now().isoformat(),
+            "generated_at": clock.now().isoformat(),
         },
     )
 
@@ -618,7 +618,7 @@ def excel_run_commit(*, batch_id: int) -> GradeImportBatch:
             locked.result = {
                 **locked.result,
                 "count": len(fresh.changes),
-                "committed_at": timezone.now().isoformat(),
+                "committed_at": clock.now().isoformat(),
             }
             locked.save()
         return locked

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from hoso.core import clock
 from hoso.gradebook.models import BookLock
 
 
 def active_locks(year, *, now=None) -> QuerySet[BookLock]:
-    now = now or timezone.now()
+    now = now or clock.now()
     return BookLock.objects.filter(year=year, opened_at__isnull=True, effective_at__lte=now)
 
 
@@ -41,7 +41,7 @@ def locks_for_sheet(school_class, subject, term, *, now=None) -> list[BookLock]:
     )
     params = {
         "year": school_class.year_id,
-        "now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
+        "now": connection.ops.adapt_datetimefield_value(now or clock.now()),
         "grade": school_class.grade_id,
         "class": school_class.pk,
         "subject": getattr(subject, "pk", subject),

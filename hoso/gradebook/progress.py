@@ -31,11 +31,11 @@ from datetime import date, datetime, time
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
+from hoso.core import clock
 from hoso.gradebook import deadlines
 from hoso.gradebook.columns import TEXT, Column, ruleset_code, sheet_columns
 from hoso.gradebook.deadlines import DeadlineRules
@@ -103,7 +103,7 @@ def require_progress(actor: Actor) -> Q:
 
 def current_term(year, *, today: date | None = None) -> Term | None:
     """The term holding today, else the last one started, else the first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     terms = list(year.terms.all()) if year is not None else []
     if not terms:
         return None
@@ -472,7 +472,7 @@ def progress_board(
 ) -> Board:
     """The progress board of ``term`` as the actor may see it (403 for others)."""
     scope = require_progress(actor)
-    now = now or timezone.now()
+    now = now or clock.now()
     rules = deadline_rules(actor.school)
     if term is None:
         return Board(None, [], SheetCounts(), rules, now, _options([]))

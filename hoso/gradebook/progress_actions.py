@@ -13,11 +13,11 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import deadlines
@@ -182,7 +182,7 @@ def monthly_check_record(
             ProgressError.NOT_ALLOWED,
             "Chỉ lãnh đạo nhà trường và tổ trưởng chuyên môn lập biên bản kiểm tra sổ điểm.",
         )
-    now = now or timezone.now()
+    now = now or clock.now()
     month = month_start(month)
     today = deadlines.local_date(now)
     year = actor.year
@@ -288,7 +288,7 @@ def monthly_check_sign_off(*, actor: Actor, check: MonthlyCheck, note: str = "")
                 ProgressError.CHECK_INCOMPLETE,
                 "Chưa có kết quả kiểm tra toàn trường của lãnh đạo: chưa ký duyệt được.",
             )
-        locked.signed_off_by, locked.signed_off_at = actor.user, timezone.now()
+        locked.signed_off_by, locked.signed_off_at = actor.user, clock.now()
         fields = ["signed_off_by", "signed_off_at"]
         if note:
             locked.summary = {**locked.summary, "sign_off_note": note}
@@ -427,7 +427,7 @@ def grade_reminders_send(*, now: datetime | None = None, schools=None) -> Remind
     from hoso.notifications.models import Notification
     from hoso.organisation.models import School, Term
 
-    now = now or timezone.now()
+    now = now or clock.now()
     today = deadlines.local_date(now)
     run = ReminderRun()
     for school in schools if schools is not None else School.objects.all():

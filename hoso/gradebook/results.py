@@ -32,7 +32,6 @@ from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import DateTimeField, Value
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
@@ -40,6 +39,7 @@ from hoso.accounts.roles import Role
 from hoso.assessment.rules import evaluate_many, get_ruleset
 from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.gradebook.columns import ruleset_code
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.policies import GRADEBOOK_READERS
@@ -775,7 +775,7 @@ def _recompute(
             summary.frozen = plan.frozen
             return summary
 
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         _ensure_class_results(classes)
         crs = {

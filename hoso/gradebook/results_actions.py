@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.assessment.rules import InvalidScore, validate_score
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 from hoso.gradebook import followers
@@ -494,7 +494,7 @@ def class_result_confirm(*, actor: Actor, school_class, period: str) -> ClassRes
                     + ". Các giáo viên bộ môn xác nhận cột điểm, sau đó GVCN xác nhận lớp.",
                 )
         cr.state = ClassResult.State.CONFIRMED
-        cr.confirmed_by, cr.confirmed_at = actor.user, timezone.now()
+        cr.confirmed_by, cr.confirmed_at = actor.user, clock.now()
         cr.save(update_fields=["state", "confirmed_by", "confirmed_at"])
         audit_record(
             event_type="results.confirmed",
@@ -562,7 +562,7 @@ def class_result_approve(*, actor: Actor, school_class, period: str) -> ClassRes
         ]
         lists = build_lists(rows, period, class_ruleset(school_class) == PRIMARY_RULESET)
         cr.state = ClassResult.State.APPROVED
-        cr.approved_by, cr.approved_at = actor.user, timezone.now()
+        cr.approved_by, cr.approved_at = actor.user, clock.now()
         cr.save(update_fields=["state", "approved_by", "approved_at"])
         audit_record(
             event_type="results.approved",
@@ -611,7 +611,7 @@ def class_result_reopen(*, actor: Actor, school_class, period: str, reason: str)
             ResultsError.BAD_INPUT,
             f"Ghi rõ lý do mở lại kết quả (ít nhất {REOPEN_REASON_MIN} ký tự).",
         )
-    now = timezone.now()
+    now = clock.now()
     reopened = []
     with transaction.atomic():
         rows = {

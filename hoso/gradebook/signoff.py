@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.columns import TEXT
 from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
@@ -101,7 +101,7 @@ def _upsert(*, kind, school_class, subject, term, actor: Actor, digest: str, eve
                 "at": existing.at.isoformat(),
                 "by": existing.by_id,
             }
-            now = timezone.now()
+            now = clock.now()
             Signoff.objects.filter(pk=existing.pk).update(by=actor.user, data_hash=digest, at=now)
             existing.refresh_from_db()
             signoff = existing

@@ -21,13 +21,13 @@ from django.db.models import Count, F, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
 from hoso.assessment.rules import get_ruleset
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import actions
@@ -722,7 +722,7 @@ def _with_progress(cards: list[SheetCard]) -> list[SheetCard]:
 
 
 def _current_term(terms: list[Term]) -> Term | None:
-    today = timezone.localdate()
+    today = clock.today()
     for term in terms:
         if term.start_date <= today <= term.end_date:
             return term
@@ -930,7 +930,7 @@ def locks(request):
             else:
                 messages.success(request, "Đã khóa sổ.")
                 return redirect("gradebook:locks")
-    now = timezone.now()
+    now = clock.now()
     rows = []
     if actor.year is not None:
         for lock in BookLock.objects.filter(school=actor.school, year=actor.year).select_related(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import log_denied, not_found
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
 from hoso.gradebook import anomalies, progress, progress_actions
@@ -310,7 +311,7 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
         else MonthlyCheck.objects.none()
     )
     rows = [(c, _visible_sections(c, keys)) for c in checks]
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "gradebook/progress_monthly_list.html",
@@ -427,6 +428,6 @@ def anomaly_report(request):
             "errors": errors,
             "terms": list(actor.year.terms.all()) if actor.year else [],
             "thresholds": anomalies.THRESHOLDS,
-            "generated_at": datetime.now(tz=timezone.get_current_timezone()),
+            "generated_at": clock.local_now(),
         },
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.gradebook import comments as comments_mod
 from hoso.gradebook import results_actions
@@ -466,9 +467,7 @@ def _default_checkpoint(school_class) -> str:
     (the school's calendar), else by the terms' dates."""
     from datetime import timedelta
 
-    from django.utils import timezone
-
-    today = timezone.localdate()
+    today = clock.today()
     dates = dict(school_class.year.checkpoints.values_list("kind", "date"))
     due = [kind for kind in TRAIT_CHECKPOINTS if kind in dates]
     if due:

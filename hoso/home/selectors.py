@@ -13,6 +13,7 @@ from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
 from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
+from hoso.core import clock
 from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
 from hoso.students.models import Enrolment, Student
 
@@ -92,7 +93,7 @@ def _records_section(actor) -> Section | None:
 
     if actor.staff is None or actor.year is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     open_items = list(records.my_obligations(actor, when="open")[:200])
     waiting = records.inbox(actor).count()
     if not open_items and not waiting:
@@ -129,7 +130,7 @@ def home_sections(actor) -> list[Section]:
     sections: list[Section] = []
     if actor.school is None:
         return sections
-    today = timezone.localdate()
+    today = clock.today()
     term = None
     if actor.year is not None:
         term = actor.year.terms.filter(start_date__lte=today, end_date__gte=today).first()
@@ -172,7 +173,7 @@ def home_sections(actor) -> list[Section]:
         staff = Staff.objects.filter(school=actor.school, is_active=True)
         without = staff.filter(user__isnull=True).count()
         users = User.objects.filter(staff_profiles__school=actor.school)
-        locked = users.filter(locked_until__gt=timezone.now()).count()
+        locked = users.filter(locked_until__gt=clock.now()).count()
         pending = users.filter(must_change_password=True).count()
         if without:
             s.todo.append(f"{without} cán bộ chưa có tài khoản.")

@@ -17,10 +17,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
+from hoso.core import clock
 from hoso.core.text import nfc
 from hoso.notifications.models import Notification
 
@@ -100,7 +100,7 @@ def notification_email(notification_id: int, *, subject: str) -> bool:
     except Exception:  # SMTP down or refused: the in-app notification is enough for now
         logger.exception("Could not e-mail notification %s", notification_id)
         return False
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
     return True
 
 
@@ -110,7 +110,7 @@ def notification_mark_read(*, actor: Actor, notification_id: int) -> Notificatio
     if notification is None:
         raise not_found(actor, f"thông báo #{notification_id}")
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
 
@@ -120,4 +120,4 @@ def notifications_mark_all_read(*, actor: Actor) -> int:
     qs = Notification.objects.filter(user=actor.user, read_at__isnull=True)
     if actor.school is not None:
         qs = qs.filter(school=actor.school)
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())

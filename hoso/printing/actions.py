@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold
 from hoso.organisation.models import GradeLevel
@@ -92,7 +92,7 @@ def job_create(
         open_jobs = PrintJob.objects.filter(
             requested_by=actor.user,
             state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING),
-            created_at__gte=timezone.now() - STALE_AFTER,
+            created_at__gte=clock.now() - STALE_AFTER,
         ).count()
         if open_jobs >= MAX_OPEN_JOBS:
             raise DomainError(
@@ -147,7 +147,7 @@ def _fail(job_id: int, message: str) -> None:
         if job.finished:
             return
         before = {"state": job.state}
-        job.state, job.error, job.finished_at = PrintJob.State.FAILED, message, timezone.now()
+        job.state, job.error, job.finished_at = PrintJob.State.FAILED, message, clock.now()
         job.save(update_fields=["state", "error", "finished_at"])
         audit_record(
             event_type="printing.job_failed",
@@ -179,7 +179,7 @@ def job_run(job_id: int) -> PrintJob:
         job = PrintJob.objects.select_for_update().get(pk=job_id)
         if job.state != PrintJob.State.QUEUED:
             return job  # run twice by the queue: the first run owns it
-        job.state, job.started_at = PrintJob.State.RUNNING, timezone.now()
+        job.state, job.started_at = PrintJob.State.RUNNING, clock.now()
         job.save(update_fields=["state", "started_at"])
         audit_record(
             event_type="printing.job_started",
@@ -233,7 +233,7 @@ def job_run(job_id: int) -> PrintJob:
         )
         with transaction.atomic():
             job = PrintJob.objects.select_for_update().get(pk=job.pk)
-            job.state, job.finished_at = PrintJob.State.DONE, timezone.now()
+            job.state, job.finished_at = PrintJob.State.DONE, clock.now()
             job.file_name, job.download_name, job.pages = stored, f"{base}.{ext}", pages
             job.save(update_fields=["state", "finished_at", "file_name", "download_name", "pages"])
             audit_record(

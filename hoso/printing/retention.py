@@ -8,16 +8,16 @@ from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.printing.models import PrintJob
 
 
 def purge_print_jobs(*, days: int = 7, now=None) -> dict[int, int]:
     """Delete the files of jobs finished more than ``days`` ago; one audit event per school.
     Returns {school_id: files deleted}."""
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    cutoff = (now or clock.now()) - timedelta(days=days)
     purged: dict[int, int] = {}
     with transaction.atomic():
         jobs = list(

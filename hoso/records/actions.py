@@ -13,11 +13,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.organisation.models import Position, SchoolYear, Staff
@@ -317,7 +317,7 @@ def submission_upload(
     digest = filetypes.sha256_of(upload)
     original = nfc(str(getattr(upload, "name", "") or f"tep.{kind.ext}")).rsplit("/", 1)[-1]
     note = nfc(note).strip()[:500]
-    now = timezone.now()
+    now = clock.now()
     # Store the file before the transaction: copying 20 MB must not hold the obligation's row
     # lock (nor SQLite's write lock). The name carries the hash and a random token, not the
     # version, which is only known under the lock; if anything below fails, the file goes.
@@ -494,7 +494,7 @@ def obligation_submit(*, actor: Actor, obligation_id: int, comment: str = "") ->
     with transaction.atomic():
         ob = _locked(actor, obligation_id)
         check_submit(actor, ob)
-        _submit(actor, ob, now=timezone.now(), comment=comment)
+        _submit(actor, ob, now=clock.now(), comment=comment)
     return ob
 
 
@@ -511,7 +511,7 @@ def obligation_withdraw(*, actor: Actor, obligation_id: int) -> Obligation:
         before = _snapshot(ob)
         ob.state, ob.awaiting_role = S.DRAFT, ""
         ob.save(update_fields=["state", "awaiting_role"])
-        now = timezone.now()
+        now = clock.now()
         Decision.objects.create(
             obligation=ob,
             submission=_latest(ob),
@@ -546,7 +546,7 @@ def obligation_approve(*, actor: Actor, obligation_id: int, comment: str = "") -
     with transaction.atomic():
         ob, latest, role = _decide_prelude(actor, obligation_id)
         before = _snapshot(ob)
-        now = timezone.now()
+        now = clock.now()
         step = ob.current_step
         ob.state, ob.current_step, ob.awaiting_role = next_state_after_approval(step, ob.chain)
         if ob.state == S.APPROVED:
@@ -590,7 +590,7 @@ def obligation_return(*, actor: Actor, obligation_id: int, comment: str) -> Obli
     with transaction.atomic():
         ob, latest, role = _decide_prelude(actor, obligation_id)
         before = _snapshot(ob)
-        now = timezone.now()
+        now = clock.now()
         step = ob.current_step
         ob.state, ob.current_step, ob.awaiting_role = S.RETURNED, 0, ""
         ob.returned_count += 1
@@ -631,7 +631,7 @@ def obligation_check(*, actor: Actor, obligation_id: int, comment: str = "") -> 
         ob = _locked(actor, obligation_id)
         check_check(actor, ob)
         latest = _latest(ob)
-        now = timezone.now()
+        now = clock.now()
         before = {"checked_at": ob.checked_at.isoformat() if ob.checked_at else None}
         ob.checked_at, ob.checked_by = now, actor.user
         ob.save(update_fields=["checked_at", "checked_by"])

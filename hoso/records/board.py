@@ -34,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
+from hoso.core import clock
 from hoso.records.models import Obligation, ObligationState
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -308,7 +309,7 @@ def compliance_board(actor: Actor, filters: BoardFilters, *, now: datetime | Non
     """The board: totals, rows per person, per department and per period (3 queries)."""
     from hoso.organisation.models import Department, Staff
 
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = scoped_obligations(actor, filters)
     grouped = list(
         qs.annotate(bucket=period_bucket(filters.period, filters.start, filters.end))
@@ -405,7 +406,7 @@ def board_obligations(
     limit: int = 500,
 ):
     """Drill-down: the obligations behind one cell of the board, oldest due first."""
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = scoped_obligations(actor, filters)
     if period_start is not None:
         first, last = period_range(filters.period, period_start)

@@ -16,8 +16,8 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.utils import timezone
 
+from hoso.core import clock
 from hoso.organisation.models import Department, Position, Staff
 from hoso.records.actions import obligations_sync, record_types_seed
 from hoso.records.models import (
@@ -52,7 +52,7 @@ def seed_demo(school, year) -> None:
     # The demo seed writes one audit event per school itself (hoso.demo.actions).
     record_types_seed(school=school, audit=False)
     obligations_sync(year=year, audit=False)
-    now = timezone.now()
+    now = clock.now()
     rng = random.Random(f"records:{school.code}:{year.name}")
     staff = {s.pk: s for s in Staff.objects.filter(school=school).select_related("user")}
     heads = {d.pk: d.head_id for d in Department.objects.filter(school=school)}

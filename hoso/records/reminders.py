@@ -25,6 +25,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from hoso.core import clock
 from hoso.records.models import Obligation, ObligationState
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -124,7 +125,7 @@ def record_reminders_send(*, now: datetime | None = None, schools=None) -> Remin
     from hoso.notifications.models import Notification
     from hoso.organisation.models import School
 
-    now = now or timezone.now()
+    now = now or clock.now()
     run = ReminderRun()
     for school in schools if schools is not None else School.objects.all():
         pairs, considered = due_reminders(school, now)

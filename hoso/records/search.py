@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django_tasks import task
 
 from hoso.accounts.actor import Actor
+from hoso.core import clock
 from hoso.core.text import fold, nfc
 from hoso.records import policies
 from hoso.records.models import Obligation, RecordType, Submission
@@ -179,7 +179,7 @@ def submission_text_extract(submission_id: int) -> bool:
         ok = False
     text = nfc(text)
     Submission.objects.filter(pk=submission_id).update(
-        text=text, text_folded=fold(text), text_extracted_at=timezone.now()
+        text=text, text_folded=fold(text), text_extracted_at=clock.now()
     )
     return ok
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
+from hoso.core import clock
 from hoso.records.models import (
     Folder,
     Obligation,
@@ -78,7 +78,7 @@ def my_obligations(actor: Actor, *, state: str = "", when: str = "") -> QuerySet
     qs = _base(actor).filter(scope)
     if state:
         qs = qs.filter(state=state)
-    now = timezone.now()
+    now = clock.now()
     if when == "open":
         qs = qs.exclude(state=ObligationState.APPROVED).filter(due_at__lte=now + timedelta(days=14))
     return obligations_with_timeliness(qs, now).order_by("due_at", "record_type__order", "pk")
@@ -95,7 +95,7 @@ def inbox(actor: Actor) -> QuerySet[Obligation]:
     qs = qs.exclude(
         pk__in=Submission.objects.filter(uploaded_by=actor.user).values("obligation_id")
     )
-    return obligations_with_timeliness(qs, timezone.now()).order_by("submitted_at", "pk")
+    return obligations_with_timeliness(qs, clock.now()).order_by("submitted_at", "pk")
 
 
 def latest_versions(obligations) -> dict[int, Submission]:
@@ -163,7 +163,7 @@ def folder_obligations(actor: Actor, folder: Folder) -> QuerySet[Obligation]:
     qs = Obligation.objects.filter(folder=folder).select_related(
         "record_type", "owner_staff", "owner_department"
     )
-    return obligations_with_timeliness(visible_obligations(actor, qs), timezone.now())
+    return obligations_with_timeliness(visible_obligations(actor, qs), clock.now())
 
 
 def folder_obligations_under(actor: Actor, type_folder: Folder) -> QuerySet[Obligation]:
@@ -171,7 +171,7 @@ def folder_obligations_under(actor: Actor, type_folder: Folder) -> QuerySet[Obli
     qs = Obligation.objects.filter(folder__parent=type_folder).select_related(
         "record_type", "owner_staff", "owner_department", "folder"
     )
-    return obligations_with_timeliness(visible_obligations(actor, qs), timezone.now())
+    return obligations_with_timeliness(visible_obligations(actor, qs), clock.now())
 
 
 def catalogue(school) -> QuerySet[RecordType]:

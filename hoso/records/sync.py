@@ -17,9 +17,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.organisation.models import (
     Department,
     HomeroomAssignment,
@@ -234,7 +234,7 @@ def obligations_sync(
 
     One ``records.sync`` audit event when anything changed (``audit=False`` only for the demo
     seed, which writes its own single event)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     user = getattr(actor, "user", actor)
     with transaction.atomic():
         # One sync of a year at a time (a concurrent one waits here, then finds its work done).

@@ -14,10 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import log_denied, not_found
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.records import actions, filetypes, schedules, selectors
@@ -80,7 +80,7 @@ def mine(request):
             "state": state,
             "when": when,
             "states": ObligationState.choices,
-            "now": timezone.now(),
+            "now": clock.now(),
         },
     )
 
@@ -127,7 +127,7 @@ _INLINE = {"application/pdf", "image/png", "image/jpeg"}
 def selectors_timeliness(ob) -> str:
     from hoso.records.workflow import timeliness
 
-    return timeliness(ob.due_at, ob.first_submitted_at, timezone.now())
+    return timeliness(ob.due_at, ob.first_submitted_at, clock.now())
 
 
 @login_required
@@ -532,7 +532,7 @@ def type_edit(request, type_id: int):
         params = _schedule_from_form(values) if request.method == "POST" else rt.schedule
         preview = schedules.describe(values["schedule_kind"], params)
         if actor.year is not None:
-            now = timezone.now()
+            now = clock.now()
             upcoming = [
                 p
                 for p in schedules.periods(

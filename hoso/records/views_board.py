@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from hoso.accounts.policies import log_denied
+from hoso.core import clock
 from hoso.core.text import nfc
 from hoso.records import board as selectors
 from hoso.records.models import RecordType
@@ -154,7 +155,7 @@ def board_detail(request):
         errors.append("Tình trạng không hợp lệ; đang xem tất cả.")
         status = ""
     period_start = _parse_date(request.GET.get("ky", ""), "“kỳ”", errors)
-    now = timezone.now()
+    now = clock.now()
     rows = selectors.board_obligations(
         actor,
         filters,

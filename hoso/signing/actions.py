@@ -6,12 +6,11 @@ people's screens are in policies.py; these actions take the already-checked owne
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from cryptography import x509
 from django.db import transaction
 
 from hoso.audit.actions import audit_record, snapshot
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.signing import keystore
@@ -228,7 +227,7 @@ def credential_deactivate(*, credential: SigningCredential, acting_user=None) ->
             return locked
         before = snapshot(locked, CREDENTIAL_FIELDS)
         locked.is_active = False
-        locked.revoked_at = datetime.now(UTC)
+        locked.revoked_at = clock.now()
         locked.save(update_fields=["is_active", "revoked_at"])
         audit_record(
             event_type="signing.credential_deactivated",

@@ -17,7 +17,6 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -25,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.signing.errors import SigningErrorCode
@@ -379,7 +379,7 @@ def document_sign(
             credential=credential,
             signer_cn=credential.subject_cn,
             role_label=signer["role_label"],
-            signed_at=datetime.now(UTC),
+            signed_at=clock.now(),
             hash_before=before["pdf_sha256"],
             hash_after=doc.pdf_sha256,
         )

@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from io import BytesIO
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.signing.errors import SigningErrorCode
@@ -105,7 +106,7 @@ def _sha256():
 
 
 def check_validity_period(cert: x509.Certificate, *, at: datetime | None = None) -> None:
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     if cert.not_valid_after_utc < at:
         raise DomainError(
             SigningErrorCode.CERT_EXPIRED,
@@ -181,7 +182,7 @@ def _to_asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
 def credential_for(*, user=None, school=None, kind: str | None = None) -> SigningCredential | None:
     """The newest active, unrevoked, currently valid credential of ``user`` (a person), or, with
     only ``school``, the school's organisation seal. ``kind`` narrows to P12 / PKCS11 / REMOTE."""
-    now = datetime.now(UTC)
+    now = clock.now()
     qs = SigningCredential.objects.filter(
         is_active=True, revoked_at__isnull=True, not_before__lte=now, not_after__gte=now
     )
@@ -221,7 +222,7 @@ def _unlock_window():
 
     failures = int(getattr(settings, "HOSO_LOCKOUT_FAILURES", 5))
     minutes = int(getattr(settings, "HOSO_LOCKOUT_MINUTES", 15))
-    return failures, datetime.now(UTC) - timedelta(minutes=minutes), minutes
+    return failures, clock.now() - timedelta(minutes=minutes), minutes
 
 
 def check_unlock_allowed(credential: SigningCredential) -> None:
@@ -521,7 +522,7 @@ def _sign_one(
         location=nfc(location) or None,
         name=nfc(signer_name) or None,
     )
-    now_vn = datetime.now(VN_TZ)
+    now_vn = clock.local_now()
     pdf_signer = signers.PdfSigner(
         meta,
         signer,

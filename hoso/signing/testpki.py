@@ -18,8 +18,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from hoso.core import clock
+
 DEMO_CA_NAME = "HoSo Demo CA"
 DEMO_PASSWORD = "HoSo@2026"
+#: The demo CA and TSA are valid from this moment on, whatever day they were made: a test or a
+#: demo built for an earlier reference date still finds them valid.
+DEMO_VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -66,7 +71,8 @@ def _key(rsa_bits: int = 0):
 
 def make_ca(common_name: str = DEMO_CA_NAME, *, years: int = 20) -> Issued:
     key = _key()
-    now = datetime.now(UTC)
+    now = clock.now()
+    valid_from = min(now - timedelta(days=1), DEMO_VALID_FROM)
     name = _name(common_name, organisation="HoSo")
     cert = (
         x509.CertificateBuilder()
@@ -74,7 +80,7 @@ def make_ca(common_name: str = DEMO_CA_NAME, *, years: int = 20) -> Issued:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
+        .not_valid_before(valid_from)
         .not_valid_after(now + timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
@@ -111,7 +117,7 @@ def issue(
 
     EC P-256 unless ``rsa_bits`` (pyHanko's DummyTimeStamper needs an RSA TSA key)."""
     key = _key(rsa_bits)
-    now = datetime.now(UTC)
+    now = clock.now()
     not_before = not_before or now - timedelta(days=1)
     not_after = not_after or now + timedelta(days=365 * 3)
     builder = (
@@ -163,9 +169,16 @@ class DemoPKI:
 
 def new_pki(ca_name: str = DEMO_CA_NAME) -> DemoPKI:
     ca = make_ca(ca_name)
-    return DemoPKI(
-        ca=ca, tsa=issue(ca, "HoSo Demo TSA", organisation="HoSo", tsa=True, rsa_bits=2048)
+    tsa = issue(
+        ca,
+        "HoSo Demo TSA",
+        organisation="HoSo",
+        tsa=True,
+        rsa_bits=2048,
+        not_before=ca.cert.not_valid_before_utc,
+        not_after=ca.cert.not_valid_after_utc,
     )
+    return DemoPKI(ca=ca, tsa=tsa)
 
 
 def _load_issued(cert_path: Path, key_path: Path, chain: list[x509.Certificate]) -> Issued:
@@ -194,6 +207,10 @@ def load_or_create_pki(directory: Path) -> DemoPKI:
     try:
         ca = _load_issued(directory / "ca.pem", directory / "ca.key", [])
         tsa = _load_issued(directory / "tsa.pem", directory / "tsa.key", [ca.cert])
+        now = clock.now()
+        for issued in (ca, tsa):
+            if not issued.cert.not_valid_before_utc <= now <= issued.cert.not_valid_after_utc:
+                raise ValueError("the demo PKI is not valid at this moment")
         return DemoPKI(ca=ca, tsa=tsa)
     except (FileNotFoundError, ValueError):
         pki = new_pki()

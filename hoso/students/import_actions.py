@@ -20,11 +20,11 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor, build_actor
 from hoso.accounts.policies import Perm, not_found, require
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.queueing import queue_batch_after_commit
 from hoso.core.text import nfc
@@ -447,7 +447,7 @@ def import_run_commit(*, batch_id: int) -> ImportBatch:
                 **locked.result,
                 "count": len(student_ids),
                 "student_ids": student_ids,
-                "committed_at": timezone.now().isoformat(),
+                "committed_at": clock.now().isoformat(),
             }
             locked.save()
         return locked

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 
 FINISHED = ("committed", "cancelled", "failed")
 
@@ -20,7 +20,7 @@ def purge_upload_batches(*, days: int = 30, now=None) -> dict[int, int]:
     from hoso.gradebook.models import GradeImportBatch
     from hoso.students.models import ImportBatch
 
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    cutoff = (now or clock.now()) - timedelta(days=days)
     purged: dict[int, int] = {}
     with transaction.atomic():
         for model in (ImportBatch, GradeImportBatch):

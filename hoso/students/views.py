@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from hoso.accounts.policies import Perm, can, log_denied, require
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.policies import access_class, can_edit_class_students
 from hoso.students import actions
@@ -101,7 +101,7 @@ def create(request, class_id: int):
                 school_class=school_class,
                 profile=form.cleaned_data,
                 guardians=guardians,
-                start_date=timezone.localdate(),
+                start_date=clock.today(),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -7,10 +7,9 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils import timezone
-
 from hoso.accounts.actor import Actor, build_actor
 from hoso.accounts.models import InspectorGrant, User
+from hoso.core import clock
 from hoso.organisation.models import (
     Department,
     GradeLevel,
@@ -270,7 +269,7 @@ def small_school(code: str = "") -> SmallSchool:
         user=inspector,
         organisation="Phòng GD&ĐT",
         granted_by=users["principal"],
-        ends_at=timezone.now() + timedelta(days=30),
+        ends_at=clock.now() + timedelta(days=30),
     )
     return SmallSchool(
         school=school,

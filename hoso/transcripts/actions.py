@@ -22,12 +22,12 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import ROLE_LABELS, Role
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.organisation.models import HomeroomAssignment, Position, SchoolClass, Staff
@@ -319,7 +319,7 @@ def _refresh_one(live: Transcript, *, data, digest, actor_user, result: DraftRes
     if live.state == S.ISSUED:
         if live.stale_hash != digest:
             before = _snapshot(live)
-            live.stale_since, live.stale_hash = timezone.now(), digest
+            live.stale_since, live.stale_hash = clock.now(), digest
             live.save(update_fields=["stale_since", "stale_hash"])
             _record(transcript=live, kind="data_changed", actor_user=actor_user, before=before)
             _ask_issuers(live)
@@ -611,7 +611,7 @@ def _sign_step(
         document_refs=[f"transcripts.transcript:{pk}" for pk, _sha, _pdf in originals],
     )
     acting_as = actor.acting_as_for(role)
-    now = timezone.now()
+    now = clock.now()
     # Phase 3: one short transaction; keep only rows nobody changed meanwhile.
     with _atomic_with_files():
         locked = {
@@ -771,7 +771,7 @@ def transcripts_check(
             t.state = target(step, t.state)
             t.check_comment = comment
             if approve:
-                t.checked_by, t.checked_at = actor.user, timezone.now()
+                t.checked_by, t.checked_at = actor.user, clock.now()
                 t.save(update_fields=["state", "check_comment", "checked_by", "checked_at"])
             else:
                 draft = t.revisions.filter(kind=TranscriptRevision.Kind.DRAFT).order_by("-seq")[0]
@@ -820,7 +820,7 @@ def transcripts_check(
                         f"{comment}"
                     ),
                     dedupe_key=f"transcript:returned:{school_class.pk}:{done[0].pk}:"
-                    f"{timezone.now().isoformat()}",
+                    f"{clock.now().isoformat()}",
                     url=_class_url(done[0]),
                 )
     return done
@@ -849,7 +849,7 @@ def transcript_revoke(*, actor: Actor, transcript: Transcript, reason: str) -> T
         before = _snapshot(t)
         state_before = t.state
         t.state = S.REVOKED
-        t.revoked_by, t.revoked_at, t.revoke_reason = actor.user, timezone.now(), reason[:1000]
+        t.revoked_by, t.revoked_at, t.revoke_reason = actor.user, clock.now(), reason[:1000]
         t.save(update_fields=["state", "revoked_by", "revoked_at", "revoke_reason"])
         _record(
             transcript=t,

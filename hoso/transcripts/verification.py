@@ -11,13 +11,12 @@ IP with the cache (``HOSO_VERIFY_RATE`` lookups a minute, 30 by default).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 
+from hoso.core import clock
 from hoso.transcripts import engines
 from hoso.transcripts.codes import normalise_code
 from hoso.transcripts.errors import TranscriptError, fail
@@ -48,7 +47,7 @@ STATUS_LABELS = {
 def rate_limit(ip: str | None) -> None:
     """Count one lookup for ``ip`` in the current minute; DomainError(RATE_LIMITED) past the limit."""
     limit = int(getattr(settings, "HOSO_VERIFY_RATE", 30))
-    window = int(time.time() // 60)
+    window = int(clock.now().timestamp() // 60)
     key = f"transcripts:verify:{ip or '-'}:{window}"
     cache.add(key, 0, timeout=120)
     try:
@@ -113,7 +112,7 @@ def validation_for(revision: TranscriptRevision) -> engines.Validation:
         pdf = fh.read()
     result = engines.validate(pdf, school=school)
     TranscriptRevision.objects.filter(pk=revision.pk).update(
-        validation=result.as_json(), validated_at=timezone.now()
+        validation=result.as_json(), validated_at=clock.now()
     )
     return result
 

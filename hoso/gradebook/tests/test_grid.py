@@ -24,7 +24,8 @@ from hoso.organisation.models import Position, Staff
 from hoso.students.models import Enrolment
 from hoso.testing.factories import make_student, small_school
 
-pytestmark = pytest.mark.django_db
+# The data below lives in term I of 2026-2027.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-20")]
 
 
 # --- helpers ---------------------------------------------------------------------------------

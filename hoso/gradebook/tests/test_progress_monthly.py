@@ -16,6 +16,9 @@ from hoso.gradebook.models import MonthlyCheck
 from hoso.gradebook.progress_actions import monthly_check_record, monthly_check_sign_off
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, put, vn
 
+# The data below lives in term I of 2026-2027.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 NOW = vn(2026, 11, 20, 10)
 
 

@@ -17,7 +17,8 @@ from hoso.records.actions import obligation_submit, submission_upload
 from hoso.records.models import Obligation
 from hoso.records.tests.helpers import pdf, setup_records
 
-pytestmark = pytest.mark.django_db
+# The data below lives in term I of 2026-2027.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-20")]
 
 
 def test_teacher_sees_late_records_and_the_head_its_inbox(client, world):

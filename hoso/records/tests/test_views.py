@@ -11,6 +11,9 @@ from hoso.records import actions
 from hoso.records.models import ObligationState, RecordType
 from hoso.records.tests.helpers import PDF_BYTES, lesson_plan, pdf, setup_records
 
+# The data below lives in term I of 2026-2027.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 ROLES = [
     "principal",
     "vice",

@@ -26,6 +26,9 @@ from hoso.records.sync import obligations_sync
 from hoso.records.tests.helpers import lesson_plan, pdf, setup_records
 from hoso.records.workflow import timeliness
 
+# The data below lives in term I of 2026-2027.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 S = ObligationState
 
 
