@@ -224,7 +224,7 @@ def share_link_create(
     if not recipient:
         raise DomainError(
             ArchiveError.RECIPIENT_REQUIRED,
-            "Hãy ghi người hoặc đoàn nhận đường link (ví dụ: Đoàn kiểm tra Phòng GD&ĐT).",
+            "Hãy ghi người hoặc đoàn nhận đường link (ví dụ: Đoàn kiểm tra Sở GD&ĐT).",
             field="recipient",
         )
     if not MIN_DAYS <= days <= MAX_DAYS:

@@ -131,7 +131,10 @@ class _Planner:
                 address=spec.address,
                 phone=spec.phone,
                 email=spec.email,
+                superior_kind=spec.superior_kind,
                 office_name=spec.office_name,
+                province=spec.province,
+                commune=spec.commune,
             ),
         )
         # Named people: well-known login keys ("gvcn", "vanthu", ...) and office keys ("thietbi").

@@ -128,7 +128,10 @@ class SchoolSpec:
     short_name: str
     level: str
     ruleset: str
-    office_name: str
+    superior_kind: str  # SuperiorKind: the commune People's Committee or the province's department
+    office_name: str  # the superior body's full name
+    province: str
+    commune: str
     address: str
     phone: str
     email: str
@@ -263,7 +266,10 @@ LOWER_SECONDARY = SchoolSpec(
     short_name="THCS Nguyễn Trãi",
     level=Level.LOWER_SECONDARY,
     ruleset="TT22_2021",
-    office_name="Phòng Giáo dục và Đào tạo quận Hải An",
+    superior_kind="commune",
+    office_name="Ủy ban nhân dân phường Hải An",
+    province="Thành phố Hải Phòng",
+    commune="Phường Hải An",
     address="Số 18 đường Thư Trung, phường Đằng Lâm, quận Hải An, thành phố Hải Phòng",
     phone="0225 3741 286",
     email="thcs.nguyentrai@hoso-demo.example",
@@ -366,7 +372,10 @@ PRIMARY = SchoolSpec(
     short_name="TH Chu Văn An",
     level=Level.PRIMARY,
     ruleset="TT27_2020",
-    office_name="Phòng Giáo dục và Đào tạo quận Lê Chân",
+    superior_kind="commune",
+    office_name="Ủy ban nhân dân phường Lê Chân",
+    province="Thành phố Hải Phòng",
+    commune="Phường Lê Chân",
     address="Số 25 phố Hồ Sen, phường Trại Cau, quận Lê Chân, thành phố Hải Phòng",
     phone="0225 3857 419",
     email="th.chuvanan@hoso-demo.example",
@@ -439,7 +448,7 @@ PRIMARY = SchoolSpec(
 
 SCHOOLS = (LOWER_SECONDARY, PRIMARY)
 INSPECTOR_SCHOOL = LOWER_SECONDARY.code
-INSPECTOR_LABEL = "Thanh tra (Phòng GD&ĐT quận Hải An)"
+INSPECTOR_LABEL = "Thanh tra (UBND phường Hải An)"
 
 
 # --- People ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hoso.core import clock
 from hoso.core.text import fold, full_name, name_sort_string
 
 
@@ -26,6 +27,16 @@ LEVEL_GRADES = {
 }
 
 
+class SuperiorKind(models.TextChoices):
+    """The body a school answers to. There is no district office since 1 July 2025 (two-level
+    local government): primary and lower-secondary schools answer to the commune People's
+    Committee for most tasks, upper-secondary schools and GDTX centres to the provincial
+    department (WAVE2 §0). Data, never a hard-coded "Phòng"."""
+
+    PROVINCE = "province", "Sở Giáo dục và Đào tạo"
+    COMMUNE = "commune", "Ủy ban nhân dân cấp xã"
+
+
 class School(models.Model):
     """Trường / trung tâm GDTX — the tenant. Every other row belongs to one school."""
 
@@ -36,7 +47,14 @@ class School(models.Model):
     address = models.CharField("địa chỉ", max_length=300, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField(blank=True)
-    office_name = models.CharField("cơ quan quản lý trực tiếp", max_length=200)  # Phòng/Sở GD&ĐT
+    # The superior body (cơ quan quản lý trực tiếp): its kind and its full name, e.g.
+    # "Ủy ban nhân dân phường Hải An" or "Sở Giáo dục và Đào tạo thành phố Hải Phòng".
+    superior_kind = models.CharField(
+        "loại cơ quan quản lý", max_length=10, choices=SuperiorKind.choices
+    )
+    office_name = models.CharField("cơ quan quản lý trực tiếp", max_length=200)
+    province = models.CharField("tỉnh/thành phố", max_length=80, blank=True)
+    commune = models.CharField("xã/phường/đặc khu", max_length=80, blank=True)
     head_title = models.CharField(
         "chức danh người đứng đầu",
         max_length=20,
@@ -63,6 +81,19 @@ class SchoolYear(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     is_closed = models.BooleanField("đã khóa năm học", default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A closed year reopened by the principal for a stated purpose until this moment
+    # (YearReopening keeps every reopening); ``reopen_scope`` names the areas it reopens.
+    reopened_until = models.DateTimeField(null=True, blank=True)
+    reopen_scope = models.JSONField(default=list, blank=True)
+    # The principal confirms the year's calendar and programme the administrator prepared.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The rule set in force for this year, per level: {"lower_secondary": "TT22_2021"}.
     # Stored, not derived, so a closed year keeps the rules it was assessed under.
     rulesets = models.JSONField(default=dict, blank=True)
@@ -90,11 +121,66 @@ class SchoolYear(models.Model):
             number += 1
         return out
 
+    def is_reopened(self, now=None) -> bool:
+        """A closed year inside a reopening window the principal gave."""
+        return bool(
+            self.is_closed
+            and self.reopened_until is not None
+            and (now or clock.now()) < self.reopened_until
+        )
+
     def week_of(self, day: date) -> int | None:
         if not (self.start_date <= day <= self.end_date):
             return None
         first_monday = self.start_date - timedelta(days=self.start_date.weekday())
         return (day - first_monday).days // 7 + 1
+
+
+class YearReopening(models.Model):
+    """The principal reopens a closed year, with a reason, for a stated purpose and time
+    (finishing last year's transcripts, say). Kept for ever; audited."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="reopenings")
+    reason = models.CharField("lý do", max_length=500)
+    purpose = models.CharField("mục đích", max_length=300)
+    scope = models.JSONField(default=list)  # areas reopened: ["transcripts", "results", ...]
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    until = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year_id", "-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gt=models.F("opened_at")), name="yearreopening_dates"
+            ),
+        ]
+
+
+class Holiday(models.Model):
+    """A day or days off in the school's calendar (Tết, national holidays, the school's own)."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="holidays")
+    name = models.CharField("tên", max_length=120)
+    start_date = models.DateField("từ ngày")
+    end_date = models.DateField("đến ngày")
+
+    class Meta:
+        ordering = ["year_id", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="holiday_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Term(models.Model):
@@ -170,6 +256,10 @@ class SchoolClass(models.Model):
     grade = models.ForeignKey(GradeLevel, on_delete=models.PROTECT, related_name="classes")
     name = models.CharField("tên lớp", max_length=20)
     sessions_per_day = models.PositiveSmallIntegerField(default=2)
+    # The class of the year before whose students moved up into this one (year rollover).
+    previous_class = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_classes"
+    )
 
     class Meta:
         ordering = ["year_id", "grade__number", "name"]
@@ -280,6 +370,22 @@ class Staff(models.Model):
         CONTRACT = "contract", "Hợp đồng lao động"
         GUEST = "guest", "Thỉnh giảng"
 
+    class EndReason(models.TextChoices):
+        TRANSFERRED = "transferred", "Chuyển công tác"
+        RETIRED = "retired", "Nghỉ hưu"
+        RESIGNED = "resigned", "Thôi việc"
+        CONTRACT_ENDED = "contract_ended", "Hết hợp đồng"
+        DECEASED = "deceased", "Từ trần"
+        OTHER = "other", "Lý do khác"
+
+    class StandardRating(models.TextChoices):
+        """Chuẩn nghề nghiệp giáo viên (TT 20/2018): Tốt > Khá > Đạt > Chưa đạt."""
+
+        EXCELLENT = "tot", "Tốt"
+        GOOD = "kha", "Khá"
+        PASS = "dat", "Đạt"
+        FAIL = "chua_dat", "Chưa đạt"
+
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff")
     # One account per person; a person working in two schools has a Staff row in each.
     user = models.ForeignKey(
@@ -310,6 +416,36 @@ class Staff(models.Model):
     phone = models.CharField("điện thoại", max_length=20, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField("đang công tác", default=True)
+    # The rest of the staff register (sổ quản lý CB-GV-NV; WAVE2 §9.1, content of TT 42/2021).
+    religion = models.CharField("tôn giáo", max_length=40, blank=True)
+    hometown = models.CharField("quê quán", max_length=200, blank=True)
+    address = models.CharField("chỗ ở hiện nay", max_length=300, blank=True)
+    school_start_date = models.DateField("ngày về trường", null=True, blank=True)
+    job_position = models.CharField("vị trí việc làm", max_length=120, blank=True)
+    professional_rank = models.CharField("hạng chức danh nghề nghiệp", max_length=120, blank=True)
+    rank_code = models.CharField("mã số chức danh", max_length=20, blank=True)
+    salary_step = models.PositiveSmallIntegerField("bậc lương", null=True, blank=True)
+    salary_coefficient = models.DecimalField(
+        "hệ số lương", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    major = models.CharField("chuyên ngành", max_length=120, blank=True)
+    political_theory = models.CharField("lý luận chính trị", max_length=60, blank=True)
+    foreign_language = models.CharField("ngoại ngữ", max_length=80, blank=True)
+    it_skill = models.CharField("tin học", max_length=80, blank=True)
+    party_member = models.BooleanField("đảng viên", default=False)
+    party_joined_on = models.DateField("ngày vào Đảng", null=True, blank=True)
+    standard_rating = models.CharField(
+        "đánh giá chuẩn nghề nghiệp", max_length=10, choices=StandardRating.choices, blank=True
+    )
+    standard_rating_year = models.CharField("năm đánh giá chuẩn", max_length=9, blank=True)
+    civil_servant_rating = models.CharField("xếp loại viên chức", max_length=80, blank=True)
+    awards = models.TextField("khen thưởng", max_length=2000, blank=True)
+    discipline = models.TextField("kỷ luật", max_length=1000, blank=True)
+    end_date = models.DateField("ngày thôi công tác tại trường", null=True, blank=True)
+    end_reason = models.CharField(
+        "lý do thôi công tác", max_length=20, choices=EndReason.choices, blank=True
+    )
+    note = models.CharField("ghi chú", max_length=500, blank=True)
     sort_name = models.CharField(max_length=1500, editable=False, db_index=True)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
 

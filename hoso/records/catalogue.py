@@ -30,7 +30,7 @@ CATALOGUE: list[dict] = [
         "retention_years": None,
         "signature_required": True,
         "legal_basis": "TT 28/2020 Điều 21 khoản 1 điểm d; TT 32/2020 Điều 21",
-        "description": "Báo cáo Phòng GD&ĐT trước 31/8, nộp lên hệ thống sau khi Hội đồng trường "
+        "description": "Báo cáo cơ quan quản lý trực tiếp trước 31/8, nộp lên hệ thống sau khi Hội đồng trường "
         "phê duyệt.",
     },
     {

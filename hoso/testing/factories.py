@@ -66,7 +66,10 @@ def make_school(code: str = "", level: str = Level.LOWER_SECONDARY) -> School:
         name=f"Trường THCS Thử Nghiệm {n}",
         short_name=f"THCS TN{n}",
         levels=[level],
-        office_name="Phòng Giáo dục và Đào tạo quận Thử",
+        superior_kind="commune",
+        office_name="Ủy ban nhân dân phường Thử Nghiệm",
+        province="Thành phố Hải Phòng",
+        commune="Phường Thử Nghiệm",
     )
 
 
@@ -260,14 +263,14 @@ def small_school(code: str = "") -> SmallSchool:
         search_name="nguyen van cuong",
     )
     StudentGuardian.objects.create(student=student_a, guardian=guardian, relation="father")
-    inspector = make_user(f"inspector.{sfx}", "Thanh tra Phòng GD")
+    inspector = make_user(f"inspector.{sfx}", "Thanh tra Sở GD")
     users = {k: s.user for k, s in p.items()}
     users["parent"] = parent_user
     users["inspector"] = inspector
     InspectorGrant.objects.create(
         school=school,
         user=inspector,
-        organisation="Phòng GD&ĐT",
+        organisation="Sở GD&ĐT",
         granted_by=users["principal"],
         ends_at=clock.now() + timedelta(days=30),
     )

@@ -118,7 +118,8 @@ def world() -> World:
         code="THCS-TEST",
         name="Trường THCS Thử Nghiệm",
         levels=["lower_secondary"],
-        office_name="Phòng GD&ĐT Thử",
+        superior_kind="commune",
+        office_name="Ủy ban nhân dân xã Thử",
     )
     year = SchoolYear.objects.create(
         school=school, name="2026-2027", start_date=date(2026, 9, 5), end_date=date(2027, 5, 31)
@@ -514,7 +515,9 @@ def test_audit_endpoint_for_the_principal_only(world):
 
 
 def test_choosing_a_school_not_ones_own_is_404(world):
-    stranger = School.objects.create(code="KHAC", name="Trường khác", office_name="Phòng")
+    stranger = School.objects.create(
+        code="KHAC", name="Trường khác", superior_kind="commune", office_name="UBND xã Khác"
+    )
     client = as_user(world.principal)
     assert client.get(f"{V1}/me", {"school": stranger.pk}).status_code == 404
     assert client.get(f"{V1}/classes", HTTP_X_HOSO_SCHOOL=str(stranger.pk)).status_code == 404

@@ -193,7 +193,7 @@ def test_progress_is_polled_until_done(client, world, files, django_capture_on_c
 def _link(world, *, export=None, folder=None, days=7):
     return actions.share_link_create(
         actor=world.actor("clerk"),
-        recipient="Đoàn kiểm tra Phòng GD&ĐT",
+        recipient="Đoàn kiểm tra Sở GD&ĐT",
         days=days,
         export_id=export.pk if export else None,
         folder_id=folder.pk if folder else None,

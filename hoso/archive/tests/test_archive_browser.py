@@ -86,7 +86,7 @@ class ArchiveFromRequestToInspector(BrowserTestCase):
 
         # A share link for the inspectors: shown once, opens without login, logged.
         page.goto(f"{self.live_server_url}/luu-tru/")
-        page.fill("input[name=nguoi-nhan]", "Đoàn kiểm tra Phòng GD&ĐT")
+        page.fill("input[name=nguoi-nhan]", "Đoàn kiểm tra Sở GD&ĐT")
         page.select_option("select[name=pham-vi]", f"xuat:{export.pk}")
         page.fill("input[name=so-ngay]", "7")
         page.click("button:has-text('Tạo đường link')")

@@ -116,7 +116,8 @@ def test_seed_creates_both_schools_with_their_classes(seeded):
     thcs = School.objects.get(code="THCS-NT")
     primary = School.objects.get(code="TH-CVA")
     assert thcs.levels == ["lower_secondary"] and primary.levels == ["primary"]
-    assert thcs.office_name == "Phòng Giáo dục và Đào tạo quận Hải An"
+    assert thcs.office_name == "Ủy ban nhân dân phường Hải An"
+    assert thcs.superior_kind == "commune"
     expected = {
         thcs: [f"{g}A{n}" for g in range(6, 10) for n in (1, 2, 3)],
         primary: [f"{g}{x}" for g in range(1, 6) for x in "ABC"],

@@ -94,7 +94,8 @@ def make_world(code: str = "THCS1") -> World:
         code=code,
         name=f"Trường THCS {code}",
         levels=[Level.LOWER_SECONDARY],
-        office_name="Phòng GD&ĐT",
+        superior_kind="commune",
+        office_name="Ủy ban nhân dân xã Thử",
     )
     year = SchoolYear.objects.create(
         school=school, name="2026-2027", start_date=date(2026, 9, 5), end_date=date(2027, 5, 31)
