@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hoso.printing",
     "hoso.signing",
     "hoso.transcripts",
+    "hoso.rollover",
     "hoso.home",
     "hoso.api",
     "hoso.demo",

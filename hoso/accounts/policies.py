@@ -29,6 +29,8 @@ class Perm(StrEnum):
     DELEGATE_DEPARTMENT = "delegate_department"
     DELEGATE_PRINCIPAL = "delegate_principal"
     GRANT_INSPECTOR = "grant_inspector"
+    ROLL_OVER = "roll_over"  # chuyển dữ liệu năm học (the clerk runs it; seeds 000/004 §3.1.5)
+    REOPEN_YEAR = "reopen_year"  # a closed year, for a purpose and a time: the principal
 
 
 _R = Role
@@ -58,6 +60,8 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.DELEGATE_DEPARTMENT: frozenset({_R.DEPARTMENT_HEAD}),
     Perm.DELEGATE_PRINCIPAL: frozenset({_R.PRINCIPAL}),
     Perm.GRANT_INSPECTOR: frozenset({_R.PRINCIPAL}),
+    Perm.ROLL_OVER: frozenset({_R.CLERK, _R.VICE_PRINCIPAL, _R.PRINCIPAL}),
+    Perm.REOPEN_YEAR: frozenset({_R.PRINCIPAL}),
 }
 
 # Writes are refused in a closed year and to read-only roles, whatever the grant says.
@@ -72,6 +76,8 @@ WRITES = frozenset(
         Perm.DELEGATE_DEPARTMENT,
         Perm.DELEGATE_PRINCIPAL,
         Perm.GRANT_INSPECTOR,
+        Perm.ROLL_OVER,
+        Perm.REOPEN_YEAR,
     }
 )
 YEAR_BOUND = frozenset(

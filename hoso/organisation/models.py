@@ -129,6 +129,14 @@ class SchoolYear(models.Model):
             and (now or clock.now()) < self.reopened_until
         )
 
+    def writable_for(self, area: str, now=None) -> bool:
+        """May ``area`` (transcripts, results, gradebook, records, students, organisation) be
+        written in this year? An open year: yes; a closed one: only inside a reopening window
+        that names the area."""
+        if not self.is_closed:
+            return True
+        return self.is_reopened(now) and area in (self.reopen_scope or [])
+
     def week_of(self, day: date) -> int | None:
         if not (self.start_date <= day <= self.end_date):
             return None

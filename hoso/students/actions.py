@@ -254,9 +254,16 @@ def enrolment_end(
     if not can(actor, Perm.MANAGE_ENROLMENT):
         require(actor, Perm.MANAGE_ENROLMENT, what=f"kết thúc học của {enrolment.student}")
     with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        locked = Enrolment.objects.select_for_update().select_related("year").get(pk=enrolment.pk)
         if locked.end_date is not None:
             raise DomainError(StudentError.NOT_ENROLLED, "Học sinh không còn học ở lớp này.")
+        if locked.outcome or not locked.year.writable_for("students"):
+            raise DomainError(
+                StudentError.YEAR_CLOSED,
+                f"Năm học {locked.year.name} đã kết thúc với học sinh này "
+                f"({locked.get_outcome_display() or 'năm học đã khóa'}): không chuyển đi, "
+                "bỏ học trong năm học đó được nữa.",
+            )
         if end_date < locked.start_date:
             raise DomainError(StudentError.BAD_DATE, "Ngày kết thúc trước ngày bắt đầu.")
         before = snapshot(locked, ["status", "end_date", "note"])

@@ -101,13 +101,23 @@ class StudentGuardian(models.Model):
 
 
 class Enrolment(models.Model):
-    """Student × class × year, with status and dates."""
+    """Student × class × year, with status and dates.
+
+    ``end_date`` is the day a student left the class before the year ended (transfer out,
+    dropout, class change). The end of the year itself is recorded by the year rollover in
+    ``outcome`` and ``closed_on`` (promoted, repeating, completed): the student stays a member
+    of last year's class for its books, transcripts and prints."""
 
     class Status(models.TextChoices):
         STUDYING = "studying", "Đang học"
         TRANSFERRED_IN = "transferred_in", "Chuyển đến"
         TRANSFERRED_OUT = "transferred_out", "Chuyển đi"
         DROPPED_OUT = "dropped_out", "Bỏ học"
+
+    class Outcome(models.TextChoices):
+        PROMOTED = "promoted", "Lên lớp"
+        REPEATING = "repeating", "Ở lại lớp"
+        COMPLETED = "completed", "Hoàn thành chương trình cấp học"
 
     ACTIVE = (Status.STUDYING, Status.TRANSFERRED_IN)
 
@@ -120,6 +130,11 @@ class Enrolment(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # Set when the year is rolled over: how the year ended for the student, and when.
+    outcome = models.CharField(
+        "kết quả cuối năm", max_length=10, choices=Outcome.choices, blank=True
+    )
+    closed_on = models.DateField("ngày kết thúc năm học", null=True, blank=True)
 
     class Meta:
         ordering = ["school_class_id", "student__sort_name"]
@@ -133,6 +148,10 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="enrolment_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(closed_on__isnull=False),
+                name="enrolment_outcome_dated",
             ),
         ]
 

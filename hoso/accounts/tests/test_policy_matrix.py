@@ -77,6 +77,8 @@ PERMS = {
     Perm.DELEGATE_DEPARTMENT: {"dept_head"},
     Perm.DELEGATE_PRINCIPAL: {"principal"},
     Perm.GRANT_INSPECTOR: {"principal"},
+    Perm.ROLL_OVER: {"clerk", "vice", "principal"},
+    Perm.REOPEN_YEAR: {"principal"},
 }
 # Who may edit the profile of the student in 6A1 ("A") and 6A2 ("B").
 EXPECTED_EDIT = {"clerk": {"A", "B"}, "vice": {"A", "B"}, "homeroom": {"A"}}
