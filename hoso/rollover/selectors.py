@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from hoso.organisation.models import GradeLevel, HomeroomAssignment, SchoolClass, SchoolYear
 from hoso.rollover.models import Rollover
@@ -301,6 +301,15 @@ def default_target(year: SchoolYear) -> dict:
             return day.replace(year=day.year + 1, day=28).isoformat()
 
     terms = {t.number: t for t in year.terms.all()}
+    checkpoints = {cp.kind: shift(cp.date) for cp in year.checkpoints.all()}
+    # A year without its checkpoints: propose the middle and the last week of each term.
+    for number, (mid, end) in ((1, ("mid1", "end1")), (2, ("mid2", "end2"))):
+        term = terms.get(number)
+        if term is None:
+            continue
+        half = term.start_date + (term.end_date - term.start_date) / 2
+        checkpoints.setdefault(mid, shift(half))
+        checkpoints.setdefault(end, shift(term.end_date - timedelta(days=7)))
     return {
         "name": next_year_name(year),
         "start": shift(year.start_date),
@@ -308,5 +317,5 @@ def default_target(year: SchoolYear) -> dict:
         "terms": {
             str(n): [shift(t.start_date), shift(t.end_date)] for n, t in sorted(terms.items())
         },
-        "checkpoints": {cp.kind: shift(cp.date) for cp in year.checkpoints.all()},
+        "checkpoints": checkpoints,
     }

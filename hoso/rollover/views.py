@@ -64,19 +64,22 @@ def prepare(request):
     return redirect("rollover:detail", rollover_id=rollover.pk)
 
 
+DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
 class TargetForm(forms.Form):
     """The new year's calendar, when the school has not prepared that year yet."""
 
-    start = forms.DateField(label="Ngày bắt đầu năm học", widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(label="Ngày kết thúc năm học", widget=forms.DateInput({"type": "date"}))
-    term1_start = forms.DateField(label="Học kỳ I từ", widget=forms.DateInput({"type": "date"}))
-    term1_end = forms.DateField(label="đến", widget=forms.DateInput({"type": "date"}))
-    term2_start = forms.DateField(label="Học kỳ II từ", widget=forms.DateInput({"type": "date"}))
-    term2_end = forms.DateField(label="đến", widget=forms.DateInput({"type": "date"}))
-    mid1 = forms.DateField(label="Giữa học kỳ I", widget=forms.DateInput({"type": "date"}))
-    end1 = forms.DateField(label="Cuối học kỳ I", widget=forms.DateInput({"type": "date"}))
-    mid2 = forms.DateField(label="Giữa học kỳ II", widget=forms.DateInput({"type": "date"}))
-    end2 = forms.DateField(label="Cuối năm học", widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(label="Ngày bắt đầu năm học", widget=DATE)
+    end = forms.DateField(label="Ngày kết thúc năm học", widget=DATE)
+    term1_start = forms.DateField(label="Học kỳ I từ", widget=DATE)
+    term1_end = forms.DateField(label="Học kỳ I đến", widget=DATE)
+    term2_start = forms.DateField(label="Học kỳ II từ", widget=DATE)
+    term2_end = forms.DateField(label="Học kỳ II đến", widget=DATE)
+    mid1 = forms.DateField(label="Giữa học kỳ I", widget=DATE, required=False)
+    end1 = forms.DateField(label="Cuối học kỳ I", widget=DATE, required=False)
+    mid2 = forms.DateField(label="Giữa học kỳ II", widget=DATE, required=False)
+    end2 = forms.DateField(label="Cuối năm học", widget=DATE, required=False)
 
     @classmethod
     def initial_from(cls, target: dict) -> dict:
@@ -101,7 +104,9 @@ class TargetForm(forms.Form):
                 "1": [d["term1_start"].isoformat(), d["term1_end"].isoformat()],
                 "2": [d["term2_start"].isoformat(), d["term2_end"].isoformat()],
             },
-            "checkpoints": {k: d[k].isoformat() for k in ("mid1", "end1", "mid2", "end2")},
+            "checkpoints": {
+                k: d[k].isoformat() for k in ("mid1", "end1", "mid2", "end2") if d.get(k)
+            },
         }
 
 
@@ -211,7 +216,7 @@ class ReopenForm(forms.Form):
         choices=list(actions.REOPEN_AREAS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
-    until = forms.DateField(label="Đến hết ngày", widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(label="Đến hết ngày", widget=DATE)
 
 
 @login_required
