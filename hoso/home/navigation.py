@@ -19,6 +19,7 @@ NAV_EXTENSIONS = (
     "hoso.transcripts.navigation",
     "hoso.printing.navigation",
     "hoso.signing.navigation",
+    "hoso.organisation.assignments.navigation",
 )
 
 
@@ -85,7 +86,15 @@ def nav_items(request) -> dict:
 # Menu groups, by the URL name of their entries (an entry in no group stands alone). A group
 # with one entry the person may see is shown as a plain link.
 GROUPS = (
-    ("Lớp & học sinh", ("organisation:classes", "students:search", "students:register")),
+    (
+        "Lớp & học sinh",
+        (
+            "organisation:classes",
+            "organisation:assignments",
+            "students:search",
+            "students:register",
+        ),
+    ),
     (
         "Sổ điểm",
         (
