@@ -219,7 +219,7 @@ def _check_teacher(year: SchoolYear, teacher: Staff | None, start: date) -> None
 def _locked_class(school_class: SchoolClass) -> SchoolClass:
     """Lock the class row: every writer of this class's assignments queues here."""
     return (
-        SchoolClass.objects.select_for_update()
+        SchoolClass.objects.select_for_update(of=("self",))
         .select_related("year", "grade")
         .get(pk=school_class.pk)
     )
@@ -390,7 +390,7 @@ def assignment_set(
         with transaction.atomic():
             locked = _locked_class(school_class)
             rows = list(
-                TeachingAssignment.objects.select_for_update()
+                TeachingAssignment.objects.select_for_update(of=("self",))
                 .filter(school_class=locked, subject=subject, term=term)
                 .select_related("teacher__user")
             )
@@ -488,7 +488,7 @@ def homeroom_set(
         with transaction.atomic():
             locked = _locked_class(school_class)
             rows = list(
-                HomeroomAssignment.objects.select_for_update()
+                HomeroomAssignment.objects.select_for_update(of=("self",))
                 .filter(school_class=locked)
                 .select_related("teacher__user")
             )
@@ -815,7 +815,11 @@ def staff_department_set(*, actor: Actor, staff: Staff, department: Department |
     ):
         raise fail(AssignmentError.BAD_DEPARTMENT, field="department")
     with transaction.atomic():
-        locked = Staff.objects.select_for_update().select_related("department").get(pk=staff.pk)
+        locked = (
+            Staff.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=staff.pk)
+        )
         before = locked.department
         if (before.pk if before else None) == (department.pk if department else None):
             return locked

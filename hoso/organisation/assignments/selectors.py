@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from hoso.core import clock
 from hoso.core.text import fold
@@ -30,6 +30,9 @@ from hoso.organisation.models import (
     TeachingAssignment,
     Term,
 )
+
+#: History order: rows without a start (from the beginning) first, on every database.
+FROM_THE_START = F("starts_on").asc(nulls_first=True)
 
 
 def reference_day(year: SchoolYear, *, today: date | None = None) -> date:
@@ -132,7 +135,7 @@ def cell_history(*, school_class: SchoolClass, subject, term) -> list[TeachingAs
     return list(
         TeachingAssignment.objects.filter(school_class=school_class, subject=subject, term=term)
         .select_related("teacher", "created_by", "ended_by")
-        .order_by("starts_on", "pk")
+        .order_by(FROM_THE_START, "pk")
     )
 
 
@@ -140,7 +143,7 @@ def homeroom_history(school_class: SchoolClass) -> list[HomeroomAssignment]:
     return list(
         HomeroomAssignment.objects.filter(school_class=school_class)
         .select_related("teacher", "created_by", "ended_by")
-        .order_by("starts_on", "pk")
+        .order_by(FROM_THE_START, "pk")
     )
 
 
@@ -151,12 +154,17 @@ def teacher_history(
     teaching = list(
         TeachingAssignment.objects.filter(teacher=staff, school_class__year=year)
         .select_related("school_class__grade", "subject", "term", "created_by", "ended_by")
-        .order_by("term__number", "school_class__grade__number", "school_class__name", "starts_on")
+        .order_by(
+            "term__number",
+            "school_class__grade__number",
+            "school_class__name",
+            FROM_THE_START,
+        )
     )
     homerooms = list(
         HomeroomAssignment.objects.filter(teacher=staff, school_class__year=year)
         .select_related("school_class", "created_by", "ended_by")
-        .order_by("starts_on", "pk")
+        .order_by(FROM_THE_START, "pk")
     )
     return teaching, homerooms
 
@@ -337,12 +345,12 @@ def assignment_table(
     rows_all = list(
         TeachingAssignment.objects.filter(school_class__year=year)
         .select_related("teacher", "subject")
-        .order_by("starts_on", "pk")
+        .order_by(FROM_THE_START, "pk")
     )
     homerooms_all = list(
         HomeroomAssignment.objects.filter(school_class__year=year)
         .select_related("teacher")
-        .order_by("starts_on", "pk")
+        .order_by(FROM_THE_START, "pk")
     )
     teachers = assignable_teachers(year)
     matching = subject_teachers(year, subjects, teachers, rows=rows_all)

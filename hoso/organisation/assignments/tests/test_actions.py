@@ -14,6 +14,7 @@ from hoso.gradebook.sheets import load_sheet
 from hoso.notifications.models import Notification
 from hoso.organisation.assignments import actions, selectors
 from hoso.organisation.assignments.errors import AssignmentError
+from hoso.organisation.assignments.selectors import FROM_THE_START
 from hoso.organisation.assignments.tests.helpers import DEC_1, DEC_31, JAN_1, replace_math, term2
 from hoso.organisation.models import (
     AssignmentApproval,
@@ -29,7 +30,7 @@ def rows(world, term=None):
         (r.teacher_id, r.starts_on, r.ends_on)
         for r in TeachingAssignment.objects.filter(
             school_class=world.class_a, subject=world.math, term=term or world.term1
-        ).order_by("starts_on", "pk")
+        ).order_by(FROM_THE_START, "pk")
     ]
 
 
