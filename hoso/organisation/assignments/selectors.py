@@ -276,9 +276,8 @@ TEACHING_POSITIONS = {
 }
 
 
-def _teaches(staff: Staff, subject: Subject) -> bool:
-    main = fold(staff.main_subject)
-    name = fold(subject.name)
+def _teaches(main: str, name: str) -> bool:
+    """A folded main subject ("toan") matches a folded subject name ("toan")."""
     return bool(main) and (main == name or main in name or name in main)
 
 
@@ -311,7 +310,11 @@ def subject_teachers(
         rows = TeachingAssignment.objects.filter(
             school_class__year=year, subject__in=subjects
         ).only("subject_id", "teacher_id")
-    out: dict[int, set[int]] = {s.pk: {t.pk for t in teachers if _teaches(t, s)} for s in subjects}
+    mains = {t.pk: fold(t.main_subject) for t in teachers}
+    out: dict[int, set[int]] = {}
+    for s in subjects:
+        name = fold(s.name)
+        out[s.pk] = {pk for pk, main in mains.items() if _teaches(main, name)}
     for r in rows:
         if r.subject_id in out:
             out[r.subject_id].add(r.teacher_id)

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import log_denied, not_found
@@ -139,6 +141,26 @@ def _with_states(rows, day: date):
     return rows
 
 
+def _options(groups: list[tuple[str, list[Staff]]]) -> str:
+    """The ``<option>`` list of a teacher select: nobody, then each (label, teachers) group.
+    Built once per subject for the table (a hundred and more selects of forty teachers)."""
+    out = ['<option value="">— chưa phân công —</option>']
+    for label, teachers in groups:
+        if not teachers:
+            continue
+        out.append(f'<optgroup label="{escape(label)}">' if label else "<optgroup>")
+        out += [f'<option value="{t.pk}">{escape(t.full_name)}</option>' for t in teachers]
+        out.append("</optgroup>")
+    return "".join(out)
+
+
+def _selected(options: str, pk) -> str:
+    """``options`` with ``pk`` selected (the page's HTML is built here, its names escaped)."""
+    if pk:
+        options = options.replace(f'<option value="{pk}">', f'<option value="{pk}" selected>', 1)
+    return mark_safe(options)  # noqa: S308 - built by _options from escaped names
+
+
 def _table_url(mode: str, day: date, grade=None) -> str:
     url = f"{reverse('organisation:assignments')}?ky={mode}&ngay={day.isoformat()}"
     return url + (f"&khoi={grade}" if grade else "")
@@ -157,20 +179,29 @@ def _table_context(actor, *, terms, mode, day, grade, errors=(), cell_errors=Non
         set(SchoolClass.objects.filter(year=year).values_list("grade__number", flat=True))
     )
     cell_errors, chosen = cell_errors or {}, chosen or {}
+    by_subject = {}
     for subject in table.subjects:
-        subject.first_teachers, subject.other_teachers = table.options(subject)
-        subject.first_label = f"Dạy {subject.name}"
+        first, others = table.options(subject)
+        by_subject[subject.pk] = _options(
+            [(f"Dạy {subject.name}", first), ("Giáo viên khác", others)]
+        )
     busy = {r.homeroom.teacher_id for r in table.rows if r.homeroom is not None}
-    table.free_teachers = [t for t in table.teachers if t.pk not in busy]
-    table.homeroom_busy = [t for t in table.teachers if t.pk in busy]
+    homeroom_options = _options(
+        [
+            ("Chưa chủ nhiệm lớp nào", [t for t in table.teachers if t.pk not in busy]),
+            ("Đang chủ nhiệm lớp khác", [t for t in table.teachers if t.pk in busy]),
+        ]
+    )
     for row in table.rows:
         key = str(row.school_class.pk)
         row.error = cell_errors.get(key, "")
-        row.selected = chosen[key] if key in chosen else getattr(row.homeroom, "teacher_id", None)
+        selected = chosen[key] if key in chosen else getattr(row.homeroom, "teacher_id", None)
+        row.options = _selected(homeroom_options, selected)
         for c in row.cells:
             if c is not None:
                 c.error = cell_errors.get(c.key, "")
-                c.selected = chosen[c.key] if c.key in chosen else getattr(c.teacher, "pk", None)
+                selected = chosen[c.key] if c.key in chosen else getattr(c.teacher, "pk", None)
+                c.options = _selected(by_subject[c.subject.pk], selected)
     return {
         "weeks": selectors.WEEKS_PER_YEAR,
         "table": table,
@@ -463,9 +494,7 @@ def cell(request, class_id: int, subject_id: int, term_id: int):
                 school_class=school_class, subject=subject, term=term, on=day
             ),
             "day": day,
-            "teachers": _teacher_choices(actor, subject),
-            "first_label": f"Dạy {subject.name}",
-            "selected_teacher": _int(values.get("teacher")),
+            "options": _teacher_options(actor, _int(values.get("teacher")), subject),
             "values": values,
             "errors": errors,
             "can_edit": can_manage_assignments(actor),
@@ -474,13 +503,17 @@ def cell(request, class_id: int, subject_id: int, term_id: int):
     )
 
 
-def _teacher_choices(actor, subject=None) -> tuple[list[Staff], list[Staff]]:
-    """The school's teachers; for a subject, those who teach it first."""
+def _teacher_options(actor, selected, subject=None) -> str:
+    """The options of a form's teacher select; for a subject, those who teach it first."""
     teachers = selectors.assignable_teachers(actor.year)
     if subject is None:
-        return teachers, []
+        return _selected(_options([("", teachers)]), selected)
     first = selectors.subject_teachers(actor.year, [subject], teachers)[subject.pk]
-    return [t for t in teachers if t.pk in first], [t for t in teachers if t.pk not in first]
+    groups = [
+        (f"Dạy {subject.name}", [t for t in teachers if t.pk in first]),
+        ("Giáo viên khác", [t for t in teachers if t.pk not in first]),
+    ]
+    return _selected(_options(groups), selected)
 
 
 @login_required
@@ -521,8 +554,7 @@ def homeroom(request, class_id: int):
                 selectors.homeroom_history(school_class), selectors.reference_day(actor.year)
             ),
             "current": selectors.homeroom_teacher_of(school_class),
-            "teachers": _teacher_choices(actor),
-            "selected_teacher": _int(values.get("teacher")),
+            "options": _teacher_options(actor, _int(values.get("teacher"))),
             "values": values,
             "errors": errors,
             "can_edit": can_manage_assignments(actor),
@@ -632,7 +664,7 @@ def replace(request):
         request,
         "organisation/assignments/replace.html",
         {
-            "teachers": _teacher_choices(actor)[0],
+            "teachers": selectors.assignable_teachers(year),
             "teacher": teacher_obj,
             "rows": rows,
             "homerooms": homerooms,
