@@ -614,6 +614,7 @@ def replace(request):
         rows = [r for r in teaching if r.ends_on is None or r.ends_on >= day]
         for r in rows:
             r.key = f"{r.school_class_id}-{r.subject_id}-{r.term_id}"
+            r.term_over = r.term.end_date < day  # not ticked unless asked: the term is over
         homerooms = [h for h in homerooms if h.ends_on is None or h.ends_on >= day]
     else:
         homerooms = []
@@ -638,6 +639,8 @@ def replace(request):
         cells = [
             tuple(int(x) for x in c.split("-")) for c in ticked if re.fullmatch(r"\d+-\d+-\d+", c)
         ]
+        if not cells and "homeroom" not in request.POST:
+            errors["form"] = "Hãy chọn ít nhất một lớp (hoặc lớp chủ nhiệm) cần thay."
         if not errors:
             try:
                 changes = actions.teacher_replace(

@@ -336,3 +336,41 @@ def test_the_table_costs_the_same_queries_whatever_the_school_size(client, world
     assert response.status_code == 200
     assert len(big) == len(small), [q["sql"][:120] for q in big.captured_queries]
     assert len(big) <= 30
+
+
+@pytest.mark.django_db
+def test_replace_page_asks_for_at_least_one_class(client, world):
+    c = client_for(client, world, "vice")
+    response = c.post(
+        reverse("organisation:assignments_replace"),
+        {
+            "teacher": world.people["subject"].pk,
+            "replacement": world.people["deputy"].pk,
+            "starts_on": DEC_1.isoformat(),
+            "reason": "Nghỉ ốm",
+            "apply": "1",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hãy chọn ít nhất một lớp" in page and 'value="Nghỉ ốm"' in page
+    assert TeachingAssignment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_homeroom_page_sets_a_new_homeroom_teacher_from_a_date(client, world):
+    c = client_for(client, world, "principal")
+    url = reverse("organisation:homeroom_history", args=[world.class_a.pk])
+    response = c.post(
+        url,
+        {
+            "teacher": world.people["deputy"].pk,
+            "starts_on": JAN_1.isoformat(),
+            "ends_on": "",
+            "reason": "Cô Lan nghỉ thai sản",
+        },
+    )
+    assert response.status_code == 302
+    page = c.get(url).content.decode()
+    assert "Cô Lan nghỉ thai sản" in page and "sắp tới" in page
+    assert selectors.homeroom_teacher_of(world.class_a, on=JAN_1) == world.people["deputy"]
