@@ -485,6 +485,19 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(ends_on__isnull=True)
 
 
+def dated_constraints(*, fields: list[str], one_open: str, dates: str) -> list:
+    """At most one open-ended row per ``fields``; an end never before the start."""
+    return [
+        models.UniqueConstraint(fields=fields, condition=Q(ends_on__isnull=True), name=one_open),
+        models.CheckConstraint(
+            condition=Q(starts_on__isnull=True)
+            | Q(ends_on__isnull=True)
+            | Q(ends_on__gte=models.F("starts_on")),
+            name=dates,
+        ),
+    ]
+
+
 class DatedAssignment(models.Model):
     """An assignment in force from ``starts_on`` to ``ends_on`` (both days included).
 
@@ -530,21 +543,13 @@ class TeachingAssignment(DatedAssignment):
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="teaching")
 
     class Meta:
-        constraints = [
-            # One teacher per (class, subject, term) at a time: the grade book needs one owner
-            # per column. Two editors of one cell: the second insert fails here.
-            models.UniqueConstraint(
-                fields=["school_class", "subject", "term"],
-                condition=Q(ends_on__isnull=True),
-                name="teaching_one_open_owner",
-            ),
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="teaching_dates",
-            ),
-        ]
+        # One teacher per (class, subject, term) at a time: the grade book needs one owner per
+        # column. Two editors of one cell: the second insert fails here.
+        constraints = dated_constraints(
+            fields=["school_class", "subject", "term"],
+            one_open="teaching_one_open_owner",
+            dates="teaching_dates",
+        )
 
     def __str__(self) -> str:
         return f"{self.teacher} — {self.subject} — {self.school_class} — {self.term}"
@@ -559,19 +564,9 @@ class HomeroomAssignment(DatedAssignment):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["school_class"],
-                condition=Q(ends_on__isnull=True),
-                name="homeroom_one_open",
-            ),
-            models.CheckConstraint(
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="homeroom_dates",
-            ),
-        ]
+        constraints = dated_constraints(
+            fields=["school_class"], one_open="homeroom_one_open", dates="homeroom_dates"
+        )
 
     def __str__(self) -> str:
         return f"GVCN {self.school_class}: {self.teacher}"

@@ -12,8 +12,12 @@ import pytest
 from hoso.accounts.actor import build_actor
 from hoso.accounts.roles import Role
 from hoso.core.clock import at
-from hoso.organisation.assignments import actions
-from hoso.organisation.assignments.tests.helpers import DEC_31, JAN_1, replace_math
+from hoso.organisation.assignments.tests.helpers import (
+    DEC_31,
+    JAN_1,
+    homeroom_from_january,
+    replace_math,
+)
 from hoso.organisation.policies import visible_classes
 
 
@@ -40,13 +44,7 @@ def test_subject_teacher_role_follows_the_replacement(world):
 
 @pytest.mark.django_db
 def test_homeroom_role_follows_the_new_homeroom_teacher(world):
-    actions.homeroom_set(
-        actor=world.actor("vice"),
-        school_class=world.class_a,
-        teacher=world.people["deputy"],
-        starts_on=JAN_1,
-        reason="Cô Lan nghỉ thai sản",
-    )
+    homeroom_from_january(world)
     assert actor_on(world, "homeroom", DEC_31).homeroom_class_ids == {world.class_a.pk}
     lan = actor_on(world, "homeroom", JAN_1)
     assert lan.homeroom_class_ids == frozenset()

@@ -216,6 +216,15 @@ def _check_teacher(year: SchoolYear, teacher: Staff | None, start: date) -> None
         )
 
 
+def _checked(actor, year, teacher, reason, starts_on, ends_on) -> tuple[str, date, date | None]:
+    """The checks every change makes first: allowed, reason, period, teacher."""
+    _check_allowed(actor, year)
+    reason = _clean_reason(reason)
+    start, end = _check_period(year, starts_on, ends_on)
+    _check_teacher(year, teacher, start)
+    return reason, start, end
+
+
 def _locked_class(school_class: SchoolClass) -> SchoolClass:
     """Lock the class row: every writer of this class's assignments queues here."""
     return (
@@ -336,16 +345,90 @@ def _replaced(before: list[Segment], after: list[Segment], start: date, end: dat
     return list(out.values())
 
 
-# --- teaching ----------------------------------------------------------------------------------
+# --- one cell, one homeroom ---------------------------------------------------------------------
 
 
-def _teaching_work(school_class, subject, term):
-    def work(user) -> list[str]:
-        return ownership.teaching_work(
-            school_class=school_class, subject=subject, term=term, user=user
-        )
+def _change(
+    *,
+    actor: Actor,
+    school_class: SchoolClass,
+    subject: Subject | None,
+    term: Term | None,
+    teacher: Staff | None,
+    start: date,
+    end: date | None,
+    reason: str,
+    expected,
+    notify: bool,
+) -> AssignmentChange:
+    """Lock the class, rewrite the rows of the cell (``subject`` and ``term``) or of the
+    homeroom (neither), audit and notify: the common body of the two actions below."""
+    year = school_class.year
+    kind = "homeroom" if subject is None else "teaching"
+    what = (
+        f"chủ nhiệm lớp {school_class.name}"
+        if subject is None
+        else f"{subject.name} lớp {school_class.name} ({term})"
+    )
+    try:
+        with transaction.atomic():
+            locked = _locked_class(school_class)
+            if subject is None:
+                model, cell = HomeroomAssignment, {"school_class": locked}
+                floor = year.start_date
 
-    return work
+                def work(user) -> list[str]:
+                    return ownership.homeroom_work(school_class=locked, user=user)
+
+            else:
+                model = TeachingAssignment
+                cell = {"school_class": locked, "subject": subject, "term": term}
+                floor = max(term.start_date, year.start_date)
+
+                def work(user) -> list[str]:
+                    return ownership.teaching_work(**cell, user=user)
+
+            rows = list(
+                model.objects.select_for_update(of=("self",))
+                .filter(**cell)
+                .select_related("teacher__user")
+            )
+            _check_expected(expected, rows, start, what)
+            before, after = _rewrite(
+                actor=actor,
+                year=year,
+                floor=floor,
+                rows=rows,
+                teacher=teacher,
+                start=start,
+                end=end,
+                reason=reason,
+                work=work,
+                make_row=lambda t: model(teacher=t, **cell),
+            )
+            change = AssignmentChange(
+                kind=kind,
+                school_class=locked,
+                subject=subject,
+                term=term,
+                teacher=teacher,
+                starts_on=start,
+                ends_on=end,
+                reason=reason,
+                before=[s.as_dict() for s in before],
+                after=[s.as_dict() for s in after],
+                replaced=_replaced(before, after, start, end),
+            )
+            if not change.changed:
+                return change
+            if kind == "teaching":
+                change.homeroom_teacher = homeroom_teacher_of(locked, on=start)
+            change.event_id = _audit(actor, change).pk
+            if notify:
+                notify_changes([change], actor=actor)
+            return change
+    except IntegrityError:  # a second open row for the cell: someone else won the race
+        raise fail(AssignmentError.CONFLICT, field="teacher", what=what, now="đã có giáo viên")
 
 
 def assignment_set(
@@ -367,10 +450,7 @@ def assignment_set(
     the period without a teacher. ``expected``: the id of the row the caller saw in force on
     ``starts_on`` (None: none), refused with CONFLICT if it changed meanwhile."""
     year = school_class.year
-    _check_allowed(actor, year)
-    reason = _clean_reason(reason)
-    start, end = _check_period(year, starts_on, ends_on)
-    _check_teacher(year, teacher, start)
+    reason, start, end = _checked(actor, year, teacher, reason, starts_on, ends_on)
     if term.year_id != year.pk:
         raise fail(AssignmentError.BAD_TERM, field="term")
     if (
@@ -385,55 +465,52 @@ def assignment_set(
             subject=subject.name,
             grade=school_class.grade.number,
         )
-    what = f"{subject.name} lớp {school_class.name} ({term})"
-    try:
-        with transaction.atomic():
-            locked = _locked_class(school_class)
-            rows = list(
-                TeachingAssignment.objects.select_for_update(of=("self",))
-                .filter(school_class=locked, subject=subject, term=term)
-                .select_related("teacher__user")
-            )
-            _check_expected(expected, rows, start, what)
-            before, after = _rewrite(
-                actor=actor,
-                year=year,
-                floor=max(term.start_date, year.start_date),
-                rows=rows,
-                teacher=teacher,
-                start=start,
-                end=end,
-                reason=reason,
-                work=_teaching_work(locked, subject, term),
-                make_row=lambda t: TeachingAssignment(
-                    teacher=t, school_class=locked, subject=subject, term=term
-                ),
-            )
-            change = AssignmentChange(
-                kind="teaching",
-                school_class=locked,
-                subject=subject,
-                term=term,
-                teacher=teacher,
-                starts_on=start,
-                ends_on=end,
-                reason=reason,
-                before=[s.as_dict() for s in before],
-                after=[s.as_dict() for s in after],
-                replaced=_replaced(before, after, start, end),
-            )
-            if not change.changed:
-                return change
-            change.homeroom_teacher = homeroom_teacher_of(locked, on=start)
-            change.event_id = _audit(actor, change).pk
-            if notify:
-                notify_changes([change], actor=actor)
-            return change
-    except IntegrityError:  # a second open row for the cell: someone else won the race
-        raise fail(AssignmentError.CONFLICT, field="teacher", what=what, now="đã có giáo viên")
+    return _change(
+        actor=actor,
+        school_class=school_class,
+        subject=subject,
+        term=term,
+        teacher=teacher,
+        start=start,
+        end=end,
+        reason=reason,
+        expected=expected,
+        notify=notify,
+    )
+
+
+def homeroom_set(
+    *,
+    actor: Actor,
+    school_class: SchoolClass,
+    teacher: Staff | None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    reason: str = "",
+    expected=UNCHECKED,
+    notify: bool = True,
+) -> AssignmentChange:
+    """``teacher`` is the homeroom teacher (giáo viên chủ nhiệm) of ``school_class`` from
+    ``starts_on`` until ``ends_on`` — same rules as :func:`assignment_set`. The year rollover
+    calls it for next year's classes (``starts_on=None``)."""
+    year = school_class.year
+    reason, start, end = _checked(actor, year, teacher, reason, starts_on, ends_on)
+    return _change(
+        actor=actor,
+        school_class=school_class,
+        subject=None,
+        term=None,
+        teacher=teacher,
+        start=start,
+        end=end,
+        reason=reason,
+        expected=expected,
+        notify=notify,
+    )
 
 
 def _audit(actor: Actor, change: AssignmentChange):
+
     detail = {
         "starts_on": change.starts_on.isoformat(),
         "ends_on": change.ends_on.isoformat() if change.ends_on else None,
@@ -459,77 +536,6 @@ def _audit(actor: Actor, change: AssignmentChange):
     if change.kind == "teaching":
         return audit_record(event_type="assignment.teaching_changed", **common)
     return audit_record(event_type="assignment.homeroom_changed", **common)
-
-
-# --- homeroom ----------------------------------------------------------------------------------
-
-
-def homeroom_set(
-    *,
-    actor: Actor,
-    school_class: SchoolClass,
-    teacher: Staff | None,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    reason: str = "",
-    expected=UNCHECKED,
-    notify: bool = True,
-) -> AssignmentChange:
-    """``teacher`` is the homeroom teacher (giáo viên chủ nhiệm) of ``school_class`` from
-    ``starts_on`` until ``ends_on`` — same rules as :func:`assignment_set`. The year rollover
-    calls it for next year's classes (``starts_on=None``)."""
-    year = school_class.year
-    _check_allowed(actor, year)
-    reason = _clean_reason(reason)
-    start, end = _check_period(year, starts_on, ends_on)
-    _check_teacher(year, teacher, start)
-    what = f"chủ nhiệm lớp {school_class.name}"
-    try:
-        with transaction.atomic():
-            locked = _locked_class(school_class)
-            rows = list(
-                HomeroomAssignment.objects.select_for_update(of=("self",))
-                .filter(school_class=locked)
-                .select_related("teacher__user")
-            )
-            _check_expected(expected, rows, start, what)
-
-            def work(user) -> list[str]:
-                return ownership.homeroom_work(school_class=locked, user=user)
-
-            before, after = _rewrite(
-                actor=actor,
-                year=year,
-                floor=year.start_date,
-                rows=rows,
-                teacher=teacher,
-                start=start,
-                end=end,
-                reason=reason,
-                work=work,
-                make_row=lambda t: HomeroomAssignment(teacher=t, school_class=locked),
-            )
-            change = AssignmentChange(
-                kind="homeroom",
-                school_class=locked,
-                subject=None,
-                term=None,
-                teacher=teacher,
-                starts_on=start,
-                ends_on=end,
-                reason=reason,
-                before=[s.as_dict() for s in before],
-                after=[s.as_dict() for s in after],
-                replaced=_replaced(before, after, start, end),
-            )
-            if not change.changed:
-                return change
-            change.event_id = _audit(actor, change).pk
-            if notify:
-                notify_changes([change], actor=actor)
-            return change
-    except IntegrityError:
-        raise fail(AssignmentError.CONFLICT, field="teacher", what=what, now="đã có giáo viên")
 
 
 # --- several at once ---------------------------------------------------------------------------

@@ -409,12 +409,8 @@ def approve(request):
 # --- one cell, one homeroom, one teacher: history and "replace from a date" ---------------------
 
 
-def _period_form(request, actor) -> tuple[dict, dict, tuple]:
-    """Parse the replace form: values to show again, errors by field, and (teacher, from,
-    until, reason) when valid."""
-    post = request.POST
-    values = {k: nfc(post.get(k, "")) for k in ("teacher", "starts_on", "ends_on", "reason")}
-    errors = {}
+def _period(values: dict, errors: dict) -> tuple[date | None, date | None]:
+    """The form's "from" (required) and "until" (optional) dates; errors by field."""
     starts_on = ends_on = None
     try:
         starts_on = _date(values["starts_on"])
@@ -426,8 +422,35 @@ def _period_form(request, actor) -> tuple[dict, dict, tuple]:
         ends_on = _date(values["ends_on"])
     except ValueError:
         errors["ends_on"] = "Ngày không hợp lệ."
+    return starts_on, ends_on
+
+
+def _period_change(request, actor, apply):
+    """The history pages' form "from a date (until a date), this teacher, because": on GET the
+    empty form; on POST ``apply(teacher=, starts_on=, ends_on=, reason=)`` (an action), then a
+    redirect, or the form again with what was typed and the errors by field.
+    Returns (response or None, values, errors, status)."""
+    values = {"starts_on": selectors.reference_day(actor.year).isoformat()}
+    errors: dict[str, str] = {}
+    if request.method != "POST":
+        return None, values, errors, 200
+    _require_manage(actor)
+    post = request.POST
+    values = {k: nfc(post.get(k, "")) for k in ("teacher", "starts_on", "ends_on", "reason")}
+    starts_on, ends_on = _period(values, errors)
     teacher = _teacher(actor, values["teacher"])
-    return values, errors, (teacher, starts_on, ends_on, values["reason"])
+    if not errors:
+        try:
+            change = apply(
+                teacher=teacher, starts_on=starts_on, ends_on=ends_on, reason=values["reason"]
+            )
+            messages.success(
+                request, "Đã lưu thay đổi." if change.changed else "Không có gì thay đổi."
+            )
+            return redirect(request.path), values, errors, 302
+        except DomainError as exc:
+            _form_error(errors, exc)
+    return None, values, errors, 400
 
 
 FORM_FIELDS = {"teacher", "replacement", "starts_on", "ends_on", "reason"}
@@ -453,31 +476,15 @@ def cell(request, class_id: int, subject_id: int, term_id: int):
     school_class = access_class(actor, class_id)
     subject = _subject(actor, subject_id)
     term = _cell_terms(actor, term_id)
-    values = {"starts_on": selectors.reference_day(actor.year).isoformat()}
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        _require_manage(actor)
-        values, errors, (teacher, starts_on, ends_on, reason) = _period_form(request, actor)
-        if not errors:
-            try:
-                change = actions.assignment_set(
-                    actor=actor,
-                    school_class=school_class,
-                    subject=subject,
-                    term=term,
-                    teacher=teacher,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                    reason=reason,
-                )
-                messages.success(
-                    request, "Đã lưu thay đổi." if change.changed else "Không có gì thay đổi."
-                )
-                return redirect(request.path)
-            except DomainError as exc:
-                _form_error(errors, exc)
-        status = 400
+    response, values, errors, status = _period_change(
+        request,
+        actor,
+        lambda **period: actions.assignment_set(
+            actor=actor, school_class=school_class, subject=subject, term=term, **period
+        ),
+    )
+    if response is not None:
+        return response
     day = selectors.reference_day(actor.year)
     return render(
         request,
@@ -522,29 +529,13 @@ def homeroom(request, class_id: int):
     actor = request.actor
     _require_view(actor)
     school_class = access_class(actor, class_id)
-    values = {"starts_on": selectors.reference_day(actor.year).isoformat()}
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        _require_manage(actor)
-        values, errors, (teacher, starts_on, ends_on, reason) = _period_form(request, actor)
-        if not errors:
-            try:
-                change = actions.homeroom_set(
-                    actor=actor,
-                    school_class=school_class,
-                    teacher=teacher,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                    reason=reason,
-                )
-                messages.success(
-                    request, "Đã lưu thay đổi." if change.changed else "Không có gì thay đổi."
-                )
-                return redirect(request.path)
-            except DomainError as exc:
-                _form_error(errors, exc)
-        status = 400
+    response, values, errors, status = _period_change(
+        request,
+        actor,
+        lambda **period: actions.homeroom_set(actor=actor, school_class=school_class, **period),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "organisation/assignments/homeroom.html",
@@ -623,14 +614,7 @@ def replace(request):
     )
     status = 200
     if request.method == "POST" and request.POST.get("apply"):
-        try:
-            starts_on = _date(values["starts_on"])
-            ends_on = _date(values["ends_on"])
-        except ValueError:
-            starts_on = ends_on = None
-            errors["starts_on"] = "Ngày không hợp lệ."
-        if starts_on is None and not errors:
-            errors["starts_on"] = "Hãy chọn ngày bắt đầu có hiệu lực."
+        starts_on, ends_on = _period(values, errors)
         replacement = _teacher(actor, values["replacement"])
         if replacement is None:
             errors["replacement"] = "Hãy chọn giáo viên dạy thay."

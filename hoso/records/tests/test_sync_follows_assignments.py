@@ -9,8 +9,7 @@ from datetime import date
 
 import pytest
 
-from hoso.organisation.assignments import actions
-from hoso.organisation.assignments.tests.helpers import JAN_1, replace_math
+from hoso.organisation.assignments.tests.helpers import JAN_1, homeroom_from_january, replace_math
 from hoso.records.models import Obligation
 from hoso.records.sync import obligations_sync
 from hoso.records.tests.helpers import lesson_plan, setup_records
@@ -46,13 +45,7 @@ def test_lesson_plans_follow_the_teacher_from_the_date(world):
 @pytest.mark.django_db
 def test_homeroom_plans_follow_the_homeroom_teacher(world):
     setup_records(world)
-    actions.homeroom_set(
-        actor=world.actor("vice"),
-        school_class=world.class_a,
-        teacher=world.people["deputy"],
-        starts_on=JAN_1,
-        reason="Cô Lan nghỉ thai sản",
-    )
+    homeroom_from_january(world)
     obligations_sync(year=world.year)
     assert active(world, "deputy", "so-chu-nhiem")[0] == JAN_1
     assert active(world, "homeroom", "so-chu-nhiem")[-1] == date(2026, 12, 1)

@@ -32,3 +32,14 @@ def replace_math(
 
 def term2(world):
     return world.year.terms.get(number=2)
+
+
+def homeroom_from_january(world, to="deputy"):
+    """6A1's homeroom teacher is ``to`` from 1 January (Đỗ Thị Lan until 31 December)."""
+    return actions.homeroom_set(
+        actor=world.actor("vice"),
+        school_class=world.class_a,
+        teacher=world.people[to],
+        starts_on=JAN_1,
+        reason="Cô Lan nghỉ thai sản",
+    )

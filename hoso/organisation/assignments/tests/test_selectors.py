@@ -6,8 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from hoso.organisation.assignments import actions, selectors
-from hoso.organisation.assignments.tests.helpers import DEC_1, DEC_31, JAN_1, replace_math
+from hoso.organisation.assignments import selectors
+from hoso.organisation.assignments.tests.helpers import (
+    DEC_1,
+    DEC_31,
+    JAN_1,
+    homeroom_from_january,
+    replace_math,
+)
 from hoso.organisation.models import HomeroomAssignment, TeachingAssignment
 
 
@@ -65,13 +71,7 @@ def test_a_future_change_takes_effect_on_its_day_without_a_job(world, time_machi
 
 @pytest.mark.django_db
 def test_homeroom_teacher_on_a_day(world):
-    actions.homeroom_set(
-        actor=world.actor("vice"),
-        school_class=world.class_a,
-        teacher=world.people["deputy"],
-        starts_on=JAN_1,
-        reason="Cô Lan nghỉ thai sản",
-    )
+    homeroom_from_january(world)
     assert selectors.homeroom_teacher_of(world.class_a, on=DEC_31) == world.people["homeroom"]
     assert selectors.homeroom_teacher_of(world.class_a, on=JAN_1) == world.people["deputy"]
     assert selectors.homeroom_teachers([world.class_a.pk, world.class_b.pk], on=JAN_1) == {
