@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -273,26 +273,32 @@ def _apply(actor, edits, *, day, reason):
     return actions.assignments_apply(actor=actor, edits=edits, starts_on=day, reason=reason)
 
 
-@login_required
-@require_POST
-def cell_save(request):
-    """Save one cell of the table (htmx: answers the cell again, and the load table)."""
+def _table_post(request):
+    """What every post of the table carries: (actor, terms, mode, day, grade, reason)."""
     actor = request.actor
     _require_manage(actor)
     terms, mode = _terms(request, actor.year)
     errors: list[str] = []
     day = _view_day(request, actor.year, errors)
+    if errors:  # never apply a change from another day than the one the page showed
+        raise BadRequest(errors[0])
+    return actor, terms, mode, day, _int(request.POST.get("khoi")), request.POST.get("ly_do", "")
+
+
+@login_required
+@require_POST
+def cell_save(request):
+    """Save one cell of the table (htmx: answers the cell again, and the load table)."""
+    actor, terms, mode, day, grade, reason = _table_post(request)
     keys = [k for k in request.POST if CELL_KEY.match(k) or HOMEROOM_KEY.match(k)]
     if len(keys) != 1:
         raise Http404("Không tìm thấy.")
     key = keys[0]
-    reason = request.POST.get("ly_do", "")
     cell_errors = {}
     try:
         _apply(actor, _edits_for_cell(actor, key, request, terms, day), day=day, reason=reason)
     except DomainError as exc:
         cell_errors[key[2:]] = exc.message
-    grade = _int(request.POST.get("khoi"))
     if not request.htmx:
         if cell_errors:
             messages.error(request, next(iter(cell_errors.values())))
@@ -329,13 +335,7 @@ def cell_save(request):
 @require_POST
 def table_save(request):
     """The whole table in one form (without JavaScript): every changed cell, all or nothing."""
-    actor = request.actor
-    _require_manage(actor)
-    terms, mode = _terms(request, actor.year)
-    errors: list[str] = []
-    day = _view_day(request, actor.year, errors)
-    grade = _int(request.POST.get("khoi"))
-    reason = request.POST.get("ly_do", "")
+    actor, terms, mode, day, grade, reason = _table_post(request)
     edits, keys = [], []
     for key in request.POST:
         if not (CELL_KEY.match(key) or HOMEROOM_KEY.match(key)):

@@ -374,3 +374,13 @@ def test_the_homeroom_page_sets_a_new_homeroom_teacher_from_a_date(client, world
     page = c.get(url).content.decode()
     assert "Cô Lan nghỉ thai sản" in page and "sắp tới" in page
     assert selectors.homeroom_teacher_of(world.class_a, on=JAN_1) == world.people["deputy"]
+
+
+@pytest.mark.django_db
+def test_a_change_from_a_day_outside_the_year_is_refused_not_moved_to_today(client, world):
+    c = client_for(client, world, "vice")
+    current = TeachingAssignment.objects.get(subject=world.math).pk
+    data = cell_post(world, world.people["deputy"], expected=current)
+    data["ngay"] = "2027-08-01"
+    assert c.post(reverse("organisation:assignment_cell_save"), data).status_code == 400
+    assert TeachingAssignment.objects.count() == 2
