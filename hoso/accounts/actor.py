@@ -102,10 +102,11 @@ _POSITION_ROLES = {
 def _memberships_sql() -> str:
     """One statement for everything build_actor reads besides the staff row (it runs on every
     request; as eight ORM queries it cost more in query compilation than in the database).
-    Rows: (kind, int_a, int_b, text_a) — p: an extra position; t: (class, subject) taught;
-    h: homeroom class; d: (department, 1 if head else 0, kind); x: delegations in force;
-    g: guardian profile; i: inspector grants in force."""
+    Rows: (kind, int_a, int_b, text_a) — p: an extra position; t: (class, subject) taught on
+    the year's reference day; h: homeroom class on that day; d: (department, 1 if head else 0,
+    kind); x: delegations in force; g: guardian profile; i: inspector grants in force."""
     from hoso.accounts.models import Delegation, InspectorGrant
+    from hoso.organisation.assignments.selectors import in_force_sql
     from hoso.organisation.models import (
         Department,
         HomeroomAssignment,
@@ -132,11 +133,11 @@ SELECT 'p', {none_int}, {none_int}, sp.position FROM {t["sp"]} sp WHERE sp.staff
 UNION ALL
 SELECT 't', ta.school_class_id, ta.subject_id, {none_text} FROM {t["ta"]} ta
   INNER JOIN {t["sc"]} c ON c.id = ta.school_class_id
-  WHERE ta.teacher_id = %(staff)s AND c.year_id = %(year)s
+  WHERE ta.teacher_id = %(staff)s AND c.year_id = %(year)s AND {in_force_sql("ta", "day")}
 UNION ALL
 SELECT 'h', ha.school_class_id, {none_int}, {none_text} FROM {t["ha"]} ha
   INNER JOIN {t["sc"]} c ON c.id = ha.school_class_id
-  WHERE ha.teacher_id = %(staff)s AND c.year_id = %(year)s
+  WHERE ha.teacher_id = %(staff)s AND c.year_id = %(year)s AND {in_force_sql("ha", "day")}
 UNION ALL
 SELECT 'd', d.id, CASE WHEN d.head_id = %(staff)s THEN 1 ELSE 0 END, d.kind FROM {t["dp"]} d
   WHERE d.school_id = %(school)s AND (d.head_id = %(staff)s OR d.deputy_id = %(staff)s)
@@ -160,7 +161,11 @@ _MEMBERSHIPS_SQL: str | None = None
 def build_actor(user, school, year, *, now=None) -> Actor:
     """Derive roles and scopes for ``user`` in ``school``/``year``: two statements (the staff
     row, then one UNION of positions, assignments, departments, delegations, guardian profiles
-    and inspector grants), plus one for delegations when some are in force."""
+    and inspector grants), plus one for delegations when some are in force.
+
+    Teaching and homeroom assignments count as they stand on the year's reference day (today
+    inside the year, its last day once it is over): a change from a date takes effect that day,
+    and a past year shows its final owners (ADR 0004)."""
     global _MEMBERSHIPS_SQL
     from django.db import connection
 
@@ -182,9 +187,14 @@ def build_actor(user, school, year, *, now=None) -> Actor:
     delegations = inspector_grants = 0
     if _MEMBERSHIPS_SQL is None:
         _MEMBERSHIPS_SQL = _memberships_sql()
+    from hoso.organisation.assignments.selectors import reference_day
+
+    today = now.astimezone(clock.VN_TZ).date()
+    day = reference_day(year, today=today) if year is not None else today
     params = {
         "staff": staff.pk if staff is not None else -1,
         "year": year.pk if year is not None else -1,
+        "day": connection.ops.adapt_datefield_value(day),
         "school": school.pk,
         "user": user.pk,
         "now": connection.ops.adapt_datetimefield_value(now),

@@ -27,7 +27,12 @@ from hoso.api.auth import SessionAuth, TokenAuth, api_actor
 from hoso.api.errors import MESSAGES, ApiError, PasswordChangeRequired
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from hoso.organisation.models import Position, SchoolClass, SchoolYear, TeachingAssignment
+from hoso.organisation.assignments.selectors import (
+    reference_day,
+    teaching_on,
+    with_homeroom_teachers,
+)
+from hoso.organisation.models import Position, SchoolClass, SchoolYear
 from hoso.organisation.policies import access_class, can_edit_class_students, visible_classes
 from hoso.organisation.policies import visible_staff as staff_in_scope
 from hoso.students.actions import student_update
@@ -153,23 +158,29 @@ def _guardians(links, *, personal: bool) -> list[dict]:
     ]
 
 
-def _classes_with_counts(actor):
+def _classes_with_counts(actor, **filters) -> list[SchoolClass]:
+    """Visible classes with their active student count and their homeroom teacher on the
+    year's reference day (``homeroom_teacher``)."""
     active = Q(enrolments__end_date__isnull=True, enrolments__status__in=Enrolment.ACTIVE)
-    return (
+    classes = (
         visible_classes(actor)
-        .select_related("year", "homeroom__teacher")
+        .filter(**filters)
+        .select_related("year")
         .annotate(student_count=Count("enrolments", filter=active, distinct=True))
     )
+    if actor.year is None:
+        return list(classes)
+    return with_homeroom_teachers(classes, on=reference_day(actor.year))
 
 
 def _class_out(c: SchoolClass) -> dict:
-    homeroom = getattr(c, "homeroom", None)
+    homeroom = c.homeroom_teacher
     return {
         "id": c.pk,
         "name": c.name,
         "grade": c.grade.number,
         "year": c.year.name,
-        "homeroom_teacher": homeroom.teacher.full_name if homeroom else None,
+        "homeroom_teacher": homeroom.full_name if homeroom else None,
         "student_count": c.student_count,
     }
 
@@ -214,9 +225,10 @@ def classes(request: HttpRequest):
 def class_detail(request: HttpRequest, class_id: int):
     actor = api_actor(request)
     school_class = access_class(actor, class_id)
-    c = _classes_with_counts(actor).get(pk=school_class.pk)
+    c = _classes_with_counts(actor, pk=school_class.pk)[0]
     teaching = (
-        TeachingAssignment.objects.filter(school_class=c)
+        teaching_on(reference_day(actor.year))
+        .filter(school_class=c)
         .select_related("subject", "teacher", "term")
         .order_by("term__number", "subject__order", "subject__name")
     )

@@ -32,7 +32,7 @@ from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
 from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.sheets import Sheet, load_sheet
-from hoso.organisation.models import TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 
 router = Router(tags=["gradebook"])
@@ -146,7 +146,7 @@ def sheets(
     actor = api_actor(request)
     if actor.school is None or actor.year is None:
         return []
-    qs = TeachingAssignment.objects.filter(school_class__year=actor.year)
+    qs = teaching_on(reference_day(actor.year)).filter(school_class__year=actor.year)
     if not actor.has(*GRADEBOOK_READERS):
         scope = [Q(school_class_id__in=actor.homeroom_class_ids)]
         if actor.staff is not None:

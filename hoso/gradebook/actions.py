@@ -18,9 +18,10 @@ from hoso.gradebook.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
-from hoso.gradebook.policies import can_lock_books
+from hoso.gradebook.policies import can_lock_books, is_assigned_teacher
 from hoso.gradebook.sheets import Sheet
 from hoso.gradebook.validation import clean_value
+from hoso.organisation.assignments.selectors import in_force_sql, reference_day
 from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment
 
@@ -42,14 +43,18 @@ def _target_repr(sheet: Sheet, student, column_key: str) -> str:
 
 
 def _writable_flags(actor: Actor, sheet: Sheet, column_key: str) -> dict[str, bool]:
-    """One statement for three facts: the actor teaches this sheet, the column is finalised, the
-    class's results for the term or year are approved. Raw SQL: it runs on every save, where
-    compiling the ORM form (three EXISTS subqueries) cost more than running it."""
+    """One statement for three facts: the actor teaches this sheet on the year's reference day
+    (today: a replaced teacher no longer writes, its replacement does from the change's date),
+    the column is finalised, the class's results for the term or year are approved. Raw SQL: it
+    runs on every save, where compiling the ORM form (three EXISTS subqueries) cost more than
+    running it."""
     q = connection.ops.quote_name
     sql = (
         "SELECT "
-        f"EXISTS(SELECT 1 FROM {q(TeachingAssignment._meta.db_table)} WHERE teacher_id = %(staff)s "
-        "AND school_class_id = %(class)s AND subject_id = %(subject)s AND term_id = %(term)s), "
+        f"EXISTS(SELECT 1 FROM {q(TeachingAssignment._meta.db_table)} ta WHERE "
+        "ta.teacher_id = %(staff)s AND ta.school_class_id = %(class)s "
+        "AND ta.subject_id = %(subject)s AND ta.term_id = %(term)s "
+        f"AND {in_force_sql('ta', 'day')}), "
         f"EXISTS(SELECT 1 FROM {q(SheetColumn._meta.db_table)} WHERE school_class_id = %(class)s "
         f"AND subject_id = %(subject)s AND term_id = %(term)s AND {q('column')} = %(column)s "
         "AND finalised_at IS NOT NULL), "
@@ -64,6 +69,7 @@ def _writable_flags(actor: Actor, sheet: Sheet, column_key: str) -> dict[str, bo
         "column": column_key,
         "period": f"term{sheet.term.number}",
         "approved": ClassResult.State.APPROVED.value,
+        "day": connection.ops.adapt_datefield_value(reference_day(sheet.school_class.year)),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -236,15 +242,7 @@ def regular_column_add(*, actor: Actor, sheet: Sheet) -> str:
     teacher adds one more optional regular column (up to ``MAX_REGULAR``). Returns its key."""
     if sheet.school_class.year.is_closed:
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
-    if (
-        actor.staff is None
-        or not TeachingAssignment.objects.filter(
-            teacher=actor.staff,
-            school_class=sheet.school_class,
-            subject=sheet.subject,
-            term=sheet.term,
-        ).exists()
-    ):
+    if not is_assigned_teacher(actor, sheet.school_class, sheet.subject, sheet.term):
         raise PermissionDeniedError(
             GradebookError.NOT_ASSIGNED,
             "Chỉ giáo viên được phân công dạy môn này ở lớp này mới được thêm cột.",

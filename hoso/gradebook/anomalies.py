@@ -36,11 +36,11 @@ from hoso.audit.models import AuditEvent
 from hoso.gradebook import deadlines
 from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
 from hoso.gradebook.progress import deadline_rules, sheet_url
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import (
     Checkpoint,
     SchoolClass,
     Subject,
-    TeachingAssignment,
 )
 from hoso.students.models import Student
 
@@ -171,7 +171,9 @@ class _Names:
         self.subjects = {s.pk: s for s in Subject.objects.filter(school=school)}
         self.teachers = {
             (a.school_class_id, a.subject_id): a.teacher.full_name
-            for a in TeachingAssignment.objects.filter(term=term).select_related("teacher")
+            for a in teaching_on(reference_day(term.year))
+            .filter(term=term)
+            .select_related("teacher")
         }
 
     def finding(self, kind: str, class_id: int, subject_id: int, summary: str) -> Finding:

@@ -5,3 +5,10 @@ class GradebookConfig(AppConfig):
     name = "hoso.gradebook"
     label = "gradebook"
     verbose_name = "Sổ theo dõi và đánh giá"
+
+    def ready(self) -> None:
+        from hoso.gradebook import ownership
+        from hoso.organisation.assignments import ownership as assignments
+
+        assignments.register_teaching_check(ownership.teaching_work)
+        assignments.register_homeroom_check(ownership.homeroom_work)

@@ -23,7 +23,8 @@ from hoso.core.text import fold, nfc
 from hoso.gradebook.models import ClassResult, CommentBankEntry, SubjectComment
 from hoso.gradebook.policies import is_assigned_teacher
 from hoso.gradebook.results import ResultsError
-from hoso.organisation.models import Level, Subject, TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
+from hoso.organisation.models import Level, Subject
 from hoso.students.models import Enrolment
 
 SECONDARY_LEVELS = ("T", "K", "D", "CD")
@@ -284,9 +285,9 @@ def managed_subject_ids(actor: Actor) -> set[int] | None:
         return None
     if Role.DEPARTMENT_HEAD in actor.roles and actor.department_ids:
         return set(
-            TeachingAssignment.objects.filter(
-                teacher__department_id__in=actor.department_ids, school_class__year=actor.year
-            ).values_list("subject_id", flat=True)
+            teaching_on(reference_day(actor.year))
+            .filter(teacher__department_id__in=actor.department_ids, school_class__year=actor.year)
+            .values_list("subject_id", flat=True)
         )
     return set()
 

@@ -206,14 +206,12 @@ def correction_view(correction: CorrectionRequest) -> CorrectionRequest:
 def witness_candidates(correction: CorrectionRequest, *, decider) -> list:
     """Users the principal may name as witness: vice principals and administrators of the
     school, active, other than the requester, the decider and the homeroom teacher."""
-    from hoso.organisation.models import HomeroomAssignment, Position, Staff
+    from hoso.organisation.assignments.selectors import homeroom_teacher_of
+    from hoso.organisation.models import Position, Staff
 
     roles = (Position.VICE_PRINCIPAL, Position.ADMINISTRATOR)
-    homeroom = (
-        HomeroomAssignment.objects.filter(school_class=correction.school_class)
-        .values_list("teacher__user_id", flat=True)
-        .first()
-    )
+    teacher = homeroom_teacher_of(correction.school_class)
+    homeroom = teacher.user_id if teacher else None
     excluded = {correction.requested_by_id, getattr(decider, "pk", None), homeroom}
     staff = (
         Staff.objects.filter(school=correction.school_id, is_active=True, user__isnull=False)

@@ -350,14 +350,10 @@ def is_witness_eligible(school, user) -> bool:
 
 
 def _homeroom_user(school_class):
-    from hoso.organisation.models import HomeroomAssignment
+    from hoso.organisation.assignments.selectors import homeroom_teacher_of
 
-    assignment = (
-        HomeroomAssignment.objects.filter(school_class=school_class)
-        .select_related("teacher__user")
-        .first()
-    )
-    user = assignment.teacher.user if assignment else None
+    teacher = homeroom_teacher_of(school_class)
+    user = teacher.user if teacher else None
     if user is None or not user.is_active:
         raise DomainError(
             CorrectionError.NO_HOMEROOM,

@@ -523,7 +523,9 @@ def _fill_last_year(school, school_class) -> None:
                     )
     SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
     _insert_cells(cells)
-    homeroom_user = school_class.homeroom.teacher.user
+    from hoso.organisation.assignments.selectors import homeroom_teacher_of
+
+    homeroom_user = homeroom_teacher_of(school_class).user
     summer = roster[SUMMER_TRAINING_STUDENT].pk if len(roster) > SUMMER_TRAINING_STUDENT else None
     inputs = []
     for student in roster:
@@ -569,6 +571,7 @@ def _approve_last_year(school, school_class) -> None:
     from hoso.gradebook import results_actions, signoff
     from hoso.gradebook.results import available_periods
     from hoso.gradebook.sheets import load_sheet
+    from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import TeachingAssignment
 
     year = school_class.year
@@ -588,7 +591,7 @@ def _approve_last_year(school, school_class) -> None:
     for ta in assignments:
         sheet = load_sheet(school_class, ta.subject, ta.term)
         signoff.sheet_signoff(actor=actor_of(ta.teacher.user), sheet=sheet)
-    homeroom = actor_of(school_class.homeroom.teacher.user)
+    homeroom = actor_of(homeroom_teacher_of(school_class).user)
     for term in terms:
         signoff.class_signoff(actor=homeroom, school_class=school_class, term=term)
     principal = actor_of(_login_user(school, "hieutruong"))

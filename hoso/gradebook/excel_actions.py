@@ -42,7 +42,7 @@ from hoso.gradebook.models import Assessment, GradeImportBatch
 from hoso.gradebook.policies import access_sheet, is_assigned_teacher
 from hoso.gradebook.selectors import sheet_data
 from hoso.gradebook.sheets import Sheet, load_sheet
-from hoso.organisation.models import TeachingAssignment
+from hoso.organisation.assignments.selectors import teacher_of
 from hoso.students import importing
 from hoso.students.models import Enrolment, ImportMapping, Student
 
@@ -153,13 +153,7 @@ def template_spec(actor: Actor, sheet: Sheet) -> excel.TemplateSpec:
         key: _READONLY_REASONS.get(code, message)
         for key, (code, message) in writable_columns(actor, sheet).items()
     }
-    assignment = (
-        TeachingAssignment.objects.filter(
-            school_class=sheet.school_class, subject=sheet.subject, term=sheet.term
-        )
-        .select_related("teacher")
-        .first()
-    )
+    teacher = teacher_of(school_class=sheet.school_class, subject=sheet.subject, term=sheet.term)
     rows = [
         excel.TemplateRow(
             code=row.student.student_code,
@@ -182,7 +176,7 @@ def template_spec(actor: Actor, sheet: Sheet) -> excel.TemplateSpec:
         subject_name=sheet.subject.name,
         term_name=str(sheet.term),
         year_name=school_class.year.name,
-        teacher_name=assignment.teacher.full_name if assignment else "",
+        teacher_name=teacher.full_name if teacher else "",
         ruleset_title=ruleset_title,
         columns=sheet.columns,
         rows=rows,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.accounts.roles import Role
-from hoso.organisation.models import Subject, TeachingAssignment, Term
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
+from hoso.organisation.models import Subject, Term
 from hoso.organisation.policies import access_class
 
 # School-wide readers of the grade book (medical staff and the Đội leader see class lists only).
@@ -19,12 +20,15 @@ GRADEBOOK_READERS = (
 
 
 def is_assigned_teacher(actor: Actor, school_class, subject, term) -> bool:
-    """The subject teacher assigned to (class, subject, term) — the only one who enters it."""
+    """The subject teacher assigned to (class, subject, term) on the year's reference day —
+    the only one who enters it (a replaced teacher no longer does, from the change's date)."""
     if actor.staff is None:
         return False
-    return TeachingAssignment.objects.filter(
-        teacher=actor.staff, school_class=school_class, subject=subject, term=term
-    ).exists()
+    return (
+        teaching_on(reference_day(school_class.year))
+        .filter(teacher=actor.staff, school_class=school_class, subject=subject, term=term)
+        .exists()
+    )
 
 
 def can_read_sheet(actor: Actor, school_class, subject) -> bool:
@@ -37,11 +41,15 @@ def can_read_sheet(actor: Actor, school_class, subject) -> bool:
     if subject.pk in actor.taught.get(school_class.pk, frozenset()):
         return True
     if actor.department_ids:
-        return TeachingAssignment.objects.filter(
-            school_class=school_class,
-            subject=subject,
-            teacher__department_id__in=actor.department_ids,
-        ).exists()
+        return (
+            teaching_on(reference_day(school_class.year))
+            .filter(
+                school_class=school_class,
+                subject=subject,
+                teacher__department_id__in=actor.department_ids,
+            )
+            .exists()
+        )
     return False
 
 

@@ -40,6 +40,7 @@ from hoso.gradebook import deadlines
 from hoso.gradebook.columns import TEXT, Column, ruleset_code, sheet_columns
 from hoso.gradebook.deadlines import DeadlineRules
 from hoso.gradebook.models import Assessment, DeadlineRule, SheetColumn
+from hoso.organisation.assignments.selectors import reference_day
 from hoso.organisation.models import Checkpoint, SubjectOffering, TeachingAssignment, Term
 from hoso.students.models import Enrolment
 
@@ -134,6 +135,7 @@ class Cell:
     value: str
     entered_at: datetime
     assessed_on: date | None
+    entered_by_id: int | None = None
 
 
 @dataclass
@@ -187,6 +189,8 @@ class SheetContext:
     states: dict[str, ColumnState]
     checkpoints: dict[str, date]
     rules: DeadlineRules
+    # The sheet's teacher now: results entered late by a teacher it replaced are not its own.
+    owner_user_id: int | None = None
 
     @property
     def term_end(self) -> date:
@@ -219,6 +223,9 @@ class SheetContext:
         if column.periodic:
             return self.column_deadline(column)
         return None
+
+    def _owned(self, cell: Cell) -> bool:
+        return self.owner_user_id is None or cell.entered_by_id in (None, self.owner_user_id)
 
     def required_columns(self) -> list[Column]:
         return [c for c in self.columns if c.required and c.kind != TEXT]
@@ -273,7 +280,9 @@ class SheetContext:
                     missing_columns[key] -= 1
                 if key in finalised_keys:
                     out.finalised += 1
-                if deadlines.is_late(cell.entered_at, self.cell_deadline(column, cell)):
+                if self._owned(cell) and deadlines.is_late(
+                    cell.entered_at, self.cell_deadline(column, cell)
+                ):
                     out.late += 1
             regular_entered += min(filled_regular, due.regular)
         out.regular_missing = n * due.regular - regular_entered
@@ -309,8 +318,24 @@ class SheetRow:
         return self.assignment.term
 
 
-def assignments_in(term_ids, scope: Q | None = None, *, school=None) -> list[TeachingAssignment]:
-    qs = TeachingAssignment.objects.filter(scope or Q(), term_id__in=list(term_ids))
+def assignments_in(
+    terms: list[Term], scope: Q | None = None, *, school=None, now: datetime | None = None
+) -> list[TeachingAssignment]:
+    """The sheets of ``terms`` with the teacher each has on its year's reference day (today
+    inside the year): reminders and progress follow a replacement from its date."""
+    today = deadlines.local_date(now or clock.now())
+    by_year: dict[int, list[Term]] = defaultdict(list)
+    for term in terms:
+        by_year[term.year_id].append(term)
+    in_force = Q(pk__in=[])
+    for year_terms in by_year.values():
+        day = reference_day(year_terms[0].year, today=today)
+        in_force |= Q(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            term_id__in=[t.pk for t in year_terms],
+        )
+    qs = TeachingAssignment.objects.filter(scope or Q()).filter(in_force)
     if school is not None:
         qs = qs.filter(subject__school=school)
     return list(
@@ -357,7 +382,17 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
         students[class_id].add(student_id)
     wanted = {(a.school_class_id, a.subject_id, a.term_id) for a in assignments}
     cells: dict[tuple, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
-    for class_id, subject_id, term_id, student_id, column, value, entered_at, assessed_on in (
+    for (
+        class_id,
+        subject_id,
+        term_id,
+        student_id,
+        column,
+        value,
+        entered_at,
+        assessed_on,
+        entered_by_id,
+    ) in (
         Assessment.objects.filter(
             school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
         )
@@ -371,12 +406,13 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
             "value",
             "entered_at",
             "assessed_on",
+            "entered_by_id",
         )
         .iterator(chunk_size=5000)
     ):
         key = (class_id, subject_id, term_id)
         if key in wanted:
-            cells[key][student_id][column] = Cell(value, entered_at, assessed_on)
+            cells[key][student_id][column] = Cell(value, entered_at, assessed_on, entered_by_id)
     states: dict[tuple, dict[str, ColumnState]] = defaultdict(dict)
     for (
         class_id,
@@ -414,6 +450,7 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
             states=states.get(key, {}),
             checkpoints=checkpoints.get(school_class.year_id, {}),
             rules=rules,
+            owner_user_id=a.teacher.user_id,
         )
         rows.append(SheetRow(assignment=a, context=context))
     return rows
@@ -476,7 +513,7 @@ def progress_board(
     rules = deadline_rules(actor.school)
     if term is None:
         return Board(None, [], SheetCounts(), rules, now, _options([]))
-    in_scope = assignments_in([term.pk], scope, school=actor.school)
+    in_scope = assignments_in([term], scope, school=actor.school, now=now)
     filters = filters or Filters()
     chosen = [a for a in in_scope if filters.match(a)]
     rows = load_sheets(chosen, rules=rules)

@@ -443,7 +443,7 @@ def grade_reminders_send(*, now: datetime | None = None, schools=None) -> Remind
         if not terms:
             continue
         run.schools += 1
-        rows = load_sheets(assignments_in([t.pk for t in terms], school=school), rules=rules)
+        rows = load_sheets(assignments_in(terms, school=school, now=now), rules=rules)
         run.sheets += len(rows)
         prefix = f"grade:{school.pk}:"
         seen = set(

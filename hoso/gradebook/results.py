@@ -43,7 +43,8 @@ from hoso.core import clock
 from hoso.gradebook.columns import ruleset_code
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.policies import GRADEBOOK_READERS
-from hoso.organisation.models import SchoolClass, SubjectOffering, TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
+from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.organisation.policies import access_class
 from hoso.students.models import Enrolment, Student
 
@@ -910,9 +911,11 @@ def can_read_results(actor: Actor, school_class) -> bool:
     if school_class.pk in actor.homeroom_class_ids:
         return True
     if actor.department_ids:
-        return TeachingAssignment.objects.filter(
-            school_class=school_class, teacher__department_id__in=actor.department_ids
-        ).exists()
+        return (
+            teaching_on(reference_day(school_class.year))
+            .filter(school_class=school_class, teacher__department_id__in=actor.department_ids)
+            .exists()
+        )
     return False
 
 

@@ -45,7 +45,7 @@ from hoso.gradebook.results import (
     recompute_school,
 )
 from hoso.notifications.actions import notify
-from hoso.organisation.models import HomeroomAssignment
+from hoso.organisation.assignments.selectors import homeroom_teacher_of
 from hoso.students.models import Enrolment
 
 TRAINING_ALIASES = {
@@ -689,12 +689,8 @@ def class_result_reopen(*, actor: Actor, school_class, period: str, reason: str)
 
 
 def _homeroom_user_of(school_class):
-    assignment = (
-        HomeroomAssignment.objects.filter(school_class=school_class)
-        .select_related("teacher__user")
-        .first()
-    )
-    return assignment.teacher.user if assignment and assignment.teacher.user_id else None
+    teacher = homeroom_teacher_of(school_class)
+    return teacher.user if teacher and teacher.user_id else None
 
 
 def class_results_approve_confirmed(*, actor: Actor, year, period: str) -> list[str]:

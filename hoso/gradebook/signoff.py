@@ -21,7 +21,7 @@ from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signof
 from hoso.gradebook.policies import is_assigned_teacher
 from hoso.gradebook.results import ResultsError, SubjectSpec, canonical_hash, offerings_by_grade
 from hoso.gradebook.sheets import Sheet, load_sheet
-from hoso.organisation.models import TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 
 CHANGED = "đã thay đổi sau khi xác nhận"
@@ -202,10 +202,12 @@ def class_signoff_status(school_class, term) -> ClassSignoffStatus:
         for s in Signoff.objects.filter(school_class=school_class, term=term).select_related("by")
     }
     teachers: dict[int, list[str]] = defaultdict(list)
-    for subject_id, family, middle, given in TeachingAssignment.objects.filter(
-        school_class=school_class, term=term
-    ).values_list(
-        "subject_id", "teacher__family_name", "teacher__middle_name", "teacher__given_name"
+    for subject_id, family, middle, given in (
+        teaching_on(reference_day(school_class.year))
+        .filter(school_class=school_class, term=term)
+        .values_list(
+            "subject_id", "teacher__family_name", "teacher__middle_name", "teacher__given_name"
+        )
     ):
         teachers[subject_id].append(" ".join(p for p in (family, middle, given) if p))
     sheets = []
@@ -264,11 +266,13 @@ class MySheet:
 
 
 def my_sheets(actor: Actor) -> list[MySheet]:
-    """The subject teacher's sheets of the year with their finalisation and sign-off state."""
+    """The subject teacher's sheets of the year (those it holds on the year's reference day)
+    with their finalisation and sign-off state."""
     if actor.staff is None or actor.year is None:
         return []
     assignments = list(
-        TeachingAssignment.objects.filter(teacher=actor.staff, school_class__year=actor.year)
+        teaching_on(reference_day(actor.year))
+        .filter(teacher=actor.staff, school_class__year=actor.year)
         .select_related("school_class__grade", "school_class__year", "subject", "term")
         .order_by("term__number", "school_class__name", "subject__order", "subject__name")
     )

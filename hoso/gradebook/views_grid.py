@@ -44,13 +44,13 @@ from hoso.gradebook.policies import (
 from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.sheets import Sheet, load_sheet
 from hoso.gradebook.validation import clean_value
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import (
     Checkpoint,
     GradeLevel,
     SchoolClass,
     Subject,
     SubjectOffering,
-    TeachingAssignment,
     Term,
 )
 from hoso.organisation.policies import access_class, visible_classes
@@ -754,7 +754,8 @@ def index(request):
     if actor.staff is not None and term is not None:
         mine = [
             SheetCard(school_class=a.school_class, subject=a.subject, term=a.term)
-            for a in TeachingAssignment.objects.filter(teacher=actor.staff, term=term)
+            for a in teaching_on(reference_day(actor.year))
+            .filter(teacher=actor.staff, term=term)
             .select_related("school_class__grade", "school_class__year", "subject", "term")
             .order_by("school_class__grade__number", "school_class__name", "subject__order")
         ]
@@ -769,7 +770,8 @@ def index(request):
             chosen = access_class(actor, class_id)
             if term is not None:
                 assignments = (
-                    TeachingAssignment.objects.filter(school_class=chosen, term=term)
+                    teaching_on(reference_day(actor.year))
+                    .filter(school_class=chosen, term=term)
                     .select_related(
                         "school_class__grade", "school_class__year", "subject", "term", "teacher"
                     )

@@ -55,7 +55,8 @@ from hoso.gradebook.results import (
 from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.signoff import CHANGED, class_signoff, class_signoff_status, my_sheets
 from hoso.gradebook.signoff import sheet_signoff as sheet_signoff_action
-from hoso.organisation.models import Subject, TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
+from hoso.organisation.models import Subject
 from hoso.organisation.policies import visible_classes
 from hoso.students.models import Enrolment
 
@@ -95,10 +96,12 @@ def index(request):
         readable = classes
     else:
         taught_by_department = set(
-            TeachingAssignment.objects.filter(
+            teaching_on(reference_day(actor.year))
+            .filter(
                 school_class__in=[c.pk for c in classes],
                 teacher__department_id__in=actor.department_ids,
-            ).values_list("school_class_id", flat=True)
+            )
+            .values_list("school_class_id", flat=True)
         )
         readable = [
             c for c in classes if c.pk in actor.homeroom_class_ids or c.pk in taught_by_department

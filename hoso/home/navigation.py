@@ -19,6 +19,7 @@ NAV_EXTENSIONS = (
     "hoso.transcripts.navigation",
     "hoso.printing.navigation",
     "hoso.signing.navigation",
+    "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
 )
 
@@ -88,7 +89,13 @@ def nav_items(request) -> dict:
 GROUPS = (
     (
         "Lớp & học sinh",
-        ("organisation:classes", "students:search", "students:register", "rollover:"),
+        (
+            "organisation:classes",
+            "organisation:assignments",
+            "students:search",
+            "students:register",
+            "rollover:",
+        ),
     ),
     (
         "Sổ điểm",

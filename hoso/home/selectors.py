@@ -14,7 +14,14 @@ from hoso.accounts.roles import Role
 from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
-from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
+from hoso.organisation.assignments.policies import can_manage_assignments
+from hoso.organisation.assignments.selectors import (
+    classes_without_homeroom,
+    homeroom_teacher_of,
+    reference_day,
+    teaching_on,
+)
+from hoso.organisation.models import SchoolClass, Staff
 from hoso.students.models import Enrolment, Student
 
 
@@ -159,9 +166,15 @@ def home_sections(actor) -> list[Section]:
         ).count()
         if missing_id and (actor.is_leader or actor.has(Role.CLERK)):
             s.todo.append(f"{missing_id} học sinh chưa có mã định danh cá nhân.")
-        no_homeroom = classes.filter(homeroom__isnull=True).count()
-        if no_homeroom and actor.is_leader:
-            s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
+        if actor.year is not None:
+            day = reference_day(actor.year)
+            no_homeroom = classes_without_homeroom(classes, on=day).count()
+            if no_homeroom and actor.is_leader:
+                s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
+        if can_manage_assignments(actor):
+            s.links.append(
+                {"label": "Phân công chuyên môn", "url": reverse("organisation:assignments")}
+            )
         sections.append(s)
 
     records = _records_section(actor)
@@ -221,7 +234,8 @@ def home_sections(actor) -> list[Section]:
     if actor.taught:
         s = Section(f"Lớp giảng dạy{f' — {term}' if term else ''}")
         rows = (
-            TeachingAssignment.objects.filter(teacher=actor.staff, term=term)
+            teaching_on(reference_day(actor.year))
+            .filter(teacher=actor.staff, term=term)
             .select_related("school_class", "subject")
             .order_by("school_class__grade__number", "school_class__name", "subject__order")
         )
@@ -267,15 +281,15 @@ def home_sections(actor) -> list[Section]:
         for st in Student.objects.filter(pk__in=actor.child_ids).order_by("sort_name"):
             enrolment = (
                 st.enrolments.filter(year=actor.year, end_date__isnull=True)
-                .select_related("school_class__homeroom__teacher")
+                .select_related("school_class__year")
                 .first()
             )
             lines = []
             if enrolment:
                 lines.append(f"Lớp {enrolment.school_class.name}")
-                homeroom = getattr(enrolment.school_class, "homeroom", None)
+                homeroom = homeroom_teacher_of(enrolment.school_class)
                 if homeroom:
-                    lines.append(f"GVCN: {homeroom.teacher.full_name}")
+                    lines.append(f"GVCN: {homeroom.full_name}")
             s.cards.append({"title": st.full_name, "lines": lines, "student_id": st.pk})
         sections.append(s)
 

@@ -479,8 +479,71 @@ class Staff(models.Model):
         self.search_name = fold(self.full_name)
 
 
-class TeachingAssignment(models.Model):
-    """Phân công giảng dạy: teacher × class × subject × term."""
+class AssignmentQuerySet(models.QuerySet):
+    """Rows of a dated assignment (teaching or homeroom)."""
+
+    def in_force(self, day: date) -> AssignmentQuerySet:
+        """The rows in force on ``day`` (no start = from the beginning, no end = open-ended)."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        )
+
+    def open_ended(self) -> AssignmentQuerySet:
+        return self.filter(ends_on__isnull=True)
+
+
+def dated_constraints(*, fields: list[str], one_open: str, dates: str) -> list:
+    """At most one open-ended row per ``fields``; an end never before the start."""
+    return [
+        models.UniqueConstraint(fields=fields, condition=Q(ends_on__isnull=True), name=one_open),
+        models.CheckConstraint(
+            condition=Q(starts_on__isnull=True)
+            | Q(ends_on__isnull=True)
+            | Q(ends_on__gte=models.F("starts_on")),
+            name=dates,
+        ),
+    ]
+
+
+class DatedAssignment(models.Model):
+    """An assignment in force from ``starts_on`` to ``ends_on`` (both days included).
+
+    No start means from the beginning (of the year); no end means until changed. A change during
+    the year ends the row the day before and starts a new one, so the rows of one cell (or one
+    class's homeroom) never overlap and the history stays: who, from when to when, who changed
+    it, why. Only the actions of ``organisation/assignments`` write them (ADR 0004)."""
+
+    starts_on = models.DateField("từ ngày", null=True, blank=True)
+    ends_on = models.DateField("đến hết ngày", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+    # Set when the row is cut short (a replacement from a date, the end of the assignment).
+    end_reason = models.CharField("lý do kết thúc", max_length=300, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_in_force(self, day: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+
+class TeachingAssignment(DatedAssignment):
+    """Phân công giảng dạy: teacher × class × subject × term, from a date to a date.
+
+    One owner per grade-book column on any day: at most one open-ended row per (class, subject,
+    term), and the actions never let two rows of one cell overlap."""
 
     teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="teaching")
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="teaching")
@@ -488,27 +551,50 @@ class TeachingAssignment(models.Model):
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="teaching")
 
     class Meta:
-        constraints = [
-            # One teacher per (class, subject, term): the grade book needs one owner per column.
-            models.UniqueConstraint(
-                fields=["school_class", "subject", "term"], name="teaching_unique_owner"
-            ),
-        ]
+        # One teacher per (class, subject, term) at a time: the grade book needs one owner per
+        # column. Two editors of one cell: the second insert fails here.
+        constraints = dated_constraints(
+            fields=["school_class", "subject", "term"],
+            one_open="teaching_one_open_owner",
+            dates="teaching_dates",
+        )
 
     def __str__(self) -> str:
         return f"{self.teacher} — {self.subject} — {self.school_class} — {self.term}"
 
 
-class HomeroomAssignment(models.Model):
-    """Giáo viên chủ nhiệm of a class for a school year."""
+class HomeroomAssignment(DatedAssignment):
+    """Giáo viên chủ nhiệm of a class, from a date to a date (one at a time per class)."""
 
     teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="homerooms")
-    school_class = models.OneToOneField(
-        SchoolClass, on_delete=models.CASCADE, related_name="homeroom"
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="homeroom_assignments"
     )
+
+    class Meta:
+        constraints = dated_constraints(
+            fields=["school_class"], one_open="homeroom_one_open", dates="homeroom_dates"
+        )
 
     def __str__(self) -> str:
         return f"GVCN {self.school_class}: {self.teacher}"
+
+
+class AssignmentApproval(models.Model):
+    """The principal approves the year's assignment table (bảng phân công chuyên môn) as it
+    stands; ``digest`` tells later whether the table changed since. Kept for ever."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+    digest = models.CharField(max_length=64)
+    summary = models.JSONField(default=dict)  # counts at approval: cells, homerooms, teachers
+
+    class Meta:
+        ordering = ["year_id", "-approved_at"]
 
 
 class StaffPosition(models.Model):

@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import Perm, can, not_found
-from hoso.organisation.models import SchoolClass, Staff
+from hoso.organisation.assignments.selectors import reference_day
+from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
 
 
 def visible_classes(actor: Actor) -> QuerySet[SchoolClass]:
@@ -18,11 +19,15 @@ def visible_classes(actor: Actor) -> QuerySet[SchoolClass]:
         return qs
     scope = Q(pk__in=set(actor.taught) | set(actor.homeroom_class_ids))
     if actor.department_ids:
-        # A department head sees the classes its department's teachers teach.
-        scope |= Q(teaching__teacher__department_id__in=actor.department_ids)
+        # A department head sees the classes its department's teachers teach (on the year's
+        # reference day, as the teachers themselves do).
+        taught = TeachingAssignment.objects.in_force(reference_day(actor.year)).filter(
+            teacher__department_id__in=actor.department_ids
+        )
+        scope |= Q(pk__in=taught.values("school_class_id"))
     if scope == Q(pk__in=set()):
         return qs.none()
-    return qs.filter(scope).distinct()
+    return qs.filter(scope)
 
 
 def access_class(actor: Actor, class_id: int) -> SchoolClass:

@@ -7,7 +7,13 @@ from django.shortcuts import render
 
 from hoso.accounts.policies import Perm, can, log_denied
 from hoso.core.text import fold
-from hoso.organisation.models import TeachingAssignment
+from hoso.organisation.assignments.policies import can_view_assignments
+from hoso.organisation.assignments.selectors import (
+    homeroom_teacher_of,
+    reference_day,
+    teaching_on,
+    with_homeroom_teachers,
+)
 from hoso.organisation.policies import (
     access_class,
     can_edit_class_students,
@@ -24,7 +30,6 @@ def class_list(request):
     actor = request.actor
     classes = (
         visible_classes(actor)
-        .select_related("homeroom__teacher")
         .annotate(
             active=Count(
                 "enrolments",
@@ -37,7 +42,13 @@ def class_list(request):
         )
         .order_by("grade__number", "name")
     )
-    return render(request, "organisation/class_list.html", {"classes": classes})
+    if actor.year is not None:
+        classes = with_homeroom_teachers(classes, on=reference_day(actor.year))
+    return render(
+        request,
+        "organisation/class_list.html",
+        {"classes": classes, "can_assign": can_view_assignments(actor)},
+    )
 
 
 @login_required
@@ -45,8 +56,10 @@ def class_detail(request, class_id: int):
     actor = request.actor
     school_class = access_class(actor, class_id)
     roster = list(class_roster(school_class))
+    day = reference_day(school_class.year)
     teaching = (
-        TeachingAssignment.objects.filter(school_class=school_class)
+        teaching_on(day)
+        .filter(school_class=school_class)
         .select_related("teacher", "subject", "term")
         .order_by("subject__order", "term__number")
     )
@@ -61,7 +74,8 @@ def class_detail(request, class_id: int):
             "my_subject_ids": mine,
             "can_edit": can_edit_class_students(actor, school_class),
             "can_import": can_import_class(actor, school_class),
-            "homeroom": getattr(school_class, "homeroom", None),
+            "homeroom": homeroom_teacher_of(school_class, on=day),
+            "can_assign": can_view_assignments(actor),
         },
     )
 

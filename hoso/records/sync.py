@@ -4,8 +4,12 @@ Tree: "Năm học 2026-2027" → owner ("Nhà trường", each team, each person
 Run by ``obligations_sync`` whenever the year, the staff or the catalogue changes (the actions of
 this package call it; ``manage.py records_sync`` and ``tasks.records_sync_task`` run it too).
 
-Rules: missing folders and obligations are created; an obligation whose owner or type no longer
-applies is never deleted — if nothing was submitted and it is not yet due it becomes inactive
+Teaching and homeroom obligations follow the assignments' dates: a person owes a period's record
+(a week's lesson plans, a month's homeroom plan) when its assignment is in force on the period's
+first day, so a replacement from a date gets the obligations of the periods from then on and the
+teacher it replaced stops owing them (a teacher with no assignment recorded this year owes every
+period, by its position). Rules: missing folders and obligations are created; an obligation whose
+owner or type no longer applies is never deleted — if nothing was submitted and it is not yet due it becomes inactive
 (``is_active=False``), and it comes back if the owner does; due dates of obligations nobody has
 submitted yet follow schedule edits.
 """
@@ -13,7 +17,7 @@ submitted yet follow schedule edits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -75,6 +79,28 @@ class Context:
     teachers: set[int]
     homeroom: set[int]
     positions: dict[int, set[str]] = field(default_factory=dict)
+    # staff id -> the periods (first day, last day) of its teaching / homeroom assignments
+    teaching_periods: dict[int, list[tuple[date, date]]] = field(default_factory=dict)
+    homeroom_periods: dict[int, list[tuple[date, date]]] = field(default_factory=dict)
+
+    def period_day(self, period) -> date:
+        """The day deciding who owes a period: its first day (else its due date), in the year."""
+        day = period.start or period.due_at.astimezone(clock.VN_TZ).date()
+        return min(max(day, self.year.start_date), self.year.end_date)
+
+    def owes(self, owner: Owner, period) -> bool:
+        if owner.staff is None:
+            return True
+        if owner.kind == OwnerKind.HOMEROOM:
+            spans = self.homeroom_periods.get(owner.staff.pk)
+        elif owner.kind == OwnerKind.TEACHER:
+            spans = self.teaching_periods.get(owner.staff.pk)
+            if spans is None:  # no assignment recorded this year: its position decides
+                return True
+        else:
+            return True
+        day = self.period_day(period)
+        return any(first <= day <= last for first, last in spans or ())
 
     def owners(self, kind: str) -> list[Owner]:
         if kind == OwnerKind.SCHOOL:
@@ -100,25 +126,32 @@ def load_context(year: SchoolYear) -> Context:
         .order_by("sort_name")
     )
     positions = {s.pk: {s.position} | {p.position for p in s.extra_positions.all()} for s in staff}
-    taught = set(
-        TeachingAssignment.objects.filter(school_class__year=year).values_list(
-            "teacher_id", flat=True
-        )
-    )
-    teachers = {s.pk for s in staff if Position.TEACHER in positions[s.pk] or s.pk in taught}
-    homeroom = set(
-        HomeroomAssignment.objects.filter(school_class__year=year).values_list(
-            "teacher_id", flat=True
-        )
-    )
+
+    def spans(model) -> dict[int, list[tuple[date, date]]]:
+        out: dict[int, list[tuple[date, date]]] = {}
+        for teacher_id, starts_on, ends_on in model.objects.filter(
+            school_class__year=year
+        ).values_list("teacher_id", "starts_on", "ends_on"):
+            out.setdefault(teacher_id, []).append(
+                (starts_on or year.start_date, ends_on or year.end_date)
+            )
+        return out
+
+    teaching_periods = spans(TeachingAssignment)
+    homeroom_periods = spans(HomeroomAssignment)
+    teachers = {
+        s.pk for s in staff if Position.TEACHER in positions[s.pk] or s.pk in teaching_periods
+    }
     return Context(
         year=year,
         terms=list(year.terms.all()),
         staff=staff,
         departments=list(Department.objects.filter(school_id=year.school_id)),
         teachers=teachers,
-        homeroom=homeroom,
+        homeroom=set(homeroom_periods),
         positions=positions,
+        teaching_periods=teaching_periods,
+        homeroom_periods=homeroom_periods,
     )
 
 
@@ -224,7 +257,8 @@ def _needed(rt: RecordType, ctx: Context, events: list[RecordEvent]):
         ]
     for owner in ctx.owners(rt.owner_kind):
         for period, event in periods:
-            yield owner, period, event
+            if ctx.owes(owner, period):
+                yield owner, period, event
 
 
 def obligations_sync(

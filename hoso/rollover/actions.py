@@ -620,7 +620,14 @@ def _ensure_classes(
                 pk=pc.homeroom_staff, school_id=year.school_id, is_active=True
             ).first()
             if teacher is not None:
-                HomeroomAssignment.objects.create(teacher=teacher, school_class=new)
+                # For the whole new year; later changes go through the assignments editor.
+                HomeroomAssignment.objects.create(
+                    teacher=teacher,
+                    school_class=new,
+                    reason="Chuyển dữ liệu năm học: giáo viên chủ nhiệm theo lớp",
+                    created_by=actor_user,
+                    created_at=clock.now(),
+                )
         audit_record(
             event_type="class.created",
             actor=actor_user,

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from hoso.organisation.models import GradeLevel, HomeroomAssignment, SchoolClass, SchoolYear
+from hoso.organisation.assignments.selectors import homeroom_teachers
+from hoso.organisation.models import GradeLevel, SchoolClass, SchoolYear
 from hoso.rollover.models import Rollover
 from hoso.rollover.placement import OUTCOME_LABELS, Outcome, place
 from hoso.students.models import Enrolment
@@ -168,14 +169,8 @@ def rollover_plan(
     existing = (
         {c.name: c for c in SchoolClass.objects.filter(year=to_year)} if to_year is not None else {}
     )
-    homerooms = {}
-    if carry_homeroom:
-        homerooms = {
-            h.school_class_id: h.teacher
-            for h in HomeroomAssignment.objects.filter(school_class__in=classes).select_related(
-                "teacher"
-            )
-        }
+    # The homeroom teacher a class ends the year with (a replacement during the year counts).
+    homerooms = homeroom_teachers(list(by_id), on=year.end_date) if carry_homeroom else {}
     planned: dict[str, PlannedClass] = {}
     not_approved: set[int] = set()
     for enrolment in members:

@@ -15,7 +15,12 @@ from hoso.gradebook.models import Assessment, CorrectionRequest, HomeroomInput, 
 from hoso.gradebook.results import offerings_by_grade
 from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.signoff import class_hash, sheet_hash
-from hoso.organisation.models import HomeroomAssignment, Position, Staff, TeachingAssignment
+from hoso.organisation.assignments.selectors import (
+    homeroom_teacher_of,
+    sheet_teachers,
+    teacher_of,
+)
+from hoso.organisation.models import Position, Staff
 from hoso.signing.documents import DocumentSpec, Signer, canonical_hash
 from hoso.signing.errors import SigningErrorCode
 from hoso.signing.models import DocumentKind
@@ -60,9 +65,7 @@ def _principal(school) -> Staff | None:
 
 
 def _homeroom(school_class) -> Staff | None:
-    ha = HomeroomAssignment.objects.filter(school_class=school_class).select_related("teacher")
-    first = ha.first()
-    return first.teacher if first else None
+    return homeroom_teacher_of(school_class)
 
 
 def _missing_signer(signers: list[Signer]) -> None:
@@ -90,12 +93,7 @@ def grade_sheet_spec(school_class, subject, term) -> DocumentSpec:
             "Giáo viên bộ môn chưa xác nhận cột điểm này (hoặc dữ liệu đã thay đổi sau khi xác "
             "nhận): hãy chốt và xác nhận trước khi ký số.",
         )
-    assignment = (
-        TeachingAssignment.objects.filter(school_class=school_class, subject=subject, term=term)
-        .select_related("teacher")
-        .first()
-    )
-    teacher = assignment.teacher if assignment else None
+    teacher = teacher_of(school_class=school_class, subject=subject, term=term)
     signers = [
         _signer_for_staff(
             teacher, slot="teacher", caption="GIÁO VIÊN BỘ MÔN", role_label="Giáo viên bộ môn"
@@ -194,10 +192,10 @@ def class_book_spec(school_class, term) -> DocumentSpec:
         ).select_related("by")
     }
     teachers = {
-        a.subject_id: a.teacher.full_name
-        for a in TeachingAssignment.objects.filter(
+        subject_id: teacher.full_name
+        for (subject_id, _term), teacher in sheet_teachers(
             school_class=school_class, term=term
-        ).select_related("teacher")
+        ).items()
     }
     subject_rows = []
     for s in subjects:

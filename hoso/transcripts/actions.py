@@ -30,7 +30,8 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.organisation.models import HomeroomAssignment, Position, SchoolClass, Staff
+from hoso.organisation.assignments.selectors import homeroom_teacher_of
+from hoso.organisation.models import Position, SchoolClass, Staff
 from hoso.students.models import Enrolment
 from hoso.transcripts import engines, policies
 from hoso.transcripts.codes import new_code
@@ -803,16 +804,12 @@ def transcripts_check(
         if approve:
             _notify_next(Step.CHECK_APPROVE, school_class, done)
         else:
-            homeroom = (
-                HomeroomAssignment.objects.filter(school_class=school_class)
-                .select_related("teacher__user")
-                .first()
-            )
-            if homeroom and homeroom.teacher.user_id:
+            homeroom = homeroom_teacher_of(school_class)
+            if homeroom and homeroom.user_id:
                 from hoso.notifications.actions import notify
 
                 notify(
-                    user=homeroom.teacher.user,
+                    user=homeroom.user,
                     school=school_class.year.school,
                     kind="transcript_returned",
                     text=(

@@ -83,6 +83,7 @@ def _last_year_issued(school, year) -> None:
     from hoso.accounts.actor import build_actor
     from hoso.gradebook.demo import LAST_YEAR_CLASS, year_opened
     from hoso.gradebook.models import ClassResult, StudentResult
+    from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import Position, SchoolClass, SchoolYear, Staff
     from hoso.signing.testpki import DEMO_PASSWORD
     from hoso.transcripts import actions
@@ -120,7 +121,7 @@ def _last_year_issued(school, year) -> None:
         .first()
     )
     people = {
-        "homeroom": school_class.homeroom.teacher.user,
+        "homeroom": homeroom_teacher_of(school_class).user,
         "vice": vice.user if vice else None,
         "principal": _user(school, "hieutruong"),
         "clerk": _user(school, "vanthu"),

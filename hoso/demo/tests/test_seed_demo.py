@@ -24,6 +24,7 @@ from hoso.audit.models import AuditEvent
 from hoso.demo import data
 from hoso.demo.builder import plan_school
 from hoso.demo.selectors import demo_logins
+from hoso.organisation.assignments.selectors import homeroom_teacher_of
 from hoso.organisation.models import (
     HomeroomAssignment,
     School,
@@ -335,8 +336,8 @@ def test_last_year_keeps_teachers_with_their_classes(seeded):
     previous = SchoolYear.objects.get(school=thcs, is_closed=True)
     last_year_6a1 = SchoolClass.objects.get(year=previous, name="6A1")
     now_7a1 = SchoolClass.objects.get(year=_current_year(thcs), name="7A1")
-    assert last_year_6a1.homeroom.teacher_id == now_7a1.homeroom.teacher_id
-    teacher = now_7a1.homeroom.teacher
+    teacher = homeroom_teacher_of(now_7a1)
+    assert homeroom_teacher_of(last_year_6a1) == teacher
     actor = build_actor(teacher.user, thcs, previous, now=DURING_TERM_1)
     assert actor.readonly_year and Role.HOMEROOM_TEACHER in actor.roles
     moved_up = set(

@@ -30,7 +30,8 @@ from hoso.gradebook.results import (
     title_label,
 )
 from hoso.gradebook.sheets import load_sheet
-from hoso.organisation.models import Subject, TeachingAssignment
+from hoso.organisation.assignments.selectors import sheet_teachers
+from hoso.organisation.models import Subject
 from hoso.printing.documents.common import (
     fmt_date,
     header,
@@ -136,11 +137,12 @@ def term_label(number: int) -> str:
 
 
 def _teachers(school_class, term) -> dict[int, str]:
+    """Subject id → the teacher of the term's sheet on the year's reference day."""
     return {
-        ta.subject_id: person_name(ta.teacher)
-        for ta in TeachingAssignment.objects.filter(school_class=school_class, term=term)
-        .select_related("teacher")
-        .order_by("pk")
+        subject_id: person_name(teacher)
+        for (subject_id, _term), teacher in sheet_teachers(
+            school_class=school_class, term=term
+        ).items()
     }
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from hoso.core.text import nfc
-from hoso.organisation.models import HomeroomAssignment, Position, Staff
+from hoso.organisation.assignments.selectors import homeroom_teacher_of
+from hoso.organisation.models import Position, Staff
 from hoso.printing.render import signature_slots
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -84,9 +85,8 @@ def principal_of(school) -> Staff | None:
 
 
 def homeroom_of(school_class) -> Staff | None:
-    ha = HomeroomAssignment.objects.filter(school_class=school_class).select_related("teacher")
-    first = ha.first()
-    return first.teacher if first else None
+    """The class's homeroom teacher on the year's reference day (a closed year: its last)."""
+    return homeroom_teacher_of(school_class)
 
 
 def signatures(kind: str, names: dict[str, str], *, head_title: str = "Hiệu trưởng") -> list[dict]:

@@ -35,7 +35,8 @@ from hoso.gradebook.results import (
     periods_for,
     title_label,
 )
-from hoso.organisation.models import Gender, Level, TeachingAssignment
+from hoso.organisation.assignments.selectors import reference_day, teaching_on
+from hoso.organisation.models import Gender, Level
 from hoso.printing.documents.common import (
     RULESET_NAMES,
     fmt_date,
@@ -91,11 +92,11 @@ def student_profile(student, *, guardians: list[dict], register_number: str) -> 
 
 
 def _teacher_names(school_class) -> dict[int, str]:
-    """Subject id → the teacher of the subject in the class (term II's, else term I's)."""
+    """Subject id → the teacher of the subject in the class (term II's, else term I's), on the
+    year's reference day (a closed year: its final teachers)."""
     out: dict[int, tuple[int, str]] = {}
-    for ta in TeachingAssignment.objects.filter(school_class=school_class).select_related(
-        "teacher", "term"
-    ):
+    day = reference_day(school_class.year)
+    for ta in teaching_on(day).filter(school_class=school_class).select_related("teacher", "term"):
         rank = ta.term.number
         if ta.subject_id not in out or rank > out[ta.subject_id][0]:
             out[ta.subject_id] = (rank, person_name(ta.teacher))

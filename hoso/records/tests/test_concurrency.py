@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hoso.core.errors import DomainError
 from hoso.records import actions
 from hoso.records.models import Decision, Obligation, ObligationState
 from hoso.records.sync import obligations_sync
 from hoso.records.tests.helpers import lesson_plan, pdf, setup_records
+from hoso.testing.concurrency import race
 from hoso.testing.factories import small_school
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"
 )
-
-
-def _race(*fns):
-    barrier = threading.Barrier(len(fns))
-    results: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,7 +29,7 @@ def test_two_approvers_of_one_step_act_once():
         actor=world.actor("subject"), obligation_id=ob.pk, upload=pdf(), submit=True
     )
     head = world.actor("dept_head")
-    results = _race(
+    results = race(
         lambda: actions.obligation_approve(actor=head, obligation_id=ob.pk),
         lambda: actions.obligation_return(actor=head, obligation_id=ob.pk, comment="Sửa lại"),
     )
@@ -71,7 +49,7 @@ def test_concurrent_syncs_create_each_obligation_once():
     world = small_school()
     setup_records(world)
     Obligation.objects.filter(year=world.year).delete()
-    results = _race(
+    results = race(
         lambda: obligations_sync(year=world.year), lambda: obligations_sync(year=world.year)
     )
     assert not any(isinstance(r, Exception) for r in results), results

@@ -156,6 +156,8 @@ def test_the_rollover_places_every_student_by_its_approved_result(
         assert not Enrolment.objects.filter(student=school.s[key], year=new).exists()
     homeroom = HomeroomAssignment.objects.get(school_class=an.school_class)
     assert homeroom.teacher == school.people["homeroom"]
+    assert (homeroom.starts_on, homeroom.ends_on) == (None, None)
+    assert homeroom.created_by == school.users["clerk"]
 
     old = {k: enrolment(school.s[k], school.year) for k in school.s}
     assert old["an"].outcome == Enrolment.Outcome.PROMOTED
@@ -421,3 +423,19 @@ def test_reopen_page(client, school):
     assert SchoolYear.objects.get(pk=school.year.pk).is_reopened()
     client.force_login(school.users["admin"])
     assert client.get(url).status_code == 403
+
+
+def test_the_homeroom_teacher_who_ends_the_year_moves_up_with_the_class(school):
+    from hoso.organisation.assignments.actions import homeroom_set
+
+    approve_all(school)
+    homeroom_set(
+        actor=school.actor("vice"),
+        school_class=school.class_a,
+        teacher=school.people["outsider"],
+        starts_on=date(2027, 2, 1),
+        reason="Cô Lan nghỉ sinh",
+    )
+    rollover = actions.rollover_prepare(actor=school.actor("clerk"), year=school.year)
+    planned = {c["key"]: c for c in rollover.classes}["7|A1"]
+    assert planned["homeroom_staff"] == school.people["outsider"].pk

@@ -3,12 +3,11 @@ same class at once. Row locks and the one-living-version constraint keep one res
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hoso.core.errors import DomainError
+from hoso.testing.concurrency import race
 from hoso.transcripts import actions
 from hoso.transcripts.errors import TranscriptError
 from hoso.transcripts.models import Transcript, TranscriptRevision
@@ -16,27 +15,6 @@ from hoso.transcripts.tests.conftest import PASSWORD
 from hoso.transcripts.tests.helpers import add_students
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +25,7 @@ def _postgres_only():
 
 def test_two_drafters_make_one_living_version_per_student(world, signers):
     add_students(world, 4)
-    outcomes = run_together(
+    outcomes = race(
         lambda: actions.transcripts_draft_class(
             actor=world.actor("homeroom"), school_class=world.class_a
         ),
@@ -74,7 +52,7 @@ def test_two_clerks_issuing_at_once_seal_each_transcript_once(world, signers):
     issue = lambda: actions.transcripts_issue(  # noqa: E731
         actor=a("clerk"), school_class=world.class_a, secret=PASSWORD
     )
-    outcomes = run_together(issue, issue)
+    outcomes = race(issue, issue)
     for o in outcomes:
         if isinstance(o, DomainError):
             assert o.code == TranscriptError.NOTHING_TO_DO
