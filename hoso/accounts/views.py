@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoso.accounts import actions
-from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm, PositionsForm
+from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm
 from hoso.accounts.middleware import SESSION_SCHOOL, SESSION_YEAR
 from hoso.accounts.models import ApiToken, Delegation
 from hoso.accounts.policies import Perm, require
@@ -137,6 +137,13 @@ def admin_accounts_view(request):
 
         for word in fold(q).split(" "):
             staff = staff.filter(search_name__contains=word)
+    from hoso.organisation.staff.positions import LEADER_POSITIONS
+
+    staff = list(staff)
+    for s in staff:  # a leader's account is the principal's to handle (no reset here)
+        s.is_leader = s.position in LEADER_POSITIONS or any(
+            p.position in LEADER_POSITIONS for p in s.extra_positions.all()
+        )
     return render(
         request,
         "accounts/admin_accounts.html",
@@ -303,29 +310,39 @@ def admin_account_action_view(request, staff_id: int, action: str):
 
 
 @login_required
-def admin_positions_view(request, staff_id: int):
+@require_POST
+def leader_account_view(request, staff_id: int, action: str):
+    """The principal handles a leader's account (create, reset, disable, enable): the one-time
+    password is shown here, once, to the principal only — never to the administrator."""
+    from hoso.accounts.policies import not_found
+
     actor = request.actor
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"phân quyền cán bộ #{staff_id}")
-    staff = _admin_staff(request, staff_id)
-    initial = {
-        "position": staff.position,
-        "extra": list(staff.extra_positions.values_list("position", flat=True)),
-    }
-    form = PositionsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.staff_set_positions(
-                actor=actor,
-                staff=staff,
-                position=form.cleaned_data["position"],
-                extra=form.cleaned_data["extra"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+    staff = Staff.objects.filter(pk=staff_id, school=actor.school).select_related("user").first()
+    if staff is None:
+        raise not_found(actor, f"tài khoản lãnh đạo #{staff_id}")
+    temporary = None
+    try:
+        if action == "create":
+            _user, temporary = actions.account_create_for_staff(actor=actor, staff=staff)
+        elif action == "reset" and staff.user:
+            temporary = actions.account_reset_password(actor=actor, user=staff.user)
+        elif action in ("disable", "enable") and staff.user:
+            actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
+            messages.success(request, "Đã cập nhật tài khoản.")
         else:
-            messages.success(request, f"Đã cập nhật chức vụ của {staff.full_name}.")
-            return redirect("accounts:admin")
-    return render(request, "accounts/admin_positions.html", {"form": form, "staff": staff})
+            messages.error(request, "Thao tác không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if temporary is None:
+        return redirect("organisation:staff_detail", staff_id=staff.pk)
+    staff.refresh_from_db()
+    response = render(
+        request,
+        "organisation/staff/leader_password.html",
+        {"staff": staff, "temporary": temporary},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- delegation -----------------------------------------------------------------------------

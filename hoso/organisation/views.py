@@ -1,19 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from hoso.accounts.policies import Perm, can, log_denied
-from hoso.core.text import fold
 from hoso.organisation.models import TeachingAssignment
 from hoso.organisation.policies import (
     access_class,
     can_edit_class_students,
     can_import_class,
     visible_classes,
-    visible_staff,
 )
 from hoso.students.models import Enrolment
 from hoso.students.selectors import class_roster
@@ -64,16 +60,3 @@ def class_detail(request, class_id: int):
             "homeroom": getattr(school_class, "homeroom", None),
         },
     )
-
-
-@login_required
-def staff_list(request):
-    actor = request.actor
-    if not (can(actor, Perm.VIEW_STAFF) or actor.department_ids):
-        log_denied(actor, kind="forbidden", what="danh sách cán bộ")
-        raise PermissionDenied("Bạn không có quyền xem danh sách cán bộ.")
-    staff = visible_staff(actor).prefetch_related("extra_positions").order_by("sort_name")
-    q = request.GET.get("q", "")
-    for word in fold(q).split(" ") if q else []:
-        staff = staff.filter(search_name__contains=word)
-    return render(request, "organisation/staff_list.html", {"staff": staff, "q": q})
