@@ -101,8 +101,10 @@ def _log(
     event_type: str,
     extra_audit: dict[str, Any] | None = None,
     audit_before_after: tuple[dict, dict] | None = None,
+    server: str = "",
 ) -> StaffChange:
-    """The change-log line and the audit event, in the caller's transaction."""
+    """The change-log line and the audit event, in the caller's transaction. ``server``: what
+    ran on the server when no person acted (a command), recorded as ``acting_as``."""
     user = getattr(actor, "user", None)
     user = user if getattr(user, "pk", None) else None
     change = StaffChange.objects.create(
@@ -112,7 +114,7 @@ def _log(
         effective_on=effective_on or clock.today(),
         at=clock.now(),
         actor=user,
-        actor_name=_actor_name(actor),
+        actor_name=f"Quản trị máy chủ ({server})" if server else _actor_name(actor),
         changes=changes,
         note=note,
     )
@@ -124,6 +126,7 @@ def _log(
         target=staff,
         before=before or None,
         after=after | {"change": change.pk} | (extra_audit or {}),
+        acting_as=server,
     )
     return change
 
@@ -338,6 +341,128 @@ def staff_set_positions(
             return PositionsChanged(change=change, temporary_password=temporary)
     except _Refused as refused:
         raise positions.refuse(actor, staff, refused.before, refused.after, refused.problem)
+
+
+@dataclass
+class PrincipalAppointed:
+    staff: Staff
+    change: StaffChange | None  # None: already the principal
+    user: User | None
+    temporary_password: str | None  # printed once by the command
+
+
+def principal_appoint(
+    *, school: School, staff: Staff, operator: str, username: str = ""
+) -> PrincipalAppointed:
+    """Record ``staff`` as principal of ``school`` — the appointment decided by the superior
+    body, or the first principal of a new school — run on the server by
+    ``manage.py appoint_principal`` (nobody in the school can make a principal but the
+    principal). The account is opened when missing, or given a new one-time password when its
+    present one was never changed (someone else saw it); the password is printed once. The
+    person (and the other principals) are told. Former principals keep their position until the
+    new principal relieves them (``staff_set_positions``): the school is never left without one.
+    """
+    from hoso.accounts.actions import (
+        check_username,
+        open_staff_account,
+        propose_username,
+        set_temporary_password,
+    )
+    from hoso.organisation.models import Position
+
+    server = f"lệnh appoint_principal, {operator}"
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().get(pk=staff.pk, school=school)
+        if not staff.is_active or staff.end_date is not None:
+            raise fail(
+                StaffError.ALREADY_ENDED,
+                name=staff.full_name,
+                date=f"{staff.end_date or clock.today():%d/%m/%Y}",
+            )
+        before = PositionSet.of(staff)
+        after = PositionSet(
+            main=Position.PRINCIPAL,
+            extra=before.extra - {Position.PRINCIPAL, Position.VICE_PRINCIPAL},
+        )
+        change = None
+        if positions.changed_positions(before, after):
+            values_before = register_values(staff, before.extra)
+            staff.position = after.main
+            staff.save(update_fields=["position"])
+            _set_extra(staff, after.extra)
+            change = _log(
+                staff=staff,
+                kind=K.POSITIONS,
+                actor=None,
+                changes=diff(values_before, register_values(staff, after.extra)),
+                event_type="staff.positions_changed",
+                audit_before_after=(before.as_json(), after.as_json()),
+                server=server,
+            )
+        user = staff.user if staff.user_id else None
+        temporary = None
+        if user is None:
+            name = check_username(username) if username else propose_username(staff.full_name)
+            user, temporary = open_staff_account(
+                by=None, school_id=school.pk, staff=staff, username=name
+            )
+        elif user.must_change_password or not user.is_active:
+            if not user.is_active:
+                user.is_active = True
+                user.save(update_fields=["is_active"])
+                audit_record(
+                    event_type="account.enabled",
+                    school_id=school.pk,
+                    target=user,
+                    before={"is_active": False},
+                    after={"is_active": True},
+                    acting_as=server,
+                )
+            temporary = set_temporary_password(
+                by=None, school=school, user=user, reason="principal_appointed"
+            )
+        text = f"{staff.full_name} được ghi là Hiệu trưởng từ ngày {clock.today():%d/%m/%Y}."
+        _notify(
+            user,
+            school,
+            kind="staff.positions",
+            text=text,
+            key=f"principal:{staff.pk}:{change.pk if change else 0}",
+        )
+        for other in positions.principals(school.pk).exclude(pk=staff.pk).select_related("user"):
+            _notify(
+                other.user if other.user_id else None,
+                school,
+                kind="staff.positions",
+                text=text + " Hãy cập nhật chức vụ của mình nếu bạn thôi giữ chức vụ này.",
+                key=f"principal:{staff.pk}:{change.pk if change else 0}",
+            )
+    return PrincipalAppointed(staff=staff, change=change, user=user, temporary_password=temporary)
+
+
+def leader_password_reset_by_server(*, school: School, staff: Staff, operator: str) -> str:
+    """A new one-time password for a leader (the principal above all, whose password nobody in
+    the school may reset), run by ``manage.py reset_principal_password``; printed once, the
+    person told."""
+    from hoso.accounts.actions import set_temporary_password
+
+    if (
+        not staff.user_id
+        or not positions.holds_leader_position(staff)
+        or staff.school_id != school.pk
+    ):
+        raise DomainError(
+            StaffError.NOT_ALLOWED,
+            "Lệnh này chỉ dành cho tài khoản của Hiệu trưởng hoặc Phó hiệu trưởng của trường.",
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=staff.user_id)
+        return set_temporary_password(
+            by=None,
+            school=school,
+            user=user,
+            reason=f"server: reset_principal_password, {operator}",
+        )
 
 
 # --- end of employment and re-hire ----------------------------------------------------------
