@@ -287,10 +287,12 @@ def account_create_for_staff(*, actor: Actor, staff, username: str = "") -> tupl
     """Create the person's account with a one-time password. A leader's account (principal,
     vice principal) is opened only by the principal in person: the administrator never sees a
     leader's password."""
+    from hoso.organisation.models import Staff
     from hoso.organisation.staff.positions import holds_leader_position
 
     if staff.school_id != actor.school_id:
         raise DomainError(AccountError.NOT_IN_SCHOOL, "Cán bộ không thuộc trường này.")
+    staff = Staff.objects.get(pk=staff.pk)  # decide on the positions as stored, not as passed
     if holds_leader_position(staff):
         _require_principal_for_leader(actor, staff, action="create")
     else:

@@ -65,6 +65,11 @@ def require_edition_keeper(actor: Actor) -> None:
         raise _denied(actor, "lập bản sổ cán bộ")
 
 
+def require_position_assigner(actor: Actor) -> None:
+    if not can(actor, Perm.ASSIGN_POSITIONS):
+        raise _denied(actor, "phân công chức vụ")
+
+
 def require_register_printer(actor: Actor) -> None:
     if not can_print_register(actor):
         raise _denied(actor, "in sổ cán bộ")

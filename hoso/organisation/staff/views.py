@@ -286,6 +286,8 @@ def staff_positions(request, staff_id: int):
     actor = request.actor
     staff = policies.access_staff(actor, staff_id)
     enabled = _positions_enabled(actor, staff)
+    if not enabled and not positions.is_self(actor, staff):
+        policies.require_position_assigner(actor)
     before = positions.PositionSet.of(staff)
     form = PositionsForm(
         request.POST or None,

@@ -269,7 +269,7 @@ def test_edit_keeps_typed_values_on_error_and_saves_changes(client, world, anh):
     url = reverse("organisation:staff_edit", args=[anh.pk])
     page = c.get(url)
     assert page.context["form"]["salary_coefficient"].value() == "4,68"
-    posted = {k: v for k, v in page.context["form"].initial.items()}
+    posted = dict(page.context["form"].initial)
     posted = as_form(posted) | {"address": "Số 9 Cầu Đất", "birth_date": "31/02/1990"}
     response = c.post(url, posted)
     assert response.status_code == 200
@@ -346,7 +346,10 @@ def test_clerk_takes_editions_once_per_cycle_point(client, world, anh):
     )
     edition = StaffRegisterEdition.objects.get()
     assert edition.number == 1 and edition.data["year"] == "2026-2027"
-    assert [r["name"] for r in edition.data["active"]][:2] == ["Nguyễn Thị Minh Anh", "Hoàng Văn Bảy"]
+    assert [r["name"] for r in edition.data["active"]][:2] == [
+        "Nguyễn Thị Minh Anh",
+        "Hoàng Văn Bảy",
+    ]
     again = c.post(reverse("organisation:staff_editions"), {"kind": "start", "note": ""})
     assert "Sổ đã có bản đầu năm học của năm học 2026-2027" in again.content.decode()
     assert (
