@@ -37,7 +37,7 @@ def _form_field(field: RegisterField, *, school, positions_enabled=None) -> form
     if kind == "date":
         return forms.CharField(widget=DATE_INPUT, **common)
     if kind == "choice":
-        choices = [("", "— chọn —")] + field.choices if not field.required else field.choices
+        choices = [("", "— chọn —")] + field.choices
         widget = (
             SelectWithDisabled(enabled=positions_enabled)
             if field.name == "position"
@@ -61,6 +61,8 @@ def _form_field(field: RegisterField, *, school, positions_enabled=None) -> form
 class StaffForm(forms.Form):
     """Every register field the actor may write (``personal``), grouped in sections. Without
     ``with_position`` the position is left to the positions page."""
+
+    wide = ("hometown", "address", "awards", "discipline")  # a whole row on a laptop
 
     def __init__(
         self,
