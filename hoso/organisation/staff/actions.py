@@ -158,6 +158,12 @@ def _lock(staff: Staff) -> Staff:
     return Staff.objects.select_for_update().get(pk=staff.pk)
 
 
+def _lock_positions(school_id: int) -> None:
+    """Position changes of one school queue on the school's row (they are rare): two principals
+    relieving each other at once cannot both succeed and leave the school without one."""
+    School.objects.select_for_update().filter(pk=school_id).first()
+
+
 def _set_extra(staff: Staff, extra: frozenset[str]) -> None:
     staff.extra_positions.exclude(position__in=extra).delete()
     have = set(staff.extra_positions.values_list("position", flat=True))
@@ -250,6 +256,8 @@ def staff_update(*, actor: Actor, staff: Staff, changes: Mapping[str, Any]) -> S
     _check_personal(actor, staff, changes)
     try:
         with transaction.atomic():
+            if "position" in changes:
+                _lock_positions(staff.school_id)
             staff = _lock(staff)
             clean, problems = clean_fields(changes, school=actor.school, current=staff)
             if problems:
@@ -303,6 +311,7 @@ def staff_set_positions(
     wanted = PositionSet.wanted(position, extra)
     try:
         with transaction.atomic():
+            _lock_positions(staff.school_id)
             staff = _lock(staff)
             before = PositionSet.of(staff)
             problem = positions.position_problem(actor, staff, before, wanted)
@@ -372,6 +381,7 @@ def principal_appoint(
 
     server = f"lệnh appoint_principal, {operator}"
     with transaction.atomic():
+        _lock_positions(school.pk)
         staff = Staff.objects.select_for_update().get(pk=staff.pk, school=school)
         if not staff.is_active or staff.end_date is not None:
             raise fail(
@@ -495,6 +505,7 @@ def staff_end(
     note = _clean_note(note)
     today = clock.today()
     with transaction.atomic():
+        _lock_positions(staff.school_id)
         staff = _lock(staff)
         if staff.end_date is not None:
             raise fail(
@@ -681,6 +692,7 @@ def staff_rehire(
     start_date = parse_date_field("start_date", start_date)
     try:
         with transaction.atomic():
+            _lock_positions(staff.school_id)
             staff = _lock(staff)
             if staff.end_date is None:
                 raise fail(StaffError.NOT_ENDED, name=staff.full_name)
@@ -730,6 +742,19 @@ def edition_take(*, actor: Actor, kind: str, note: str = "") -> StaffRegisterEdi
     """Freeze the register of the actor's school year as it stands (bản sổ đầu năm, giữa năm,
     cuối năm, or after a change), with the change-log lines since the previous edition and the
     people who left during the year. One edition per cycle point and year."""
+    try:
+        return _edition_take(actor=actor, kind=kind, note=note)
+    except IntegrityError:  # taken in between (the school's row lock makes this a backstop)
+        existing = StaffRegisterEdition.objects.filter(year=actor.year, kind=kind).first()
+        raise fail(
+            StaffError.EDITION_EXISTS,
+            kind=StaffRegisterEdition.Kind(kind).label.lower(),
+            year=actor.year.name,
+            date=f"{existing.taken_at.astimezone(clock.VN_TZ):%d/%m/%Y}" if existing else "",
+        )
+
+
+def _edition_take(*, actor: Actor, kind: str, note: str) -> StaffRegisterEdition:
     policies.require_edition_keeper(actor)
     year = actor.year
     if year is None:
