@@ -18,11 +18,6 @@ urlpatterns = [
     ),
     path("thanh-tra/", views.inspectors_view, name="inspectors"),
     path(
-        "lanh-dao/<int:staff_id>/<str:action>/",
-        views.leader_account_view,
-        name="leader_account",
-    ),
-    path(
         "quan-tri/<int:staff_id>/<str:action>/",
         views.admin_account_action_view,
         name="admin_action",

@@ -309,42 +309,6 @@ def admin_account_action_view(request, staff_id: int, action: str):
     return redirect("accounts:admin")
 
 
-@login_required
-@require_POST
-def leader_account_view(request, staff_id: int, action: str):
-    """The principal handles a leader's account (create, reset, disable, enable): the one-time
-    password is shown here, once, to the principal only — never to the administrator."""
-    from hoso.accounts.policies import not_found
-
-    actor = request.actor
-    staff = Staff.objects.filter(pk=staff_id, school=actor.school).select_related("user").first()
-    if staff is None:
-        raise not_found(actor, f"tài khoản lãnh đạo #{staff_id}")
-    temporary = None
-    try:
-        if action == "create":
-            _user, temporary = actions.account_create_for_staff(actor=actor, staff=staff)
-        elif action == "reset" and staff.user:
-            temporary = actions.account_reset_password(actor=actor, user=staff.user)
-        elif action in ("disable", "enable") and staff.user:
-            actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
-            messages.success(request, "Đã cập nhật tài khoản.")
-        else:
-            messages.error(request, "Thao tác không hợp lệ.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    if temporary is None:
-        return redirect("organisation:staff_detail", staff_id=staff.pk)
-    staff.refresh_from_db()
-    response = render(
-        request,
-        "organisation/staff/leader_password.html",
-        {"staff": staff, "temporary": temporary},
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- delegation -----------------------------------------------------------------------------
 
 

@@ -288,6 +288,26 @@ def staff_update(*, actor: Actor, staff: Staff, changes: Mapping[str, Any]) -> S
         raise _duplicate_code(staff)
 
 
+def _move_positions(
+    staff: Staff, before: PositionSet, after: PositionSet, *, actor: Actor | None, server: str = ""
+) -> StaffChange:
+    """Store ``after`` (the caller checked and holds the locks), with its change-log line and
+    its audit event (before/after in the positions' own shape)."""
+    values_before = register_values(staff, before.extra)
+    staff.position = after.main
+    staff.save(update_fields=["position"])
+    _set_extra(staff, after.extra)
+    return _log(
+        staff=staff,
+        kind=K.POSITIONS,
+        actor=actor,
+        changes=diff(values_before, register_values(staff, after.extra)),
+        event_type="staff.positions_changed",
+        audit_before_after=(before.as_json(), after.as_json()),
+        server=server,
+    )
+
+
 class _Refused(Exception):
     """Leaves the transaction (its lock) before the refusal is audited on its own."""
 
@@ -319,18 +339,7 @@ def staff_set_positions(
                 raise _Refused(problem, before, wanted)
             if not positions.changed_positions(before, wanted):
                 return PositionsChanged(change=None)
-            values_before = register_values(staff, before.extra)
-            staff.position = wanted.main
-            staff.save(update_fields=["position"])
-            _set_extra(staff, wanted.extra)
-            change = _log(
-                staff=staff,
-                kind=K.POSITIONS,
-                actor=actor,
-                changes=diff(values_before, register_values(staff, wanted.extra)),
-                event_type="staff.positions_changed",
-                audit_before_after=(before.as_json(), wanted.as_json()),
-            )
+            change = _move_positions(staff, before, wanted, actor=actor)
             temporary = None
             given_leader = (wanted.all - before.all) & positions.LEADER_POSITIONS
             if given_leader and staff.user_id and staff.user.must_change_password:
@@ -396,19 +405,7 @@ def principal_appoint(
         )
         change = None
         if positions.changed_positions(before, after):
-            values_before = register_values(staff, before.extra)
-            staff.position = after.main
-            staff.save(update_fields=["position"])
-            _set_extra(staff, after.extra)
-            change = _log(
-                staff=staff,
-                kind=K.POSITIONS,
-                actor=None,
-                changes=diff(values_before, register_values(staff, after.extra)),
-                event_type="staff.positions_changed",
-                audit_before_after=(before.as_json(), after.as_json()),
-                server=server,
-            )
+            change = _move_positions(staff, before, after, actor=None, server=server)
         user = staff.user if staff.user_id else None
         temporary = None
         if user is None:

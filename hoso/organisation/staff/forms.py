@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 
 from hoso.organisation.models import Department, Position, Staff, StaffRegisterEdition
-from hoso.organisation.staff.errors import StaffInvalid
 from hoso.organisation.staff.fields import FIELDS, SECTIONS, RegisterField, json_value, stored_value
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,12 +104,6 @@ class StaffForm(forms.Form):
 
     def register_values(self) -> dict:
         return {f.name: self.cleaned_data.get(f.name) for f in self.register_fields}
-
-    def show_problems(self, invalid: StaffInvalid) -> None:
-        for name, messages in invalid.by_field().items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 def initial_of(staff: Staff) -> dict:

@@ -14,4 +14,9 @@ urlpatterns = [
     path("can-bo/<int:staff_id>/chuc-vu/", views.staff_positions, name="staff_positions"),
     path("can-bo/<int:staff_id>/thoi-cong-tac/", views.staff_end, name="staff_end"),
     path("can-bo/<int:staff_id>/tro-lai/", views.staff_rehire, name="staff_rehire"),
+    path(
+        "can-bo/<int:staff_id>/tai-khoan/<str:action>/",
+        views.leader_account,
+        name="staff_leader_account",
+    ),
 ]

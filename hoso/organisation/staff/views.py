@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from hoso.accounts.actions import propose_username
+from hoso.accounts import actions as account_actions
 from hoso.accounts.policies import Perm, can
 from hoso.core import clock
 from hoso.core.errors import DomainError
@@ -35,10 +35,22 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _show(form, exc: DomainError) -> None:
-    if isinstance(exc, StaffInvalid):
-        form.show_problems(exc)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    """Each problem beside its field when the form has it, above the form otherwise; what was
+    typed stays in the form."""
+    problems = exc.problems if isinstance(exc, StaffInvalid) else [exc]
+    for p in problems:
+        form.add_error(p.field if p.field in form.fields else None, p.message)
+
+
+def _one_time_password(request, staff, temporary: str) -> HttpResponse:
+    """A leader's new one-time password, shown once to the principal who asked for it."""
+    return _no_store(
+        render(
+            request,
+            "organisation/staff/leader_password.html",
+            {"staff": staff, "temporary": temporary},
+        )
+    )
 
 
 @login_required
@@ -169,7 +181,7 @@ def username_proposal(request):
         request.GET.get("middle_name", ""),
         request.GET.get("given_name", ""),
     )
-    proposal = propose_username(name) if name else ""
+    proposal = account_actions.propose_username(name) if name else ""
     return render(request, "organisation/staff/_username.html", {"proposal": proposal})
 
 
@@ -218,7 +230,7 @@ def staff_end(request, staff_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _show_plain(form, exc)
+            _show(form, exc)
         else:
             when = f"{result.change.effective_on:%d/%m/%Y}"
             messages.success(
@@ -244,15 +256,6 @@ def staff_end(request, staff_id: int):
     )
 
 
-def _show_plain(form, exc: DomainError) -> None:
-    """Problems of a small form: beside their field when the form has it."""
-    if isinstance(exc, StaffInvalid):
-        for p in exc.problems:
-            form.add_error(p.field if p.field in form.fields else None, p.message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def staff_rehire(request, staff_id: int):
     actor = request.actor
@@ -273,7 +276,7 @@ def staff_rehire(request, staff_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _show_plain(form, exc)
+            _show(form, exc)
         else:
             messages.success(request, f"{staff.full_name} đã trở lại công tác.")
             return redirect("organisation:staff_detail", staff_id=staff.pk)
@@ -303,16 +306,10 @@ def staff_positions(request, staff_id: int):
                 extra=form.cleaned_data["extra"],
             )
         except DomainError as exc:
-            _show_plain(form, exc)
+            _show(form, exc)
         else:
             if result.temporary_password:
-                return _no_store(
-                    render(
-                        request,
-                        "organisation/staff/leader_password.html",
-                        {"staff": staff, "temporary": result.temporary_password},
-                    )
-                )
+                return _one_time_password(request, staff, result.temporary_password)
             messages.success(request, f"Đã cập nhật chức vụ của {staff.full_name}.")
             return redirect("organisation:staff_detail", staff_id=staff.pk)
     return render(
@@ -325,6 +322,35 @@ def staff_positions(request, staff_id: int):
             "self": positions.is_self(actor, staff),
         },
     )
+
+
+@login_required
+@require_POST
+def leader_account(request, staff_id: int, action: str):
+    """The principal handles a leader's account (create, reset, disable, enable): a one-time
+    password is shown here, once, to the principal only — never to the administrator. The
+    actions refuse (and audit) anybody else."""
+    actor = request.actor
+    staff = policies.access_staff(actor, staff_id)
+    temporary = None
+    try:
+        if action == "create":
+            _user, temporary = account_actions.account_create_for_staff(actor=actor, staff=staff)
+        elif action == "reset" and staff.user:
+            temporary = account_actions.account_reset_password(actor=actor, user=staff.user)
+        elif action in ("disable", "enable") and staff.user:
+            account_actions.account_set_active(
+                actor=actor, user=staff.user, active=action == "enable"
+            )
+            messages.success(request, "Đã cập nhật tài khoản.")
+        else:
+            messages.error(request, "Thao tác không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if temporary is None:
+        return redirect("organisation:staff_detail", staff_id=staff.pk)
+    staff.refresh_from_db()
+    return _one_time_password(request, staff, temporary)
 
 
 @login_required
@@ -344,7 +370,7 @@ def editions(request):
                     actor=actor, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]
                 )
             except DomainError as exc:
-                _show_plain(form, exc)
+                _show(form, exc)
             else:
                 messages.success(request, f"Đã lập bản sổ số {edition.number}: {edition}.")
                 return redirect("organisation:staff_editions")

@@ -4,26 +4,16 @@ same cycle point at once make one."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
-
 from hoso.accounts.actor import build_actor
 from hoso.core.errors import DomainError
 from hoso.organisation.models import Position, Staff, StaffRegisterEdition
 from hoso.organisation.staff import actions
 from hoso.organisation.staff.positions import principals
-from hoso.organisation.staff.tests.test_actions import teacher_fields
-from hoso.testing.concurrency import race
+from hoso.organisation.staff.tests.test_actions import teacher_fields, without_personal
+from hoso.testing.concurrency import postgres_only_marks, race
 from hoso.testing.factories import make_staff
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are only meaningful on PostgreSQL (run with DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = postgres_only_marks()
 
 
 def test_two_principals_relieving_each_other_leave_one(world):
@@ -46,11 +36,7 @@ def test_two_principals_relieving_each_other_leave_one(world):
 
 def test_the_same_code_twice_at_once_makes_one_person(world):
     clerk, admin = world.actor("clerk"), world.actor("admin")
-    fields = {
-        k: v
-        for k, v in teacher_fields().items()
-        if k not in {"id_number", "salary_step", "salary_coefficient", "discipline"}
-    }
+    fields = without_personal(teacher_fields())
     results = race(
         lambda: actions.staff_create(actor=clerk, fields=fields).staff.pk,
         lambda: actions.staff_create(actor=admin, fields=fields).staff.pk,

@@ -15,6 +15,7 @@ from hoso.accounts import actions as account_actions
 from hoso.accounts.actor import build_actor
 from hoso.accounts.models import Delegation, User
 from hoso.accounts.roles import Role
+from hoso.accounts.tests.test_policy_matrix import PEOPLE
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
@@ -26,23 +27,6 @@ from hoso.testing.factories import make_school, make_staff, make_year
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = [
-    "principal",
-    "vice",
-    "dept_head",
-    "deputy",
-    "homeroom",
-    "subject",
-    "clerk",
-    "accountant",
-    "admin",
-    "medical",
-    "librarian",
-    "doi",
-    "parent",
-    "inspector",
-    "outsider",
-]
 
 # Who may move the outsider (a teacher) to each tier of position.
 MAY_GIVE = {
@@ -215,7 +199,7 @@ def test_the_principal_resets_a_vice_principals_password_and_only_the_principal_
 ):
     vice = world.people["vice"]
     client.force_login(world.users["principal"])
-    response = client.post(reverse("accounts:leader_account", args=[vice.pk, "reset"]))
+    response = client.post(reverse("organisation:staff_leader_account", args=[vice.pk, "reset"]))
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     temporary = response.context["temporary"]
     vice.user.refresh_from_db()
