@@ -279,9 +279,12 @@ def staff_update(*, actor: Actor, staff: Staff, changes: Mapping[str, Any]) -> S
             staff.save()
             if staff.user_id and staff.user.display_name != staff.full_name:
                 User.objects.filter(pk=staff.user_id).update(display_name=staff.full_name)
-            return _log(
+            change = _log(
                 staff=staff, kind=K.UPDATED, actor=actor, changes=lines, event_type="staff.updated"
             )
+            if positions.is_self(actor, staff):
+                _tell_principals_of_own_edit(staff, change)
+            return change
     except _Refused as refused:
         raise positions.refuse(actor, staff, refused.before, refused.after, refused.problem)
     except IntegrityError:
@@ -306,6 +309,30 @@ def _move_positions(
         audit_before_after=(before.as_json(), after.as_json()),
         server=server,
     )
+
+
+def _tell_principals_of_own_edit(staff: Staff, change: StaffChange) -> None:
+    """The register's keeper may correct its own record, but not silently: the principal is
+    told what changed (salary, awards and discipline included)."""
+    from hoso.organisation.staff.register import change_items, departments_of
+
+    items = change_items(change.changes, personal=True, departments=departments_of(staff.school))
+    what = "; ".join(
+        f"{i['label']}: {i['before'] or '(trống)'} → {i['after'] or '(trống)'}" for i in items
+    )
+    url = reverse("organisation:staff_detail", args=[staff.pk])
+    for leader in (
+        positions.principals(staff.school_id).filter(user__isnull=False).select_related("user")
+    ):
+        if leader.pk != staff.pk:
+            _notify(
+                leader.user,
+                staff.school,
+                kind="staff.own_record",
+                text=f"{staff.full_name} tự sửa hồ sơ cán bộ của mình: {what}"[:500],
+                key=f"own_record:{change.pk}",
+                url=url,
+            )
 
 
 class _Refused(Exception):

@@ -80,6 +80,14 @@ def _denied(actor: Actor, what: str):
     return denied(StaffError.NOT_ALLOWED)
 
 
+def access_person(actor: Actor, staff_id: int) -> Staff:
+    """A person of the register the actor may read — its own record always (a data subject sees
+    its own data, REG §7) — or 404."""
+    if actor.staff is not None and actor.staff.pk == staff_id:
+        return Staff.objects.select_related("department", "user").get(pk=staff_id)
+    return access_staff(actor, staff_id)
+
+
 def access_staff_for_edit(actor: Actor, staff_id: int) -> Staff:
     """The person (404 when absent or outside the actor's sight), then 403 unless the actor
     keeps the register."""

@@ -86,7 +86,7 @@ def staff_list(request):
 @login_required
 def staff_detail(request, staff_id: int):
     actor = request.actor
-    staff = policies.access_staff(actor, staff_id)
+    staff = policies.access_person(actor, staff_id)
     personal = policies.can_see_personal(actor, staff)
     departments = departments_of(actor.school)
     sections = []

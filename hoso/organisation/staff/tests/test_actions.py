@@ -211,6 +211,20 @@ def test_update_writes_only_what_changed_and_nothing_when_nothing_did(world):
     assert StaffChange.objects.filter(staff=staff).count() == 2
 
 
+def test_a_keeper_editing_its_own_record_is_told_to_the_principal(world):
+    clerk = world.people["clerk"]
+    actions.staff_update(
+        actor=world.actor("clerk"), staff=clerk, changes={"salary_coefficient": "4,98"}
+    )
+    note = Notification.objects.get(kind="staff.own_record")
+    assert note.user == world.users["principal"]
+    assert "Bùi Thị Thu tự sửa hồ sơ cán bộ của mình: Hệ số lương: (trống) → 4,98" in note.text
+    actions.staff_update(
+        actor=world.actor("clerk"), staff=world.people["subject"], changes={"note": "x"}
+    )
+    assert Notification.objects.filter(kind="staff.own_record").count() == 1
+
+
 def test_renaming_a_person_renames_the_account_and_the_sort_keys(world):
     clerk = world.actor("clerk")
     staff = actions.staff_create(

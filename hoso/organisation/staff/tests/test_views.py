@@ -152,14 +152,16 @@ def test_personal_data_only_for_the_roles_that_need_it(client, world, anh, who, 
         assert "Bậc lương: (ẩn) → (ẩn)" in html
 
 
-def test_a_person_sees_its_own_personal_data(client, world):
+def test_a_person_sees_its_own_record_with_its_personal_data(client, world):
     staff = world.people["homeroom"]
     Staff.objects.filter(pk=staff.pk).update(id_number="031190001234")
-    # Teachers do not read the register, but the policy answers for their own record
-    from hoso.organisation.staff.policies import can_see_personal
-
-    assert can_see_personal(world.actor("homeroom"), staff)
-    assert not can_see_personal(world.actor("homeroom"), world.people["subject"])
+    c = login(client, world, "homeroom")
+    assert "Hồ sơ cán bộ của tôi" in c.get(reverse("accounts:profile")).content.decode()
+    own = c.get(reverse("organisation:staff_detail", args=[staff.pk]))
+    assert own.status_code == 200 and "031190001234" in own.content.decode()
+    assert "Sửa hồ sơ" not in own.content.decode()
+    other = world.people["subject"]
+    assert c.get(reverse("organisation:staff_detail", args=[other.pk])).status_code == 404
 
 
 # --- create ---------------------------------------------------------------------------------
