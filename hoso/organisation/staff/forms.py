@@ -13,8 +13,9 @@ from hoso.organisation.staff.fields import FIELDS, SECTIONS, RegisterField, json
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SelectWithDisabled(forms.Select):
-    """A select whose options outside ``enabled`` are shown but cannot be chosen."""
+class _DisabledOptions:
+    """Options outside ``enabled`` are shown but cannot be chosen (the action refuses them
+    anyway, with its reason)."""
 
     def __init__(self, *args, enabled=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +26,14 @@ class SelectWithDisabled(forms.Select):
         if self.enabled is not None and value not in ("", None) and value not in self.enabled:
             option["attrs"]["disabled"] = True
         return option
+
+
+class SelectWithDisabled(_DisabledOptions, forms.Select):
+    pass
+
+
+class CheckboxesWithDisabled(_DisabledOptions, forms.CheckboxSelectMultiple):
+    pass
 
 
 def _form_field(field: RegisterField, *, school, positions_enabled=None) -> forms.Field:
@@ -157,6 +166,9 @@ class PositionsForm(forms.Form):
     def __init__(self, *args, positions_enabled=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].widget = SelectWithDisabled(
+            choices=Position.choices, enabled=positions_enabled
+        )
+        self.fields["extra"].widget = CheckboxesWithDisabled(
             choices=Position.choices, enabled=positions_enabled
         )
 

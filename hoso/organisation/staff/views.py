@@ -292,18 +292,25 @@ def staff_positions(request, staff_id: int):
     if not enabled and not positions.is_self(actor, staff):
         policies.require_position_assigner(actor)
     before = positions.PositionSet.of(staff)
+    data = None
+    if request.method == "POST":
+        # A browser does not send disabled options: what the actor may not change stays.
+        data = request.POST.copy()
+        if before.main not in enabled and not data.get("position"):
+            data["position"] = before.main
     form = PositionsForm(
-        request.POST or None,
+        data,
         positions_enabled=enabled,
         initial={"position": before.main, "extra": sorted(before.extra)},
     )
     if request.method == "POST" and form.is_valid():
+        kept = before.extra - set(enabled)
         try:
             result = actions.staff_set_positions(
                 actor=actor,
                 staff=staff,
                 position=form.cleaned_data["position"],
-                extra=form.cleaned_data["extra"],
+                extra=set(form.cleaned_data["extra"]) | kept,
             )
         except DomainError as exc:
             _show(form, exc)

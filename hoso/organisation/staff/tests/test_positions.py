@@ -337,6 +337,22 @@ def test_positions_page_per_role(client, world):
     assert Staff.objects.get(pk=world.people["vice"].pk).position == "vice_principal"
 
 
+def test_the_clerk_adds_a_position_beside_a_leaders_without_touching_it(client, world):
+    # GIVEN a teacher who is also vice principal (a further position the clerk cannot change)
+    target = world.people["outsider"]
+    StaffPosition.objects.create(staff=target, position="vice_principal")
+    client.force_login(world.users["clerk"])
+    url = reverse("organisation:staff_positions", args=[target.pk])
+    assert 'value="vice_principal" disabled' in client.get(url).content.decode()
+    # WHEN the clerk adds "librarian" (the browser does not send the disabled, checked box)
+    response = client.post(url, {"position": "teacher", "extra": ["librarian"]})
+    # THEN the leader position stays and the new one is added
+    assert response.status_code == 302
+    assert PositionSet.of(target) == PositionSet(
+        main="teacher", extra=frozenset({"vice_principal", "librarian"})
+    )
+
+
 def test_refused_attempts_change_nothing(world):
     with pytest.raises(DomainError):
         actions.staff_set_positions(
