@@ -25,7 +25,8 @@ from hoso.organisation.staff import actions
 from hoso.organisation.staff.errors import StaffError, StaffInvalid
 from hoso.organisation.staff.fields import PERSONAL
 
-pytestmark = pytest.mark.django_db
+# The dates in these tests are of term I of 2026-2027: they run on that day whatever the suite's.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-20")]
 
 
 def teacher_fields(**over) -> dict:

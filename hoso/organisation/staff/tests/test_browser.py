@@ -13,6 +13,7 @@ from hoso.testing.factories import small_school
 
 
 @pytest.mark.browser
+@pytest.mark.clock("2026-11-20")
 class ClerkEntersATeacherWithAnAccount(BrowserTestCase):
     def test_clerk_creates_teacher_admin_sees_account_teacher_logs_in(self):
         world = small_school()

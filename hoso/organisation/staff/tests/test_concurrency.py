@@ -4,6 +4,8 @@ same cycle point at once make one."""
 
 from __future__ import annotations
 
+import pytest
+
 from hoso.accounts.actor import build_actor
 from hoso.core.errors import DomainError
 from hoso.organisation.models import Position, Staff, StaffRegisterEdition
@@ -13,7 +15,7 @@ from hoso.organisation.staff.tests.test_actions import teacher_fields, without_p
 from hoso.testing.concurrency import postgres_only_marks, race
 from hoso.testing.factories import make_staff
 
-pytestmark = postgres_only_marks()
+pytestmark = [*postgres_only_marks(), pytest.mark.clock("2026-11-20")]
 
 
 def test_two_principals_relieving_each_other_leave_one(world):

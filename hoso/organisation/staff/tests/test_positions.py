@@ -25,7 +25,8 @@ from hoso.organisation.staff import actions
 from hoso.organisation.staff.positions import PositionSet, Tier, position_problem
 from hoso.testing.factories import make_school, make_staff, make_year
 
-pytestmark = pytest.mark.django_db
+# The dates in these tests are of term I of 2026-2027: they run on that day whatever the suite's.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-20")]
 
 
 # Who may move the outsider (a teacher) to each tier of position.

@@ -16,7 +16,8 @@ from hoso.organisation.staff import actions
 from hoso.organisation.staff.tests.test_actions import teacher_fields
 from hoso.printing.tests.pdfcheck import assert_fonts_pinned, pdf_text, pdf_text_flat
 
-pytestmark = pytest.mark.django_db
+# The dates in these tests are of term I of 2026-2027: they run on that day whatever the suite's.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-20")]
 
 
 def page_size(pdf: bytes) -> str:
