@@ -154,6 +154,15 @@ def _assign(staff: Staff, clean: dict[str, Any]) -> None:
     staff.refresh_name_keys()
 
 
+def _same_school(actor: Actor, staff: Staff) -> None:
+    """A person of another school is refused (and the attempt logged)."""
+    if staff.school_id != actor.school_id:
+        from hoso.accounts.policies import log_denied
+
+        log_denied(actor, kind="forbidden", what=f"cán bộ #{staff.pk} của trường khác")
+        raise denied()
+
+
 def _lock(staff: Staff) -> Staff:
     return Staff.objects.select_for_update().get(pk=staff.pk)
 
@@ -218,7 +227,10 @@ def staff_create(
                 else propose_username(staff.full_name)
             )
         except DomainError as exc:
-            problems.append(FieldProblem("username", StaffError.ACCOUNT_TAKEN, exc.message))
+            code = (
+                StaffError.ACCOUNT_TAKEN if exc.code == "USERNAME_TAKEN" else StaffError.BAD_VALUE
+            )
+            problems.append(FieldProblem("username", code, exc.message))
     if problems:
         raise StaffInvalid(problems)
     wanted = PositionSet.wanted(staff.position, extra_positions)
@@ -251,8 +263,7 @@ def staff_update(*, actor: Actor, staff: Staff, changes: Mapping[str, Any]) -> S
     """Change register fields of ``staff`` (only the fields given). The main position goes
     through the positions rule; nothing is written when nothing changed."""
     policies.require_register_keeper(actor, f"sửa hồ sơ cán bộ {staff}")
-    if staff.school_id != actor.school_id:
-        raise denied()
+    _same_school(actor, staff)
     _check_personal(actor, staff, changes)
     try:
         with transaction.atomic():
@@ -314,12 +325,10 @@ def _move_positions(
 def _tell_principals_of_own_edit(staff: Staff, change: StaffChange) -> None:
     """The register's keeper may correct its own record, but not silently: the principal is
     told what changed (salary, awards and discipline included)."""
-    from hoso.organisation.staff.register import change_items, departments_of
+    from hoso.organisation.staff.register import change_items, change_lines, departments_of
 
     items = change_items(change.changes, personal=True, departments=departments_of(staff.school))
-    what = "; ".join(
-        f"{i['label']}: {i['before'] or '(trống)'} → {i['after'] or '(trống)'}" for i in items
-    )
+    what = "; ".join(change_lines(items))
     url = reverse("organisation:staff_detail", args=[staff.pk])
     for leader in (
         positions.principals(staff.school_id).filter(user__isnull=False).select_related("user")
@@ -353,8 +362,7 @@ def staff_set_positions(
     leaders, never the last principal. The person is told."""
     from hoso.accounts.actions import set_temporary_password
 
-    if staff.school_id != actor.school_id:
-        raise denied()
+    _same_school(actor, staff)
     wanted = PositionSet.wanted(position, extra)
     try:
         with transaction.atomic():
@@ -513,8 +521,7 @@ def staff_end(
     Teaching and homerooms from that date are flagged to the leaders, not removed. A leader is
     first relieved by the principal (``staff_set_positions``)."""
     policies.require_register_keeper(actor, f"thôi công tác {staff}")
-    if staff.school_id != actor.school_id:
-        raise denied()
+    _same_school(actor, staff)
     if positions.is_self(actor, staff):
         raise _end_problem(
             "end_date",
@@ -709,8 +716,7 @@ def staff_rehire(
     positions rule. The former end stays in the change log. The account, if disabled, is
     reopened by the administrator (accounts are theirs)."""
     policies.require_register_keeper(actor, f"trở lại công tác {staff}")
-    if staff.school_id != actor.school_id:
-        raise denied()
+    _same_school(actor, staff)
     wanted = PositionSet.wanted(position, ())
     note = _clean_note(note)
     start_date = parse_date_field("start_date", start_date)

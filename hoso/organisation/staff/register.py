@@ -81,6 +81,11 @@ def change_items(
     return out
 
 
+def change_lines(items: list[dict[str, str]]) -> list[str]:
+    """ "Label: before → after" for each item ("(trống)" for an empty side)."""
+    return [f"{i['label']}: {i['before'] or '(trống)'} → {i['after'] or '(trống)'}" for i in items]
+
+
 def change_log(
     changes: Iterable[StaffChange], *, personal: bool, departments: dict[int, str]
 ) -> list[dict[str, Any]]:
@@ -95,6 +100,7 @@ def change_log(
                 "name": c.staff.full_name,
                 "code": c.staff.code,
                 "kind": c.get_kind_display(),
+                "created": c.kind == StaffChange.Kind.CREATED,  # printed as one line
                 "who": c.actor_name,
                 "items": change_items(c.changes, personal=personal, departments=departments),
                 "note": c.note,

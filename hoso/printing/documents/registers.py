@@ -304,12 +304,9 @@ def staff_register_data(*, school, year, edition=None) -> dict:
 
 
 def _change_text(change: dict) -> str:
-    if change["kind"] == "Vào sổ":
-        return "Vào sổ"
-    return "\n".join(
-        f"{i['label']}: {i['before'] or '(trống)'} → {i['after'] or '(trống)'}"
-        for i in change["items"]
-    )
+    from hoso.organisation.staff.register import change_lines
+
+    return change["kind"] if change["created"] else "\n".join(change_lines(change["items"]))
 
 
 def _now_text() -> str:

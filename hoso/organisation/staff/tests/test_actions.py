@@ -244,7 +244,15 @@ def test_account_user_name_is_checked_before_anything_is_written(world):
             fields=teacher_fields(),
             account=actions.AccountRequest(username=world.users["subject"].username),
         )
-    assert "username" in caught.value.codes()
+    assert caught.value.codes() == {"username": StaffError.ACCOUNT_TAKEN}
+    with pytest.raises(StaffInvalid) as caught:
+        actions.staff_create(
+            actor=world.actor("clerk"),
+            fields=teacher_fields(),
+            account=actions.AccountRequest(username="Anh Nguyễn"),
+        )
+    assert caught.value.codes() == {"username": StaffError.BAD_VALUE}
+    assert "chữ không dấu" in caught.value.by_field()["username"][0]
     assert not Staff.objects.filter(code="GV0101").exists()
 
 
