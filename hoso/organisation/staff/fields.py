@@ -96,7 +96,6 @@ FIELDS: tuple[RegisterField, ...] = (
 BY_NAME: dict[str, RegisterField] = {f.name: f for f in FIELDS}
 PERSONAL: frozenset[str] = frozenset(f.name for f in FIELDS if f.personal)
 # Written only by the end-of-employment and re-hire actions.
-END_FIELDS = ("end_date", "end_reason")
 END_LABELS = {"end_date": "Ngày thôi công tác", "end_reason": "Lý do thôi công tác"}
 
 

@@ -125,41 +125,6 @@ def audit_view(changes: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str,
 
 # --- the whole register ---------------------------------------------------------------------
 
-PART_ONE = (
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "religion",
-    "id_number",
-    "hometown",
-    "address",
-    "phone",
-    "position",
-    "department",
-    "job_position",
-    "employment",
-    "start_date",
-    "school_start_date",
-)
-PART_TWO = (
-    "professional_rank",
-    "rank_code",
-    "salary_step",
-    "salary_coefficient",
-    "qualification",
-    "major",
-    "political_theory",
-    "foreign_language",
-    "it_skill",
-    "party_member",
-    "main_subject",
-    "standard_rating",
-    "civil_servant_rating",
-    "awards",
-    "discipline",
-    "note",
-)
-
 
 def _row(s: Staff, extra: list[str], departments: dict[int, str]) -> dict[str, Any]:
     values = {}
