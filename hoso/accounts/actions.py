@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from hoso.accounts.actor import Actor
@@ -19,7 +20,7 @@ from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 
 
@@ -120,24 +121,52 @@ def _temporary_password() -> str:
 
 
 def account_reset_password(*, actor: Actor, user: User) -> str:
-    """Give a temporary password, shown once; the person must change it at next login."""
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"đặt lại mật khẩu {user.username}")
+    """Give a temporary password, shown once to whoever reset it; the person must change it at
+    next login and is told. A leader's password (principal, vice principal) is reset only by the
+    principal in person — never by the administrator, who must not know it; the principal's own
+    by the server command ``reset_principal_password``."""
+    leader = _leader_staff(user)
+    if leader is not None:
+        _require_principal_for_leader(actor, leader, action="reset")
+    else:
+        require(actor, Perm.MANAGE_ACCOUNTS, what=f"đặt lại mật khẩu {user.username}")
     _check_in_school(actor, user)
-    temporary = _temporary_password()
     with transaction.atomic():
-        user.set_password(temporary)
-        user.must_change_password = True
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(
-            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        temporary = set_temporary_password(
+            by=actor.user, school=actor.school, user=user, reason="reset"
         )
-        audit_record(
-            event_type="account.password_reset",
-            actor=actor.user,
-            school_id=actor.school_id,
-            target=user,
-            after={"must_change_password": True},
+    return temporary
+
+
+def set_temporary_password(*, by, school, user: User, reason: str) -> str:
+    """A new one-time password for ``user`` (inside the caller's transaction, after its checks),
+    audited, and the person told in the school's notifications."""
+    temporary = _temporary_password()
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+    audit_record(
+        event_type="account.password_reset",
+        actor=by,
+        school_id=school.pk if school is not None else None,
+        target=user,
+        after={"must_change_password": True, "reason": reason},
+    )
+    if school is not None:
+        from hoso.notifications.actions import notify
+
+        who = by.get_full_name() if by is not None else "quản trị máy chủ"
+        notify(
+            user=user,
+            school=school,
+            kind="account.password_reset",
+            text=(
+                f"Mật khẩu của bạn đã được {who} đặt lại lúc {clock.local_now():%H:%M %d/%m/%Y}. "
+                "Nếu bạn không đề nghị việc này, hãy báo Hiệu trưởng."
+            ),
+            dedupe_key=f"password_reset:{user.pk}:{clock.now().timestamp()}",
         )
     return temporary
 
@@ -155,7 +184,12 @@ def _check_in_school(actor: Actor, user: User) -> None:
 
 
 def account_set_active(*, actor: Actor, user: User, active: bool) -> User:
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"khóa/mở tài khoản {user.username}")
+    """Disable or re-open an account; a leader's only by the principal in person."""
+    leader = _leader_staff(user)
+    if leader is not None:
+        _require_principal_for_leader(actor, leader, action="enable" if active else "disable")
+    else:
+        require(actor, Perm.MANAGE_ACCOUNTS, what=f"khóa/mở tài khoản {user.username}")
     _check_in_school(actor, user)
     if user.pk == actor.user.pk and not active:
         raise DomainError(AccountError.SELF_DISABLE, "Không thể tự vô hiệu hóa tài khoản của mình.")
@@ -177,6 +211,9 @@ def account_set_active(*, actor: Actor, user: User, active: bool) -> User:
     return user
 
 
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
+
+
 def _username_for(display_name: str) -> str:
     """'Nguyễn Thị Minh Anh' → 'anhntm' (given name + initials), made unique with digits."""
     words = fold(display_name).split(" ")
@@ -189,71 +226,134 @@ def _username_for(display_name: str) -> str:
     return candidate
 
 
-def account_create_for_staff(*, actor: Actor, staff, username: str = "") -> tuple[User, str]:
-    """Create the person's account (or link the existing one) with a temporary password."""
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"tạo tài khoản cho {staff}")
-    if staff.school_id != actor.school_id:
-        raise DomainError(AccountError.NOT_IN_SCHOOL, "Cán bộ không thuộc trường này.")
-    if staff.user_id:
-        raise DomainError(AccountError.ALREADY_HAS_ACCOUNT, "Cán bộ này đã có tài khoản.")
-    username = nfc(username).lower() or _username_for(staff.full_name)
+def propose_username(display_name: str) -> str:
+    """The user name a new account of ``display_name`` would get (free when asked)."""
+    return _username_for(display_name)
+
+
+def check_username(username: str) -> str:
+    """The user name normalised, or a DomainError naming what is wrong with it."""
+    username = nfc(username).lower()
+    if not _USERNAME.match(username):
+        raise DomainError(
+            AccountError.BAD_USERNAME,
+            "Tên đăng nhập gồm 3–80 ký tự: chữ không dấu, số và . _ -, bắt đầu bằng chữ hoặc số.",
+            field="username",
+        )
     if User.objects.filter(username=username).exists():
         raise DomainError(
-            AccountError.USERNAME_TAKEN, f"Tên đăng nhập {username} đã có người dùng."
+            AccountError.USERNAME_TAKEN,
+            f"Tên đăng nhập {username} đã có người dùng.",
+            field="username",
         )
+    return username
+
+
+def open_staff_account(*, by, school_id: int, staff, username: str) -> tuple[User, str]:
+    """Create ``staff``'s account with a one-time password, inside the caller's transaction.
+    The caller has checked who may do it (``account_create_for_staff``, or the staff register's
+    ``staff_create`` when the account is created with the person). ``by``: the acting user,
+    None for a server command."""
     temporary = _temporary_password()
-    with transaction.atomic():
-        user = User.objects.create_user(
-            username,
-            temporary,
-            display_name=staff.full_name,
-            email=staff.email,
-            phone=staff.phone,
-            must_change_password=True,
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username,
+                temporary,
+                display_name=staff.full_name,
+                email=staff.email,
+                phone=staff.phone,
+                must_change_password=True,
+            )
+    except IntegrityError:  # taken in between by a concurrent creation
+        raise DomainError(
+            AccountError.USERNAME_TAKEN,
+            f"Tên đăng nhập {username} đã có người dùng.",
+            field="username",
         )
-        staff.user = user
-        staff.save(update_fields=["user"])
-        audit_record(
-            event_type="account.created",
-            actor=actor.user,
-            school_id=actor.school_id,
-            target=user,
-            after={"username": username, "staff": staff.pk, "display_name": staff.full_name},
-        )
+    staff.user = user
+    staff.save(update_fields=["user"])
+    audit_record(
+        event_type="account.created",
+        actor=by,
+        school_id=school_id,
+        target=user,
+        after={"username": username, "staff": staff.pk, "display_name": staff.full_name},
+    )
     return user, temporary
 
 
-def staff_set_positions(*, actor: Actor, staff, position: str, extra: list[str]) -> None:
-    """Assign the main and further positions (roles follow from them)."""
-    from hoso.organisation.models import Position, StaffPosition
+def account_create_for_staff(*, actor: Actor, staff, username: str = "") -> tuple[User, str]:
+    """Create the person's account with a one-time password. A leader's account (principal,
+    vice principal) is opened only by the principal in person: the administrator never sees a
+    leader's password."""
+    from hoso.organisation.models import Staff
+    from hoso.organisation.staff.positions import holds_leader_position
 
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"phân quyền {staff}")
-    valid = set(Position.values)
-    if position not in valid or any(p not in valid for p in extra):
-        raise DomainError(AccountError.BAD_POSITION, "Chức vụ không hợp lệ.")
     if staff.school_id != actor.school_id:
         raise DomainError(AccountError.NOT_IN_SCHOOL, "Cán bộ không thuộc trường này.")
+    staff = Staff.objects.get(pk=staff.pk)  # decide on the positions as stored, not as passed
+    if holds_leader_position(staff):
+        _require_principal_for_leader(actor, staff, action="create")
+    else:
+        require(actor, Perm.MANAGE_ACCOUNTS, what=f"tạo tài khoản cho {staff}")
+    if staff.user_id:
+        raise DomainError(AccountError.ALREADY_HAS_ACCOUNT, "Cán bộ này đã có tài khoản.")
+    username = check_username(username) if username else _username_for(staff.full_name)
     with transaction.atomic():
-        before = {
-            "position": staff.position,
-            "extra": sorted(staff.extra_positions.values_list("position", flat=True)),
-        }
-        staff.position = position
-        staff.save(update_fields=["position"])
-        wanted = sorted(set(extra) - {position})
-        staff.extra_positions.exclude(position__in=wanted).delete()
-        for p in wanted:
-            StaffPosition.objects.get_or_create(staff=staff, position=p)
-        after = {"position": position, "extra": wanted}
-        if before != after:
-            audit_record(
-                event_type="staff.positions_changed",
-                actor=actor.user,
-                school_id=actor.school_id,
-                target=staff,
-                before=before,
-                after=after,
-            )
+        return open_staff_account(
+            by=actor.user, school_id=actor.school_id, staff=staff, username=username
+        )
+
+
+LEADER_ACTION_LABELS = {
+    "create": "tạo tài khoản",
+    "reset": "đặt lại mật khẩu",
+    "disable": "vô hiệu hóa tài khoản",
+    "enable": "mở lại tài khoản",
+}
+
+
+def _leader_staff(user: User):
+    """A staff row through which ``user`` is a leader (principal, vice principal) in some
+    school — one account per person, so a leader of another school counts too — or None."""
+    from hoso.organisation.models import Staff
+    from hoso.organisation.staff.positions import LEADER_POSITIONS
+
+    rows = Staff.objects.filter(user=user, is_active=True)
+    return (
+        rows.filter(position__in=LEADER_POSITIONS).first()
+        or rows.filter(extra_positions__position__in=LEADER_POSITIONS).first()
+    )
+
+
+def _require_principal_for_leader(actor: Actor, staff, *, action: str) -> None:
+    """A leader's account is handled by the principal in person, never on their own account
+    (the principal's own: the server command). Refusals are audited with what was asked."""
+    from hoso.accounts.policies import in_person_principal, log_refused
+
+    own = staff.user_id is not None and staff.user_id == getattr(actor.user, "pk", None)
+    if actor.staff is not None and in_person_principal(actor) and not own:
+        return
+    reason = "self" if own else "needs_principal"
+    log_refused(
+        actor,
+        event_type="account.leader_action_refused",
+        target=staff,
+        after={"action": action, "reason": reason, "name": staff.full_name},
+    )
+    if own:
+        message = (
+            "Không tự thực hiện việc này trên tài khoản của mình: đổi mật khẩu ở trang Đổi mật "
+            "khẩu; nếu quên, quản trị máy chủ dùng lệnh reset_principal_password."
+        )
+    else:
+        message = (
+            f"Tài khoản của lãnh đạo nhà trường ({staff.full_name}): chỉ Hiệu trưởng mới "
+            f"{LEADER_ACTION_LABELS.get(action, action)}. Quản trị viên không xem mật khẩu của "
+            "lãnh đạo."
+        )
+    raise PermissionDeniedError(AccountError.LEADER_ACCOUNT, message)
 
 
 # --- delegation and inspector access --------------------------------------------------------

@@ -77,14 +77,15 @@ def memberships(user) -> list:
     sql = (
         f"SELECT * FROM {School._meta.db_table} WHERE "
         f"id IN (SELECT school_id FROM {Staff._meta.db_table} WHERE user_id = %(user)s "
-        "AND is_active = %(yes)s) "
+        "AND is_active = %(yes)s AND (end_date IS NULL OR end_date > %(today)s)) "
         f"OR id IN (SELECT school_id FROM {Guardian._meta.db_table} WHERE user_id = %(user)s) "
         f"OR id IN (SELECT school_id FROM {InspectorGrant._meta.db_table} WHERE user_id = %(user)s "
         "AND revoked_at IS NULL AND starts_at <= %(now)s AND ends_at > %(now)s) "
         "ORDER BY name, id"  # School.Meta.ordering: the first is the default school
     )
     now = connection.ops.adapt_datetimefield_value(clock.now())
-    return list(School.objects.raw(sql, {"user": user.pk, "yes": True, "now": now}))
+    today = connection.ops.adapt_datefield_value(clock.today())
+    return list(School.objects.raw(sql, {"user": user.pk, "yes": True, "now": now, "today": today}))
 
 
 _POSITION_ROLES = {
@@ -178,7 +179,13 @@ def build_actor(user, school, year, *, now=None) -> Actor:
         return Actor(user=user)
     roles: set[Role] = set()
     delegated: dict[Role, str] = {}
-    staff = Staff.objects.filter(school=school, user=user, is_active=True).first()
+    # From the day an end of employment takes effect the person holds nothing here, even
+    # before the daily staff_apply_ends has done the bookkeeping.
+    staff = (
+        Staff.objects.filter(school=school, user=user, is_active=True)
+        .exclude(end_date__lte=now.astimezone(clock.VN_TZ).date())
+        .first()
+    )
     taught: dict[int, set[int]] = {}
     homeroom: set[int] = set()
     departments: set[int] = set()

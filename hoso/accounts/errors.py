@@ -10,3 +10,5 @@ class AccountError(StrEnum):
     USERNAME_TAKEN = "USERNAME_TAKEN"
     BAD_POSITION = "BAD_POSITION"
     BAD_DELEGATION = "BAD_DELEGATION"
+    BAD_USERNAME = "BAD_USERNAME"
+    LEADER_ACCOUNT = "LEADER_ACCOUNT"  # a leader's account is handled by the principal only

@@ -3,8 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from hoso.organisation.models import Position
-
 
 class LoginForm(forms.Form):
     username = forms.CharField(label="Tên đăng nhập", max_length=80)
@@ -21,16 +19,6 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", "Hai lần nhập mật khẩu mới không giống nhau.")
         return data
-
-
-class PositionsForm(forms.Form):
-    position = forms.ChoiceField(label="Chức vụ chính", choices=Position.choices)
-    extra = forms.MultipleChoiceField(
-        label="Kiêm nhiệm",
-        choices=Position.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
 
 class DelegationForm(forms.Form):

@@ -19,7 +19,12 @@ from hoso.accounts.roles import Role
 class Perm(StrEnum):
     VIEW_SCHOOL = "view_school"  # school-wide lists: all classes, all students
     VIEW_STAFF = "view_staff"
-    EDIT_STAFF = "edit_staff"
+    # The personal data of the staff register: personal ID, salary, discipline (REG §7).
+    VIEW_STAFF_PERSONAL = "view_staff_personal"
+    EDIT_STAFF = "edit_staff"  # the staff register: create, edit, end, re-hire
+    # Positions without authority over others (teacher, accountant, …); the administrative
+    # and leader positions need more (hoso/organisation/staff/positions.py).
+    ASSIGN_POSITIONS = "assign_positions"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_ORGANISATION = "manage_organisation"  # classes, subjects, assignments, years
     VIEW_AUDIT = "view_audit"
@@ -50,7 +55,9 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_STAFF: frozenset(
         {_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR, _R.CLERK, _R.OFFICE_HEAD, _R.INSPECTOR}
     ),
+    Perm.VIEW_STAFF_PERSONAL: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.CLERK}),
     Perm.EDIT_STAFF: frozenset({_R.CLERK, _R.ADMINISTRATOR}),
+    Perm.ASSIGN_POSITIONS: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR, _R.CLERK}),
     Perm.MANAGE_ACCOUNTS: frozenset({_R.ADMINISTRATOR, _R.VICE_PRINCIPAL}),
     Perm.MANAGE_ORGANISATION: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR}),
     Perm.VIEW_AUDIT: frozenset({_R.PRINCIPAL, _R.VICE_PRINCIPAL, _R.ADMINISTRATOR}),
@@ -68,6 +75,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
 WRITES = frozenset(
     {
         Perm.EDIT_STAFF,
+        Perm.ASSIGN_POSITIONS,
         Perm.MANAGE_ACCOUNTS,
         Perm.MANAGE_ORGANISATION,
         Perm.EDIT_STUDENTS,
@@ -107,6 +115,38 @@ def log_denied(actor: Actor, *, kind: str, what: str) -> None:
             target_type="request",
             target_repr=what[:300],
         )
+
+
+def log_refused(
+    actor: Actor | None,
+    *,
+    event_type: str,
+    school_id: int | None = None,
+    target=None,
+    before=None,
+    after=None,
+    acting_as: str = "",
+) -> None:
+    """Record a refused attempt with what was asked (its own small transaction: the attempt
+    itself changed nothing)."""
+    from hoso.audit.actions import audit_record
+
+    user = getattr(actor, "user", None)
+    with transaction.atomic():
+        audit_record(
+            event_type=event_type,
+            actor=user if getattr(user, "pk", None) else None,
+            school_id=school_id if school_id is not None else getattr(actor, "school_id", None),
+            target=target,
+            before=before,
+            after=after,
+            acting_as=acting_as,
+        )
+
+
+def in_person_principal(actor: Actor) -> bool:
+    """The principal in person: a vice principal acting by delegation does not count."""
+    return Role.PRINCIPAL in actor.roles and Role.PRINCIPAL not in actor.delegated
 
 
 def require(actor: Actor, perm: Perm, *, what: str = "") -> None:

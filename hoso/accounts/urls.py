@@ -17,7 +17,6 @@ urlpatterns = [
         name="admin_parent_action",
     ),
     path("thanh-tra/", views.inspectors_view, name="inspectors"),
-    path("quan-tri/<int:staff_id>/chuc-vu/", views.admin_positions_view, name="admin_positions"),
     path(
         "quan-tri/<int:staff_id>/<str:action>/",
         views.admin_account_action_view,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoso.accounts import actions
-from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm, PositionsForm
+from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm
 from hoso.accounts.middleware import SESSION_SCHOOL, SESSION_YEAR
 from hoso.accounts.models import ApiToken, Delegation
 from hoso.accounts.policies import Perm, require
@@ -137,6 +137,13 @@ def admin_accounts_view(request):
 
         for word in fold(q).split(" "):
             staff = staff.filter(search_name__contains=word)
+    from hoso.organisation.staff.positions import LEADER_POSITIONS
+
+    staff = list(staff)
+    for s in staff:  # a leader's account is the principal's to handle (no reset here)
+        s.is_leader = s.position in LEADER_POSITIONS or any(
+            p.position in LEADER_POSITIONS for p in s.extra_positions.all()
+        )
     return render(
         request,
         "accounts/admin_accounts.html",
@@ -300,32 +307,6 @@ def admin_account_action_view(request, staff_id: int, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:admin")
-
-
-@login_required
-def admin_positions_view(request, staff_id: int):
-    actor = request.actor
-    require(actor, Perm.MANAGE_ACCOUNTS, what=f"phân quyền cán bộ #{staff_id}")
-    staff = _admin_staff(request, staff_id)
-    initial = {
-        "position": staff.position,
-        "extra": list(staff.extra_positions.values_list("position", flat=True)),
-    }
-    form = PositionsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.staff_set_positions(
-                actor=actor,
-                staff=staff,
-                position=form.cleaned_data["position"],
-                extra=form.cleaned_data["extra"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Đã cập nhật chức vụ của {staff.full_name}.")
-            return redirect("accounts:admin")
-    return render(request, "accounts/admin_positions.html", {"form": form, "staff": staff})
 
 
 # --- delegation -----------------------------------------------------------------------------

@@ -72,6 +72,7 @@ for _module in (
     "signing",
     "transcripts",
     "organisation.assignments",
+    "organisation.staff",
     "rollover",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)

@@ -11,6 +11,7 @@ from hoso.accounts.roles import Role
 from hoso.gradebook.anomalies import can_view_anomalies
 from hoso.gradebook.policies import GRADEBOOK_READERS
 from hoso.gradebook.progress import can_view_progress
+from hoso.organisation.staff.navigation import nav_entries as staff_nav_entries
 
 # Packages added later keep their menu entries in ``<package>/navigation.py``.
 NAV_EXTENSIONS = (
@@ -63,8 +64,7 @@ def nav_items(request) -> dict:
             items.append(("gradebook:locks", "Khóa sổ"))
         for module_name in NAV_EXTENSIONS:
             items.extend(import_module(module_name).nav_entries(actor))
-        if can(actor, Perm.VIEW_STAFF) or actor.department_ids:
-            items.append(("organisation:staff", "Cán bộ"))
+        items.extend(staff_nav_entries(actor))  # Cán bộ, Sổ cán bộ
         if can(actor, Perm.MANAGE_ENROLMENT):
             items.append(("students:register", "Sổ đăng bộ"))
         if can(actor, Perm.MANAGE_ACCOUNTS):
@@ -114,6 +114,7 @@ GROUPS = (
         "Quản trị",
         (
             "organisation:staff",
+            "organisation:staff_editions",
             "accounts:admin",
             "audit:events",
             "accounts:inspectors",

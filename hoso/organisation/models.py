@@ -607,3 +607,7 @@ class StaffPosition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["staff", "position"], name="staffposition_unique"),
         ]
+
+
+# The staff register's history lives with the staff subpackage (its models belong to this app).
+from hoso.organisation.staff.models import StaffChange, StaffRegisterEdition  # noqa: E402, F401

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from hoso.accounts.policies import Perm, can, log_denied
-from hoso.core.text import fold
 from hoso.organisation.assignments.policies import can_view_assignments
 from hoso.organisation.assignments.selectors import (
     homeroom_teacher_of,
@@ -19,7 +16,6 @@ from hoso.organisation.policies import (
     can_edit_class_students,
     can_import_class,
     visible_classes,
-    visible_staff,
 )
 from hoso.students.models import Enrolment
 from hoso.students.selectors import class_roster
@@ -78,16 +74,3 @@ def class_detail(request, class_id: int):
             "can_assign": can_view_assignments(actor),
         },
     )
-
-
-@login_required
-def staff_list(request):
-    actor = request.actor
-    if not (can(actor, Perm.VIEW_STAFF) or actor.department_ids):
-        log_denied(actor, kind="forbidden", what="danh sách cán bộ")
-        raise PermissionDenied("Bạn không có quyền xem danh sách cán bộ.")
-    staff = visible_staff(actor).prefetch_related("extra_positions").order_by("sort_name")
-    q = request.GET.get("q", "")
-    for word in fold(q).split(" ") if q else []:
-        staff = staff.filter(search_name__contains=word)
-    return render(request, "organisation/staff_list.html", {"staff": staff, "q": q})

@@ -23,6 +23,11 @@ urlpatterns = [
     path("hoc-sinh/<int:student_id>/hoc-ba.pdf", views.transcript_pdf, name="transcript"),
     path("so-dang-bo.pdf", views.enrolment_register_pdf, name="enrolment_register"),
     path("so-danh-ba-can-bo.pdf", views.staff_register_pdf, name="staff_register"),
+    path(
+        "so-danh-ba-can-bo/ban-<int:edition_id>.pdf",
+        views.staff_register_edition_pdf,
+        name="staff_register_edition",
+    ),
     path("danh-sach/<slug:list_slug>.pdf", views.approved_list_pdf, name="approved_list"),
     path(
         "bien-ban-sua-diem/<int:correction_id>.pdf",

@@ -182,9 +182,36 @@ def enrolment_register_pdf(request):
 @login_required
 @require_GET
 def staff_register_pdf(request):
-    require_school_printer(request.actor, "sổ danh bạ cán bộ")
-    data = docs.staff_register_data(school=request.actor.school)
-    return _pdf(docs.render_staff_register(data), "so-danh-ba-can-bo")
+    """The staff register as it stands, with the changes since the last edition."""
+    from hoso.organisation.staff.policies import require_register_printer
+
+    actor = request.actor
+    require_register_printer(actor)
+    data = docs.staff_register_data(school=actor.school, year=actor.year)
+    return _pdf(docs.render_staff_register(data), f"so-quan-ly-can-bo-{actor.year.name}")
+
+
+@login_required
+@require_GET
+def staff_register_edition_pdf(request, edition_id: int):
+    """An edition of the staff register the clerk took (frozen), with its history."""
+    from hoso.organisation.models import StaffRegisterEdition
+    from hoso.organisation.staff.policies import require_register_printer
+
+    actor = request.actor
+    edition = (
+        StaffRegisterEdition.objects.filter(pk=edition_id, school=actor.school)
+        .select_related("year")
+        .first()
+    )
+    if edition is None:
+        raise not_found(actor, f"bản sổ cán bộ #{edition_id}")
+    require_register_printer(actor)
+    data = docs.staff_register_data(school=actor.school, year=edition.year, edition=edition)
+    return _pdf(
+        docs.render_staff_register(data),
+        f"so-quan-ly-can-bo-{edition.year.name}-ban-{edition.number}",
+    )
 
 
 @login_required

@@ -1,24 +1,14 @@
-"""Checks of student data, with Vietnamese messages. Pure functions."""
+"""Checks of student data, with Vietnamese messages. Pure functions; the identity checks are
+shared with the staff register (``hoso.core.identity``)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from hoso.core.identity import check_phone, normalise_phone, personal_id_problems
 from hoso.students.errors import StudentError
 
-_TWELVE_DIGITS = re.compile(r"^\d{12}$")
-
-# Fourth digit of the personal ID (mã định danh cá nhân, Circular 59/2021/TT-BCA):
-# century of birth and gender. 0/1 = 1900s male/female, 2/3 = 2000s, 4/5 = 2100s.
-_CENTURY_GENDER = {
-    "0": (1900, "M"),
-    "1": (1900, "F"),
-    "2": (2000, "M"),
-    "3": (2000, "F"),
-    "4": (2100, "M"),
-    "5": (2100, "F"),
-}
+__all__ = ["check_personal_id", "check_phone", "normalise_phone"]
 
 
 def check_personal_id(
@@ -26,57 +16,7 @@ def check_personal_id(
 ) -> list[tuple[StudentError, str]]:
     """Problems with a 12-digit personal ID: format, province code, and agreement with the birth
     year and gender it encodes. Empty is allowed (filled in later)."""
-    if not value:
-        return []
-    if not _TWELVE_DIGITS.match(value):
-        return [(StudentError.BAD_PERSONAL_ID, "Mã định danh cá nhân phải gồm đúng 12 chữ số.")]
-    problems: list[tuple[StudentError, str]] = []
-    province = int(value[:3])
-    if not 1 <= province <= 96:
-        problems.append(
-            (
-                StudentError.BAD_PERSONAL_ID,
-                f"Mã định danh cá nhân: mã tỉnh {value[:3]} không hợp lệ (001–096).",
-            )
-        )
-    century_gender = _CENTURY_GENDER.get(value[3])
-    if century_gender is None:
-        problems.append(
-            (
-                StudentError.BAD_PERSONAL_ID,
-                "Mã định danh cá nhân: chữ số thứ 4 (thế kỷ, giới tính) không hợp lệ.",
-            )
-        )
-        return problems
-    century, id_gender = century_gender
-    if birth_date is not None and century + int(value[4:6]) != birth_date.year:
-        problems.append(
-            (
-                StudentError.PERSONAL_ID_MISMATCH,
-                f"Mã định danh cá nhân ghi năm sinh {century + int(value[4:6])}, "
-                f"không khớp ngày sinh {birth_date:%d/%m/%Y}.",
-            )
-        )
-    if gender and gender != id_gender:
-        problems.append(
-            (StudentError.PERSONAL_ID_MISMATCH, "Mã định danh cá nhân không khớp giới tính.")
-        )
-    return problems
-
-
-_PHONE = re.compile(r"^0\d{9}$")
-
-
-def normalise_phone(value: str) -> str:
-    digits = re.sub(r"[\s.\-()]", "", value or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
-def check_phone(value: str) -> str | None:
-    if value and not _PHONE.match(value):
-        return "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."
-    return None
+    return [
+        (StudentError(code), message)
+        for code, message in personal_id_problems(value, birth_date=birth_date, gender=gender)
+    ]

@@ -28,3 +28,18 @@ def race(*fns, timeout: float | None = None) -> list:
     for t in threads:
         t.join(timeout)
     return results
+
+
+def postgres_only_marks() -> list:
+    """``pytestmark`` of a module of PostgreSQL concurrency tests (skipped elsewhere)."""
+    import pytest
+    from django.db import connection
+
+    return [
+        pytest.mark.postgres_only,
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(
+            connection.vendor != "postgresql",
+            reason="row locks are only meaningful on PostgreSQL (run with DATABASE_URL=postgres://…)",
+        ),
+    ]

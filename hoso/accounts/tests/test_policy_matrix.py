@@ -67,7 +67,9 @@ EXPECTED_STUDENTS = dict(EXPECTED_CLASSES) | {"parent": {"A"}}
 PERMS = {
     Perm.VIEW_SCHOOL: SCHOOL_WIDE,
     Perm.VIEW_STAFF: {"principal", "vice", "admin", "clerk", "inspector"},
+    Perm.VIEW_STAFF_PERSONAL: {"principal", "vice", "clerk"},
     Perm.EDIT_STAFF: {"clerk", "admin"},
+    Perm.ASSIGN_POSITIONS: {"principal", "vice", "admin", "clerk"},
     Perm.MANAGE_ACCOUNTS: {"admin", "vice"},
     Perm.MANAGE_ORGANISATION: {"principal", "vice", "admin"},
     Perm.VIEW_AUDIT: {"principal", "vice", "admin"},

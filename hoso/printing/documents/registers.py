@@ -4,7 +4,7 @@ register (sổ danh bạ / sổ quản lý cán bộ, giáo viên, nhân viên).
 from __future__ import annotations
 
 from hoso.core.text import nfc
-from hoso.organisation.models import Gender, Staff
+from hoso.organisation.models import Gender
 from hoso.printing.documents.books import _col
 from hoso.printing.documents.common import fmt_date, header, person_name, principal_of, signatures
 from hoso.printing.render import is_landscape, render_pdf
@@ -116,62 +116,203 @@ def render_enrolment_register(data: dict) -> bytes:
     return render_pdf("book.typ", data)
 
 
-def staff_register_data(*, school) -> dict:
-    """Sổ danh bạ cán bộ, giáo viên, nhân viên: the active staff in alphabetical order (the
-    national ID number is not printed: not needed in the register, personal data)."""
-    staff = (
-        Staff.objects.filter(school=school, is_active=True)
-        .select_related("department")
-        .order_by("sort_name", "code")
-    )
-    rows = []
-    for i, s in enumerate(staff, start=1):
-        rows.append(
-            [
-                str(i),
-                person_name(s),
-                fmt_date(s.birth_date),
-                _gender(s.gender),
-                nfc(s.ethnicity),
-                s.get_position_display(),
-                nfc(s.department.name) if s.department_id else "",
-                nfc(s.qualification),
-                nfc(s.main_subject),
-                fmt_date(s.start_date),
-                s.get_employment_display(),
-                s.phone,
-            ]
+def staff_register_data(*, school, year, edition=None) -> dict:
+    """Sổ quản lý cán bộ, giáo viên, nhân viên: an edition the clerk took (its frozen data), or
+    the register as it stands; with its history — the people who left during the year with date
+    and reason, and the change log since the previous edition. Landscape A4, in four parts (the
+    register has more fields than one row holds). Holds personal data: only the roles entitled
+    to it print (hoso.organisation.staff.policies)."""
+    from hoso.organisation.staff.register import register_data
+    from hoso.organisation.staff.selectors import last_change_id, latest_edition
+
+    if edition is not None:
+        data, year_name = edition.data, edition.year.name
+        info = [
+            ["Bản sổ", f"{data['kind_label']} (số {edition.number})"],
+            ["Lập lúc", f"{data['taken_at']}, người lập: {data['taken_by']}"],
+        ]
+        since = (
+            f"bản số {data['previous']['number']}"
+            if data.get("previous")
+            else "khi bắt đầu dùng sổ"
         )
-    cols = [
-        _col("STT"),
-        _col("Họ và tên", "2fr", "left"),
-        _col("Ngày sinh", "auto"),
-        _col("Giới tính", "auto"),
-        _col("Dân tộc", "auto"),
-        _col("Chức vụ", "1.3fr", "left"),
-        _col("Tổ", "1.3fr", "left"),
-        _col("Trình độ chuyên môn", "1.3fr", "left"),
-        _col("Môn dạy", "1fr", "left"),
-        _col("Ngày vào ngành", "auto"),
-        _col("Hình thức", "auto"),
-        _col("Điện thoại", "auto"),
+        when = edition.taken_at
+    else:
+        previous = latest_edition(school)
+        data = register_data(
+            school=school,
+            year=year,
+            since_change_id=previous.last_change_id if previous else 0,
+            until_change_id=last_change_id(school),
+        )
+        year_name = year.name
+        info = [["Bản sổ", "Hiện tại (chưa chốt thành bản sổ)"], ["In lúc", _now_text()]]
+        since = f"bản số {previous.number}" if previous else "khi bắt đầu dùng sổ"
+        when = None
+    people = data["active"]
+
+    def v(row, *names, sep=" / "):
+        return sep.join(row["values"][n] for n in names if row["values"].get(n))
+
+    part_one = [
+        [
+            str(i),
+            f"{nfc(r['name'])}\n{r['code']}",
+            v(r, "birth_date", "gender", sep="\n"),
+            v(r, "ethnicity", "religion"),
+            r["values"].get("id_number", ""),
+            nfc(r["values"]["hometown"]),
+            nfc(r["values"]["address"]),
+            r["values"]["phone"],
+            v(r, "position", "department", sep="\n"),
+            v(r, "job_position", "employment", sep="\n"),
+            v(r, "start_date", "school_start_date", sep="\n"),
+            r.get("leaving", ""),
+        ]
+        for i, r in enumerate(people, start=1)
+    ]
+    part_two = [
+        [
+            str(i),
+            nfc(r["name"]),
+            v(r, "professional_rank", "rank_code", sep="\n"),
+            v(r, "salary_step", "salary_coefficient"),
+            v(r, "qualification", "major", sep="\n"),
+            r["values"]["political_theory"],
+            v(r, "foreign_language", "it_skill", sep="\n"),
+            r["values"]["party_member"],
+            r["values"]["main_subject"],
+            v(r, "standard_rating", "civil_servant_rating", sep="\n"),
+            nfc(r["values"]["awards"]),
+            nfc(r["values"].get("discipline", "")),
+            nfc(r["values"]["note"]),
+        ]
+        for i, r in enumerate(people, start=1)
+    ]
+    ended = [
+        [
+            str(i),
+            nfc(r["name"]),
+            r["code"],
+            r["birth_date"],
+            r["position"],
+            r["end_date"],
+            r["end_reason"],
+        ]
+        for i, r in enumerate(data["ended"], start=1)
+    ]
+    changes = [
+        [
+            str(i),
+            c["date"],
+            nfc(c["name"]),
+            c["kind"] + (f"\n{nfc(c['note'])}" if c["note"] else ""),
+            _change_text(c),
+            c["who"],
+        ]
+        for i, c in enumerate(data["changes"], start=1)
+    ]
+    sections = [
+        {
+            "heading": "Phần I. Thông tin cá nhân và công tác",
+            "columns": [
+                _col("STT"),
+                _col("Họ và tên, mã cán bộ", "1.6fr", "left"),
+                _col("Ngày sinh, giới tính", "auto"),
+                _col("Dân tộc / tôn giáo", "0.8fr"),
+                _col("Số định danh cá nhân", "auto"),
+                _col("Quê quán", "1.2fr", "left"),
+                _col("Chỗ ở hiện nay", "1.4fr", "left"),
+                _col("Điện thoại", "auto"),
+                _col("Chức vụ, tổ", "1.2fr", "left"),
+                _col("Vị trí việc làm, loại hình", "1.3fr", "left"),
+                _col("Vào ngành, về trường", "auto"),
+                _col("Ghi chú", "0.8fr", "left"),
+            ],
+            "rows": part_one,
+            "empty": "Chưa có cán bộ nào.",
+        },
+        {
+            "heading": "Phần II. Chức danh, lương, trình độ, đánh giá",
+            "pagebreak": True,
+            "columns": [
+                _col("STT"),
+                _col("Họ và tên", "1.5fr", "left"),
+                _col("Hạng, mã số chức danh", "1fr", "left"),
+                _col("Bậc / hệ số lương", "auto"),
+                _col("Trình độ, chuyên ngành", "1.3fr", "left"),
+                _col("Lý luận chính trị", "0.8fr"),
+                _col("Ngoại ngữ, tin học", "0.9fr", "left"),
+                _col("Đảng viên", "auto"),
+                _col("Môn dạy", "0.8fr", "left"),
+                _col("Chuẩn nghề nghiệp, xếp loại viên chức", "1.2fr", "left"),
+                _col("Khen thưởng", "1.3fr", "left"),
+                _col("Kỷ luật", "1fr", "left"),
+                _col("Ghi chú", "0.8fr", "left"),
+            ],
+            "rows": part_two,
+            "empty": "Chưa có cán bộ nào.",
+        },
+        {
+            "heading": f"Phần III. Thôi công tác trong năm học {year_name}",
+            "pagebreak": True,
+            "columns": [
+                _col("STT"),
+                _col("Họ và tên", "2fr", "left"),
+                _col("Mã cán bộ", "auto"),
+                _col("Ngày sinh", "auto"),
+                _col("Chức vụ", "1.3fr", "left"),
+                _col("Ngày thôi công tác", "auto"),
+                _col("Lý do", "1.3fr", "left"),
+            ],
+            "rows": ended,
+            "empty": "Không có ai thôi công tác trong năm học.",
+        },
+        {
+            "heading": f"Phần IV. Theo dõi thay đổi (từ {since})",
+            "columns": [
+                _col("STT"),
+                _col("Ngày", "auto"),
+                _col("Họ và tên", "1.3fr", "left"),
+                _col("Nội dung", "1.2fr", "left"),
+                _col("Thay đổi (trước → sau)", "3.5fr", "left"),
+                _col("Người ghi", "1fr", "left"),
+            ],
+            "rows": changes,
+            "empty": "Không có thay đổi nào.",
+        },
     ]
     return {
         "kind": "staff_register",
         "landscape": is_landscape("staff_register"),
-        "font_size": 8.5,
-        "title": "SỔ DANH BẠ CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
-        "subtitle": nfc(school.name),
-        "header": header(school),
-        "info": [],
-        "sections": [{"columns": cols, "rows": rows, "empty": "Chưa có cán bộ nào."}],
-        "notes": [f"Tổng số: {len(rows)} người."],
+        "font_size": 8,
+        "title": "SỔ QUẢN LÝ CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
+        "subtitle": f"Năm học {year_name}",
+        "header": header(school, date=when),
+        "info": info,
+        "sections": sections,
+        "notes": [
+            f"Tổng số: {len(part_one)} người đang công tác; {len(ended)} người thôi công tác "
+            f"trong năm học; {len(changes)} thay đổi từ {since}."
+        ],
         "signatures": signatures(
             "staff_register",
             {"principal": person_name(principal_of(school))},
             head_title=school.head_title,
         ),
     }
+
+
+def _change_text(change: dict) -> str:
+    from hoso.organisation.staff.register import change_lines
+
+    return change["kind"] if change["created"] else "\n".join(change_lines(change["items"]))
+
+
+def _now_text() -> str:
+    from hoso.core import clock
+
+    return f"{clock.local_now():%H:%M %d/%m/%Y}"
 
 
 def render_staff_register(data: dict) -> bytes:

@@ -182,12 +182,12 @@ def test_registers(world):
         ["SỔ ĐĂNG BỘ", "Nguyễn Văn An", "Cha: Nguyễn Văn Cường", "Lạch Tray", "6A2"],
         landscape=True,
     )
-    data = docs.staff_register_data(school=world.school)
+    data = docs.staff_register_data(school=world.school, year=world.year)
     check(
         docs.render_staff_register(data),
         "staff_register",
         [
-            "SỔ DANH BẠ CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
+            "SỔ QUẢN LÝ CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
             "Đỗ Thị Lan",
             "Đặng Văn Nam",
             "Hiệu trưởng",
