@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from hoso.accounts.actor import Actor
+from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
@@ -49,6 +50,7 @@ from hoso.organisation.models import (
     TeachingAssignment,
     Term,
 )
+from hoso.organisation.staff.positions import is_self
 
 REASON_MAX = 300
 ONE_DAY = timedelta(days=1)
@@ -219,6 +221,9 @@ def _check_teacher(year: SchoolYear, teacher: Staff | None, start: date) -> None
 def _checked(actor, year, teacher, reason, starts_on, ends_on) -> tuple[str, date, date | None]:
     """The checks every change makes first: allowed, reason, period, teacher."""
     _check_allowed(actor, year)
+    if teacher is not None and is_self(actor, teacher):
+        log_denied(actor, kind="forbidden", what=f"tự phân công {teacher.full_name}")
+        raise fail(AssignmentError.SELF, field="teacher")
     reason = _clean_reason(reason)
     start, end = _check_period(year, starts_on, ends_on)
     _check_teacher(year, teacher, start)

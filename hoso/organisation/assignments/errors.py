@@ -24,6 +24,7 @@ class AssignmentError(StrEnum):
     CONFLICT = "assignment_conflict"  # changed by someone else since the page was read
     NOTHING_TO_DO = "assignment_nothing_to_do"
     BAD_DEPARTMENT = "assignment_bad_department"
+    SELF = "assignment_self"  # nobody gives itself a class (roles follow from assignments)
 
 
 MESSAGES = {
@@ -52,6 +53,11 @@ MESSAGES = {
     ),
     AssignmentError.NOTHING_TO_DO: "{detail}",
     AssignmentError.BAD_DEPARTMENT: "Tổ chuyên môn không thuộc trường.",
+    AssignmentError.SELF: (
+        "Không tự phân công cho chính mình: việc dạy, chủ nhiệm lớp cho quyền nhập điểm và sửa hồ "
+        "sơ học sinh, nên phải do một thành viên khác của ban giám hiệu (hoặc quản trị viên) phân "
+        "công."
+    ),
 }
 
 

@@ -504,3 +504,35 @@ def test_a_guest_teacher_without_an_account_can_be_assigned(world):
         reason="Giáo viên thỉnh giảng",
     )
     assert rows(world)[-1] == (guest.pk, DEC_1, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["vice", "admin", "principal"])
+def test_nobody_gives_itself_a_class(world, role):
+    """Teaching or homeroom assignments give roles (grade entry, student profiles): a manager
+    may not assign itself; another member of the leadership does it."""
+    me = world.people[role]
+    with pytest.raises(DomainError) as exc:
+        actions.assignment_set(
+            actor=world.actor(role),
+            school_class=world.class_b,
+            subject=world.math,
+            term=world.term1,
+            teacher=me,
+        )
+    assert exc.value.code == AssignmentError.SELF and exc.value.field == "teacher"
+    with pytest.raises(DomainError) as exc:
+        actions.homeroom_set(actor=world.actor(role), school_class=world.class_b, teacher=me)
+    assert exc.value.code == AssignmentError.SELF
+    assert not TeachingAssignment.objects.filter(teacher=me).exists()
+    assert AuditEvent.objects.filter(event_type="access.forbidden", actor=me.user).exists()
+    # Someone else may: the principal assigns the vice principal, and so on.
+    other = "principal" if role != "principal" else "vice"
+    actions.assignment_set(
+        actor=world.actor(other),
+        school_class=world.class_b,
+        subject=world.math,
+        term=world.term1,
+        teacher=me,
+    )
+    assert TeachingAssignment.objects.filter(teacher=me, school_class=world.class_b).exists()
