@@ -278,8 +278,9 @@ class Importer:
         return suggest_by_aliases(headers, alias_table(self.field_specs(target)))
 
     def recognises(self, headers: list[str], mapping: dict[int, str], target: Any) -> bool:
-        """Whether this row is the header row, to be trusted without asking."""
-        return len(mapping) >= self.min_recognised
+        """Whether this row is the header row, to be trusted without asking: it names
+        ``min_recognised`` fields (or all of them, for a kind with fewer)."""
+        return len(mapping) >= min(self.min_recognised, len(self.field_specs(target)))
 
     def layout_from_file(self, data: bytes, sheets: list[SheetData], target: Any):
         """A ``Layout`` the file itself declares (our own template's hidden metadata), or None."""
