@@ -767,3 +767,34 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_row(
     assert Enrolment.objects.count() == 0 and RegisterEntry.objects.count() == 0
     assert not AuditEvent.objects.filter(event_type__startswith="student.").exists()
     assert batch.raw_rows and len(batch.rows) == 3  # what was uploaded is kept
+
+
+# --- Files saved by LibreOffice -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "ods"])
+def test_a_class_list_saved_by_libreoffice_imports(
+    world, extension, django_capture_on_commit_callbacks
+):
+    from hoso.imports.tests.files import saved_by_libreoffice
+
+    # GIVEN a list typed in LibreOffice (it turns codes of digits and phones into numbers)
+    csv_text = (
+        "STT,Mã học sinh,Họ và tên,Ngày sinh,Giới tính,Mã định danh cá nhân,Họ tên mẹ,SĐT mẹ\n"
+        "1,HS001,Nguyễn Thị Ánh,2015-03-04,Nữ,001315001234,Lê Thị Mai,0987654321\n"
+        "2,HS002,Trần Văn Bình,2015-11-12,Nam,,,\n"
+    )
+    data = saved_by_libreoffice(csv_text, extension)
+    # WHEN it is uploaded and committed
+    batch = upload(world, "homeroom", data, filename=f"lop6a1.{extension}")
+    assert batch.state == State.PREVIEW and batch.errors == []
+    assert {w["column"] for w in batch.result["warnings"]} == {
+        "F (Mã định danh cá nhân)",
+        "H (SĐT mẹ)",
+    }
+    batch = commit(world, "homeroom", batch, django_capture_on_commit_callbacks)
+    # THEN the students are those typed, leading zeros restored
+    assert batch.state == State.COMMITTED and batch.result["count"] == 2
+    anh = Student.objects.get(student_code="HS001")
+    assert anh.birth_date == date(2015, 3, 4) and anh.personal_id == "001315001234"
+    assert Guardian.objects.get(full_name="Lê Thị Mai").phone == "0987654321"
