@@ -66,6 +66,15 @@ def column_index(label: str) -> int:
     return number - 1
 
 
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str) -> str:
+    """A name Excel accepts for a sheet of a generated template: NFC, without []:*?/\\, at
+    most 31 characters (Excel's limit)."""
+    return _SHEET_NAME_BAD.sub("-", nfc(text))[:31]
+
+
 class CellError(Exception):
     """A cell that cannot be read as what its column holds (message without the column)."""
 

@@ -289,8 +289,6 @@ def _xlsx_extent_exact(xml: bytes) -> tuple[int, int]:
     """(last row, last column) that a reader could place a value at, following the cells and
     rows in document order as calamine does (a cell or row without a reference comes after
     the previous one); conservative where the two could differ."""
-    if re.search(rb"<!DOCTYPE", xml, re.I):
-        raise refuse(FileProblem.DAMAGED, _DAMAGED)
     state = {"row": 0, "col": 0, "cell": None, "rows": 0, "cols": 0}
 
     def start(name: str, attrs: dict) -> None:
@@ -322,14 +320,24 @@ def _xlsx_extent_exact(xml: bytes) -> tuple[int, int]:
         if name.rpartition(":")[2] == "c":
             state["cell"] = None
 
+    _expat(xml, start, end)
+    return state["rows"], state["cols"]
+
+
+def _expat(xml: bytes, start, end, text=None) -> None:
+    """Parse ``xml`` with expat, calling the handlers; a DOCTYPE (entities that multiply) or a
+    document that is not well-formed is refused."""
+    if re.search(rb"<!DOCTYPE", xml, re.I):
+        raise refuse(FileProblem.DAMAGED, _DAMAGED)
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     try:
         parser.Parse(xml, True)
     except expat.ExpatError:
         raise refuse(FileProblem.DAMAGED, _DAMAGED)
-    return state["rows"], state["cols"]
 
 
 # .ods content ----------------------------------------------------------------------------------
@@ -406,8 +414,6 @@ def _ods_tables(xml: bytes, limits: Limits) -> int:
 
 
 def _ods_tables_exact(xml: bytes, limits: Limits) -> int:
-    if re.search(rb"<!DOCTYPE", xml, re.I):
-        raise refuse(FileProblem.DAMAGED, _DAMAGED)
     stack: list[list[int]] = []
     state = {"tables": 0, "repeat": 1, "column": 0, "value": False, "cell_depth": 0}
 
@@ -459,14 +465,7 @@ def _ods_tables_exact(xml: bytes, limits: Limits) -> int:
         if state.get("cell") and data.strip():
             _mark_cell()
 
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    try:
-        parser.Parse(xml, True)
-    except expat.ExpatError:
-        raise refuse(FileProblem.DAMAGED, _DAMAGED)
+    _expat(xml, start, end, text)
     return state["tables"]
 
 

@@ -15,7 +15,7 @@ from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.imports import actions
 from hoso.imports.cells import cell_text, column_label
-from hoso.imports.errors import MappingError
+from hoso.imports.errors import ImportErrorCode, MappingError
 from hoso.imports.headers import SOURCES
 from hoso.imports.importer import Importer
 from hoso.imports.models import ImportBatch
@@ -128,7 +128,7 @@ def upload(request, importer: Importer, **scope):
         )
     except DomainError as exc:
         return fail(exc.message, exc.field or "file")
-    return redirect(importer.url_prefix + "batch", batch_id=batch.pk)
+    return _to_batch(importer, batch)
 
 
 # --- The batch: mapping, preview, status ---------------------------------------------------------
@@ -280,68 +280,79 @@ def map_columns(request, importer: Importer, batch_id: int):
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+        return _to_batch(importer, found)
     if save_as:
         messages.success(request, f"Đã lưu mẫu ghép cột “{save_as}” để dùng lại.")
-    return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    return _to_batch(importer, found)
+
+
+def _step(request, importer: Importer, batch_id: int, action, read=None):
+    """A POST on a batch: access it, run ``action`` (with what ``read(batch)`` parses from the
+    form), say in a message why it was refused. Returns (the batch, whether it ran)."""
+    found = access_batch(request.actor, importer, batch_id)
+    try:
+        arguments = read(found) if read else {}
+        action(actor=request.actor, batch=found, **arguments)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return found, False
+    return found, True
+
+
+def _to_batch(importer: Importer, batch: ImportBatch):
+    return redirect(importer.url_prefix + "batch", batch_id=batch.pk)
+
+
+def _header_row(request):
+    try:
+        return {"header_row": int(request.POST.get("header_row", ""))}
+    except ValueError:
+        raise DomainError(ImportErrorCode.BAD_MAPPING, "Dòng tiêu đề không hợp lệ.")
 
 
 @login_required
 @require_POST
 def header_row(request, importer: Importer, batch_id: int):
-    found = access_batch(request.actor, importer, batch_id)
-    try:
-        number = int(request.POST.get("header_row", ""))
-        actions.import_set_header_row(actor=request.actor, batch=found, header_row=number)
-    except ValueError:
-        messages.error(request, "Dòng tiêu đề không hợp lệ.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    found, _ = _step(
+        request,
+        importer,
+        batch_id,
+        actions.import_set_header_row,
+        lambda batch: _header_row(request),
+    )
+    return _to_batch(importer, found)
 
 
 @login_required
 @require_POST
 def options(request, importer: Importer, batch_id: int):
-    found = access_batch(request.actor, importer, batch_id)
-    try:
-        chosen = importer.read_options(request.POST, actions.batch_target(found), step="options")
-        actions.import_set_options(actor=request.actor, batch=found, options=chosen)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    def read(batch):
+        target = actions.batch_target(batch)
+        return {"options": importer.read_options(request.POST, target, step="options")}
+
+    found, _ = _step(request, importer, batch_id, actions.import_set_options, read)
+    return _to_batch(importer, found)
 
 
 @login_required
 @require_POST
 def commit(request, importer: Importer, batch_id: int):
-    found = access_batch(request.actor, importer, batch_id)
-    try:
-        actions.import_queue_commit(actor=request.actor, batch=found)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    found, _ = _step(request, importer, batch_id, actions.import_queue_commit)
+    return _to_batch(importer, found)
 
 
 @login_required
 @require_POST
 def retry(request, importer: Importer, batch_id: int):
-    found = access_batch(request.actor, importer, batch_id)
-    try:
-        actions.import_retry(actor=request.actor, batch=found)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    found, _ = _step(request, importer, batch_id, actions.import_retry)
+    return _to_batch(importer, found)
 
 
 @login_required
 @require_POST
 def cancel(request, importer: Importer, batch_id: int):
-    found = access_batch(request.actor, importer, batch_id)
-    try:
-        actions.import_cancel(actor=request.actor, batch=found)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(importer.url_prefix + "batch", batch_id=found.pk)
+    found, done = _step(request, importer, batch_id, actions.import_cancel)
+    if not done:
+        return _to_batch(importer, found)
     messages.success(request, f"Đã hủy lần nhập này; chưa có {importer.words.thing} nào được ghi.")
     return redirect(importer.url_prefix + "start", **found.scope)

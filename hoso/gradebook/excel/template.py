@@ -18,6 +18,7 @@ from hoso.core.text import nfc
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
 from hoso.gradebook.excel.recognition import NOTE_HEADER, TEMPLATE_IDENTITY, sheet_key
 from hoso.gradebook.excel.rows import COMMENT_SHOWN
+from hoso.imports.cells import sheet_title
 from hoso.imports.errors import ImportFileError
 from hoso.imports.headers import headers_of
 from hoso.imports.importer import Layout
@@ -118,7 +119,6 @@ class TemplateSpec:
     meta: dict  # class, subject, term ids (and names, for messages)
 
 
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _WIDTHS = {SCORE: 9, TEST: 9, COMMENT_RESULT: 9, LEVEL: 9, TEXT: 40}
 
 INSTRUCTIONS = (
@@ -161,7 +161,7 @@ def build_template(spec: TemplateSpec) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = _SHEET_NAME_BAD.sub("-", nfc(f"{spec.subject_name} - {spec.class_name}"))[:31]
+    sheet.title = sheet_title(f"{spec.subject_name} - {spec.class_name}")
     identity = list(TEMPLATE_IDENTITY)
     width = len(identity) + len(spec.columns) + 1
     last_letter = get_column_letter(width)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import re
 
 from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
+from hoso.imports.cells import sheet_title
 
 TEMPLATE_BLANK_ROWS = 60
 
@@ -34,8 +34,6 @@ TEMPLATE_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("SĐT người giám hộ", "guardian_phone", 13, True),
 )
 
-
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 INSTRUCTIONS = (
     "HƯỚNG DẪN NHẬP DANH SÁCH HỌC SINH",
@@ -66,7 +64,7 @@ def build_template(*, class_name: str, year_name: str, school_name: str, grade: 
 
     book = Workbook()
     sheet = book.active
-    sheet.title = _SHEET_NAME_BAD.sub("-", f"Danh sách lớp {nfc(class_name)}")[:31]
+    sheet.title = sheet_title(f"Danh sách lớp {class_name}")
     last = get_column_letter(len(TEMPLATE_COLUMNS))
     sheet["A1"] = nfc(
         f"DANH SÁCH HỌC SINH LỚP {class_name} (KHỐI {grade}) — NĂM HỌC {year_name} — {school_name}"
