@@ -21,10 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
 from hoso.imports import containers
-from hoso.imports.cells import cell_text, json_cell
+from hoso.imports.cells import json_cell
 from hoso.imports.errors import FileProblem, ImportFileError
 from hoso.imports.limits import Limits
 
+_AS_IS = frozenset({str, float, int, bool})  # kept as they are; dates become {"date": iso}
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -100,19 +101,21 @@ def _read_sheet(book, index: int, name: str, limits: Limits) -> SheetData:
     first_column = (sheet.start or (0, 0))[1]
     padding = [""] * first_column
     rows: list[dict] = []
+    texts: list[str] = []
     width = 0
     try:
         # iter_rows gives every row from the first (empty ones included), each from the sheet's
         # first used column: put back the columns before it so letters stay Excel's.
         for number, raw in enumerate(sheet.iter_rows(), start=1):
-            texts = [v for v in raw if isinstance(v, str) and v]
-            if texts:
-                _check_texts(texts, raw, name, number, first_column, limits)
-            cells = padding + [json_cell(v) for v in raw]
+            cells = padding + [v if type(v) in _AS_IS else json_cell(v) for v in raw]
             while cells and cells[-1] in ("", None):
                 cells.pop()
-            if not any(cell_text(c) for c in cells):
-                continue
+            if not any(c is not False and c != "" for c in cells):
+                continue  # empty (a False cell reads as empty text too)
+            strings = [c for c in cells if type(c) is str and c]
+            if strings and max(map(len, strings)) > limits.max_cell_chars:
+                _refuse_cell(name, number, cells, limits)
+            texts.extend(strings)
             rows.append({"row": number, "cells": cells})
             width = max(width, len(cells))
             if len(rows) > limits.max_rows + limits.header_rows:
@@ -126,22 +129,19 @@ def _read_sheet(book, index: int, name: str, limits: Limits) -> SheetData:
         raise ImportFileError(
             FileProblem.UNREADABLE_SHEET, f"Không đọc được trang tính “{name}” của tệp."
         )
+    if _CONTROL.search("".join(texts)):  # one search for the sheet; then find the cell
+        for row in rows:
+            if any(type(c) is str and _CONTROL.search(c) for c in row["cells"]):
+                _refuse_cell(name, row["row"], row["cells"], limits)
     return SheetData(name=name, rows=rows, width=width)
 
 
-def _check_texts(
-    texts: list[str], raw: list, sheet: str, row: int, first_column: int, limits: Limits
-) -> None:
-    """Refuse a row with an over-long cell or a control character, naming the cell."""
-    too_long = max(len(t) for t in texts) > limits.max_cell_chars
-    if not too_long and not _CONTROL.search("".join(texts)):
-        return
-    for offset, value in enumerate(raw):
+def _refuse_cell(sheet: str, row: int, cells: list, limits: Limits) -> None:
+    """Refuse the row's first over-long cell or cell with a control character, by its place."""
+    for index, value in enumerate(cells):
         if not isinstance(value, str):
             continue
-        where = (
-            f"Trang tính “{sheet}”, dòng {row}, cột {get_column_letter(first_column + offset + 1)}"
-        )
+        where = f"Trang tính “{sheet}”, dòng {row}, cột {get_column_letter(index + 1)}"
         if len(value) > limits.max_cell_chars:
             raise ImportFileError(
                 FileProblem.CELL_TOO_LONG,
