@@ -212,11 +212,11 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
 
 _XML_DECLARATION = re.compile(rb"\s*(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
 _MARKUP = re.compile(rb"<[!?]")
-_NOT_PLAIN = re.compile(
-    rb"<(?:[!?]|[A-Za-z_][\w.-]*:(?:c|row)[\s/>]"
-    rb'|c(?=[\s/>])(?! r="[A-Za-z]+[0-9]+")|row(?=[\s/>])(?! r="[0-9]+"))'
-)
-_ODD = (b"\t", b"\n", b"\r", b" r ", b" r='", b" r= ", b' r="&')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_CELL_WITHOUT_REF = re.compile(rb'<c(?=[\s/>])(?! r="[A-Za-z]+[0-9]+")')
+_ROW_WITHOUT_REF = re.compile(rb'<row(?=[\s/>])(?! r="[0-9]+")')
+_ODD_R = re.compile(rb" r(?: |='|= |=\"&)")  # `r` spelled otherwise than ` r="…"`
+_ODD = (b"<!", b"<?", b"\t", b"\n", b"\r")
 _GT_IN_ATTRIBUTE = re.compile(rb"=\s*(?:\"[^\"<]*>|'[^'<]*>)")
 _NAME = rb"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
 _TAG_REST = re.compile(
@@ -237,9 +237,13 @@ def _letters_beyond(limit: int) -> bytes:
 
 
 def _plain(xml: bytes, start: int) -> bool:
-    if any(xml.find(odd, start) >= 0 for odd in _ODD):
+    """Whether the part after its declaration is written the usual way (see above)."""
+    if any(xml.find(odd, start) >= 0 for odd in _ODD) or _ODD_R.search(xml, start):
         return False
-    return not _NOT_PLAIN.search(xml, start)
+    prefixed = xml.find(b":c", start) >= 0 or xml.find(b":row", start) >= 0
+    if prefixed and _PREFIXED.search(xml, start):
+        return False
+    return not _CELL_WITHOUT_REF.search(xml, start) and not _ROW_WITHOUT_REF.search(xml, start)
 
 
 def _holds_value(xml: bytes, found: re.Match) -> bool:
