@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 
 from hoso.accounts.actor import Actor, build_actor
@@ -385,7 +386,11 @@ def import_run_commit(*, batch_id: int) -> ImportBatch:
     committer = batch.uploaded_by
     if batch.result.get("queued_by") not in (None, committer.pk):
         committer = get_user_model().objects.get(pk=batch.result["queued_by"])
-    target = batch_target(batch)
+    try:
+        target = batch_target(batch)
+    except ObjectDoesNotExist:  # the class (sheet, …) was deleted while the commit waited
+        _mark_failed(batch_id, [batch_error("Nơi nhập dữ liệu không còn tồn tại; chưa ghi gì.")])
+        return ImportBatch.objects.get(pk=batch_id)
     actor = build_actor(committer, batch.school, importer.year_of(target))
     try:
         with transaction.atomic():

@@ -23,7 +23,9 @@ Pure functions, no Django. Messages are Vietnamese; ``FileProblem`` codes say wh
 
 from __future__ import annotations
 
+import html
 import io
+import posixpath
 import re
 import struct
 import zipfile
@@ -139,14 +141,17 @@ def _inspect_zip(data: bytes, limits: Limits) -> str:
         kind = ODS
     else:
         raise refuse(FileProblem.NOT_SPREADSHEET, NOT_SPREADSHEET)
+    declared = _declared_sheets(data, archive, names) if kind == XLSX else set()
     sheets = 0
     for info in infos:
         if info.is_dir():
             continue
         content = _inflate(data, info)
         if kind == XLSX:
-            # Every part, whatever its name: the workbook's relations may point a sheet anywhere.
-            if _xlsx_extent(content, limits) != (0, 0):
+            # The parts the workbook names as sheets, whatever they hold, and every part that
+            # looks like XML, whatever its name (images and other binary parts are not read).
+            read = info.filename in declared or _looks_like_xml(content)
+            if read and _xlsx_extent(content, limits) != (0, 0):
                 sheets += 1
         elif info.filename == "content.xml":
             sheets += _ods_tables(content, limits)
@@ -156,6 +161,47 @@ def _inspect_zip(data: bytes, limits: Limits) -> str:
                 f"Tệp có quá nhiều trang tính (tối đa {limits.max_sheets}).",
             )
     return kind
+
+
+_RELATIONSHIP = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?Relationship((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>"
+)
+_RELATIONSHIP_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship[\s/>]")
+_ATTRIBUTE = re.compile(rb"([A-Za-z_][\w.:-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ID_VALUE = re.compile(rb":id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def _looks_like_xml(content: bytes) -> bool:
+    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+
+
+def _declared_sheets(data: bytes, archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The parts xl/workbook.xml names as its sheets, through its relations, as a reader would
+    resolve them ('worksheets/sheet1.xml', '/xl/worksheets/sheet1.xml', '../…'). A relation
+    written in a way this does not read makes the file refused."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if rels_name not in names:
+        return set()
+    workbook = _inflate(data, archive.getinfo("xl/workbook.xml"))
+    rels = _inflate(data, archive.getinfo(rels_name))
+    ids = {
+        html.unescape((a or b).decode("utf-8", "replace")) for a, b in _ID_VALUE.findall(workbook)
+    }
+    found = _RELATIONSHIP.findall(rels)
+    if len(found) != len(_RELATIONSHIP_START.findall(rels)):
+        raise refuse(FileProblem.DAMAGED, _DAMAGED)
+    parts: set[str] = set()
+    for attributes in found:
+        values = {
+            name.rpartition(b":")[2]: html.unescape((a or b).decode("utf-8", "replace"))
+            for name, a, b in _ATTRIBUTE.findall(attributes)
+        }
+        if values.get(b"Id") not in ids or not values.get(b"Target"):
+            continue
+        target = values[b"Target"].replace("\\", "/")
+        for candidate in (target.lstrip("/"), "xl/" + target, posixpath.join("xl", target)):
+            parts.add(posixpath.normpath(candidate).lstrip("/"))
+    return parts
 
 
 def _stored_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:

@@ -36,16 +36,23 @@ def xlsx(rows: list[list], *, title: str = "Danh sách") -> bytes:
 
 def xlsx_with_sheet(sheet_data: bytes, *, head: bytes = SHEET_HEAD) -> bytes:
     """A workbook from openpyxl whose first sheet's XML is ``head + sheet_data + tail``."""
-    return _replace_part(xlsx([["x"]]), SHEET_XML, head + sheet_data + SHEET_TAIL)
+    return replace_part(xlsx([["x"]]), SHEET_XML, head + sheet_data + SHEET_TAIL)
 
 
-def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
+def replace_part(data: bytes, name: str, content: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
             part = content if info.filename == name else source.read(info.filename)
             archive.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def add_part(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
     return out.getvalue()
 
 

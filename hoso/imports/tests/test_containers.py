@@ -227,3 +227,24 @@ def test_an_ordinary_xls_passes_and_a_looping_chain_is_refused():
     assert containers.inspect(files.xls(files.biff_workbook([(2, 3, 7.5)])), LIMITS) == "xls"
     data = files.xls(files.biff_workbook([(2, 3, 7.5)]), fat_loop=True)
     assert refused(data).problem == FileProblem.DAMAGED
+
+
+def test_binary_parts_are_not_read_as_sheets():
+    # GIVEN an ordinary workbook with an image whose bytes happen to hold '<c ' and '<row'
+    image = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b'<c r="XFD9"><v>1</v></c>\n<row' * 3
+    data = files.add_part(files.xlsx([["Mã học sinh"], ["HS1"]]), "xl/media/image1.png", image)
+    assert containers.inspect(data, LIMITS) == containers.XLSX
+
+
+def test_a_sheet_the_workbook_points_at_is_read_whatever_it_looks_like():
+    # GIVEN the workbook's sheet moved to a part named like an image, behind a binary prefix
+    sheet = b"\x89PNG" + files.SHEET_HEAD + b'<row r="1"><c r="XFD1"><v>1</v></c></row>'
+    data = files.add_part(files.xlsx([["x"]]), "xl/media/x.png", sheet + files.SHEET_TAIL)
+    data = files.replace_part(
+        data,
+        "xl/_rels/workbook.xml.rels",
+        zipfile.ZipFile(__import__("io").BytesIO(data))
+        .read("xl/_rels/workbook.xml.rels")
+        .replace(b"worksheets/sheet1.xml", b"media/x.png"),
+    )
+    assert refused(data).problem in (FileProblem.TOO_MANY_COLUMNS, FileProblem.DAMAGED)

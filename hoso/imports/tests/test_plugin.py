@@ -257,3 +257,18 @@ def test_the_plug_in_module_stays_small():
 
     lines = inspect.getsource(AddressListImporter).count("\n")
     assert lines < 120
+
+
+def test_a_commit_whose_target_is_gone_fails_and_writes_nothing(client, plugged):
+    from hoso.imports.tasks import commit_import
+
+    w = plugged
+    client.force_login(w.users["homeroom"])
+    send(client, w, [["HS001", "Số 1"]])
+    batch = ImportBatch.objects.get(kind="test_addresses")
+    ImportBatch.objects.filter(pk=batch.pk).update(state="queued", scope={"class_id": 0})
+    commit_import.enqueue(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.FAILED
+    assert batch.errors[0]["message"] == "Nơi nhập dữ liệu không còn tồn tại; chưa ghi gì."
+    assert Student.objects.get(pk=w.student_a.pk).address == ""
