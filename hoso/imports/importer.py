@@ -7,10 +7,11 @@ A kind subclasses ``Importer`` in ONE module of its domain and registers an inst
 ``AppConfig.ready``; its URLs come from ``hoso.imports.urls.import_patterns``. See
 ``docs/IMPORTS.md`` for a worked example.
 
-MUST be given: ``kind``, ``words``, ``url_prefix``, ``page_template``, and the methods
-``access_target``, ``scope_of``, ``target_of``, ``may_import``, ``title``, ``back_link``,
-``field_specs``, ``evaluate`` (or ``parse_row``), ``commit``, ``template_file``,
-``done_text``, ``done_link``.
+MUST be given: ``kind`` and ``url_prefix``; the methods ``access_target``, ``scope_of``,
+``target_of``, ``may_import``, ``title``, ``back_link``, ``field_specs``, ``parse_row`` (or a
+whole ``evaluate``), ``commit``, ``template_file``, ``done_text``, ``done_link``.
+SHOULD be given: ``words`` (how messages name the batch and what it writes), ``page_template``
+(a template extending ``imports/page.html``), ``missing_fields``, ``check_rows``.
 MAY be given (defaults below): everything else.
 
 The *target* is what the import writes into (a class, a grade sheet, the school): whatever object
