@@ -261,7 +261,7 @@ _MARKUP = re.compile(rb"<[!?]")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _CELL_WITHOUT_REF = re.compile(rb'<c(?=[\s/>])(?! r="[A-Za-z]+[0-9]+")')
 _ROW_WITHOUT_REF = re.compile(rb'<row(?=[\s/>])(?! r="[0-9]+")')
-_ODD_R = re.compile(rb" r(?: |='|= |=\"&)")  # `r` spelled otherwise than ` r="…"`
+_ODD_R = re.compile(rb" r(?: |='|= |=\"[^\"]*&)")  # `r` not spelled ` r="…"`, or an entity
 _ODD = (b"<!", b"<?", b"\t", b"\n", b"\r")
 _GT_IN_ATTRIBUTE = re.compile(rb"=\s*(?:\"[^\"<]*>|'[^'<]*>)")
 _NAME = rb"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
@@ -316,8 +316,10 @@ def _xlsx_extent(xml: bytes, limits: Limits) -> tuple[int, int]:
         if _holds_value(xml, found):
             _check_extent(0, _column_number(found.group(1)), limits)
     digits = len(str(limits.max_sheet_rows))
-    far = re.compile(rb' r="[A-Za-z]+([0-9]{%d,})' % digits)
+    far = re.compile(rb' r="[A-Za-z]*([0-9]{%d,})' % digits)
     for found in far.finditer(xml, start):
+        if xml.startswith(b"<row", xml.rfind(b"<", 0, found.start())):
+            continue  # a row's own number places nothing here: every cell has its reference
         if _holds_value(xml, found):
             _check_extent(int(found.group(1)), 0, limits)
     return 1, 1

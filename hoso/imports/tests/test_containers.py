@@ -126,9 +126,11 @@ def test_a_value_below_the_last_row_read_is_refused_and_named():
     [
         b'<row r="60000"><c r="IV60000" s="1"/></row>',  # formatted, empty
         b'<row r="60000"><c r="IV60000" s="1" t="n"></c></row>',  # the same, as openpyxl writes
+        b'<row r="60000" s="3" customFormat="1"/>',  # a formatted empty row
     ],
 )
 def test_formatted_empty_cells_far_away_do_not_count(sheet_data):
+    # (and the row numbers of formatted empty rows below the last row read neither)
     data = files.xlsx_with_sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>' + sheet_data)
     assert containers.inspect(data, LIMITS) == containers.XLSX
 
@@ -145,6 +147,8 @@ def test_formatted_empty_cells_far_away_do_not_count(sheet_data):
         # a second r (calamine takes the last one), even after a '>' inside a quoted value
         (b'<row r="1"><c r="A1" s=">" r="XFD1"><v>1</v></c></row>', FileProblem.TOO_MANY_COLUMNS),
         (b'<row r="1"><c r="A1" r="XFD1"><v>1</v></c></row>', FileProblem.TOO_MANY_COLUMNS),
+        (b'<row r="1"><c r="A1" r="X&#70;D1"><v>1</v></c></row>', FileProblem.DAMAGED),
+        (b'<row r="1"><c r="A1" r="99999"><v>1</v></c></row>', FileProblem.TOO_MANY_ROWS),
         # rows without a reference after a far one
         (b'<row r="9999"><c><v>1</v></c></row><row><c><v>1</v></c></row>' * 1, None),
     ],
