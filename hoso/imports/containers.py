@@ -400,15 +400,18 @@ _ODS_TAG = re.compile(
 _ODS_OTHER_PREFIX = re.compile(
     rb"<(?!table:)[A-Za-z_][\w.-]*:(?:table|table-row|table-cell|covered-table-cell)[\s/>]"
 )
+_ODS_ODD_REPEAT = re.compile(rb"repeated\s*=\s*[\"'](?![0-9]+[\"'])")  # an entity, a space…
 _ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"']([0-9]+)")
 _COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"']([0-9]+)")
 
 
 def _repeat(pattern: re.Pattern, attrs: bytes) -> int:
+    """The run length a row or cell declares; the largest if it declares several (a reader may
+    take any of them)."""
     if b"repeated" not in attrs:
         return 1
-    found = pattern.search(attrs)
-    return max(int(found.group(1)), 1) if found and len(found.group(1)) < 12 else 1
+    found = [int(n) if len(n) < 12 else 1 << 40 for n in pattern.findall(attrs)]
+    return max(max(found, default=1), 1)
 
 
 def _ods_tables(xml: bytes, limits: Limits) -> int:
@@ -424,6 +427,7 @@ def _ods_tables(xml: bytes, limits: Limits) -> int:
         _MARKUP.search(xml, declaration.end() if declaration else 0)
         or _GT_IN_ATTRIBUTE.search(xml)
         or _ODS_OTHER_PREFIX.search(xml)
+        or _ODS_ODD_REPEAT.search(xml)
     ):
         # Comments, CDATA, '>' inside an attribute, another prefix: a real XML parser reads it.
         return _ods_tables_exact(xml, limits)
@@ -470,10 +474,12 @@ def _ods_tables_exact(xml: bytes, limits: Limits) -> int:
     state = {"tables": 0, "repeat": 1, "column": 0, "value": False, "cell_depth": 0}
 
     def repeat_of(attrs: dict, key: str) -> int:
-        for name, value in attrs.items():
-            if name.rpartition(":")[2] == key and value.isdigit() and len(value) < 12:
-                return max(int(value), 1)
-        return 1
+        found = [
+            int(value) if value.isdigit() and len(value) < 12 else 1 << 40
+            for name, value in attrs.items()
+            if name.rpartition(":")[2] == key
+        ]
+        return max(max(found, default=1), 1)
 
     def start(name: str, attrs: dict) -> None:
         local = name.rpartition(":")[2]

@@ -200,6 +200,21 @@ def test_a_repeated_run_of_values_beyond_the_limits_is_refused():
     assert refused(files.ods(rows)).problem == FileProblem.TOO_MANY_ROWS
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        # a run written with an entity, or declared twice (a reader may take the last)
+        b'<table:table-cell table:number-columns-repeated="&#50;000" office:value-type="string">'
+        b"<text:p>x</text:p></table:table-cell>",
+        b'<table:table-cell foo:number-columns-repeated="1" table:number-columns-repeated="2000"'
+        b' office:value-type="string"><text:p>x</text:p></table:table-cell>',
+    ],
+)
+def test_runs_written_oddly_are_measured_at_their_largest(cell):
+    rows = b"<table:table-row>" + cell + b"</table:table-row>"
+    assert refused(files.ods(rows)).problem == FileProblem.TOO_MANY_COLUMNS
+
+
 def test_libreoffice_style_empty_runs_to_the_edge_of_the_sheet_pass():
     rows = b"<table:table-row>" + files.ods_cell("Mã học sinh") + files.ods_cell("Họ và tên")
     rows += b'<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
