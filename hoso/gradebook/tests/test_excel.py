@@ -837,3 +837,18 @@ def test_a_teacher_reassigned_before_the_commit_writes_nothing(w):
     assert batch.state == State.FAILED
     assert [(e["row"], e["code"]) for e in batch.errors] == [(None, "NOT_ASSIGNED")]
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "ods"])
+def test_a_template_saved_again_by_libreoffice_is_still_recognised(w, extension):
+    from hoso.imports.tests.files import resaved_by_libreoffice
+
+    # GIVEN the template filled and saved by LibreOffice (its hidden identity sheet kept)
+    data = resaved_by_libreoffice(fill(template(w), {(AN, "TX1"): 8.5, (CUC, "GK"): 7}), extension)
+    # WHEN it is uploaded, THEN it is the sheet's template and the changes are those typed
+    batch = upload(w, data, filename=f"toan.{extension}")
+    assert batch.state == State.PREVIEW and batch.result["how"] == "template"
+    assert [(c["row"], c["column"], c["new"]) for c in batch.rows] == [
+        (AN, "TX1", "8.5"),
+        (CUC, "GK", "7.0"),
+    ]

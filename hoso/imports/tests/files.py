@@ -190,25 +190,23 @@ def soffice() -> str:
 
 def saved_by_libreoffice(csv_text: str, extension: str) -> bytes:
     """``csv_text`` opened and saved by LibreOffice as ``extension`` (xlsx, ods, xls)."""
+    return _libreoffice("danh-sach.csv", csv_text.encode(), extension, "CSV:44,34,76,1")
+
+
+def resaved_by_libreoffice(data: bytes, extension: str) -> bytes:
+    """An .xlsx opened and saved again by LibreOffice as ``extension``."""
+    return _libreoffice("so-diem.xlsx", data, extension)
+
+
+def _libreoffice(name: str, data: bytes, extension: str, infilter: str = "") -> bytes:
     binary = soffice()
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "danh-sach.csv"
-        source.write_text(csv_text, encoding="utf-8")
-        profile = Path(folder) / "profile"
-        subprocess.run(
-            [
-                binary,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--infilter=CSV:44,34,76,1",
-                "--convert-to",
-                extension,
-                "--outdir",
-                folder,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return (Path(folder) / f"danh-sach.{extension}").read_bytes()
+        source = Path(folder) / name
+        source.write_bytes(data)
+        output = Path(folder) / "out"
+        command = [binary, f"-env:UserInstallation=file://{folder}/profile", "--headless"]
+        if infilter:
+            command.append(f"--infilter={infilter}")
+        command += ["--convert-to", extension, "--outdir", str(output), str(source)]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        return (output / f"{source.stem}.{extension}").read_bytes()
