@@ -80,6 +80,7 @@ bench: $(STAMP) engine
 	$(PY) bench/records.py --db postgres
 	$(PY) bench/printing.py --db postgres
 	$(PY) bench/signing.py
+	$(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hoso.audit",
     "hoso.accounts",
     "hoso.organisation",
+    "hoso.imports",
     "hoso.students",
     "hoso.gradebook",
     "hoso.notifications",

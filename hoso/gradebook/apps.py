@@ -8,7 +8,10 @@ class GradebookConfig(AppConfig):
 
     def ready(self) -> None:
         from hoso.gradebook import ownership
+        from hoso.gradebook.excel.importer import GRADE_SHEET
+        from hoso.imports.registry import register
         from hoso.organisation.assignments import ownership as assignments
 
         assignments.register_teaching_check(ownership.teaching_work)
         assignments.register_homeroom_check(ownership.homeroom_work)
+        register(GRADE_SHEET)

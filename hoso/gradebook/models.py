@@ -394,38 +394,3 @@ class StudentResult(models.Model):
                 fields=["class_result", "student"], name="studentresult_unique"
             ),
         ]
-
-
-class GradeImportBatch(models.Model):
-    """An uploaded grade sheet (Excel) waiting for preview/commit: nothing is written to the
-    grade book until the whole file is valid and committed (all or nothing)."""
-
-    class State(models.TextChoices):
-        NEEDS_MAPPING = "needs_mapping", "Cần ghép cột"
-        PREVIEW = "preview", "Xem trước"
-        QUEUED = "queued", "Đang chờ ghi"
-        COMMITTED = "committed", "Đã ghi"
-        FAILED = "failed", "Lỗi"
-        CANCELLED = "cancelled", "Đã hủy"
-
-    school = models.ForeignKey("organisation.School", on_delete=models.CASCADE, related_name="+")
-    school_class = models.ForeignKey(
-        "organisation.SchoolClass", on_delete=models.CASCADE, related_name="+"
-    )
-    subject = models.ForeignKey("organisation.Subject", on_delete=models.PROTECT, related_name="+")
-    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    filename = models.CharField(max_length=200)
-    state = models.CharField(max_length=20, choices=State.choices)
-    headers = models.JSONField(default=list)
-    raw_rows = models.JSONField(default=list)
-    mapping = models.JSONField(default=dict)
-    rows = models.JSONField(default=list)  # [{"row", "student", "column", "old", "new"}]
-    errors = models.JSONField(default=list)  # [{"row", "column", "message"}]
-    result = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]

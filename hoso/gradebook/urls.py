@@ -2,11 +2,11 @@
 
 from hoso.gradebook import (
     urls_corrections,
-    urls_excel,
     urls_grid,
     urls_progress,
     urls_results,
 )
+from hoso.gradebook.excel import urls as urls_excel
 
 app_name = "gradebook"
 urlpatterns = [

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from hoso.students import import_views, views
+from hoso.imports.urls import import_patterns
+from hoso.students import views
+from hoso.students.importing.importer import CLASS_LIST
 
 app_name = "students"
 urlpatterns = [
@@ -10,23 +12,8 @@ urlpatterns = [
     path("<int:student_id>/sua/", views.edit, name="edit"),
     path("lop/<int:class_id>/them/", views.create, name="create"),
     path("nhap-hoc/<int:enrolment_id>/ket-thuc/", views.end_enrolment, name="end_enrolment"),
-    # Excel import of a class list (all or nothing; see students/importing.py)
-    path("lop/<int:class_id>/nhap-excel/", import_views.import_start, name="import_start"),
-    path(
-        "lop/<int:class_id>/nhap-excel/mau.xlsx",
-        import_views.import_template,
-        name="import_template",
+    # Excel import of a class list (all or nothing; see hoso/imports and students/importing)
+    *import_patterns(
+        CLASS_LIST, start="lop/<int:class_id>/nhap-excel/", batch="nhap-excel/<int:batch_id>/"
     ),
-    path(
-        "lop/<int:class_id>/nhap-excel/tai-len/", import_views.import_upload, name="import_upload"
-    ),
-    path("nhap-excel/<int:batch_id>/", import_views.import_batch, name="import_batch"),
-    path("nhap-excel/<int:batch_id>/ghep-cot/", import_views.import_map, name="import_map"),
-    path(
-        "nhap-excel/<int:batch_id>/dong-tieu-de/",
-        import_views.import_header_row,
-        name="import_header_row",
-    ),
-    path("nhap-excel/<int:batch_id>/ghi/", import_views.import_commit, name="import_commit"),
-    path("nhap-excel/<int:batch_id>/huy/", import_views.import_cancel, name="import_cancel"),
 ]

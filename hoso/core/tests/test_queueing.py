@@ -1,7 +1,7 @@
 import pytest
 
 from hoso.core.queueing import queue_batch_after_commit
-from hoso.students.models import ImportBatch
+from hoso.imports.models import ImportBatch
 
 
 class _DownQueue:
@@ -15,8 +15,9 @@ def test_a_batch_that_cannot_be_queued_goes_back_to_preview(
     world, django_capture_on_commit_callbacks
 ):
     batch = ImportBatch.objects.create(
+        kind="students",
         school=world.school,
-        school_class=world.class_a,
+        scope={"class_id": world.class_a.pk},
         uploaded_by=world.users["clerk"],
         filename="lop.xlsx",
         state="preview",

@@ -20,17 +20,23 @@ from openpyxl import Workbook, load_workbook
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions, excel, excel_actions
+from hoso.gradebook import actions
 from hoso.gradebook.columns import sheet_columns
-from hoso.gradebook.models import Assessment, GradeImportBatch
+from hoso.gradebook.excel import importer as grade_import
+from hoso.gradebook.excel import recognition as excel_recognition
+from hoso.gradebook.excel import rows as excel_rows
+from hoso.gradebook.excel import template as excel_template
+from hoso.gradebook.models import Assessment
 from hoso.gradebook.sheets import load_sheet
+from hoso.imports import actions as import_actions
+from hoso.imports.importer import error_sentence
+from hoso.imports.models import ImportBatch, ImportMapping
 from hoso.organisation.models import Subject, SubjectOffering, TeachingAssignment
-from hoso.students.models import ImportMapping
 from hoso.testing.factories import make_student, small_school
 
 pytestmark = [pytest.mark.django_db]
 
-State = GradeImportBatch.State
+State = ImportBatch.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Template columns of 6A1 math, term 1 (A STT, B code, C name, D birth date, then the results).
 COL = {"TX1": 5, "TX2": 6, "TX3": 7, "TX4": 8, "TX5": 9, "TX6": 10, "GK": 11, "CK": 12}
@@ -64,7 +70,7 @@ def store(w, student, column, value):
 
 
 def template(w, who="subject", sheet=None):
-    content, _ = excel_actions.template_download(w.actor(who), sheet or math_sheet(w))
+    content, _ = grade_import.GRADE_SHEET.template_file(w.actor(who), sheet or math_sheet(w))
     return load_workbook(io.BytesIO(content))
 
 
@@ -82,18 +88,19 @@ def fill(book, cells: dict[tuple[int, str], object]) -> bytes:
 
 
 def upload(w, data, who="subject", clear_empty=False, sheet=None, filename="toan-6a1.xlsx"):
-    return excel_actions.excel_upload(
+    return import_actions.import_upload(
         actor=w.actor(who),
-        sheet=sheet or math_sheet(w),
+        importer=grade_import.GRADE_SHEET,
+        target=sheet or math_sheet(w),
         filename=filename,
         data=data,
-        clear_empty=clear_empty,
+        options={"clear_empty": clear_empty},
     )
 
 
 def commit(w, batch, capture, who="subject"):
     with capture(execute=True):
-        excel_actions.excel_queue_commit(actor=w.actor(who), batch=batch)
+        import_actions.import_queue_commit(actor=w.actor(who), batch=batch)
     batch.refresh_from_db()
     return batch
 
@@ -142,7 +149,7 @@ def test_template_holds_the_sheet_its_identity_and_what_is_read_only(w):
     assert titles[0] == w.school.name
     assert "MÔN TOÁN — LỚP 6A1" in titles[1] and "Học kỳ I" in titles[2]
     assert titles[3] == "Giáo viên bộ môn: Vũ Minh Đức" and "Thông tư 22/2021" in titles[4]
-    headers = [c.value for c in sheet[excel.HEADER_ROW]]
+    headers = [c.value for c in sheet[excel_template.HEADER_ROW]]
     assert headers == ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh"] + [
         f"ĐĐGtx {i}" for i in range(1, 7)
     ] + ["ĐĐGgk", "ĐĐGck", "Ghi chú"]
@@ -157,11 +164,11 @@ def test_template_holds_the_sheet_its_identity_and_what_is_read_only(w):
     assert sheet.cell(row=AN, column=2).protection.locked is True
     assert sheet.cell(row=AN, column=COL["GK"]).protection.locked is True
     assert sheet.cell(row=AN, column=COL["GK"]).fill.fgColor.rgb.endswith("E3E5E8")
-    assert "ĐĐGgk — đã chốt" in sheet.cell(row=excel.HEADER_ROW - 1, column=1).value
+    assert "ĐĐGgk — đã chốt" in sheet.cell(row=excel_template.HEADER_ROW - 1, column=1).value
     kinds = {(dv.type, dv.formula1, dv.formula2) for dv in sheet.data_validations.dataValidation}
     assert kinds == {("decimal", "0", "10")}
     assert "TẤT CẢ HOẶC KHÔNG" in " ".join(str(c.value) for c in book["Hướng dẫn"]["A"] if c.value)
-    meta = excel.read_meta(to_bytes(book))
+    meta = excel_template.read_meta(to_bytes(book))
     assert (meta["class"], meta["subject"], meta["term"]) == (w.class_a.pk, w.math.pk, w.term1.pk)
     assert meta["columns"] == ["TX1", "TX2", "TX3", "TX4", "TX5", "TX6", "GK", "CK"]
 
@@ -181,7 +188,7 @@ def test_primary_templates_offer_levels_and_whole_test_scores():
         term=SimpleNamespace(number=1),
         ruleset="TT27_2020",
     )
-    spec = excel.TemplateSpec(
+    spec = excel_template.TemplateSpec(
         school_name="Trường TH Thử",
         class_name="4A",
         subject_name="Toán",
@@ -190,13 +197,17 @@ def test_primary_templates_offer_levels_and_whole_test_scores():
         teacher_name="",
         ruleset_title="TT27",
         columns=columns,
-        rows=[excel.TemplateRow("HS1", "Lê Văn Ba", date(2016, 1, 2), {"MUC_mid1": ("T", "")})],
+        rows=[
+            excel_template.TemplateRow(
+                "HS1", "Lê Văn Ba", date(2016, 1, 2), {"MUC_mid1": ("T", "")}
+            )
+        ],
         readonly={},
         meta={"class": 1, "subject": 2, "term": 3},
     )
-    book = load_workbook(io.BytesIO(excel.build_template(spec)))
+    book = load_workbook(io.BytesIO(excel_template.build_template(spec)))
     sheet = book.worksheets[0]
-    headers = [c.value for c in sheet[excel.HEADER_ROW]][4:-1]
+    headers = [c.value for c in sheet[excel_template.HEADER_ROW]][4:-1]
     assert headers == [
         "Mức Giữa kỳ",
         "Điểm KT Giữa kỳ",
@@ -207,7 +218,7 @@ def test_primary_templates_offer_levels_and_whole_test_scores():
     ]
     kinds = {(dv.type, dv.formula1) for dv in sheet.data_validations.dataValidation}
     assert kinds == {("list", '"T,H,C"'), ("whole", "0")}
-    assert sheet.cell(row=excel.FIRST_DATA_ROW, column=5).value == "T"
+    assert sheet.cell(row=excel_template.FIRST_DATA_ROW, column=5).value == "T"
 
 
 # --- Round trip (HTTP) ----------------------------------------------------------------------------
@@ -240,7 +251,7 @@ def test_round_trip_download_fill_upload_preview_commit(
     response = client.post(
         urls["excel_upload"], {"file": SimpleUploadedFile("toan.xlsx", data, content_type=XLSX)}
     )
-    batch = GradeImportBatch.objects.get()
+    batch = ImportBatch.objects.filter(kind="grades").get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{batch.pk}/")
 
     # THEN the preview lists exactly the changes
@@ -295,13 +306,13 @@ def test_round_trip_download_fill_upload_preview_commit(
     again = upload(w, data)
     assert again.state == State.PREVIEW and again.rows == [] and again.result["unchanged"] == 5
     with pytest.raises(DomainError) as refused:
-        excel_actions.excel_queue_commit(actor=w.actor("subject"), batch=again)
+        import_actions.import_queue_commit(actor=w.actor("subject"), batch=again)
     assert refused.value.code == "IMPORT_HAS_ERRORS"
 
 
 def test_while_queued_the_status_part_polls_every_second(client, w):
     batch = upload(w, fill(template(w), {(AN, "TX1"): 8}))
-    GradeImportBatch.objects.filter(pk=batch.pk).update(state=State.QUEUED)
+    ImportBatch.objects.filter(kind="grades").filter(pk=batch.pk).update(state=State.QUEUED)
     client.force_login(w.users["subject"])
     poll = client.get(batch_urls(batch)["excel_batch"], HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in poll and "Đang ghi" in poll
@@ -344,8 +355,8 @@ def test_the_clear_option_can_be_switched_on_the_preview(client, w):
 
 def _evaluate(cells: list, columns, stored_cells=None, **kw):
     headers = ["Mã học sinh"] + [c.label for c in columns]
-    student = excel.StudentRef(1, "HS1", "Lê Văn Ba", date(2015, 1, 2), True)
-    return excel.evaluate_rows(
+    student = excel_rows.StudentRef(1, "HS1", "Lê Văn Ba", date(2015, 1, 2), True)
+    return excel_rows.evaluate_rows(
         [{"row": 1, "cells": headers}, {"row": 2, "cells": ["HS1", *cells]}],
         header_row=1,
         headers=headers,
@@ -436,11 +447,11 @@ def test_bad_values_unknown_students_and_duplicates_are_reported_by_row_and_colu
         ),
         (12, "B (Mã học sinh)"): ("DUPLICATE_ROW", "Học sinh Lê Thị Cúc đã có ở dòng 9."),
     }
-    sentence = excel.error_sentence(next(e for e in batch.errors if e["row"] == AN))
+    sentence = error_sentence(next(e for e in batch.errors if e["row"] == AN))
     assert sentence == "Dòng 8, cột K (ĐĐGgk): Điểm 11 nằm ngoài thang điểm 0–10."
     assert [(c["row"], c["column"]) for c in batch.rows] == [(AN, "TX1")]  # the valid change
     with pytest.raises(DomainError) as refused:
-        excel_actions.excel_queue_commit(actor=w.actor("subject"), batch=batch)
+        import_actions.import_queue_commit(actor=w.actor("subject"), batch=batch)
     assert refused.value.code == "IMPORT_HAS_ERRORS"
     assert stored(w) == {(w.an.pk, "TX1"): "7.0"}
     batch.refresh_from_db()
@@ -533,7 +544,7 @@ def test_a_template_of_another_sheet_is_refused(w):
         upload(w, data, who="homeroom", sheet=literature)
     assert refused.value.code == "WRONG_SHEET"
     assert "mẫu sổ điểm môn Toán lớp 6A1" in refused.value.message
-    assert not GradeImportBatch.objects.exists()
+    assert not ImportBatch.objects.filter(kind="grades").exists()
 
 
 def test_not_a_spreadsheet_is_refused_in_vietnamese(client, w):
@@ -549,7 +560,7 @@ def test_not_a_spreadsheet_is_refused_in_vietnamese(client, w):
     assert response.status_code == 400
     assert "Tệp không phải bảng tính Excel hợp lệ" in page
     assert 'name="clear_empty" value="1" checked' in page
-    assert not GradeImportBatch.objects.exists()
+    assert not ImportBatch.objects.filter(kind="grades").exists()
 
 
 # --- Files from other systems: column mapping -----------------------------------------------------
@@ -576,7 +587,7 @@ def test_other_systems_headers_are_suggested_not_trusted():
         ruleset="TT22_2021",
     )
     headers = ["Mã HS", "Họ tên", "Điểm 15 phút", "Điểm 15 phút", "ĐĐGtx3", "GK", "CK", "Lớp"]
-    assert excel.suggest_mapping(headers, columns) == {
+    assert excel_recognition.suggest_mapping(headers, columns) == {
         0: "student_code",
         1: "full_name",
         2: "TX1",
@@ -585,9 +596,9 @@ def test_other_systems_headers_are_suggested_not_trusted():
         5: "GK",
         6: "CK",
     }
-    assert not excel.is_our_layout(headers, columns)
+    assert not excel_recognition.is_our_layout(headers, columns)
     ours = ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh", "ĐĐGtx 1", "ĐĐGgk", "Ghi chú"]
-    assert excel.is_our_layout(ours, columns)
+    assert excel_recognition.is_our_layout(ours, columns)
 
 
 def test_a_smas_file_is_mapped_once_and_the_mapping_is_reused(
@@ -605,10 +616,10 @@ def test_a_smas_file_is_mapped_once_and_the_mapping_is_reused(
         sheet_urls(w)["excel_upload"],
         {"file": SimpleUploadedFile("smas.xlsx", first, content_type=XLSX)},
     )
-    batch = GradeImportBatch.objects.get()
+    batch = ImportBatch.objects.filter(kind="grades").get()
     # GIVEN a file whose headers are not ours: the mapping is suggested, not applied
     assert batch.state == State.NEEDS_MAPPING and batch.result["header_row"] == 3
-    assert excel_actions.batch_mapping(batch) == {
+    assert batch.column_mapping() == {
         0: "sequence",
         1: "student_code",
         2: "full_name",
@@ -620,7 +631,7 @@ def test_a_smas_file_is_mapped_once_and_the_mapping_is_reused(
     }
     page = client.get(batch_urls(batch)["excel_batch"]).content.decode()
     assert "Ghép cột" in page and 'name="col_4"' in page and "— bỏ qua —" in page
-    form = {f"col_{i}": t for i, t in excel_actions.batch_mapping(batch).items()}
+    form = {f"col_{i}": t for i, t in batch.column_mapping().items()}
     form |= {"save_as": "SMAS sổ điểm", "source": "smas"}
     # WHEN the user maps two file columns to one sheet column, THEN the page says so
     response = client.post(batch_urls(batch)["excel_map"], form | {"col_5": "TX1"})
@@ -659,7 +670,7 @@ def test_a_smas_file_is_mapped_once_and_the_mapping_is_reused(
         sheet_urls(w)["excel_upload"],
         {"file": SimpleUploadedFile("smas2.xlsx", second, content_type=XLSX)},
     )
-    again = GradeImportBatch.objects.exclude(pk=batch.pk).get()
+    again = ImportBatch.objects.filter(kind="grades").exclude(pk=batch.pk).get()
     assert again.state == State.PREVIEW and again.errors == []
     assert again.result["mapping_applied"] and again.result["mapping_name"] == "SMAS sổ điểm"
     assert [(c["student"], c["column"], c["new"]) for c in again.rows] == [
@@ -679,8 +690,8 @@ def test_students_are_found_by_name_and_birth_date_when_the_code_is_not_ours(w):
         ],
     )
     batch = upload(w, data)
-    mapping = excel_actions.batch_mapping(batch)
-    batch = excel_actions.excel_apply_mapping(
+    mapping = batch.column_mapping()
+    batch = import_actions.import_apply_mapping(
         actor=w.actor("subject"), batch=batch, columns=mapping
     )
     assert [(c["row"], c["student"]) for c in batch.rows] == [(4, w.cuc.pk), (5, w.dung.pk)]
@@ -722,7 +733,7 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_change(
     w, django_capture_on_commit_callbacks, monkeypatch
 ):
     batch = upload(w, fill(template(w), {(AN, "TX1"): 8, (CUC, "TX1"): 9, (DUNG, "TX1"): 7}))
-    real_save = excel_actions.assessment_save
+    real_save = grade_import.assessment_save
     calls = []
 
     def save_then_fail(**kwargs):
@@ -731,7 +742,7 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_change(
             raise DomainError("CONFLICT", "Kết quả này vừa được lưu ở nơi khác.")
         return real_save(**kwargs)
 
-    monkeypatch.setattr(excel_actions, "assessment_save", save_then_fail)
+    monkeypatch.setattr(grade_import, "assessment_save", save_then_fail)
     batch = commit(w, batch, django_capture_on_commit_callbacks)
     assert calls == [w.an.pk, w.cuc.pk, w.dung.pk]
     assert batch.state == State.FAILED
@@ -771,7 +782,7 @@ def test_only_the_assigned_teacher_may_upload_and_commit(client, w):
         assert response.status_code == 403
         assert client.get(urls["excel_batch"]).status_code == 403
         assert client.post(urls["excel_commit"]).status_code == 403
-    assert GradeImportBatch.objects.count() == 1
+    assert ImportBatch.objects.filter(kind="grades").count() == 1
     batch.refresh_from_db()
     assert batch.state == State.PREVIEW and not Assessment.objects.exists()
     assert AuditEvent.objects.filter(event_type="access.forbidden").count() >= 12
@@ -811,18 +822,33 @@ def test_our_headers_without_the_hidden_sheet_need_no_mapping(w):
 
 
 def test_a_teacher_reassigned_before_the_commit_writes_nothing(w):
-    from hoso.gradebook.tasks import commit_grade_import
+    from hoso.imports.tasks import commit_import
 
     batch = upload(w, fill(template(w), {(AN, "TX1"): 8}))
-    GradeImportBatch.objects.filter(pk=batch.pk).update(
+    ImportBatch.objects.filter(kind="grades").filter(pk=batch.pk).update(
         state=State.QUEUED, result=batch.result | {"queued_by": w.users["subject"].pk}
     )
     # The principal gives 6A1 math to another teacher while the commit waits in the queue.
     TeachingAssignment.objects.filter(school_class=w.class_a, subject=w.math).update(
         teacher=w.people["dept_head"]
     )
-    commit_grade_import.enqueue(batch.pk)
+    commit_import.enqueue(batch.pk)
     batch.refresh_from_db()
     assert batch.state == State.FAILED
     assert [(e["row"], e["code"]) for e in batch.errors] == [(None, "NOT_ASSIGNED")]
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "ods"])
+def test_a_template_saved_again_by_libreoffice_is_still_recognised(w, extension):
+    from hoso.imports.tests.files import resaved_by_libreoffice
+
+    # GIVEN the template filled and saved by LibreOffice (its hidden identity sheet kept)
+    data = resaved_by_libreoffice(fill(template(w), {(AN, "TX1"): 8.5, (CUC, "GK"): 7}), extension)
+    # WHEN it is uploaded, THEN it is the sheet's template and the changes are those typed
+    batch = upload(w, data, filename=f"toan.{extension}")
+    assert batch.state == State.PREVIEW and batch.result["how"] == "template"
+    assert [(c["row"], c["column"], c["new"]) for c in batch.rows] == [
+        (AN, "TX1", "8.5"),
+        (CUC, "GK", "7.0"),
+    ]

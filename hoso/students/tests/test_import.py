@@ -20,6 +20,12 @@ from hoso.accounts.actor import build_actor
 from hoso.accounts.models import User
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
+from hoso.imports import actions as import_actions
+from hoso.imports.cells import CellError, column_label, parse_date_cell
+from hoso.imports.errors import ImportErrorCode
+from hoso.imports.headers import headers_of, signature
+from hoso.imports.models import ImportBatch, ImportMapping
+from hoso.imports.reading import read_workbook
 from hoso.organisation.models import (
     GradeLevel,
     HomeroomAssignment,
@@ -33,13 +39,13 @@ from hoso.organisation.models import (
     TeachingAssignment,
     Term,
 )
-from hoso.students import import_actions, importing
 from hoso.students.errors import StudentError
+from hoso.students.importing import importer as class_list
+from hoso.students.importing import rows as class_rows
+from hoso.students.importing.template import TEMPLATE_COLUMNS
 from hoso.students.models import (
     Enrolment,
     Guardian,
-    ImportBatch,
-    ImportMapping,
     RegisterEntry,
     Student,
 )
@@ -131,8 +137,8 @@ def world(db):  # overrides the project-wide fixture: this module builds its own
     return make_world()
 
 
-TEMPLATE_FIELDS = [name for _, name, _, _ in importing.TEMPLATE_COLUMNS]
-TEMPLATE_HEADERS = [title for title, _, _, _ in importing.TEMPLATE_COLUMNS]
+TEMPLATE_FIELDS = [name for _, name, _, _ in TEMPLATE_COLUMNS]
+TEMPLATE_HEADERS = [title for title, _, _, _ in TEMPLATE_COLUMNS]
 
 
 def template_row(**values) -> list:
@@ -191,7 +197,11 @@ AN = {
 
 def upload(world, who, data, filename="lop6a1.xlsx"):
     return import_actions.import_upload(
-        actor=world.actor(who), school_class=world.school_class, filename=filename, data=data
+        actor=world.actor(who),
+        importer=class_list.CLASS_LIST,
+        target=world.school_class,
+        filename=filename,
+        data=data,
     )
 
 
@@ -250,17 +260,17 @@ def existing_student(world, code="HS900", name=("Đặng", "Văn", "Cũ"), perso
     ],
 )
 def test_dates_in_every_accepted_shape(cell, expected):
-    assert importing.parse_date_cell(cell) == expected
+    assert parse_date_cell(cell) == expected
 
 
 @pytest.mark.parametrize("cell", ["31/02/2015", "2015-13-01", "4 tháng 3 2015", "04/03/15"])
 def test_impossible_or_unreadable_dates_are_refused(cell):
-    with pytest.raises(importing._CellError):
-        importing.parse_date_cell(cell)
+    with pytest.raises(CellError):
+        parse_date_cell(cell)
 
 
 def test_headers_of_our_template_and_of_other_systems_are_recognised():
-    recognised = importing.suggest_mapping(
+    recognised = class_rows.suggest_mapping(
         ["STT", "Mã HS", "Họ tên học sinh", "Ngày tháng năm sinh", "GT", "Mã định danh", "SĐT mẹ"]
     )
     assert recognised == {
@@ -272,10 +282,10 @@ def test_headers_of_our_template_and_of_other_systems_are_recognised():
         5: "personal_id",
         6: "mother_phone",
     }
-    assert importing.recognise("Ngày sinh (dd/mm/yyyy)") == "birth_date"
-    assert importing.recognise("NƠI Ở HIỆN NAY") == "address"
-    assert importing.recognise("Số hiệu HS") is None
-    assert importing.signature(["Họ tên", "GT", ""]) == importing.signature(["HỌ TÊN", "gt"])
+    assert class_rows.recognise_header("Ngày sinh (dd/mm/yyyy)") == "birth_date"
+    assert class_rows.recognise_header("NƠI Ở HIỆN NAY") == "address"
+    assert class_rows.recognise_header("Số hiệu HS") is None
+    assert signature(["Họ tên", "GT", ""]) == signature(["HỌ TÊN", "gt"])
 
 
 def test_rows_and_columns_keep_their_excel_numbers_when_the_sheet_starts_further_in():
@@ -284,12 +294,12 @@ def test_rows_and_columns_keep_their_excel_numbers_when_the_sheet_starts_further
     book.active["D5"] = "x"
     out = io.BytesIO()
     book.save(out)
-    (sheet,) = importing.read_workbook(out.getvalue())
+    (sheet,) = read_workbook(out.getvalue())
     assert sheet.rows == [
         {"row": 3, "cells": ["", "", "Mã học sinh"]},
         {"row": 5, "cells": ["", "", "", "x"]},
     ]
-    assert importing.column_label(2, importing.headers_of(sheet.rows[0], 4)) == "C (Mã học sinh)"
+    assert column_label(2, headers_of(sheet.rows[0], 4)) == "C (Mã học sinh)"
 
 
 # --- Template round trip (HTTP) -------------------------------------------------------------------
@@ -444,7 +454,7 @@ def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_written(
     # Nothing can be committed; nothing was written.
     with pytest.raises(DomainError) as refused:
         import_actions.import_queue_commit(actor=world.actor("homeroom"), batch=batch)
-    assert refused.value.code == StudentError.IMPORT_HAS_ERRORS
+    assert refused.value.code == ImportErrorCode.IMPORT_HAS_ERRORS
     assert Student.objects.count() == 1 and Enrolment.objects.count() == 0
     batch.refresh_from_db()
     assert batch.state == State.PREVIEW and len(batch.raw_rows) == 12  # the upload is kept
@@ -531,7 +541,7 @@ def test_foreign_file_needs_mapping_then_the_saved_mapping_is_reused(
     batch = ImportBatch.objects.get()
     # GIVEN a file whose student-code column is not recognised
     assert batch.state == State.NEEDS_MAPPING and batch.result["header_row"] == 3
-    assert import_actions.batch_mapping(batch) == {
+    assert batch.column_mapping() == {
         0: "sequence",
         2: "full_name",
         3: "birth_date",
@@ -541,7 +551,7 @@ def test_foreign_file_needs_mapping_then_the_saved_mapping_is_reused(
     }
     page = client.get(urls(world, batch)["import_batch"]).content.decode()
     assert "Ghép cột" in page and 'name="col_1"' in page and "— bỏ qua —" in page
-    form = {f"col_{i}": f for i, f in import_actions.batch_mapping(batch).items()}
+    form = {f"col_{i}": f for i, f in batch.column_mapping().items()}
     form |= {"save_as": "SMAS 2025", "source": "smas"}
     # WHEN the user forgets the code column, THEN the page says so and keeps what was typed
     response = client.post(urls(world, batch)["import_map"], form)
@@ -557,7 +567,7 @@ def test_foreign_file_needs_mapping_then_the_saved_mapping_is_reused(
     saved = ImportMapping.objects.get()
     assert (saved.name, saved.source, saved.header_row) == ("SMAS 2025", "smas", 3)
     assert saved.columns["so hieu hs"] == "student_code"
-    assert saved.signature == importing.signature(SMAS_HEADERS)
+    assert saved.signature == signature(SMAS_HEADERS)
     assert AuditEvent.objects.filter(event_type="import_mapping.saved").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         client.post(urls(world, batch)["import_commit"])
@@ -737,7 +747,7 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_row(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
     batch = upload(world, "homeroom", xlsx([template_row(**r) for r in (ANH, BINH, AN)]))
-    real_enrol = import_actions.student_enrol
+    real_enrol = class_list.student_enrol
     calls = []
 
     def enrol_then_fail(**kwargs):
@@ -748,7 +758,7 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_row(
             )
         return real_enrol(**kwargs)
 
-    monkeypatch.setattr(import_actions, "student_enrol", enrol_then_fail)
+    monkeypatch.setattr(class_list, "student_enrol", enrol_then_fail)
     batch = commit(world, "homeroom", batch, django_capture_on_commit_callbacks)
     assert calls == ["HS001", "HS002", "HS003"]
     assert batch.state == State.FAILED
@@ -757,3 +767,34 @@ def test_a_failure_in_the_middle_of_the_commit_rolls_back_every_row(
     assert Enrolment.objects.count() == 0 and RegisterEntry.objects.count() == 0
     assert not AuditEvent.objects.filter(event_type__startswith="student.").exists()
     assert batch.raw_rows and len(batch.rows) == 3  # what was uploaded is kept
+
+
+# --- Files saved by LibreOffice -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "ods"])
+def test_a_class_list_saved_by_libreoffice_imports(
+    world, extension, django_capture_on_commit_callbacks
+):
+    from hoso.imports.tests.files import saved_by_libreoffice
+
+    # GIVEN a list typed in LibreOffice (it turns codes of digits and phones into numbers)
+    csv_text = (
+        "STT,Mã học sinh,Họ và tên,Ngày sinh,Giới tính,Mã định danh cá nhân,Họ tên mẹ,SĐT mẹ\n"
+        "1,HS001,Nguyễn Thị Ánh,2015-03-04,Nữ,001315001234,Lê Thị Mai,0987654321\n"
+        "2,HS002,Trần Văn Bình,2015-11-12,Nam,,,\n"
+    )
+    data = saved_by_libreoffice(csv_text, extension)
+    # WHEN it is uploaded and committed
+    batch = upload(world, "homeroom", data, filename=f"lop6a1.{extension}")
+    assert batch.state == State.PREVIEW and batch.errors == []
+    assert {w["column"] for w in batch.result["warnings"]} == {
+        "F (Mã định danh cá nhân)",
+        "H (SĐT mẹ)",
+    }
+    batch = commit(world, "homeroom", batch, django_capture_on_commit_callbacks)
+    # THEN the students are those typed, leading zeros restored
+    assert batch.state == State.COMMITTED and batch.result["count"] == 2
+    anh = Student.objects.get(student_code="HS001")
+    assert anh.birth_date == date(2015, 3, 4) and anh.personal_id == "001315001234"
+    assert Guardian.objects.get(full_name="Lê Thị Mai").phone == "0987654321"
