@@ -41,7 +41,13 @@ class Actor:
 
     @property
     def readonly_year(self) -> bool:
-        return bool(self.year and self.year.is_closed)
+        """The year is closed and not reopened for anything: everything is read-only."""
+        return bool(self.year and self.year.is_closed and not self.year.is_reopened())
+
+    def can_write(self, area: str) -> bool:
+        """May ``area`` of the actor's year be written (an open year, or a closed one reopened
+        for that area: transcripts, results, gradebook, records, students, organisation)?"""
+        return self.year is None or self.year.writable_for(area)
 
     def acting_as_for(self, *roles: Role) -> str:
         """The delegation label to record when one of ``roles`` is used, or ''."""

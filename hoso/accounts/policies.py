@@ -88,15 +88,19 @@ WRITES = frozenset(
         Perm.REOPEN_YEAR,
     }
 )
-YEAR_BOUND = frozenset(
-    {Perm.EDIT_STUDENTS, Perm.IMPORT_STUDENTS, Perm.MANAGE_ENROLMENT, Perm.MANAGE_ORGANISATION}
-)
+# Permissions bound to the actor's year, with the area a reopened closed year must name.
+YEAR_BOUND: dict[Perm, str] = {
+    Perm.EDIT_STUDENTS: "students",
+    Perm.IMPORT_STUDENTS: "students",
+    Perm.MANAGE_ENROLMENT: "students",
+    Perm.MANAGE_ORGANISATION: "organisation",
+}
 
 
 def can(actor: Actor, perm: Perm) -> bool:
     if actor.school is None:
         return False
-    if perm in YEAR_BOUND and actor.readonly_year:
+    if perm in YEAR_BOUND and not actor.can_write(YEAR_BOUND[perm]):
         return False
     if perm in WRITES and actor.roles <= {Role.INSPECTOR, Role.PARENT}:
         return False

@@ -210,7 +210,7 @@ def sheet_payload(actor, sheet: Sheet) -> dict:
         "subject": _subject_ref(sheet.subject),
         "term": _term_ref(sheet.term),
         "ruleset": sheet.ruleset,
-        "can_edit": not sheet.school_class.year.is_closed
+        "can_edit": sheet.school_class.year.writable_for("gradebook")
         and is_assigned_teacher(actor, sheet.school_class, sheet.subject, sheet.term),
         "columns": _columns(
             sheet, finalised=data.finalised, locked=data.locked, test_dates=data.test_dates

@@ -80,7 +80,7 @@ def _writable_flags(actor: Actor, sheet: Sheet, column_key: str) -> dict[str, bo
 def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
     """Raise unless the actor may change this column now (assigned, open year, not finalised,
     not locked, results not approved). Shared by the grid, the Excel import and the API."""
-    if sheet.school_class.year.is_closed:
+    if not sheet.school_class.year.writable_for("gradebook"):
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     column = sheet.column(column_key)
     flags = _writable_flags(actor, sheet, column_key)
@@ -240,7 +240,7 @@ def test_date_set(*, actor: Actor, sheet: Sheet, column_key: str, test_date: dat
 def regular_column_add(*, actor: Actor, sheet: Sheet) -> str:
     """Thêm cột ĐĐGtx: Circular 22 sets a minimum of regular assessments, more are allowed; the
     teacher adds one more optional regular column (up to ``MAX_REGULAR``). Returns its key."""
-    if sheet.school_class.year.is_closed:
+    if not sheet.school_class.year.writable_for("gradebook"):
         raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     if not is_assigned_teacher(actor, sheet.school_class, sheet.subject, sheet.term):
         raise PermissionDeniedError(

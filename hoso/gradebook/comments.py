@@ -279,7 +279,7 @@ def bank_entries(school, *, subject=None, general: bool = False):
 
 def managed_subject_ids(actor: Actor) -> set[int] | None:
     """Subjects whose bank entries the actor may edit: ``None`` means all (and general ones)."""
-    if actor.readonly_year:
+    if not actor.can_write("results"):
         return set()
     if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
         return None
@@ -516,7 +516,7 @@ def subject_comments(school_class, subject, term) -> dict[int, SubjectComment]:
 
 
 def can_write_subject_comments(actor: Actor, school_class, subject, term) -> bool:
-    return not school_class.year.is_closed and is_assigned_teacher(
+    return school_class.year.writable_for("results") and is_assigned_teacher(
         actor, school_class, subject, term
     )
 
@@ -526,7 +526,7 @@ def subject_comments_save(
 ) -> int:
     """The subject teacher's comments for the class and term (empty text removes one). Frozen
     once the term's (or the year's) class result is approved. Returns how many changed."""
-    if school_class.year.is_closed:
+    if not school_class.year.writable_for("results"):
         raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     if not is_assigned_teacher(actor, school_class, subject, term):
         raise PermissionDeniedError(

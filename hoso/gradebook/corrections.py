@@ -218,7 +218,7 @@ def _check_school(actor: Actor, correction: CorrectionRequest) -> None:
 
 
 def _check_year_open(correction: CorrectionRequest) -> None:
-    if correction.school_class.year.is_closed:
+    if not correction.school_class.year.writable_for("gradebook"):
         raise DomainError(
             CorrectionError.YEAR_CLOSED, "Năm học đã khóa: không xử lý đơn sửa điểm được nữa."
         )

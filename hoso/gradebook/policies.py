@@ -65,6 +65,6 @@ def access_sheet(actor: Actor, class_id: int, subject_id: int, term_id: int):
 
 def can_lock_books(actor: Actor) -> bool:
     """The principal decides; the administrator executes on the principal's order."""
-    if actor.readonly_year:
+    if not actor.can_write("gradebook"):
         return False
     return actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)

@@ -152,11 +152,11 @@ def check_scope(actor: Actor) -> list[tuple[str, Filters, str]]:
 
 
 def can_record_check(actor: Actor) -> bool:
-    return not actor.readonly_year and bool(check_scope(actor))
+    return actor.can_write("gradebook") and bool(check_scope(actor))
 
 
 def can_sign_off_check(actor: Actor) -> bool:
-    return not actor.readonly_year and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+    return actor.can_write("gradebook") and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 
 
 def month_start(day: date) -> date:
@@ -174,7 +174,7 @@ def monthly_check_record(
     vice principal) or its department(s) (department head). The first leader to record creates
     the month's record (one per school and month); others add their section. Each section is a
     snapshot of the progress board at this moment, with the leader's notes."""
-    if actor.readonly_year:
+    if not actor.can_write("gradebook"):
         raise DomainError(ProgressError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     sections = check_scope(actor)
     if not sections:

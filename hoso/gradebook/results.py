@@ -932,7 +932,7 @@ def is_homeroom_of(actor: Actor, school_class) -> bool:
 
 
 def can_approve_results(actor: Actor) -> bool:
-    return Role.PRINCIPAL in actor.roles and not actor.readonly_year
+    return Role.PRINCIPAL in actor.roles and actor.can_write("results")
 
 
 # ------------------------------------------------------------------------------ reads

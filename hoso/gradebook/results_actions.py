@@ -118,7 +118,7 @@ class BlockingErrors(DomainError):
 
 
 def _check_open(school_class) -> None:
-    if school_class.year.is_closed:
+    if not school_class.year.writable_for("results"):
         raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
 
 
@@ -724,7 +724,7 @@ def class_results_recompute(*, actor: Actor, school_class) -> RecomputeSummary:
 
 def school_results_recompute(*, actor: Actor, year) -> int:
     """Tính lại toàn trường (principal, vice principal)."""
-    if year.is_closed:
+    if not year.writable_for("results"):
         raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
     if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL) or year.school_id != actor.school_id:
         raise PermissionDeniedError(

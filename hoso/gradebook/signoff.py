@@ -72,7 +72,7 @@ def class_hash(school_class, term, subjects: list[SubjectSpec] | None = None) ->
 
 
 def _check_open(school_class) -> None:
-    if school_class.year.is_closed:
+    if not school_class.year.writable_for("results"):
         raise DomainError(ResultsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
 
 

@@ -80,7 +80,7 @@ def _forbidden(actor, what: str) -> None:
 
 def _refresh(actor, school_class) -> None:
     """Results follow their inputs: bring the class up to date before showing it."""
-    if not school_class.year.is_closed:
+    if school_class.year.writable_for("results"):
         recompute_class(school_class, actor=actor, trigger="view")
 
 
@@ -236,7 +236,7 @@ def class_page(request, class_id: int, period: str = ""):
         name: [by_student[r.student.pk] for r in items] for name, items in view.lists().items()
     }
     cr = view.class_result
-    homeroom = is_homeroom_of(actor, school_class) and not school_class.year.is_closed
+    homeroom = is_homeroom_of(actor, school_class) and school_class.year.writable_for("results")
     return render(
         request,
         "gradebook/results_class.html",
@@ -254,6 +254,7 @@ def class_page(request, class_id: int, period: str = ""):
             "lists": lists,
             "is_homeroom": homeroom,
             "can_approve": can_approve_results(actor),
+            "results_writable": school_class.year.writable_for("results"),
             "reopen_reason_draft": request.session.pop("reopen_reason_draft", ""),
             "qualities_missing_text": QUALITIES_MISSING,
             "qualities_missing_count": sum(1 for r in rows if r.get("qualities_missing")),
@@ -706,7 +707,7 @@ def inputs(request, class_id: int):
             if duplicates
             else [],
             "after_summer": any(r["summer_needed"] or r["retest"] for r in rows),
-            "readonly": school_class.year.is_closed,
+            "readonly": not school_class.year.writable_for("results"),
         },
     )
 
@@ -774,7 +775,7 @@ def lists(request):
             "year_period": period in (YEAR, FINAL),
             "can_approve": can_approve_results(actor),
             "can_recompute": actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
-            and not actor.readonly_year,
+            and actor.can_write("results"),
             "confirmed": sum(
                 1
                 for e in entries

@@ -57,12 +57,12 @@ def access_staff(actor: Actor, staff_id: int) -> Staff:
 
 def can_edit_class_students(actor: Actor, school_class: SchoolClass) -> bool:
     """Homeroom teachers edit their own class's profiles; clerks and vice principals any class."""
-    if actor.readonly_year or school_class.year_id != getattr(actor.year, "pk", None):
+    if not actor.can_write("students") or school_class.year_id != getattr(actor.year, "pk", None):
         return False
     return can(actor, Perm.EDIT_STUDENTS) or school_class.pk in actor.homeroom_class_ids
 
 
 def can_import_class(actor: Actor, school_class: SchoolClass) -> bool:
-    if actor.readonly_year or school_class.year_id != getattr(actor.year, "pk", None):
+    if not actor.can_write("students") or school_class.year_id != getattr(actor.year, "pk", None):
         return False
     return can(actor, Perm.IMPORT_STUDENTS) or school_class.pk in actor.homeroom_class_ids

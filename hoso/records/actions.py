@@ -184,7 +184,7 @@ def record_type_update(*, actor: Actor, record_type_id: int, data: dict) -> Reco
         raise PermissionDeniedError(
             RecordsError.NOT_ALLOWED, "Chỉ Hiệu trưởng, Phó hiệu trưởng được sửa danh mục hồ sơ."
         )
-    year = actor.year if actor.year and not actor.year.is_closed else None
+    year = actor.year if actor.year and actor.year.writable_for("records") else None
     clean = validate_type_changes(data, year)
     with transaction.atomic():
         rt = RecordType.objects.select_for_update().get(pk=record_type_id, school=actor.school)

@@ -11,10 +11,9 @@ def nav_entries(actor) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if actor.staff is not None:
         items.append(("records:mine", "Hồ sơ của tôi"))
-    if (
-        actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD, Role.OFFICE_HEAD)
-        and not actor.readonly_year
-    ):
+    if actor.has(
+        Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD, Role.OFFICE_HEAD
+    ) and actor.can_write("records"):
         items.append(("records:inbox", "Hồ sơ chờ duyệt"))
     if actor.staff is not None or actor.has(Role.INSPECTOR):
         items.append(("records:folders", "Thư mục hồ sơ"))

@@ -131,7 +131,7 @@ def holds_step(actor: Actor, ob: Obligation, role_code: str) -> str | None:
 
 
 def check_submit(actor: Actor, ob: Obligation) -> None:
-    if actor.readonly_year or ob.year.is_closed:
+    if not actor.can_write("records") or not ob.year.writable_for("records"):
         raise DomainError(RecordsError.YEAR_CLOSED, "Năm học đã khóa: không thể nộp hồ sơ.")
     if not is_owner(actor, ob):
         raise PermissionDeniedError(
@@ -143,7 +143,7 @@ def check_submit(actor: Actor, ob: Obligation) -> None:
 
 def check_decide(actor: Actor, ob: Obligation, latest: Submission | None) -> Role:
     """The role used to decide the current step, or an error (403 / own submission)."""
-    if actor.readonly_year or ob.year.is_closed:
+    if not actor.can_write("records") or not ob.year.writable_for("records"):
         raise DomainError(RecordsError.YEAR_CLOSED, "Năm học đã khóa: không thể duyệt.")
     if actor.has(Role.INSPECTOR) and not actor.has(*SEE_ALL[:3], *TEAM_HEADS):
         raise PermissionDeniedError(RecordsError.NOT_APPROVER, "Thanh tra chỉ được xem.")
@@ -169,7 +169,7 @@ def check_check(actor: Actor, ob: Obligation) -> None:
     """Kiểm tra: a vice principal or the principal reviews a submitted or approved record of
     someone else, beside the approval chain (SPEC §4: lesson plans are approved by the department
     head, the vice principal checks them)."""
-    if actor.readonly_year or ob.year.is_closed:
+    if not actor.can_write("records") or not ob.year.writable_for("records"):
         raise DomainError(RecordsError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem.")
     if actor.school_id != ob.school_id or not actor.has(*CHECKERS):
         raise PermissionDeniedError(
@@ -229,7 +229,7 @@ def can_edit_catalogue(actor: Actor) -> bool:
 def can_record_event(actor: Actor) -> bool:
     return (
         actor.school is not None
-        and not actor.readonly_year
+        and actor.can_write("records")
         and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DOI_LEADER, Role.CLERK)
     )
 

@@ -105,12 +105,12 @@ def _detail_context(request, ob, **extra) -> dict:
         "can_upload": owner
         and ob.is_active
         and ob.state in UPLOAD_STATES
-        and not actor.readonly_year,
+        and actor.can_write("records"),
         "can_submit": owner
         and ob.is_active
         and ob.state in SUBMIT_STATES
         and latest is not None
-        and not actor.readonly_year,
+        and actor.can_write("records"),
         "can_withdraw": owner and ob.state == ObligationState.SUBMITTED and ob.current_step == 0,
         "can_decide": ob.state == ObligationState.SUBMITTED and can_decide(actor, ob, latest),
         "can_check": can_check(actor, ob),
@@ -403,7 +403,7 @@ def types(request):
         {
             "items": items,
             "can_edit": can_edit_catalogue(actor),
-            "can_sync": can_sync(actor) and not actor.readonly_year,
+            "can_sync": can_sync(actor) and actor.can_write("records"),
         },
     )
 
@@ -573,7 +573,7 @@ def type_edit(request, type_id: int):
 def sync(request):
     actor = request.actor
     _school_required(actor)
-    if not can_sync(actor) or actor.readonly_year:
+    if not can_sync(actor) or not actor.can_write("records"):
         log_denied(actor, kind="forbidden", what="records.sync")
         raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     from hoso.records.tasks import records_sync_task

@@ -39,7 +39,7 @@ def access_student(actor: Actor, student_id: int) -> Student:
 
 
 def can_edit_student(actor: Actor, student: Student) -> bool:
-    if actor.readonly_year or actor.year is None:
+    if actor.year is None or not actor.can_write("students"):
         return False
     if can(actor, Perm.EDIT_STUDENTS):
         return True

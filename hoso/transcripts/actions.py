@@ -237,7 +237,7 @@ class DraftResult:
 def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> DraftResult:
     """Draft a transcript for every student studying in the class (one per student and year);
     existing versions are brought up to date (see ``_refresh_one``)."""
-    if school_class.year.is_closed:
+    if not school_class.year.writable_for("transcripts"):
         raise fail(TranscriptError.YEAR_CLOSED)
     if not policies.can_draft(actor, school_class):
         raise _denied(actor, f"lập học bạ lớp {school_class.name}")
@@ -560,7 +560,7 @@ def _sign_step(
 
     started = time.perf_counter()
     slot, kind, by_field, at_field, event_kind, role = SIGN_STEPS[step]
-    closed = school_class.year.is_closed
+    closed = not school_class.year.writable_for("transcripts")
     if closed and not _reissues(_candidates(school_class, step, transcript_ids)):
         raise fail(TranscriptError.YEAR_CLOSED)
     if not CAN[step](actor, school_class, reissue=closed):
@@ -745,7 +745,7 @@ def transcripts_check(
     the homeroom teacher with a comment (→ draft again; the signed PDF stays in the history and
     the unsigned draft becomes current, so the teacher signs again)."""
     comment = nfc(comment).strip()
-    closed = school_class.year.is_closed
+    closed = not school_class.year.writable_for("transcripts")
     if not policies.can_check(actor, school_class, reissue=closed):
         raise _denied(actor, f"kiểm tra học bạ lớp {school_class.name}")
     if not approve and not comment:

@@ -75,7 +75,7 @@ def _writable(actor: Actor, year, *, reissue: bool = False) -> bool:
     version of a transcript revoked after the year closed: ``reissue=True``)."""
     return (
         actor.school is not None
-        and (reissue or not year.is_closed)
+        and (reissue or year.writable_for("transcripts"))
         and actor.staff is not None
         and not actor.roles <= {Role.INSPECTOR, Role.PARENT}
     )
@@ -127,6 +127,6 @@ def can_export(actor: Actor, transcript: Transcript) -> bool:
 
 def can_refresh(actor: Actor, school_class: SchoolClass) -> bool:
     """Who may trigger the data comparison (it may supersede and redraft versions)."""
-    if school_class.year.is_closed or actor.staff is None:
+    if not school_class.year.writable_for("transcripts") or actor.staff is None:
         return False
     return can_draft(actor, school_class) or actor.has(Role.PRINCIPAL, Role.CLERK)

@@ -97,7 +97,9 @@ def _class_context(actor, school_class, **extra) -> dict:
     states = {t.state for t in live}
     missing = sum(1 for r in rows if r.transcript is None or not r.transcript.is_live)
     # In a closed year only the re-issues of revoked transcripts go through the chain.
-    reissue = school_class.year.is_closed and any(t.supersedes_id for t in live)
+    reissue = not school_class.year.writable_for("transcripts") and any(
+        t.supersedes_id for t in live
+    )
     return {
         "school_class": school_class,
         "rows": rows,

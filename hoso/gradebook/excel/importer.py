@@ -174,7 +174,7 @@ class GradeSheetImporter(Importer):
             )
 
     def check_upload(self, actor: Actor, target: Sheet) -> None:
-        if target.school_class.year.is_closed:
+        if not target.school_class.year.writable_for("gradebook"):
             raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
 
     def check_commit(self, actor: Actor, batch, target: Sheet) -> None:
@@ -232,7 +232,7 @@ class GradeSheetImporter(Importer):
         return {"clear_empty": bool(options["clear_empty"])} if "clear_empty" in options else {}
 
     def upload_blocked(self, target: Sheet) -> str:
-        if target.school_class.year.is_closed:
+        if not target.school_class.year.writable_for("gradebook"):
             return "Năm học đã khóa: chỉ xem, không nhập điểm."
         return ""
 

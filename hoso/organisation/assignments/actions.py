@@ -168,7 +168,7 @@ def _clean_reason(reason: str) -> str:
 
 
 def _check_allowed(actor: Actor, year: SchoolYear) -> None:
-    if year.is_closed:
+    if not year.writable_for("organisation"):
         raise fail(AssignmentError.YEAR_CLOSED)
     if not can_manage_assignments(actor, year):
         raise fail(AssignmentError.NOT_ALLOWED)
@@ -785,7 +785,7 @@ def assignment_table_approve(
     """Hiệu trưởng duyệt bảng phân công chuyên môn as it stands. The table is in force without
     it (the vice principal runs the professional work); the approval records what the principal
     approved, and the editor shows every change made since."""
-    if year.is_closed:
+    if not year.writable_for("organisation"):
         raise fail(AssignmentError.YEAR_CLOSED)
     if not can_approve_assignments(actor, year):
         raise fail(AssignmentError.NOT_ALLOWED)

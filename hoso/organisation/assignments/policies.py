@@ -21,7 +21,7 @@ def can_manage_assignments(actor: Actor, year: SchoolYear | None = None) -> bool
     year = year or actor.year
     if year is None or actor.school is None or year.school_id != actor.school_id:
         return False
-    if year.is_closed:
+    if not year.writable_for("organisation"):
         return False
     if actor.year is not None and actor.year.pk == year.pk:
         return can(actor, Perm.MANAGE_ORGANISATION)
@@ -37,7 +37,7 @@ def can_approve_assignments(actor: Actor, year: SchoolYear | None = None) -> boo
     year = year or actor.year
     return (
         year is not None
-        and not year.is_closed
+        and year.writable_for("organisation")
         and year.school_id == actor.school_id
         and actor.has(Role.PRINCIPAL)
     )
