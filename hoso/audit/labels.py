@@ -65,7 +65,7 @@ EVENT_LABELS = {
 
 
 # Packages added later keep their labels beside their code, in ``<package>/audit_labels.py``.
-for _module in ("records", "archive", "printing", "signing", "transcripts"):
+for _module in ("records", "archive", "printing", "signing", "transcripts", "organisation.setup"):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
 

@@ -19,6 +19,7 @@ NAV_EXTENSIONS = (
     "hoso.transcripts.navigation",
     "hoso.printing.navigation",
     "hoso.signing.navigation",
+    "hoso.organisation.setup.navigation",
 )
 
 
@@ -102,6 +103,7 @@ GROUPS = (
     (
         "Quản trị",
         (
+            "organisation:setup:",
             "organisation:staff",
             "accounts:admin",
             "audit:events",

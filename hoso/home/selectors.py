@@ -15,6 +15,7 @@ from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
 from hoso.organisation.models import SchoolClass, Staff, TeachingAssignment
+from hoso.organisation.setup.selectors import setup_todo
 from hoso.students.models import Enrolment, Student
 
 
@@ -163,6 +164,10 @@ def home_sections(actor) -> list[Section]:
         if no_homeroom and actor.is_leader:
             s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
         sections.append(s)
+
+    setup = setup_todo(actor)  # the school set-up: steps left, the principal's confirmation
+    if setup is not None and (setup.todo or setup.links):
+        sections.insert(0, Section("Thiết lập trường", todo=setup.todo, links=setup.links))
 
     records = _records_section(actor)
     if records is not None:
