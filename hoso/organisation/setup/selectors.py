@@ -441,7 +441,7 @@ def departments_of(actor: Actor) -> list[Department]:
         Department.objects.filter(school=actor.school)
         .select_related("head", "deputy")
         .annotate(member_count=Count("members", distinct=True))
-        .order_by("kind", "name")
+        .order_by("-kind", "name")  # subject departments, then the office team
     )
 
 

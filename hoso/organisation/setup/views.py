@@ -316,6 +316,8 @@ def classes_add(request):
         for k in ("grade", "names", "prefix", "first", "count", "sessions_per_day")
     }
     add_v["mode"] = mode
+    # One class name a line: split before normalising (nfc() folds line breaks into spaces).
+    add_v["names"] = (request.POST.get("names") or "").strip()
     try:
         grade = _int(add_v["grade"])
         if mode == "series":
