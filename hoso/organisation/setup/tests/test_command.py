@@ -180,3 +180,25 @@ def test_a_refusal_exits_with_status_1(capsys):
         ManagementUtility(["manage.py", "create_school", *args]).execute()
     assert caught.value.code == 1
     assert "CommandError: Cấp học không hợp lệ" in capsys.readouterr().err
+
+
+def status() -> str:
+    out = io.StringIO()
+    call_command("setup_status", stdout=out)
+    return out.getvalue()
+
+
+def test_on_an_empty_database_the_status_says_what_to_type_next():
+    text = status()
+    assert text.startswith("Chưa có trường nào.")
+    assert "manage.py create_school --code" in text and "--admin-gender nam" in text
+
+
+def test_the_status_follows_each_schools_set_up(fresh):
+    from hoso.organisation.setup.tests.conftest import make_year
+
+    assert "Chưa có năm học" in status()
+    make_year(fresh)
+    text = status()
+    assert "THCS-LL  Trường THCS Lê Lợi  (quản trị viên: quantri.thcs-ll)" in text
+    assert "Năm học 2026-2027: Đang thiết lập — còn: khối và lớp" in text
