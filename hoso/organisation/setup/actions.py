@@ -175,6 +175,19 @@ def _lock_year(year: SchoolYear) -> SchoolYear:
     return locked
 
 
+def _lock_school(actor: Actor) -> School:
+    """The actor's school row, locked: school-wide set-up writers (profile, catalogue,
+    departments, a new year) queue on it."""
+    return School.objects.select_for_update().get(pk=actor.school_id)
+
+
+def _lock_row(actor: Actor, model, pk: int):
+    """(school, row): the school locked first (the order every set-up writer takes), then the
+    row of ``model`` — which must belong to that school."""
+    school = _lock_school(actor)
+    return school, model.objects.select_for_update().get(pk=pk, school=school)
+
+
 def _chosen_year(actor: Actor) -> SchoolYear:
     if actor.year is None:
         raise fail(SetupError.NO_YEAR)
@@ -205,6 +218,19 @@ def _after_change(actor: Actor, *, years, cause: str) -> None:
             after={"confirmed_at": None, "cause": cause},
             acting_as=_acting_as(actor),
         )
+
+
+def _year_changed(actor: Actor, event_type: str, year, *, target, before=None, after=None):
+    """A change to what the principal confirms for ``year``: its audit event, then the
+    confirmation rule (``_after_change``), in the caller's transaction."""
+    _record(actor, event_type, school_id=year.school_id, target=target, before=before, after=after)
+    _after_change(actor, years=[year], cause=event_type)
+
+
+def _school_changed(actor: Actor, event_type: str, school, *, target, before=None, after=None):
+    """The same for a school-wide change (catalogue, departments): every open year."""
+    _record(actor, event_type, school_id=school.pk, target=target, before=before, after=after)
+    _after_change(actor, years=_open_years(school.pk), cause=event_type)
 
 
 def _open_years(school_id: int) -> list[SchoolYear]:
@@ -427,7 +453,7 @@ def school_profile_update(*, actor: Actor, values: dict) -> School:
     """Names, code, levels (grades follow), address, contact, the superior body, head title."""
     policies.require_prepare(actor, "sửa thông tin trường")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         before = profile_of(school)
         after = _clean_profile(values, school_id=school.pk)
         if after == before:
@@ -520,7 +546,7 @@ def year_create(*, actor: Actor, plan: cal.Calendar) -> SchoolYear:
     policies.require_create_year(actor)
     with transaction.atomic():
         # One creator at a time per school: the overlap check below reads the other years.
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         if SchoolYear.objects.filter(school=school, name=plan.name).exists():
             raise fail(SetupError.YEAR_NAME_TAKEN, field="name", name=plan.name)
         cal.check_calendar(plan, other_years=_other_years(school.pk))
@@ -588,15 +614,14 @@ def year_calendar_update(*, actor: Actor, plan: cal.Calendar) -> SchoolYear:
             )
         for kind, day in plan.checkpoints.items():
             Checkpoint.objects.update_or_create(year=year, kind=kind, defaults={"date": day})
-        _record(
+        _year_changed(
             actor,
             "year.calendar_changed",
-            school_id=year.school_id,
+            year,
             target=year,
             before=before,
             after=after,
         )
-        _after_change(actor, years=[year], cause="year.calendar_changed")
     return year
 
 
@@ -616,10 +641,10 @@ def holiday_add(*, actor: Actor, name: str, start, end) -> Holiday:
             cal.Holiday(name, start, end), start=year.start_date, end=year.end_date
         )
         holiday = Holiday.objects.create(year=year, name=clean.name, start_date=start, end_date=end)
-        _record(
+        _year_changed(
             actor,
             "year.holiday_added",
-            school_id=year.school_id,
+            year,
             target=year,
             after={
                 "name": clean.name,
@@ -627,7 +652,6 @@ def holiday_add(*, actor: Actor, name: str, start, end) -> Holiday:
                 "end_date": end.isoformat(),
             },
         )
-        _after_change(actor, years=[year], cause="year.holiday_added")
     return holiday
 
 
@@ -641,8 +665,13 @@ def holiday_remove(*, actor: Actor, holiday: Holiday) -> None:
             "end_date": holiday.end_date.isoformat(),
         }
         Holiday.objects.filter(pk=holiday.pk).delete()
-        _record(actor, "year.holiday_removed", school_id=year.school_id, target=year, before=before)
-        _after_change(actor, years=[year], cause="year.holiday_removed")
+        _year_changed(
+            actor,
+            "year.holiday_removed",
+            year,
+            target=year,
+            before=before,
+        )
 
 
 # --- classes ----------------------------------------------------------------------------------
@@ -707,10 +736,10 @@ def classes_add(
                 SetupError.CLASS_NAME_TAKEN, field="names", year=year.name, name=", ".join(clean)
             )
         for school_class in created:
-            _record(
+            _year_changed(
                 actor,
                 "class.created",
-                school_id=year.school_id,
+                year,
                 target=school_class,
                 after={
                     "name": school_class.name,
@@ -718,7 +747,6 @@ def classes_add(
                     "sessions_per_day": sessions,
                 },
             )
-        _after_change(actor, years=[year], cause="class.created")
     return created
 
 
@@ -743,10 +771,14 @@ def class_update(
                 row.save(update_fields=["name", "sessions_per_day"])
         except IntegrityError:
             raise fail(SetupError.CLASS_NAME_TAKEN, field="name", year=year.name, name=new_name)
-        _record(
-            actor, "class.updated", school_id=year.school_id, target=row, before=before, after=after
+        _year_changed(
+            actor,
+            "class.updated",
+            year,
+            target=row,
+            before=before,
+            after=after,
         )
-        _after_change(actor, years=[year], cause="class.updated")
     return row
 
 
@@ -817,7 +849,7 @@ def programme_apply(*, actor: Actor, level: str, codes: list[str] | None = None)
             wanted.append(found)
     order = {s.code: i for i, s in enumerate(programme.programme_for(level), start=1)}
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         have = set(
             Subject.objects.filter(school=school, level=level).values_list("code", flat=True)
         )
@@ -896,7 +928,7 @@ def subject_create(
         if str(p).strip()
     }
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         grades = {g.number: g for g in GradeLevel.objects.filter(school=school, level=level)}
         for number in wanted:
             if number not in grades:
@@ -930,10 +962,10 @@ def subject_create(
             SubjectOffering(subject=subject, grade=grades[n], periods_per_year=p)
             for n, p in wanted.items()
         )
-        _record(
+        _school_changed(
             actor,
             "subject.created",
-            school_id=school.pk,
+            school,
             target=subject,
             after={
                 "code": code,
@@ -944,7 +976,6 @@ def subject_create(
                 },
             },
         )
-        _after_change(actor, years=_open_years(school.pk), cause="subject.created")
     return subject
 
 
@@ -954,8 +985,7 @@ def subject_update(*, actor: Actor, subject: Subject, name: str, assessment: str
     name = _text(name, label="tên môn học", limit=120, field="name")
     assessment = _assessment(assessment)
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
-        row = Subject.objects.select_for_update().get(pk=subject.pk, school=school)
+        school, row = _lock_row(actor, Subject, subject.pk)
         before = {"name": row.name, "assessment": row.assessment}
         after = {"name": name, "assessment": assessment}
         if before == after:
@@ -971,10 +1001,14 @@ def subject_update(*, actor: Actor, subject: Subject, name: str, assessment: str
                 )
         row.name, row.assessment = name, assessment
         row.save(update_fields=["name", "assessment"])
-        _record(
-            actor, "subject.updated", school_id=school.pk, target=row, before=before, after=after
+        _school_changed(
+            actor,
+            "subject.updated",
+            school,
+            target=row,
+            before=before,
+            after=after,
         )
-        _after_change(actor, years=_open_years(school.pk), cause="subject.updated")
     return row
 
 
@@ -993,8 +1027,7 @@ def subject_delete(*, actor: Actor, subject: Subject) -> None:
     """Remove a subject nobody teaches and nobody has assessed (its periods go with it)."""
     policies.require_prepare(actor, f"xóa môn {subject.name}")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
-        row = Subject.objects.select_for_update().get(pk=subject.pk, school=school)
+        school, row = _lock_row(actor, Subject, subject.pk)
         found = _subject_uses(row)
         if found:
             raise fail(SetupError.SUBJECT_IN_USE, name=row.name, what=", ".join(found))
@@ -1040,7 +1073,7 @@ def grade_catalogue_save(*, actor: Actor, grade: GradeLevel, rows: list[Offering
     mid-term test flag. A subject taught or assessed in the grade cannot be taken out of it."""
     policies.require_prepare(actor, f"môn học khối {grade.number}")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         subjects = {s.pk: s for s in Subject.objects.filter(school=school, level=grade.level)}
         current = {
             o.subject_id: o
@@ -1086,15 +1119,14 @@ def grade_catalogue_save(*, actor: Actor, grade: GradeLevel, rows: list[Offering
             )
             before[subject.code], after[subject.code] = old, new
         if after:
-            _record(
+            _school_changed(
                 actor,
                 "catalogue.grade_saved",
-                school_id=school.pk,
+                school,
                 target=grade,
                 before=before,
                 after=after,
             )
-            _after_change(actor, years=_open_years(school.pk), cause="catalogue.grade_saved")
     return grade
 
 
@@ -1149,7 +1181,7 @@ def department_create(
 ) -> Department:
     policies.require_prepare(actor, "thêm tổ")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
+        school = _lock_school(actor)
         name, kind, head, deputy = _department_values(
             actor, None, name=name, kind=kind, head_id=head_id, deputy_id=deputy_id
         )
@@ -1160,14 +1192,13 @@ def department_create(
                 )
         except IntegrityError:
             raise fail(SetupError.DEPARTMENT_NAME_TAKEN, field="name", name=name)
-        _record(
+        _school_changed(
             actor,
             "department.created",
-            school_id=school.pk,
+            school,
             target=department,
             after=_department_json(department),
         )
-        _after_change(actor, years=_open_years(school.pk), cause="department.created")
     return department
 
 
@@ -1177,8 +1208,7 @@ def department_update(
     """Rename, change the kind, choose the head and the deputy (roles follow at once)."""
     policies.require_prepare(actor, f"sửa tổ {department.name}")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
-        row = Department.objects.select_for_update().get(pk=department.pk, school=school)
+        school, row = _lock_row(actor, Department, department.pk)
         before = _department_json(row)
         row.name, row.kind, row.head, row.deputy = _department_values(
             actor, row, name=name, kind=kind, head_id=head_id, deputy_id=deputy_id
@@ -1191,10 +1221,14 @@ def department_update(
                 row.save(update_fields=["name", "kind", "head", "deputy"])
         except IntegrityError:
             raise fail(SetupError.DEPARTMENT_NAME_TAKEN, field="name", name=row.name)
-        _record(
-            actor, "department.updated", school_id=school.pk, target=row, before=before, after=after
+        _school_changed(
+            actor,
+            "department.updated",
+            school,
+            target=row,
+            before=before,
+            after=after,
         )
-        _after_change(actor, years=_open_years(school.pk), cause="department.updated")
     return row
 
 
@@ -1202,8 +1236,7 @@ def department_delete(*, actor: Actor, department: Department) -> None:
     """Only a department without members."""
     policies.require_prepare(actor, f"xóa tổ {department.name}")
     with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
-        row = Department.objects.select_for_update().get(pk=department.pk, school=school)
+        school, row = _lock_row(actor, Department, department.pk)
         members = row.members.count()
         if members:
             raise fail(SetupError.DEPARTMENT_NOT_EMPTY, name=row.name, count=members)
@@ -1257,15 +1290,14 @@ def year_rulesets_set(*, actor: Actor, choices: dict[int, str]) -> SchoolYear:
         before = dict(year.rulesets or {})
         year.rulesets = stored
         year.save(update_fields=["rulesets"])
-        _record(
+        _year_changed(
             actor,
             "year.rulesets_changed",
-            school_id=year.school_id,
+            year,
             target=year,
             before=before,
             after=stored,
         )
-        _after_change(actor, years=[year], cause="year.rulesets_changed")
     return year
 
 

@@ -85,53 +85,48 @@ def require_confirm(actor: Actor) -> None:
 # --- fetch-and-check: absent and outside the school look alike (404) ------------------------
 
 
-def access_year(actor: Actor, year_id: int) -> SchoolYear:
-    found = SchoolYear.objects.filter(school=actor.school, pk=year_id).first()
+def _found(actor: Actor, queryset, what: str):
+    found = queryset.first()
     if found is None:
-        raise not_found(actor, f"năm học #{year_id}")
+        raise not_found(actor, what)
     return found
+
+
+def access_year(actor: Actor, year_id: int) -> SchoolYear:
+    return _found(
+        actor, SchoolYear.objects.filter(school=actor.school, pk=year_id), f"năm học #{year_id}"
+    )
 
 
 def access_class(actor: Actor, class_id: int) -> SchoolClass:
     """A class of the chosen year."""
-    found = (
-        SchoolClass.objects.filter(year=actor.year, pk=class_id).select_related("grade").first()
-        if actor.year is not None
-        else None
-    )
-    if found is None:
-        raise not_found(actor, f"lớp #{class_id}")
+    classes = SchoolClass.objects.filter(year=actor.year, pk=class_id).select_related("grade")
+    if actor.year is None:
+        classes = classes.none()
+    found = _found(actor, classes, f"lớp #{class_id}")
     found.year = actor.year
     return found
 
 
 def access_grade(actor: Actor, number: int) -> GradeLevel:
-    found = GradeLevel.objects.filter(school=actor.school, number=number).first()
-    if found is None:
-        raise not_found(actor, f"khối {number}")
-    return found
+    return _found(
+        actor, GradeLevel.objects.filter(school=actor.school, number=number), f"khối {number}"
+    )
 
 
 def access_subject(actor: Actor, subject_id: int) -> Subject:
-    found = Subject.objects.filter(school=actor.school, pk=subject_id).first()
-    if found is None:
-        raise not_found(actor, f"môn học #{subject_id}")
-    return found
+    return _found(
+        actor, Subject.objects.filter(school=actor.school, pk=subject_id), f"môn học #{subject_id}"
+    )
 
 
 def access_department(actor: Actor, department_id: int) -> Department:
-    found = Department.objects.filter(school=actor.school, pk=department_id).first()
-    if found is None:
-        raise not_found(actor, f"tổ #{department_id}")
-    return found
+    departments = Department.objects.filter(school=actor.school, pk=department_id)
+    return _found(actor, departments, f"tổ #{department_id}")
 
 
 def access_holiday(actor: Actor, holiday_id: int) -> Holiday:
-    found = (
-        Holiday.objects.filter(year=actor.year, pk=holiday_id).first()
-        if actor.year is not None
-        else None
-    )
-    if found is None:
-        raise not_found(actor, f"ngày nghỉ #{holiday_id}")
-    return found
+    holidays = Holiday.objects.filter(year=actor.year, pk=holiday_id)
+    if actor.year is None:
+        holidays = holidays.none()
+    return _found(actor, holidays, f"ngày nghỉ #{holiday_id}")

@@ -60,3 +60,21 @@ def fresh(db) -> Fresh:
 
 def make_year(fresh: Fresh, start_year: int = 2026, who: str = "admin"):
     return actions.year_create(actor=fresh.actor(who), plan=cal.proposed_calendar(start_year))
+
+
+def grade_book_entry(world, *, student, school_class):
+    """One result in the grade book (Toán, TX1 of term I), as a teacher would have entered it."""
+    from hoso.core import clock
+    from hoso.gradebook.models import Assessment
+
+    return Assessment.objects.create(
+        student=student,
+        school_class=school_class,
+        subject=world.math,
+        term=world.term1,
+        column="TX1",
+        value="8",
+        entered_by=world.users["subject"],
+        entered_at=clock.now(),
+        updated_at=clock.now(),
+    )

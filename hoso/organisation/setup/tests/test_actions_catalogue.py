@@ -9,12 +9,11 @@ import pytest
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook.models import Assessment
 from hoso.organisation.models import GradeLevel, Subject, SubjectOffering, TeachingAssignment
 from hoso.organisation.setup import actions
 from hoso.organisation.setup.actions import OfferingRow
 from hoso.organisation.setup.errors import SetupError
-from hoso.organisation.setup.tests.conftest import fresh_school
+from hoso.organisation.setup.tests.conftest import fresh_school, grade_book_entry
 from hoso.testing.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -128,36 +127,38 @@ def test_a_school_subject_of_its_own(fresh):
     )
     assert subject.code == "KNS"
     assert sorted(subject.offerings.values_list("grade__number", flat=True)) == [6, 7]
+
+
+@pytest.mark.parametrize(
+    ("code", "periods", "error"),
+    [
+        ("KNS", {}, SetupError.SUBJECT_CODE_TAKEN),
+        ("Kỹ năng", {}, SetupError.BAD_SUBJECT_CODE),
+        ("KNS2", {10: "35"}, SetupError.GRADE_NOT_IN_SCHOOL),
+        ("KNS2", {6: "0"}, SetupError.PERIODS),
+    ],
+)
+def test_a_bad_subject_of_its_own_is_refused(fresh, code, periods, error):
+    admin = fresh.actor("admin")
+    actions.subject_create(
+        actor=admin,
+        level="lower_secondary",
+        code="KNS",
+        name="Kỹ năng sống",
+        assessment="comment",
+        periods={},
+    )
     with pytest.raises(DomainError) as caught:
         actions.subject_create(
             actor=admin,
             level="lower_secondary",
-            code="KNS",
-            name="Khác",
-            assessment="comment",
-            periods={},
-        )
-    assert caught.value.code == SetupError.SUBJECT_CODE_TAKEN
-    with pytest.raises(DomainError) as caught:
-        actions.subject_create(
-            actor=admin,
-            level="lower_secondary",
-            code="Kỹ năng",
+            code=code,
             name="X",
             assessment="comment",
-            periods={},
+            periods=periods,
         )
-    assert caught.value.code == SetupError.BAD_SUBJECT_CODE
-    with pytest.raises(DomainError) as caught:
-        actions.subject_create(
-            actor=admin,
-            level="lower_secondary",
-            code="KNS2",
-            name="X",
-            assessment="comment",
-            periods={10: "35"},
-        )
-    assert caught.value.code == SetupError.GRADE_NOT_IN_SCHOOL
+    assert caught.value.code == error
+    assert Subject.objects.count() == 1
 
 
 def test_an_unused_subject_is_removed_with_its_periods(fresh):
@@ -190,21 +191,9 @@ def test_a_subject_in_use_is_neither_removed_nor_re_assessed(world):
 
 
 def test_grade_book_entries_block_removal_and_a_change_of_assessment(world):
-    from hoso.core import clock
-
     TeachingAssignment.objects.filter(subject=world.math).delete()
     student = make_student(world.school, world.class_b, "Lê Thị Cúc", gender="F")
-    Assessment.objects.create(
-        student=student,
-        school_class=world.class_b,
-        subject=world.math,
-        term=world.term1,
-        column="TX1",
-        value="8",
-        entered_by=world.users["subject"],
-        entered_at=clock.now(),
-        updated_at=clock.now(),
-    )
+    grade_book_entry(world, student=student, school_class=world.class_b)
     admin = world.actor("admin")
     with pytest.raises(DomainError) as caught:
         actions.subject_update(actor=admin, subject=world.math, name="Toán", assessment="comment")

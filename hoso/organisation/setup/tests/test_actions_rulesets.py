@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 
 from hoso.audit.models import AuditEvent
-from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.gradebook.models import Assessment
 from hoso.gradebook.results import class_ruleset
 from hoso.organisation.setup import actions
 from hoso.organisation.setup.errors import SetupError
 from hoso.organisation.setup.selectors import ruleset_rows
-from hoso.organisation.setup.tests.conftest import fresh_school, make_year
+from hoso.organisation.setup.tests.conftest import fresh_school, grade_book_entry, make_year
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +49,7 @@ def test_the_choice_is_stored_per_grade_and_audited(world):
 
 
 def test_results_lock_the_grades_rule_set(world):
-    Assessment.objects.create(
-        student=world.student_a,
-        school_class=world.class_a,
-        subject=world.math,
-        term=world.term1,
-        column="TX1",
-        value="8",
-        entered_by=world.users["subject"],
-        entered_at=clock.now(),
-        updated_at=clock.now(),
-    )
+    grade_book_entry(world, student=world.student_a, school_class=world.class_a)
     admin = world.actor("admin")
     (row,) = [r for r in ruleset_rows(admin) if r.grade.number == 6]
     assert row.locked == "1 kết quả trong sổ điểm"
