@@ -321,6 +321,8 @@ def setup_todo(actor: Actor) -> SetupTodo | None:
     if actor.school is None or not actor.has(*policies.PREPARERS):
         return None
     year = actor.year
+    if year is not None and year.is_closed:
+        return None  # a closed year is not set up or confirmed any more
     if year is not None and year.confirmed_at is not None and _school_state(actor.school).done:
         return None
     states = step_states(actor.school, year)

@@ -38,6 +38,7 @@ def _page(request, template: str, context: dict, *, error: DomainError | None = 
     context = {
         "steps_nav": STEPS_NAV,
         "can_prepare": policies.can_prepare(actor),
+        "can_create_year": policies.can_create_year(actor),
         "year": actor.year,
         **context,
     }

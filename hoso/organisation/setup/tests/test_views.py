@@ -153,7 +153,7 @@ def test_a_refused_rename_keeps_the_typed_name(fresh):
     response = client.post(url("class_update", b.pk), {"name": "6a1", "sessions_per_day": "1"})
     assert response.status_code == 400
     assert (
-        'value="6a1" maxlength="20" aria-label="Tên lớp 6A2" size="8" aria-invalid="true"'
+        'value="6a1" aria-label="Tên lớp 6A2" size="8" aria-invalid="true"'
         in response.content.decode()
     )
 
@@ -269,3 +269,26 @@ def test_list_pages_do_not_grow_with_their_rows(fresh, page):
         end=fresh.actor("admin").year.start_date,
     )
     assert _queries(client, path) == small
+
+
+def test_over_long_text_is_refused_with_a_message_and_kept_whole(fresh):
+    client = login(fresh)
+    name = "Tổ " + "Toán " * 30
+    response = client.post(url("department_add"), {"name": name, "kind": "subject"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Tên tổ dài 152 ký tự, quá giới hạn 120 ký tự: hãy rút gọn." in html
+    assert f'value="{name.strip()}"' in html and "maxlength" not in html
+    assert not Department.objects.exists()
+
+
+def test_a_closed_year_shows_no_set_up_to_do_and_no_create_button_to_an_inspector(world):
+    world.year.is_closed = True
+    world.year.save()
+    from hoso.organisation.setup.selectors import setup_todo
+
+    assert setup_todo(world.actor("principal")) is None
+    client = Client()
+    client.login(username=world.users["inspector"].username, password=PASSWORD)
+    html = client.get(url("year")).content.decode()
+    assert "Tạo năm học mới" not in html and "Lưu lịch năm học" not in html
