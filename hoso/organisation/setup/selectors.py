@@ -24,6 +24,7 @@ from hoso.organisation.models import (
     SubjectOffering,
     SuperiorKind,
 )
+from hoso.organisation.policies import visible_classes
 from hoso.organisation.rulesets import stored_code
 from hoso.organisation.setup import calendar as cal
 from hoso.organisation.setup import policies, usage
@@ -385,8 +386,6 @@ def grades_of(school: School) -> list[GradeLevel]:
 
 def classes_by_grade(actor: Actor) -> list[dict]:
     """The school's grades with the chosen year's classes and their active students."""
-    from hoso.organisation.policies import visible_classes
-
     classes = (
         visible_classes(actor)
         .annotate(students=Count("enrolments", distinct=True))
