@@ -31,6 +31,7 @@ from hoso.organisation.models import (
     Department,
     GradeLevel,
     Holiday,
+    HomeroomAssignment,
     Level,
     Position,
     School,
@@ -804,7 +805,11 @@ def class_delete(*, actor: Actor, school_class: SchoolClass) -> None:
                     "subject", "term", "teacher"
                 )
             ],
-            "homeroom": getattr(getattr(row, "homeroom", None), "teacher_id", None),
+            "homerooms": sorted(
+                HomeroomAssignment.objects.filter(school_class=row).values_list(
+                    "teacher__code", flat=True
+                )
+            ),
         }
         _record(actor, "class.deleted", school_id=year.school_id, target=row, before=before)
         try:

@@ -108,7 +108,7 @@ def test_a_class_without_students_is_deleted_with_its_assignments_in_the_audit(f
     assert not SchoolClass.objects.exists() and not TeachingAssignment.objects.exists()
     event = AuditEvent.objects.get(event_type="class.deleted")
     assert event.before["teaching"] == [["TOAN", 1, teacher.code]]
-    assert event.before["homeroom"] == teacher.pk
+    assert event.before["homerooms"] == [teacher.code]
     assert (event.target_id, event.target_repr) == (str(c.pk), "Lớp 6A1")
 
 

@@ -13,7 +13,7 @@ from hoso.organisation.setup import actions
 from hoso.organisation.setup import calendar as cal
 from hoso.organisation.setup.errors import SetupError
 from hoso.organisation.setup.tests.conftest import fresh_school, make_year
-from hoso.records.tests.test_concurrency import _race
+from hoso.testing.concurrency import race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"
@@ -31,7 +31,7 @@ def test_two_people_adding_the_same_class_make_one():
     fresh = fresh_school()
     make_year(fresh)
     admin, vice = fresh.actor("admin"), fresh.actor("vice")
-    results = _race(
+    results = race(
         lambda: actions.classes_add(actor=admin, grade_number=6, names=["6A1"], sessions_per_day=1),
         lambda: actions.classes_add(actor=vice, grade_number=6, names=["6a1"], sessions_per_day=1),
     )
@@ -43,7 +43,7 @@ def test_two_people_adding_the_same_class_make_one():
 def test_two_people_creating_the_same_year_make_one():
     fresh = fresh_school()
     admin, vice = fresh.actor("admin"), fresh.actor("vice")
-    results = _race(
+    results = race(
         lambda: actions.year_create(actor=admin, plan=cal.proposed_calendar(2026)),
         lambda: actions.year_create(actor=vice, plan=cal.proposed_calendar(2026)),
     )
@@ -55,7 +55,7 @@ def test_two_people_creating_the_same_year_make_one():
 def test_two_people_naming_a_department_alike_make_one():
     fresh = fresh_school()
     admin, vice = fresh.actor("admin"), fresh.actor("vice")
-    results = _race(
+    results = race(
         lambda: actions.department_create(actor=admin, name="Tổ Toán", kind="subject"),
         lambda: actions.department_create(actor=vice, name="tổ toán", kind="subject"),
     )
