@@ -37,10 +37,15 @@ system-deps:
 install: system-deps $(STAMP) engine
 	$(PY) manage.py migrate --noinput -v 0
 
-## run: install, load the demo school if the database is empty, print the logins, serve
+## run: install, load the demo schools and print their logins (HOSO_DEMO=0: no demo; print where
+## each school's set-up stands, or on an empty database the command to create one), serve
+HOSO_DEMO ?= 1
 run: install
-	$(PY) manage.py seed_demo
-	$(PY) manage.py demo_logins
+	@if [ "$(HOSO_DEMO)" = "0" ]; then \
+	  $(PY) manage.py setup_status; \
+	else \
+	  $(PY) manage.py seed_demo && $(PY) manage.py demo_logins; \
+	fi
 	@echo "HoSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 

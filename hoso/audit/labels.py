@@ -73,6 +73,7 @@ for _module in (
     "transcripts",
     "organisation.assignments",
     "organisation.staff",
+    "organisation.setup",
     "rollover",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)

@@ -211,10 +211,7 @@ class _Planner:
                     subject=subject,
                     grade=self.grades[g],
                     periods_per_year=p,
-                    # TT27 Điều 7: grades 4–5 also test Tiếng Việt and Toán at mid-term.
-                    midterm_test=(
-                        self.spec.level == "primary" and g >= 4 and spec.code in ("TV", "TOAN")
-                    ),
+                    midterm_test=g in spec.midterm_test_grades,
                 )
                 for g, p in spec.periods.items()
             )

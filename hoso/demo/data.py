@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from hoso.accounts.roles import Role
-from hoso.organisation.models import Checkpoint, Department, Level, Position, Subject
+from hoso.organisation import programme
+from hoso.organisation.models import Checkpoint, Department, Level, Position
 
 #: Every demo account logs in with this password (shown by ``seed_demo`` and ``demo_logins``).
 DEMO_PASSWORD = "HoSo@2026"
 
 #: Seed of the random generator; each school derives its own stream from it and its code.
 SEED = 20262027
-
-SCORE = Subject.Assessment.SCORE
-COMMENT = Subject.Assessment.COMMENT
-BOTH = Subject.Assessment.SCORE_AND_COMMENT
 
 
 # --- School years -----------------------------------------------------------------------------
@@ -88,6 +85,17 @@ class SubjectSpec:
     assessment: str
     periods: dict[int, int]  # grade -> periods per year; absent grade = not taught there
     taught_by: str  # a TeacherGroup key, or "homeroom" (the class's homeroom teacher)
+    midterm_test_grades: tuple[int, ...] = ()  # TT27: also tested at mid-term in these grades
+
+
+def _demo_subjects(level: str, taught_by: dict[str, str]) -> tuple[SubjectSpec, ...]:
+    """The programme's default catalogue of ``level``, each subject with its demo teachers."""
+    return tuple(
+        SubjectSpec(
+            s.code, s.name, s.assessment, dict(s.periods), taught_by[s.code], s.midterm_test_grades
+        )
+        for s in programme.default_subjects(level)
+    )
 
 
 @dataclass(frozen=True)
@@ -207,33 +215,24 @@ _COMMON_LABELS = {
     "tongphutrach": "Tổng phụ trách Đội",
 }
 
-LOWER_SECONDARY_SUBJECTS = (
-    SubjectSpec("NV", "Ngữ văn", SCORE, dict.fromkeys(range(6, 10), 140), "van"),
-    SubjectSpec("TOAN", "Toán", SCORE, dict.fromkeys(range(6, 10), 140), "toan"),
-    SubjectSpec("NN1", "Ngoại ngữ 1 (Tiếng Anh)", SCORE, dict.fromkeys(range(6, 10), 105), "anh"),
-    SubjectSpec("GDCD", "Giáo dục công dân", SCORE, dict.fromkeys(range(6, 10), 35), "gdcd"),
-    SubjectSpec("LSDL", "Lịch sử và Địa lí", SCORE, dict.fromkeys(range(6, 10), 105), "lsdl"),
-    SubjectSpec("KHTN", "Khoa học tự nhiên", SCORE, dict.fromkeys(range(6, 10), 140), "khtn"),
-    SubjectSpec("CN", "Công nghệ", SCORE, {6: 35, 7: 35, 8: 52, 9: 52}, "cn"),
-    SubjectSpec("TIN", "Tin học", SCORE, dict.fromkeys(range(6, 10), 35), "tin"),
-    SubjectSpec("GDTC", "Giáo dục thể chất", COMMENT, dict.fromkeys(range(6, 10), 70), "gdtc"),
-    SubjectSpec("AN", "Nghệ thuật (Âm nhạc)", COMMENT, dict.fromkeys(range(6, 10), 35), "an"),
-    SubjectSpec("MT", "Nghệ thuật (Mĩ thuật)", COMMENT, dict.fromkeys(range(6, 10), 35), "mt"),
-    SubjectSpec(
-        "HDTN",
-        "Hoạt động trải nghiệm, hướng nghiệp",
-        COMMENT,
-        dict.fromkeys(range(6, 10), 105),
-        "homeroom",
-    ),
-    # REGULATIONS.md §1.2: comment-assessed under TT22 (Đạt / Chưa đạt).
-    SubjectSpec(
-        "GDDP",
-        "Nội dung giáo dục của địa phương",
-        COMMENT,
-        dict.fromkeys(range(6, 10), 35),
-        "lsdl",
-    ),
+# The programme (hoso/organisation/programme.py) and who teaches each subject in the demo.
+LOWER_SECONDARY_SUBJECTS = _demo_subjects(
+    Level.LOWER_SECONDARY,
+    {
+        "NV": "van",
+        "TOAN": "toan",
+        "NN1": "anh",
+        "GDCD": "gdcd",
+        "LSDL": "lsdl",
+        "KHTN": "khtn",
+        "CN": "cn",
+        "TIN": "tin",
+        "GDTC": "gdtc",
+        "AN": "an",
+        "MT": "mt",
+        "HDTN": "homeroom",
+        "GDDP": "lsdl",
+    },
 )
 
 _SP = "Đại học Sư phạm"
@@ -331,21 +330,22 @@ LOWER_SECONDARY = SchoolSpec(
     },
 )
 
-PRIMARY_SUBJECTS = (
-    SubjectSpec("TV", "Tiếng Việt", BOTH, {1: 420, 2: 350, 3: 245, 4: 245, 5: 245}, "homeroom"),
-    SubjectSpec("TOAN", "Toán", BOTH, {1: 105, 2: 175, 3: 175, 4: 175, 5: 175}, "homeroom"),
-    SubjectSpec("NN1", "Ngoại ngữ 1 (Tiếng Anh)", BOTH, dict.fromkeys(range(3, 6), 140), "anh"),
-    SubjectSpec("DD", "Đạo đức", COMMENT, dict.fromkeys(range(1, 6), 35), "homeroom"),
-    SubjectSpec("TNXH", "Tự nhiên và Xã hội", COMMENT, dict.fromkeys(range(1, 4), 70), "homeroom"),
-    SubjectSpec("LSDL", "Lịch sử và Địa lí", BOTH, dict.fromkeys(range(4, 6), 70), "lsdl"),
-    SubjectSpec("KH", "Khoa học", BOTH, dict.fromkeys(range(4, 6), 70), "kh"),
-    SubjectSpec("THCN", "Tin học và Công nghệ", BOTH, dict.fromkeys(range(3, 6), 70), "thcn"),
-    SubjectSpec("GDTC", "Giáo dục thể chất", COMMENT, dict.fromkeys(range(1, 6), 70), "gdtc"),
-    SubjectSpec("AN", "Nghệ thuật (Âm nhạc)", COMMENT, dict.fromkeys(range(1, 6), 35), "an"),
-    SubjectSpec("MT", "Nghệ thuật (Mĩ thuật)", COMMENT, dict.fromkeys(range(1, 6), 35), "mt"),
-    SubjectSpec(
-        "HDTN", "Hoạt động trải nghiệm", COMMENT, dict.fromkeys(range(1, 6), 105), "homeroom"
-    ),
+PRIMARY_SUBJECTS = _demo_subjects(
+    Level.PRIMARY,
+    {
+        "TV": "homeroom",
+        "TOAN": "homeroom",
+        "NN1": "anh",
+        "DD": "homeroom",
+        "TNXH": "homeroom",
+        "LSDL": "lsdl",
+        "KH": "kh",
+        "THCN": "thcn",
+        "GDTC": "gdtc",
+        "AN": "an",
+        "MT": "mt",
+        "HDTN": "homeroom",
+    },
 )
 
 PRIMARY_TEACHERS = (

@@ -7,11 +7,14 @@ class GradebookConfig(AppConfig):
     verbose_name = "Sổ theo dõi và đánh giá"
 
     def ready(self) -> None:
-        from hoso.gradebook import ownership
+        from hoso.gradebook import ownership, setup_probes
         from hoso.gradebook.excel.importer import GRADE_SHEET
         from hoso.imports.registry import register
         from hoso.organisation.assignments import ownership as assignments
+        from hoso.organisation.setup import usage
 
         assignments.register_teaching_check(ownership.teaching_work)
         assignments.register_homeroom_check(ownership.homeroom_work)
+        usage.register_grade_results_probe(setup_probes.grade_results)
+        usage.register_subject_probe(setup_probes.subject_entries)
         register(GRADE_SHEET)

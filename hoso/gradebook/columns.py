@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hoso.assessment.rules import get_ruleset, required_regular_count
+from hoso.organisation.rulesets import stored_code
 
 SCORE, COMMENT_RESULT, LEVEL, TEST, TEXT = "score", "comment", "level", "test", "text"
 EXTRA_REGULAR = 2
@@ -47,13 +48,16 @@ def _term_checkpoints(term_number: int) -> tuple[str, str]:
     return ("mid1", "end1") if term_number == 1 else ("mid2", "end2")
 
 
-def ruleset_code(year, level: str) -> str:
-    code = (year.rulesets or {}).get(level)
+def ruleset_code(year, level: str, grade: int | None = None) -> str:
+    """The rule set of ``grade`` (of ``level``) in ``year``: the code the school stored for the
+    grade or the level (``organisation.rulesets``), else the Ministry's roadmap. Callers that
+    know the class pass its grade: grades of one level may differ."""
+    code = stored_code(year, level, grade)
     if code:
         return code
     from hoso.assessment.rules import ruleset_code_for
 
-    return ruleset_code_for(level, year.start_date.year)
+    return ruleset_code_for(level, year.start_date.year, grade=grade)
 
 
 def sheet_columns(*, subject, offering, term, ruleset: str, last_regular: int = 0) -> list[Column]:

@@ -181,7 +181,7 @@ def _class_data(year):
 def _columns(school_class, offering, term):
     """The sheet's columns, as ``hoso.gradebook.sheets.load_sheet`` gives them (no column has
     been added by a teacher yet, and the offering is already loaded)."""
-    code = ruleset_code(school_class.year, school_class.grade.level)
+    code = ruleset_code(school_class.year, school_class.grade.level, school_class.grade.number)
     return _sheet_columns(subject=offering.subject, offering=offering, term=term, ruleset=code)
 
 

@@ -439,7 +439,9 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
                 subject=a.subject,
                 offering=offerings.get((a.subject_id, school_class.grade_id)),
                 term=a.term,
-                ruleset=ruleset_code(school_class.year, school_class.grade.level),
+                ruleset=ruleset_code(
+                    school_class.year, school_class.grade.level, school_class.grade.number
+                ),
             )
         key = (a.school_class_id, a.subject_id, a.term_id)
         context = SheetContext(

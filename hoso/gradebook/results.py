@@ -135,7 +135,7 @@ def title_label(code: str | None, ruleset: str = "") -> str:
 
 
 def class_ruleset(school_class) -> str:
-    return ruleset_code(school_class.year, school_class.grade.level)
+    return ruleset_code(school_class.year, school_class.grade.level, school_class.grade.number)
 
 
 # ------------------------------------------------------------------------------ loading

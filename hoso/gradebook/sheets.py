@@ -66,7 +66,7 @@ def load_sheet(school_class, subject, term) -> Sheet:
         last_regular = _regular_number(
             _added_regular(school_class, subject, term).values_list("column", flat=True).first()
         )
-    code = ruleset_code(school_class.year, school_class.grade.level)
+    code = ruleset_code(school_class.year, school_class.grade.level, school_class.grade.number)
     return Sheet(
         school_class=school_class,
         subject=subject,

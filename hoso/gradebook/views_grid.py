@@ -702,7 +702,7 @@ def _with_progress(cards: list[SheetCard]) -> list[SheetCard]:
     }
     for card in cards:
         sc = card.school_class
-        code = _ruleset_code(sc.year, sc.grade.level)
+        code = _ruleset_code(sc.year, sc.grade.level, sc.grade.number)
         columns = sheet_columns(
             subject=card.subject,
             offering=offerings.get((card.subject.pk, sc.grade_id)),

@@ -22,6 +22,7 @@ NAV_EXTENSIONS = (
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
+    "hoso.organisation.setup.navigation",
 )
 
 
@@ -113,6 +114,7 @@ GROUPS = (
     (
         "Quản trị",
         (
+            "organisation:setup:",
             "organisation:staff",
             "organisation:staff_editions",
             "accounts:admin",

@@ -22,6 +22,7 @@ from hoso.organisation.assignments.selectors import (
     teaching_on,
 )
 from hoso.organisation.models import SchoolClass, Staff
+from hoso.organisation.setup.selectors import setup_todo
 from hoso.students.models import Enrolment, Student
 
 
@@ -176,6 +177,10 @@ def home_sections(actor) -> list[Section]:
                 {"label": "Phân công chuyên môn", "url": reverse("organisation:assignments")}
             )
         sections.append(s)
+
+    setup = setup_todo(actor)  # the school set-up: steps left, the principal's confirmation
+    if setup is not None and (setup.todo or setup.links):
+        sections.insert(0, Section("Thiết lập trường", todo=setup.todo, links=setup.links))
 
     records = _records_section(actor)
     if records is not None:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("lop/<int:class_id>/", views.class_detail, name="class_detail"),
     *staff_urls.urlpatterns,  # the staff register: can-bo/…
     path("phan-cong/", include(assignment_urls.urlpatterns)),
+    path("thiet-lap/", include("hoso.organisation.setup.urls")),
 ]
