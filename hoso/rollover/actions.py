@@ -25,16 +25,19 @@ from hoso.organisation.models import (
     Checkpoint,
     GradeLevel,
     HomeroomAssignment,
+    School,
     SchoolClass,
     SchoolYear,
     Staff,
-    Term,
     YearReopening,
 )
+from hoso.organisation.setup import calendar as cal
+from hoso.organisation.setup.actions import year_rows_create
 from hoso.rollover.errors import RolloverError
 from hoso.rollover.models import Rollover
 from hoso.rollover.placement import Outcome
 from hoso.rollover.selectors import (
+    calendar_json,
     default_target,
     following_year,
     open_members,
@@ -225,7 +228,8 @@ def rollover_set_options(
             c["name"] = clean.get(c["key"], c["name"])
         locked.carry_homeroom = carry_homeroom
         if target is not None and not locked.target.get("year_id"):
-            locked.target = _check_target(target)
+            # The form edits the dates; the proposed holidays stay (edited in the set-up).
+            locked.target = _check_target({**locked.target, **target})
         _store_plan(locked)
         locked.save(update_fields=["classes", "placements", "problems", "carry_homeroom", "target"])
         after = {
@@ -245,8 +249,8 @@ def rollover_set_options(
     return locked
 
 
-def _check_target(target: dict) -> dict:
-    """Validate a new year's calendar (ISO dates) and return it normalised."""
+def _calendar(target: dict) -> cal.Calendar:
+    """The new year's calendar from the preview's JSON, checked as the set-up checks it."""
 
     def day(value, label: str) -> date:
         try:
@@ -255,38 +259,37 @@ def _check_target(target: dict) -> dict:
             raise DomainError(RolloverError.TARGET_YEAR, f"{label}: ngày không hợp lệ.")
 
     start, end = day(target.get("start"), "Ngày bắt đầu"), day(target.get("end"), "Ngày kết thúc")
-    if end <= start:
-        raise DomainError(RolloverError.TARGET_YEAR, "Ngày kết thúc năm học phải sau ngày bắt đầu.")
-    terms = {}
+    terms = target.get("terms") or {}
+    pairs = []
     for number in ("1", "2"):
-        pair = (target.get("terms") or {}).get(number) or []
+        pair = terms.get(number) or []
         if len(pair) != 2:
             raise DomainError(RolloverError.TARGET_YEAR, f"Thiếu ngày của học kỳ {number}.")
-        t_start, t_end = day(pair[0], f"Học kỳ {number}"), day(pair[1], f"Học kỳ {number}")
-        if not (start <= t_start < t_end <= end):
-            raise DomainError(
-                RolloverError.TARGET_YEAR,
-                f"Học kỳ {'I' if number == '1' else 'II'} phải nằm trong năm học.",
-            )
-        terms[number] = [t_start.isoformat(), t_end.isoformat()]
-    if terms["2"][0] <= terms["1"][1]:
-        raise DomainError(RolloverError.TARGET_YEAR, "Học kỳ II phải bắt đầu sau học kỳ I.")
-    checkpoints = {}
-    for kind, label in Checkpoint.Kind.choices:
-        value = (target.get("checkpoints") or {}).get(kind)
-        if value:
-            when = day(value, label)
-            if not (start <= when <= end):
-                raise DomainError(RolloverError.TARGET_YEAR, f"{label} phải nằm trong năm học.")
-            checkpoints[kind] = when.isoformat()
-    name = f"{start.year}-{start.year + 1}"
-    return {
-        "name": name,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "terms": terms,
-        "checkpoints": checkpoints,
-    }
+        label = "Học kỳ I" if number == "1" else "Học kỳ II"
+        pairs.append((day(pair[0], label), day(pair[1], label)))
+    labels = dict(Checkpoint.Kind.choices)
+    plan = cal.Calendar(
+        name=cal.year_name(start.year),
+        start=start,
+        end=end,
+        term1=pairs[0],
+        term2=pairs[1],
+        checkpoints={
+            kind: day(value, labels.get(kind, kind))
+            for kind, value in (target.get("checkpoints") or {}).items()
+            if value
+        },
+        holidays=[
+            cal.Holiday(name, day(first, name), day(last, name))
+            for name, first, last in target.get("holidays") or []
+        ],
+    )
+    cal.check_calendar(plan)
+    return plan
+
+
+def _check_target(target: dict) -> dict:
+    return calendar_json(_calendar(target))
 
 
 def rollover_queue(*, actor: Actor, rollover: Rollover) -> Rollover:
@@ -552,37 +555,17 @@ def _commit(rollover: Rollover) -> Rollover:
 
 def _create_year(year: SchoolYear, target: dict, actor_user) -> SchoolYear:
     """The next year from the previewed calendar, with the rule sets the school used."""
-    target = _check_target(target)
-    if SchoolYear.objects.filter(school_id=year.school_id, name=target["name"]).exists():
-        raise _Changed(f"Năm học {target['name']} đã có: hãy xem lại rồi chuyển lại.")
-    new = SchoolYear.objects.create(
-        school_id=year.school_id,
-        name=target["name"],
-        start_date=date.fromisoformat(target["start"]),
-        end_date=date.fromisoformat(target["end"]),
-        rulesets=dict(year.rulesets or {}),
-    )
-    Term.objects.bulk_create(
-        Term(
-            year=new,
-            number=int(number),
-            start_date=date.fromisoformat(start),
-            end_date=date.fromisoformat(end),
+    school = School.objects.select_for_update().get(pk=year.school_id)
+    try:
+        return year_rows_create(
+            school=school,
+            plan=_calendar(target),
+            user=actor_user,
+            rulesets=dict(year.rulesets or {}),
+            cause="rollover",
         )
-        for number, (start, end) in sorted(target["terms"].items())
-    )
-    Checkpoint.objects.bulk_create(
-        Checkpoint(year=new, kind=kind, date=date.fromisoformat(day))
-        for kind, day in target["checkpoints"].items()
-    )
-    audit_record(
-        event_type="year.created",
-        actor=actor_user,
-        school_id=year.school_id,
-        target=new,
-        after={**target, "rulesets": new.rulesets, "by": "rollover"},
-    )
-    return new
+    except DomainError as exc:
+        raise _Changed(f"{exc.message} Hãy xem lại lịch năm học mới rồi chuyển lại.")
 
 
 def _ensure_classes(

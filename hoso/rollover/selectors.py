@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from hoso.organisation.assignments.selectors import homeroom_teachers
 from hoso.organisation.models import GradeLevel, SchoolClass, SchoolYear
+from hoso.organisation.setup import calendar as cal
 from hoso.rollover.models import Rollover
 from hoso.rollover.placement import OUTCOME_LABELS, Outcome, place
 from hoso.students.models import Enrolment
@@ -286,31 +286,20 @@ def rollover_summary(rollover: Rollover) -> dict:
 
 
 def default_target(year: SchoolYear) -> dict:
-    """The calendar of the year after ``year``: the same days one year later (the school edits
-    it in the set-up afterwards)."""
+    """The calendar of the year after ``year`` as the set-up proposes it (the Ministry's usual
+    dates and holidays; the school edits it in the preview, or in the set-up afterwards)."""
+    return calendar_json(cal.proposed_calendar(year.start_date.year + 1))
 
-    def shift(day: date) -> str:
-        try:
-            return day.replace(year=day.year + 1).isoformat()
-        except ValueError:  # 29 February
-            return day.replace(year=day.year + 1, day=28).isoformat()
 
-    terms = {t.number: t for t in year.terms.all()}
-    checkpoints = {cp.kind: shift(cp.date) for cp in year.checkpoints.all()}
-    # A year without its checkpoints: propose the middle and the last week of each term.
-    for number, (mid, end) in ((1, ("mid1", "end1")), (2, ("mid2", "end2"))):
-        term = terms.get(number)
-        if term is None:
-            continue
-        half = term.start_date + (term.end_date - term.start_date) / 2
-        checkpoints.setdefault(mid, shift(half))
-        checkpoints.setdefault(end, shift(term.end_date - timedelta(days=7)))
+def calendar_json(plan: cal.Calendar) -> dict:
     return {
-        "name": next_year_name(year),
-        "start": shift(year.start_date),
-        "end": shift(year.end_date),
+        "name": plan.name,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
         "terms": {
-            str(n): [shift(t.start_date), shift(t.end_date)] for n, t in sorted(terms.items())
+            "1": [plan.term1[0].isoformat(), plan.term1[1].isoformat()],
+            "2": [plan.term2[0].isoformat(), plan.term2[1].isoformat()],
         },
-        "checkpoints": checkpoints,
+        "checkpoints": {kind: day.isoformat() for kind, day in plan.checkpoints.items()},
+        "holidays": [[h.name, h.start.isoformat(), h.end.isoformat()] for h in plan.holidays],
     }

@@ -171,7 +171,7 @@ def _acting_as(actor: Actor) -> str:
 def _lock_year(year: SchoolYear) -> SchoolYear:
     """The year's row, locked; a closed year refuses (whatever the caller's copy says)."""
     locked = SchoolYear.objects.select_for_update().get(pk=year.pk)
-    if locked.is_closed:
+    if not locked.writable_for("organisation"):
         raise fail(SetupError.YEAR_CLOSED, year=locked.name)
     return locked
 
@@ -548,39 +548,63 @@ def year_create(*, actor: Actor, plan: cal.Calendar) -> SchoolYear:
     with transaction.atomic():
         # One creator at a time per school: the overlap check below reads the other years.
         school = _lock_school(actor)
-        if SchoolYear.objects.filter(school=school, name=plan.name).exists():
-            raise fail(SetupError.YEAR_NAME_TAKEN, field="name", name=plan.name)
-        cal.check_calendar(plan, other_years=_other_years(school.pk))
-        holidays = [_clean_holiday(h, start=plan.start, end=plan.end) for h in plan.holidays]
-        try:
-            with transaction.atomic():
-                year = SchoolYear.objects.create(
-                    school=school,
-                    name=plan.name,
-                    start_date=plan.start,
-                    end_date=plan.end,
-                    rulesets=proposed_rulesets(school, plan.start.year),
-                )
-        except IntegrityError:
-            raise fail(SetupError.YEAR_NAME_TAKEN, field="name", name=plan.name)
-        for number, (start, end) in ((1, plan.term1), (2, plan.term2)):
-            Term.objects.create(year=year, number=number, start_date=start, end_date=end)
-        for kind, day in plan.checkpoints.items():
-            Checkpoint.objects.create(year=year, kind=kind, date=day)
-        Holiday.objects.bulk_create(
-            Holiday(year=year, name=h.name, start_date=h.start, end_date=h.end) for h in holidays
+        return year_rows_create(
+            school=school,
+            plan=plan,
+            user=actor.user,
+            rulesets=proposed_rulesets(school, plan.start.year),
+            acting_as=_acting_as(actor),
         )
-        _record(
-            actor,
-            "year.created",
-            school_id=school.pk,
-            target=year,
-            after=_calendar_json(plan)
-            | {
-                "holidays": [[h.name, h.start.isoformat(), h.end.isoformat()] for h in holidays],
-                "rulesets": year.rulesets,
-            },
-        )
+
+
+def year_rows_create(
+    *,
+    school: School,
+    plan: cal.Calendar,
+    user,
+    rulesets: dict[str, str],
+    acting_as: str = "",
+    cause: str = "",
+) -> SchoolYear:
+    """The year's rows (terms, checkpoints, holidays) after the calendar's checks, audited as
+    ``year.created`` by ``user``. The caller checked the permission and holds the school's row
+    lock: :func:`year_create` (the set-up) and the year rollover (which carries last year's rule
+    sets; ``cause="rollover"``)."""
+    if SchoolYear.objects.filter(school=school, name=plan.name).exists():
+        raise fail(SetupError.YEAR_NAME_TAKEN, field="name", name=plan.name)
+    cal.check_calendar(plan, other_years=_other_years(school.pk))
+    holidays = [_clean_holiday(h, start=plan.start, end=plan.end) for h in plan.holidays]
+    try:
+        with transaction.atomic():
+            year = SchoolYear.objects.create(
+                school=school,
+                name=plan.name,
+                start_date=plan.start,
+                end_date=plan.end,
+                rulesets=rulesets,
+            )
+    except IntegrityError:
+        raise fail(SetupError.YEAR_NAME_TAKEN, field="name", name=plan.name)
+    for number, (start, end) in ((1, plan.term1), (2, plan.term2)):
+        Term.objects.create(year=year, number=number, start_date=start, end_date=end)
+    for kind, day in plan.checkpoints.items():
+        Checkpoint.objects.create(year=year, kind=kind, date=day)
+    Holiday.objects.bulk_create(
+        Holiday(year=year, name=h.name, start_date=h.start, end_date=h.end) for h in holidays
+    )
+    audit_record(
+        event_type="year.created",
+        actor=user,
+        school_id=school.pk,
+        target=year,
+        after=_calendar_json(plan)
+        | {
+            "holidays": [[h.name, h.start.isoformat(), h.end.isoformat()] for h in holidays],
+            "rulesets": year.rulesets,
+            **({"by": cause} if cause else {}),
+        },
+        acting_as=acting_as,
+    )
     return year
 
 

@@ -39,7 +39,7 @@ def can_create_year(actor: Actor) -> bool:
     """Allowed from a closed year too: the chosen year's lock does not cover its successor."""
     if can_prepare(actor):
         return True
-    if not actor.readonly_year:
+    if actor.can_write("organisation"):
         return False
     yearless = Actor(user=actor.user, school=actor.school, roles=actor.roles)
     return can(yearless, Perm.MANAGE_ORGANISATION)
@@ -49,7 +49,7 @@ def can_confirm(actor: Actor) -> bool:
     return (
         actor.school is not None
         and actor.year is not None
-        and not actor.readonly_year
+        and actor.can_write("organisation")
         and actor.has(Role.PRINCIPAL)
     )
 

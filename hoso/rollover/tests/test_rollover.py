@@ -145,6 +145,8 @@ def test_the_rollover_places_every_student_by_its_approved_result(
     assert rollover.to_year == new
     assert (new.start_date, new.end_date) == (date(2027, 9, 5), date(2028, 5, 31))
     assert list(new.terms.values_list("number", flat=True)) == [1, 2]
+    assert new.checkpoints.count() == 4  # the set-up's proposal
+    assert "Nghỉ Tết Nguyên đán" in set(new.holidays.values_list("name", flat=True))
     assert new.rulesets == school.year.rulesets
 
     an = enrolment(school.s["an"], new)
@@ -400,7 +402,9 @@ def test_pages(client, school, django_capture_on_commit_callbacks):
         client.post(reverse("rollover:act", args=[rollover.pk, "chuyen"]))
     rollover.refresh_from_db()
     assert rollover.state == Rollover.State.DONE
-    assert SchoolYear.objects.get(school=school.school, name="2027-2028").checkpoints.count() == 4
+    created = SchoolYear.objects.get(school=school.school, name="2027-2028")
+    assert created.checkpoints.get(kind="mid1").date == date(2027, 11, 1)
+    assert created.holidays.filter(name="Nghỉ Tết Nguyên đán").exists()  # kept from the proposal
     status = client.get(response.url, {"trang-thai": "1"}, HTTP_HX_REQUEST="true")
     assert "Đã chuyển sang năm học 2027-2028" in status.content.decode()
     client.force_login(school.users["homeroom"])
