@@ -113,7 +113,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         )
 
 
-def _temporary_password() -> str:
+def temporary_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz"
     return "".join(secrets.choice(alphabet) for _ in range(6)) + "".join(
         secrets.choice("23456789") for _ in range(4)
@@ -141,7 +141,7 @@ def account_reset_password(*, actor: Actor, user: User) -> str:
 def set_temporary_password(*, by, school, user: User, reason: str) -> str:
     """A new one-time password for ``user`` (inside the caller's transaction, after its checks),
     audited, and the person told in the school's notifications."""
-    temporary = _temporary_password()
+    temporary = temporary_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.failed_logins = 0
@@ -254,7 +254,7 @@ def open_staff_account(*, by, school_id: int, staff, username: str) -> tuple[Use
     The caller has checked who may do it (``account_create_for_staff``, or the staff register's
     ``staff_create`` when the account is created with the person). ``by``: the acting user,
     None for a server command."""
-    temporary = _temporary_password()
+    temporary = temporary_password()
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -533,7 +533,7 @@ def account_create_for_guardian(*, actor: Actor, guardian, username: str = "") -
         raise DomainError(
             AccountError.USERNAME_TAKEN, f"Tên đăng nhập {username} đã có người dùng."
         )
-    temporary = _temporary_password()
+    temporary = temporary_password()
     with transaction.atomic():
         user = User.objects.create_user(
             username,
@@ -575,7 +575,7 @@ def inspector_account_grant(
         if user is None:
             if not nfc(display_name):
                 raise DomainError(AccountError.NOT_IN_SCHOOL, "Cần họ tên người được cấp quyền.")
-            temporary = _temporary_password()
+            temporary = temporary_password()
             user = User.objects.create_user(
                 username, temporary, display_name=nfc(display_name), must_change_password=True
             )

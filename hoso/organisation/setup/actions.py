@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from hoso.accounts.actions import _temporary_password
+from hoso.accounts.actions import temporary_password
 from hoso.accounts.actor import Actor
 from hoso.accounts.models import User
 from hoso.accounts.roles import Role
@@ -377,7 +377,7 @@ def school_create(
         raise fail(SetupError.BAD_CHOICE, field="admin_gender", label="Giới tính (nam hoặc nữ)")
     email = _email(admin_email, field="admin_email")
     staff_code = _text(admin_code, label="mã cán bộ", limit=30, field="admin_code")
-    password = _temporary_password()
+    password = temporary_password()
     try:
         with transaction.atomic():
             school = School.objects.create(**profile)
