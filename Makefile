@@ -23,9 +23,10 @@ engine: $(STAMP)
 	$(PY) -m hoso.assessment.build
 
 ## system-deps: Debian fonts with Vietnamese letters (Liberation Serif 2, Noto Serif for signature
-## stamps), poppler-utils (pdftotext/pdftoppm in tests) and SoftHSM2 (a PKCS#11 token for tests).
+## stamps), poppler-utils (pdftotext/pdftoppm in tests), SoftHSM2 (a PKCS#11 token for tests),
+## LibreOffice Calc (the import tests read files saved by it) and faketime (`faketime -f '+183d'`).
 ## Installed as root on Debian when missing; otherwise the command to run is printed.
-SYSTEM_PKGS := fonts-liberation2 fonts-noto-core poppler-utils softhsm2
+SYSTEM_PKGS := fonts-liberation2 fonts-noto-core poppler-utils softhsm2 libreoffice-calc-nogui faketime
 system-deps:
 	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

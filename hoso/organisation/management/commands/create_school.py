@@ -82,9 +82,15 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         school = created.school
+        # The default record catalogue of the school's levels (hồ sơ, deadlines, approval chains);
+        # folders and obligations follow each year, staff and assignment as they are set up.
+        from hoso.records.actions import record_types_seed
+
+        types = record_types_seed(school=school)
         grades = ", ".join(str(g.number) for g in school.grades.order_by("number"))
         self.stdout.write(f"Đã tạo {school.name} (mã {school.code}), khối {grades}.")
         self.stdout.write(f"Cơ quan quản lý trực tiếp: {school.office_name}.")
+        self.stdout.write(f"Danh mục hồ sơ mặc định: {len(types)} loại.")
         self.stdout.write("")
         self.stdout.write(f"Quản trị viên: {created.staff.full_name}")
         self.stdout.write(f"  Tên đăng nhập: {created.user.username}")

@@ -17,6 +17,7 @@ from hoso.accounts.models import User
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.organisation.models import GradeLevel, Position, School, Staff, SuperiorKind
+from hoso.records.models import RecordType
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +77,16 @@ def test_the_command_creates_the_school_its_grades_and_its_administrator():
     assert authenticate(username="quantri.ll", password=password) == user
     assert "Tên đăng nhập: quantri.ll" in output and "Thiết lập trường" in output
     events = AuditEvent.objects.filter(school=school).order_by("seq")
-    assert [e.event_type for e in events] == ["school.created", "staff.created", "account.created"]
+    assert [e.event_type for e in events] == [
+        "school.created",
+        "staff.created",
+        "account.created",
+        "records.types_seeded",
+    ]
     assert all(e.actor_id is None and e.channel == "command" for e in events)
+    # The school starts with the default record catalogue of its level.
+    types = RecordType.objects.filter(school=school)
+    assert types.exists() and f"Danh mục hồ sơ mặc định: {types.count()} loại." in output
     assert password not in str([e.after for e in events])
     assert verify_all()[1] == []
 
