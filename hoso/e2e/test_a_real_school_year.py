@@ -31,7 +31,7 @@ from django.test import override_settings
 from hoso.core.clock import VN_TZ
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
 from hoso.imports.tests.files import saved_by_libreoffice, soffice
-from hoso.organisation.models import School, SchoolClass, SchoolYear, Staff, Subject
+from hoso.organisation.models import School, SchoolClass, SchoolYear
 from hoso.students.models import Enrolment, Student
 from hoso.testing.browser import BrowserTestCase
 
@@ -102,8 +102,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
     # ----------------------------------------------------------------------------- the year
 
     def test_from_nothing_to_the_next_year(self):
-        if soffice() is None:
-            pytest.skip("LibreOffice (soffice) is not installed")
+        soffice()  # skips without LibreOffice
         self.clock.move_to(moment("2026-08-24"))
         one_time = self.create_school()
         admin = self.set_up(one_time)
@@ -113,10 +112,13 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
 
         self.import_staff(admin, school)
         principal = self.principal_confirms(school)
-        clerk = self.page_for("vanthu.ll", self.one_time_passwords["vanthu.ll"], change_to=NEW_PASSWORD)
+        clerk = self.page_for(
+            "vanthu.ll", self.one_time_passwords["vanthu.ll"], change_to=NEW_PASSWORD
+        )
         self.import_students(clerk, year)
-        vice = self.page_for("phohieutruong.ll", self.one_time_passwords["phohieutruong.ll"],
-                             change_to=NEW_PASSWORD)
+        vice = self.page_for(
+            "phohieutruong.ll", self.one_time_passwords["phohieutruong.ll"], change_to=NEW_PASSWORD
+        )
         self.assign_teachers(vice, year)
 
         self.clock.move_to(moment("2026-10-05"))
@@ -201,13 +203,34 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
     STAFF = [
         # name, birth, gender, position, department, subjects, username
         ("Nguyễn Thị Hiền", "12/03/1975", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Toán"),
-        ("Đặng Văn Phó", "20/07/1980", "Nam", "Giáo viên", "Tổ Khoa học tự nhiên", "Khoa học tự nhiên"),
+        (
+            "Đặng Văn Phó",
+            "20/07/1980",
+            "Nam",
+            "Giáo viên",
+            "Tổ Khoa học tự nhiên",
+            "Khoa học tự nhiên",
+        ),
         ("Lê Thị Thư", "02/02/1990", "Nữ", "Văn thư", "Tổ văn phòng", ""),
         ("Vũ Minh Đức", "15/05/1985", "Nam", "Giáo viên", "Tổ Khoa học tự nhiên", "Toán"),
         ("Phạm Thị Hoa", "09/09/1988", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Ngữ văn"),
-        ("Trần Văn Nam", "01/12/1983", "Nam", "Giáo viên", "Tổ Khoa học tự nhiên", "Khoa học tự nhiên"),
+        (
+            "Trần Văn Nam",
+            "01/12/1983",
+            "Nam",
+            "Giáo viên",
+            "Tổ Khoa học tự nhiên",
+            "Khoa học tự nhiên",
+        ),
         ("Đỗ Thị Lan", "23/04/1991", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Tiếng Anh"),
-        ("Hoàng Văn Sơn", "30/06/1987", "Nam", "Giáo viên", "Tổ Khoa học tự nhiên", "Giáo dục thể chất"),
+        (
+            "Hoàng Văn Sơn",
+            "30/06/1987",
+            "Nam",
+            "Giáo viên",
+            "Tổ Khoa học tự nhiên",
+            "Giáo dục thể chất",
+        ),
     ]
 
     def import_staff(self, page, school) -> None:
@@ -227,7 +250,9 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
             for number, name in enumerate(names, start=1):
                 code += 1
                 gender = "Nữ" if "Thị" in name else "Nam"
-                rows.append([str(number), f"HS{code:04d}", name, f"0{number}/05/{birth_year}", gender])
+                rows.append(
+                    [str(number), f"HS{code:04d}", name, f"0{number}/05/{birth_year}", gender]
+                )
             path = self.libreoffice_file(f"lop-{class_name}.xlsx", rows)
             page.goto(f"{self.live_server_url}/to-chuc/lop/{school_class.pk}/")
             page.click("text=Nhập danh sách từ Excel")
@@ -245,7 +270,9 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
     # ----------------------------------------------------------------------------- 5. scores
 
     def teacher_enters_scores(self, year) -> None:
-        page = self.page_for("ducvm.ll", self.one_time_passwords["ducvm.ll"], change_to=NEW_PASSWORD)
+        page = self.page_for(
+            "ducvm.ll", self.one_time_passwords["ducvm.ll"], change_to=NEW_PASSWORD
+        )
         page.goto(f"{self.live_server_url}/so-diem/")
         page.click("[data-testid=my-sheets] >> text=Toán — lớp 6A1")
         page.wait_for_selector("table[data-grid][data-ready]")
@@ -286,12 +313,12 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         sign their sheets off and the homeroom teachers sign their classes off and confirm the
         results of term I, term II and the year, through the real actions."""
         from hoso.accounts.actor import build_actor
+        from hoso.core import clock
         from hoso.gradebook import results_actions, signoff
         from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
         from hoso.gradebook.sheets import load_sheet
         from hoso.organisation.assignments.selectors import homeroom_teacher_of
         from hoso.organisation.models import SubjectOffering, TeachingAssignment
-        from hoso.core import clock
 
         good = {SCORE: "8.0", COMMENT_RESULT: "D", LEVEL: "T", TEST: "8"}
         now = clock.now()
