@@ -5,3 +5,9 @@ class OrganisationConfig(AppConfig):
     name = "hoso.organisation"
     label = "organisation"
     verbose_name = "Tổ chức"
+
+    def ready(self) -> None:
+        from hoso.imports.registry import register
+        from hoso.organisation.staff.importing.importer import STAFF_LIST
+
+        register(STAFF_LIST)
