@@ -8,6 +8,8 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from hoso.imports.registry import register
+        from hoso.organisation.assignments.importing.importer import ASSIGNMENT_TABLE
         from hoso.organisation.staff.importing.importer import STAFF_LIST
 
         register(STAFF_LIST)
+        register(ASSIGNMENT_TABLE)
