@@ -25,7 +25,7 @@ from hoso.accounts.policies import not_found
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError
-from hoso.imports.cells import cell_text, parse_date_cell
+from hoso.imports.cells import cell_text, column_label, parse_date_cell
 from hoso.imports.errors import ImportErrorCode
 from hoso.imports.headers import FieldSpec
 from hoso.imports.importer import Evaluation, Importer, Report, RowsRejected, Words, batch_error
@@ -174,18 +174,19 @@ class AssignmentTableImporter(Importer):
         out = []
         if "class" not in mapped:
             out.append("Chưa có cột nào ghép vào “Lớp”.")
-        wide = "homeroom" in mapped or any(m.startswith(SUBJECT_PREFIX) for m in mapped)
-        long = {"subject", "teacher"} <= mapped
-        if not (wide or long):
+        by_subject = any(m.startswith(SUBJECT_PREFIX) for m in mapped)
+        long = {"subject", "teacher"} & mapped
+        if by_subject and long:
+            out.append(
+                "Tệp vừa có cột của từng môn vừa có cột “Môn”/“Giáo viên”: chọn một dạng — "
+                "dạng bảng (mỗi môn một cột) hoặc dạng dọc (Lớp, Môn, Giáo viên)."
+            )
+        elif long and long != {"subject", "teacher"}:
+            out.append("Tệp dạng dọc cần cả hai cột “Môn” và “Giáo viên”.")
+        elif not (by_subject or long or "homeroom" in mapped):
             out.append(
                 "Chưa có cột giáo viên: ghép mỗi cột môn vào môn đó (và cột GVCN), hoặc ghép "
                 "hai cột “Môn” và “Giáo viên” (dạng dọc)."
-            )
-        elif (wide and ({"subject", "teacher"} & mapped)) or (
-            not long and ({"subject", "teacher"} & mapped)
-        ):
-            out.append(
-                "Tệp dạng dọc cần cả hai cột “Môn” và “Giáo viên”, và không kèm cột của từng môn."
             )
         return out
 
@@ -203,6 +204,20 @@ class AssignmentTableImporter(Importer):
         checked = replace(target, actor=actor, table=table, terms=terms, day=day)
         evaluation = super().evaluate(batch, checked, actor)
         evaluation.counts = {"cells": sum(len(r["cells"]) for r in evaluation.rows)}
+        mapping = batch.column_mapping()
+        ignored = [
+            column_label(index, batch.headers)
+            for index, header in enumerate(batch.headers)
+            if header and index not in mapping
+        ]
+        if ignored:  # a subject written another way ("Toán học") must not vanish unseen
+            evaluation.warnings.insert(
+                0,
+                batch_error(
+                    f"Không đọc các cột {', '.join(ignored)}: chúng không được ghép vào môn "
+                    "nào. Nếu là một môn, bấm “Ghép lại cột”."
+                ),
+            )
         return evaluation
 
     def parse_row(self, number: int, values: dict, report: Report, target: AssignmentTarget):

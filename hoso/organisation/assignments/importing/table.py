@@ -18,7 +18,8 @@ from hoso.organisation.models import SchoolClass, SchoolYear, Staff, Subject, Su
 SUBJECT_PREFIX = "subject_"
 # Short names schools write for the programme's subjects (folded name → folded aliases).
 SUBJECT_SHORT = {
-    "ngu van": ("van",),
+    "toan": ("toan hoc",),
+    "ngu van": ("van", "van hoc"),
     "tieng viet": ("tv",),
     "tieng anh": ("anh", "ngoai ngu", "nn", "ta"),
     "ngoai ngu 1": ("anh", "ngoai ngu", "nn"),

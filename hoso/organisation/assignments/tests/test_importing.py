@@ -214,6 +214,16 @@ def test_a_cell_given_twice_in_the_file_is_an_error_of_the_later_row(client, wor
     assert "đã được phân công người khác ở dòng 2" in error["message"]
 
 
+def test_a_column_not_recognised_is_named_in_a_warning(client, world):
+    client.force_login(world.users["vice"])
+    rows = [["Lớp", "GVCN", "Toán học", "Sinh học"], ["6A2", "Phạm Thị Hoa", "Lê Văn Toàn", "x"]]
+    send(client, world, xlsx(rows))
+    batch = last_batch()
+    assert batch.errors == [] and batch.column_mapping()[2].startswith("subject_")
+    (warning,) = batch.result["warnings"]
+    assert warning["message"].startswith("Không đọc các cột D (Sinh học):")
+
+
 def test_a_term_over_before_the_date_of_application_is_refused_at_upload(client, world):
     client.force_login(world.users["vice"])
     term2 = world.year.terms.get(number=2)

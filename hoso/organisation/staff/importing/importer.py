@@ -163,7 +163,7 @@ class StaffListImporter(Importer):
         actor = target.actor
         personal = policies.can_see_personal(actor)
         row: dict[str, Any] = {"row": number, "name": name, "display": display}
-        found = _existing(target.existing, fields, problems)
+        found = _existing(target.existing, fields)
         if found is not None:
             person, by = found
             report.warn(
@@ -172,7 +172,7 @@ class StaffListImporter(Importer):
                 f"{person.full_name} (mã {person.code}) đã có trong sổ cán bộ: bỏ qua dòng này, "
                 "không sửa gì. Sửa hồ sơ người đã có trên trang hồ sơ cán bộ.",
             )
-            return row | {"skip": True, "display": display | {"status": "Đã có — bỏ qua"}}
+            return row | {"skip": True}
         if not personal:
             fields, dropped = staff_rows.without_personal(fields)
             row["dropped"] = dropped
@@ -200,11 +200,11 @@ class StaffListImporter(Importer):
                 extra["username"] = check_username(extra["username"])
             except DomainError as exc:
                 report.error(number, "username", exc.message, exc.code)
-        display["status"] = "Mới"
         return row | {
             "fields": staff_rows.json_fields(fields),
             "username": extra["username"],
-            "keys": _keys(fields, name),
+            "keys": _keys(fields, name)
+            + ([["username", extra["username"]]] if extra["username"] else []),
         }
 
     def check_rows(self, rows: list[dict], report: Report, target: StaffTarget) -> None:
@@ -355,10 +355,11 @@ def _key_words(kind: str) -> str:
         "code": "cùng mã cán bộ",
         "id_number": "cùng số định danh",
         "name": "cùng họ tên và ngày sinh",
+        "username": "cùng tên đăng nhập",
     }[kind]
 
 
-def _existing(index: dict, fields: dict, problems: list) -> tuple[Staff, str] | None:
+def _existing(index: dict, fields: dict) -> tuple[Staff, str] | None:
     """The person of the register this row names, and by which column; None for a new one."""
     code = fold(fields.get("code") or "")
     if code and code in index["code"]:

@@ -263,6 +263,19 @@ def test_nobody_promotes_themselves_through_an_import(client, world, user, posit
     assert not User.objects.filter(display_name="Lương Văn Quý").exists()
 
 
+def test_the_same_user_name_twice_in_the_file_is_an_error_of_the_later_row(client, world):
+    client.force_login(world.users["clerk"])
+    rows = [
+        ["Mã cán bộ", "Họ và tên", "Giới tính", "Tên đăng nhập"],
+        ["CB551", "Lò Văn Pá", "Nam", "pa.lv"],
+        ["CB552", "Lò Thị Pe", "Nữ", "PA.LV"],
+    ]
+    send(client, xlsx(rows))
+    (error,) = last_batch().errors
+    assert (error["row"], error["column"]) == (3, "D (Tên đăng nhập)")
+    assert error["message"] == "Trùng với dòng 2 của tệp (cùng tên đăng nhập)."
+
+
 def test_the_administrator_writes_no_personal_fields_and_is_told(
     client, world, django_capture_on_commit_callbacks
 ):
