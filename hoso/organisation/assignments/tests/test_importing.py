@@ -264,7 +264,7 @@ MATRIX = {
     "vice": 200,
     "admin": 200,
     "dept_head": 403,
-    "deputy": 403,
+    "deputy": 404,
     "clerk": 403,
     "inspector": 403,
     "homeroom": 404,
