@@ -130,8 +130,8 @@ def build_template(*, school_name: str, departments: list[str], personal: bool) 
 
     def listed(name: str, options: list[str], title: str) -> None:
         text = ",".join(options)
-        if not options or len(text) > 250:  # Excel's limit for an inline list
-            return
+        if not options or len(text) > 250 or any("," in o or '"' in o for o in options):
+            return  # Excel's limit for an inline list; a comma would split an option
         rule = DataValidation(
             type="list",
             formula1=f'"{text}"',
