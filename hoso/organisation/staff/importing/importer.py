@@ -303,6 +303,16 @@ class StaffListImporter(Importer):
         )
         return {"count": len(accounts), "skipped": skipped, "accounts": accounts}
 
+    def purge_result(self, result: dict) -> dict:
+        """One-time passwords nobody took do not outlive the batch's rows (30 days)."""
+        accounts = result.get("accounts", [])
+        if not any(a.get("password") for a in accounts):
+            return result
+        return result | {
+            "accounts": [a | {"password": None} for a in accounts],
+            "passwords_expired": True,
+        }
+
     def done_text(self, batch, target) -> str:
         count, skipped = batch.result.get("count", 0), batch.result.get("skipped", 0)
         text = f"Đã vào sổ {count} người, mỗi người có tài khoản."

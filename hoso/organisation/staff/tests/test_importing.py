@@ -429,3 +429,25 @@ def test_a_list_saved_by_libreoffice_is_imported(
     assert batch.state == ImportBatch.State.COMMITTED, batch.errors
     thuy = Staff.objects.get(code="CB801")
     assert thuy.birth_date == date(1991, 8, 7) and thuy.phone == "0912000111"
+
+
+def test_passwords_nobody_took_are_erased_with_the_batchs_rows(
+    client, world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from hoso.core import clock
+    from hoso.imports.retention import purge_upload_batches
+
+    client.force_login(world.users["clerk"])
+    send(client, xlsx([HEADERS, [1, "CB901", "Khổng Thị Mơ", "", "Nữ", "", "", ""]]))
+    batch = commit(client, last_batch(), django_capture_on_commit_callbacks)
+    password = batch.result["accounts"][0]["password"]
+    assert purge_upload_batches(days=30) == {}  # not yet
+    purge_upload_batches(days=30, now=clock.now() + timedelta(days=31))
+    batch.refresh_from_db()
+    assert batch.rows == [] and batch.result["passwords_expired"] is True
+    assert batch.result["accounts"][0]["password"] is None
+    assert batch.result["accounts"][0]["username"]  # the user names stay
+    shown = client.post(page("accounts", batch_id=batch.pk)).content.decode()
+    assert password not in shown and "đã bị xóa khi lần nhập quá hạn lưu" in shown
