@@ -349,6 +349,11 @@ class Importer:
         """In the background: errors for what changed between the preview and the commit."""
         return []
 
+    def purge_result(self, result: dict) -> dict:
+        """The batch's result once its rows are erased (``retention``): drop what must not
+        outlive them (a staff import's unseen one-time passwords). Default: kept as it is."""
+        return result
+
     def commit(self, *, actor: Actor, batch, target: Any, evaluation: Evaluation) -> dict:
         """Write every row through the domain's actions (each audits itself) and the kind's
         summary audit event, inside the machinery's ONE transaction; raise ``RowsRejected`` for

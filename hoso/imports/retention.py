@@ -1,6 +1,7 @@
 """Personal data kept in upload batches (class lists, grade sheets, …) is erased once it has
 served: the rows of a batch that was committed, cancelled or failed more than ``days`` ago are
-cleared, keeping the batch's outcome (state, counts, errors' row and column) for the record."""
+cleared, keeping the batch's outcome (state, counts, errors' row and column) for the record; the
+kind may drop more of its result then (``Importer.purge_result``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.imports.models import ImportBatch
+from hoso.imports.registry import importer_for
 
 FINISHED = (
     ImportBatch.State.COMMITTED,
@@ -30,6 +32,13 @@ def purge_upload_batches(*, days: int = 30, now=None) -> dict[int, int]:
         )
         for school_id in batches.values_list("school_id", flat=True):
             purged[school_id] = purged.get(school_id, 0) + 1
+        for pk, kind, result in batches.values_list("pk", "kind", "result"):
+            try:
+                kept = importer_for(kind).purge_result(result)
+            except LookupError:  # a kind no longer installed: its result stays as it is
+                continue
+            if kept != result:
+                ImportBatch.objects.filter(pk=pk).update(result=kept)
         batches.update(raw_rows=[], rows=[], headers=[])
         for school_id, count in purged.items():
             audit_record(

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from hoso.imports.urls import import_patterns
 from hoso.organisation.assignments import views
+from hoso.organisation.assignments.importing.importer import ASSIGNMENT_TABLE
 
 urlpatterns = [
     path("", views.table, name="assignments"),
@@ -12,6 +14,9 @@ urlpatterns = [
     path("duyet/", views.approve, name="assignments_approve"),
     path("thay-giao-vien/", views.replace, name="assignments_replace"),
     path("to-chuyen-mon/", views.departments, name="assignment_departments"),
+    *import_patterns(
+        ASSIGNMENT_TABLE, start="nhap-excel/<int:year_id>/", batch="nhap-excel/lan/<int:batch_id>/"
+    ),
     path(
         "lop/<int:class_id>/mon/<int:subject_id>/ky/<int:term_id>/",
         views.cell,

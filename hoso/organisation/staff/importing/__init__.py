@@ -1,0 +1,1 @@
+"""The staff-list import (nhập danh sách cán bộ từ Excel), a kind of ``hoso.imports``."""
