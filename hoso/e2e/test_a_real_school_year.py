@@ -31,7 +31,7 @@ from django.test import override_settings
 from hoso.core.clock import VN_TZ
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
 from hoso.imports.tests.files import saved_by_libreoffice, soffice
-from hoso.organisation.models import School, SchoolClass, SchoolYear
+from hoso.organisation.models import School, SchoolClass, SchoolYear, Staff, Subject
 from hoso.students.models import Enrolment, Student
 from hoso.testing.browser import BrowserTestCase
 
@@ -111,26 +111,27 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         assert year.name == "2026-2027"
 
         self.import_staff(admin, school)
-        principal = self.principal_confirms(school)
+        self.principal_confirms(school)
         clerk = self.page_for(
-            "vanthu.ll", self.one_time_passwords["vanthu.ll"], change_to=NEW_PASSWORD
+            "thult.ll", self.one_time_passwords["thult.ll"], change_to=NEW_PASSWORD
         )
         self.import_students(clerk, year)
         vice = self.page_for(
-            "phohieutruong.ll", self.one_time_passwords["phohieutruong.ll"], change_to=NEW_PASSWORD
+            "phodv.ll", self.one_time_passwords["phodv.ll"], change_to=NEW_PASSWORD
         )
         self.assign_teachers(vice, year)
 
+        # Sessions end after an hour idle: each later step logs in again.
         self.clock.move_to(moment("2026-10-05"))
         self.teacher_enters_scores(year)
-        self.transfer_one_out(clerk, year)
+        self.transfer_one_out(self.page_for("thult.ll", NEW_PASSWORD), year)
 
         self.clock.move_to(moment("2027-05-26"))
         self.fill_the_rest(year)
-        self.principal_approves(principal, year)
+        self.principal_approves(self.page_for("hientn.ll", NEW_PASSWORD), year)
 
         self.clock.move_to(moment("2027-06-15"))
-        self.clerk_rolls_over(clerk, year)
+        self.clerk_rolls_over(self.page_for("thult.ll", NEW_PASSWORD, viewport=PHONE), year)
 
     # ----------------------------------------------------------------------------- 1. set-up
 
@@ -200,44 +201,142 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
 
     # ----------------------------------------------------------------------------- 2. staff
 
+    # code, name, birth, gender, department, main subject, username
     STAFF = [
-        # name, birth, gender, position, department, subjects, username
-        ("Nguyễn Thị Hiền", "12/03/1975", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Toán"),
         (
+            "CB001",
+            "Nguyễn Thị Hiền",
+            "12/03/1975",
+            "Nữ",
+            "Tổ Khoa học tự nhiên",
+            "Toán",
+            "hientn.ll",
+        ),
+        (
+            "CB002",
             "Đặng Văn Phó",
             "20/07/1980",
             "Nam",
-            "Giáo viên",
             "Tổ Khoa học tự nhiên",
-            "Khoa học tự nhiên",
+            "Vật lí",
+            "phodv.ll",
         ),
-        ("Lê Thị Thư", "02/02/1990", "Nữ", "Văn thư", "Tổ văn phòng", ""),
-        ("Vũ Minh Đức", "15/05/1985", "Nam", "Giáo viên", "Tổ Khoa học tự nhiên", "Toán"),
-        ("Phạm Thị Hoa", "09/09/1988", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Ngữ văn"),
+        ("CB003", "Lê Thị Thư", "02/02/1990", "Nữ", "Tổ văn phòng", "", "thult.ll"),
+        ("CB004", "Vũ Minh Đức", "15/05/1985", "Nam", "Tổ Khoa học tự nhiên", "Toán", "ducvm.ll"),
         (
+            "CB005",
+            "Phạm Thị Hoa",
+            "09/09/1988",
+            "Nữ",
+            "Tổ Khoa học tự nhiên",
+            "Ngữ văn",
+            "hoapt.ll",
+        ),
+        (
+            "CB006",
             "Trần Văn Nam",
             "01/12/1983",
             "Nam",
-            "Giáo viên",
             "Tổ Khoa học tự nhiên",
-            "Khoa học tự nhiên",
+            "Hóa học",
+            "namtv.ll",
         ),
-        ("Đỗ Thị Lan", "23/04/1991", "Nữ", "Giáo viên", "Tổ Khoa học tự nhiên", "Tiếng Anh"),
         (
+            "CB007",
+            "Đỗ Thị Lan",
+            "23/04/1991",
+            "Nữ",
+            "Tổ Khoa học tự nhiên",
+            "Tiếng Anh",
+            "landt.ll",
+        ),
+        (
+            "CB008",
             "Hoàng Văn Sơn",
             "30/06/1987",
             "Nam",
-            "Giáo viên",
             "Tổ Khoa học tự nhiên",
-            "Giáo dục thể chất",
+            "Thể dục",
+            "sonhv.ll",
         ),
     ]
+    TEACHERS = ["Vũ Minh Đức", "Phạm Thị Hoa", "Trần Văn Nam", "Đỗ Thị Lan", "Hoàng Văn Sơn"]
 
     def import_staff(self, page, school) -> None:
-        raise NotImplementedError  # written with the staff-list importer
+        """The administrator imports the staff list (a LibreOffice file): everyone comes in as a
+        teacher or without a position — giving the clerk's or a leader's position is not the
+        administrator's to do — and takes the one-time passwords once."""
+        rows = [
+            [
+                "STT",
+                "Mã cán bộ",
+                "Họ và tên",
+                "Ngày sinh",
+                "Giới tính",
+                "Chức vụ",
+                "Tổ",
+                "Môn giảng dạy chính",
+                "Tên đăng nhập",
+            ]
+        ]
+        for number, (code, name, birth, gender, team, subject, username) in enumerate(
+            self.STAFF, start=1
+        ):
+            position = "" if team == "Tổ văn phòng" else "Giáo viên"
+            rows.append([str(number), code, name, birth, gender, position, team, subject, username])
+        path = self.libreoffice_file("danh-sach-can-bo.xlsx", rows)
+        page.goto(f"{self.live_server_url}/to-chuc/can-bo/")
+        page.click("text=Nhập từ Excel")
+        page.wait_for_selector("h1:has-text('Nhập danh sách cán bộ từ Excel')")
+        page.set_input_files("input[name=file]", path)
+        page.click("button:has-text('Tải lên và kiểm tra')")
+        page.wait_for_selector("h2:has-text('Xem trước')")
+        page.click(f"button:has-text('Ghi {len(self.STAFF)} người mới vào sổ cán bộ')")
+        page.wait_for_selector(f"text=Đã vào sổ {len(self.STAFF)} người")
+        page.click("text=Danh sách tài khoản và mật khẩu dùng một lần")
+        page.click("button:has-text('Hiện mật khẩu dùng một lần')")
+        page.wait_for_selector("text=Mật khẩu chỉ hiện")
+        self.one_time_passwords = {}
+        for row in page.locator("main table tbody tr").all():
+            username, password = (c.inner_text() for c in row.locator("code").all())
+            self.one_time_passwords[username] = password
+        assert sorted(self.one_time_passwords) == sorted(s[-1] for s in self.STAFF)
+        assert Staff.objects.filter(school=school).count() == len(self.STAFF) + 1  # + admin
 
     def principal_confirms(self, school):
-        raise NotImplementedError
+        """The principal is recorded on the server (nobody in the school makes a principal); she
+        logs in with her one-time password, makes the vice principal and the clerk, and confirms
+        the set-up."""
+        out = io.StringIO()
+        call_command("appoint_principal", "--school=THCS-LL", "--staff=CB001", stdout=out)
+        assert "Đã ghi Nguyễn Thị Hiền là Hiệu trưởng" in out.getvalue()
+        # Her account was opened by the import; its unchanged one-time password is replaced.
+        match = re.search(r"Mật khẩu dùng một lần: (\S+)", out.getvalue())
+        password = match.group(1) if match else self.one_time_passwords["hientn.ll"]
+        page = self.page_for("hientn.ll", password, change_to=NEW_PASSWORD)
+
+        for code, position in (("CB002", "vice_principal"), ("CB003", "clerk")):
+            staff = Staff.objects.get(school=school, code=code)
+            page.goto(f"{self.live_server_url}/to-chuc/can-bo/{staff.pk}/chuc-vu/")
+            page.select_option("select[name=position]", position)
+            page.click("button:has-text('Lưu')")
+            if position == "vice_principal":
+                # A leader's one-time password the administrator saw is replaced, and shown
+                # once, to the principal only.
+                page.wait_for_selector("h1:has-text('Mật khẩu mới của Đặng Văn Phó')")
+                seen_by_admin = self.one_time_passwords["phodv.ll"]
+                self.one_time_passwords["phodv.ll"] = page.inner_text("code.secret")
+                assert self.one_time_passwords["phodv.ll"] != seen_by_admin
+            else:
+                page.wait_for_selector("text=Đã cập nhật chức vụ của Lê Thị Thư.")
+            staff.refresh_from_db()
+            assert staff.position == position
+
+        page.goto(f"{self.live_server_url}/")
+        page.click("main a:has-text('Xác nhận thiết lập năm học 2026-2027')")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã xác nhận thiết lập năm học 2026-2027.")
+        return page
 
     # ----------------------------------------------------------------------------- 3. students
 
@@ -265,7 +364,64 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
     # ----------------------------------------------------------------------------- 4. assignments
 
     def assign_teachers(self, page, year) -> None:
-        raise NotImplementedError
+        """The vice principal imports the usual table (classes × subjects, GVCN), saved by
+        LibreOffice, for the whole year; then gives 9A1 its homeroom teacher in the editor."""
+        from hoso.organisation.models import HomeroomAssignment, SubjectOffering, TeachingAssignment
+
+        subjects = list(
+            Subject.objects.filter(school=year.school, offerings__isnull=False)
+            .distinct()
+            .order_by("order", "name")
+        )
+        homeroom = {"6A1": "Vũ Minh Đức", "6A2": "Phạm Thị Hoa", "9A1": ""}
+        rows = [["STT", "Lớp", "GVCN", *[s.name for s in subjects]]]
+        for number, class_name in enumerate(CLASSES, start=1):
+            school_class = SchoolClass.objects.get(year=year, name=class_name)
+            offered = set(
+                SubjectOffering.objects.filter(grade=school_class.grade).values_list(
+                    "subject_id", flat=True
+                )
+            )
+            cells = [
+                # Mathematics is Đức's everywhere; the others go round the teachers.
+                ("Vũ Minh Đức" if s.code == "TOAN" else self.TEACHERS[(i + number) % 5])
+                if s.pk in offered
+                else ""
+                for i, s in enumerate(subjects)
+            ]
+            rows.append([str(number), class_name, homeroom[class_name], *cells])
+        path = self.libreoffice_file("phan-cong.xlsx", rows)
+        page.goto(f"{self.live_server_url}/to-chuc/phan-cong/")
+        page.click("text=Nhập từ Excel")
+        page.wait_for_selector("h1:has-text('Nhập bảng phân công chuyên môn')")
+        page.set_input_files("input[name=file]", path)
+        page.fill("input[name=starts_on]", year.start_date.isoformat())
+        page.click("button:has-text('Tải lên và kiểm tra')")
+        page.wait_for_selector("h2:has-text('Xem trước')")
+        page.locator("button:has-text('Ghi ')").click()
+        page.wait_for_selector("text=Đã ghi ")
+
+        # 9A1's homeroom teacher in the editor, from the first day of the year.
+        page.goto(f"{self.live_server_url}/to-chuc/phan-cong/?ngay={year.start_date.isoformat()}")
+        page.wait_for_function("() => window.htmx !== undefined")
+        son = Staff.objects.get(school=year.school, code="CB008")
+        page.select_option("[data-testid='homeroom-9A1'] select", str(son.pk))
+        page.wait_for_selector("[data-testid='homeroom-9A1'] .cell-ok")
+        self.fits(page)
+
+        terms = year.terms.count()
+        offered = SubjectOffering.objects.filter(grade__classes__year=year).count()
+        assert TeachingAssignment.objects.filter(school_class__year=year).count() == offered * terms
+        assert {
+            h.school_class.name: h.teacher.full_name
+            for h in HomeroomAssignment.objects.filter(school_class__year=year).select_related(
+                "school_class", "teacher"
+            )
+        } == {
+            "6A1": "Vũ Minh Đức",
+            "6A2": "Phạm Thị Hoa",
+            "9A1": "Hoàng Văn Sơn",
+        }
 
     # ----------------------------------------------------------------------------- 5. scores
 
@@ -430,7 +586,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         page.click("button:has-text('Chuẩn bị chuyển năm học 2026-2027')")
         page.wait_for_selector("h1:has-text('Chuyển năm học 2026-2027')")
         assert page.locator("input[name='ten-7|A1']").input_value() == "7A1"
-        page.click("button:has-text('Chuyển dữ liệu (7 học sinh)')")
+        page.click("button:has-text('Chuyển dữ liệu (8 học sinh)')")
         page.wait_for_selector("text=Đã chuyển sang năm học 2027-2028")
         self.fits(page)
 
