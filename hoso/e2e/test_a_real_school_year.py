@@ -4,8 +4,11 @@ database without the demo (issue 10, "Done when"):
 1. late August: ``manage.py create_school`` makes THCS Lê Lợi and its administrator, who logs in
    with the one-time password, changes it and sets the school up on the web (year, classes, the
    programme's subjects, a department, the rule sets);
-2. the administrator imports the staff list from an .xlsx saved by LibreOffice; the principal is
-   recorded on the server (``appoint_principal``), logs in and confirms the set-up;
+2. the administrator imports the staff list from an .xlsx saved by LibreOffice (everyone a teacher
+   or without a position: the clerk's and the leaders' positions are not the administrator's to
+   give); the principal is recorded on the server (``appoint_principal``), logs in, makes the vice
+   principal (whose one-time password the administrator saw is replaced and shown to her only)
+   and the clerk, and confirms the set-up;
 3. the clerk imports each class list from an .xlsx saved by LibreOffice;
 4. the vice principal imports the assignment table (.xlsx saved by LibreOffice) and sets one
    homeroom teacher in the editor;
@@ -13,7 +16,7 @@ database without the demo (issue 10, "Done when"):
 6. late May: the rest of the year is filled by a test shortcut (scores, homeroom inputs, the
    teachers' sign-offs and the homeroom teachers' confirmations through the real actions);
    the principal approves term I, term II and the year on the results page;
-7. mid-June: the clerk rolls the year over, and every student is where the approved decisions
+7. mid-June: the clerk rolls the year over on a phone, and every student is where the approved decisions
    put them (6A1 → 7A1, 6A2 → 7A2, grade 9 completes lower secondary, the transferred-out student
    is not carried).
 """
