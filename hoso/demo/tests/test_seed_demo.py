@@ -672,3 +672,10 @@ def test_a_correction_can_be_filed_on_a_finalised_demo_column(seeded, settings, 
     )
     assert correction.state == CorrectionRequest.State.REQUESTED
     assert correction.old_value == cell.value
+
+
+def test_seed_demo_refuses_a_reference_day_it_cannot_read():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="ngày tham chiếu không hợp lệ"):
+        call_command("seed_demo", "--today", "31/02/2027", stdout=StringIO())
