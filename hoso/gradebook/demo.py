@@ -327,10 +327,18 @@ def _current_year(school, year, today: date) -> None:
     classes, students, offerings, teachers = _class_data(year)
     if Assessment.objects.filter(school_class__in=classes).exists():
         return  # already seeded
+    # After the year's last day (summer: the year is over, not rolled over yet) one class of the
+    # lower-secondary school has its year closed like last year's: every column, sign-offs and
+    # the principal's approval of term I, term II and the year.
+    finished = None
+    if today > year.end_date and "lower_secondary" in (year.rulesets or {}):
+        finished = next((c for c in classes if c.name == LAST_YEAR_CLASS), None)
     cells: list[tuple] = []
     sheet_columns: list[SheetColumn] = []
     for term in terms:
         for school_class in classes:
+            if school_class is finished:
+                continue
             for offering in offerings[school_class.grade_id]:
                 cells += _sheet_cells(
                     school,
@@ -348,6 +356,9 @@ def _current_year(school, year, today: date) -> None:
     SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
     _insert_cells(cells)
     finalised = _finalise_some(school, year, terms[0], now) if terms else 0
+    if finished is not None:
+        _fill_last_year(school, finished)
+        _approve_last_year(school, finished)
     _audit(
         school,
         year,
