@@ -9,7 +9,8 @@ reached, the levels, the comments and (end of term; mid-term in grades 4–5 for
 Toán) the test. Nothing is dated after ``today``: on 3 September the book is empty, in July the
 whole year is filled. A few cells stay empty (absent students). Some columns of the demo subject
 teacher ``gvbm`` (the first ones filled) are finalised (chốt), so that the correction procedure
-can be tried on them. Cells are written with ``bulk_create`` (one action per
+can be tried on them. After the year's last day (June–August: over, not rolled over yet) the
+lower-secondary class ``LAST_YEAR_CLASS`` of the current year is closed like last year's (below). Cells are written with ``bulk_create`` (one action per
 cell would take minutes) and recorded by one ``demo.seeded`` audit event per batch.
 
 Previous (closed) year, lower secondary only, ONE class (last year's 6A1): every required column
