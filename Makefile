@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/hoso
 PYTEST_ARGS ?=
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint test-sqlite test-postgres worker demo-logins browser-deps system-deps bench clean engine
+.PHONY: install run test lint test-sqlite test-postgres test-calendar worker demo-logins browser-deps system-deps bench bench-quick clean engine
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,8 +74,19 @@ test-sqlite: $(STAMP) engine
 test-postgres: $(STAMP) engine
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-## test: lint, then the suite on SQLite and (when one answers on 127.0.0.1:5432) PostgreSQL
-test: system-deps $(STAMP) browser-deps lint test-sqlite
+## test-calendar: the tests marked `calendar` (they depend on the day: the demo, deadlines, boards)
+## on SQLite once per day of CALENDAR_DAYS (the suite's clock, HOSO_TEST_TODAY); a test file stays on
+## one worker (--dist loadfile), so the demo is seeded once per run (≈ 45 s a day on 2 cores)
+CALENDAR_DAYS ?= 2026-09-03 2027-01-14 2027-05-27 2027-07-15
+test-calendar: $(STAMP) engine
+	@for day in $(CALENDAR_DAYS); do \
+	  echo "== pytest -m calendar, HOSO_TEST_TODAY=$$day"; \
+	  DATABASE_URL= HOSO_TEST_TODAY=$$day $(VENV)/bin/pytest -n 2 --dist loadfile -p no:cacheprovider -q -m calendar $(PYTEST_ARGS) || exit 1; \
+	done
+
+## test: lint, the suite on SQLite, the calendar runs, the benchmarks in short mode, then the
+## suite on PostgreSQL (when one answers on 127.0.0.1:5432)
+test: system-deps $(STAMP) browser-deps lint test-sqlite test-calendar bench-quick
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
@@ -87,6 +98,16 @@ bench: $(STAMP) engine
 	$(PY) bench/printing.py --db postgres
 	$(PY) bench/signing.py
 	$(PY) bench/imports.py
+
+## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
+## on its own fresh SQLite database and demo seeded on the clock's today
+bench-quick: $(STAMP) engine
+	$(PY) bench/rules.py --quick
+	$(PY) bench/gradebook.py --quick
+	$(PY) bench/records.py --quick
+	$(PY) bench/printing.py --quick
+	$(PY) bench/signing.py --quick
+	$(PY) bench/imports.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

@@ -109,3 +109,37 @@ def machine() -> str:
         f"{model or platform.processor()} × {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {db}"
     )
+
+
+# --- what the demo made (after django_setup) ----------------------------------------------------
+
+
+def current_year(school_code: str):
+    """The demo school's current (open) year, whatever day the demo was seeded on."""
+    from hoso.organisation.models import SchoolYear
+
+    return SchoolYear.objects.get(school__code=school_code, is_closed=False)
+
+
+def writable_columns(actor, sheet, *, kinds: tuple[str, ...] = ()) -> list:
+    """The columns of ``sheet`` the actor may write now (assigned, open year, not finalised, not
+    locked, results not approved), asked of the save path's own check; only ``kinds`` if given."""
+    from hoso.core.errors import DomainError
+    from hoso.gradebook.actions import ensure_writable
+
+    out = []
+    for column in sheet.columns:
+        if kinds and column.kind not in kinds:
+            continue
+        try:
+            ensure_writable(actor, sheet, column.key)
+        except DomainError:
+            continue
+        out.append(column)
+    return out
+
+
+def quick_check(ok: bool, what: str) -> None:
+    """Fail loudly: a benchmark that measured a broken path measured nothing."""
+    if not ok:
+        raise SystemExit(f"BENCH FAILED: {what}")

@@ -4,7 +4,7 @@ and 50 teachers saving at once over HTTP.
     .venv/bin/python bench/gradebook.py [--db sqlite|postgres] [--pg-url URL]
                                         [--saves 300] [--writers 50] [--writer-saves 20]
                                         [--server-processes 2] [--server-threads 8]
-                                        [--both-schools]
+                                        [--both-schools] [--quick]
 
 Creates its own database (PostgreSQL: ``hoso_bench``, dropped and created again; SQLite:
 ``/tmp/hoso_bench.sqlite3``), migrates, seeds the demo (``seed_demo``: THCS Nguyễn Trãi, 475
@@ -14,7 +14,8 @@ a. **save path**: PUT /api/v1/gradebook/sheets/…/cells by the demo subject tea
    process through Django's test client, ``time.perf_counter`` around each call; 300 saves (first
    entries then changes with the version), p50/p95. Baseline: a view that runs ``SELECT 1``
    through the same client, middleware and URL resolver.
-b. **sheet**: a 45-student × 14-entry-column sheet (6A1 Toán with regular columns added up to
+b. **sheet**: a 45-student × 14-entry-column sheet (6A1 Toán — or the next class whose sheet is
+   still open — with regular columns added up to
    12, + the term average = 15 columns; every cell filled): ``load_sheet`` +
    ``selectors.sheet_data`` + the API's payload + ``json.dumps``, and GET through the API, with
    the number of SQL queries. Baseline: the plain roster query of the class.
@@ -30,6 +31,12 @@ d. **load**: the app served by a threaded WSGI server (stdlib wsgiref, a fixed p
    the version), all started together, 60 s at most. Then the database must hold exactly each
    intended last value, no duplicate cell, one audit event per change, and the audit chain must
    verify. Baseline: the same saves by one writer alone, over the same HTTP path.
+
+Every sheet, column and cell is picked from what the demo made on the day it was seeded (the
+current year, a column the teacher may write now: not finalised, not locked), never from a year
+name or a date, so the benchmark runs on any day. ``--quick``: tiny counts (the lower-secondary
+school only, 20 saves, 3 writers, no generated results before the recompute) — the same paths in
+seconds, failing loudly on any error; ``make bench-quick`` runs it.
 
 The LAST line holds all figures. Targets (issue): save < 50 ms p95 (server time); a 45 × 15 sheet
 in < 150 ms with a bounded number of queries; recompute 1,500 students < 5 s; 50 teachers saving
@@ -59,10 +66,13 @@ from _common import (  # noqa: E402
     ROOT,
     bench_database_url,
     bench_environment,
+    current_year,
     django_setup,
     machine,
     ms,
     percentile,
+    quick_check,
+    writable_columns,
 )
 
 VAR_DIR = "/tmp/hoso_bench_var"
@@ -104,7 +114,12 @@ def set_up(args) -> tuple[str, dict[str, str], float]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=io.StringIO())
+    if args.quick:  # one school is enough to exercise every path
+        from hoso.demo.actions import demo_seed
+
+        demo_seed(codes=("THCS-NT",))
+    else:
+        call_command("seed_demo", stdout=io.StringIO())
     return url, env, time.perf_counter() - started
 
 
@@ -137,6 +152,38 @@ def token_client(user):
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}"), token
 
 
+def open_sheet(user, school_code: str, *, kinds=("score", "comment"), at_least: int = 1, **filters):
+    """The first sheet of ``user`` in the school's current year (terms in order) with at least
+    ``at_least`` columns of ``kinds`` the teacher may write now: (assignment, sheet, columns)."""
+    from hoso.accounts.actor import build_actor
+    from hoso.gradebook.sheets import load_sheet
+    from hoso.organisation.models import TeachingAssignment
+
+    year = current_year(school_code)
+    actor = build_actor(user, year.school, year)
+    for ta in (
+        TeachingAssignment.objects.filter(teacher__user=user, school_class__year=year, **filters)
+        .select_related("school_class__year__school", "school_class__grade", "subject", "term")
+        .order_by("term__number", "school_class__grade__number", "school_class__name", "id")
+    ):
+        sheet = load_sheet(ta.school_class, ta.subject, ta.term)
+        columns = writable_columns(actor, sheet, kinds=kinds)
+        if len(columns) >= at_least:
+            return ta, sheet, columns
+    raise SystemExit(f"no sheet of {user} with {at_least} writable {'/'.join(kinds)} columns")
+
+
+def cell_versions(client, ta) -> dict[tuple[int, str], int]:
+    """(student, column) -> version of the cells already in the sheet (the demo filled some)."""
+    response = client.get(sheet_path(ta))
+    quick_check(response.status_code == 200, f"GET sheet {response.status_code}")
+    return {
+        (row["student"]["id"], key): cell["version"]
+        for row in response.json()["rows"]
+        for key, cell in row["cells"].items()
+    }
+
+
 def sheet_path(ta) -> str:
     return f"/api/v1/gradebook/sheets/{ta.school_class_id}/{ta.subject_id}/{ta.term_id}"
 
@@ -162,27 +209,23 @@ def bench_save(args) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from hoso.accounts.models import User
-    from hoso.organisation.models import TeachingAssignment
 
     teacher = User.objects.get(username="gvbm")
-    ta = (
-        TeachingAssignment.objects.filter(
-            teacher__user=teacher, term__number=1, school_class__year__name="2026-2027"
-        )
-        .select_related("school_class", "subject", "term")
-        .order_by("school_class__name")
-        .first()
-    )
+    # A sheet of the demo subject teacher with columns still open: three at least (one to warm
+    # up, one for the query count, the others timed); the demo finalised some of its columns.
+    ta, _sheet, writable = open_sheet(teacher, "THCS-NT", at_least=3)
     client, _ = token_client(teacher)
     url = sheet_path(ta) + "/cells"
     students = active_students(ta.school_class)
-    columns = ["TX1", "TX2", "TX3", "TX4", "GK", "CK"]
+    kinds = {c.key: c.kind for c in writable}
+    *timed_columns, warm_column, query_column = [c.key for c in writable]
+    columns = timed_columns[:6]
     rng = random.Random(1)
-    versions: dict[tuple[int, str], int] = {}
+    versions = cell_versions(client, ta)
     cpu: list[float] = []
 
     def save(student: int, column: str) -> float:
-        raw, _ = value_for("score", rng)
+        raw, _ = value_for(kinds[column], rng)
         body = {"student": student, "column": column, "value": raw}
         body["version"] = versions.get((student, column), 0)
         c0 = time.thread_time()
@@ -196,15 +239,15 @@ def bench_save(args) -> dict:
         return elapsed
 
     with override_settings(ROOT_URLCONF=bench_urls()):
-        for i in range(20):  # warm-up on an optional column
-            save(students[i % len(students)], "TX5")
+        for i in range(20):  # warm-up on a column of its own
+            save(students[i % len(students)], warm_column)
         cells = [(s, c) for c in columns for s in students]
         cpu.clear()
         times = [save(*cells[i % len(cells)]) for i in range(args.saves)]
         cpu_times = list(cpu)
         with CaptureQueriesContext(connection) as q:
-            save(students[0], "TX6")
-            save(students[0], "TX6")  # an update
+            save(students[0], query_column)
+            save(students[0], query_column)  # an update
         queries = len(q) / 2
         base = []
         for _ in range(args.saves):
@@ -233,7 +276,8 @@ def bench_save(args) -> dict:
     }
     print(
         f"a. save path: {args.saves} saves via the API PUT ({inserts} first entries, "
-        f"{args.saves - inserts} changes), {ta.subject.name} {ta.school_class.name}, "
+        f"{args.saves - inserts} changes), {ta.subject.name} {ta.school_class.name} "
+        f"term {ta.term.number} ({', '.join(columns)}), "
         f"{queries:.0f} SQL queries per save"
     )
     print(
@@ -329,19 +373,23 @@ def bench_sheet(args) -> dict:
     from hoso.organisation.models import TeachingAssignment
     from hoso.students.models import Enrolment
 
-    ta = (
+    # Toán of term I in the first class (6A1, 6A2, …) whose sheet its teacher may still change
+    # (in summer the demo has approved 6A1's results: that sheet is closed).
+    candidates = (
         TeachingAssignment.objects.filter(
-            school_class__year__school__code="THCS-NT",
-            school_class__year__name="2026-2027",
-            school_class__name="6A1",
-            subject__code="TOAN",
-            term__number=1,
+            school_class__year=current_year("THCS-NT"), subject__code="TOAN", term__number=1
         )
         .select_related("school_class__year__school", "subject", "term", "teacher__user")
-        .get()
+        .order_by("school_class__grade__number", "school_class__name")
     )
+    for ta in candidates:
+        actor = build_actor(ta.teacher.user, ta.school_class.year.school, ta.school_class.year)
+        sheet = load_sheet(ta.school_class, ta.subject, ta.term)
+        if writable_columns(actor, sheet):
+            break
+    else:
+        raise SystemExit("no Toán sheet of term I that its teacher may still change")
     added = fill_class_to(ta.school_class, SHEET_STUDENTS)
-    actor = build_actor(ta.teacher.user, ta.school_class.year.school, ta.school_class.year)
     # The teacher adds regular columns up to the maximum (12): 12 + mid-term + end-term = 14
     # entry columns, plus the computed term average = the issue's 45 × 15 grid.
     while True:
@@ -349,7 +397,14 @@ def bench_sheet(args) -> dict:
         if sum(1 for c in sheet.columns if c.key.startswith("TX")) >= MAX_REGULAR:
             break
         regular_column_add(actor=actor, sheet=sheet)
-    Assessment.objects.bulk_create(fill_sheet(sheet, ta.teacher.user, random.Random(2)))
+    existing = set(  # what the demo already entered in the sheet stays
+        Assessment.objects.filter(
+            school_class=ta.school_class, subject=ta.subject, term=ta.term
+        ).values_list("student_id", "subject_id", "term_id", "column")
+    )
+    Assessment.objects.bulk_create(
+        fill_sheet(sheet, ta.teacher.user, random.Random(2), skip=existing)
+    )
     n_students = len(active_students(ta.school_class))
     n_columns = len(sheet.columns)
     client, _ = token_client(ta.teacher.user)
@@ -390,9 +445,10 @@ def bench_sheet(args) -> dict:
     api_queries = len(q)
     assert response.status_code == 200
     api_bytes = len(response.content)
-    t_direct, c_direct = timed(direct, 30)
-    t_api, c_api = timed(lambda: client.get(url), 30)
-    t_roster, _ = timed(roster, 30)
+    runs = 3 if args.quick else 30
+    t_direct, c_direct = timed(direct, runs)
+    t_api, c_api = timed(lambda: client.get(url), runs)
+    t_roster, _ = timed(roster, runs)
     out = {
         "students": n_students,
         "columns": n_columns,
@@ -457,14 +513,18 @@ def bench_recompute(args) -> dict:
     from importlib.util import find_spec
 
     from hoso.gradebook.models import Assessment
-    from hoso.organisation.models import SchoolYear
+    from hoso.students.models import Enrolment
 
     codes = ["THCS-NT", "TH-CVA"] if args.both_schools else ["THCS-NT"]
-    years = [SchoolYear.objects.get(school__code=c, name="2026-2027") for c in codes]
+    years = [current_year(c) for c in codes]
     t0 = time.perf_counter()
     students = cells = 0
     for year in years:
-        s, c = fill_school(year)
+        if args.quick:  # the demo's own results: the same path, a fraction of the work
+            s = Enrolment.objects.filter(year=year, end_date__isnull=True).count()
+            c = 0
+        else:
+            s, c = fill_school(year)
         students, cells = students + s, cells + c
     fill = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -622,30 +682,44 @@ def pick_writers(n: int, cells_per_writer: int, offset: int = 0) -> list[Writer]
     """The first ``n`` demo teachers (THCS then TH) with a term-I sheet of the current year,
     each with its own sheet, its own token and ``cells_per_writer`` cells of its own."""
     from hoso.accounts.actions import api_token_create
+    from hoso.accounts.actor import build_actor
     from hoso.gradebook.sheets import load_sheet
-    from hoso.organisation.models import TeachingAssignment
+    from hoso.organisation.models import SchoolYear, TeachingAssignment
 
     chosen, seen = [], set()
     qs = (
         TeachingAssignment.objects.filter(
-            school_class__year__name="2026-2027", term__number=1, teacher__user__isnull=False
+            school_class__year__in=SchoolYear.objects.filter(is_closed=False),
+            teacher__user__isnull=False,
         )
         .select_related(
             "school_class__year__school", "school_class__grade", "subject", "term", "teacher__user"
         )
-        .order_by("-school_class__year__school__code", "teacher__code", "school_class__name", "id")
+        .order_by(
+            "-school_class__year__school__code",
+            "teacher__code",
+            "term__number",
+            "school_class__name",
+            "id",
+        )
     )
     for ta in qs:
         if ta.teacher_id in seen:
             continue
+        # Its own sheet with two columns the teacher may write now (not finalised, not locked).
+        year = ta.school_class.year
+        actor = build_actor(ta.teacher.user, year.school, year)
+        sheet = load_sheet(ta.school_class, ta.subject, ta.term)
+        columns = writable_columns(actor, sheet, kinds=("score", "comment", "level", "test"))
+        if len(columns) < 2:
+            continue
         seen.add(ta.teacher_id)
-        chosen.append(ta)
+        chosen.append((ta, columns[:2]))
         if len(chosen) == n:
             break
+    quick_check(len(chosen) == n, f"{len(chosen)} teachers with a writable sheet, {n} wanted")
     writers = []
-    for index, ta in enumerate(chosen):
-        sheet = load_sheet(ta.school_class, ta.subject, ta.term)
-        columns = [c for c in sheet.columns if c.kind != "text"][:2] or sheet.columns[:1]
+    for index, (ta, columns) in enumerate(chosen):
         students = active_students(ta.school_class)
         per_column = max(1, cells_per_writer // len(columns))
         cells = [(s, c.key) for c in columns for s in students[offset : offset + per_column]]
@@ -720,16 +794,17 @@ def bench_load(args, env: dict[str, str]) -> dict:
     cells_per_writer = max(1, args.writer_saves // 2)
     writers = pick_writers(args.writers, cells_per_writer)
     solo = pick_writers(1, cells_per_writer, offset=cells_per_writer)[0]
+    seconds = 15.0 if args.quick else LOAD_SECONDS
     servers, port = start_servers(env, args.server_processes, args.server_threads)
     try:
         warm_up(port, solo, 4 * args.server_processes * args.server_threads)
         # Baseline: one writer alone, the same HTTP path, its own (other) cells.
         t0 = time.perf_counter()
-        solo.run(port, max(args.writer_saves, 20), None, time.monotonic() + LOAD_SECONDS)
+        solo.run(port, max(args.writer_saves, 20), None, time.monotonic() + seconds)
         solo_wall = time.perf_counter() - t0
         events_before = AuditEvent.objects.filter(event_type="grade.saved").count()
         barrier = threading.Barrier(len(writers) + 1)
-        deadline = time.monotonic() + LOAD_SECONDS
+        deadline = time.monotonic() + seconds
         threads = [
             threading.Thread(target=w.run, args=(port, args.writer_saves, barrier, deadline))
             for w in writers
@@ -811,6 +886,9 @@ def bench_load(args, env: dict[str, str]) -> dict:
     for w in writers:
         for failure in w.failures[:2]:
             print(f"   failure ({w.ta}): {failure}")
+    quick_check(ok > 0 and not lost and not duplicates, "saves lost or duplicated under load")
+    quick_check(out["audit_ok"] and chain_ok, "audit events or chain wrong after the load")
+    quick_check(not (args.quick and errors), f"{errors} failed requests under load")
     return out
 
 
@@ -834,8 +912,18 @@ def main() -> None:
     parser.add_argument("--server-processes", type=int, default=2)
     parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument("--both-schools", action="store_true")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny counts (one school, 20 saves, 3 writers × 4 saves, 1 server process): the "
+        "real paths in seconds, failing on any error",
+    )
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        args.saves, args.writers, args.writer_saves = 20, min(args.writers, 3), 4
+        args.server_processes, args.server_threads = 1, 2
+        args.both_schools = False
     if args.serve is not None:
         serve(args.serve, args.server_threads)
         return

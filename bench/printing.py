@@ -2,6 +2,7 @@
 terms, approved), their transcripts rendered in process, and the batch job (merged PDF).
 
     .venv/bin/python bench/printing.py [--db sqlite|postgres] [--students 45] [--runs 3]
+                                       [--quick]
 
 Creates its own database with bench/_common.py (PostgreSQL ``hoso_bench_printing``, SQLite
 ``/tmp/hoso_bench_printing.sqlite3``), migrates, builds the small test school with the class.
@@ -21,7 +22,8 @@ nearly free; before every timed run the results of the class are changed (random
 every subject, ``_shuffle``), so that each run lays out pages it has not seen.
 Baseline, measured in the same run: as many compilations of a one-line A4 page with the same
 pinned fonts (Typst's fixed cost per document); ``render_ratio`` = a. ÷ baseline.
-The LAST line holds all figures.
+``--quick``: 5 students, one run — every path in seconds; a failed job stops it
+(``make bench-quick``). The LAST line holds all figures.
 """
 
 from __future__ import annotations
@@ -107,7 +109,12 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--students", type=int, default=45)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--quick", action="store_true", help="5 students, 1 run: the same paths in seconds"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.students, args.runs = min(args.students, 5), 1
 
     from _common import bench_database_url, bench_environment, django_setup, machine
 

@@ -39,3 +39,9 @@ def local_now() -> datetime:
 def at(day: date, hour: int = 0, minute: int = 0) -> datetime:
     """``day`` at ``hour:minute`` in Vietnam, timezone-aware."""
     return datetime.combine(day, time(hour, minute), tzinfo=VN_TZ)
+
+
+def now_on(day: date) -> datetime:
+    """ "Now" as of a reference day: the current moment when ``day`` is today, else 17:00 on
+    ``day`` in Vietnam (what is built as of another day, like ``seed_demo --today``)."""
+    return now() if day == today() else at(day, 17)

@@ -10,6 +10,7 @@ database that real people use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from hoso.accounts.models import InspectorGrant, User
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.demo.builder import SchoolPlan, plan_school
 from hoso.demo.data import DEMO_PASSWORD, SCHOOLS
@@ -25,6 +27,7 @@ from hoso.organisation.models import (
     Checkpoint,
     Department,
     GradeLevel,
+    Holiday,
     HomeroomAssignment,
     School,
     SchoolClass,
@@ -52,18 +55,23 @@ class SeedResult:
     counts: dict[str, int]
 
 
-def demo_seed() -> list[SeedResult]:
-    """Create the demo schools that do not exist yet; leave existing ones untouched."""
+def demo_seed(*, today: date | None = None, codes: tuple[str, ...] = ()) -> list[SeedResult]:
+    """Create the demo schools that do not exist yet; leave existing ones untouched.
+
+    ``today``: the reference day every date of the demo derives from (default: the clock's
+    today); ``codes``: only these schools (default: both)."""
+    today = today or clock.today()
+    specs = [s for s in SCHOOLS if not codes or s.code in codes]
     existing = set(
-        School.objects.filter(code__in=[s.code for s in SCHOOLS]).values_list("code", flat=True)
+        School.objects.filter(code__in=[s.code for s in specs]).values_list("code", flat=True)
     )
     encoded: str | None = None
     results = []
-    for spec in SCHOOLS:
+    for spec in specs:
         if spec.code in existing:
             results.append(SeedResult(spec.short_name, created=False, counts={}))
             continue
-        plan = plan_school(spec)
+        plan = plan_school(spec, today=today)
         encoded = encoded or make_password(DEMO_PASSWORD)
         with transaction.atomic():
             _check_usernames_free(plan)
@@ -75,13 +83,14 @@ def demo_seed() -> list[SeedResult]:
                 target=plan.school,
                 after=counts,
             )
-            _seed_extensions(plan)
+            _seed_extensions(plan, today)
         results.append(SeedResult(spec.short_name, created=True, counts=counts))
     return results
 
 
 # Packages that add demo data of their own (record types, certificates...) expose
-# ``seed_demo(school, year)`` in their ``demo`` module; it runs for the current year.
+# ``seed_demo(school, year, *, today)`` in their ``demo`` module; it runs for the current year
+# and derives every date from the reference day ``today`` (nothing dated after it).
 DEMO_EXTENSIONS = (
     "hoso.records.demo",
     "hoso.signing.demo",
@@ -90,10 +99,10 @@ DEMO_EXTENSIONS = (
 )
 
 
-def _seed_extensions(plan: SchoolPlan) -> None:
+def _seed_extensions(plan: SchoolPlan, today: date) -> None:
     current = next(y for y in plan.years if not y.is_closed)
     for module_name in DEMO_EXTENSIONS:
-        import_module(module_name).seed_demo(plan.school, current)
+        import_module(module_name).seed_demo(plan.school, current, today=today)
 
 
 def _check_usernames_free(plan: SchoolPlan) -> None:
@@ -112,6 +121,7 @@ def _write(plan: SchoolPlan, encoded_password: str) -> None:
     SchoolYear.objects.bulk_create(plan.years)
     Term.objects.bulk_create(plan.terms)
     Checkpoint.objects.bulk_create(plan.checkpoints)
+    Holiday.objects.bulk_create(plan.holidays)
     GradeLevel.objects.bulk_create(plan.grades)
     Subject.objects.bulk_create(plan.subjects)
     SubjectOffering.objects.bulk_create(plan.offerings)

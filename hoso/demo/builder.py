@@ -17,8 +17,7 @@ from hoso.accounts.models import InspectorGrant, User
 from hoso.core.text import fold, full_name, nfc
 from hoso.demo import data
 from hoso.demo.data import (
-    CURRENT_YEAR,
-    PREVIOUS_YEAR,
+    DemoCalendar,
     SchoolSpec,
     TeacherGroup,
     YearSpec,
@@ -27,6 +26,7 @@ from hoso.organisation.models import (
     Checkpoint,
     Department,
     GradeLevel,
+    Holiday,
     HomeroomAssignment,
     Position,
     School,
@@ -39,6 +39,7 @@ from hoso.organisation.models import (
     TeachingAssignment,
     Term,
 )
+from hoso.organisation.setup import calendar
 from hoso.students.models import (
     Enrolment,
     Guardian,
@@ -61,6 +62,7 @@ class SchoolPlan:
     years: list[SchoolYear] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    holidays: list[Holiday] = field(default_factory=list)
     grades: list[GradeLevel] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
     offerings: list[SubjectOffering] = field(default_factory=list)
@@ -102,9 +104,11 @@ class SchoolPlan:
         }
 
 
-def plan_school(spec: SchoolSpec) -> SchoolPlan:
-    """Build every row of one demo school in memory (deterministic, no database access)."""
-    return _Planner(spec).build()
+def plan_school(spec: SchoolSpec, *, today: date) -> SchoolPlan:
+    """Build every row of one demo school in memory (deterministic for a reference day ``today``,
+    no database access). Nothing that happened is dated after ``today``; the calendar of the
+    year (terms, checkpoints, holidays) may lie ahead."""
+    return _Planner(spec, data.demo_calendar(today)).build()
 
 
 def well_known_username(spec: SchoolSpec, key: str) -> str:
@@ -112,8 +116,9 @@ def well_known_username(spec: SchoolSpec, key: str) -> str:
 
 
 class _Planner:
-    def __init__(self, spec: SchoolSpec) -> None:
+    def __init__(self, spec: SchoolSpec, cal: DemoCalendar) -> None:
         self.spec = spec
+        self.cal = cal
         # A string seed is hashed with SHA-512: the same stream in every process.
         self.rng = random.Random(f"{data.SEED}:{spec.code}")
         self.used_usernames: set[str] = set()
@@ -155,13 +160,13 @@ class _Planner:
         self._programme()
         self._departments()
         self._staff()
-        current = self._classes(CURRENT_YEAR, self.spec.grades)
+        current = self._classes(self.cal.current, self.spec.grades)
         previous_grades = self.spec.grades[:-1]  # last year's top grade has left the school
-        previous = self._classes(PREVIOUS_YEAR, previous_grades)
+        previous = self._classes(self.cal.previous, previous_grades)
         self._current_homerooms(current)
         self._previous_homerooms(previous)
-        self._teaching(current, CURRENT_YEAR)
-        self._teaching(previous, PREVIOUS_YEAR)
+        self._teaching(current, self.cal.current)
+        self._teaching(previous, self.cal.previous)
         self._students(current, previous)
         self._logins()
         if self.spec.code == data.INSPECTOR_SCHOOL:
@@ -169,7 +174,7 @@ class _Planner:
         return self.plan
 
     def _years(self) -> None:
-        for spec in (PREVIOUS_YEAR, CURRENT_YEAR):
+        for spec in (self.cal.previous, self.cal.current):
             year = SchoolYear(
                 school=self.plan.school,
                 name=spec.name,
@@ -188,6 +193,10 @@ class _Planner:
             self.plan.terms.extend(terms)
             self.plan.checkpoints.extend(
                 Checkpoint(year=year, kind=kind, date=day) for kind, day in spec.checkpoints.items()
+            )
+            self.plan.holidays.extend(
+                Holiday(year=year, name=name, start_date=start, end_date=end)
+                for name, start, end in spec.holidays
             )
 
     def _programme(self) -> None:
@@ -231,7 +240,7 @@ class _Planner:
                 position=position,
                 login_key=key,
                 prefix="bgh",
-                born=(1968, 1980),
+                born=self._born(1968, 1980),
                 qualification="Thạc sĩ Quản lý giáo dục",
                 main_subject=self.rng.choice([g.main_subject for g in spec.teacher_groups]),
                 department=None,
@@ -254,7 +263,7 @@ class _Planner:
                 position=office.position,
                 login_key=office.key if office.login else "",
                 prefix="nv",
-                born=(1972, 1998),
+                born=self._born(1972, 1998),
                 qualification=office.qualification,
                 main_subject="",
                 department=self.departments[office.department],
@@ -273,6 +282,10 @@ class _Planner:
                 )
             )
 
+    def _born(self, first: int, last: int) -> tuple[int, int]:
+        """Staff birth years written for 2026-2027, moved with the demo's current year."""
+        return first + self.cal.offset, last + self.cal.offset
+
     def _lookup(self, ref: tuple[str, int | str]) -> Staff:
         group, which = ref
         if group == "office":
@@ -289,7 +302,7 @@ class _Planner:
             position=Position.TEACHER,
             login_key=login_key,
             prefix="gv",
-            born=(1972, 2000),
+            born=self._born(1972, 2000),
             qualification=self.rng.choice(group.qualifications),
             main_subject=group.main_subject,
             department=self.departments[department_key],
@@ -394,7 +407,7 @@ class _Planner:
         return out
 
     def _current_homerooms(self, classes: list[SchoolClass]) -> None:
-        year = CURRENT_YEAR.name
+        year = self.cal.current.name
         class_teachers = next((g for g in self.spec.teacher_groups if g.class_teachers), None)
         if class_teachers is not None:
             for index, school_class in enumerate(classes):
@@ -439,8 +452,8 @@ class _Planner:
 
     def _previous_homerooms(self, classes: list[SchoolClass]) -> None:
         for school_class in classes:
-            teacher = self.homeroom_of[(CURRENT_YEAR.name, self._successor(school_class))]
-            self._homeroom(PREVIOUS_YEAR.name, school_class, teacher)
+            teacher = self.homeroom_of[(self.cal.current.name, self._successor(school_class))]
+            self._homeroom(self.cal.previous.name, school_class, teacher)
 
     def _homeroom(self, year_name: str, school_class: SchoolClass, teacher: Staff) -> None:
         self.homeroom_of[(year_name, school_class.name)] = teacher
@@ -457,7 +470,7 @@ class _Planner:
                     continue
                 if spec.taught_by == HOMEROOM:
                     teacher = self.homeroom_of[(year_spec.name, school_class.name)]
-                elif year_spec is PREVIOUS_YEAR:
+                elif year_spec is self.cal.previous:
                     teacher = self.current_teacher.get(
                         (self._successor(school_class), spec.code), allocation[(index, spec.code)]
                     )
@@ -478,29 +491,38 @@ class _Planner:
         spec = self.spec
         first_grade = spec.grades[0]
         previous_by_name = {c.name: c for c in previous}
-        current_year = self.years[CURRENT_YEAR.name]
-        previous_year = self.years[PREVIOUS_YEAR.name]
+        current_spec, today = self.cal.current, self.cal.today
+        current_year = self.years[current_spec.name]
+        previous_year = self.years[self.cal.previous.name]
+        # Before khai giảng (1–4 September) the students are enrolled and admitted on the
+        # reference day at the latest: nothing is dated after it.
+        enrolled_from = min(current_spec.start, today)
         admissions: list[tuple[date, str, str, str, Student]] = []
         for school_class in current:
             grade = school_class.grade.number
             suffix = school_class.name.removeprefix(str(grade))
-            birth_year = CURRENT_YEAR.first_calendar_year - 5 - grade
+            birth_year = current_spec.first_calendar_year - 5 - grade
             # The cohort entered the school's first grade in this calendar year.
-            entry_year = CURRENT_YEAR.first_calendar_year - (grade - first_grade)
+            entry_year = current_spec.first_calendar_year - (grade - first_grade)
+            entry_day = min(calendar.proposed_calendar(entry_year).start, today)
             names_in_class: set[str] = set()
             transfers = 0
             for _ in range(rng.randint(38, 42)):
                 student = self._student(birth_year, names_in_class)
                 transferred = grade != first_grade and transfers < 2 and rng.random() < 0.03
                 transfers += transferred
+                if transferred:  # drawn whatever the day, so the students are the same every day
+                    arrival = current_spec.start + timedelta(days=rng.randint(9, 60))
+                    origin = rng.choice(data.TRANSFER_ORIGINS)
+                    transferred = arrival <= today  # not arrived yet on the reference day
                 if transferred:
-                    start = CURRENT_YEAR.start + timedelta(days=rng.randint(9, 60))
-                    entered_on, year_name = start, CURRENT_YEAR.name
+                    start = arrival
+                    entered_on, year_name = start, current_spec.name
                     status = Enrolment.Status.TRANSFERRED_IN
-                    note = f"Chuyển đến từ {rng.choice(data.TRANSFER_ORIGINS)}"
+                    note = f"Chuyển đến từ {origin}"
                 else:
-                    start = CURRENT_YEAR.start
-                    entered_on = date(entry_year, 9, 5)
+                    start = enrolled_from
+                    entered_on = entry_day
                     year_name = f"{entry_year}-{entry_year + 1}"
                     status = Enrolment.Status.STUDYING
                     note = ""
@@ -522,7 +544,7 @@ class _Planner:
                             year=previous_year,
                             school_class=last_year_class,
                             status=Enrolment.Status.STUDYING,
-                            start_date=PREVIOUS_YEAR.start,
+                            start_date=self.cal.previous.start,
                         )
                     )
                 admissions.append(
@@ -662,9 +684,11 @@ class _Planner:
                 user=user,
                 organisation=self.spec.office_name,
                 granted_by=self.wk_staff["hieutruong"].user,
-                starts_at=datetime.combine(CURRENT_YEAR.start, time.min, tzinfo=TZ),
+                starts_at=datetime.combine(
+                    min(self.cal.current.start, self.cal.today), time.min, tzinfo=TZ
+                ),
                 ends_at=datetime.combine(
-                    data.INSPECTOR_UNTIL + timedelta(days=1), time.min, tzinfo=TZ
+                    self.cal.inspector_until + timedelta(days=1), time.min, tzinfo=TZ
                 ),
             )
         )

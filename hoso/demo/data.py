@@ -1,4 +1,7 @@
-"""Fixed data for the demo: two schools, their years, programmes, staff plan and name parts.
+"""Data for the demo: two schools, their years, programmes, staff plan and name parts.
+
+The years are not fixed: :func:`demo_calendar` derives them from one reference day (the current
+year and last year, closed, on the set-up's proposed calendar).
 
 Everything here is plain data; :mod:`hoso.demo.builder` turns it into rows with a seeded random
 generator. People's names are composed at random from common Vietnamese name parts, never copied
@@ -13,6 +16,7 @@ from datetime import date
 from hoso.accounts.roles import Role
 from hoso.organisation import programme
 from hoso.organisation.models import Checkpoint, Department, Level, Position
+from hoso.organisation.setup import calendar
 
 #: Every demo account logs in with this password (shown by ``seed_demo`` and ``demo_logins``).
 DEMO_PASSWORD = "HoSo@2026"
@@ -33,44 +37,71 @@ class YearSpec:
     term2: tuple[date, date]
     checkpoints: dict[str, date]
     closed: bool
+    holidays: tuple[tuple[str, date, date], ...] = ()
 
     @property
     def first_calendar_year(self) -> int:
         return self.start.year
 
 
-CURRENT_YEAR = YearSpec(
-    name="2026-2027",
-    start=date(2026, 9, 5),
-    end=date(2027, 5, 31),
-    term1=(date(2026, 9, 5), date(2027, 1, 16)),
-    term2=(date(2027, 1, 18), date(2027, 5, 31)),
-    checkpoints={
-        Checkpoint.Kind.MID_TERM_1: date(2026, 11, 2),
-        Checkpoint.Kind.END_TERM_1: date(2027, 1, 11),
-        Checkpoint.Kind.MID_TERM_2: date(2027, 3, 22),
-        Checkpoint.Kind.END_OF_YEAR: date(2027, 5, 17),
-    },
-    closed=False,
-)
+def demo_start_year(today: date) -> int:
+    """The first calendar year of the school year the demo shows as *current* on ``today``.
 
-PREVIOUS_YEAR = YearSpec(
-    name="2025-2026",
-    start=date(2025, 9, 5),
-    end=date(2026, 5, 31),
-    term1=(date(2025, 9, 5), date(2026, 1, 17)),
-    term2=(date(2026, 1, 19), date(2026, 5, 31)),
-    checkpoints={
-        Checkpoint.Kind.MID_TERM_1: date(2025, 11, 3),
-        Checkpoint.Kind.END_TERM_1: date(2026, 1, 12),
-        Checkpoint.Kind.MID_TERM_2: date(2026, 3, 23),
-        Checkpoint.Kind.END_OF_YEAR: date(2026, 5, 18),
-    },
-    closed=True,
-)
+    From 1 September the new year is current (even on the first days before khai giảng on
+    5 September: classes, students and teachers are in place, nothing is assessed yet). From
+    January to May it is the year running. **From June to August it is still the year that has
+    just ended** (31 May): a school rolls over in August, so the demo in July shows a finished,
+    not yet closed year with all its results, and last year's is the closed one before it. This
+    differs on purpose from the set-up's :func:`~hoso.organisation.setup.calendar.
+    proposed_start_year`, which proposes the *coming* year to a school setting up in summer.
+    """
+    return today.year if today.month >= 9 else today.year - 1
 
-#: The inspector's access to the lower-secondary school ends after this day.
-INSPECTOR_UNTIL = date(2027, 6, 30)
+
+def year_spec(start_year: int, *, closed: bool) -> YearSpec:
+    """A demo year on the set-up's proposed calendar (the one place the usual dates live)."""
+    cal = calendar.proposed_calendar(start_year)
+    return YearSpec(
+        name=cal.name,
+        start=cal.start,
+        end=cal.end,
+        term1=cal.term1,
+        term2=cal.term2,
+        checkpoints={Checkpoint.Kind(kind): day for kind, day in cal.checkpoints.items()},
+        closed=closed,
+        holidays=tuple((h.name, h.start, h.end) for h in cal.holidays),
+    )
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """Every date of the demo, derived from one reference day (``seed_demo --today``)."""
+
+    today: date
+    current: YearSpec
+    previous: YearSpec
+    #: The inspector's access to the lower-secondary school ends after this day (31 August, so
+    #: that it spans the summer of the current year).
+    inspector_until: date
+
+    @property
+    def offset(self) -> int:
+        """Calendar years from the data's base year (staff born in 1972–2000 for 2026-2027)."""
+        return self.current.first_calendar_year - BASE_YEAR
+
+
+#: The school year the fixed parts of the data (staff birth years) were written for.
+BASE_YEAR = 2026
+
+
+def demo_calendar(today: date) -> DemoCalendar:
+    first = demo_start_year(today)
+    return DemoCalendar(
+        today=today,
+        current=year_spec(first, closed=False),
+        previous=year_spec(first - 1, closed=True),
+        inspector_until=date(first + 1, 8, 31),
+    )
 
 
 # --- Programme, staff plan ------------------------------------------------------------------

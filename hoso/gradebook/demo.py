@@ -1,11 +1,16 @@
 """Demo data of the grade book, called by hoso.demo.actions.demo_seed after the schools exist.
 
-Current year (term I in progress, both schools): every sheet gets the results of the weeks
-already past — regular TX1–TX2 for most students, TX3 for some, the mid-term (GK) of subjects
-whose test date is past, nothing for the end-term; primary classes get the mid-term levels and,
-in grades 4–5 for Tiếng Việt and Toán, the mid-term test. A few cells stay empty (absent
-students). Some columns of the demo subject teacher ``gvbm`` are finalised (chốt), so that the
-correction procedure can be tried on them. Cells are written with ``bulk_create`` (one action per
+Current year, both schools, up to the reference day ``today`` (``seed_demo --today``): every
+sheet of a term that has started gets the results of the days already past — the required
+regular columns (TX1, TX2, …) spread over the term, one optional TX for some students after the
+mid-term, the mid-term (GK) around the mid-term checkpoint and the end-term (CK) in the term's
+last two weeks, each only if its day is past; primary classes get, at each checkpoint already
+reached, the levels, the comments and (end of term; mid-term in grades 4–5 for Tiếng Việt and
+Toán) the test. Nothing is dated after ``today``: on 3 September the book is empty, in July the
+whole year is filled. A few cells stay empty (absent students). Some columns of the demo subject
+teacher ``gvbm`` (the first ones filled) are finalised (chốt), so that the correction procedure
+can be tried on them. After the year's last day (June–August: over, not rolled over yet) the
+lower-secondary class ``LAST_YEAR_CLASS`` of the current year is closed like last year's (below). Cells are written with ``bulk_create`` (one action per
 cell would take minutes) and recorded by one ``demo.seeded`` audit event per batch.
 
 Previous (closed) year, lower secondary only, ONE class (last year's 6A1): every required column
@@ -37,14 +42,42 @@ WEAK_STUDENT = 3  # two subjects well below 5 in term II: "Chưa đạt", re-tes
 SUMMER_TRAINING_STUDENT = 7  # training "Chưa đạt" in term II: rèn luyện trong hè
 ABSENT_RATE = 0.03
 
-# Regular assessments of term I: (column, first day, last day, share of the students assessed).
-REGULAR_WINDOWS = (
-    ("TX1", date(2026, 9, 21), date(2026, 10, 9), 1.0),
-    ("TX2", date(2026, 10, 12), date(2026, 10, 30), 1.0),
-    ("TX3", date(2026, 11, 9), date(2026, 11, 20), 0.4),
-)
-# The mid-term tests of term I fall between these days (some subjects test after "today").
-MIDTERM_FIRST, MIDTERM_LAST = date(2026, 10, 26), date(2026, 11, 27)
+#: Share of the students assessed in the first optional regular column (TX after the required).
+OPTIONAL_SHARE = 0.4
+
+
+def term_plan(
+    term, checkpoints: dict[str, date], *, regular: int = 0
+) -> dict[str, tuple[date, date, float]]:
+    """When the demo assesses each column of a term: key -> (first day, last day, share of the
+    students), derived from the term's dates and checkpoints. Secondary: the ``regular``
+    required ``TX`` columns in even windows from the third week to the week before the end-term
+    checkpoint, the next (optional) ``TX`` for some students in the fortnight after mid-term,
+    ``GK`` from a week before to 25 days after the mid-term checkpoint, ``CK`` in the week before
+    the end-term checkpoint and its own week. Primary: ``MUC/KT/NX_<checkpoint>`` in the
+    checkpoint's week."""
+    mid, end = ("mid1", "end1") if term.number == 1 else ("mid2", "end2")
+    mid_day, end_day = checkpoints[mid], checkpoints[end]
+    plan: dict[str, tuple[date, date, float]] = {}
+    first = term.start_date + timedelta(days=14)
+    span = (end_day - timedelta(days=7) - first).days
+    for n in range(regular):
+        a = first + timedelta(days=span * n // regular)
+        b = first + timedelta(days=span * (n + 1) // regular - 3)
+        plan[f"TX{n + 1}"] = (a, max(a, b), 1.0)
+    if regular:
+        plan[f"TX{regular + 1}"] = (
+            mid_day + timedelta(days=7),
+            mid_day + timedelta(days=18),
+            OPTIONAL_SHARE,
+        )
+    plan["GK"] = (mid_day - timedelta(days=7), mid_day + timedelta(days=25), 1.0)
+    plan["CK"] = (end_day - timedelta(days=7), end_day + timedelta(days=4), 1.0)
+    for cp, day in ((mid, mid_day), (end, end_day)):
+        for key in ("MUC", "KT", "NX"):
+            plan[f"{key}_{cp}"] = (day - timedelta(days=6), day, 1.0)
+    return plan
+
 
 PRIMARY_COMMENTS = {
     "T": (
@@ -64,10 +97,10 @@ PRIMARY_COMMENTS = {
 }
 
 
-def seed_demo(school, year) -> None:
+def seed_demo(school, year, *, today: date) -> None:
     from hoso.organisation.models import SchoolYear
 
-    _current_term(school, year)
+    _current_year(school, year, today)
     if "lower_secondary" in (year.rulesets or {}):
         previous = (
             SchoolYear.objects.filter(school=school, start_date__lt=year.start_date)
@@ -285,99 +318,55 @@ def _login_user(school, key: str):
     return User.objects.filter(username=well_known_username(spec, key)).first()
 
 
-# ------------------------------------------------------------------------ current year, term I
+# ------------------------------------------------------------------ current year, up to today
 
 
-def _current_term(school, year) -> None:
-
-    term = year.terms.get(number=1)
-    today, now = clock.today(), clock.now()
-    mid1 = year.checkpoints.filter(kind="mid1").values_list("date", flat=True).first()
-    mid1 = mid1 or date(2026, 11, 2)
+def _current_year(school, year, today: date) -> None:
+    now = clock.now_on(today)
+    checkpoints = dict(year.checkpoints.values_list("kind", "date"))
+    terms = [t for t in year.terms.order_by("number") if t.start_date <= today]
     classes, students, offerings, teachers = _class_data(year)
-    if Assessment.objects.filter(school_class__in=classes, term=term).exists():
+    if Assessment.objects.filter(school_class__in=classes).exists():
         return  # already seeded
+    # After the year's last day (summer: the year is over, not rolled over yet) one class of the
+    # lower-secondary school has its year closed like last year's: every column, sign-offs and
+    # the principal's approval of term I, term II and the year.
+    finished = None
+    if today > year.end_date and "lower_secondary" in (year.rulesets or {}):
+        finished = next((c for c in classes if c.name == LAST_YEAR_CLASS), None)
     cells: list[tuple] = []
     sheet_columns: list[SheetColumn] = []
-    for school_class in classes:
-        for offering in offerings[school_class.grade_id]:
-            subject = offering.subject
-            user_id = teachers.get((school_class.pk, subject.pk, term.pk))
-            if user_id is None:
+    for term in terms:
+        for school_class in classes:
+            if school_class is finished:
                 continue
-            rng = random.Random(
-                f"demo-gb:{school.code}:{year.name}:{school_class.name}:{subject.code}"
-            )
-            columns = {c.key: c for c in _columns(school_class, offering, term)}
-            levels: dict[int, str] = {}  # student id -> mid-term level (primary)
-            # (column, date of the assessment, share of the students assessed)
-            planned: list[tuple[str, date, float]] = []
-            if "GK" in columns:  # secondary
-                for key, first, last, share in REGULAR_WINDOWS:
-                    planned.append((key, _weekday_in(rng, first, last), share))
-                planned.append(("GK", _weekday_in(rng, MIDTERM_FIRST, MIDTERM_LAST), 1.0))
-            else:  # primary: the mid-term checkpoint (levels, the grade 4–5 test, comments)
-                mid = _weekday_in(rng, mid1 - timedelta(days=6), mid1)
-                for key in ("MUC_mid1", "KT_mid1", "NX_mid1"):
-                    if key in columns:
-                        planned.append((key, mid, 1.0))
-            for key, on, share in planned:
-                column = columns.get(key)
-                if column is None:
-                    continue
-                if column.periodic or (column.dated and on <= today):
-                    sheet_columns.append(
-                        SheetColumn(
-                            school_class=school_class,
-                            subject=subject,
-                            term=term,
-                            column=key,
-                            test_date=on,
-                        )
-                    )
-                if on > today:
-                    continue  # the test has not taken place yet
-                # Entered the evening after (Friday's the same evening: the weekly deadline is
-                # Saturday 15:00), so the demo shows no late entry of its own.
-                later = 0 if on.weekday() == 4 else 1
-                entered = _aware(min(on + timedelta(days=later), today), 20, rng.randint(0, 59))
-                entered = min(entered, now)
-                for student in students[school_class.pk]:
-                    if rng.random() >= share:
-                        continue
-                    if column.kind != TEXT and rng.random() < ABSENT_RATE:
-                        continue  # absent that day: the cell stays empty
-                    ability = _ability(school, student)
-                    if column.kind == TEXT:  # the comment goes with the level just given
-                        level = levels.get(student.pk) or _level(rng, ability)
-                        value, text = "", rng.choice(PRIMARY_COMMENTS[level])
-                    else:
-                        value, text = _value(column, rng, ability)
-                        if column.kind == LEVEL:
-                            levels[student.pk] = value
-                    cells.append(
-                        _cell(
-                            school_class,
-                            student,
-                            subject,
-                            term,
-                            key,
-                            value,
-                            text,
-                            user_id,
-                            on,
-                            entered,
-                        )
-                    )
+            for offering in offerings[school_class.grade_id]:
+                cells += _sheet_cells(
+                    school,
+                    year,
+                    term,
+                    school_class,
+                    offering,
+                    students[school_class.pk],
+                    teachers.get((school_class.pk, offering.subject.pk, term.pk)),
+                    checkpoints,
+                    today,
+                    now,
+                    sheet_columns,
+                )
     SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
     _insert_cells(cells)
-    finalised = _finalise_some(school, year, term, today)
+    finalised = _finalise_some(school, year, terms[0], now) if terms else 0
+    if finished is not None:
+        _fill_last_year(school, finished)
+        _approve_last_year(school, finished)
     _audit(
         school,
         year,
         {
             "year": year.name,
-            "term": 1,
+            "terms": [t.number for t in terms],
+            "today": today.isoformat(),
             "assessments": len(cells),
             "sheet_columns": len(sheet_columns),
             "finalised_columns": finalised,
@@ -385,16 +374,95 @@ def _current_term(school, year) -> None:
     )
 
 
-def _finalise_some(school, year, term, today: date) -> int:
-    """Finalise (chốt) a few columns of the demo subject teacher: TX1 and TX2 of its first
-    class and TX1 of its second (primary: the mid-term level of its first two classes). Their
-    results change only through a correction request from then on."""
+def _sheet_cells(
+    school,
+    year,
+    term,
+    school_class,
+    offering,
+    roster,
+    user_id,
+    checkpoints,
+    today: date,
+    now: datetime,
+    sheet_columns: list[SheetColumn],
+) -> list[tuple]:
+    """The cells of one sheet assessed on or before ``today`` (and its dated columns)."""
+    if user_id is None:
+        return []
+    subject = offering.subject
+    suffix = "" if term.number == 1 else ":2"  # term I keeps the values it always had
+    rng = random.Random(
+        f"demo-gb:{school.code}:{year.name}:{school_class.name}:{subject.code}{suffix}"
+    )
+    columns = _columns(school_class, offering, term)
+    regular = sum(1 for c in columns if c.required and c.key.startswith("TX"))
+    plan = term_plan(term, checkpoints, regular=regular)
+    cells: list[tuple] = []
+    levels: dict[int, str] = {}  # student id -> level just given (primary comments follow it)
+    for column in columns:
+        if column.key not in plan:
+            continue
+        first, last, share = plan[column.key]
+        on = _weekday_in(rng, first, last)
+        if column.periodic or (column.dated and on <= today):
+            sheet_columns.append(
+                SheetColumn(
+                    school_class=school_class,
+                    subject=subject,
+                    term=term,
+                    column=column.key,
+                    test_date=on,
+                )
+            )
+        if on > today:
+            continue  # not assessed yet on the reference day
+        # Entered the evening after (Friday's the same evening: the weekly deadline is
+        # Saturday 15:00), so the demo shows no late entry of its own.
+        later = 0 if on.weekday() == 4 else 1
+        entered = _aware(min(on + timedelta(days=later), today), 20, rng.randint(0, 59))
+        entered = min(entered, now)
+        for student in roster:
+            if rng.random() >= share:
+                continue
+            if column.kind != TEXT and rng.random() < ABSENT_RATE:
+                continue  # absent that day: the cell stays empty
+            ability = _ability(school, student)
+            if column.kind == TEXT:  # the comment goes with the level just given
+                level = levels.get(student.pk) or _level(rng, ability)
+                value, text = "", rng.choice(PRIMARY_COMMENTS[level])
+            else:
+                value, text = _value(column, rng, ability)
+                if column.kind == LEVEL:
+                    levels[student.pk] = value
+            cells.append(
+                _cell(
+                    school_class,
+                    student,
+                    subject,
+                    term,
+                    column.key,
+                    value,
+                    text,
+                    user_id,
+                    on,
+                    entered,
+                )
+            )
+    return cells
+
+
+def _finalise_some(school, year, term, now: datetime) -> int:
+    """Finalise (chốt) a few columns of the demo subject teacher in ``term``: the first two
+    regular columns of its first class and the first of its second (primary: the mid-term level
+    of its first two classes), those already entered. Their results change only through a
+    correction request from then on; every other column of the teacher stays open."""
 
     from hoso.organisation.models import TeachingAssignment
 
     user = _login_user(school, "gvbm")
     if user is None:
-        return
+        return 0
     sheets = list(
         TeachingAssignment.objects.filter(teacher__user=user, term=term)
         .order_by("school_class__grade__number", "school_class__name", "subject__order")
@@ -422,7 +490,7 @@ def _finalise_some(school, year, term, today: date) -> int:
         if key not in last_entry:
             continue  # nothing entered (yet) in that column
         at = max(last_entry[key][1], _aware(last_entry[key][0] + timedelta(days=3), 16))
-        at = min(at, clock.now())
+        at = min(at, now)
         sc = existing.get(key)
         if sc is None:
             sc = SheetColumn(school_class_id=key[0], subject_id=key[1], term=term, column=key[2])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 
-def seed_demo(school, year) -> None:
+
+def seed_demo(school, year, *, today: date) -> None:
+    """Printing has no demo data of its own (its pages print what the other packages seeded)."""
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -48,11 +48,14 @@ def _pdf(text: str) -> bytes:
     )
 
 
-def seed_demo(school, year) -> None:
+def seed_demo(school, year, *, today: date) -> None:
+    """Hand-ins as of the reference day ``today``: every obligation due before it is approved,
+    late, awaiting approval, returned, a draft or missing; a quarter of those due in the next
+    week are handed in early; nothing is dated after ``today``."""
     # The demo seed writes one audit event per school itself (hoso.demo.actions).
     record_types_seed(school=school, audit=False)
     obligations_sync(year=year, audit=False)
-    now = clock.now()
+    now = clock.now_on(today)
     rng = random.Random(f"records:{school.code}:{year.name}")
     staff = {s.pk: s for s in Staff.objects.filter(school=school).select_related("user")}
     heads = {d.pk: d.head_id for d in Department.objects.filter(school=school)}

@@ -7,13 +7,17 @@ demo password HoSo@2026, and trusts the demo CA. EC P-256 keys: a school takes w
 
 from __future__ import annotations
 
+from datetime import date
+
 from hoso.organisation.models import HomeroomAssignment, Position, Staff
 from hoso.signing.actions import credential_store_issued, trust_root_add
 from hoso.signing.models import SigningCredential
 from hoso.signing.testpki import DEMO_PASSWORD, demo_pki
 
 
-def seed_demo(school, year) -> None:
+def seed_demo(school, year, *, today: date) -> None:
+    """``today`` (the demo's reference day) dates nothing here: credentials are issued by the
+    demo CA for the current year's people, valid from the moment they are made."""
     pki = demo_pki()
     trust_root_add(certificate_pem=pki.ca.cert_pem, name="HoSo Demo CA (chỉ dùng thử)")
     have = set(

@@ -16,6 +16,8 @@ inside the seed transaction.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 
 from hoso.core.errors import DomainError
@@ -27,7 +29,9 @@ REVOKE_REASON = (
 )
 
 
-def seed_demo(school, year) -> None:
+def seed_demo(school, year, *, today: date) -> None:
+    """The drafts show what the grade book holds as of ``today`` (the demo's reference day,
+    which dated those results); last year's transcripts are issued after its close."""
     _current_drafts(school, year)
     if "lower_secondary" in (year.rulesets or {}):
         _last_year_issued(school, year)

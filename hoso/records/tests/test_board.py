@@ -153,6 +153,7 @@ def test_chart_is_inline_svg_with_gaps_for_undecided_periods(world, records):
 
 
 @pytest.mark.clock(NOW)
+@pytest.mark.calendar  # the pages count "missing" and "not due" against the clock
 def test_board_page_detail_and_export(client, world, records):
     client.force_login(world.users["principal"])
     page = client.get(reverse("records:board"), {"tu": "2026-09-01", "den": "2027-05-31"})

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
-from django.utils import timezone
+import pytest
 
+from hoso.core import clock
 from hoso.records.demo import seed_demo
 from hoso.records.models import Decision, Obligation, Submission
 from hoso.records.selectors import timeliness_counts
 
 
+@pytest.mark.calendar
 def test_demo_spread(world):
+    """GIVEN the small school's year WHEN the demo hand-ins are seeded on the suite's day THEN
+    what is due is spread over on time, late, missing, returned, approved; nothing is dated after
+    today; nothing due more than a week ahead is touched."""
+    today = clock.today()
     started = time.perf_counter()
-    seed_demo(world.school, world.year)
+    seed_demo(world.school, world.year, today=today)
     elapsed = time.perf_counter() - started
+    now = clock.now()
     qs = Obligation.objects.filter(year=world.year, is_active=True)
-    counts = timeliness_counts(qs, timezone.now())
-    assert counts["on_time"] and counts["late"] and counts["missing"] and counts["not_due"]
-    assert counts["returned"] and counts["approved"]
-    assert qs.filter(state="submitted").exists() and qs.filter(state="draft").exists()
+    counts = timeliness_counts(qs, now)
+    if qs.filter(due_at__lt=now).count() >= 50:  # enough due for every outcome to show
+        assert counts["on_time"] and counts["late"] and counts["missing"]
+        assert counts["returned"] and counts["approved"]
+        assert qs.filter(state="submitted").exists() and qs.filter(state="draft").exists()
+    assert bool(counts["not_due"]) == qs.filter(due_at__gte=now).exists()
+    assert not qs.filter(due_at__gt=now + timedelta(days=7)).exclude(state="pending").exists()
+    assert not Submission.objects.filter(uploaded_at__gt=now).exists()
+    assert not Decision.objects.filter(at__gt=now).exists()
     # Every submitted obligation has its file, a submit decision, and approvals match states.
     for ob in qs.filter(first_submitted_at__isnull=False)[:50]:
         assert ob.submissions.count() == 1

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from hoso.core import clock
 from hoso.signing.demo import seed_demo
 from hoso.signing.models import SigningCredential, TrustRoot
 from hoso.signing.services import credential_for, sign_pdf, validate_pdf
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_issues_credentials_for_leaders_homeroom_and_the_seal(world):
     started = time.perf_counter()
-    seed_demo(world.school, world.year)
+    seed_demo(world.school, world.year, today=clock.today())
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, f"seed_demo took {elapsed:.2f} s"
     for key in ("principal", "vice", "homeroom"):
@@ -30,7 +31,7 @@ def test_demo_issues_credentials_for_leaders_homeroom_and_the_seal(world):
     assert TrustRoot.objects.filter(school__isnull=True).exists()
     # a second run adds nothing
     count = SigningCredential.objects.count()
-    seed_demo(world.school, world.year)
+    seed_demo(world.school, world.year, today=clock.today())
     assert SigningCredential.objects.count() == count
     # the demo password unlocks; the result is trusted
     signed = sign_pdf(

@@ -1,5 +1,8 @@
 """python manage.py seed_demo — create the two demo schools (idempotent, deterministic)."""
 
+import argparse
+from datetime import date
+
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.core.errors import DomainError
@@ -9,13 +12,22 @@ from hoso.demo.selectors import demo_logins, demo_verification_codes, format_log
 
 class Command(BaseCommand):
     help = (
-        "Tạo dữ liệu mẫu: THCS Nguyễn Trãi và TH Chu Văn An, năm học 2026-2027 (và 2025-2026 đã "
-        "khóa). Chạy lại không làm gì nếu dữ liệu mẫu đã có."
+        "Tạo dữ liệu mẫu: THCS Nguyễn Trãi và TH Chu Văn An, năm học đang diễn ra vào ngày tham "
+        "chiếu (và năm học trước đã khóa). Chạy lại không làm gì nếu dữ liệu mẫu đã có."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=_day,
+            default=None,
+            help="Ngày tham chiếu YYYY-MM-DD (mặc định: hôm nay). Mọi ngày tháng của dữ liệu "
+            "mẫu suy ra từ ngày này; từ tháng 6 đến tháng 8 năm học hiện tại là năm vừa kết thúc.",
+        )
 
     def handle(self, *args, **options):
         try:
-            results = demo_seed()
+            results = demo_seed(today=options["today"])
         except DomainError as exc:
             raise CommandError(exc.message)
         for result in results:
@@ -37,3 +49,10 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {what}: /xac-minh/{code}")
         else:
             self.stdout.write("Xem lại các tài khoản mẫu: python manage.py demo_logins")
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày tham chiếu không hợp lệ: {raw!r} (dạng YYYY-MM-DD)")
