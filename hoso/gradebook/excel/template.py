@@ -24,6 +24,7 @@ from hoso.imports.headers import headers_of
 from hoso.imports.importer import Layout
 from hoso.imports.limits import Limits
 from hoso.imports.reading import SheetData, read_sheet_named
+from hoso.imports.workbook import guide_sheet
 
 META_SHEET = "hoso_meta"
 META_FORMAT = "hoso.gradebook.excel/1"
@@ -272,8 +273,6 @@ def build_template(spec: TemplateSpec) -> bytes:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
-    guide = book.create_sheet("Hướng dẫn")
-    guide.column_dimensions["A"].width = 120
     lines = list(INSTRUCTIONS) + ["", "CÁC CỘT CỦA SỔ ĐIỂM NÀY"]
     for column in spec.columns:
         line = f"• {column.label}: {KIND_HINTS[column.kind]}"
@@ -282,11 +281,7 @@ def build_template(spec: TemplateSpec) -> bytes:
         if column.key in spec.readonly:
             line += f" — chỉ xem: {spec.readonly[column.key]}"
         lines.append(line)
-    for number, line in enumerate(lines, start=1):
-        cell = guide.cell(row=number, column=1, value=nfc(line) or None)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if number == 1 or line.isupper():
-            cell.font = Font(bold=True, size=13 if number == 1 else 11)
+    guide_sheet(book, lines)
 
     meta_sheet = book.create_sheet(META_SHEET)
     meta = {

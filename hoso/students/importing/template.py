@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
+from hoso.imports.workbook import book_bytes, guide_sheet
 
 TEMPLATE_BLANK_ROWS = 60
 
@@ -132,13 +131,5 @@ def build_template(*, class_name: str, year_name: str, school_name: str, grade: 
     for validation in (gender, birth, pid, disability):
         sheet.add_data_validation(validation)
 
-    guide = book.create_sheet("Hướng dẫn")
-    guide.column_dimensions["A"].width = 120
-    for number, line in enumerate(INSTRUCTIONS, start=1):
-        cell = guide.cell(row=number, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if number == 1:
-            cell.font = Font(bold=True, size=13)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    guide_sheet(book, INSTRUCTIONS)
+    return book_bytes(book)

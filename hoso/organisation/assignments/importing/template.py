@@ -4,12 +4,11 @@ class's grade does not study is greyed."""
 
 from __future__ import annotations
 
-import io
-
 from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
+from hoso.imports.workbook import book_bytes, guide_sheet
 from hoso.organisation.assignments.importing.table import YearTable
 
 INSTRUCTIONS = (
@@ -59,13 +58,5 @@ def build_template(*, table: YearTable, school_name: str) -> bytes:
             if not table.offered_in(subject, school_class):
                 sheet.cell(row=row, column=4 + offset).fill = grey
     sheet.freeze_panes = "D3"
-    guide = book.create_sheet("Hướng dẫn")
-    guide.column_dimensions["A"].width = 120
-    for number, line in enumerate(INSTRUCTIONS, start=1):
-        cell = guide.cell(row=number, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if number == 1:
-            cell.font = Font(bold=True, size=13)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    guide_sheet(book, INSTRUCTIONS)
+    return book_bytes(book)

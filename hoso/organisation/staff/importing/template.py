@@ -3,12 +3,11 @@ every register field an import gives, Vietnamese headers, lists for the choices.
 
 from __future__ import annotations
 
-import io
-
 from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
+from hoso.imports.workbook import book_bytes, guide_sheet
 from hoso.organisation.models import Gender, Position, Staff
 from hoso.organisation.staff.fields import BY_NAME, PERSONAL
 from hoso.organisation.staff.positions import Tier, tier_of
@@ -150,13 +149,5 @@ def build_template(*, school_name: str, departments: list[str], personal: bool) 
     listed("standard_rating", [label for _c, label in BY_NAME["standard_rating"].choices], "Chuẩn")
     listed("party_member", ["Có"], "Đảng viên")
 
-    guide = book.create_sheet("Hướng dẫn")
-    guide.column_dimensions["A"].width = 120
-    for number, line in enumerate(instructions(personal), start=1):
-        cell = guide.cell(row=number, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if number == 1:
-            cell.font = Font(bold=True, size=13)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    guide_sheet(book, instructions(personal))
+    return book_bytes(book)
