@@ -35,6 +35,7 @@ from hoso.core.clock import VN_TZ
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
 from hoso.imports.tests.files import saved_by_libreoffice, soffice
 from hoso.organisation.models import School, SchoolClass, SchoolYear, Staff, Subject
+from hoso.organisation.setup.tests import pages
 from hoso.students.models import Enrolment, Student
 from hoso.testing.browser import BrowserTestCase
 
@@ -77,21 +78,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
     # ----------------------------------------------------------------------------- helpers
 
     def page_for(self, username: str, password: str, viewport=LAPTOP, change_to: str = ""):
-        context = self.browser.new_context(viewport=viewport)
-        context.set_default_timeout(self.timeout_ms)
-        page = context.new_page()
-        page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        if change_to:
-            page.wait_for_selector("h1:has-text('Đổi mật khẩu')")
-            page.fill("input[name=old_password]", password)
-            page.fill("input[name=new_password]", change_to)
-            page.fill("input[name=new_password2]", change_to)
-            page.click("button:has-text('Đổi mật khẩu')")
-        page.wait_for_selector("h1:has-text('Xin chào')")
-        return page
+        return self.login_as(username, password, change_to=change_to, viewport=viewport)
 
     def fits(self, page) -> None:
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -159,45 +146,19 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
 
     def set_up(self, one_time: str):
         page = self.page_for("quantri.ll", one_time, change_to=ADMIN_PASSWORD)
-        page.click("main a:text-is('Tạo năm học')")
-        page.wait_for_selector("h1:has-text('Tạo năm học')")
-        assert page.input_value("input[name=name]") == "2026-2027"
-        page.click("[data-testid=create-year]")
-        page.wait_for_selector("text=Đã tạo năm học 2026-2027")
-
-        page.click(".setup-steps a:text-is('Lớp')")
-        series = page.locator("form[data-form=add-series]")
-        series.locator("select[name=grade]").select_option("6")
-        series.locator("input[name=prefix]").fill("6A")
-        series.locator("input[name=count]").fill("2")
-        series.locator("button").click()
-        page.wait_for_selector("text=Đã thêm lớp 6A1, 6A2.")
-        named = page.locator("form[data-form=add-names]")
-        named.locator("select[name=grade]").select_option("9")
-        named.locator("textarea[name=names]").fill("9A1")
-        named.locator("button").click()
-        page.wait_for_selector("text=Đã thêm lớp 9A1.")
-
-        page.click(".setup-steps a:text-is('Môn học')")
-        page.click("[data-testid=programme-default]")
-        page.wait_for_selector("text=Đã thêm 13 môn học theo chương trình.")
-
-        page.click(".setup-steps a:text-is('Tổ')")
-        add = page.locator("form[data-form=add]")
-        add.locator("input[name=name]").fill("Tổ Khoa học tự nhiên")
-        add.locator("button").click()
-        page.wait_for_selector("text=Đã thêm Tổ Khoa học tự nhiên.")
-        add = page.locator("form[data-form=add]")
-        add.locator("input[name=name]").fill("Tổ văn phòng")
-        add.locator("select[name=kind]").select_option("office")
-        add.locator("button").click()
-        page.wait_for_selector("text=Đã thêm Tổ văn phòng.")
-
-        page.click(".setup-steps a:text-is('Quy tắc đánh giá')")
+        pages.create_year(page, "2026-2027")
+        pages.step(page, "Lớp")
+        pages.add_class_series(page, 6, "6A", 2)
+        pages.add_class_names(page, 9, "9A1", "9A1")
+        pages.step(page, "Môn học")
+        pages.programme_subjects(page)
+        pages.step(page, "Tổ")
+        pages.add_department(page, "Tổ Khoa học tự nhiên")
+        pages.add_department(page, "Tổ văn phòng", "office")
+        pages.step(page, "Quy tắc đánh giá")
         assert page.locator("select[name=grade_9]").input_value() == "TT22_2021"
-        page.click("button:has-text('Lưu bộ quy tắc')")
-        page.wait_for_selector("text=Đã lưu bộ quy tắc đánh giá theo khối.")
-        page.click(".setup-steps a:text-is('Tổng quan')")
+        pages.keep_rule_sets(page)
+        pages.step(page, "Tổng quan")
         page.wait_for_selector("[data-testid=confirmation]:has-text('Chờ hiệu trưởng xác nhận')")
         self.fits(page)
         return page

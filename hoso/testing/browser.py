@@ -51,12 +51,23 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def login(self, user, password: str = PASSWORD, **context_options):
         """A new browser context (its own cookies) with ``user`` logged in, on the home page."""
+        return self.login_as(user.username, password, **context_options)
+
+    def login_as(self, username: str, password: str, *, change_to: str = "", **context_options):
+        """Log ``username`` in, in a new browser context; with ``change_to``, the account has a
+        one-time password and is made to change it first (as at a real first login)."""
         context = self.browser.new_context(**context_options)
         context.set_default_timeout(self.timeout_ms)
         page = context.new_page()
         page.goto(f"{self.live_server_url}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", user.username)
+        page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
+        if change_to:
+            page.wait_for_selector("h1:has-text('Đổi mật khẩu')")
+            page.fill("input[name=old_password]", password)
+            page.fill("input[name=new_password]", change_to)
+            page.fill("input[name=new_password2]", change_to)
+            page.click("button:has-text('Đổi mật khẩu')")
         page.wait_for_selector("h1:has-text('Xin chào')")
         return page

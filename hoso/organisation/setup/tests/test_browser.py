@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from hoso.organisation.models import Department, Position, School, SchoolClass, SchoolYear, Subject
+from hoso.organisation.setup.tests import pages
 from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import PASSWORD, make_staff
 
@@ -48,32 +49,16 @@ class SetUpASchoolFromNothing(BrowserTestCase):
         school = School.objects.get(code="THCS-LL")
         base = self.live_server_url
 
-        context = self.browser.new_context(viewport=LAPTOP)
-        context.set_default_timeout(self.timeout_ms)
-        page = context.new_page()
-        page.goto(f"{base}/tai-khoan/dang-nhap/")
-        page.fill("input[name=username]", "quantri.ll")
-        page.fill("input[name=password]", one_time)
-        page.click("button[type=submit]")
         # The one-time password must be changed first.
-        page.wait_for_selector("h1:has-text('Đổi mật khẩu')")
-        page.fill("input[name=old_password]", one_time)
-        page.fill("input[name=new_password]", NEW_PASSWORD)
-        page.fill("input[name=new_password2]", NEW_PASSWORD)
-        page.click("button:has-text('Đổi mật khẩu')")
-        page.wait_for_selector("h1:has-text('Xin chào')")
+        page = self.login_as("quantri.ll", one_time, change_to=NEW_PASSWORD, viewport=LAPTOP)
+        context = page.context
 
         # Home: what I have to do → the set-up.
-        page.click("main a:text-is('Tạo năm học')")
-        page.wait_for_selector("h1:has-text('Tạo năm học')")
-        assert page.input_value("input[name=name]") == "2026-2027"
-        assert page.input_value("input[name=term1_end]") == "2027-01-16"
-        page.click("[data-testid=create-year]")
-        page.wait_for_selector("text=Đã tạo năm học 2026-2027")
+        pages.create_year(page, "2026-2027", term1_end="2027-01-16")
         assert page.locator("table.weeks tbody tr").count() == 40
 
         # a. School profile.
-        page.click(".setup-steps a:text-is('Trường')")
+        pages.step(page, "Trường")
         page.fill("input[name=address]", "Số 1 đường Lê Lợi, phường Hải An")
         page.fill("input[name=phone]", "0225 3741 286")
         page.fill("input[name=email]", "không phải thư")
@@ -85,34 +70,24 @@ class SetUpASchoolFromNothing(BrowserTestCase):
         page.wait_for_selector("text=Đã lưu thông tin trường.")
 
         # b. The year: a holiday of the school's own.
-        page.click(".setup-steps a:text-is('Năm học')")
+        pages.step(page, "Năm học")
         page.fill("input[name=holiday_name]", "Giỗ Tổ Hùng Vương")
         page.fill("input[name=holiday_start]", "2027-04-16")
         page.click("button:has-text('Thêm ngày nghỉ')")
         page.wait_for_selector("text=Đã thêm ngày nghỉ “Giỗ Tổ Hùng Vương”.")
 
         # c. Classes: 6A1–6A3 quickly, 7A and 7B by name, one renamed.
-        page.click(".setup-steps a:text-is('Lớp')")
-        series = page.locator("form[data-form=add-series]")
-        series.locator("select[name=grade]").select_option("6")
-        series.locator("input[name=prefix]").fill("6A")
-        series.locator("input[name=count]").fill("3")
-        series.locator("button").click()
-        page.wait_for_selector("text=Đã thêm lớp 6A1, 6A2, 6A3.")
-        named = page.locator("form[data-form=add-names]")
-        named.locator("select[name=grade]").select_option("7")
-        named.locator("textarea[name=names]").fill("7A, 7B\n7c")
-        named.locator("button").click()
-        page.wait_for_selector("text=Đã thêm lớp 7A, 7B, 7c.")
+        pages.step(page, "Lớp")
+        pages.add_class_series(page, 6, "6A", 3)
+        pages.add_class_names(page, 7, "7A, 7B\n7c", "7A, 7B, 7c")
         row = page.locator("tr[data-class='7c']")
         row.locator("input[name=name]").fill("7C")
         row.locator("button:has-text('Lưu')").click()
         page.wait_for_selector("text=Đã lưu lớp 7C.")
 
         # d. Subjects: the programme, a grade's periods, a subject of the school's own.
-        page.click(".setup-steps a:text-is('Môn học')")
-        page.click("[data-testid=programme-default]")
-        page.wait_for_selector("text=Đã thêm 13 môn học theo chương trình.")
+        pages.step(page, "Môn học")
+        pages.programme_subjects(page)
         math = Subject.objects.get(school=school, code="TOAN")
         page.fill(f"input[name=periods_{math.pk}]", "175")
         page.click("button:has-text('Lưu môn học khối 6')")
@@ -126,25 +101,17 @@ class SetUpASchoolFromNothing(BrowserTestCase):
         page.wait_for_selector("text=Đã thêm môn Kỹ năng sống.")
 
         # e. Departments (no staff yet but the administrator: heads stay empty).
-        page.click(".setup-steps a:text-is('Tổ')")
-        add = page.locator("form[data-form=add]")
-        add.locator("input[name=name]").fill("Tổ Toán – Tin")
-        add.locator("button").click()
-        page.wait_for_selector("text=Đã thêm Tổ Toán – Tin.")
-        add = page.locator("form[data-form=add]")
-        add.locator("input[name=name]").fill("Tổ văn phòng")
-        add.locator("select[name=kind]").select_option("office")
-        add.locator("button").click()
-        page.wait_for_selector("text=Đã thêm Tổ văn phòng.")
+        pages.step(page, "Tổ")
+        pages.add_department(page, "Tổ Toán – Tin")
+        pages.add_department(page, "Tổ văn phòng", "office")
 
         # f. Rule sets: the roadmap's proposal, kept.
-        page.click(".setup-steps a:text-is('Quy tắc đánh giá')")
+        pages.step(page, "Quy tắc đánh giá")
         assert page.locator("select[name=grade_6]").input_value() == "TT22_2021"
-        page.click("button:has-text('Lưu bộ quy tắc')")
-        page.wait_for_selector("text=Đã lưu bộ quy tắc đánh giá theo khối.")
+        pages.keep_rule_sets(page)
 
         # The checklist: everything done, waiting for the principal.
-        page.click(".setup-steps a:text-is('Tổng quan')")
+        pages.step(page, "Tổng quan")
         page.wait_for_selector("[data-testid=confirmation]:has-text('Chờ hiệu trưởng xác nhận')")
         assert page.locator("li[data-done='0']").count() == 1  # the confirmation itself
         self.no_horizontal_scroll(page)
