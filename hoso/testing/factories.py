@@ -35,6 +35,24 @@ from hoso.students.models import (
 )
 
 PASSWORD = "Matkhau2026"
+# The people of ``small_school()`` (keys of ``world.users``), for tests that try every role.
+SMALL_SCHOOL_ROLES = (
+    "principal",
+    "vice",
+    "dept_head",
+    "deputy",
+    "homeroom",
+    "subject",
+    "clerk",
+    "accountant",
+    "admin",
+    "medical",
+    "librarian",
+    "doi",
+    "outsider",
+    "parent",
+    "inspector",
+)
 _seq = itertools.count(1)
 
 

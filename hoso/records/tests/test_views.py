@@ -11,27 +11,12 @@ from hoso.core import clock
 from hoso.records import actions
 from hoso.records.models import ObligationState, RecordType
 from hoso.records.tests.helpers import PDF_BYTES, lesson_plan, pdf, setup_records
+from hoso.testing.factories import SMALL_SCHOOL_ROLES
 
 # The data below lives in term I of 2026-2027.
 pytestmark = pytest.mark.clock("2026-11-20")
 
-ROLES = [
-    "principal",
-    "vice",
-    "dept_head",
-    "deputy",
-    "homeroom",
-    "subject",
-    "clerk",
-    "accountant",
-    "admin",
-    "medical",
-    "librarian",
-    "doi",
-    "outsider",
-    "parent",
-    "inspector",
-]
+ROLES = SMALL_SCHOOL_ROLES
 # Who sees the subject teacher's lesson plan (and may download its file).
 SEES_LESSON_PLAN = {"principal", "vice", "dept_head", "subject", "admin", "inspector"}
 # Who may approve it (its chain is the department head of the Maths department).

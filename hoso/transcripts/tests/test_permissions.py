@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hoso.testing.factories import PASSWORD as LOGIN_PASSWORD
+from hoso.testing.factories import SMALL_SCHOOL_ROLES
 from hoso.transcripts import actions, policies
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.tests.conftest import PASSWORD
@@ -16,23 +17,7 @@ from hoso.transcripts.tests.helpers import issue_class
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "principal",
-    "vice",
-    "dept_head",
-    "deputy",
-    "homeroom",
-    "subject",
-    "clerk",
-    "accountant",
-    "admin",
-    "medical",
-    "librarian",
-    "doi",
-    "outsider",
-    "parent",
-    "inspector",
-]
+ROLES = SMALL_SCHOOL_ROLES
 ALLOWED = {
     "draft": {"homeroom", "vice", "clerk"},
     "homeroom_sign": {"homeroom"},

@@ -20,6 +20,7 @@ from hoso.imports.models import ImportBatch
 from hoso.imports.tests.files import saved_by_libreoffice, xlsx
 from hoso.organisation.models import Department, Position, Staff
 from hoso.organisation.staff.importing.rows import read_row
+from hoso.testing.factories import SMALL_SCHOOL_ROLES
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -359,23 +360,7 @@ def test_a_user_name_taken_between_preview_and_commit_fails_the_batch_and_writes
     assert not User.objects.filter(display_name="Mạc Văn Tú").exists()
 
 
-ROLES = (
-    "principal",
-    "vice",
-    "dept_head",
-    "deputy",
-    "homeroom",
-    "subject",
-    "clerk",
-    "accountant",
-    "admin",
-    "medical",
-    "librarian",
-    "doi",
-    "outsider",
-    "parent",
-    "inspector",
-)
+ROLES = SMALL_SCHOOL_ROLES
 
 
 @pytest.mark.parametrize("role", ROLES)
