@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -61,7 +62,8 @@ def teachers(w, school_class, subject) -> dict[int, list[tuple]]:
     """Term number → [(teacher, starts_on, ends_on)] of one cell."""
     out: dict[int, list[tuple]] = {}
     rows = TeachingAssignment.objects.filter(school_class=school_class, subject=subject)
-    for row in rows.order_by("term__number", "starts_on"):
+    # "From the start of the year" (no date) first, on SQLite and PostgreSQL alike.
+    for row in rows.order_by("term__number", F("starts_on").asc(nulls_first=True)):
         out.setdefault(row.term.number, []).append(
             (row.teacher.full_name, row.starts_on, row.ends_on)
         )
