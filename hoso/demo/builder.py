@@ -195,8 +195,8 @@ class _Planner:
                 Checkpoint(year=year, kind=kind, date=day) for kind, day in spec.checkpoints.items()
             )
             self.plan.holidays.extend(
-                Holiday(year=year, name=name, start_date=start, end_date=end)
-                for name, start, end in spec.holidays
+                Holiday(year=year, name=h.name, start_date=h.start, end_date=h.end)
+                for h in spec.holidays
             )
 
     def _programme(self) -> None:

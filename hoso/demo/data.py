@@ -15,7 +15,7 @@ from datetime import date
 
 from hoso.accounts.roles import Role
 from hoso.organisation import programme
-from hoso.organisation.models import Checkpoint, Department, Level, Position
+from hoso.organisation.models import Department, Level, Position
 from hoso.organisation.setup import calendar
 
 #: Every demo account logs in with this password (shown by ``seed_demo`` and ``demo_logins``).
@@ -28,16 +28,11 @@ SEED = 20262027
 # --- School years -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class YearSpec:
-    name: str
-    start: date
-    end: date
-    term1: tuple[date, date]
-    term2: tuple[date, date]
-    checkpoints: dict[str, date]
-    closed: bool
-    holidays: tuple[tuple[str, date, date], ...] = ()
+@dataclass
+class YearSpec(calendar.Calendar):
+    """A demo year: the set-up's calendar, and whether the year is closed."""
+
+    closed: bool = False
 
     @property
     def first_calendar_year(self) -> int:
@@ -61,16 +56,7 @@ def demo_start_year(today: date) -> int:
 def year_spec(start_year: int, *, closed: bool) -> YearSpec:
     """A demo year on the set-up's proposed calendar (the one place the usual dates live)."""
     cal = calendar.proposed_calendar(start_year)
-    return YearSpec(
-        name=cal.name,
-        start=cal.start,
-        end=cal.end,
-        term1=cal.term1,
-        term2=cal.term2,
-        checkpoints={Checkpoint.Kind(kind): day for kind, day in cal.checkpoints.items()},
-        closed=closed,
-        holidays=tuple((h.name, h.start, h.end) for h in cal.holidays),
-    )
+    return YearSpec(**vars(cal), closed=closed)
 
 
 @dataclass(frozen=True)

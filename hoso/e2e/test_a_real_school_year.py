@@ -31,6 +31,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from hoso.assessment.rules import ruleset_code_for
 from hoso.core.clock import VN_TZ
 from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
 from hoso.imports.tests.files import saved_by_libreoffice, soffice
@@ -156,7 +157,8 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         pages.add_department(page, "Tổ Khoa học tự nhiên")
         pages.add_department(page, "Tổ văn phòng", "office")
         pages.step(page, "Quy tắc đánh giá")
-        assert page.locator("select[name=grade_9]").input_value() == "TT22_2021"
+        proposed = ruleset_code_for("lower_secondary", 2026, grade=9)  # the roadmap's
+        assert page.locator("select[name=grade_9]").input_value() == proposed
         pages.keep_rule_sets(page)
         pages.step(page, "Tổng quan")
         page.wait_for_selector("[data-testid=confirmation]:has-text('Chờ hiệu trưởng xác nhận')")

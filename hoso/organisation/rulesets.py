@@ -1,7 +1,7 @@
 """Where a school year keeps its rule sets: ``SchoolYear.rulesets``, a JSON object of codes.
 
-Level keys (``"lower_secondary": "TT22_2021"``) hold the level's rule set; grade keys
-(``"grade:6": "TT22_2021"``) hold a grade's own choice and win over the level's. Stored, not
+Level keys (``"lower_secondary": <code>``) hold the level's rule set; grade keys
+(``"grade:6": <code>``) hold a grade's own choice and win over the level's. Stored, not
 derived, so a closed year keeps the rules it was assessed under. The set-up writes them
 (``organisation.setup.actions.year_rulesets_set``); the grade book reads them through
 ``gradebook.columns.ruleset_code``.

@@ -5,7 +5,6 @@ uploaded template is matched back without asking anything."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from hoso.imports.headers import headers_of
 from hoso.imports.importer import Layout
 from hoso.imports.limits import Limits
 from hoso.imports.reading import SheetData, read_sheet_named
-from hoso.imports.workbook import guide_sheet
+from hoso.imports.workbook import book_bytes, guide_sheet
 
 META_SHEET = "hoso_meta"
 META_FORMAT = "hoso.gradebook.excel/1"
@@ -295,9 +294,7 @@ def build_template(spec: TemplateSpec) -> bytes:
     meta_sheet["A1"] = json.dumps(meta, ensure_ascii=False)
     meta_sheet.sheet_state = "veryHidden"
     book.active = 0
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)
 
 
 def _validation(column: Column, DataValidation):  # noqa: N803 - the openpyxl class

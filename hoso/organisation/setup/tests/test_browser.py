@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from hoso.assessment.rules import ruleset_code_for
 from hoso.organisation.models import Department, Position, School, SchoolClass, SchoolYear, Subject
 from hoso.organisation.setup.tests import pages
 from hoso.testing.browser import BrowserTestCase
@@ -107,7 +108,8 @@ class SetUpASchoolFromNothing(BrowserTestCase):
 
         # f. Rule sets: the roadmap's proposal, kept.
         pages.step(page, "Quy tắc đánh giá")
-        assert page.locator("select[name=grade_6]").input_value() == "TT22_2021"
+        proposed = ruleset_code_for("lower_secondary", 2026, grade=6)  # the roadmap's
+        assert page.locator("select[name=grade_6]").input_value() == proposed
         pages.keep_rule_sets(page)
 
         # The checklist: everything done, waiting for the principal.
