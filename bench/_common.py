@@ -125,7 +125,7 @@ def writable_columns(actor, sheet, *, kinds: tuple[str, ...] = ()) -> list:
     """The columns of ``sheet`` the actor may write now (assigned, open year, not finalised, not
     locked, results not approved), asked of the save path's own check; only ``kinds`` if given."""
     from hoso.core.errors import DomainError
-    from hoso.gradebook.actions import ensure_writable
+    from hoso.gradebook.entry.actions import ensure_writable
 
     out = []
     for column in sheet.columns:

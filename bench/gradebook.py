@@ -20,7 +20,7 @@ b. **sheet**: a 45-student × 14-entry-column sheet (6A1 Toán — or the next c
    ``selectors.sheet_data`` + the API's payload + ``json.dumps``, and GET through the API, with
    the number of SQL queries. Baseline: the plain roster query of the class.
 c. **recompute**: every cell of the lower-secondary school filled with generated results (both
-   terms), then ``hoso.gradebook.results.recompute_school(year)`` if it exists (else "n/a").
+   terms), then ``hoso.gradebook.results.compute.recompute_school(year)`` if it exists (else "n/a").
    Baseline: reading all the school's results in one query. ``--both-schools`` adds the primary
    school (1,084 students in all).
 d. **load**: the app served by a threaded WSGI server (stdlib wsgiref, a fixed pool of
@@ -156,7 +156,7 @@ def open_sheet(user, school_code: str, *, kinds=("score", "comment"), at_least: 
     """The first sheet of ``user`` in the school's current year (terms in order) with at least
     ``at_least`` columns of ``kinds`` the teacher may write now: (assignment, sheet, columns)."""
     from hoso.accounts.actor import build_actor
-    from hoso.gradebook.sheets import load_sheet
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.organisation.models import TeachingAssignment
 
     year = current_year(school_code)
@@ -366,10 +366,10 @@ def bench_sheet(args) -> dict:
 
     from hoso.accounts.actor import build_actor
     from hoso.api.gradebook import sheet_payload
-    from hoso.gradebook.actions import regular_column_add
-    from hoso.gradebook.columns import MAX_REGULAR
+    from hoso.gradebook.entry.actions import regular_column_add
+    from hoso.gradebook.entry.columns import MAX_REGULAR
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.gradebook.models import Assessment
-    from hoso.gradebook.sheets import load_sheet
     from hoso.organisation.models import TeachingAssignment
     from hoso.students.models import Enrolment
 
@@ -484,8 +484,8 @@ def bench_sheet(args) -> dict:
 
 def fill_school(year) -> tuple[int, int]:
     """Generated results in every cell of every sheet of the year; returns (students, cells)."""
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.gradebook.models import Assessment
-    from hoso.gradebook.sheets import load_sheet
     from hoso.organisation.models import TeachingAssignment
     from hoso.students.models import Enrolment
 
@@ -540,15 +540,17 @@ def bench_recompute(args) -> dict:
     base = time.perf_counter() - t0
     out = {"students": students, "cells": read, "base": base, "seconds": None}
     recompute = None
-    if find_spec("hoso.gradebook.results") is not None:
-        recompute = getattr(import_module("hoso.gradebook.results"), "recompute_school", None)
+    if find_spec("hoso.gradebook.results.compute") is not None:
+        recompute = getattr(
+            import_module("hoso.gradebook.results.compute"), "recompute_school", None
+        )
     print(
         f"c. recompute: {students} students ({', '.join(codes)}), {cells} generated results "
         f"added in {fill:.1f} s, {read} results in all"
     )
     if recompute is None:
         print(
-            "   recompute n/a: hoso.gradebook.results.recompute_school does not exist yet; "
+            "   recompute n/a: hoso.gradebook.results.compute.recompute_school does not exist yet; "
             f"baseline, reading every result in one query: {base:.2f} s"
         )
         return out
@@ -683,7 +685,7 @@ def pick_writers(n: int, cells_per_writer: int, offset: int = 0) -> list[Writer]
     each with its own sheet, its own token and ``cells_per_writer`` cells of its own."""
     from hoso.accounts.actions import api_token_create
     from hoso.accounts.actor import build_actor
-    from hoso.gradebook.sheets import load_sheet
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.organisation.models import SchoolYear, TeachingAssignment
 
     chosen, seen = [], set()

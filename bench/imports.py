@@ -172,7 +172,7 @@ def main() -> None:
     django.setup()
     from python_calamine import CalamineWorkbook
 
-    from hoso.gradebook.columns import sheet_columns
+    from hoso.gradebook.entry.columns import sheet_columns
     from hoso.gradebook.excel.rows import StudentRef, evaluate_rows
     from hoso.gradebook.excel.template import HEADER_ROW
     from hoso.imports import containers

@@ -25,13 +25,13 @@ from hoso.api.auth import api_actor
 from hoso.api.schemas import ErrorOut, ValidationErrorOut
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook.actions import assessment_save, columns_finalise
+from hoso.gradebook.entry.actions import assessment_save, columns_finalise
+from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
+from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
+from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.models import Assessment, SheetColumn
-from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
-from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
-from hoso.gradebook.sheets import Sheet, load_sheet
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 
@@ -375,7 +375,7 @@ def correction_create(
     teacher. A result that is still open is changed directly (400 ``NOT_PROTECTED``).
     ``evidence``: the test paper, the teacher's notes — PDF, JPEG or PNG, 1 to 10 files."""
     actor = api_actor(request)
-    if find_spec("hoso.gradebook.corrections") is None:
+    if find_spec("hoso.gradebook.corrections.actions") is None:
         return Status(
             501,
             {
@@ -384,7 +384,7 @@ def correction_create(
                 "field": None,
             },
         )
-    from hoso.gradebook.corrections import correction_request
+    from hoso.gradebook.corrections.actions import correction_request
 
     school_class, subject, term = access_sheet(
         actor, payload.school_class, payload.subject, payload.term

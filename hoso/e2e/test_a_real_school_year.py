@@ -33,7 +33,7 @@ from django.test import override_settings
 
 from hoso.assessment.rules import ruleset_code_for
 from hoso.core.clock import VN_TZ
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST
 from hoso.imports.tests.files import saved_by_libreoffice, soffice
 from hoso.organisation.models import School, SchoolClass, SchoolYear, Staff, Subject
 from hoso.organisation.setup.tests import pages
@@ -436,9 +436,10 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         results of term I, term II and the year, through the real actions."""
         from hoso.accounts.actor import build_actor
         from hoso.core import clock
-        from hoso.gradebook import results_actions, signoff
+        from hoso.gradebook.entry.sheets import load_sheet
         from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
-        from hoso.gradebook.sheets import load_sheet
+        from hoso.gradebook.results import actions as results_actions
+        from hoso.gradebook.signoff import actions as signoff
         from hoso.organisation.assignments.selectors import homeroom_teacher_of
         from hoso.organisation.models import SubjectOffering, TeachingAssignment
 

@@ -29,8 +29,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hoso.core import clock
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
-from hoso.gradebook.columns import sheet_columns as _sheet_columns
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
+from hoso.gradebook.entry.columns import sheet_columns as _sheet_columns
 from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -212,7 +212,7 @@ def _class_data(year):
 
 
 def _columns(school_class, offering, term):
-    """The sheet's columns, as ``hoso.gradebook.sheets.load_sheet`` gives them (no column has
+    """The sheet's columns, as ``hoso.gradebook.entry.sheets.load_sheet`` gives them (no column has
     been added by a teacher yet, and the offering is already loaded)."""
     code = ruleset_code(school_class.year, school_class.grade.level, school_class.grade.number)
     return _sheet_columns(subject=offering.subject, offering=offering, term=term, ruleset=code)
@@ -636,9 +636,10 @@ def _approve_last_year(school, school_class) -> None:
     """The real actions, as the people would do it: sheet sign-offs by each subject teacher,
     the class sign-off and the confirmation by the homeroom teacher, approval by the principal."""
     from hoso.accounts.actor import build_actor
-    from hoso.gradebook import results_actions, signoff
-    from hoso.gradebook.results import available_periods
-    from hoso.gradebook.sheets import load_sheet
+    from hoso.gradebook.entry.sheets import load_sheet
+    from hoso.gradebook.results import actions as results_actions
+    from hoso.gradebook.results.compute import available_periods
+    from hoso.gradebook.signoff import actions as signoff
     from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import TeachingAssignment
 

@@ -1,18 +1,18 @@
-"""The grade book's URLs, one module per area so each can grow on its own."""
+"""The grade book's URLs (namespace ``gradebook``): one ``urls.py`` per room, so each grows on its
+own."""
 
-from hoso.gradebook import (
-    urls_corrections,
-    urls_grid,
-    urls_progress,
-    urls_results,
-)
-from hoso.gradebook.excel import urls as urls_excel
+from hoso.gradebook.corrections import urls as corrections
+from hoso.gradebook.entry import urls as entry
+from hoso.gradebook.excel import urls as excel
+from hoso.gradebook.progress import urls as progress
+from hoso.gradebook.results import urls as results
 
 app_name = "gradebook"
+
 urlpatterns = [
-    *urls_grid.urlpatterns,
-    *urls_excel.urlpatterns,
-    *urls_corrections.urlpatterns,
-    *urls_progress.urlpatterns,
-    *urls_results.urlpatterns,
+    *entry.urlpatterns,
+    *excel.urlpatterns,
+    *corrections.urlpatterns,
+    *progress.urlpatterns,
+    *results.urlpatterns,
 ]

@@ -55,7 +55,7 @@ def _class_cards(classes) -> list[dict]:
 def _gradebook_section(actor) -> Section:
     """Grade-book work waiting for this person: corrections to decide or confirm, own open
     requests, the month's check for leaders."""
-    from hoso.gradebook.correction_selectors import todo_counts
+    from hoso.gradebook.corrections.selectors import todo_counts
 
     s = Section("Việc cần làm — sổ điểm")
     counts = todo_counts(actor)

@@ -7,7 +7,7 @@ e-mailed after the transaction commits; ``emailed_at`` records it.
 
 Notifications are a personal inbox, not a record of the school: creating one or marking it read
 is not written to the audit trail (the reminder run writes one summary event per school instead,
-see ``gradebook/progress_actions.py``).
+see ``gradebook/progress/actions.py``).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def _can_see_object(actor: Actor, doc: SignedDocument) -> bool:
     from hoso.organisation.models import SchoolClass, Subject
 
     if doc.kind in (DocumentKind.GRADE_SHEET, DocumentKind.CLASS_BOOK):
-        from hoso.gradebook.policies import can_read_sheet
+        from hoso.gradebook.entry.policies import can_read_sheet
 
         parts = [int(p) for p in doc.object_id.split("-")]
         school_class = SchoolClass.objects.filter(pk=parts[0], year__school=actor.school).first()
@@ -58,7 +58,7 @@ def _can_see_object(actor: Actor, doc: SignedDocument) -> bool:
         subject = Subject.objects.filter(pk=parts[1]).first()
         return subject is not None and can_read_sheet(actor, school_class, subject)
     if doc.kind == DocumentKind.CORRECTION_MINUTE:
-        from hoso.gradebook.correction_selectors import can_see_correction
+        from hoso.gradebook.corrections.selectors import can_see_correction
 
         correction = CorrectionRequest.objects.filter(pk=int(doc.object_id)).first()
         return correction is not None and can_see_correction(actor, correction)

@@ -317,7 +317,7 @@ def _prepare(request, build):
 @login_required
 @require_POST
 def prepare_sheet(request, class_id: int, subject_id: int, term_id: int):
-    from hoso.gradebook.policies import access_sheet, is_assigned_teacher
+    from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
 
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
@@ -350,7 +350,7 @@ def prepare_class_book(request, class_id: int, term_id: int):
 @login_required
 @require_POST
 def prepare_minute(request, correction_id: int):
-    from hoso.gradebook.correction_selectors import access_correction, is_party
+    from hoso.gradebook.corrections.selectors import access_correction, is_party
 
     actor = request.actor
     correction = access_correction(actor, correction_id)

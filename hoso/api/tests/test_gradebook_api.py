@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from hoso.accounts.actions import api_token_create
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
-from hoso.gradebook import actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, SheetColumn
-from hoso.gradebook.sheets import load_sheet
 from hoso.testing.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -388,8 +388,8 @@ def finalised_gk(world, teacher, settings, tmp_path):
 
 
 needs_corrections = pytest.mark.skipif(
-    find_spec("hoso.gradebook.corrections") is None,
-    reason="hoso.gradebook.corrections is not there yet",
+    find_spec("hoso.gradebook.corrections.actions") is None,
+    reason="hoso.gradebook.corrections.actions is not there yet",
 )
 
 

@@ -555,7 +555,7 @@ def test_some_columns_of_the_demo_subject_teacher_are_finalised(seeded):
 def test_last_year_class_results_are_approved_with_lists(seeded):
     from hoso.gradebook.demo import LAST_YEAR_CLASS
     from hoso.gradebook.models import Assessment, ClassResult
-    from hoso.gradebook.results import class_results
+    from hoso.gradebook.results.compute import class_results
 
     thcs = School.objects.get(code="THCS-NT")
     previous = SchoolYear.objects.get(school=thcs, is_closed=True)
@@ -638,11 +638,11 @@ def test_a_correction_can_be_filed_on_a_finalised_demo_column(seeded, settings, 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from hoso.core.errors import DomainError
-    from hoso.gradebook.actions import assessment_save
-    from hoso.gradebook.corrections import correction_request
+    from hoso.gradebook.corrections.actions import correction_request
+    from hoso.gradebook.entry.actions import assessment_save
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.gradebook.errors import GradebookError
     from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
-    from hoso.gradebook.sheets import load_sheet
 
     settings.MEDIA_ROOT = tmp_path / "media"
     thcs = School.objects.get(code="THCS-NT")

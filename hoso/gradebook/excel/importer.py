@@ -25,15 +25,15 @@ from hoso.assessment.rules import get_ruleset
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.actions import assessment_save, ensure_writable
+from hoso.gradebook.entry.actions import assessment_save, ensure_writable
+from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
+from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data
+from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.excel import recognition, template
 from hoso.gradebook.excel.errors import ExcelError
 from hoso.gradebook.excel.rows import StoredCell, StudentRef, evaluate_rows
 from hoso.gradebook.models import Assessment
-from hoso.gradebook.policies import access_sheet, is_assigned_teacher
-from hoso.gradebook.selectors import KIND_HINTS, sheet_data
-from hoso.gradebook.sheets import Sheet, load_sheet
 from hoso.imports.errors import ImportErrorCode
 from hoso.imports.headers import FieldSpec
 from hoso.imports.importer import Evaluation, Importer, RowsRejected, Words, batch_error

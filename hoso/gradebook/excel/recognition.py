@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
 from hoso.imports.headers import FieldSpec, header_key
 from hoso.imports.headers import mapping_problems as generic_mapping_problems
 from hoso.students.importing.rows import FIELD_BY_NAME

@@ -15,11 +15,11 @@ from openpyxl.utils import get_column_letter
 
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEXT, Column
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEXT, Column
+from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.excel.errors import ExcelError
 from hoso.gradebook.excel.recognition import BIRTH_DATE, FULL_NAME, STUDENT_CODE
-from hoso.gradebook.validation import clean_value
 from hoso.imports.cells import CellError, cell_text, column_label, parse_date_cell
 from hoso.imports.headers import header_key
 from hoso.imports.importer import Report, batch_error, sort_entries

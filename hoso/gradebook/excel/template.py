@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from hoso.core.text import nfc
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
 from hoso.gradebook.excel.recognition import NOTE_HEADER, TEMPLATE_IDENTITY, sheet_key
 from hoso.gradebook.excel.rows import COMMENT_SHOWN
 from hoso.imports.cells import sheet_title
@@ -195,7 +195,7 @@ def build_template(spec: TemplateSpec) -> bytes:
     mapping = {i: name for i, (_, name) in enumerate(identity)}
     for offset, column in enumerate(spec.columns):
         mapping[len(identity) + offset] = column.key
-    from hoso.gradebook.selectors import KIND_HINTS
+    from hoso.gradebook.entry.selectors import KIND_HINTS
 
     for index, text in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=text)

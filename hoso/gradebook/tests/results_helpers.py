@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
-from hoso.gradebook.sheets import load_sheet
 from hoso.organisation.models import Subject, SubjectOffering, TeachingAssignment
 
 EXTRA_SUBJECTS = [
@@ -132,7 +132,7 @@ def complete_inputs(world, student, training=("T", "T"), absences=(1, 2)):
 def sign_all(rich: Rich, terms=(1, 2), *, school_class=None):
     """Finalise every required column, record each sheet's and the class's sign-off with the
     current data (as the sign-off actions would)."""
-    from hoso.gradebook.signoff import class_hash, sheet_hash
+    from hoso.gradebook.signoff.actions import class_hash, sheet_hash
 
     world = rich.world
     school_class = school_class or world.class_a
@@ -242,7 +242,7 @@ def primary_grades(p: Primary, student, level="T", tests=None, *, term=2, levels
 def all_traits(level="T", checkpoint="end2", **overrides) -> dict:
     """{"qualities": {cp: {...}}, "competencies": {cp: {...}}}: every code at ``level`` except
     ``overrides`` (code → level)."""
-    from hoso.gradebook.results import TRAIT_CODES
+    from hoso.gradebook.results.compute import TRAIT_CODES
 
     return {
         kind: {checkpoint: {code: overrides.get(code, level) for code in codes}}

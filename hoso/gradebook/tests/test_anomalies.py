@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hoso.gradebook import actions, anomalies
-from hoso.gradebook.anomalies import anomaly_report
+from hoso.gradebook.anomalies import selectors as anomalies
+from hoso.gradebook.anomalies.selectors import anomaly_report
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import CorrectionRequest
-from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put
 
 # The data below lives in term I of 2026-2027.

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook import comments, results_actions
+from hoso.gradebook.comments import actions as comments
 from hoso.gradebook.models import CommentBankEntry, SubjectComment
-from hoso.gradebook.results import recompute_class, subject_level
+from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results.compute import recompute_class, subject_level
 from hoso.gradebook.tests.results_helpers import (
     complete_inputs,
     fill_all,

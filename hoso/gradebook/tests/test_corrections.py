@@ -17,9 +17,9 @@ from hoso.accounts.models import Delegation
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions, corrections
-from hoso.gradebook import correction_selectors as sel
-from hoso.gradebook.corrections import (
+from hoso.gradebook.corrections import actions as corrections
+from hoso.gradebook.corrections import selectors as sel
+from hoso.gradebook.corrections.actions import (
     CorrectionError,
     Step,
     correction_cancel,
@@ -29,8 +29,9 @@ from hoso.gradebook.corrections import (
     next_state,
     sniff_evidence,
 )
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, ClassResult, CorrectionEvidence, CorrectionRequest
-from hoso.gradebook.sheets import load_sheet
 from hoso.organisation.models import HomeroomAssignment, TeachingAssignment
 
 State = CorrectionRequest.State

@@ -13,16 +13,19 @@ from django.db import IntegrityError, transaction
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions, corrections, results, results_actions
-from hoso.gradebook.corrections import (
+from hoso.gradebook.corrections import actions as corrections
+from hoso.gradebook.corrections.actions import (
     CorrectionError,
     correction_confirm,
     correction_decide,
     correction_request,
 )
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, CorrectionRequest, StudentResult
-from hoso.gradebook.results import recompute_class
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results import compute as results
+from hoso.gradebook.results.compute import recompute_class
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill_all, rich_school, sign_all
 from hoso.testing.factories import make_year
 

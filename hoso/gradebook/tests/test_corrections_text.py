@@ -15,16 +15,16 @@ from django.urls import reverse
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions
-from hoso.gradebook import correction_selectors as sel
-from hoso.gradebook.corrections import (
+from hoso.gradebook.corrections import selectors as sel
+from hoso.gradebook.corrections.actions import (
     CorrectionError,
     correction_confirm,
     correction_decide,
     correction_request,
 )
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, CorrectionRequest
-from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.tests.results_helpers import primary_school
 from hoso.organisation.models import TeachingAssignment
 from hoso.testing.factories import make_student

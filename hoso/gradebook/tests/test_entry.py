@@ -12,10 +12,10 @@ from django.utils import timezone
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.selectors import sheet_data
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment
-from hoso.gradebook.selectors import sheet_data
-from hoso.gradebook.sheets import load_sheet
 
 
 @pytest.fixture

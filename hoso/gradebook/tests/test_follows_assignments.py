@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 
 from hoso.core.errors import PermissionDeniedError
-from hoso.gradebook.actions import assessment_save, columns_finalise
+from hoso.gradebook.entry.actions import assessment_save, columns_finalise
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.models import Assessment, SheetColumn
-from hoso.gradebook.progress import progress_board
-from hoso.gradebook.progress_actions import grade_reminders_send
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.progress.actions import grade_reminders_send
+from hoso.gradebook.progress.selectors import progress_board
 from hoso.gradebook.tests.progress_helpers import put, vn
 from hoso.notifications.models import Notification
 from hoso.organisation.assignments.tests.helpers import DEC_31, replace_math

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.audit.models import AuditEvent
-from hoso.gradebook import actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, BookLock, SheetColumn
-from hoso.gradebook.sheets import load_sheet
 from hoso.organisation.models import Position, Staff
 from hoso.students.models import Enrolment
 from hoso.testing.factories import make_student, small_school
@@ -583,8 +583,8 @@ def test_index_queries_do_not_grow_with_the_sheets(world, django_assert_max_num_
 def test_finalised_cells_link_to_the_correction_form(client, world):
     """GIVEN a finalised column WHEN its teacher opens the sheet THEN each cell of it offers the
     correction request form for exactly that cell; other readers get no such link."""
-    from hoso.gradebook import actions as gb_actions
-    from hoso.gradebook.sheets import load_sheet
+    from hoso.gradebook.entry import actions as gb_actions
+    from hoso.gradebook.entry.sheets import load_sheet
 
     sheet = load_sheet(world.class_a, world.math, world.term1)
     gb_actions.assessment_save(

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
-from hoso.gradebook import actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment
-from hoso.gradebook.sheets import load_sheet
 from hoso.testing.factories import make_student
 
 pytestmark = pytest.mark.django_db

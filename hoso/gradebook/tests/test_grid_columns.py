@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook import actions
-from hoso.gradebook.columns import MAX_REGULAR
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.columns import MAX_REGULAR
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.testing.factories import make_student, small_school
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from itertools import product
 import pytest
 from django.utils import timezone
 
-from hoso.gradebook import actions
-from hoso.gradebook.locks import locks_for_sheet, locks_for_sheet_query
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.locks import locks_for_sheet, locks_for_sheet_query
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import BookLock, ClassResult, SheetColumn
-from hoso.gradebook.sheets import load_sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hoso.gradebook import progress
 from hoso.gradebook.models import SheetColumn
-from hoso.gradebook.progress import Filters, progress_board
+from hoso.gradebook.progress import selectors as progress
+from hoso.gradebook.progress.selectors import Filters, progress_board
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put, vn
 from hoso.organisation.models import (
     Checkpoint,

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from hoso.gradebook import deadlines
-from hoso.gradebook.deadlines import LOCAL_TZ, DeadlineRules
+from hoso.gradebook.progress import deadlines
+from hoso.gradebook.progress.deadlines import LOCAL_TZ, DeadlineRules
 
 RULES = DeadlineRules()  # the seed defaults
 

@@ -11,16 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions, results_actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
-from hoso.gradebook.results import (
+from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results.compute import (
     load_inputs,
     recompute_class,
     recompute_school,
     result_refresh_after_correction,
     secondary_case,
 )
-from hoso.gradebook.sheets import load_sheet
 from hoso.gradebook.tests.results_helpers import (
     complete_inputs,
     fill,

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from hoso.gradebook.columns import ruleset_code
-from hoso.gradebook.results import class_ruleset
+from hoso.gradebook.entry.columns import ruleset_code
+from hoso.gradebook.results.compute import class_ruleset
 from hoso.organisation.models import SchoolYear
 
 

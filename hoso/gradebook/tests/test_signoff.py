@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook import actions
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, Signoff
-from hoso.gradebook.sheets import load_sheet
-from hoso.gradebook.signoff import (
+from hoso.gradebook.signoff.actions import (
     CHANGED,
     class_signoff,
     class_signoff_status,

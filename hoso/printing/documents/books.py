@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
-from hoso.gradebook.results import (
+from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     DECISION_LABELS,
     LEVEL_LABELS,
@@ -29,7 +30,6 @@ from hoso.gradebook.results import (
     school_lists,
     title_label,
 )
-from hoso.gradebook.sheets import load_sheet
 from hoso.organisation.assignments.selectors import sheet_teachers
 from hoso.organisation.models import Subject
 from hoso.printing.documents.common import (

@@ -16,7 +16,7 @@ import segno
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult, SubjectComment
-from hoso.gradebook.results import (
+from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     FINAL,
     LEVEL_LABELS,

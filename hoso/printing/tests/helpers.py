@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoso.gradebook.results import recompute_class
+from hoso.gradebook.results.compute import recompute_class
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill_all, inputs, rich_school
 
 
@@ -26,7 +26,7 @@ def graded_class(world, *, extra_students=()):
 def approve_year(world, rich, periods=("term1", "term2", "year")):
     """Sheets and class signed off, then each period confirmed by the homeroom teacher and
     approved by the principal (through the grade book's actions)."""
-    from hoso.gradebook import results_actions
+    from hoso.gradebook.results import actions as results_actions
     from hoso.gradebook.tests.results_helpers import sign_all
 
     sign_all(rich)

@@ -7,9 +7,13 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hoso.gradebook import actions
-from hoso.gradebook.corrections import correction_confirm, correction_decide, correction_request
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.corrections.actions import (
+    correction_confirm,
+    correction_decide,
+    correction_request,
+)
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.tests.results_helpers import (
     all_traits,
     inputs,
@@ -120,7 +124,7 @@ def test_primary_transcript_and_class_summary(world):
         text="Đọc lưu loát, viết đúng chính tả.",
         updated_by=p.homeroom,
     )
-    from hoso.gradebook.results import recompute_class
+    from hoso.gradebook.results.compute import recompute_class
 
     recompute_class(p.school_class)
     from django.utils import timezone

@@ -12,8 +12,8 @@ import pytest
 from hoso.accounts.policies import Perm, can
 from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.gradebook.actions import assessment_save
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.entry.actions import assessment_save
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.records.policies import can_sync
 from hoso.rollover import actions
 from hoso.transcripts.policies import can_draft

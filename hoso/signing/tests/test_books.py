@@ -148,9 +148,13 @@ def test_signing_with_stale_data_drafts_a_new_version(world, rich, creds):
 
 @pytest.fixture
 def applied_correction(world, rich):
-    from hoso.gradebook import actions
-    from hoso.gradebook.corrections import correction_confirm, correction_decide, correction_request
-    from hoso.gradebook.sheets import load_sheet
+    from hoso.gradebook.corrections.actions import (
+        correction_confirm,
+        correction_decide,
+        correction_request,
+    )
+    from hoso.gradebook.entry import actions
+    from hoso.gradebook.entry.sheets import load_sheet
     from hoso.gradebook.tests.test_corrections import pdf
 
     sheet = load_sheet(world.class_a, world.math, world.term1)

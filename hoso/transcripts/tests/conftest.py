@@ -36,7 +36,7 @@ def approve_results(world, school_class=None) -> None:
     from django.utils import timezone
 
     from hoso.gradebook.models import ClassResult, StudentResult
-    from hoso.gradebook.results import class_ruleset, periods_for
+    from hoso.gradebook.results.compute import class_ruleset, periods_for
     from hoso.students.models import Enrolment
 
     school_class = school_class or world.class_a

@@ -1,4 +1,4 @@
-"""``manage.py send_grade_reminders``: run hourly from cron (see gradebook/reminder_tasks.py)."""
+"""``manage.py send_grade_reminders``: run hourly from cron (see gradebook/progress/tasks.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ class Command(ReminderCommand):
     )
 
     def task(self):
-        from hoso.gradebook.reminder_tasks import send_grade_reminders
+        from hoso.gradebook.progress.tasks import send_grade_reminders
 
         return send_grade_reminders
 
     def send(self, *, now, schools) -> str:
-        from hoso.gradebook.progress_actions import grade_reminders_send
+        from hoso.gradebook.progress.actions import grade_reminders_send
 
         run = grade_reminders_send(now=now, schools=schools)
         return (

@@ -9,8 +9,8 @@ import pytest
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.actions import assessment_save
-from hoso.gradebook.sheets import load_sheet
+from hoso.gradebook.entry.actions import assessment_save
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.notifications.models import Notification
 from hoso.organisation.assignments import actions, selectors
 from hoso.organisation.assignments.errors import AssignmentError

@@ -9,7 +9,7 @@ import pytest
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook.results import class_ruleset
+from hoso.gradebook.results.compute import class_ruleset
 from hoso.organisation.setup import actions
 from hoso.organisation.setup.errors import SetupError
 from hoso.organisation.setup.selectors import ruleset_rows

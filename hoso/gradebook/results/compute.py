@@ -40,9 +40,9 @@ from hoso.assessment.rules import evaluate_many, get_ruleset
 from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.gradebook.columns import ruleset_code
+from hoso.gradebook.entry.columns import ruleset_code
+from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
-from hoso.gradebook.policies import GRADEBOOK_READERS
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.organisation.policies import access_class

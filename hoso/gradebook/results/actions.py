@@ -20,7 +20,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 from hoso.gradebook import followers
 from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
-from hoso.gradebook.results import (
+from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     FINAL,
     PRIMARY_RULESET,
@@ -461,7 +461,7 @@ def class_result_confirm(*, actor: Actor, school_class, period: str) -> ClassRes
     """GVCN xác nhận: the homeroom teacher confirms the class result of a period. Needs no
     student with blocking errors and, for term and year results, the class signed off for the
     term(s) (every sheet confirmed by its teacher)."""
-    from hoso.gradebook.signoff import class_signoff_status
+    from hoso.gradebook.signoff.actions import class_signoff_status
 
     _require_homeroom(actor, school_class, "xác nhận kết quả của lớp")
     _period(school_class, period)

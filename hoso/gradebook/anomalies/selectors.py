@@ -33,9 +33,9 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.models import AuditEvent
-from hoso.gradebook import deadlines
 from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
-from hoso.gradebook.progress import deadline_rules, sheet_url
+from hoso.gradebook.progress import deadlines
+from hoso.gradebook.progress.selectors import deadline_rules, sheet_url
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import (
     Checkpoint,

@@ -6,7 +6,7 @@ From a finalised or locked cell the grid links to
 
 from django.urls import path
 
-from hoso.gradebook import views_corrections as v
+from hoso.gradebook.corrections import views as v
 
 urlpatterns: list = [
     path("sua-diem/", v.corrections, name="corrections"),

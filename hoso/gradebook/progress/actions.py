@@ -20,10 +20,10 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import deadlines
-from hoso.gradebook.deadlines import WEEKDAY_LABELS, DeadlineRules
 from hoso.gradebook.models import DeadlineRule, MonthlyCheck
-from hoso.gradebook.progress import (
+from hoso.gradebook.progress import deadlines
+from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS, DeadlineRules
+from hoso.gradebook.progress.selectors import (
     Due,
     Filters,
     SheetRow,

@@ -23,9 +23,11 @@ from hoso.accounts.policies import log_denied, not_found
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
-from hoso.gradebook import anomalies, progress, progress_actions
-from hoso.gradebook.deadlines import WEEKDAY_LABELS
+from hoso.gradebook.anomalies import selectors as anomalies
 from hoso.gradebook.models import MonthlyCheck
+from hoso.gradebook.progress import actions as progress_actions
+from hoso.gradebook.progress import selectors as progress
+from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_PARAMS = {"department": "to", "grade": "khoi", "school_class": "lop", "teacher": "giao-vien"}

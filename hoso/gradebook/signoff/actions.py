@@ -16,11 +16,16 @@ from hoso.accounts.actor import Actor
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.columns import TEXT
+from hoso.gradebook.entry.columns import TEXT
+from hoso.gradebook.entry.policies import is_assigned_teacher
+from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
-from hoso.gradebook.policies import is_assigned_teacher
-from hoso.gradebook.results import ResultsError, SubjectSpec, canonical_hash, offerings_by_grade
-from hoso.gradebook.sheets import Sheet, load_sheet
+from hoso.gradebook.results.compute import (
+    ResultsError,
+    SubjectSpec,
+    canonical_hash,
+    offerings_by_grade,
+)
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 

@@ -30,20 +30,27 @@ from hoso.assessment.rules import get_ruleset
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import actions
-from hoso.gradebook.columns import COMMENT_RESULT, MAX_REGULAR, SCORE, TEXT, Column, sheet_columns
-from hoso.gradebook.columns import ruleset_code as _ruleset_code
-from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, BookLock, SheetColumn
-from hoso.gradebook.policies import (
+from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.columns import (
+    COMMENT_RESULT,
+    MAX_REGULAR,
+    SCORE,
+    TEXT,
+    Column,
+    sheet_columns,
+)
+from hoso.gradebook.entry.columns import ruleset_code as _ruleset_code
+from hoso.gradebook.entry.policies import (
     GRADEBOOK_READERS,
     access_sheet,
     can_lock_books,
     can_read_sheet,
 )
-from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
-from hoso.gradebook.sheets import Sheet, load_sheet
-from hoso.gradebook.validation import clean_value
+from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
+from hoso.gradebook.entry.sheets import Sheet, load_sheet
+from hoso.gradebook.entry.validation import clean_value
+from hoso.gradebook.errors import GradebookError
+from hoso.gradebook.models import Assessment, BookLock, SheetColumn
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import (
     Checkpoint,

@@ -20,9 +20,9 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
+from hoso.gradebook.entry.policies import is_assigned_teacher
 from hoso.gradebook.models import ClassResult, CommentBankEntry, SubjectComment
-from hoso.gradebook.policies import is_assigned_teacher
-from hoso.gradebook.results import ResultsError
+from hoso.gradebook.results.compute import ResultsError
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Level, Subject
 from hoso.students.models import Enrolment

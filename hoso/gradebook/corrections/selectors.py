@@ -15,15 +15,15 @@ from django.db.models import F, Q, QuerySet
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.accounts.roles import LEADERS, Role
-from hoso.gradebook.corrections import (
+from hoso.gradebook.corrections.actions import (
     OPEN_STATES,
     is_text_correction,
     is_witness_eligible,
     old_of,
     short_text,
 )
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
-from hoso.gradebook.sheets import load_sheet
 
 State = CorrectionRequest.State
 
@@ -272,7 +272,7 @@ class Minute:
 
 
 def minute_data(correction: CorrectionRequest) -> Minute:
-    from hoso.gradebook.corrections import _decided_as
+    from hoso.gradebook.corrections.actions import _decided_as
 
     correction_view(correction)
     decided_as = _decided_as(correction) if correction.decided_by_id else ""

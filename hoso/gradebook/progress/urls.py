@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hoso.gradebook import views_progress as views
+from hoso.gradebook.progress import views
 
 urlpatterns = [
     path("tien-do/", views.progress_board, name="progress"),

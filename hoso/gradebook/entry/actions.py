@@ -14,13 +14,13 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.columns import MAX_REGULAR, SCORE, TEXT, Column
+from hoso.gradebook.entry.columns import MAX_REGULAR, SCORE, TEXT, Column
+from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.entry.policies import can_lock_books, is_assigned_teacher
+from hoso.gradebook.entry.sheets import Sheet
+from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
-from hoso.gradebook.policies import can_lock_books, is_assigned_teacher
-from hoso.gradebook.sheets import Sheet
-from hoso.gradebook.validation import clean_value
 from hoso.organisation.assignments.selectors import in_force_sql, reference_day
 from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment

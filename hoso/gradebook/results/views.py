@@ -15,11 +15,12 @@ from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.gradebook import comments as comments_mod
-from hoso.gradebook import results_actions
+from hoso.gradebook.comments import actions as comments_mod
+from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import ClassResult, CommentBankEntry, HomeroomInput, StudentResult
-from hoso.gradebook.policies import GRADEBOOK_READERS, access_sheet
-from hoso.gradebook.results import (
+from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     DECISION_LABELS,
     FINAL,
@@ -52,9 +53,8 @@ from hoso.gradebook.results import (
     subject_level,
     title_label,
 )
-from hoso.gradebook.sheets import load_sheet
-from hoso.gradebook.signoff import CHANGED, class_signoff, class_signoff_status, my_sheets
-from hoso.gradebook.signoff import sheet_signoff as sheet_signoff_action
+from hoso.gradebook.signoff.actions import CHANGED, class_signoff, class_signoff_status, my_sheets
+from hoso.gradebook.signoff.actions import sheet_signoff as sheet_signoff_action
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Subject
 from hoso.organisation.policies import visible_classes

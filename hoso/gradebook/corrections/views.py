@@ -19,9 +19,8 @@ from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import correction_selectors as sel
-from hoso.gradebook.columns import TEXT
-from hoso.gradebook.corrections import (
+from hoso.gradebook.corrections import selectors as sel
+from hoso.gradebook.corrections.actions import (
     EVIDENCE_TYPES,
     MAX_EVIDENCE_BYTES,
     MAX_EVIDENCE_FILES,
@@ -32,9 +31,10 @@ from hoso.gradebook.corrections import (
     correction_request,
     protection_error,
 )
+from hoso.gradebook.entry.columns import TEXT
+from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, CorrectionRequest
-from hoso.gradebook.policies import access_sheet, is_assigned_teacher
-from hoso.gradebook.sheets import load_sheet
 from hoso.students.models import Enrolment, Student
 
 State = CorrectionRequest.State

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, Subquery
 from django.db.models.functions import Length
 
-from hoso.gradebook.columns import (
+from hoso.gradebook.entry.columns import (
     MAX_REGULAR,
     Column,
     column_by_key,

@@ -3,7 +3,7 @@ hoso/gradebook/urls.py, namespace ``gradebook``)."""
 
 from django.urls import path
 
-from hoso.gradebook import views_grid
+from hoso.gradebook.entry import views as views_grid
 
 _SHEET = "lop/<int:class_id>/mon/<int:subject_id>/ky/<int:term_id>/"
 

@@ -7,7 +7,7 @@ import unicodedata
 from hoso.assessment.rules import InvalidScore, validate_score
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
-from hoso.gradebook.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
+from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
 from hoso.gradebook.errors import GradebookError
 
 _ALIASES = {

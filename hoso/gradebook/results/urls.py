@@ -3,7 +3,7 @@ hoso/gradebook/urls.py)."""
 
 from django.urls import path, re_path
 
-from hoso.gradebook import views_results as v
+from hoso.gradebook.results import views as v
 
 PERIOD = r"(?P<period>term1|term2|year|final)"
 

@@ -21,7 +21,7 @@ from hoso.core import context
 @task()
 def send_grade_reminders(now_iso: str | None = None, school_ids: list[int] | None = None) -> dict:
     """Remind teachers (and the vice principals' daily digest) of missing results."""
-    from hoso.gradebook.progress_actions import grade_reminders_send
+    from hoso.gradebook.progress.actions import grade_reminders_send
     from hoso.organisation.models import School
 
     now = datetime.fromisoformat(now_iso) if now_iso else None

@@ -36,10 +36,10 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.core import clock
-from hoso.gradebook import deadlines
-from hoso.gradebook.columns import TEXT, Column, ruleset_code, sheet_columns
-from hoso.gradebook.deadlines import DeadlineRules
+from hoso.gradebook.entry.columns import TEXT, Column, ruleset_code, sheet_columns
 from hoso.gradebook.models import Assessment, DeadlineRule, SheetColumn
+from hoso.gradebook.progress import deadlines
+from hoso.gradebook.progress.deadlines import DeadlineRules
 from hoso.organisation.assignments.selectors import reference_day
 from hoso.organisation.models import Checkpoint, SubjectOffering, TeachingAssignment, Term
 from hoso.students.models import Enrolment
