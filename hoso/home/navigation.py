@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
-from hoso.gradebook.anomalies.selectors import can_view_anomalies
+from hoso.gradebook.anomalies.policies import can_view_anomalies
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS
-from hoso.gradebook.progress.selectors import can_view_progress
+from hoso.gradebook.progress.policies import can_view_progress
 from hoso.organisation.staff.navigation import nav_entries as staff_nav_entries
 
 # Packages added later keep their menu entries in ``<package>/navigation.py``.

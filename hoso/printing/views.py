@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hoso.accounts.policies import not_found
 from hoso.core.errors import DomainError
 from hoso.core.text import fold
-from hoso.gradebook.corrections.selectors import access_correction
+from hoso.gradebook.corrections.policies import access_correction
 from hoso.gradebook.entry.policies import access_sheet
 from hoso.gradebook.results.compute import PRIMARY_RULESET, class_ruleset, offerings_by_grade
 from hoso.organisation.models import GradeLevel

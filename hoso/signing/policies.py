@@ -58,7 +58,7 @@ def _can_see_object(actor: Actor, doc: SignedDocument) -> bool:
         subject = Subject.objects.filter(pk=parts[1]).first()
         return subject is not None and can_read_sheet(actor, school_class, subject)
     if doc.kind == DocumentKind.CORRECTION_MINUTE:
-        from hoso.gradebook.corrections.selectors import can_see_correction
+        from hoso.gradebook.corrections.policies import can_see_correction
 
         correction = CorrectionRequest.objects.filter(pk=int(doc.object_id)).first()
         return correction is not None and can_see_correction(actor, correction)

@@ -350,7 +350,7 @@ def prepare_class_book(request, class_id: int, term_id: int):
 @login_required
 @require_POST
 def prepare_minute(request, correction_id: int):
-    from hoso.gradebook.corrections.selectors import access_correction, is_party
+    from hoso.gradebook.corrections.policies import access_correction, is_party
 
     actor = request.actor
     correction = access_correction(actor, correction_id)

@@ -27,12 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
-
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import log_denied
-from hoso.accounts.roles import Role
 from hoso.audit.models import AuditEvent
+from hoso.gradebook.anomalies.policies import require_anomalies
 from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.selectors import deadline_rules, sheet_url
@@ -95,16 +92,6 @@ THRESHOLDS = [
         f"từ {CORRECTIONS_MIN} đơn đề nghị sửa điểm trong học kỳ (không tính đơn đã rút)",
     ),
 ]
-
-
-def can_view_anomalies(actor: Actor) -> bool:
-    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
-
-
-def require_anomalies(actor: Actor) -> None:
-    if not can_view_anomalies(actor):
-        log_denied(actor, kind="forbidden", what="điểm bất thường")
-        raise PermissionDenied("Chỉ hiệu trưởng và phó hiệu trưởng xem điểm bất thường.")
 
 
 def fmt(x: Decimal | float) -> str:

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
+from hoso.gradebook.comments.policies import can_manage_bank
 from hoso.gradebook.entry.policies import is_assigned_teacher
 from hoso.gradebook.models import ClassResult, CommentBankEntry, SubjectComment
 from hoso.gradebook.results.compute import ResultsError
-from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Level, Subject
 from hoso.students.models import Enrolment
 
@@ -277,28 +276,6 @@ def bank_entries(school, *, subject=None, general: bool = False):
 # --- managing the bank ------------------------------------------------------------------------
 
 
-def managed_subject_ids(actor: Actor) -> set[int] | None:
-    """Subjects whose bank entries the actor may edit: ``None`` means all (and general ones)."""
-    if not actor.can_write("results"):
-        return set()
-    if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
-        return None
-    if Role.DEPARTMENT_HEAD in actor.roles and actor.department_ids:
-        return set(
-            teaching_on(reference_day(actor.year))
-            .filter(teacher__department_id__in=actor.department_ids, school_class__year=actor.year)
-            .values_list("subject_id", flat=True)
-        )
-    return set()
-
-
-def can_manage_bank(actor: Actor, subject=None) -> bool:
-    allowed = managed_subject_ids(actor)
-    if allowed is None:
-        return True
-    return subject is not None and subject.pk in allowed
-
-
 def _check_bank_entry(actor: Actor, subject, level: str, text: str) -> str:
     if subject is not None and subject.school_id != actor.school_id:
         raise DomainError(ResultsError.NOT_ALLOWED, "Môn học không thuộc trường.")
@@ -513,12 +490,6 @@ def subject_comments(school_class, subject, term) -> dict[int, SubjectComment]:
             subject=subject, term=term, student_id__in=list(students)
         )
     }
-
-
-def can_write_subject_comments(actor: Actor, school_class, subject, term) -> bool:
-    return school_class.year.writable_for("results") and is_assigned_teacher(
-        actor, school_class, subject, term
-    )
 
 
 def subject_comments_save(

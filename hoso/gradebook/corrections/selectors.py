@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import not_found
-from hoso.accounts.roles import LEADERS, Role
+from hoso.accounts.roles import Role
 from hoso.gradebook.corrections.actions import (
     OPEN_STATES,
     is_text_correction,
@@ -23,7 +22,7 @@ from hoso.gradebook.corrections.actions import (
     short_text,
 )
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.models import Assessment, CorrectionRequest
 
 State = CorrectionRequest.State
 
@@ -39,7 +38,7 @@ def display_value(value: str) -> str:
     return value.replace(".", ",")
 
 
-def _base(actor: Actor) -> QuerySet[CorrectionRequest]:
+def school_requests(actor: Actor) -> QuerySet[CorrectionRequest]:
     return CorrectionRequest.objects.filter(school=actor.school_id).select_related(
         "student",
         "subject",
@@ -57,53 +56,19 @@ def _in_year(qs: QuerySet[CorrectionRequest], actor: Actor) -> QuerySet[Correcti
     return qs.filter(year=actor.year) if actor.year is not None else qs
 
 
-def is_party(actor: Actor, correction: CorrectionRequest) -> bool:
-    uid = getattr(actor.user, "pk", None)
-    return uid is not None and uid in (
-        correction.requested_by_id,
-        correction.decided_by_id,
-        correction.witness_id,
-        correction.homeroom_id,
-    )
-
-
-def can_see_correction(actor: Actor, correction: CorrectionRequest) -> bool:
-    if correction.school_id != actor.school_id:
-        return False
-    return is_party(actor, correction) or bool(actor.roles & (LEADERS | {Role.PRINCIPAL}))
-
-
-def access_correction(actor: Actor, correction_id: int) -> CorrectionRequest:
-    correction = _base(actor).filter(pk=correction_id).first()
-    if correction is None or not can_see_correction(actor, correction):
-        raise not_found(actor, f"đơn sửa điểm #{correction_id}")
-    return correction
-
-
-def access_evidence(actor: Actor, evidence_id: int) -> CorrectionEvidence:
-    evidence = (
-        CorrectionEvidence.objects.filter(pk=evidence_id, request__school=actor.school_id)
-        .select_related("request")
-        .first()
-    )
-    if evidence is None or not can_see_correction(actor, evidence.request):
-        raise not_found(actor, f"minh chứng sửa điểm #{evidence_id}")
-    return evidence
-
-
 # --- lists ----------------------------------------------------------------------------------------
 
 
 def my_requests(actor: Actor) -> list[CorrectionRequest]:
     """Đơn sửa điểm của tôi (the requesting teacher)."""
-    return _decorate(list(_in_year(_base(actor), actor).filter(requested_by=actor.user)))
+    return _decorate(list(_in_year(school_requests(actor), actor).filter(requested_by=actor.user)))
 
 
 def decision_inbox(actor: Actor) -> list[CorrectionRequest]:
     """Đơn chờ duyệt: requests the principal decides (never the principal's own)."""
     if Role.PRINCIPAL not in actor.roles:
         return []
-    qs = _in_year(_base(actor), actor).filter(state=State.REQUESTED)
+    qs = _in_year(school_requests(actor), actor).filter(state=State.REQUESTED)
     return _decorate(list(qs.exclude(requested_by=actor.user).order_by("requested_at")))
 
 
@@ -112,14 +77,14 @@ def approved_waiting(actor: Actor) -> list[CorrectionRequest]:
     request (the principal withdraws the approval; the teacher files again)."""
     if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
         return []
-    qs = _in_year(_base(actor), actor).filter(state=State.APPROVED).order_by("decided_at")
+    qs = _in_year(school_requests(actor), actor).filter(state=State.APPROVED).order_by("decided_at")
     return _decorate(list(qs))
 
 
 def recently_decided(actor: Actor, limit: int = 20) -> list[CorrectionRequest]:
     if not actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
         return []
-    qs = _in_year(_base(actor), actor).filter(
+    qs = _in_year(school_requests(actor), actor).filter(
         state__in=[State.REJECTED, State.APPLIED, State.CANCELLED]
     )
     order = (F("decided_at").desc(nulls_last=True), "-requested_at")
@@ -130,7 +95,7 @@ def to_confirm(actor: Actor) -> list[CorrectionRequest]:
     """Cần xác nhận: approved requests where this person is the witness or the homeroom teacher
     and has not confirmed yet."""
     uid = actor.user.pk
-    qs = _in_year(_base(actor), actor).filter(state=State.APPROVED)
+    qs = _in_year(school_requests(actor), actor).filter(state=State.APPROVED)
     qs = qs.filter(
         Q(witness=uid, witness_confirmed_at__isnull=True)
         | Q(homeroom=uid, homeroom_confirmed_at__isnull=True)

@@ -31,6 +31,7 @@ from hoso.gradebook.corrections.actions import (
     correction_request,
     protection_error,
 )
+from hoso.gradebook.corrections.policies import access_correction, access_evidence
 from hoso.gradebook.entry.columns import TEXT
 from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
 from hoso.gradebook.entry.sheets import load_sheet
@@ -274,7 +275,7 @@ def _confirm_part(correction, uid) -> str:
 
 @login_required
 def correction_detail(request, correction_id: int):
-    correction = sel.access_correction(request.actor, correction_id)
+    correction = access_correction(request.actor, correction_id)
     return _render_detail(request, correction)
 
 
@@ -282,7 +283,7 @@ def correction_detail(request, correction_id: int):
 @require_POST
 def correction_decide_view(request, correction_id: int):
     actor = request.actor
-    correction = sel.access_correction(actor, correction_id)
+    correction = access_correction(actor, correction_id)
     decision = request.POST.get("decision", "")
     values = {
         "decision": decision,
@@ -319,7 +320,7 @@ def correction_decide_view(request, correction_id: int):
 @require_POST
 def correction_confirm_view(request, correction_id: int):
     actor = request.actor
-    correction = sel.access_correction(actor, correction_id)
+    correction = access_correction(actor, correction_id)
     try:
         done = correction_confirm(actor=actor, correction=correction)
     except PermissionDeniedError:
@@ -338,7 +339,7 @@ def correction_confirm_view(request, correction_id: int):
 @require_POST
 def correction_cancel_view(request, correction_id: int):
     actor = request.actor
-    correction = sel.access_correction(actor, correction_id)
+    correction = access_correction(actor, correction_id)
     note = request.POST.get("note", "")
     try:
         correction_cancel(actor=actor, correction=correction, note=note)
@@ -357,14 +358,14 @@ def correction_cancel_view(request, correction_id: int):
 @login_required
 def correction_minute(request, correction_id: int):
     """Biên bản sửa điểm, printable as HTML (the PDF and signatures come with printing)."""
-    correction = sel.access_correction(request.actor, correction_id)
+    correction = access_correction(request.actor, correction_id)
     return render(request, "gradebook/correction_minute.html", {"m": sel.minute_data(correction)})
 
 
 @login_required
 def correction_evidence(request, evidence_id: int):
     """A minh chứng file, for the parties and the leaders only (never a public media URL)."""
-    evidence = sel.access_evidence(request.actor, evidence_id)
+    evidence = access_evidence(request.actor, evidence_id)
     ext = evidence.file.name.rsplit(".", 1)[-1].lower()
     try:
         handle = evidence.file.open("rb")

@@ -68,3 +68,7 @@ def can_lock_books(actor: Actor) -> bool:
     if not actor.can_write("gradebook"):
         return False
     return actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
+
+
+def can_see_locks(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)

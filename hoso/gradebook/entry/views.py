@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied, not_found
-from hoso.accounts.roles import Role
 from hoso.assessment.rules import get_ruleset
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
@@ -45,6 +44,7 @@ from hoso.gradebook.entry.policies import (
     access_sheet,
     can_lock_books,
     can_read_sheet,
+    can_see_locks,
 )
 from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
@@ -873,10 +873,6 @@ class LockForm(forms.Form):
         return data
 
 
-def _may_see_locks(actor: Actor) -> bool:
-    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
-
-
 _CHECKPOINT_LABELS = dict(Checkpoint.Kind.choices)
 
 
@@ -908,7 +904,7 @@ def lock_state(lock: BookLock, now) -> tuple[str, str]:
 def locks(request):
     """Khóa sổ: the principal (or the administrator on the principal's order) locks and opens."""
     actor = request.actor
-    if not _may_see_locks(actor):
+    if not can_see_locks(actor):
         log_denied(actor, kind="forbidden", what="khóa sổ")
         raise PermissionDenied("Chỉ hiệu trưởng và quản trị viên được khóa, mở sổ.")
     may_lock = can_lock_books(actor) and actor.year is not None
@@ -967,7 +963,7 @@ def locks(request):
 def lock_open(request, lock_id: int):
     """Mở sổ: end one lock (it stays in the list with who opened it and when)."""
     actor = request.actor
-    if not _may_see_locks(actor):
+    if not can_see_locks(actor):
         log_denied(actor, kind="forbidden", what=f"mở sổ #{lock_id}")
         raise PermissionDenied("Chỉ hiệu trưởng và quản trị viên được khóa, mở sổ.")
     lock = BookLock.objects.filter(pk=lock_id, school=actor.school).first()

@@ -23,9 +23,14 @@ from hoso.core.text import nfc
 from hoso.gradebook.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS, DeadlineRules
+from hoso.gradebook.progress.policies import (
+    SCHOOL_SECTION,
+    can_edit_deadline_rules,
+    can_sign_off_check,
+    check_scope,
+)
 from hoso.gradebook.progress.selectors import (
     Due,
-    Filters,
     SheetRow,
     assignments_in,
     board_summary,
@@ -51,10 +56,6 @@ class ProgressError(StrEnum):
 
 
 # --- deadline rules ------------------------------------------------------------------------------
-
-
-def can_edit_deadline_rules(actor: Actor) -> bool:
-    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 
 
 def _rules_snapshot(rules: DeadlineRules) -> dict:
@@ -129,34 +130,6 @@ def deadline_rules_update(
 
 
 # --- monthly check ---------------------------------------------------------------------------------
-
-SCHOOL_SECTION = "school"
-
-
-def _section_key(department_id: int) -> str:
-    return f"department:{department_id}"
-
-
-def check_scope(actor: Actor) -> list[tuple[str, Filters, str]]:
-    """The sections of a monthly check this actor records: (key, board filter, label)."""
-    if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
-        return [(SCHOOL_SECTION, Filters(), "Toàn trường")]
-    if actor.has(Role.DEPARTMENT_HEAD) and actor.department_ids:
-        from hoso.organisation.models import Department
-
-        return [
-            (_section_key(d.pk), Filters(department=d.pk), d.name)
-            for d in Department.objects.filter(pk__in=actor.department_ids).order_by("name")
-        ]
-    return []
-
-
-def can_record_check(actor: Actor) -> bool:
-    return actor.can_write("gradebook") and bool(check_scope(actor))
-
-
-def can_sign_off_check(actor: Actor) -> bool:
-    return actor.can_write("gradebook") and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 
 
 def month_start(day: date) -> date:

@@ -28,18 +28,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import log_denied
-from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.gradebook.entry.columns import TEXT, Column, ruleset_code, sheet_columns
 from hoso.gradebook.models import Assessment, DeadlineRule, SheetColumn
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import DeadlineRules
+from hoso.gradebook.progress.policies import require_progress
 from hoso.organisation.assignments.selectors import reference_day
 from hoso.organisation.models import Checkpoint, SubjectOffering, TeachingAssignment, Term
 from hoso.students.models import Enrolment
@@ -70,36 +68,6 @@ def deadline_rules(school) -> DeadlineRules:
 
 
 # --- who sees the board -------------------------------------------------------------------------
-
-
-def progress_scope(actor: Actor) -> Q | None:
-    """A filter on TeachingAssignment for the sheets the actor oversees, or None (not allowed).
-
-    Principal and vice principal: the school; a department head: its department's teachers;
-    a homeroom teacher: every subject of its class. Several roles add up."""
-    if actor.school is None or actor.year is None:
-        return None
-    if actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL):
-        return Q()
-    scope = None
-    if actor.has(Role.DEPARTMENT_HEAD) and actor.department_ids:
-        scope = Q(teacher__department_id__in=actor.department_ids)
-    if actor.homeroom_class_ids:
-        homeroom = Q(school_class_id__in=actor.homeroom_class_ids)
-        scope = homeroom if scope is None else scope | homeroom
-    return scope
-
-
-def can_view_progress(actor: Actor) -> bool:
-    return progress_scope(actor) is not None
-
-
-def require_progress(actor: Actor) -> Q:
-    scope = progress_scope(actor)
-    if scope is None:
-        log_denied(actor, kind="forbidden", what="tiến độ nhập điểm")
-        raise PermissionDenied("Chỉ lãnh đạo, tổ trưởng và giáo viên chủ nhiệm xem tiến độ.")
-    return scope
 
 
 def current_term(year, *, today: date | None = None) -> Term | None:

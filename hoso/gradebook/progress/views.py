@@ -24,10 +24,19 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
 from hoso.gradebook.anomalies import selectors as anomalies
+from hoso.gradebook.anomalies.policies import can_view_anomalies, require_anomalies
 from hoso.gradebook.models import MonthlyCheck
 from hoso.gradebook.progress import actions as progress_actions
 from hoso.gradebook.progress import selectors as progress
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS
+from hoso.gradebook.progress.policies import (
+    access_monthly_check,
+    can_edit_deadline_rules,
+    can_record_check,
+    can_sign_off_check,
+    check_scope,
+    require_checks,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_PARAMS = {"department": "to", "grade": "khoi", "school_class": "lop", "teacher": "giao-vien"}
@@ -93,9 +102,9 @@ def progress_board(request):
             "errors": errors,
             "terms": list(actor.year.terms.all()) if actor.year else [],
             "export_url": reverse("gradebook:progress_export") + (f"?{query}" if query else ""),
-            "can_edit_rules": progress_actions.can_edit_deadline_rules(actor),
-            "can_view_anomalies": anomalies.can_view_anomalies(actor),
-            "can_see_checks": bool(progress_actions.check_scope(actor)),
+            "can_edit_rules": can_edit_deadline_rules(actor),
+            "can_view_anomalies": can_view_anomalies(actor),
+            "can_see_checks": bool(check_scope(actor)),
         },
     )
 
@@ -245,7 +254,7 @@ class DeadlineRulesForm(forms.Form):
 @login_required
 def deadline_settings(request):
     actor = request.actor
-    if not progress_actions.can_edit_deadline_rules(actor):
+    if not can_edit_deadline_rules(actor):
         log_denied(actor, kind="forbidden", what="đặt hạn nhập điểm")
         raise PermissionDenied("Chỉ hiệu trưởng, phó hiệu trưởng đặt hạn nhập điểm.")
     rules = progress.deadline_rules(actor.school)
@@ -271,16 +280,6 @@ def deadline_settings(request):
 # --- monthly checks ------------------------------------------------------------------------------
 
 
-def _require_checks(actor) -> list:
-    sections = progress_actions.check_scope(actor)
-    if not sections:
-        log_denied(actor, kind="forbidden", what="biên bản kiểm tra sổ điểm hằng tháng")
-        raise PermissionDenied(
-            "Chỉ lãnh đạo nhà trường và tổ trưởng chuyên môn xem biên bản kiểm tra sổ điểm."
-        )
-    return sections
-
-
 def _visible_sections(check: MonthlyCheck, keys: set[str]) -> list[tuple[str, dict]]:
     sections = (check.summary or {}).get("sections", {})
     school_wide = progress_actions.SCHOOL_SECTION in keys
@@ -303,7 +302,7 @@ def _parse_month(raw: str) -> date | None:
 
 def _checks_page(request, *, error: str = "", month_value: str = "", notes: str = ""):
     actor = request.actor
-    sections = _require_checks(actor)
+    sections = require_checks(actor)
     keys = {k for k, _f, _l in sections}
     checks = (
         MonthlyCheck.objects.filter(school=actor.school, year=actor.year)
@@ -320,7 +319,7 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
         {
             "rows": rows,
             "scope_labels": [label for _k, _f, label in sections],
-            "can_record": progress_actions.can_record_check(actor),
+            "can_record": can_record_check(actor),
             "error": error,
             "month_value": month_value or f"{today:%Y-%m}",
             "notes": notes,
@@ -338,7 +337,7 @@ def monthly_checks(request):
 @require_POST
 def monthly_check_record(request):
     actor = request.actor
-    _require_checks(actor)
+    require_checks(actor)
     raw_month = nfc(request.POST.get("month", ""))
     notes = nfc(request.POST.get("notes", ""))
     month = _parse_month(raw_month)
@@ -359,22 +358,11 @@ def monthly_check_record(request):
     return redirect("gradebook:monthly_check_detail", check_id=check.pk)
 
 
-def _access_check(actor, check_id: int) -> MonthlyCheck:
-    check = (
-        MonthlyCheck.objects.filter(pk=check_id, school=actor.school)
-        .select_related("checked_by", "signed_off_by", "year")
-        .first()
-    )
-    if check is None:
-        raise not_found(actor, f"biên bản kiểm tra sổ điểm #{check_id}")
-    return check
-
-
 @login_required
 def monthly_check_detail(request, check_id: int):
     actor = request.actor
-    sections = _require_checks(actor)
-    check = _access_check(actor, check_id)
+    sections = require_checks(actor)
+    check = access_monthly_check(actor, check_id)
     keys = {k for k, _f, _l in sections}
     visible = _visible_sections(check, keys)
     if not visible and progress_actions.SCHOOL_SECTION not in keys:
@@ -386,7 +374,7 @@ def monthly_check_detail(request, check_id: int):
             "check": check,
             "sections": visible,
             "sign_off_note": (check.summary or {}).get("sign_off_note", ""),
-            "can_sign": progress_actions.can_sign_off_check(actor) and not check.signed_off_at,
+            "can_sign": can_sign_off_check(actor) and not check.signed_off_at,
             "has_school_section": progress_actions.SCHOOL_SECTION
             in (check.summary or {}).get("sections", {}),
         },
@@ -397,8 +385,8 @@ def monthly_check_detail(request, check_id: int):
 @require_POST
 def monthly_check_sign_off(request, check_id: int):
     actor = request.actor
-    _require_checks(actor)
-    check = _access_check(actor, check_id)
+    require_checks(actor)
+    check = access_monthly_check(actor, check_id)
     try:
         progress_actions.monthly_check_sign_off(
             actor=actor, check=check, note=request.POST.get("note", "")
@@ -418,7 +406,7 @@ def monthly_check_sign_off(request, check_id: int):
 @login_required
 def anomaly_report(request):
     actor = request.actor
-    anomalies.require_anomalies(actor)
+    require_anomalies(actor)
     errors: list[str] = []
     term = _term(request, errors)
     report = anomalies.anomaly_report(actor, term=term)

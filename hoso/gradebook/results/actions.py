@@ -36,7 +36,6 @@ from hoso.gradebook.results.compute import (
     ResultsError,
     available_periods,
     build_lists,
-    can_approve_results,
     class_ruleset,
     is_homeroom_of,
     offerings_by_grade,
@@ -44,6 +43,7 @@ from hoso.gradebook.results.compute import (
     recompute_class,
     recompute_school,
 )
+from hoso.gradebook.results.policies import can_approve_results
 from hoso.notifications.actions import notify
 from hoso.organisation.assignments.selectors import homeroom_teacher_of
 from hoso.students.models import Enrolment

@@ -34,18 +34,13 @@ from django.db import transaction
 from django.db.models import DateTimeField, Value
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import not_found
-from hoso.accounts.roles import Role
 from hoso.assessment.rules import evaluate_many, get_ruleset
 from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.gradebook.entry.columns import ruleset_code
-from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
-from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import SchoolClass, SubjectOffering
-from hoso.organisation.policies import access_class
 from hoso.students.models import Enrolment, Student
 
 
@@ -903,36 +898,8 @@ def result_refresh_after_correction(
 # ------------------------------------------------------------------------------ policies
 
 
-def can_read_results(actor: Actor, school_class) -> bool:
-    """Leaders (and the other school-wide grade-book readers), the class's homeroom teacher and
-    the heads of departments teaching the class read the class results."""
-    if actor.has(*GRADEBOOK_READERS):
-        return True
-    if school_class.pk in actor.homeroom_class_ids:
-        return True
-    if actor.department_ids:
-        return (
-            teaching_on(reference_day(school_class.year))
-            .filter(school_class=school_class, teacher__department_id__in=actor.department_ids)
-            .exists()
-        )
-    return False
-
-
-def access_results_class(actor: Actor, class_id: int) -> SchoolClass:
-    """The class whose results the actor may read; 404 (logged) otherwise."""
-    school_class = access_class(actor, class_id)
-    if not can_read_results(actor, school_class):
-        raise not_found(actor, f"kết quả lớp #{class_id}")
-    return school_class
-
-
 def is_homeroom_of(actor: Actor, school_class) -> bool:
     return school_class.pk in actor.homeroom_class_ids
-
-
-def can_approve_results(actor: Actor) -> bool:
-    return Role.PRINCIPAL in actor.roles and actor.can_write("results")
 
 
 # ------------------------------------------------------------------------------ reads

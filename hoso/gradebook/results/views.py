@@ -16,6 +16,11 @@ from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.gradebook.comments import actions as comments_mod
+from hoso.gradebook.comments.policies import (
+    can_manage_bank,
+    can_write_subject_comments,
+    managed_subject_ids,
+)
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import ClassResult, CommentBankEntry, HomeroomInput, StudentResult
@@ -38,9 +43,7 @@ from hoso.gradebook.results.compute import (
     TRAIT_LEVEL_SHORT,
     TRAIT_NAMES,
     YEAR,
-    access_results_class,
     available_periods,
-    can_approve_results,
     class_results,
     class_ruleset,
     is_homeroom_of,
@@ -53,6 +56,7 @@ from hoso.gradebook.results.compute import (
     subject_level,
     title_label,
 )
+from hoso.gradebook.results.policies import access_results_class, can_approve_results
 from hoso.gradebook.signoff.actions import CHANGED, class_signoff, class_signoff_status, my_sheets
 from hoso.gradebook.signoff.actions import sheet_signoff as sheet_signoff_action
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
@@ -837,7 +841,7 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
     """Nhận xét môn học: the subject teacher writes; readers of the sheet read."""
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
-    can_write = comments_mod.can_write_subject_comments(actor, school_class, subject, term)
+    can_write = can_write_subject_comments(actor, school_class, subject, term)
     _refresh(actor, school_class)
     primary = class_ruleset(school_class) == PRIMARY_RULESET
     period = f"term{term.number}"
@@ -961,7 +965,7 @@ def comment_bank(request):
         raise not_found(actor, "ngân hàng nhận xét")
     comments_mod.bank_ensure(actor.school)
     subjects = list(Subject.objects.filter(school=actor.school).order_by("level", "order", "name"))
-    managed = comments_mod.managed_subject_ids(actor)
+    managed = managed_subject_ids(actor)
     editable_subjects = [s for s in subjects if managed is None or s.pk in managed]
     selected = request.GET.get("mon", "")
     form = {"subject": selected if selected != "chung" else "", "level": "", "text": ""}
@@ -1037,10 +1041,10 @@ def _bank_entry(actor, entry_id: int) -> CommentBankEntry:
 def comment_bank_edit(request, entry_id: int):
     actor = request.actor
     entry = _bank_entry(actor, entry_id)
-    if not comments_mod.can_manage_bank(actor, entry.subject):
+    if not can_manage_bank(actor, entry.subject):
         log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
         raise PermissionDenied("Bạn không có quyền sửa nhận xét này.")
-    managed = comments_mod.managed_subject_ids(actor)
+    managed = managed_subject_ids(actor)
     subjects = [
         s
         for s in Subject.objects.filter(school=actor.school).order_by("level", "order", "name")

@@ -29,6 +29,7 @@ from hoso.gradebook.corrections.actions import (
     next_state,
     sniff_evidence,
 )
+from hoso.gradebook.corrections.policies import access_correction
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.models import Assessment, ClassResult, CorrectionEvidence, CorrectionRequest
@@ -529,7 +530,7 @@ def test_another_school_cannot_touch_the_request(world, sheet):
             witness=other.users["vice"],
         )
     with pytest.raises(Exception) as exc:
-        sel.access_correction(other.actor("principal"), correction.pk)
+        access_correction(other.actor("principal"), correction.pk)
     assert exc.type.__name__ == "Http404"
 
 
