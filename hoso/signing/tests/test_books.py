@@ -153,9 +153,9 @@ def applied_correction(world, rich):
         correction_decide,
         correction_request,
     )
+    from hoso.gradebook.corrections.tests.test_corrections import pdf
     from hoso.gradebook.entry import actions
     from hoso.gradebook.entry.sheets import load_sheet
-    from hoso.gradebook.tests.test_corrections import pdf
 
     sheet = load_sheet(world.class_a, world.math, world.term1)
     actions.columns_finalise(actor=world.actor("subject"), sheet=sheet, column_keys=["GK"])
