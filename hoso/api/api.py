@@ -482,6 +482,6 @@ api.add_router("/gradebook", gradebook_router)
 
 # --- transcripts (học bạ số) ------------------------------------------------------------------
 
-from hoso.transcripts.api import build_router as transcripts_router  # noqa: E402
+from hoso.api.transcripts import build_router as transcripts_router  # noqa: E402
 
 api.add_router("/transcripts", transcripts_router())

@@ -88,14 +88,14 @@ def demo_seed(*, today: date | None = None, codes: tuple[str, ...] = ()) -> list
     return results
 
 
-# Packages that add demo data of their own (record types, certificates...) expose
-# ``seed_demo(school, year, *, today)`` in their ``demo`` module; it runs for the current year
+# Each domain's demo data (record types, certificates, grades, transcripts) is a module of this
+# package with ``seed_demo(school, year, *, today)``; it runs for the current year
 # and derives every date from the reference day ``today`` (nothing dated after it).
 DEMO_EXTENSIONS = (
-    "hoso.records.demo",
-    "hoso.signing.demo",
-    "hoso.gradebook.demo",
-    "hoso.transcripts.demo",
+    "hoso.demo.records",
+    "hoso.demo.signing",
+    "hoso.demo.gradebook",
+    "hoso.demo.transcripts",
 )
 
 

@@ -436,14 +436,14 @@ def test_demo_logins_command_prints_the_table(seeded):
     assert f"/xac-minh/{revoked.replaced_by.code}" in text
 
 
-# --- grade book and transcripts (hoso.gradebook.demo, hoso.transcripts.demo) ------------------
+# --- grade book and transcripts (hoso.demo.gradebook, hoso.demo.transcripts) ------------------
 
 SCORE_RE = re.compile(r"^(10|\d)\.\d$")
 
 
 @pytest.mark.django_db
 def test_current_year_sheets_hold_what_was_assessed_up_to_today(seeded):
-    from hoso.gradebook.demo import term_plan
+    from hoso.demo.gradebook import term_plan
     from hoso.gradebook.models import Assessment, SheetColumn
 
     today = clock.today()
@@ -553,7 +553,7 @@ def test_some_columns_of_the_demo_subject_teacher_are_finalised(seeded):
 
 @pytest.mark.django_db
 def test_last_year_class_results_are_approved_with_lists(seeded):
-    from hoso.gradebook.demo import LAST_YEAR_CLASS
+    from hoso.demo.gradebook import LAST_YEAR_CLASS
     from hoso.gradebook.models import Assessment, ClassResult
     from hoso.gradebook.results.compute import class_results
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from hoso.core import clock
-from hoso.records.demo import seed_demo
+from hoso.demo.records import seed_demo
 from hoso.records.models import Decision, Obligation, Submission
 from hoso.records.selectors import timeliness_counts
 

@@ -224,7 +224,7 @@ def test_records_sync_command(world):
 
 @pytest.mark.calendar  # the demo hand-ins and the lists depend on the day
 def test_screens_use_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
-    from hoso.records.demo import seed_demo
+    from hoso.demo.records import seed_demo
 
     seed_demo(world.school, world.year, today=clock.today())
     rows = []

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from hoso.core import clock
-from hoso.signing.demo import seed_demo
+from hoso.demo.signing import seed_demo
 from hoso.signing.models import SigningCredential, TrustRoot
 from hoso.signing.services import credential_for, sign_pdf, validate_pdf
 from hoso.signing.testpki import DEMO_PASSWORD

@@ -3,7 +3,7 @@ import time
 import pytest
 
 from hoso.core import clock
-from hoso.transcripts.demo import seed_demo
+from hoso.demo.transcripts import seed_demo
 from hoso.transcripts.models import Transcript
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from hoso.api.auth import SessionAuth, TokenAuth
-from hoso.transcripts.api import build_router
+from hoso.api.transcripts import build_router
 from hoso.urls import urlpatterns as project
 
 # The transcripts router on its own API (hoso/api/api.py mounts it at /api/v1/transcripts).

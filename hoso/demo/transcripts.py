@@ -6,7 +6,7 @@ Current year: drafts the transcripts of the first students of one homeroom class
 approved; the class page says so.
 
 Previous year, lower secondary: last year's class whose results the grade-book demo approved
-(``hoso.gradebook.demo.LAST_YEAR_CLASS``) gets a handful of transcripts ISSUED through the real
+(``hoso.demo.gradebook.LAST_YEAR_CLASS``) gets a handful of transcripts ISSUED through the real
 chain — homeroom teacher signs, vice principal checks, principal signs, clerk applies the school
 seal — with the demo credentials (password HoSo@2026). One of them is then revoked and re-issued
 (its replacement goes through the chain again), so that the public page /xac-minh/<code> shows a
@@ -78,14 +78,14 @@ def _current_drafts(school, year) -> None:
 
 
 def _user(school, key: str):
-    from hoso.gradebook.demo import _login_user
+    from hoso.demo.gradebook import login_user
 
-    return _login_user(school, key)
+    return login_user(school, key)
 
 
 def _last_year_issued(school, year) -> None:
     from hoso.accounts.actor import build_actor
-    from hoso.gradebook.demo import LAST_YEAR_CLASS, year_opened
+    from hoso.demo.gradebook import LAST_YEAR_CLASS, year_opened
     from hoso.gradebook.models import ClassResult, StudentResult
     from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import Position, SchoolClass, SchoolYear, Staff
