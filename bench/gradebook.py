@@ -329,7 +329,7 @@ def fill_sheet(sheet, user, rng: random.Random, *, skip: set | None = None) -> l
     """Assessments for every active student × column of ``sheet`` (unsaved)."""
     from django.utils import timezone
 
-    from hoso.gradebook.models import Assessment
+    from hoso.gradebook.entry.models import Assessment
 
     now = timezone.now()
     rows = []
@@ -368,8 +368,8 @@ def bench_sheet(args) -> dict:
     from hoso.api.gradebook import sheet_payload
     from hoso.gradebook.entry.actions import regular_column_add
     from hoso.gradebook.entry.columns import MAX_REGULAR
+    from hoso.gradebook.entry.models import Assessment
     from hoso.gradebook.entry.sheets import load_sheet
-    from hoso.gradebook.models import Assessment
     from hoso.organisation.models import TeachingAssignment
     from hoso.students.models import Enrolment
 
@@ -484,8 +484,8 @@ def bench_sheet(args) -> dict:
 
 def fill_school(year) -> tuple[int, int]:
     """Generated results in every cell of every sheet of the year; returns (students, cells)."""
+    from hoso.gradebook.entry.models import Assessment
     from hoso.gradebook.entry.sheets import load_sheet
-    from hoso.gradebook.models import Assessment
     from hoso.organisation.models import TeachingAssignment
     from hoso.students.models import Enrolment
 
@@ -512,7 +512,7 @@ def bench_recompute(args) -> dict:
     from importlib import import_module
     from importlib.util import find_spec
 
-    from hoso.gradebook.models import Assessment
+    from hoso.gradebook.entry.models import Assessment
     from hoso.students.models import Enrolment
 
     codes = ["THCS-NT", "TH-CVA"] if args.both_schools else ["THCS-NT"]
@@ -791,7 +791,7 @@ def bench_load(args, env: dict[str, str]) -> dict:
 
     from hoso.audit.models import AuditEvent
     from hoso.audit.verify import verify_all
-    from hoso.gradebook.models import Assessment
+    from hoso.gradebook.entry.models import Assessment
 
     cells_per_writer = max(1, args.writer_saves // 2)
     writers = pick_writers(args.writers, cells_per_writer)

@@ -72,7 +72,7 @@ def _shuffle(school_class, seed: int) -> None:
     """New random averages (5,0–10,0) in every subject result of the class: pages not seen yet."""
     import random
 
-    from hoso.gradebook.models import StudentResult
+    from hoso.gradebook.results.models import StudentResult
 
     rng = random.Random(seed)
     rows = list(StudentResult.objects.filter(class_result__school_class=school_class))

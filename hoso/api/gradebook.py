@@ -27,11 +27,11 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook.entry.actions import assessment_save, columns_finalise
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
 from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 

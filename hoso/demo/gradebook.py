@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 from hoso.core import clock
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
 from hoso.gradebook.entry.columns import sheet_columns as _sheet_columns
-from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
+from hoso.gradebook.entry.models import Assessment, SheetColumn
+from hoso.gradebook.results.models import HomeroomInput
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -507,7 +508,7 @@ def _finalise_some(school, year, term, now: datetime) -> int:
 
 
 def _last_year_class(school, previous) -> None:
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
     from hoso.organisation.models import SchoolClass
 
     school_class = (

@@ -86,7 +86,7 @@ def _user(school, key: str):
 def _last_year_issued(school, year) -> None:
     from hoso.accounts.actor import build_actor
     from hoso.demo.gradebook import LAST_YEAR_CLASS, year_opened
-    from hoso.gradebook.models import ClassResult, StudentResult
+    from hoso.gradebook.results.models import ClassResult, StudentResult
     from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import Position, SchoolClass, SchoolYear, Staff
     from hoso.signing.testpki import DEMO_PASSWORD

@@ -405,7 +405,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         page.wait_for_function(
             "document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
         )
-        from hoso.gradebook.models import Assessment
+        from hoso.gradebook.entry.models import Assessment
 
         typed = Assessment.objects.filter(
             school_class__year=year, school_class__name="6A1", column="TX1", subject__code="TOAN"
@@ -436,9 +436,10 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
         results of term I, term II and the year, through the real actions."""
         from hoso.accounts.actor import build_actor
         from hoso.core import clock
+        from hoso.gradebook.entry.models import Assessment, SheetColumn
         from hoso.gradebook.entry.sheets import load_sheet
-        from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn
         from hoso.gradebook.results import actions as results_actions
+        from hoso.gradebook.results.models import HomeroomInput
         from hoso.gradebook.signoff import actions as signoff
         from hoso.organisation.assignments.selectors import homeroom_teacher_of
         from hoso.organisation.models import SubjectOffering, TeachingAssignment
@@ -539,7 +540,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
             page.goto(f"{self.live_server_url}/so-diem/ket-qua/danh-sach/?ky={period}")
             page.click("button:has-text('Phê duyệt 3 lớp đã xác nhận')")
             page.wait_for_selector("text=Đã phê duyệt: ")
-        from hoso.gradebook.models import ClassResult
+        from hoso.gradebook.results.models import ClassResult
 
         states = set(
             ClassResult.objects.filter(school_class__year=year).values_list("period", "state")

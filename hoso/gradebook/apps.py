@@ -7,8 +7,7 @@ class GradebookConfig(AppConfig):
     verbose_name = "Sổ theo dõi và đánh giá"
 
     def ready(self) -> None:
-        from hoso.gradebook import setup_probes
-        from hoso.gradebook.entry import ownership
+        from hoso.gradebook import ownership, setup_probes
         from hoso.gradebook.excel.importer import GRADE_SHEET
         from hoso.imports.registry import register
         from hoso.organisation.assignments import ownership as assignments

@@ -4,7 +4,8 @@ cannot be removed."""
 
 from __future__ import annotations
 
-from hoso.gradebook.models import Assessment, ClassResult
+from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.results.models import ClassResult
 
 
 def grade_results(*, year, grade) -> str:

@@ -1,6 +1,7 @@
 """The grade book's URLs (namespace ``gradebook``): one ``urls.py`` per room, so each grows on its
 own."""
 
+from hoso.gradebook.anomalies import urls as anomalies
 from hoso.gradebook.corrections import urls as corrections
 from hoso.gradebook.entry import urls as entry
 from hoso.gradebook.excel import urls as excel
@@ -15,4 +16,5 @@ urlpatterns = [
     *corrections.urlpatterns,
     *progress.urlpatterns,
     *results.urlpatterns,
+    *anomalies.urlpatterns,
 ]

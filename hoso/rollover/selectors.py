@@ -117,7 +117,7 @@ def _last_grades(school_id: int) -> dict[str, int]:
 
 def _approved_results(class_ids: list[int]) -> dict[tuple[int, str], dict[int, dict]]:
     """(class, period) → {student: data} for the APPROVED year and after-summer results."""
-    from hoso.gradebook.models import ClassResult, StudentResult
+    from hoso.gradebook.results.models import ClassResult, StudentResult
 
     approved = {
         cr_id: (class_id, period)

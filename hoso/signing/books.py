@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 from hoso.core.errors import DomainError
+from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest, HomeroomInput, Signoff
 from hoso.gradebook.results.compute import offerings_by_grade
+from hoso.gradebook.results.models import HomeroomInput
 from hoso.gradebook.signoff.actions import class_hash, sheet_hash
+from hoso.gradebook.signoff.models import Signoff
 from hoso.organisation.assignments.selectors import (
     homeroom_teacher_of,
     sheet_teachers,

@@ -43,7 +43,7 @@ def access_credential(actor: Actor, credential_id: int) -> SigningCredential:
 
 
 def _can_see_object(actor: Actor, doc: SignedDocument) -> bool:
-    from hoso.gradebook.models import CorrectionRequest
+    from hoso.gradebook.corrections.models import CorrectionRequest
     from hoso.organisation.models import SchoolClass, Subject
 
     if doc.kind in (DocumentKind.GRADE_SHEET, DocumentKind.CLASS_BOOK):

@@ -94,7 +94,8 @@ def ready_books(actor: Actor) -> list[ReadyBook]:
     confirmed for a term, applied corrections they were a party of."""
     from django.db.models import Q
 
-    from hoso.gradebook.models import CorrectionRequest, Signoff
+    from hoso.gradebook.corrections.models import CorrectionRequest
+    from hoso.gradebook.signoff.models import Signoff
 
     if actor.school is None or actor.year is None:
         return []

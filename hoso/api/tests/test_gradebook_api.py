@@ -17,8 +17,8 @@ from hoso.accounts.actions import api_token_create
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.testing.factories import make_student
 
 pytestmark = pytest.mark.django_db

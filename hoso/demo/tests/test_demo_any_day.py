@@ -29,7 +29,8 @@ def test_demo_is_coherent_on(day):
     default) THEN nothing is dated after it, last year is closed with its results approved,
     hand-ins due before it are settled, and the grade book holds exactly what is past."""
     from hoso.demo.actions import demo_seed
-    from hoso.gradebook.models import Assessment, ClassResult, SheetColumn
+    from hoso.gradebook.entry.models import Assessment, SheetColumn
+    from hoso.gradebook.results.models import ClassResult
     from hoso.records.models import Decision, Obligation, Submission
 
     today = date.fromisoformat(day)

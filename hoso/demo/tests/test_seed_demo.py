@@ -444,7 +444,7 @@ SCORE_RE = re.compile(r"^(10|\d)\.\d$")
 @pytest.mark.django_db
 def test_current_year_sheets_hold_what_was_assessed_up_to_today(seeded):
     from hoso.demo.gradebook import term_plan
-    from hoso.gradebook.models import Assessment, SheetColumn
+    from hoso.gradebook.entry.models import Assessment, SheetColumn
 
     today = clock.today()
     for code in ("THCS-NT", "TH-CVA"):
@@ -528,7 +528,7 @@ def test_current_year_sheets_hold_what_was_assessed_up_to_today(seeded):
 
 @pytest.mark.django_db
 def test_some_columns_of_the_demo_subject_teacher_are_finalised(seeded):
-    from hoso.gradebook.models import Assessment, SheetColumn
+    from hoso.gradebook.entry.models import Assessment, SheetColumn
 
     for username in ("gvbm", "gvbm.th"):
         user = User.objects.get(username=username)
@@ -554,8 +554,9 @@ def test_some_columns_of_the_demo_subject_teacher_are_finalised(seeded):
 @pytest.mark.django_db
 def test_last_year_class_results_are_approved_with_lists(seeded):
     from hoso.demo.gradebook import LAST_YEAR_CLASS
-    from hoso.gradebook.models import Assessment, ClassResult
+    from hoso.gradebook.entry.models import Assessment
     from hoso.gradebook.results.compute import class_results
+    from hoso.gradebook.results.models import ClassResult
 
     thcs = School.objects.get(code="THCS-NT")
     previous = SchoolYear.objects.get(school=thcs, is_closed=True)
@@ -616,7 +617,8 @@ def test_last_year_transcripts_are_issued_and_one_is_replaced(seeded, client):
 
 @pytest.mark.django_db
 def test_a_second_run_adds_no_grades_or_transcripts(seeded):
-    from hoso.gradebook.models import Assessment, ClassResult, SheetColumn
+    from hoso.gradebook.entry.models import Assessment, SheetColumn
+    from hoso.gradebook.results.models import ClassResult
     from hoso.transcripts.models import Transcript
 
     def counts():
@@ -639,10 +641,11 @@ def test_a_correction_can_be_filed_on_a_finalised_demo_column(seeded, settings, 
 
     from hoso.core.errors import DomainError
     from hoso.gradebook.corrections.actions import correction_request
+    from hoso.gradebook.corrections.models import CorrectionRequest
     from hoso.gradebook.entry.actions import assessment_save
+    from hoso.gradebook.entry.models import Assessment, SheetColumn
     from hoso.gradebook.entry.sheets import load_sheet
     from hoso.gradebook.errors import GradebookError
-    from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
 
     settings.MEDIA_ROOT = tmp_path / "media"
     thcs = School.objects.get(code="THCS-NT")

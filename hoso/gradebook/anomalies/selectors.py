@@ -30,7 +30,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from hoso.accounts.actor import Actor
 from hoso.audit.models import AuditEvent
 from hoso.gradebook.anomalies.policies import require_anomalies
-from hoso.gradebook.models import Assessment, CorrectionRequest, SheetColumn
+from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.selectors import deadline_rules, sheet_url
 from hoso.organisation.assignments.selectors import reference_day, teaching_on

@@ -19,10 +19,11 @@ from hoso.accounts.actor import Actor
 from hoso.audit.actions import audit_record
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
+from hoso.gradebook.comments.models import CommentBankEntry, SubjectComment
 from hoso.gradebook.comments.policies import can_manage_bank
 from hoso.gradebook.entry.policies import is_assigned_teacher
-from hoso.gradebook.models import ClassResult, CommentBankEntry, SubjectComment
 from hoso.gradebook.results.compute import ResultsError
+from hoso.gradebook.results.models import ClassResult
 from hoso.organisation.models import Level, Subject
 from hoso.students.models import Enrolment
 

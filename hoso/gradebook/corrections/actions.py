@@ -41,12 +41,13 @@ from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import followers
+from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.entry.actions import ensure_writable
 from hoso.gradebook.entry.columns import TEXT
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.results import compute as results
 
 State = CorrectionRequest.State

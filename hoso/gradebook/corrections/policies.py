@@ -8,8 +8,8 @@ from __future__ import annotations
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.accounts.roles import LEADERS, Role
+from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.corrections.selectors import school_requests
-from hoso.gradebook.models import CorrectionEvidence, CorrectionRequest
 
 
 def is_party(actor: Actor, correction: CorrectionRequest) -> bool:

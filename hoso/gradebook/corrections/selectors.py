@@ -21,8 +21,9 @@ from hoso.gradebook.corrections.actions import (
     old_of,
     short_text,
 )
+from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest
 
 State = CorrectionRequest.State
 

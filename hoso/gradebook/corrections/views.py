@@ -31,11 +31,12 @@ from hoso.gradebook.corrections.actions import (
     correction_request,
     protection_error,
 )
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.corrections.policies import access_correction, access_evidence
 from hoso.gradebook.entry.columns import TEXT
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest
 from hoso.students.models import Enrolment, Student
 
 State = CorrectionRequest.State

@@ -16,11 +16,12 @@ from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
 from hoso.gradebook.entry.policies import can_lock_books, is_assigned_teacher
 from hoso.gradebook.entry.sheets import Sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, BookLock, ClassResult, SheetColumn
+from hoso.gradebook.results.models import ClassResult
 from hoso.organisation.assignments.selectors import in_force_sql, reference_day
 from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from hoso.core import clock
-from hoso.gradebook.models import BookLock
+from hoso.gradebook.entry.models import BookLock
 
 
 def active_locks(year, *, now=None) -> QuerySet[BookLock]:

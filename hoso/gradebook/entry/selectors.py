@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from hoso.assessment.rules import evaluate
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import Sheet
-from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.students.models import Enrolment
 
 

@@ -14,7 +14,7 @@ from hoso.gradebook.entry.columns import (
     ruleset_code,
     sheet_columns,
 )
-from hoso.gradebook.models import SheetColumn
+from hoso.gradebook.entry.models import SheetColumn
 from hoso.organisation.models import SubjectOffering
 
 

@@ -39,6 +39,7 @@ from hoso.gradebook.entry.columns import (
     sheet_columns,
 )
 from hoso.gradebook.entry.columns import ruleset_code as _ruleset_code
+from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
 from hoso.gradebook.entry.policies import (
     GRADEBOOK_READERS,
     access_sheet,
@@ -50,7 +51,6 @@ from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, BookLock, SheetColumn
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import (
     Checkpoint,

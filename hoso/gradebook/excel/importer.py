@@ -26,6 +26,7 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.actions import assessment_save, ensure_writable
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
 from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
@@ -33,7 +34,6 @@ from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.excel import recognition, template
 from hoso.gradebook.excel.errors import ExcelError
 from hoso.gradebook.excel.rows import StoredCell, StudentRef, evaluate_rows
-from hoso.gradebook.models import Assessment
 from hoso.imports.errors import ImportErrorCode
 from hoso.imports.headers import FieldSpec
 from hoso.imports.importer import Evaluation, Importer, RowsRejected, Words, batch_error

@@ -20,9 +20,9 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS, DeadlineRules
+from hoso.gradebook.progress.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.progress.policies import (
     SCHOOL_SECTION,
     can_edit_deadline_rules,

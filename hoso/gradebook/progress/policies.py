@@ -9,7 +9,7 @@ from django.db.models import Q
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
-from hoso.gradebook.models import MonthlyCheck
+from hoso.gradebook.progress.models import MonthlyCheck
 
 #: the section of a monthly check that covers the whole school
 SCHOOL_SECTION = "school"

@@ -34,9 +34,10 @@ from django.urls import NoReverseMatch, reverse
 from hoso.accounts.actor import Actor
 from hoso.core import clock
 from hoso.gradebook.entry.columns import TEXT, Column, ruleset_code, sheet_columns
-from hoso.gradebook.models import Assessment, DeadlineRule, SheetColumn
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import DeadlineRules
+from hoso.gradebook.progress.models import DeadlineRule
 from hoso.gradebook.progress.policies import require_progress
 from hoso.organisation.assignments.selectors import reference_day
 from hoso.organisation.models import Checkpoint, SubjectOffering, TeachingAssignment, Term
@@ -81,6 +82,20 @@ def current_term(year, *, today: date | None = None) -> Term | None:
             return term
     started = [t for t in terms if t.start_date <= today]
     return started[-1] if started else terms[0]
+
+
+def chosen_term(year, raw: str) -> tuple[Term | None, str]:
+    """The term chosen by its id (a query parameter) among the year's terms, else the current one
+    with a message saying why."""
+    raw = (raw or "").strip()
+    if raw:
+        term = year.terms.filter(pk=int(raw)).first() if raw.isdigit() and year else None
+        if term is not None:
+            return term, ""
+        return current_term(year), (
+            "Học kỳ đã chọn không có trong năm học; đang xem học kỳ hiện tại."
+        )
+    return current_term(year), ""
 
 
 def sheet_url(class_id: int, subject_id: int, term_id: int) -> str:

@@ -16,5 +16,4 @@ urlpatterns = [
         views.monthly_check_sign_off,
         name="monthly_check_sign_off",
     ),
-    path("bat-thuong/", views.anomaly_report, name="anomalies"),
 ]

@@ -23,12 +23,11 @@ from hoso.accounts.policies import log_denied, not_found
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, nfc
-from hoso.gradebook.anomalies import selectors as anomalies
-from hoso.gradebook.anomalies.policies import can_view_anomalies, require_anomalies
-from hoso.gradebook.models import MonthlyCheck
+from hoso.gradebook.anomalies.policies import can_view_anomalies
 from hoso.gradebook.progress import actions as progress_actions
 from hoso.gradebook.progress import selectors as progress
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS
+from hoso.gradebook.progress.models import MonthlyCheck
 from hoso.gradebook.progress.policies import (
     access_monthly_check,
     can_edit_deadline_rules,
@@ -47,16 +46,10 @@ FILTER_PARAMS = {"department": "to", "grade": "khoi", "school_class": "lop", "te
 
 def _term(request, errors: list[str]):
     """The term chosen (?hoc-ky=<id>) among the year's terms, else the current one."""
-    actor = request.actor
-    raw = request.GET.get("hoc-ky", "").strip()
-    if raw:
-        term = None
-        if raw.isdigit() and actor.year is not None:
-            term = actor.year.terms.filter(pk=int(raw)).first()
-        if term is not None:
-            return term
-        errors.append("Học kỳ đã chọn không có trong năm học; đang xem học kỳ hiện tại.")
-    return progress.current_term(actor.year)
+    term, error = progress.chosen_term(request.actor.year, request.GET.get("hoc-ky", ""))
+    if error:
+        errors.append(error)
+    return term
 
 
 def _filters(request, errors: list[str]) -> progress.Filters:
@@ -398,26 +391,3 @@ def monthly_check_sign_off(request, check_id: int):
     else:
         messages.success(request, f"Đã ký duyệt biên bản kiểm tra tháng {check.month:%m/%Y}.")
     return redirect("gradebook:monthly_check_detail", check_id=check.pk)
-
-
-# --- anomalies -----------------------------------------------------------------------------------
-
-
-@login_required
-def anomaly_report(request):
-    actor = request.actor
-    require_anomalies(actor)
-    errors: list[str] = []
-    term = _term(request, errors)
-    report = anomalies.anomaly_report(actor, term=term)
-    return render(
-        request,
-        "gradebook/progress_anomalies.html",
-        {
-            "report": report,
-            "errors": errors,
-            "terms": list(actor.year.terms.all()) if actor.year else [],
-            "thresholds": anomalies.THRESHOLDS,
-            "generated_at": clock.local_now(),
-        },
-    )

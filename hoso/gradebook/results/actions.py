@@ -19,7 +19,6 @@ from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 from hoso.gradebook import followers
-from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     FINAL,
@@ -43,6 +42,7 @@ from hoso.gradebook.results.compute import (
     recompute_class,
     recompute_school,
 )
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.policies import can_approve_results
 from hoso.notifications.actions import notify
 from hoso.organisation.assignments.selectors import homeroom_teacher_of

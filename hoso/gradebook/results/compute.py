@@ -39,7 +39,8 @@ from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.gradebook.entry.columns import ruleset_code
-from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
+from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.students.models import Enrolment, Student
 

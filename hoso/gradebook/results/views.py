@@ -16,6 +16,7 @@ from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.gradebook.comments import actions as comments_mod
+from hoso.gradebook.comments.models import CommentBankEntry
 from hoso.gradebook.comments.policies import (
     can_manage_bank,
     can_write_subject_comments,
@@ -23,7 +24,6 @@ from hoso.gradebook.comments.policies import (
 )
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import ClassResult, CommentBankEntry, HomeroomInput, StudentResult
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
@@ -56,6 +56,7 @@ from hoso.gradebook.results.compute import (
     subject_level,
     title_label,
 )
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.policies import access_results_class, can_approve_results
 from hoso.gradebook.signoff.actions import CHANGED, class_signoff, class_signoff_status, my_sheets
 from hoso.gradebook.signoff.actions import sheet_signoff as sheet_signoff_action

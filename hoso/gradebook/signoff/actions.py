@@ -17,15 +17,17 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.columns import TEXT
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.policies import is_assigned_teacher
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
-from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
 from hoso.gradebook.results.compute import (
     ResultsError,
     SubjectSpec,
     canonical_hash,
     offerings_by_grade,
 )
+from hoso.gradebook.results.models import HomeroomInput
+from hoso.gradebook.signoff.models import Signoff
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.students.models import Enrolment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from hoso.gradebook.models import Assessment
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.progress.deadlines import LOCAL_TZ
 from hoso.organisation.models import Position, TeachingAssignment
 from hoso.testing.factories import make_staff, make_student

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
+from hoso.gradebook.results.models import HomeroomInput
+from hoso.gradebook.signoff.models import Signoff
 from hoso.organisation.models import Subject, SubjectOffering, TeachingAssignment
 
 EXTRA_SUBJECTS = [

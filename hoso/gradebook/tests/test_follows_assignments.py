@@ -11,9 +11,9 @@ import pytest
 
 from hoso.core.errors import PermissionDeniedError
 from hoso.gradebook.entry.actions import assessment_save, columns_finalise
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.errors import GradebookError
-from hoso.gradebook.models import Assessment, SheetColumn
 from hoso.gradebook.progress.actions import grade_reminders_send
 from hoso.gradebook.progress.selectors import progress_board
 from hoso.gradebook.tests.progress_helpers import put, vn

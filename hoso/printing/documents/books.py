@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     DECISION_LABELS,
@@ -30,6 +30,7 @@ from hoso.gradebook.results.compute import (
     school_lists,
     title_label,
 )
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.organisation.assignments.selectors import sheet_teachers
 from hoso.organisation.models import Subject
 from hoso.printing.documents.common import (

@@ -5,8 +5,8 @@ parties, the principal's decision, old and new values, reason, evidence), from t
 from __future__ import annotations
 
 from hoso.core.text import nfc
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.corrections.selectors import minute_data
-from hoso.gradebook.models import CorrectionRequest
 from hoso.printing.documents.common import VN_TZ, date_parts, header, person_name
 from hoso.printing.render import render_pdf, signature_slots
 

@@ -15,7 +15,7 @@ import segno
 
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
-from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult, SubjectComment
+from hoso.gradebook.comments.models import SubjectComment
 from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     FINAL,
@@ -35,6 +35,7 @@ from hoso.gradebook.results.compute import (
     periods_for,
     title_label,
 )
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Gender, Level
 from hoso.printing.documents.common import (

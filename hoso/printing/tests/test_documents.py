@@ -115,7 +115,7 @@ def test_primary_transcript_and_class_summary(world):
     hi = inputs(world, st, **all_traits("T"), absences_term1=0, absences_term2=1)
     hi.qualities = {**hi.qualities, **all_traits("D", "end1")["qualities"]}
     hi.save()
-    from hoso.gradebook.models import SubjectComment
+    from hoso.gradebook.comments.models import SubjectComment
 
     SubjectComment.objects.create(
         student=st,
@@ -129,7 +129,7 @@ def test_primary_transcript_and_class_summary(world):
     recompute_class(p.school_class)
     from django.utils import timezone
 
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
 
     ClassResult.objects.filter(school_class=p.school_class).update(
         state="approved", approved_at=timezone.now()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.gradebook.models import ClassResult, StudentResult
+from hoso.gradebook.results.models import ClassResult, StudentResult
 from hoso.organisation.models import (
     GradeLevel,
     HomeroomAssignment,

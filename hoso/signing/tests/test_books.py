@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook.models import Assessment
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill_all, rich_school, sign_all
 from hoso.signing.books import class_book_spec, correction_minute_spec, grade_sheet_spec
 from hoso.signing.documents import document_pdf, document_prepare, document_sign

@@ -200,7 +200,7 @@ def test_the_documents_page_needs_few_queries(
 def test_a_changed_book_shows_on_its_page_and_a_new_version_is_drafted(
     world, trusted, p12_credential
 ):
-    from hoso.gradebook.models import Assessment
+    from hoso.gradebook.entry.models import Assessment
     from hoso.signing.books import grade_sheet_spec
     from hoso.signing.documents import document_prepare
 

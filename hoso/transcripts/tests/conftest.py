@@ -35,8 +35,8 @@ def approve_results(world, school_class=None) -> None:
     Call again after adding students."""
     from django.utils import timezone
 
-    from hoso.gradebook.models import ClassResult, StudentResult
     from hoso.gradebook.results.compute import class_ruleset, periods_for
+    from hoso.gradebook.results.models import ClassResult, StudentResult
     from hoso.students.models import Enrolment
 
     school_class = school_class or world.class_a

@@ -245,7 +245,7 @@ def test_drafting_the_class_after_a_revocation_links_the_new_version(world, sign
 
 
 def test_nobody_signs_while_the_results_are_not_approved(world, signers):
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
 
     ClassResult.objects.filter(school_class=world.class_a, period="year").update(state="confirmed")
     a = world.actor
@@ -264,7 +264,7 @@ def test_nobody_signs_while_the_results_are_not_approved(world, signers):
 
 def test_issued_transcript_carries_the_approved_grades(world, signers):
     """With real grade-book results (entered, signed off, confirmed, approved)."""
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
     from hoso.printing.tests.helpers import approve_year, graded_class
 
     ClassResult.objects.filter(school_class=world.class_a).delete()  # the real ones instead

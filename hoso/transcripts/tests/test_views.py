@@ -129,7 +129,7 @@ def test_issued_board_shows_the_stale_flag(world, signers):
 
 
 def test_board_says_when_results_are_not_approved_yet(world, signers):
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
 
     ClassResult.objects.filter(school_class=world.class_a).delete()
     actions.transcripts_draft_class(actor=world.actor("homeroom"), school_class=world.class_a)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from hoso.gradebook.anomalies import selectors as anomalies
 from hoso.gradebook.anomalies.selectors import anomaly_report
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import CorrectionRequest
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put
 
 # The data below lives in term I of 2026-2027.

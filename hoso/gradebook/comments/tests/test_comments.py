@@ -10,7 +10,7 @@ from django.urls import reverse
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.gradebook.comments import actions as comments
-from hoso.gradebook.models import CommentBankEntry, SubjectComment
+from hoso.gradebook.comments.models import CommentBankEntry, SubjectComment
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results.compute import recompute_class, subject_level
 from hoso.gradebook.tests.results_helpers import (
@@ -155,7 +155,7 @@ def test_general_comment_suggestions_follow_learning_and_training(world, rich):
     fill_all(rich, world.student_a, 8)
     complete_inputs(world, world.student_a, training=("K", "K"))
     recompute_class(world.class_a)
-    from hoso.gradebook.models import StudentResult
+    from hoso.gradebook.results.models import StudentResult
 
     data = StudentResult.objects.get(class_result__period="year").data
     assert comments.general_levels(data, primary=False) == ["T", "K"]

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
-from hoso.gradebook.models import Assessment, CorrectionRequest
+from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.entry.models import Assessment
 from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import small_school
 

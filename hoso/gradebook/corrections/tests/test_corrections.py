@@ -29,10 +29,12 @@ from hoso.gradebook.corrections.actions import (
     next_state,
     sniff_evidence,
 )
+from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.corrections.policies import access_correction
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, ClassResult, CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.results.models import ClassResult
 from hoso.organisation.models import HomeroomAssignment, TeachingAssignment
 
 State = CorrectionRequest.State

@@ -20,12 +20,14 @@ from hoso.gradebook.corrections.actions import (
     correction_decide,
     correction_request,
 )
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest, StudentResult
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results import compute as results
 from hoso.gradebook.results.compute import recompute_class
+from hoso.gradebook.results.models import StudentResult
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill_all, rich_school, sign_all
 from hoso.testing.factories import make_year
 

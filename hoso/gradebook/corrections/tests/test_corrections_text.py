@@ -22,9 +22,10 @@ from hoso.gradebook.corrections.actions import (
     correction_decide,
     correction_request,
 )
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest
 from hoso.gradebook.tests.results_helpers import primary_school
 from hoso.organisation.models import TeachingAssignment
 from hoso.testing.factories import make_student

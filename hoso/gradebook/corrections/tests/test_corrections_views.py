@@ -15,9 +15,10 @@ from hoso.accounts.actions import api_token_create
 from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.gradebook.corrections.actions import correction_decide, correction_request
+from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, CorrectionRequest
 
 State = CorrectionRequest.State
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -13,9 +13,9 @@ from hoso.audit.models import AuditEvent
 from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.selectors import sheet_data
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment
 
 
 @pytest.fixture

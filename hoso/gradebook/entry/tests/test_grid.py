@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditEvent
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, BookLock, SheetColumn
 from hoso.organisation.models import Position, Staff
 from hoso.students.models import Enrolment
 from hoso.testing.factories import make_student, small_school
@@ -181,7 +181,7 @@ def test_finalised_and_locked_columns_are_disabled_with_their_reason(client, wor
 
 
 def test_approved_results_make_the_whole_sheet_read_only(client, world):
-    from hoso.gradebook.models import ClassResult
+    from hoso.gradebook.results.models import ClassResult
 
     fill(world, {"GK": "7"})
     actions.columns_finalise(

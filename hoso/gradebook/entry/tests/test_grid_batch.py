@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment
 from hoso.testing.factories import make_student
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.gradebook.models import Assessment, SheetColumn
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import PASSWORD, make_student, small_school
 

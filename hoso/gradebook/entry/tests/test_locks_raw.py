@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.locks import locks_for_sheet, locks_for_sheet_query
+from hoso.gradebook.entry.models import BookLock, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import BookLock, ClassResult, SheetColumn
+from hoso.gradebook.results.models import ClassResult
 
 pytestmark = pytest.mark.django_db
 

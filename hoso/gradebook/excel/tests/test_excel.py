@@ -22,12 +22,12 @@ from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.columns import sheet_columns
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.excel import importer as grade_import
 from hoso.gradebook.excel import recognition as excel_recognition
 from hoso.gradebook.excel import rows as excel_rows
 from hoso.gradebook.excel import template as excel_template
-from hoso.gradebook.models import Assessment
 from hoso.imports import actions as import_actions
 from hoso.imports.importer import error_sentence
 from hoso.imports.models import ImportBatch, ImportMapping

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hoso.gradebook.models import SheetColumn
+from hoso.gradebook.entry.models import SheetColumn
 from hoso.gradebook.progress import selectors as progress
 from hoso.gradebook.progress.selectors import Filters, progress_board
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put, vn
@@ -280,7 +280,7 @@ def test_bad_filters_are_reported_not_crashing(world, client):
 @pytest.mark.django_db
 def test_deadline_rules_default_then_saved_by_the_principal(world, client):
     from hoso.audit.models import AuditEvent
-    from hoso.gradebook.models import DeadlineRule
+    from hoso.gradebook.progress.models import DeadlineRule
 
     rules = progress.deadline_rules(world.school)
     assert (rules.regular_weekday, rules.regular_time.hour, rules.periodic_days) == (5, 15, 14)

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
-from hoso.gradebook.models import MonthlyCheck
 from hoso.gradebook.progress.actions import monthly_check_record, monthly_check_sign_off
+from hoso.gradebook.progress.models import MonthlyCheck
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, put, vn
 
 # The data below lives in term I of 2026-2027.

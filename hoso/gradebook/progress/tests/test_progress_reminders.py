@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from hoso.audit.models import AuditEvent
-from hoso.gradebook.models import SheetColumn
+from hoso.gradebook.entry.models import SheetColumn
 from hoso.gradebook.progress.actions import grade_reminders_send
 from hoso.gradebook.progress.tasks import send_grade_reminders
 from hoso.gradebook.tests.progress_helpers import put, second_vice, vn

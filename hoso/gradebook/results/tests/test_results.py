@@ -13,7 +13,6 @@ from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results.compute import (
     load_inputs,
@@ -22,6 +21,7 @@ from hoso.gradebook.results.compute import (
     result_refresh_after_correction,
     secondary_case,
 )
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.tests.results_helpers import (
     complete_inputs,
     fill,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.audit.models import AuditEvent
-from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results.compute import class_results, recompute_class
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.tests.results_helpers import (
     all_traits,
     inputs,

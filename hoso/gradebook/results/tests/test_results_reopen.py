@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.models import ClassResult, HomeroomInput
 from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results.models import ClassResult, HomeroomInput
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill_all, rich_school, sign_all
 from hoso.notifications.models import Notification
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hoso.audit.models import AuditEvent
-from hoso.gradebook.models import ClassResult, HomeroomInput
+from hoso.gradebook.results.models import ClassResult, HomeroomInput
 from hoso.gradebook.tests.results_helpers import (
     complete_inputs,
     fill,
@@ -159,7 +159,7 @@ def test_confirm_and_approve_through_the_pages(client, world, rich):
 
 @pytest.mark.django_db
 def test_the_confirm_button_signs_the_class_off_when_the_sheets_are_confirmed(client, world, rich):
-    from hoso.gradebook.models import Signoff
+    from hoso.gradebook.signoff.models import Signoff
 
     fill_all(rich, world.student_a, 8, terms=(1,))
     complete_inputs(world, world.student_a)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.gradebook.entry import actions
+from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
-from hoso.gradebook.models import Assessment, Signoff
 from hoso.gradebook.signoff.actions import (
     CHANGED,
     class_signoff,
@@ -21,6 +21,7 @@ from hoso.gradebook.signoff.actions import (
     sheet_hash,
     sheet_signoff,
 )
+from hoso.gradebook.signoff.models import Signoff
 from hoso.gradebook.tests.results_helpers import complete_inputs, fill, rich_school, sign_all
 
 

@@ -65,7 +65,7 @@ def make_year(fresh: Fresh, start_year: int = 2026, who: str = "admin"):
 def grade_book_entry(world, *, student, school_class):
     """One result in the grade book (Toán, TX1 of term I), as a teacher would have entered it."""
     from hoso.core import clock
-    from hoso.gradebook.models import Assessment
+    from hoso.gradebook.entry.models import Assessment
 
     return Assessment.objects.create(
         student=student,

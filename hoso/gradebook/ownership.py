@@ -4,7 +4,9 @@ assignment never takes away from its teacher what it already entered, finalised 
 
 from __future__ import annotations
 
-from hoso.gradebook.models import Assessment, HomeroomInput, SheetColumn, Signoff
+from hoso.gradebook.entry.models import Assessment, SheetColumn
+from hoso.gradebook.results.models import HomeroomInput
+from hoso.gradebook.signoff.models import Signoff
 
 
 def teaching_work(*, school_class, subject, term, user) -> str:
