@@ -161,7 +161,7 @@ def credential_aad(credential_school_id: int, fingerprint: str) -> bytes:
     return f"school={credential_school_id};cert={fingerprint}".encode()
 
 
-def _load_pem_certs(text: str) -> list[asn1_x509.Certificate]:
+def load_pem_certs(text: str) -> list[asn1_x509.Certificate]:
     out = []
     data = text.encode()
     if not data.strip():
@@ -296,7 +296,7 @@ def _unlocked_signer(credential: SigningCredential, secret: str) -> Iterator[Any
         )
     cert = x509.load_pem_x509_certificate(credential.certificate_pem.encode())
     check_validity_period(cert)
-    chain = _load_pem_certs(credential.chain_pem)
+    chain = load_pem_certs(credential.chain_pem)
     if credential.kind == CredentialKind.P12:
         from hoso.signing import keystore
 
@@ -722,10 +722,10 @@ def trust_roots(*, school=None) -> list[asn1_x509.Certificate]:
         )
     certs: list[asn1_x509.Certificate] = []
     for pem in rows.values_list("certificate_pem", flat=True):
-        certs.extend(_load_pem_certs(pem))
+        certs.extend(load_pem_certs(pem))
     for path in getattr(settings, "HOSO_SIGNING_TRUST_ROOTS", ()) or ():
         with open(path, encoding="ascii") as fh:
-            certs.extend(_load_pem_certs(fh.read()))
+            certs.extend(load_pem_certs(fh.read()))
     return certs
 
 

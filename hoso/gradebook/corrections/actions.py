@@ -365,7 +365,7 @@ def _homeroom_user(school_class):
     return user
 
 
-def _decided_as(correction: CorrectionRequest) -> str:
+def decided_as(correction: CorrectionRequest) -> str:
     """The delegation label recorded when the request was decided ('' for the principal)."""
     from hoso.audit.models import AuditEvent
 
@@ -864,7 +864,7 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
             f"Số biên bản {correction.minute_number} vừa được dùng cho một việc sửa khác: chưa "
             "sửa gì; xác nhận lại để nhận số mới.",
         )
-    label = session_label(correction, _decided_as(correction))
+    label = session_label(correction, decided_as(correction))
     audit_record(
         event_type="grade.corrected",
         actor=teacher,  # made under the requesting teacher's account (seed 003 §II.2)

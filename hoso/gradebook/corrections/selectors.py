@@ -238,10 +238,10 @@ class Minute:
 
 
 def minute_data(correction: CorrectionRequest) -> Minute:
-    from hoso.gradebook.corrections.actions import _decided_as
+    from hoso.gradebook.corrections.actions import decided_as
 
     correction_view(correction)
-    decided_as = _decided_as(correction) if correction.decided_by_id else ""
+    decided_as = decided_as(correction) if correction.decided_by_id else ""
     parties = [
         MinuteParty(
             "Người đề nghị sửa",

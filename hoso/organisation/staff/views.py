@@ -28,7 +28,7 @@ from hoso.organisation.staff.forms import (
 from hoso.organisation.staff.register import change_log, departments_of
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def no_store(response: HttpResponse) -> HttpResponse:
     """A page holding a one-time password is never cached."""
     response["Cache-Control"] = "private, no-store"
     return response
@@ -44,7 +44,7 @@ def _show(form, exc: DomainError) -> None:
 
 def _one_time_password(request, staff, temporary: str) -> HttpResponse:
     """A leader's new one-time password, shown once to the principal who asked for it."""
-    return _no_store(
+    return no_store(
         render(
             request,
             "organisation/staff/leader_password.html",
@@ -155,7 +155,7 @@ def staff_create(request):
             _show(form, exc)
         else:
             if created.temporary_password:
-                return _no_store(
+                return no_store(
                     render(
                         request,
                         "organisation/staff/created.html",

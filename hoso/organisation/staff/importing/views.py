@@ -14,7 +14,7 @@ from hoso.core import clock
 from hoso.imports.models import ImportBatch
 from hoso.imports.policies import access_batch
 from hoso.organisation.staff.importing.importer import STAFF_LIST
-from hoso.organisation.staff.views import _no_store
+from hoso.organisation.staff.views import no_store
 
 
 def _committer_id(batch: ImportBatch) -> int:
@@ -60,4 +60,4 @@ def accounts(request, batch_id: int):
         "own": own,
         "waiting": any(a.get("password") for a in rows) and not shown,
     }
-    return _no_store(render(request, "organisation/staff/import_accounts.html", context))
+    return no_store(render(request, "organisation/staff/import_accounts.html", context))

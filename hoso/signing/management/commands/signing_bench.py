@@ -17,9 +17,9 @@ from django.test.utils import override_settings
 from hoso.signing import keystore
 from hoso.signing.models import CredentialKind, SigningCredential
 from hoso.signing.services import (
-    _load_pem_certs,
     certificate_info,
     credential_aad,
+    load_pem_certs,
     reencrypt_pkcs12,
     sign_pdf,
     validate_pdf,
@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, runs, **options):
         pki = demo_pki()
-        roots = _load_pem_certs(pki.ca.cert_pem)
+        roots = load_pem_certs(pki.ca.cert_pem)
         names = ["Đỗ Thị Lan", "Nguyễn Văn Hùng", "Trường THCS Hoà Bình"]
         creds = [_credential(pki.person(n)) for n in names]
         summary = {}
