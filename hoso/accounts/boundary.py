@@ -20,6 +20,7 @@ templates in ``hoso/templates`` are the Vietnamese pages Django shows for the re
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -39,22 +40,29 @@ NOT_FOUND = "Không tìm thấy."
 ERROR_AREA = "#hx-errors"
 
 
-def errors_return_to(url_name: str, *kwarg_names: str):
-    """Declare where a domain error of this view sends the person: the message as a flash message
-    and a redirect to ``url_name`` reversed with the named arguments of the view. A view whose
-    way back depends on what it loaded sets ``request.error_return_to`` to a URL instead."""
+def errors_return_to(url_name: str, *kwarg_names: str, refusals: bool = False):
+    """Declare where a domain error of this view sends the person: the message as a flash
+    message and a redirect to ``url_name`` reversed with the named arguments of the view (never
+    a GET to itself: that would loop; it gets the error page). ``refusals=True``: a ``PermissionDeniedError``
+    of the action too (still audited) — for pages where a refusal explains itself ("only the
+    principal may…") better than a 403 page; ``require``'s plain 403 stays a 403."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            request.error_return_to = reverse(
-                url_name, kwargs={name: kwargs[name] for name in kwarg_names}
-            )
+            url = reverse(url_name, kwargs={name: kwargs[name] for name in kwarg_names})
+            return_on_error(request, url, refusals=refusals)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def return_on_error(request, url: str, *, refusals: bool = False) -> None:
+    """The same as ``@errors_return_to``, for a view whose way back depends on what it loaded
+    or was sent."""
+    request.error_return_to = (url, refusals)
 
 
 def describe(request, exc: DomainError | None = None) -> str:
@@ -86,6 +94,14 @@ class DomainErrorMiddleware:
         if request.path.startswith("/api/"):
             return None  # the API answers in JSON (api/api.py)
         htmx = request.headers.get("HX-Request") == "true"
+        back, refusals_too = getattr(request, "error_return_to", None) or (None, False)
+        if back and request.method == "GET" and urlsplit(back).path == request.path:
+            back = None  # an error of the page it would return to: no loop
+        if isinstance(exc, PermissionDeniedError) and back and refusals_too and not htmx:
+            if not refusal_logged():
+                log_denied(_actor(request), kind="forbidden", what=describe(request, exc))
+            messages.error(request, exc.message)
+            return redirect(back)
         if isinstance(exc, PermissionDenied):
             if isinstance(exc, PermissionDeniedError) and not refusal_logged():
                 log_denied(_actor(request), kind="forbidden", what=describe(request, exc))
@@ -104,7 +120,6 @@ class DomainErrorMiddleware:
             return None
         if htmx:
             return _fragment(request, exc.message, status=400)
-        back = getattr(request, "error_return_to", None)
         if back:
             messages.error(request, exc.message)
             return redirect(back)

@@ -158,6 +158,8 @@ def log_refused(
     itself changed nothing)."""
     from hoso.audit.actions import audit_record
 
+    if (watched := _refusals.get()) is not None:
+        watched["logged"] = True
     user = getattr(actor, "user", None)
     with transaction.atomic():
         audit_record(
