@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hoso.core.middleware.RequestContextMiddleware",
     "hoso.accounts.middleware.AccountMiddleware",
+    # Domain errors and refusals raised by a page become responses here (accounts/boundary.py).
+    "hoso.accounts.boundary.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hoso.urls"

@@ -6,6 +6,7 @@ Objects outside a person's scope answer 404 through the ``access_*`` functions o
 
 from __future__ import annotations
 
+import contextvars
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -107,10 +108,32 @@ def can(actor: Actor, perm: Perm) -> bool:
     return bool(actor.roles & GRANTS[perm])
 
 
+# One per request (set by the error boundary, ``accounts/boundary.py``): marked when a refusal
+# has been written, so the boundary writes the refusals nobody logged, and never one twice.
+_refusals: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "hoso_refusals", default=None
+)
+
+
+def refusals_watch() -> contextvars.Token:
+    return _refusals.set({"logged": False})
+
+
+def refusals_unwatch(token: contextvars.Token) -> None:
+    _refusals.reset(token)
+
+
+def refusal_logged() -> bool:
+    watched = _refusals.get()
+    return bool(watched and watched["logged"])
+
+
 def log_denied(actor: Actor, *, kind: str, what: str) -> None:
     """Record an out-of-scope attempt (its own small transaction; the request is refused)."""
     from hoso.audit.actions import audit_record
 
+    if (watched := _refusals.get()) is not None:
+        watched["logged"] = True
     with transaction.atomic():
         audit_record(
             event_type=f"access.{kind}",
@@ -135,6 +158,8 @@ def log_refused(
     itself changed nothing)."""
     from hoso.audit.actions import audit_record
 
+    if (watched := _refusals.get()) is not None:
+        watched["logged"] = True
     user = getattr(actor, "user", None)
     with transaction.atomic():
         audit_record(

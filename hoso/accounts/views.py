@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoso.accounts import actions
+from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm
 from hoso.accounts.middleware import SESSION_SCHOOL, SESSION_YEAR
 from hoso.accounts.models import ApiToken, Delegation
@@ -81,6 +82,7 @@ def password_change_view(request):
 
 
 @login_required
+@errors_return_to("accounts:profile", refusals=True)
 def profile_view(request):
     actor = request.actor
     new_token = None
@@ -89,11 +91,8 @@ def profile_view(request):
             user=request.user, name=request.POST.get("name", "API")
         )
     elif request.method == "POST" and request.POST.get("revoke", "").isdigit():
-        try:
-            actions.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
-            messages.success(request, "Đã thu hồi khóa API.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        actions.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
+        messages.success(request, "Đã thu hồi khóa API.")
         return redirect("accounts:profile")
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(
@@ -189,31 +188,30 @@ def admin_parent_action_view(request, guardian_id: int, action: str):
     actor = request.actor
     require(actor, Perm.MANAGE_ACCOUNTS, what=f"tài khoản phụ huynh #{guardian_id}")
     guardian = get_object_or_404(Guardian, pk=guardian_id, school=actor.school)
-    try:
-        if action == "create":
-            user, temporary = actions.account_create_for_guardian(actor=actor, guardian=guardian)
-            request.session["hoso_temp_pw"] = [user.username, temporary]
-            messages.success(request, f"Đã tạo tài khoản {user.username}.")
-        elif action == "reset" and guardian.user:
-            temporary = actions.account_reset_password(actor=actor, user=guardian.user)
-            request.session["hoso_temp_pw"] = [guardian.user.username, temporary]
-            messages.success(request, f"Đã đặt lại mật khẩu cho {guardian.user.username}.")
-        elif action in ("disable", "enable") and guardian.user:
-            actions.account_set_active(actor=actor, user=guardian.user, active=action == "enable")
-            messages.success(request, "Đã cập nhật tài khoản.")
-        else:
-            messages.error(request, "Thao tác không hợp lệ.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     back = reverse("accounts:admin_parents")
     if request.POST.get("q"):
         from urllib.parse import urlencode
 
         back += "?" + urlencode({"q": request.POST["q"]})
+    return_on_error(request, back, refusals=True)
+    if action == "create":
+        user, temporary = actions.account_create_for_guardian(actor=actor, guardian=guardian)
+        request.session["hoso_temp_pw"] = [user.username, temporary]
+        messages.success(request, f"Đã tạo tài khoản {user.username}.")
+    elif action == "reset" and guardian.user:
+        temporary = actions.account_reset_password(actor=actor, user=guardian.user)
+        request.session["hoso_temp_pw"] = [guardian.user.username, temporary]
+        messages.success(request, f"Đã đặt lại mật khẩu cho {guardian.user.username}.")
+    elif action in ("disable", "enable") and guardian.user:
+        actions.account_set_active(actor=actor, user=guardian.user, active=action == "enable")
+        messages.success(request, "Đã cập nhật tài khoản.")
+    else:
+        messages.error(request, "Thao tác không hợp lệ.")
     return redirect(back)
 
 
 @login_required
+@errors_return_to("accounts:inspectors", refusals=True)
 def inspectors_view(request):
     """The principal gives inspectors read-only access for a time (seed 001 Đ14.5)."""
     from datetime import datetime, time
@@ -241,11 +239,8 @@ def inspectors_view(request):
     temporary = None
     if request.method == "POST" and request.POST.get("revoke", "").isdigit():
         grant = get_object_or_404(InspectorGrant, pk=request.POST["revoke"], school=actor.school)
-        try:
-            actions.inspector_revoke(actor=actor, grant=grant)
-            messages.success(request, "Đã thu hồi quyền.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        actions.inspector_revoke(actor=actor, grant=grant)
+        messages.success(request, "Đã thu hồi quyền.")
         return redirect("accounts:inspectors")
     if request.method == "POST" and form.is_valid():
         from django.utils import timezone
@@ -282,30 +277,27 @@ def _admin_staff(request, staff_id: int) -> Staff:
 
 @login_required
 @require_POST
+@errors_return_to("accounts:admin", refusals=True)
 def admin_account_action_view(request, staff_id: int, action: str):
     actor = request.actor
     require(actor, Perm.MANAGE_ACCOUNTS, what=f"tài khoản cán bộ #{staff_id}")
     staff = _admin_staff(request, staff_id)
-    try:
-        if action == "create":
-            user, temporary = actions.account_create_for_staff(actor=actor, staff=staff)
-            request.session["hoso_temp_pw"] = [user.username, temporary]
-            messages.success(request, f"Đã tạo tài khoản {user.username}.")
-        elif action == "reset" and staff.user:
-            temporary = actions.account_reset_password(actor=actor, user=staff.user)
-            request.session["hoso_temp_pw"] = [staff.user.username, temporary]
-            messages.success(request, f"Đã đặt lại mật khẩu cho {staff.user.username}.")
-        elif action in ("disable", "enable") and staff.user:
-            actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
-            messages.success(
-                request,
-                f"Đã {'mở' if action == 'enable' else 'vô hiệu hóa'} tài khoản "
-                f"{staff.user.username}.",
-            )
-        else:
-            messages.error(request, "Thao tác không hợp lệ.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if action == "create":
+        user, temporary = actions.account_create_for_staff(actor=actor, staff=staff)
+        request.session["hoso_temp_pw"] = [user.username, temporary]
+        messages.success(request, f"Đã tạo tài khoản {user.username}.")
+    elif action == "reset" and staff.user:
+        temporary = actions.account_reset_password(actor=actor, user=staff.user)
+        request.session["hoso_temp_pw"] = [staff.user.username, temporary]
+        messages.success(request, f"Đã đặt lại mật khẩu cho {staff.user.username}.")
+    elif action in ("disable", "enable") and staff.user:
+        actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
+        messages.success(
+            request,
+            f"Đã {'mở' if action == 'enable' else 'vô hiệu hóa'} tài khoản {staff.user.username}.",
+        )
+    else:
+        messages.error(request, "Thao tác không hợp lệ.")
     return redirect("accounts:admin")
 
 
@@ -313,6 +305,7 @@ def admin_account_action_view(request, staff_id: int, action: str):
 
 
 @login_required
+@errors_return_to("accounts:delegations", refusals=True)
 def delegations_view(request):
     actor = request.actor
     if not actor.has(Role.DEPARTMENT_HEAD, Role.PRINCIPAL) or actor.staff is None:
@@ -332,11 +325,8 @@ def delegations_view(request):
         delegation = get_object_or_404(
             Delegation, pk=request.POST["revoke"], school=actor.school, grantor=actor.staff
         )
-        try:
-            actions.delegation_revoke(actor=actor, delegation=delegation)
-            messages.success(request, "Đã thu hồi ủy quyền.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        actions.delegation_revoke(actor=actor, delegation=delegation)
+        messages.success(request, "Đã thu hồi ủy quyền.")
         return redirect("accounts:delegations")
     if request.method == "POST" and form.is_valid():
         grantee = get_object_or_404(grantees, pk=form.cleaned_data["grantee"])

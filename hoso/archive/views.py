@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.archive import actions, policies, selectors
 from hoso.archive.models import ArchiveExport, ExportState, ShareLink
 from hoso.core import clock
@@ -86,14 +87,11 @@ def index(request):
 
 @login_required
 @require_POST
+@errors_return_to("archive:index", refusals=True)
 def export_create(request):
     actor = request.actor
     folder_id = _int_or_none(request.POST.get("thu-muc"))
-    try:
-        export = actions.archive_export_request(actor=actor, folder_id=folder_id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("archive:index")
+    export = actions.archive_export_request(actor=actor, folder_id=folder_id)
     return redirect("archive:export_detail", export.pk)
 
 
@@ -111,13 +109,10 @@ def export_progress(request, export_id: int):
 
 
 @login_required
+@errors_return_to("archive:export_detail", "export_id", refusals=True)
 def export_download(request, export_id: int):
     export = policies.access_export(request.actor, export_id)
-    try:
-        actions.archive_export_download_logged(actor=request.actor, export=export)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("archive:export_detail", export.pk)
+    actions.archive_export_download_logged(actor=request.actor, export=export)
     return _stream_export(export)
 
 
@@ -163,12 +158,10 @@ def share_create(request):
 
 @login_required
 @require_POST
+@errors_return_to("archive:index", refusals=True)
 def share_revoke(request, link_id: int):
-    try:
-        actions.share_link_revoke(actor=request.actor, link_id=link_id)
-        messages.success(request, "Đã thu hồi đường link.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    actions.share_link_revoke(actor=request.actor, link_id=link_id)
+    messages.success(request, "Đã thu hồi đường link.")
     return redirect("archive:index")
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import not_found
 from hoso.core.errors import DomainError
 from hoso.core.text import fold
@@ -58,7 +58,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _domain_error(request, exc: DomainError, status: int = 400) -> HttpResponse:
+def _domain_error(request, exc: DomainError, status: int) -> HttpResponse:
     return render(request, "printing/error.html", {"error": exc}, status=status)
 
 
@@ -128,10 +128,7 @@ def class_students(request, class_id: int):
 @require_GET
 def transcript_pdf(request, student_id: int):
     student, _ = access_print_student(request.actor, student_id)
-    try:
-        data = docs.transcript_data(student=student, year=request.actor.year)
-    except DomainError as exc:
-        return _domain_error(request, exc)
+    data = docs.transcript_data(student=student, year=request.actor.year)
     return _pdf(docs.render_transcript(data), f"hoc-ba-{student.student_code}")
 
 
@@ -151,12 +148,9 @@ def class_summary_pdf(request, class_id: int, checkpoint: str):
     school_class = access_print_class(request.actor, class_id)
     if checkpoint not in CHECKPOINT_SLUGS:
         raise Http404
-    try:
-        data = docs.class_summary_data(
-            school_class=school_class, checkpoint=CHECKPOINT_SLUGS[checkpoint]
-        )
-    except DomainError as exc:
-        return _domain_error(request, exc)
+    data = docs.class_summary_data(
+        school_class=school_class, checkpoint=CHECKPOINT_SLUGS[checkpoint]
+    )
     return _pdf(docs.render_class_summary(data), f"bang-tong-hop-{school_class.name}-{checkpoint}")
 
 
@@ -248,18 +242,15 @@ def _int_or_none(raw: str | None) -> int | None:
 
 @login_required
 @require_POST
+@errors_return_to("printing:index", refusals=True)
 def job_create(request):
-    try:
-        job = actions.job_create(
-            actor=request.actor,
-            scope=request.POST.get("scope", ""),
-            output=request.POST.get("output", ""),
-            class_id=_int_or_none(request.POST.get("class_id")),
-            grade_id=_int_or_none(request.POST.get("grade_id")),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("printing:index")
+    job = actions.job_create(
+        actor=request.actor,
+        scope=request.POST.get("scope", ""),
+        output=request.POST.get("output", ""),
+        class_id=_int_or_none(request.POST.get("class_id")),
+        grade_id=_int_or_none(request.POST.get("grade_id")),
+    )
     return redirect("printing:job", job_id=job.pk)
 
 

@@ -16,9 +16,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import log_denied, not_found
 from hoso.core import clock
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.records import actions, filetypes, schedules, selectors
 from hoso.records.catalogue import EVENTS
@@ -150,10 +151,9 @@ def upload(request, obligation_id: int):
             note=note,
             submit=bool(request.POST.get("submit")),
         )
+    except PermissionDeniedError:
+        raise  # 403, logged by the boundary (accounts/boundary.py)
     except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            log_denied(actor, kind="forbidden", what=f"records.upload {ob.pk} {exc.code}")
-            raise
         ob.refresh_from_db()
         ctx = _detail_context(request, ob, upload_error=exc.message, note=note)
         return render(request, "records/obligation.html", ctx, status=400)
@@ -165,43 +165,32 @@ def upload(request, obligation_id: int):
 
 @login_required
 @require_POST
+@errors_return_to("records:obligation", "obligation_id")
 def submit(request, obligation_id: int):
     actor = request.actor
     ob = access_obligation(actor, obligation_id)
-    try:
-        if request.POST.get("withdraw"):
-            actions.obligation_withdraw(actor=actor, obligation_id=ob.pk)
-            messages.success(request, "Đã rút lại hồ sơ.")
-        else:
-            actions.obligation_submit(
-                actor=actor, obligation_id=ob.pk, comment=request.POST.get("comment", "")
-            )
-            messages.success(request, "Đã nộp hồ sơ.")
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            log_denied(actor, kind="forbidden", what=f"records.submit {ob.pk} {exc.code}")
-            raise
-        messages.error(request, exc.message)
+    if request.POST.get("withdraw"):
+        actions.obligation_withdraw(actor=actor, obligation_id=ob.pk)
+        messages.success(request, "Đã rút lại hồ sơ.")
+    else:
+        actions.obligation_submit(
+            actor=actor, obligation_id=ob.pk, comment=request.POST.get("comment", "")
+        )
+        messages.success(request, "Đã nộp hồ sơ.")
     return redirect("records:obligation", obligation_id=ob.pk)
 
 
 @login_required
 @require_POST
+@errors_return_to("records:obligation", "obligation_id")
 def check(request, obligation_id: int):
     """Kiểm tra: a vice principal or the principal marks the record as checked."""
     actor = request.actor
     ob = access_obligation(actor, obligation_id)
-    try:
-        actions.obligation_check(
-            actor=actor, obligation_id=ob.pk, comment=request.POST.get("comment", "")
-        )
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            log_denied(actor, kind="forbidden", what=f"records.check {ob.pk} {exc.code}")
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã đánh dấu hồ sơ đã kiểm tra.")
+    actions.obligation_check(
+        actor=actor, obligation_id=ob.pk, comment=request.POST.get("comment", "")
+    )
+    messages.success(request, "Đã đánh dấu hồ sơ đã kiểm tra.")
     return redirect("records:obligation", obligation_id=ob.pk)
 
 

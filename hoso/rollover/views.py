@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import Perm, can, not_found, require
 from hoso.core import clock, progress
 from hoso.core.errors import DomainError
@@ -51,16 +52,13 @@ def index(request):
 
 @login_required
 @require_POST
+@errors_return_to("rollover:index", refusals=True)
 def prepare(request):
     actor = request.actor
     year = SchoolYear.objects.filter(school=actor.school, pk=request.POST.get("year") or 0).first()
     if year is None:
         raise not_found(actor, "năm học để chuyển")
-    try:
-        rollover = actions.rollover_prepare(actor=actor, year=year)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("rollover:index")
+    rollover = actions.rollover_prepare(actor=actor, year=year)
     return redirect("rollover:detail", rollover_id=rollover.pk)
 
 
@@ -181,6 +179,7 @@ def detail(request, rollover_id: int):
 
 @login_required
 @require_POST
+@errors_return_to("rollover:detail", "rollover_id", refusals=True)
 def act(request, rollover_id: int, what: str):
     actor = request.actor
     rollover = _access_rollover(actor, rollover_id)
@@ -193,12 +192,8 @@ def act(request, rollover_id: int, what: str):
     if what not in steps:
         raise not_found(actor, f"thao tác {what}")
     action, done = steps[what]
-    try:
-        action(actor=actor, rollover=rollover)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    action(actor=actor, rollover=rollover)
+    messages.success(request, done)
     return redirect("rollover:detail", rollover_id=rollover.pk)
 
 
@@ -220,6 +215,7 @@ class ReopenForm(forms.Form):
 
 
 @login_required
+@errors_return_to("rollover:reopen", "year_id", refusals=True)
 def reopen(request, year_id: int):
     actor = request.actor
     require(actor, Perm.REOPEN_YEAR, what=f"mở lại năm học #{year_id}")
@@ -228,12 +224,8 @@ def reopen(request, year_id: int):
         raise not_found(actor, f"năm học #{year_id}")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and request.POST.get("dong-lai"):
-        try:
-            actions.year_reopening_end(actor=actor, year=year)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Đã khóa lại năm học {year.name}.")
+        actions.year_reopening_end(actor=actor, year=year)
+        messages.success(request, f"Đã khóa lại năm học {year.name}.")
         return redirect("rollover:reopen", year_id=year.pk)
     if request.method == "POST" and form.is_valid():
         until = datetime.combine(form.cleaned_data["until"], time(23, 59), tzinfo=clock.VN_TZ)

@@ -11,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import return_on_error
 from hoso.accounts.policies import log_denied
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
@@ -305,12 +307,8 @@ def document_refresh(request, document_id: int):
 
 
 def _prepare(request, build):
-    try:
-        spec = build()
-        doc = document_prepare(spec=spec, acting_user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("signing:documents")
+    return_on_error(request, reverse("signing:documents"), refusals=True)
+    doc = document_prepare(spec=build(), acting_user=request.user)
     return redirect("signing:document", document_id=doc.pk)
 
 
@@ -368,12 +366,8 @@ def prepare_record(request, obligation_id: int):
 
     actor = request.actor
     obligation = access_obligation(actor, obligation_id)
-    spec_builder = lambda: record_spec(obligation)  # noqa: E731
-    try:
-        spec = spec_builder()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("signing:documents")
+    return_on_error(request, reverse("signing:documents"))
+    spec = record_spec(obligation)
     if actor.user.pk not in {s.user_id for s in spec.signers}:
         raise PermissionDeniedError(
             SigningErrorCode.NOT_A_SIGNER, "Chỉ người lập và người duyệt hồ sơ mới đưa hồ sơ ký số."

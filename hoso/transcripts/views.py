@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import not_found
 from hoso.core.errors import DomainError
 from hoso.transcripts import actions, policies, selectors, verification
@@ -314,16 +316,11 @@ def revoke(request, transcript_id: int):
 
 @require_POST
 @login_required
+@errors_return_to("transcripts:detail", "transcript_id")
 def reissue(request, transcript_id: int):
     actor = _actor(request)
     t = policies.access_transcript(actor, transcript_id)
-    try:
-        fresh = actions.transcript_reissue(actor=actor, transcript=t)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("transcripts:detail", transcript_id=t.pk)
+    fresh = actions.transcript_reissue(actor=actor, transcript=t)
     messages.success(
         request,
         f"Đã lập bản {fresh.version} (mã {fresh.code}) để cấp lại; bản này cần được ký lại "
@@ -333,16 +330,11 @@ def reissue(request, transcript_id: int):
 
 
 @login_required
+@errors_return_to("transcripts:detail", "transcript_id")
 def export(request, transcript_id: int):
     actor = _actor(request)
     t = policies.access_transcript(actor, transcript_id)
-    try:
-        name, blob = actions.transcript_export(actor=actor, transcript=t)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("transcripts:detail", transcript_id=t.pk)
+    name, blob = actions.transcript_export(actor=actor, transcript=t)
     response = HttpResponse(blob, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -355,29 +347,19 @@ def export_student(request, student_id: int):
     found = policies.visible_transcripts(actor).filter(student_id=student_id).first()
     if found is None:
         raise not_found(actor, f"học bạ của học sinh #{student_id}")
-    try:
-        name, blob = actions.transcripts_export_student(actor=actor, student=found.student)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("transcripts:detail", transcript_id=found.pk)
+    return_on_error(request, reverse("transcripts:detail", args=[found.pk]))
+    name, blob = actions.transcripts_export_student(actor=actor, student=found.student)
     response = HttpResponse(blob, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @login_required
+@errors_return_to("transcripts:detail", "transcript_id")
 def data_json(request, transcript_id: int):
     actor = _actor(request)
     t = policies.access_transcript(actor, transcript_id)
-    try:
-        blob = actions.transcript_json_download(actor=actor, transcript=t)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("transcripts:detail", transcript_id=t.pk)
+    blob = actions.transcript_json_download(actor=actor, transcript=t)
     response = HttpResponse(blob, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="hoc-ba-{t.student.student_code}-{t.year.name}-v{t.version}.json"'

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
 from hoso.core import clock
@@ -292,6 +293,7 @@ def recompute(request, class_id: int):
 
 @require_POST
 @login_required
+@errors_return_to("gradebook:results_class_period", "class_id", "period")
 def confirm(request, class_id: int, period: str):
     """GVCN xác nhận: signs the class off for the term(s) when every sheet is confirmed, then
     confirms the class result."""
@@ -309,15 +311,13 @@ def confirm(request, class_id: int, period: str):
     except PermissionDenied:
         _forbidden(actor, f"xác nhận kết quả lớp #{class_id}")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã xác nhận kết quả {period_label(period).lower()}.")
+    messages.success(request, f"Đã xác nhận kết quả {period_label(period).lower()}.")
     return redirect("gradebook:results_class_period", class_id=class_id, period=period)
 
 
 @require_POST
 @login_required
+@errors_return_to("gradebook:results_class_period", "class_id", "period")
 def unconfirm(request, class_id: int, period: str):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
@@ -328,10 +328,7 @@ def unconfirm(request, class_id: int, period: str):
     except PermissionDenied:
         _forbidden(actor, f"hủy xác nhận lớp #{class_id}")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã hủy xác nhận.")
+    messages.success(request, "Đã hủy xác nhận.")
     return redirect("gradebook:results_class_period", class_id=class_id, period=period)
 
 

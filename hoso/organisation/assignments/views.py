@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import log_denied, not_found
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
@@ -378,31 +379,25 @@ def copy_term(request):
     terms = list(Term.objects.filter(year=actor.year).order_by("number"))
     if len(terms) < 2:
         raise Http404("Năm học chưa có hai học kỳ.")
-    try:
-        changes = actions.assignments_copy_term(
-            actor=actor, year=actor.year, source=terms[0], target=terms[1]
-        )
-        messages.success(request, f"Đã sao chép {len(changes)} ô sang {terms[1]}.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(f"{reverse('organisation:assignments')}?ky={terms[1].pk}")
+    back = f"{reverse('organisation:assignments')}?ky={terms[1].pk}"
+    return_on_error(request, back, refusals=True)
+    changes = actions.assignments_copy_term(
+        actor=actor, year=actor.year, source=terms[0], target=terms[1]
+    )
+    messages.success(request, f"Đã sao chép {len(changes)} ô sang {terms[1]}.")
+    return redirect(back)
 
 
 @login_required
 @require_POST
+@errors_return_to("organisation:assignments")
 def approve(request):
-    """Hiệu trưởng duyệt bảng phân công chuyên môn."""
+    """Hiệu trưởng duyệt bảng phân công chuyên môn (a refusal: 403, logged by the boundary)."""
     actor = request.actor
-    try:
-        actions.assignment_table_approve(
-            actor=actor, year=actor.year, note=request.POST.get("ghi_chu", "")
-        )
-        messages.success(request, "Đã duyệt bảng phân công chuyên môn.")
-    except DomainError as exc:
-        if exc.code == AssignmentError.NOT_ALLOWED:
-            log_denied(actor, kind="forbidden", what="duyệt phân công chuyên môn")
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+    actions.assignment_table_approve(
+        actor=actor, year=actor.year, note=request.POST.get("ghi_chu", "")
+    )
+    messages.success(request, "Đã duyệt bảng phân công chuyên môn.")
     return redirect("organisation:assignments")
 
 
@@ -664,6 +659,7 @@ def replace(request):
 
 
 @login_required
+@errors_return_to("organisation:assignment_departments", refusals=True)
 def departments(request):
     """Tổ chuyên môn: which department each teacher belongs to."""
     actor = request.actor
@@ -682,15 +678,12 @@ def departments(request):
         department = next((d for d in all_departments if str(d.pk) == raw), None)
         if person is None or (raw and department is None):
             raise not_found(actor, f"tổ #{raw}")
-        try:
-            actions.staff_department_set(actor=actor, staff=person, department=department)
-            messages.success(
-                request,
-                f"{person.full_name}: "
-                + (f"thuộc {department.name}." if department else "không thuộc tổ nào."),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        actions.staff_department_set(actor=actor, staff=person, department=department)
+        messages.success(
+            request,
+            f"{person.full_name}: "
+            + (f"thuộc {department.name}." if department else "không thuộc tổ nào."),
+        )
         return redirect("organisation:assignment_departments")
     return render(
         request,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hoso.accounts import actions as account_actions
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import Perm, can
 from hoso.core import clock
 from hoso.core.errors import DomainError
@@ -333,6 +334,7 @@ def staff_positions(request, staff_id: int):
 
 @login_required
 @require_POST
+@errors_return_to("organisation:staff_detail", "staff_id", refusals=True)
 def leader_account(request, staff_id: int, action: str):
     """The principal handles a leader's account (create, reset, disable, enable): a one-time
     password is shown here, once, to the principal only — never to the administrator. The
@@ -340,20 +342,15 @@ def leader_account(request, staff_id: int, action: str):
     actor = request.actor
     staff = policies.access_staff(actor, staff_id)
     temporary = None
-    try:
-        if action == "create":
-            _user, temporary = account_actions.account_create_for_staff(actor=actor, staff=staff)
-        elif action == "reset" and staff.user:
-            temporary = account_actions.account_reset_password(actor=actor, user=staff.user)
-        elif action in ("disable", "enable") and staff.user:
-            account_actions.account_set_active(
-                actor=actor, user=staff.user, active=action == "enable"
-            )
-            messages.success(request, "Đã cập nhật tài khoản.")
-        else:
-            messages.error(request, "Thao tác không hợp lệ.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if action == "create":
+        _user, temporary = account_actions.account_create_for_staff(actor=actor, staff=staff)
+    elif action == "reset" and staff.user:
+        temporary = account_actions.account_reset_password(actor=actor, user=staff.user)
+    elif action in ("disable", "enable") and staff.user:
+        account_actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
+        messages.success(request, "Đã cập nhật tài khoản.")
+    else:
+        messages.error(request, "Thao tác không hợp lệ.")
     if temporary is None:
         return redirect("organisation:staff_detail", staff_id=staff.pk)
     staff.refresh_from_db()

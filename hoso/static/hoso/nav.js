@@ -23,3 +23,13 @@
     if (ev.key === "Escape") closeAll();
   });
 })();
+
+/* HoSo — an error answer that the server retargets (HX-Retarget, accounts/boundary.py) is shown
+   in the page's error area; other error answers are left unswapped, as htmx does by default. */
+document.addEventListener("htmx:beforeSwap", function (ev) {
+  var xhr = ev.detail.xhr;
+  if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
+    ev.detail.shouldSwap = true;
+    ev.detail.isError = false;
+  }
+});
