@@ -2,11 +2,13 @@
 own."""
 
 from hoso.gradebook.anomalies import urls as anomalies
+from hoso.gradebook.comments import urls as comments
 from hoso.gradebook.corrections import urls as corrections
 from hoso.gradebook.entry import urls as entry
 from hoso.gradebook.excel import urls as excel
 from hoso.gradebook.progress import urls as progress
 from hoso.gradebook.results import urls as results
+from hoso.gradebook.signoff import urls as signoff
 
 app_name = "gradebook"
 
@@ -17,4 +19,6 @@ urlpatterns = [
     *progress.urlpatterns,
     *results.urlpatterns,
     *anomalies.urlpatterns,
+    *signoff.urlpatterns,
+    *comments.urlpatterns,
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import log_denied, not_found
 from hoso.core import clock
 from hoso.core.errors import DomainError
@@ -376,18 +377,13 @@ def monthly_check_detail(request, check_id: int):
 
 @login_required
 @require_POST
+@errors_return_to("gradebook:monthly_check_detail", "check_id")
 def monthly_check_sign_off(request, check_id: int):
     actor = request.actor
     require_checks(actor)
     check = access_monthly_check(actor, check_id)
-    try:
-        progress_actions.monthly_check_sign_off(
-            actor=actor, check=check, note=request.POST.get("note", "")
-        )
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã ký duyệt biên bản kiểm tra tháng {check.month:%m/%Y}.")
+    progress_actions.monthly_check_sign_off(
+        actor=actor, check=check, note=request.POST.get("note", "")
+    )
+    messages.success(request, f"Đã ký duyệt biên bản kiểm tra tháng {check.month:%m/%Y}.")
     return redirect("gradebook:monthly_check_detail", check_id=check.pk)

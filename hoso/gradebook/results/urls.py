@@ -37,33 +37,7 @@ urlpatterns = [
         v.reopen,
         name="results_reopen",
     ),
-    path(
-        "ket-qua/lop/<int:class_id>/ky/<int:term_id>/xac-nhan-lop",
-        v.signoff_class,
-        name="results_signoff_class",
-    ),
-    path(
-        "ket-qua/xac-nhan-so/<int:class_id>/<int:subject_id>/<int:term_id>",
-        v.signoff_sheet,
-        name="results_signoff_sheet",
-    ),
     path("ket-qua/danh-sach/", v.lists, name="results_lists"),
     path("ket-qua/danh-sach/phe-duyet", v.approve_all, name="results_approve_all"),
     path("ket-qua/danh-sach/tinh-lai", v.recompute_school_view, name="results_recompute_school"),
-    path(
-        "ket-qua/nhan-xet/<int:class_id>/<int:subject_id>/<int:term_id>/",
-        v.subject_comments,
-        name="results_subject_comments",
-    ),
-    path("ket-qua/ngan-hang-nhan-xet/", v.comment_bank, name="results_comment_bank"),
-    path(
-        "ket-qua/ngan-hang-nhan-xet/<int:entry_id>/",
-        v.comment_bank_edit,
-        name="results_comment_bank_edit",
-    ),
-    path(
-        "ket-qua/ngan-hang-nhan-xet/<int:entry_id>/xoa",
-        v.comment_bank_delete,
-        name="results_comment_bank_delete",
-    ),
 ]

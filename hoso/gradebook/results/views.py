@@ -8,23 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.boundary import errors_return_to
+from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import log_denied, not_found
 from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.core.errors import DomainError
+from hoso.core.http import back_url, redirect_back
 from hoso.gradebook.comments import actions as comments_mod
-from hoso.gradebook.comments.models import CommentBankEntry
-from hoso.gradebook.comments.policies import (
-    can_manage_bank,
-    can_write_subject_comments,
-    managed_subject_ids,
-)
-from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet
-from hoso.gradebook.entry.sheets import load_sheet
+from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.results import actions as results_actions
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
@@ -54,13 +48,11 @@ from hoso.gradebook.results.compute import (
     recompute_class,
     school_lists,
     subject_cell,
-    subject_level,
     title_label,
 )
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.policies import access_results_class, can_approve_results
 from hoso.gradebook.signoff.actions import CHANGED, class_signoff, class_signoff_status, my_sheets
-from hoso.gradebook.signoff.actions import sheet_signoff as sheet_signoff_action
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Subject
 from hoso.organisation.policies import visible_classes
@@ -73,18 +65,11 @@ STATE_BADGES = {
 }
 
 
-def _back(request, fallback: str, **kwargs):
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback, **kwargs)
-
-
 def _forbidden(actor, what: str) -> None:
     log_denied(actor, kind="forbidden", what=what)
 
 
-def _refresh(actor, school_class) -> None:
+def refresh_results(actor, school_class) -> None:
     """Results follow their inputs: bring the class up to date before showing it."""
     if school_class.year.writable_for("results"):
         recompute_class(school_class, actor=actor, trigger="view")
@@ -225,7 +210,7 @@ def _traits_summary(data: dict) -> str:
 def class_page(request, class_id: int, period: str = ""):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
-    _refresh(actor, school_class)
+    refresh_results(actor, school_class)
     periods = available_periods(school_class)
     period = period or (YEAR if YEAR in periods else periods[0])
     if period not in periods:
@@ -275,20 +260,18 @@ def class_page(request, class_id: int, period: str = ""):
 def recompute(request, class_id: int):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
+    return_on_error(request, back_url(request, "gradebook:results_class", class_id=class_id))
     try:
         summary = results_actions.class_results_recompute(actor=actor, school_class=school_class)
     except PermissionDenied:
         _forbidden(actor, f"tính lại kết quả lớp #{class_id}")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Đã tính lại: {summary.created + summary.updated} kết quả thay đổi"
-            + (f", {summary.frozen} kết quả đã phê duyệt giữ nguyên." if summary.frozen else "."),
-        )
-    return _back(request, "gradebook:results_class", class_id=class_id)
+    messages.success(
+        request,
+        f"Đã tính lại: {summary.created + summary.updated} kết quả thay đổi"
+        + (f", {summary.frozen} kết quả đã phê duyệt giữ nguyên." if summary.frozen else "."),
+    )
+    return redirect_back(request, "gradebook:results_class", class_id=class_id)
 
 
 @require_POST
@@ -337,16 +320,19 @@ def unconfirm(request, class_id: int, period: str):
 def approve(request, class_id: int, period: str):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
+    return_on_error(
+        request,
+        back_url(request, "gradebook:results_class_period", class_id=class_id, period=period),
+    )
     try:
         results_actions.class_result_approve(actor=actor, school_class=school_class, period=period)
     except PermissionDenied:
         _forbidden(actor, f"phê duyệt kết quả lớp #{class_id}")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã phê duyệt kết quả lớp {school_class.name}.")
-    return _back(request, "gradebook:results_class_period", class_id=class_id, period=period)
+    messages.success(request, f"Đã phê duyệt kết quả lớp {school_class.name}.")
+    return redirect_back(
+        request, "gradebook:results_class_period", class_id=class_id, period=period
+    )
 
 
 @require_POST
@@ -377,41 +363,6 @@ def reopen(request, class_id: int, period: str):
             "chỉnh, xác nhận lại, rồi hiệu trưởng phê duyệt lại.",
         )
     return redirect("gradebook:results_class_period", class_id=class_id, period=period)
-
-
-@require_POST
-@login_required
-def signoff_class(request, class_id: int, term_id: int):
-    actor = request.actor
-    school_class = access_results_class(actor, class_id)
-    term = get_object_or_404(school_class.year.terms, pk=term_id)
-    try:
-        class_signoff(actor=actor, school_class=school_class, term=term)
-    except PermissionDenied:
-        _forbidden(actor, f"xác nhận lớp #{class_id}")
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã xác nhận lớp {school_class.name} — {term}.")
-    return _back(request, "gradebook:results_class", class_id=class_id)
-
-
-@require_POST
-@login_required
-def signoff_sheet(request, class_id: int, subject_id: int, term_id: int):
-    actor = request.actor
-    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
-    try:
-        sheet_signoff_action(actor=actor, sheet=load_sheet(school_class, subject, term))
-    except PermissionDenied:
-        _forbidden(actor, f"xác nhận cột điểm #{class_id}/{subject_id}/{term_id}")
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã xác nhận cột điểm {subject.name} — lớp {school_class.name}.")
-    return _back(request, "gradebook:results_index")
 
 
 # ------------------------------------------------------------------------------ homeroom inputs
@@ -553,7 +504,7 @@ def inputs(request, class_id: int):
     checkpoint = request.POST.get("moc") or request.GET.get("moc") or ""
     if primary and checkpoint not in TRAIT_CHECKPOINTS:
         checkpoint = _default_checkpoint(school_class)
-    _refresh(actor, school_class)
+    refresh_results(actor, school_class)
     enrolments, stored, year_data = _inputs_rows(school_class, primary)
     subjects = {
         s.code: s
@@ -792,6 +743,7 @@ def lists(request):
 def approve_all(request):
     actor = request.actor
     period = request.POST.get("ky") or YEAR
+    return_on_error(request, f"{_url('gradebook:results_lists')}?ky={period}")
     try:
         done = results_actions.class_results_approve_confirmed(
             actor=actor, year=actor.year, period=period
@@ -799,13 +751,10 @@ def approve_all(request):
     except PermissionDenied:
         _forbidden(actor, "phê duyệt kết quả toàn trường")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if done:
+        messages.success(request, "Đã phê duyệt: " + ", ".join(done) + ".")
     else:
-        if done:
-            messages.success(request, "Đã phê duyệt: " + ", ".join(done) + ".")
-        else:
-            messages.warning(request, "Không có lớp nào đã được xác nhận để phê duyệt.")
+        messages.warning(request, "Không có lớp nào đã được xác nhận để phê duyệt.")
     return redirect(f"{_url('gradebook:results_lists')}?ky={period}")
 
 
@@ -813,15 +762,15 @@ def approve_all(request):
 @login_required
 def recompute_school_view(request):
     actor = request.actor
+    return_on_error(
+        request, f"{_url('gradebook:results_lists')}?ky={request.POST.get('ky') or YEAR}"
+    )
     try:
         count = results_actions.school_results_recompute(actor=actor, year=actor.year)
     except PermissionDenied:
         _forbidden(actor, "tính lại kết quả toàn trường")
         raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã tính lại kết quả của {count} học sinh toàn trường.")
+    messages.success(request, f"Đã tính lại kết quả của {count} học sinh toàn trường.")
     return redirect(f"{_url('gradebook:results_lists')}?ky={request.POST.get('ky') or YEAR}")
 
 
@@ -829,265 +778,3 @@ def _url(name: str, **kwargs) -> str:
     from django.urls import reverse
 
     return reverse(name, kwargs=kwargs or None)
-
-
-# ------------------------------------------------------------------------------ subject comments
-
-
-@login_required
-def subject_comments(request, class_id: int, subject_id: int, term_id: int):
-    """Nhận xét môn học: the subject teacher writes; readers of the sheet read."""
-    actor = request.actor
-    school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
-    can_write = can_write_subject_comments(actor, school_class, subject, term)
-    _refresh(actor, school_class)
-    primary = class_ruleset(school_class) == PRIMARY_RULESET
-    period = f"term{term.number}"
-    data_period = period if not primary or term.number == 1 else YEAR
-    enrolments = list(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
-        .select_related("student")
-        .order_by("student__sort_name", "student__student_code")
-    )
-    results = dict(
-        StudentResult.objects.filter(
-            class_result__school_class=school_class, class_result__period=data_period
-        ).values_list("student_id", "data")
-    )
-    stored = comments_mod.subject_comments(school_class, subject, term)
-    submitted: dict[int, str] = {}
-    if request.method == "POST":
-        if not can_write:
-            log_denied(actor, kind="forbidden", what=f"nhận xét {subject.code} lớp #{class_id}")
-            raise PermissionDenied("Chỉ giáo viên dạy môn này ở lớp này mới viết nhận xét.")
-        for e in enrolments:
-            key = f"c-{e.student_id}"
-            if key in request.POST:
-                text = request.POST[key]
-                pick = request.POST.get(f"pick-{e.student_id}", "")
-                if pick and not text.strip():
-                    text = pick
-                submitted[e.student_id] = text
-        try:
-            changed = comments_mod.subject_comments_save(
-                actor=actor, school_class=school_class, subject=subject, term=term, texts=submitted
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, f"Đã lưu {changed} nhận xét." if changed else "Không có thay đổi."
-            )
-            return redirect(
-                "gradebook:results_subject_comments",
-                class_id=class_id,
-                subject_id=subject_id,
-                term_id=term_id,
-            )
-    bank = comments_mod.bank_by_level(actor.school, subject=subject)
-    offering = next(
-        (
-            s
-            for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
-            if s.id == subject.pk
-        ),
-        None,
-    )
-    assessment = offering.assessment if offering else subject.assessment
-    rows = []
-    texts = {}
-    for e in enrolments:
-        data = results.get(e.student_id) or {}
-        level = subject_level(data, subject.code, data_period, assessment, primary)
-        text = submitted.get(
-            e.student_id, stored[e.student_id].text if e.student_id in stored else ""
-        )
-        texts[e.student_id] = text
-        rows.append(
-            {
-                "student": e.student,
-                "sid": e.student_id,
-                "result": subject_cell(data, subject.code, data_period, primary),
-                "level": level,
-                "level_name": comments_mod.level_name(level, subject) if level else "",
-                "text": text,
-                "suggestions": bank.get(level, [])
-                if level
-                else [t for v in bank.values() for t in v],
-            }
-        )
-    duplicates = comments_mod.near_duplicates(texts)
-    names = {e.student_id: e.student.full_name for e in enrolments}
-    return render(
-        request,
-        "gradebook/results_subject_comments.html",
-        {
-            "school_class": school_class,
-            "subject": subject,
-            "term": term,
-            "rows": rows,
-            "can_write": can_write,
-            "duplicates": duplicates,
-            "duplicate_groups": [[names[s] for s in g] for g in duplicates.groups]
-            if duplicates
-            else [],
-        },
-    )
-
-
-# ------------------------------------------------------------------------------ comment bank
-
-
-def _bank_form_values(request) -> tuple[object, str, str, str]:
-    actor = request.actor
-    subject_raw = request.POST.get("subject", "")
-    subject = None
-    if subject_raw:
-        subject = (
-            Subject.objects.filter(pk=subject_raw, school=actor.school).first()
-            if subject_raw.isdigit()
-            else None
-        )
-        if subject is None:
-            raise DomainError("BAD_INPUT", "Môn học không hợp lệ.", field="subject")
-    return subject, request.POST.get("level", ""), request.POST.get("text", ""), subject_raw
-
-
-@login_required
-def comment_bank(request):
-    """Ngân hàng nhận xét: read by teachers, edited by leaders and department heads."""
-    actor = request.actor
-    if actor.staff is None and not actor.has(Role.ADMINISTRATOR):
-        raise not_found(actor, "ngân hàng nhận xét")
-    comments_mod.bank_ensure(actor.school)
-    subjects = list(Subject.objects.filter(school=actor.school).order_by("level", "order", "name"))
-    managed = managed_subject_ids(actor)
-    editable_subjects = [s for s in subjects if managed is None or s.pk in managed]
-    selected = request.GET.get("mon", "")
-    form = {"subject": selected if selected != "chung" else "", "level": "", "text": ""}
-    form_error = None
-    if request.method == "POST":
-        try:
-            subject, level, text, raw = _bank_form_values(request)
-            form = {"subject": raw, "level": level, "text": text}
-            comments_mod.bank_entry_save(actor=actor, subject=subject, level=level, text=text)
-        except PermissionDenied:
-            log_denied(actor, kind="forbidden", what="sửa ngân hàng nhận xét")
-            raise
-        except DomainError as exc:
-            form_error = exc.message
-        else:
-            messages.success(request, "Đã thêm nhận xét vào ngân hàng.")
-            return redirect(
-                f"{_url('gradebook:results_comment_bank')}?mon={form['subject'] or 'chung'}"
-            )
-    entries = comments_mod.bank_entries(actor.school)
-    if selected == "chung":
-        entries = entries.filter(subject__isnull=True)
-    elif selected.isdigit():
-        entries = entries.filter(subject_id=int(selected))
-    groups: dict[tuple, list] = {}
-    for entry in entries.order_by(
-        "subject__level", "subject__order", "subject__name", "level", "pk"
-    ):
-        key = (entry.subject.name if entry.subject else "Nhận xét chung (GVCN)", entry.level)
-        groups.setdefault(key, []).append(
-            {
-                "entry": entry,
-                "editable": managed is None
-                or (entry.subject_id is not None and entry.subject_id in managed),
-                "level_name": comments_mod.level_name(entry.level, entry.subject, actor.school),
-            }
-        )
-    return render(
-        request,
-        "gradebook/results_comment_bank.html",
-        {
-            "groups": [(k[0], k[1], v) for k, v in groups.items()],
-            "subjects": subjects,
-            "editable_subjects": editable_subjects,
-            "can_general": managed is None,
-            "can_edit": managed is None or bool(managed),
-            "selected": selected,
-            "form": form,
-            "form_error": form_error,
-            "level_choices": _level_choices(actor.school),
-        },
-    )
-
-
-def _level_choices(school) -> list[tuple[str, str]]:
-    codes = list(dict.fromkeys(comments_mod.SECONDARY_LEVELS + comments_mod.PRIMARY_LEVELS))
-    return [(c, comments_mod.level_name(c, None, school)) for c in codes]
-
-
-def _bank_entry(actor, entry_id: int) -> CommentBankEntry:
-    """A comment-bank entry of the actor's school; 404 otherwise."""
-    entry = (
-        CommentBankEntry.objects.filter(pk=entry_id, school=actor.school)
-        .select_related("subject")
-        .first()
-    )
-    if entry is None:
-        raise not_found(actor, f"nhận xét #{entry_id}")
-    return entry
-
-
-@login_required
-def comment_bank_edit(request, entry_id: int):
-    actor = request.actor
-    entry = _bank_entry(actor, entry_id)
-    if not can_manage_bank(actor, entry.subject):
-        log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
-        raise PermissionDenied("Bạn không có quyền sửa nhận xét này.")
-    managed = managed_subject_ids(actor)
-    subjects = [
-        s
-        for s in Subject.objects.filter(school=actor.school).order_by("level", "order", "name")
-        if managed is None or s.pk in managed
-    ]
-    form = {"subject": str(entry.subject_id or ""), "level": entry.level, "text": entry.text}
-    form_error = None
-    if request.method == "POST":
-        try:
-            subject, level, text, raw = _bank_form_values(request)
-            form = {"subject": raw, "level": level, "text": text}
-            comments_mod.bank_entry_save(
-                actor=actor, subject=subject, level=level, text=text, entry=entry
-            )
-        except PermissionDenied:
-            log_denied(actor, kind="forbidden", what=f"sửa nhận xét #{entry_id}")
-            raise
-        except DomainError as exc:
-            form_error = exc.message
-        else:
-            messages.success(request, "Đã sửa nhận xét.")
-            return redirect("gradebook:results_comment_bank")
-    return render(
-        request,
-        "gradebook/results_comment_bank_edit.html",
-        {
-            "entry": entry,
-            "subjects": subjects,
-            "can_general": managed is None,
-            "form": form,
-            "form_error": form_error,
-            "level_choices": _level_choices(actor.school),
-        },
-    )
-
-
-@require_POST
-@login_required
-def comment_bank_delete(request, entry_id: int):
-    actor = request.actor
-    entry = _bank_entry(actor, entry_id)
-    try:
-        comments_mod.bank_entry_delete(actor=actor, entry=entry)
-    except PermissionDenied:
-        log_denied(actor, kind="forbidden", what=f"xóa nhận xét #{entry_id}")
-        raise
-    messages.success(request, "Đã xóa nhận xét.")
-    return _back(request, "gradebook:results_comment_bank")
