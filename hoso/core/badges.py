@@ -38,6 +38,7 @@ class BadgeSet:
     attribute: str = "state"  # what is read when the tag is given an object
     detail: Callable[[object], str] | None = None
     data_state: bool = False
+
     def badge(self, value: str, obj: object = None) -> Badge:
         value = "" if value is None else str(value)
         tone = self.tones.get(value, NEUTRAL)
