@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from hoso.core import files
 from hoso.core.errors import DomainError
 from hoso.gradebook.models import Assessment, CorrectionRequest, HomeroomInput, Signoff
 from hoso.gradebook.results import offerings_by_grade
@@ -395,7 +396,7 @@ def record_spec(obligation) -> DocumentSpec:
         raise DomainError(SigningErrorCode.NOT_READY, "Hồ sơ chưa có tệp nào.")
     with submission.file.open("rb") as fh:
         pdf = fh.read()
-    if not pdf.startswith(b"%PDF-"):
+    if not files.is_pdf(pdf):
         raise DomainError(
             SigningErrorCode.NOT_READY,
             "Chỉ ký số được hồ sơ dạng PDF; tệp này không phải PDF.",
