@@ -41,7 +41,7 @@ from hoso.gradebook.policies import (
     can_lock_books,
     can_read_sheet,
 )
-from hoso.gradebook.selectors import KIND_HINTS, sheet_data, term_result
+from hoso.gradebook.selectors import KIND_HINTS, sheet_data, student_row_result
 from hoso.gradebook.sheets import Sheet, load_sheet
 from hoso.gradebook.validation import clean_value
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
@@ -314,13 +314,7 @@ def _sheet_what(sheet: Sheet) -> str:
 
 
 def _row_result(sheet: Sheet, student) -> tuple[str, list[str]]:
-    cells = {
-        a.column: a
-        for a in Assessment.objects.filter(student=student, subject=sheet.subject, term=sheet.term)
-    }
-    if not cells:
-        return "", []
-    result, errors = term_result(sheet, cells, sheet.periods_per_year)
+    result, errors = student_row_result(sheet, student)
     return display_result(result), errors
 
 
