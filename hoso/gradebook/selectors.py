@@ -26,7 +26,7 @@ class Row:
 
     @property
     def active(self) -> bool:
-        return self.enrolment.end_date is None and self.enrolment.status in Enrolment.ACTIVE
+        return self.enrolment.is_studying
 
 
 @dataclass

@@ -49,9 +49,11 @@ def _signer_for_staff(staff, *, slot, caption, role_label) -> Signer:
 
 
 def _students(school_class) -> list[Student]:
-    ids = Enrolment.objects.filter(
-        school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-    ).values_list("student_id", flat=True)
+    ids = (
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
+    )
     return list(Student.objects.filter(pk__in=ids).order_by("sort_name"))
 
 
