@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -161,7 +161,7 @@ def _guardians(links, *, personal: bool) -> list[dict]:
 def _classes_with_counts(actor, **filters) -> list[SchoolClass]:
     """Visible classes with their active student count and their homeroom teacher on the
     year's reference day (``homeroom_teacher``)."""
-    active = Q(enrolments__end_date__isnull=True, enrolments__status__in=Enrolment.ACTIVE)
+    active = Enrolment.studying_q("enrolments__")
     classes = (
         visible_classes(actor)
         .filter(**filters)

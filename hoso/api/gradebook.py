@@ -29,7 +29,7 @@ from hoso.gradebook.entry.actions import assessment_save, columns_finalise
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS, access_sheet, is_assigned_teacher
-from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
+from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, student_row_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
@@ -252,15 +252,7 @@ def _student_in(actor, sheet: Sheet, student_id: int):
 
 
 def _row_result(sheet: Sheet, student) -> tuple[str | None, list[str]]:
-    if sheet.ruleset == "TT27_2020":
-        return None, []
-    cells = {
-        c.column: c
-        for c in Assessment.objects.filter(student=student, subject=sheet.subject, term=sheet.term)
-    }
-    if not cells:
-        return None, []
-    value, errors = term_result(sheet, cells, sheet.periods_per_year)
+    value, errors = student_row_result(sheet, student)
     return _result(value), errors
 
 

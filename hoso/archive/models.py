@@ -7,12 +7,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hoso.core import badges
+
 
 class ExportState(models.TextChoices):
     QUEUED = "queued", "Đang chờ"
     RUNNING = "running", "Đang tạo"
     DONE = "done", "Hoàn tất"
     FAILED = "failed", "Lỗi"
+
+
+def _progress(export) -> str:
+    """How far an export still being made has come: "40%"."""
+    return "" if export.state in (ExportState.DONE, ExportState.FAILED) else f"{export.percent}%"
+
+
+badges.register(
+    "archive.export",
+    ExportState,
+    {
+        ExportState.DONE: badges.OK,
+        ExportState.FAILED: badges.ERR,
+        ExportState.QUEUED: badges.WARN,
+        ExportState.RUNNING: badges.WARN,
+    },
+    detail=_progress,
+)
 
 
 def export_upload_to(instance: ArchiveExport, filename: str) -> str:

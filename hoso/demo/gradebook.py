@@ -191,7 +191,8 @@ def _class_data(year):
     )
     students = defaultdict(list)
     for e in (
-        Enrolment.objects.filter(year=year, status__in=Enrolment.ACTIVE, end_date__isnull=True)
+        Enrolment.objects.studying()
+        .filter(year=year)
         .select_related("student")
         .order_by("student__sort_name", "student_id")
     ):

@@ -36,9 +36,8 @@ class Section:
 
 def _class_cards(classes) -> list[dict]:
     counts = dict(
-        Enrolment.objects.filter(
-            school_class__in=classes, end_date__isnull=True, status__in=Enrolment.ACTIVE
-        )
+        Enrolment.objects.studying()
+        .filter(school_class__in=classes)
         .values_list("school_class")
         .annotate(n=Count("pk"))
     )
@@ -147,9 +146,7 @@ def home_sections(actor) -> list[Section]:
     if actor.is_leader or actor.has(Role.ADMINISTRATOR, Role.CLERK, Role.INSPECTOR):
         s = Section("Toàn trường")
         classes = SchoolClass.objects.filter(year=actor.year)
-        students = Enrolment.objects.filter(
-            year=actor.year, end_date__isnull=True, status__in=Enrolment.ACTIVE
-        )
+        students = Enrolment.objects.studying().filter(year=actor.year)
         s.cards.append(
             {
                 "title": actor.school.name,

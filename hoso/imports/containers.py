@@ -34,11 +34,11 @@ from xml.parsers import expat
 
 from openpyxl.utils import get_column_letter
 
+from hoso.core import files
 from hoso.imports.errors import FileProblem, ImportFileError
 from hoso.imports.limits import MB, Limits
 
-ZIP_MAGIC = b"PK\x03\x04"
-CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC, CFB_MAGIC = files.ZIP_MAGIC, files.CFB_MAGIC
 XLSX, ODS, XLS = "xlsx", "ods", "xls"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from hoso.core import clock
+from hoso.core import badges, clock
 
 
 def scope_key(scope: dict) -> str:
@@ -91,3 +91,21 @@ class ImportBatch(models.Model):
     def column_mapping(self) -> dict[int, str]:
         """{column index: field} of the columns mapped."""
         return {int(k): v for k, v in (self.mapping or {}).items() if v}
+
+
+def _preview_tone(batch) -> str:
+    """A preview with errors cannot be committed: shown as an error."""
+    return badges.ERR if batch is not None and batch.errors else badges.NEUTRAL
+
+
+badges.register(
+    "imports.batch",
+    ImportBatch.State,
+    {
+        ImportBatch.State.COMMITTED: badges.OK,
+        ImportBatch.State.FAILED: badges.ERR,
+        ImportBatch.State.PREVIEW: _preview_tone,
+        ImportBatch.State.NEEDS_MAPPING: badges.WARN,
+        ImportBatch.State.QUEUED: badges.WARN,
+    },
+)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 
 from hoso.organisation.assignments.policies import can_view_assignments
@@ -29,10 +29,7 @@ def class_list(request):
         .annotate(
             active=Count(
                 "enrolments",
-                filter=Q(
-                    enrolments__end_date__isnull=True,
-                    enrolments__status__in=Enrolment.ACTIVE,
-                ),
+                filter=Enrolment.studying_q("enrolments__"),
                 distinct=True,
             )
         )

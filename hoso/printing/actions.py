@@ -50,9 +50,8 @@ def job_students(job: PrintJob) -> list[tuple[object, object]]:
     classes = _scope_classes(job)
     by_class: dict[int, list] = {c.pk: [] for c in classes}
     for e in (
-        Enrolment.objects.filter(
-            school_class__in=classes, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        Enrolment.objects.studying()
+        .filter(school_class__in=classes)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
     ):

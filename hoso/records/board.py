@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,7 +35,8 @@ from django.utils.safestring import SafeString, mark_safe
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.core import clock
-from hoso.records.models import Obligation, ObligationState
+from hoso.records import timeliness
+from hoso.records.models import Obligation, ObligationState, Timeliness
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEK, MONTH = "week", "month"
@@ -203,12 +204,13 @@ class Counts:
 
 
 def count_annotations(now: datetime) -> dict:
+    on_time_late_missing = {
+        k: q for k, q in timeliness.conditions(now).items() if k != Timeliness.NOT_DUE
+    }
     return {
         "required": Count("id"),
         "submitted": Count("id", filter=Q(first_submitted_at__isnull=False)),
-        "on_time": Count("id", filter=Q(first_submitted_at__lte=F("due_at"))),
-        "late": Count("id", filter=Q(first_submitted_at__gt=F("due_at"))),
-        "missing": Count("id", filter=Q(first_submitted_at__isnull=True, due_at__lt=now)),
+        **{k: Count("id", filter=q) for k, q in on_time_late_missing.items()},
         "returned": Count("id", filter=Q(returned_count__gt=0)),
         "approved": Count("id", filter=Q(state=ObligationState.APPROVED)),
     }
@@ -216,10 +218,7 @@ def count_annotations(now: datetime) -> dict:
 
 def status_condition(status: str, now: datetime) -> Q | None:
     return {
-        "on_time": Q(first_submitted_at__lte=F("due_at")),
-        "late": Q(first_submitted_at__gt=F("due_at")),
-        "missing": Q(first_submitted_at__isnull=True, due_at__lt=now),
-        "not_due": Q(first_submitted_at__isnull=True, due_at__gte=now),
+        **timeliness.conditions(now),
         "returned": Q(returned_count__gt=0),
         "approved": Q(state=ObligationState.APPROVED),
         "submitted": Q(first_submitted_at__isnull=False),
@@ -422,12 +421,6 @@ def board_obligations(
             "due_at", "pk"
         )[:limit]
     )
-
-
-def timeliness_of(obligation: Obligation, now: datetime) -> str:
-    if obligation.first_submitted_at is not None:
-        return "on_time" if obligation.first_submitted_at <= obligation.due_at else "late"
-    return "missing" if obligation.due_at < now else "not_due"
 
 
 # --- the chart (inline SVG, no JavaScript) -------------------------------------------------------

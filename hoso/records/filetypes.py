@@ -1,4 +1,4 @@
-"""What an uploaded file really is, decided by its content (magic bytes), never by its name.
+"""Which uploads a record accepts, decided by content through ``core/files.py`` (the one sniffer).
 
 Accepted: PDF, DOCX, XLSX (ZIP packages whose [Content_Types].xml declares the main part),
 PNG, JPEG. The size limit is ``settings.HOSO_RECORDS_MAX_UPLOAD_MB`` (default 25).
@@ -7,46 +7,17 @@ PNG, JPEG. The size limit is ``settings.HOSO_RECORDS_MAX_UPLOAD_MB`` (default 25
 from __future__ import annotations
 
 import hashlib
-import zipfile
-from dataclasses import dataclass
 
 from django.conf import settings
 
+from hoso.core import files
 from hoso.core.errors import DomainError
 from hoso.records.errors import RecordsError
 
-DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MAX_CONTENT_TYPES_BYTES = 1 << 20  # a real [Content_Types].xml is a few kB
-
-
-@dataclass(frozen=True)
-class Kind:
-    code: str
-    label: str
-    content_type: str
-    ext: str
-    inline: bool  # may be previewed in the browser
-
-
-PDF = Kind("pdf", "PDF", "application/pdf", "pdf", True)
-PNG = Kind("png", "Ảnh PNG", "image/png", "png", True)
-JPEG = Kind("jpeg", "Ảnh JPEG", "image/jpeg", "jpg", True)
-DOCX = Kind(
-    "docx",
-    "Word (DOCX)",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "docx",
-    False,
-)
-XLSX = Kind(
-    "xlsx",
-    "Excel (XLSX)",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xlsx",
-    False,
-)
-KINDS = {k.content_type: k for k in (PDF, PNG, JPEG, DOCX, XLSX)}
+Kind = files.FileKind
+PDF, PNG, JPEG, DOCX, XLSX = files.PDF, files.PNG, files.JPEG, files.DOCX, files.XLSX
+ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX)
+KINDS = {k.content_type: k for k in ACCEPTED}
 ACCEPT = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 
 
@@ -63,39 +34,12 @@ def _type_error() -> DomainError:
     )
 
 
-def _office_kind(fileobj) -> Kind:
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as package:
-            info = package.getinfo("[Content_Types].xml")
-            if info.file_size > MAX_CONTENT_TYPES_BYTES:
-                raise _type_error()
-            types = package.read(info)
-    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
-        raise _type_error() from None
-    if DOCX_MAIN in types:
-        return DOCX
-    if XLSX_MAIN in types:
-        return XLSX
-    raise _type_error()  # a macro-enabled (docm/xlsm), pptx or any other ZIP
-
-
 def sniff(fileobj) -> Kind:
     """The kind of ``fileobj`` (a seekable binary file), or DomainError FILE_TYPE."""
-    fileobj.seek(0)
-    head = fileobj.read(8)
-    fileobj.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
-        kind = _office_kind(fileobj)
-        fileobj.seek(0)
-        return kind
-    raise _type_error()
+    kind = files.sniff(fileobj, accept=ACCEPTED)
+    if kind is None:
+        raise _type_error()
+    return kind
 
 
 def check_size(size: int) -> None:

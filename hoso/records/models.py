@@ -2,7 +2,7 @@
 (one owner × type × period), submitted file versions and the approval history.
 
 See docs/RECORDS.md for the life cycle. Timeliness (on time / late / missing) is derived, never
-stored: `workflow.timeliness()` and `selectors.obligations_with_timeliness()`.
+stored: `timeliness.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from hoso.core import badges
 
 
 class OwnerKind(models.TextChoices):
@@ -57,12 +59,37 @@ class ObligationState(models.TextChoices):
 
 
 class Timeliness(models.TextChoices):
-    """Derived, never stored (see workflow.timeliness)."""
+    """Derived, never stored (see timeliness.py)."""
 
     ON_TIME = "on_time", "Đúng hạn"
     LATE = "late", "Nộp muộn"
     MISSING = "missing", "Chưa nộp (quá hạn)"
     NOT_DUE = "not_due", "Chưa đến hạn"
+
+
+def _approval_step(ob) -> str:
+    """ "(2/3)" on a submission awaiting the 2nd of 3 approvals."""
+    if ob.state == ObligationState.SUBMITTED and len(ob.chain or []) > 1:
+        return f"({ob.current_step + 1}/{len(ob.chain)})"
+    return ""
+
+
+badges.register(
+    "records.obligation",
+    ObligationState,
+    {
+        ObligationState.APPROVED: badges.OK,
+        ObligationState.RETURNED: badges.ERR,
+        ObligationState.SUBMITTED: badges.WARN,
+    },
+    detail=_approval_step,
+)
+badges.register(
+    "records.timeliness",
+    Timeliness,
+    {Timeliness.ON_TIME: badges.OK, Timeliness.LATE: badges.WARN, Timeliness.MISSING: badges.ERR},
+    field="timeliness",
+)
 
 
 class RecordType(models.Model):

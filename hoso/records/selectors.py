@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from hoso.accounts.actor import Actor
 from hoso.core import clock
+from hoso.records import timeliness as timeliness_rule
 from hoso.records.models import (
     Folder,
     Obligation,
@@ -27,22 +28,10 @@ from hoso.records.policies import (
 
 
 def obligations_with_timeliness(qs: QuerySet[Obligation], now: datetime) -> QuerySet[Obligation]:
-    """Annotate ``timeliness`` (Timeliness value), the SQL twin of workflow.timeliness.
+    """Annotate ``timeliness`` (Timeliness value; the rule is ``records/timeliness.py``).
 
     Usable for counting: ``qs.aggregate(late=Count("pk", filter=Q(timeliness="late")))``."""
-    return qs.annotate(
-        timeliness=Case(
-            When(
-                first_submitted_at__isnull=False,
-                first_submitted_at__lte=F("due_at"),
-                then=Value(Timeliness.ON_TIME.value),
-            ),
-            When(first_submitted_at__isnull=False, then=Value(Timeliness.LATE.value)),
-            When(due_at__lt=now, then=Value(Timeliness.MISSING.value)),
-            default=Value(Timeliness.NOT_DUE.value),
-            output_field=CharField(),
-        )
-    )
+    return qs.annotate(timeliness=timeliness_rule.annotation(now))
 
 
 def timeliness_counts(qs: QuerySet[Obligation], now: datetime) -> dict[str, int]:

@@ -17,6 +17,7 @@ import zipfile
 from typing import BinaryIO
 from xml.etree import ElementTree
 
+from hoso.core import files
 from hoso.core.text import nfc
 
 logger = logging.getLogger("hoso.records")
@@ -45,9 +46,9 @@ def enqueue_extraction(submission_id: int) -> None:
 
 def sniff_kind(head: bytes) -> str:
     """'pdf', 'docx' or '' from the first bytes (content, not the name)."""
-    if head.startswith(b"%PDF-"):
+    if files.is_pdf(head):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
+    if files.is_zip(head):
         return "zip"
     return ""
 

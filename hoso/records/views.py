@@ -29,7 +29,6 @@ from hoso.records.models import (
     OwnerKind,
     RecordType,
     ScheduleKind,
-    Timeliness,
 )
 from hoso.records.policies import (
     access_obligation,
@@ -41,6 +40,7 @@ from hoso.records.policies import (
     can_sync,
     is_owner,
 )
+from hoso.records.timeliness import obligation_timeliness
 from hoso.records.workflow import APPROVER_ROLES, SUBMIT_STATES, UPLOAD_STATES, chain_label
 
 
@@ -99,8 +99,7 @@ def _detail_context(request, ob, **extra) -> dict:
         "versions": versions,
         "latest": latest,
         "history": list(selectors.history(ob)),
-        "timeliness": Timeliness(selectors_timeliness(ob)).label,
-        "timeliness_code": selectors_timeliness(ob),
+        "timeliness": obligation_timeliness(ob, clock.now()),
         "chain_text": chain_label(ob.chain or ob.record_type.chain),
         "chain_steps": [APPROVER_ROLES.get(c, c) for c in (ob.chain or ob.record_type.chain)],
         "can_upload": owner
@@ -123,12 +122,6 @@ def _detail_context(request, ob, **extra) -> dict:
 
 
 _INLINE = {"application/pdf", "image/png", "image/jpeg"}
-
-
-def selectors_timeliness(ob) -> str:
-    from hoso.records.workflow import timeliness
-
-    return timeliness(ob.due_at, ob.first_submitted_at, clock.now())
 
 
 @login_required

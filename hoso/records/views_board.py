@@ -18,6 +18,7 @@ from hoso.core import clock
 from hoso.core.text import nfc
 from hoso.records import board as selectors
 from hoso.records.models import RecordType
+from hoso.records.timeliness import obligation_timeliness
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # filter name → query parameter (Vietnamese, like the rest of the site)
@@ -164,7 +165,7 @@ def board_detail(request):
         school_only=request.GET.get("chung") == "1",
         now=now,
     )
-    items = [(o, selectors.timeliness_of(o, now)) for o in rows]
+    items = [(o, obligation_timeliness(o, now)) for o in rows]
     keep = {k: v for k, v in request.GET.items() if k != "tinh-trang"}
     return render(
         request,

@@ -1,19 +1,16 @@
-"""The obligation life cycle and timeliness, as pure functions (no database access).
+"""The obligation life cycle, as pure functions (no database access).
 
 States: PENDING (nothing uploaded) → DRAFT (a version uploaded, not yet submitted) → SUBMITTED
 (awaiting chain[current_step]) → … each approval advances current_step … → APPROVED; an approver
 may RETURN it with a comment (→ RETURNED, current_step back to 0); the owner uploads a corrected
 version and resubmits. The owner may WITHDRAW a submission nobody has approved yet (→ DRAFT).
 
-Timeliness is derived: on time = first submission ≤ due_at; late = first submission after it;
-missing = due_at passed and nothing ever submitted; not due = nothing submitted, still open.
+Timeliness (on time / late / missing / not due) is defined once, in ``timeliness.py``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from hoso.records.models import ObligationState, OwnerKind, Timeliness
+from hoso.records.models import ObligationState, OwnerKind
 
 S = ObligationState
 
@@ -27,12 +24,6 @@ APPROVER_ROLES = {
     "vice_principal": "Phó hiệu trưởng",
     "principal": "Hiệu trưởng",
 }
-
-
-def timeliness(due_at: datetime, first_submitted_at: datetime | None, now: datetime) -> str:
-    if first_submitted_at is not None:
-        return Timeliness.ON_TIME if first_submitted_at <= due_at else Timeliness.LATE
-    return Timeliness.MISSING if due_at < now else Timeliness.NOT_DUE
 
 
 def chain_label(chain: list[str]) -> str:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hoso.core import badges
+
 
 class Rollover(models.Model):
     class State(models.TextChoices):
@@ -80,3 +82,15 @@ class Rollover(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE
+
+
+badges.register(
+    "rollover.rollover",
+    Rollover.State,
+    {
+        Rollover.State.DONE: badges.OK,
+        Rollover.State.FAILED: badges.ERR,
+        Rollover.State.QUEUED: badges.WARN,
+        Rollover.State.RUNNING: badges.WARN,
+    },
+)

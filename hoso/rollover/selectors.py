@@ -138,9 +138,7 @@ def _approved_results(class_ids: list[int]) -> dict[tuple[int, str], dict[int, d
 def open_members(year: SchoolYear):
     """Enrolments of ``year`` still to be rolled over: students studying in a class at the end of
     the year whose year has not been closed for them yet."""
-    return Enrolment.objects.filter(
-        year=year, status__in=Enrolment.ACTIVE, end_date__isnull=True, outcome=""
-    )
+    return Enrolment.objects.studying().filter(year=year, outcome="")
 
 
 def rollover_plan(

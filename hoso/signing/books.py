@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from hoso.core import files
 from hoso.core.errors import DomainError
 from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry.models import Assessment
@@ -51,9 +52,11 @@ def _signer_for_staff(staff, *, slot, caption, role_label) -> Signer:
 
 
 def _students(school_class) -> list[Student]:
-    ids = Enrolment.objects.filter(
-        school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-    ).values_list("student_id", flat=True)
+    ids = (
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
+    )
     return list(Student.objects.filter(pk__in=ids).order_by("sort_name"))
 
 
@@ -398,7 +401,7 @@ def record_spec(obligation) -> DocumentSpec:
         raise DomainError(SigningErrorCode.NOT_READY, "Hồ sơ chưa có tệp nào.")
     with submission.file.open("rb") as fh:
         pdf = fh.read()
-    if not pdf.startswith(b"%PDF-"):
+    if not files.is_pdf(pdf):
         raise DomainError(
             SigningErrorCode.NOT_READY,
             "Chỉ ký số được hồ sơ dạng PDF; tệp này không phải PDF.",

@@ -100,6 +100,12 @@ class StudentGuardian(models.Model):
         ]
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def studying(self) -> EnrolmentQuerySet:
+        """Studying now ("đang học"): an active status and not ended — the one definition."""
+        return self.filter(Enrolment.studying_q())
+
+
 class Enrolment(models.Model):
     """Student × class × year, with status and dates.
 
@@ -136,6 +142,8 @@ class Enrolment(models.Model):
     )
     closed_on = models.DateField("ngày kết thúc năm học", null=True, blank=True)
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["school_class_id", "student__sort_name"]
         constraints = [
@@ -157,6 +165,15 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} — {self.school_class}"
+
+    @classmethod
+    def studying_q(cls, prefix: str = "") -> Q:
+        """The condition of ``studying()``; ``prefix`` for a related lookup ("enrolments__")."""
+        return Q(**{f"{prefix}status__in": cls.ACTIVE, f"{prefix}end_date__isnull": True})
+
+    @property
+    def is_studying(self) -> bool:
+        return self.end_date is None and self.status in self.ACTIVE
 
 
 class RegisterCounter(models.Model):

@@ -17,7 +17,7 @@ def class_roster(school_class: SchoolClass, *, include_left: bool = True) -> Que
         "student", "student__register_entry"
     )
     if not include_left:
-        qs = qs.filter(status__in=Enrolment.ACTIVE, end_date__isnull=True)
+        qs = qs.studying()
     return qs.order_by("student__sort_name", "student__student_code").prefetch_related(
         Prefetch(
             "student__guardian_links",

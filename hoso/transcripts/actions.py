@@ -178,12 +178,9 @@ def _ruleset_version(data: dict) -> str:
 def _class_students(school_class: SchoolClass):
     return [
         e.student
-        for e in Enrolment.objects.filter(
-            school_class=school_class,
-            year=school_class.year,
-            status__in=Enrolment.ACTIVE,
-            end_date__isnull=True,
-        ).select_related("student")
+        for e in Enrolment.objects.studying()
+        .filter(school_class=school_class, year=school_class.year)
+        .select_related("student")
     ]
 
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hoso.core import badges
+
 
 class Transcript(models.Model):
     """Học bạ số of one student for one school year (one version)."""
@@ -112,6 +114,21 @@ class Transcript(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state not in self.DEAD_STATES
+
+
+badges.register(
+    "transcripts.transcript",
+    Transcript.State,
+    {
+        Transcript.State.DRAFT: badges.WARN,
+        Transcript.State.HOMEROOM_SIGNED: badges.WARN,
+        Transcript.State.CHECKED: badges.WARN,
+        Transcript.State.PRINCIPAL_SIGNED: badges.WARN,
+        Transcript.State.ISSUED: badges.OK,
+        Transcript.State.REVOKED: badges.ERR,
+    },
+    data_state=True,
+)
 
 
 class TranscriptRevision(models.Model):

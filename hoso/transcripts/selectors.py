@@ -34,9 +34,8 @@ def class_summaries(actor: Actor) -> list[ClassSummary]:
     classes = list(policies.visible_classes(actor).order_by("grade__number", "name"))
     ids = [c.pk for c in classes]
     students = dict(
-        Enrolment.objects.filter(
-            school_class_id__in=ids, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        Enrolment.objects.studying()
+        .filter(school_class_id__in=ids)
         .values("school_class_id")
         .annotate(n=Count("pk"))
         .values_list("school_class_id", "n")
@@ -72,9 +71,8 @@ class Row:
 def class_board(school_class) -> list[Row]:
     """One row per student studying in the class: the living version (or the newest one)."""
     enrolments = list(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__sort_name")
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 
-from hoso.core import clock
+from hoso.core import clock, files
 from hoso.transcripts import engines
 from hoso.transcripts.codes import normalise_code
 from hoso.transcripts.errors import TranscriptError, fail
@@ -237,7 +237,7 @@ def verify_upload(*, upload, ip: str | None) -> UploadReport:
         )
         raise fail(TranscriptError.UPLOAD_TOO_LARGE, limit=MAX_UPLOAD_MB)
     blob = upload.read(limit + 1)
-    if not blob.startswith(b"%PDF-"):
+    if not files.is_pdf(blob):
         VerificationLog.objects.create(
             ip=ip, kind=VerificationLog.Kind.UPLOAD, result="not_pdf", detail={"size": len(blob)}
         )

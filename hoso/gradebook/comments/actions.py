@@ -515,9 +515,9 @@ def subject_comments_save(
             "Kết quả của lớp đã được phê duyệt: nhận xét không sửa được nữa.",
         )
     active = set(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        ).values_list("student_id", flat=True)
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
     )
     existing = subject_comments(school_class, subject, term)
     before, after = {}, {}

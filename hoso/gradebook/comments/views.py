@@ -47,9 +47,8 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
     period = f"term{term.number}"
     data_period = period if not primary or term.number == 1 else YEAR
     enrolments = list(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
     )

@@ -37,7 +37,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
-from hoso.core import clock
+from hoso.core import clock, files
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook import followers
@@ -128,20 +128,14 @@ def ready_to_apply(witness_confirmed: bool, homeroom_confirmed: bool) -> bool:
 
 # --- evidence (minh chứng) ----------------------------------------------------------------------
 
-_SIGNATURES = (
-    (b"%PDF-", "pdf", "application/pdf"),
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
-EVIDENCE_TYPES = {ext: mime for _, ext, mime in _SIGNATURES}
+EVIDENCE_KINDS = (files.PDF, files.JPEG, files.PNG)
+EVIDENCE_TYPES = {kind.ext: kind.content_type for kind in EVIDENCE_KINDS}
 
 
 def sniff_evidence(head: bytes) -> tuple[str, str] | None:
     """(extension, content type) from the first bytes of a file, whatever its name says."""
-    for magic, ext, mime in _SIGNATURES:
-        if head.startswith(magic):
-            return ext, mime
-    return None
+    kind = files.sniff_head(head, accept=EVIDENCE_KINDS)
+    return (kind.ext, kind.content_type) if kind is not None else None
 
 
 @dataclass

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hoso.core import badges
+
 
 class CorrectionRequest(models.Model):
     """Đơn đề nghị sửa điểm and its three-party session (seed 003 §II.2, 002 Đ7.4)."""
@@ -71,6 +73,19 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Sửa {self.column}: {self.old_value or '∅'} → {self.new_value}"
+
+
+badges.register(
+    "gradebook.correction",
+    CorrectionRequest.State,
+    {
+        CorrectionRequest.State.APPLIED: badges.OK,
+        CorrectionRequest.State.REJECTED: badges.ERR,
+        CorrectionRequest.State.CANCELLED: badges.ERR,
+        CorrectionRequest.State.REQUESTED: badges.WARN,
+        CorrectionRequest.State.APPROVED: badges.WARN,
+    },
+)
 
 
 class CorrectionEvidence(models.Model):

@@ -301,9 +301,9 @@ def columns_finalise(*, actor: Actor, sheet: Sheet, column_keys: list[str]) -> l
     for key in keys:
         ensure_writable(actor, sheet, key)
     active = list(
-        Enrolment.objects.filter(
-            school_class=sheet.school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        ).values_list("student_id", flat=True)
+        Enrolment.objects.studying()
+        .filter(school_class=sheet.school_class)
+        .values_list("student_id", flat=True)
     )
     filled: dict[str, set[int]] = {}
     for student_id, column, value, text in Assessment.objects.filter(

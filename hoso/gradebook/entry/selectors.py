@@ -26,7 +26,7 @@ class Row:
 
     @property
     def active(self) -> bool:
-        return self.enrolment.end_date is None and self.enrolment.status in Enrolment.ACTIVE
+        return self.enrolment.is_studying
 
 
 @dataclass
@@ -77,6 +77,24 @@ def term_result(sheet: Sheet, cells: dict[str, Assessment], periods: int) -> tup
     return value, errors
 
 
+def row_result(sheet: Sheet, cells: dict[str, Assessment]) -> tuple[object, list[str]]:
+    """A row's result (the grid's result column, the API's ``result``): the rule set's term result
+    of the student's cells, ``(None, [])`` for a row with no cell. The one definition: the grid
+    and the API only format it (``entry.views.display_result``, ``api.gradebook._result``)."""
+    if not cells:
+        return None, []
+    return term_result(sheet, cells, sheet.periods_per_year)
+
+
+def student_row_result(sheet: Sheet, student) -> tuple[object, list[str]]:
+    """``row_result`` of one student, read afresh (after a cell was saved)."""
+    cells = {
+        c.column: c
+        for c in Assessment.objects.filter(student=student, subject=sheet.subject, term=sheet.term)
+    }
+    return row_result(sheet, cells)
+
+
 def sheet_data(sheet: Sheet) -> SheetData:
     enrolments = list(
         Enrolment.objects.filter(school_class=sheet.school_class)
@@ -100,10 +118,8 @@ def sheet_data(sheet: Sheet) -> SheetData:
         lock = lock_covering(locks, column)
         if lock is not None:
             locked[column.key] = lock
-    periods = sheet.periods_per_year
     for row in rows.values():
-        if row.cells:
-            row.result, row.errors = term_result(sheet, row.cells, periods)
+        row.result, row.errors = row_result(sheet, row.cells)
     return SheetData(
         sheet=sheet,
         rows=list(rows.values()),

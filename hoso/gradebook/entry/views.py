@@ -47,7 +47,7 @@ from hoso.gradebook.entry.policies import (
     can_read_sheet,
     can_see_locks,
 )
-from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, term_result
+from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, student_row_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
@@ -321,13 +321,7 @@ def _sheet_what(sheet: Sheet) -> str:
 
 
 def _row_result(sheet: Sheet, student) -> tuple[str, list[str]]:
-    cells = {
-        a.column: a
-        for a in Assessment.objects.filter(student=student, subject=sheet.subject, term=sheet.term)
-    }
-    if not cells:
-        return "", []
-    result, errors = term_result(sheet, cells, sheet.periods_per_year)
+    result, errors = student_row_result(sheet, student)
     return display_result(result), errors
 
 
@@ -469,7 +463,7 @@ def _save_one(actor, the_sheet: Sheet, payload: dict, req: _SaveRequest):
             None,
         )
     student = enrolment.student
-    if enrolment.end_date is not None or enrolment.status not in Enrolment.ACTIVE:
+    if not enrolment.is_studying:
         return (
             400,
             _error_body(
@@ -673,9 +667,8 @@ def _with_progress(cards: list[SheetCard]) -> list[SheetCard]:
         )
     }
     active = dict(
-        Enrolment.objects.filter(
-            school_class_id__in=class_ids, end_date__isnull=True, status__in=Enrolment.ACTIVE
-        )
+        Enrolment.objects.studying()
+        .filter(school_class_id__in=class_ids)
         .values("school_class_id")
         .annotate(n=Count("id"))
         .values_list("school_class_id", "n")
@@ -683,12 +676,11 @@ def _with_progress(cards: list[SheetCard]) -> list[SheetCard]:
     filled: dict[tuple, int] = {}
     for row in (
         Assessment.objects.filter(
+            Enrolment.studying_q("student__enrolments__"),  # one join: studying in this class
             school_class_id__in=class_ids,
             subject_id__in=subject_ids,
             term_id__in=term_ids,
             student__enrolments__school_class_id=F("school_class_id"),
-            student__enrolments__end_date__isnull=True,
-            student__enrolments__status__in=Enrolment.ACTIVE,
         )
         .filter(~Q(value="") | ~Q(text=""))
         .values("school_class_id", "subject_id", "term_id", "column")

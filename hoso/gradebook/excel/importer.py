@@ -320,7 +320,7 @@ class GradeSheetImporter(Importer):
                 code=e.student.student_code,
                 name=e.student.full_name,
                 birth_date=e.student.birth_date,
-                active=e.end_date is None and e.status in Enrolment.ACTIVE,
+                active=e.is_studying,
                 status=e.get_status_display(),
             )
             for e in enrolments

@@ -359,9 +359,11 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
     ):
         checkpoints[year_id][kind] = day
     students: dict[int, set[int]] = defaultdict(set)
-    for class_id, student_id in Enrolment.objects.filter(
-        school_class_id__in=class_ids, status__in=Enrolment.ACTIVE, end_date__isnull=True
-    ).values_list("school_class_id", "student_id"):
+    for class_id, student_id in (
+        Enrolment.objects.studying()
+        .filter(school_class_id__in=class_ids)
+        .values_list("school_class_id", "student_id")
+    ):
         students[class_id].add(student_id)
     wanted = {(a.school_class_id, a.subject_id, a.term_id) for a in assignments}
     cells: dict[tuple, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))

@@ -331,9 +331,9 @@ def homeroom_inputs_save(
         for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     }
     active = set(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        ).values_list("student_id", flat=True)
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
     )
     locked = locked_fields(school_class)
     existing = {

@@ -215,9 +215,11 @@ def load_inputs(year, classes: list[SchoolClass], *, whole_year: bool = False) -
     terms = dict(year.terms.values_list("pk", "number"))
     members: dict[int, list[int]] = defaultdict(list)
     disabled: set[int] = set()
-    for class_id, student_id, has_disability in Enrolment.objects.filter(
-        school_class_id__in=class_ids, status__in=Enrolment.ACTIVE, end_date__isnull=True
-    ).values_list("school_class_id", "student_id", "student__has_disability"):
+    for class_id, student_id, has_disability in (
+        Enrolment.objects.studying()
+        .filter(school_class_id__in=class_ids)
+        .values_list("school_class_id", "student_id", "student__has_disability")
+    ):
         members[class_id].append(student_id)
         if has_disability:
             disabled.add(student_id)

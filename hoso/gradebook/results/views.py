@@ -370,9 +370,8 @@ def reopen(request, class_id: int, period: str):
 
 def _inputs_rows(school_class, primary: bool):
     enrolments = list(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
     )

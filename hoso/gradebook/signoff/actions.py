@@ -64,9 +64,9 @@ def class_hash(school_class, term, subjects: list[SubjectSpec] | None = None) ->
         subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     sheets = _sheet_hashes(school_class, term, subjects)
     students = list(
-        Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        ).values_list("student_id", flat=True)
+        Enrolment.objects.studying()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
     )
     n = term.number
     inputs = sorted(

@@ -54,9 +54,8 @@ def class_students(school_class) -> list:
     """The class list (active enrolments), in Vietnamese alphabetical order."""
     return [
         e.student
-        for e in Enrolment.objects.filter(
-            school_class=school_class, status__in=Enrolment.ACTIVE, end_date__isnull=True
-        )
+        for e in Enrolment.objects.studying()
+        .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
     ]

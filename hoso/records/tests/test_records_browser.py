@@ -10,7 +10,7 @@ from django.utils import timezone
 from hoso.audit.verify import verify_all
 from hoso.records.models import Obligation, ObligationState, Timeliness
 from hoso.records.tests.helpers import PDF_BYTES, setup_records
-from hoso.records.workflow import timeliness
+from hoso.records.timeliness import timeliness
 from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import small_school
 

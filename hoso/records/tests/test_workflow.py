@@ -24,7 +24,7 @@ from hoso.records.models import (
 from hoso.records.selectors import inbox, obligations_with_timeliness, timeliness_counts
 from hoso.records.sync import obligations_sync
 from hoso.records.tests.helpers import lesson_plan, pdf, setup_records
-from hoso.records.workflow import timeliness
+from hoso.records.timeliness import timeliness
 
 # The data below lives in term I of 2026-2027.
 pytestmark = pytest.mark.clock("2026-11-20")
