@@ -37,13 +37,14 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
-from hoso.core import clock
+from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import followers, results
+from hoso.gradebook import results
 from hoso.gradebook.actions import ensure_writable
 from hoso.gradebook.columns import TEXT
 from hoso.gradebook.errors import GradebookError
+from hoso.gradebook.events import ResultsChanged
 from hoso.gradebook.models import Assessment, CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.sheets import Sheet, load_sheet
 from hoso.gradebook.validation import clean_value
@@ -904,10 +905,12 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
         student=correction.student,
         reason=f"biên bản số {correction.minute_number}",
     )
-    followers.results_changed(
-        school_id=correction.school_id,
-        year_id=correction.year_id,
-        student_ids=[correction.student_id],
+    events.publish(
+        ResultsChanged(
+            school_id=correction.school_id,
+            year_id=correction.year_id,
+            student_ids=(correction.student_id,),
+        )
     )
     _notify_later(
         correction,
