@@ -40,13 +40,12 @@ def seed_demo(school, year, *, today: date) -> None:
 def _draft(student, school_class, actor_user=None):
     from hoso.transcripts import actions, engines
 
-    data = engines.transcript_data(student=student, year=school_class.year)
+    fresh = engines.fresh(student=student, year=school_class.year)
     with transaction.atomic():
         created = actions._new_version(
             student=student,
             school_class=school_class,
-            data=data,
-            digest=engines.data_hash(data),
+            fresh=fresh,
             actor_user=actor_user,
         )
         actions._record(transcript=created, kind="drafted", actor_user=actor_user, before=None)

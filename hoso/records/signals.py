@@ -2,18 +2,19 @@
 years or terms change, the open years of that school are re-synced in the background once the
 transaction commits (one task per school year and transaction, however many rows changed).
 
-The handlers run no query themselves; the after-commit callback resolves the school and skips
-schools without a record catalogue.
+The model signals of the organisation are the trigger: their handlers run no query, they only
+publish an ``OrganisationChanged`` event (``hoso.core.events`` collects them per transaction and
+drops duplicates). ``sync_after_commit`` receives the transaction's events in one call after
+commit, resolves the school years and skips schools without a record catalogue.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from hoso.core import events
 from hoso.organisation.models import (
     Department,
     HomeroomAssignment,
@@ -24,19 +25,14 @@ from hoso.organisation.models import (
     TeachingAssignment,
     Term,
 )
+from hoso.records.events import OrganisationChanged
 
 logger = logging.getLogger("hoso")
-_local = threading.local()
 
 
-def _pending() -> set:
-    if not hasattr(_local, "pending"):
-        _local.pending = set()
-    return _local.pending
-
-
-def _flush() -> None:
-    pending, _local.pending = _pending(), set()
+def sync_after_commit(changes: list[OrganisationChanged]) -> None:
+    """Enqueue one records sync per open school year touched by the committed ``changes``."""
+    pending = {(change.kind, change.pk) for change in changes}
     if not pending:
         return
     from hoso.records.models import RecordType
@@ -74,10 +70,9 @@ def _flush() -> None:
 def _mark(kind: str, value) -> None:
     if value is None:
         return
-    _pending().add((kind, value))
-    # One callback per change; the first to run empties the set, the others return at once.
-    # robust: a failure here is logged and never breaks the caller's commit.
-    transaction.on_commit(_flush, robust=True)
+    # Delivered after commit, once per transaction; a failure there is logged and never breaks
+    # the caller's commit.
+    events.publish(OrganisationChanged(kind=kind, pk=value))
 
 
 def _staff(sender, instance, **kwargs):

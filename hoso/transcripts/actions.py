@@ -35,6 +35,7 @@ from hoso.organisation.models import Position, SchoolClass, Staff
 from hoso.students.models import Enrolment
 from hoso.transcripts import engines, policies
 from hoso.transcripts.codes import new_code
+from hoso.transcripts.content import LEGACY_VERSION
 from hoso.transcripts.errors import MESSAGES, TranscriptError, fail
 from hoso.transcripts.models import Transcript, TranscriptEvent, TranscriptRevision
 from hoso.transcripts.workflow import STEP_LABELS, Step, signers_to_ask_again, target
@@ -184,10 +185,26 @@ def _class_students(school_class: SchoolClass):
     ]
 
 
+def _unchanged(live: Transcript, fresh: engines.Fresh) -> bool:
+    """Whether ``live`` still shows what it would show now, compared by the formula of the
+    content version it was drafted under: a version-1 transcript (its hash covers the printed
+    data) is compared with the printed data laid out now, a current one with the content only.
+    A newer formula therefore never flags the transcripts hashed by an older one."""
+    if engines.content_version(live.data) == LEGACY_VERSION:
+        return live.data_hash == fresh.legacy_hash
+    return live.data_hash == fresh.digest
+
+
 def _new_version(
-    *, student, school_class: SchoolClass, data: dict, digest: str, actor_user, supersedes=None
+    *,
+    student,
+    school_class: SchoolClass,
+    fresh: engines.Fresh,
+    actor_user,
+    supersedes=None,
 ) -> Transcript:
     """Create and render a new draft version (caller holds the transaction)."""
+    data = fresh.data
     last = (
         Transcript.objects.filter(student=student, year=school_class.year).aggregate(
             m=Max("version")
@@ -207,7 +224,7 @@ def _new_version(
         state=S.DRAFT,
         code=code,
         data=data,
-        data_hash=digest,
+        data_hash=fresh.digest,
         ruleset_version=_ruleset_version(data)[:60],
         supersedes=supersedes,
         created_by=actor_user,
@@ -243,8 +260,7 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
         raise fail(TranscriptError.NO_STUDENTS)
     result = DraftResult()
     for student in students:
-        data = engines.transcript_data(student=student, year=school_class.year)
-        digest = engines.data_hash(data)
+        fresh = engines.fresh(student=student, year=school_class.year)
         with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
@@ -269,8 +285,7 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
                     created = _new_version(
                         student=student,
                         school_class=school_class,
-                        data=data,
-                        digest=digest,
+                        fresh=fresh,
                         actor_user=actor.user,
                         supersedes=revoked,
                     )
@@ -300,13 +315,16 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
                 )
                 result.created.append(created)
             else:
-                _refresh_one(live, data=data, digest=digest, actor_user=actor.user, result=result)
+                _refresh_one(live, fresh=fresh, actor_user=actor.user, result=result)
     return result
 
 
-def _refresh_one(live: Transcript, *, data, digest, actor_user, result: DraftResult) -> None:
+def _refresh_one(
+    live: Transcript, *, fresh: engines.Fresh, actor_user, result: DraftResult
+) -> None:
     """Compare the stored hash with fresh data (row locked by the caller)."""
-    if live.data_hash == digest:
+    digest = fresh.digest
+    if _unchanged(live, fresh):
         if live.state == S.ISSUED and live.stale_since:
             before = _snapshot(live)
             live.stale_since, live.stale_hash = None, ""
@@ -346,25 +364,24 @@ def _refresh_one(live: Transcript, *, data, digest, actor_user, result: DraftRes
         comment="Dữ liệu học bạ đã thay đổi.",
     )
     school_class = live.school_class
-    fresh = _new_version(
+    redrafted = _new_version(
         student=live.student,
         school_class=school_class,
-        data=data,
-        digest=digest,
+        fresh=fresh,
         actor_user=actor_user,
         supersedes=live,
     )
     _record(
-        transcript=fresh,
+        transcript=redrafted,
         kind="drafted",
         actor_user=actor_user,
         before=None,
         comment=f"Thay thế bản {live.version} do dữ liệu thay đổi.",
     )
     for role in to_ask:
-        _ask_to_sign_again(fresh, role=role, user=signed_by[role])
+        _ask_to_sign_again(redrafted, role=role, user=signed_by[role])
     result.superseded.append(live)
-    result.created.append(fresh)
+    result.created.append(redrafted)
 
 
 ROLE_TEXT = {
@@ -441,8 +458,7 @@ def transcripts_refresh(
         qs = qs.filter(student_id__in=list(student_ids))
     for pk in qs.values_list("pk", flat=True):
         current = Transcript.objects.select_related("student", "year").get(pk=pk)
-        data = engines.transcript_data(student=current.student, year=current.year)
-        digest = engines.data_hash(data)
+        fresh = engines.fresh(student=current.student, year=current.year)
         with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
@@ -453,7 +469,7 @@ def transcripts_refresh(
             )
             if live is None:
                 continue
-            _refresh_one(live, data=data, digest=digest, actor_user=actor_user, result=result)
+            _refresh_one(live, fresh=fresh, actor_user=actor_user, result=result)
     return result
 
 
@@ -865,8 +881,7 @@ def transcript_reissue(*, actor: Actor, transcript: Transcript) -> Transcript:
     school_class = SchoolClass.objects.select_related("year", "grade").get(
         pk=transcript.school_class_id
     )
-    data = engines.transcript_data(student=transcript.student, year=school_class.year)
-    digest = engines.data_hash(data)
+    fresh_data = engines.fresh(student=transcript.student, year=school_class.year)
     with _atomic_with_files():
         old = Transcript.objects.select_for_update().get(pk=transcript.pk)
         if old.state != S.REVOKED:
@@ -883,8 +898,7 @@ def transcript_reissue(*, actor: Actor, transcript: Transcript) -> Transcript:
             fresh = _new_version(
                 student=old.student,
                 school_class=school_class,
-                data=data,
-                digest=digest,
+                fresh=fresh_data,
                 actor_user=actor.user,
                 supersedes=old,
             )

@@ -1,9 +1,10 @@
 """The two services transcripts depend on, behind one small door each.
 
-Rendering and data come from ``hoso.printing`` (``documents.transcript_data`` and
-``documents.render_transcript``), signatures from ``hoso.signing.services``. Everything this
-package needs from them goes through here, so the rest of the package never imports them and the
-error codes they raise are translated into this package's codes once.
+The content comes from this package (``content.py``); its layout and rendering from
+``hoso.printing`` (``documents.transcript_layout`` and ``documents.render_transcript``),
+signatures from ``hoso.signing.services``. Everything this package needs from them goes through
+here, so the rest of the package never imports them and the error codes they raise are
+translated into this package's codes once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,46 @@ def canonical_json(data: dict) -> bytes:
 
 
 def data_hash(data: dict) -> str:
+    """The data hash of a transcript's stored (and embedded) data: SHA-256 of the canonical JSON
+    of its content (``data["content"]``, content version 2 on), never of its formatting. Data
+    drafted before the content existed (content version 1) had the printed data hashed whole."""
+    if "content" in data:
+        from hoso.transcripts.content import content_hash
+
+        return content_hash(data["content"])
     return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def content_version(data: dict) -> int:
+    """The content version of stored data (1: before content.py, the printed data hashed)."""
+    from hoso.transcripts.content import LEGACY_VERSION
+
+    return int((data.get("content") or {}).get("content_version") or LEGACY_VERSION)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A transcript as it would be drafted now: its content and the data stored and embedded in
+    the PDF (the printed layout, with the content under "content"); ``digest`` is the hash of
+    the content."""
+
+    content: dict
+    data: dict
+    digest: str
+
+    @property
+    def legacy_hash(self) -> str:
+        """The data hash by the formula of content version 1: the printed data hashed whole."""
+        return data_hash({k: v for k, v in self.data.items() if k != "content"})
+
+
+def fresh(*, student, year) -> Fresh:
+    from hoso.transcripts.content import content_hash, transcript_content
+
+    content = transcript_content(student=student, year=year)
+    return Fresh(
+        content=content, data=layout(content) | {"content": content}, digest=content_hash(content)
+    )
 
 
 def sha256(blob: bytes) -> str:
@@ -42,10 +82,11 @@ def sha256(blob: bytes) -> str:
 # ------------------------------------------------------------------------------- printing
 
 
-def transcript_data(*, student, year) -> dict:
-    from hoso.printing.documents import transcript_data as _data
+def layout(content: dict) -> dict:
+    """The printed transcript of ``content`` (labels, formatted scores and dates)."""
+    from hoso.printing.documents import transcript_layout
 
-    return _data(student=student, year=year)
+    return transcript_layout(content)
 
 
 def public_url(code: str) -> str:
@@ -70,7 +111,7 @@ def render(data: dict, *, code: str) -> bytes:
     from hoso.printing.documents import render_transcript
 
     return render_transcript(
-        data,
+        {k: v for k, v in data.items() if k != "content"},
         verification={"code": code, "url": public_url(code)},
         pdf_standard=PDF_STANDARD,
         attachments=[(JSON_NAME, canonical_json(data), JSON_MIME)],

@@ -37,10 +37,9 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
-from hoso.core import clock, files
+from hoso.core import clock, events, files
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
-from hoso.gradebook import followers
 from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.entry.actions import ensure_writable
 from hoso.gradebook.entry.columns import TEXT
@@ -48,6 +47,7 @@ from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
+from hoso.gradebook.events import ResultsChanged
 from hoso.gradebook.results import compute as results
 
 State = CorrectionRequest.State
@@ -900,10 +900,12 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
         student=correction.student,
         reason=f"biên bản số {correction.minute_number}",
     )
-    followers.results_changed(
-        school_id=correction.school_id,
-        year_id=correction.year_id,
-        student_ids=[correction.student_id],
+    events.publish(
+        ResultsChanged(
+            school_id=correction.school_id,
+            year_id=correction.year_id,
+            student_ids=(correction.student_id,),
+        )
     )
     _notify_later(
         correction,

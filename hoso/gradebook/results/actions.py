@@ -15,10 +15,10 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.assessment.rules import InvalidScore, validate_score
 from hoso.audit.actions import audit_record
-from hoso.core import clock
+from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
-from hoso.gradebook import followers
+from hoso.gradebook.events import ResultsChanged
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     FINAL,
@@ -579,10 +579,12 @@ def class_result_approve(*, actor: Actor, school_class, period: str) -> ClassRes
             },
             acting_as=actor.acting_as_for(Role.PRINCIPAL),
         )
-        followers.results_changed(
-            school_id=actor.school_id,
-            year_id=school_class.year_id,
-            student_ids=[row.student.pk for row in rows],
+        events.publish(
+            ResultsChanged(
+                school_id=actor.school_id,
+                year_id=school_class.year_id,
+                student_ids=tuple(row.student.pk for row in rows),
+            )
         )
     return cr
 
@@ -659,14 +661,16 @@ def class_result_reopen(*, actor: Actor, school_class, period: str, reason: str)
                 acting_as=actor.acting_as_for(Role.PRINCIPAL),
             )
             reopened.append(name)
-        followers.results_changed(
-            school_id=actor.school_id,
-            year_id=school_class.year_id,
-            student_ids=list(
-                StudentResult.objects.filter(class_result__in=list(rows.values()))
-                .values_list("student_id", flat=True)
-                .distinct()
-            ),
+        events.publish(
+            ResultsChanged(
+                school_id=actor.school_id,
+                year_id=school_class.year_id,
+                student_ids=tuple(
+                    StudentResult.objects.filter(class_result__in=list(rows.values()))
+                    .values_list("student_id", flat=True)
+                    .distinct()
+                ),
+            )
         )
         homeroom = _homeroom_user_of(school_class)
         if homeroom is not None:

@@ -20,10 +20,12 @@ from hoso.printing.documents.registers import (
 )
 from hoso.printing.documents.transcript import (
     class_transcripts_data,
+    register_content_source,
     render_transcript,
     render_transcripts,
     split_transcripts,
     transcript_data,
+    transcript_layout,
 )
 
 __all__ = [
@@ -45,5 +47,7 @@ __all__ = [
     "render_transcripts",
     "split_transcripts",
     "staff_register_data",
+    "register_content_source",
     "transcript_data",
+    "transcript_layout",
 ]

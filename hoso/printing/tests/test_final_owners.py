@@ -11,7 +11,7 @@ import pytest
 
 from hoso.organisation.assignments.tests.helpers import homeroom_from_january, replace_math
 from hoso.printing.documents.common import homeroom_of
-from hoso.printing.documents.transcript import _teacher_names
+from hoso.transcripts.content import _teacher_names
 
 
 @pytest.mark.django_db

@@ -1,0 +1,367 @@
+"""The content of a transcript (học bạ): what it shows, as data, built by transcripts itself.
+
+Student, class, year, rule set, the approved grade-book results (scores as the rule set wrote
+them, codes of levels, titles and decisions), comments, absences, the names of the signers. Raw
+values only: no label, no "8,0", no "05/09/2026" — dates are ISO, numbers canonical strings,
+levels and decisions their codes. ``hoso.printing`` lays it out (``transcript_layout``) and
+formatting changes there never change ``content_hash``.
+
+Only periods the principal has approved are part of the record; the others are listed in
+``pending`` (their codes) and their values stay empty.
+
+``CONTENT_VERSION`` names the shape and the hash formula: bump it when the content gains, loses or
+changes a field, and keep the comparison of older versions in ``actions`` (docs/TRANSCRIPTS.md).
+Version 1 was the hash of the printed data (before this module existed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hoso.core.errors import DomainError
+from hoso.core.text import nfc
+from hoso.gradebook.comments.models import SubjectComment
+from hoso.gradebook.results.compute import (
+    FINAL,
+    PRIMARY_RULESET,
+    TERM1,
+    TERM2,
+    TRAIT_CODES,
+    YEAR,
+    class_ruleset,
+    offerings_by_grade,
+    periods_for,
+)
+from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
+from hoso.organisation.assignments.selectors import (
+    homeroom_teacher_of,
+    reference_day,
+    teaching_on,
+)
+from hoso.organisation.models import Position, Staff
+from hoso.printing.errors import PrintingError
+from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
+
+CONTENT_VERSION = 2
+LEGACY_VERSION = 1  # the hash of the printed data (hoso.printing's transcript_data)
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RELATION_ORDER = {"father": 0, "mother": 1, "guardian": 2}
+
+
+def canonical_json(content: dict) -> bytes:
+    """Sorted keys, no spaces, UTF-8 (marks kept as is)."""
+    return json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON of the content: the data hash stored and signed."""
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def raw(value):
+    """A score or count as data: Decimals and numbers as canonical strings, text as is."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, float):
+        return str(Decimal(repr(value)))
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return value
+
+
+def iso(value) -> str | None:
+    """A date (or an aware datetime, as its local date) in ISO form."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(VN_TZ).date()
+    return value.isoformat()
+
+
+def person_name(obj) -> str:
+    if obj is None:
+        return ""
+    return nfc(" ".join(p for p in (obj.family_name, obj.middle_name, obj.given_name) if p))
+
+
+def student_enrolment(student, year) -> Enrolment:
+    """The student's class in ``year``: the current enrolment, else the last one."""
+    rows = list(
+        Enrolment.objects.filter(student=student, year=year).select_related(
+            "school_class__grade", "school_class__year"
+        )
+    )
+    if not rows:
+        raise DomainError(PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này.")
+    current = [e for e in rows if e.end_date is None]
+    if current:
+        return max(current, key=lambda e: (e.start_date, e.pk))
+    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+
+
+def _teacher_names(school_class) -> dict[int, str]:
+    """Subject id → the teacher of the subject in the class (term II's, else term I's), on the
+    year's reference day (a closed year: its final teachers)."""
+    out: dict[int, tuple[int, str]] = {}
+    day = reference_day(school_class.year)
+    for ta in teaching_on(day).filter(school_class=school_class).select_related("teacher", "term"):
+        rank = ta.term.number
+        if ta.subject_id not in out or rank > out[ta.subject_id][0]:
+            out[ta.subject_id] = (rank, person_name(ta.teacher))
+    return {k: v[1] for k, v in out.items()}
+
+
+def _principal(school) -> Staff | None:
+    return (
+        Staff.objects.filter(school=school, position=Position.PRINCIPAL, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+@dataclass
+class _ClassContext:
+    """What every transcript of one class shares (loaded once for a batch)."""
+
+    school_class: object
+    year: object
+    ruleset: str
+    class_results: dict
+    subjects: list
+    teachers: dict[int, str]
+    homeroom: str
+    principal: str
+    default_version: str
+
+
+def _class_context(school_class, year) -> _ClassContext:
+    ruleset = class_ruleset(school_class)
+    try:
+        from hoso.assessment.rules import get_ruleset
+
+        default_version = get_ruleset(ruleset).version_label
+    except LookupError:
+        default_version = ruleset
+    return _ClassContext(
+        school_class=school_class,
+        year=year,
+        ruleset=ruleset,
+        class_results={
+            cr.period: cr
+            for cr in ClassResult.objects.filter(
+                school_class=school_class, state=ClassResult.State.APPROVED
+            )
+        },
+        subjects=offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, []),
+        teachers=_teacher_names(school_class),
+        homeroom=person_name(homeroom_teacher_of(school_class)),
+        principal=person_name(_principal(year.school)),
+        default_version=default_version,
+    )
+
+
+@dataclass
+class _Facts:
+    """One student's own rows (loaded in bulk for a batch)."""
+
+    results: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    comments: dict = field(default_factory=dict)
+    homeroom_comment: str = ""
+    guardians: list = field(default_factory=list)
+    register_number: str = ""
+
+
+def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
+    ids = [s.pk for s in students]
+    facts = {pk: _Facts() for pk in ids}
+    for sr in StudentResult.objects.filter(
+        class_result__in=list(ctx.class_results.values()), student_id__in=ids
+    ).select_related("class_result"):
+        facts[sr.student_id].results[sr.class_result.period] = sr.data
+        facts[sr.student_id].versions[sr.class_result.period] = sr.ruleset_version
+    for c in SubjectComment.objects.filter(student_id__in=ids, term__year=ctx.year).select_related(
+        "term"
+    ):
+        facts[c.student_id].comments[(c.subject_id, c.term.number)] = nfc(c.text)
+    for student_id, comment in HomeroomInput.objects.filter(
+        student_id__in=ids, year=ctx.year
+    ).values_list("student_id", "general_comment"):
+        facts[student_id].homeroom_comment = nfc(comment)
+    links: dict[int, list[tuple]] = {}
+    for link in StudentGuardian.objects.filter(student_id__in=ids).select_related("guardian"):
+        links.setdefault(link.student_id, []).append(
+            (RELATION_ORDER.get(link.relation, 9), nfc(link.guardian.full_name), link.relation)
+        )
+    for student_id, items in links.items():
+        facts[student_id].guardians = [
+            {"relation": relation, "name": name} for _, name, relation in sorted(items)
+        ]
+    for student_id, number in RegisterEntry.objects.filter(student_id__in=ids).values_list(
+        "student_id", "number"
+    ):
+        facts[student_id].register_number = str(number)
+    return facts
+
+
+def _student(student, facts: _Facts) -> dict:
+    return {
+        "code": student.student_code,
+        "personal_id": student.personal_id,
+        "full_name": person_name(student),
+        "gender": student.gender or "",
+        "birth_date": iso(student.birth_date),
+        "birth_place": nfc(student.birth_place),
+        "ethnicity": nfc(student.ethnicity),
+        "nationality": nfc(student.nationality),
+        "address": nfc(student.address),
+        "register_number": facts.register_number,
+        "guardians": facts.guardians,
+    }
+
+
+def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
+    school_class, year, ruleset = ctx.school_class, ctx.year, ctx.ruleset
+    school = year.school
+    results, versions = facts.results, facts.versions
+    version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
+    year_cr = ctx.class_results.get(FINAL) or ctx.class_results.get(YEAR)
+    content = {
+        "content_version": CONTENT_VERSION,
+        "school": {
+            "office": nfc(school.office_name),
+            "name": nfc(school.name),
+            "address": nfc(school.address),
+            "head_title": nfc(school.head_title),
+        },
+        "approved_on": iso(year_cr.approved_at) if year_cr else None,
+        "student": _student(student, facts),
+        "year": year.name,
+        "class": nfc(school_class.name),
+        "grade": school_class.grade.number,
+        "level": school_class.grade.level,
+        "ruleset": {"code": ruleset, "version": version or ctx.default_version},
+        "pending": [p for p in periods_for(ruleset) if p not in results],
+        "homeroom_comment": facts.homeroom_comment,
+        "signers": {"homeroom": ctx.homeroom, "principal": ctx.principal},
+    }
+    if ruleset == PRIMARY_RULESET:
+        content.update(_primary_part(results, ctx.subjects, facts.comments))
+    else:
+        content.update(_secondary_part(results, ctx.subjects, ctx.teachers))
+    return content
+
+
+def transcript_content(*, student, year) -> dict:
+    """The content of the student's transcript for ``year`` (JSON-serialisable, deterministic:
+    no timestamp other than the approval date, stable order)."""
+    enrolment = student_enrolment(student, year)
+    ctx = _class_context(enrolment.school_class, year)
+    return _build(ctx, student, _load_facts(ctx, [student])[student.pk])
+
+
+def class_transcripts_content(*, school_class, students) -> list[dict]:
+    """``transcript_content`` of many students of one class (their class in its year), the
+    shared parts loaded once and the rest in bulk: the same dicts, far fewer queries."""
+    ctx = _class_context(school_class, school_class.year)
+    facts = _load_facts(ctx, students)
+    return [_build(ctx, s, facts[s.pk]) for s in students]
+
+
+def _secondary_part(results: dict, subjects, teachers: dict[int, str]) -> dict:
+    year_data = results.get(YEAR) or {}
+    final = results.get(FINAL) or {}
+    t1, t2 = results.get(TERM1) or {}, results.get(TERM2) or {}
+
+    def value(code: str, period: str):
+        for source in (year_data, t1 if period == TERM1 else t2 if period == TERM2 else {}):
+            item = (source.get("subjects") or {}).get(code) or {}
+            if item.get(period) is not None:
+                return raw(item[period])
+        return None
+
+    rows = []
+    for s in subjects:
+        retest = ((final.get("subjects") or {}).get(s.code) or {}).get("retest")
+        if retest is None:
+            retest = ((year_data.get("subjects") or {}).get(s.code) or {}).get("retest")
+        rows.append(
+            {
+                "code": s.code,
+                "name": nfc(s.name),
+                "term1": value(s.code, TERM1),
+                "term2": value(s.code, TERM2),
+                "year": value(s.code, YEAR),
+                "retest": raw(retest),
+                "teacher": teachers.get(s.id, ""),
+            }
+        )
+    learning = year_data.get("learning") or {}
+    training = year_data.get("training") or {}
+    terms_training = year_data.get("training_terms") or {}
+    final_learning = (final.get("learning") or {}).get("year_after_retest")
+    final_training = (final.get("training") or {}).get("year_after_summer")
+    return {
+        "subjects": rows,
+        "training": {
+            "term1": terms_training.get(TERM1) or (t1.get("training") or {}).get(TERM1) or None,
+            "term2": terms_training.get(TERM2) or (t2.get("training") or {}).get(TERM2) or None,
+            "year": training.get("year") or None,
+            "summer": final_training or training.get("year_after_summer") or None,
+        },
+        "learning": {
+            "term1": learning.get(TERM1) or (t1.get("learning") or {}).get(TERM1) or None,
+            "term2": learning.get(TERM2) or (t2.get("learning") or {}).get(TERM2) or None,
+            "year": learning.get("year") or None,
+            "after_retest": final_learning or learning.get("year_after_retest") or None,
+        },
+        "absences": {
+            "term1": raw(t1.get("absences")),
+            "term2": raw(t2.get("absences")),
+            "total": raw(year_data.get("absences")),
+        },
+        "title": (final or year_data).get("title") or None,
+        "decision": final.get("final_decision") or year_data.get("decision") or None,
+    }
+
+
+def _primary_part(results: dict, subjects, comments) -> dict:
+    year_data = results.get(YEAR) or {}
+    rows = []
+    for s in subjects:
+        item = (year_data.get("subjects") or {}).get(s.code) or {}
+        rows.append(
+            {
+                "code": s.code,
+                "name": nfc(s.name),
+                "level": item.get("level") or None,
+                "tested": bool(s.tested),
+                "test": raw(item.get("test")) if s.tested else None,
+                "comment": comments.get((s.id, 2), ""),
+            }
+        )
+    traits = {}
+    for kind in ("qualities", "competencies"):
+        levels = year_data.get(kind) or {}
+        traits[kind] = [
+            {"code": code, "level": levels.get(code) or None} for code in TRAIT_CODES[kind]
+        ]
+    completed = year_data.get("completed")
+    return {
+        "subjects": rows,
+        "qualities": traits["qualities"],
+        "competencies": traits["competencies"],
+        "overall": year_data.get("overall") or None,
+        "title": year_data.get("title") or None,
+        "completed": completed if isinstance(completed, bool) else None,
+        "completion_note": year_data.get("transcript_note") or "",
+        "absences": {"term1": None, "term2": None, "total": raw(year_data.get("absences"))},
+    }
