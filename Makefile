@@ -63,9 +63,13 @@ browser-deps:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: sudo apt-get install chromium"; fi; }
 
+## lint: ruff, the architecture contracts (import-linter: [tool.importlinter] in pyproject.toml;
+## tools/check_contracts.py), migrations in step with the models
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) tools/check_contracts.py
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 test-sqlite: $(STAMP) engine

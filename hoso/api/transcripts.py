@@ -21,7 +21,7 @@ from hoso.api.auth import api_actor
 from hoso.api.schemas import ErrorOut
 from hoso.transcripts import actions, engines, policies
 from hoso.transcripts.models import Transcript
-from hoso.transcripts.verification import _signers
+from hoso.transcripts.verification import transcript_signers
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
@@ -118,7 +118,7 @@ def build_router() -> Router:
             policies.can_export(actor, t)
         ):
             data = json.loads(actions.transcript_json_download(actor=actor, transcript=t))
-        signers = [{"role": s.role, "name": s.name, "at": s.at} for s in _signers(t)]
+        signers = [{"role": s.role, "name": s.name, "at": s.at} for s in transcript_signers(t)]
         return {
             **_brief(t),
             "ruleset_version": t.ruleset_version,

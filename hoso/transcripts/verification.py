@@ -117,7 +117,7 @@ def validation_for(revision: TranscriptRevision) -> engines.Validation:
     return result
 
 
-def _signers(t: Transcript) -> list[Signer]:
+def transcript_signers(t: Transcript) -> list[Signer]:
     """The signatures inside the current PDF, in order (a returned draft's older signatures are
     history, not part of this file)."""
     revisions = list(t.revisions.order_by("seq"))
@@ -169,7 +169,7 @@ def public_view(transcript: Transcript | None) -> PublicView:
         revoked_at=t.revoked_at,
         revoke_reason_given=bool(t.revoke_reason),
         replacement_issued_at=replacement_at,
-        signers=_signers(t),
+        signers=transcript_signers(t),
         validation=validation,
     )
 
