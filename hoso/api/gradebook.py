@@ -252,7 +252,7 @@ def _student_in(actor, sheet: Sheet, student_id: int):
 
 
 def _row_result(sheet: Sheet, student) -> tuple[str | None, list[str]]:
-    if sheet.ruleset == "TT27_2020":
+    if not sheet.capabilities.subject_term_result:
         return None, []
     cells = {
         c.column: c

@@ -8,6 +8,7 @@ state is printed with it); the lists print only results the principal has approv
 
 from __future__ import annotations
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.entry.sheets import load_sheet
@@ -17,7 +18,6 @@ from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     LEVEL_LABELS,
     OVERALL_LABELS,
-    PRIMARY_RULESET,
     TERM1,
     TERM2,
     TRAIT_CODES,
@@ -113,16 +113,16 @@ def _sheet_section(school_class, subject, term, students, cells, results, *, tea
     sheet = load_sheet(school_class, subject, term)
     columns = [c for c in sheet.columns if c.kind != "text"]
     period = TERM1 if term.number == 1 else TERM2
-    primary = sheet.ruleset == PRIMARY_RULESET
+    term_result = sheet.capabilities.subject_term_result
     cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
     cols += [_col(c.label, "1fr") for c in columns]
-    if not primary:
+    if term_result:
         cols.append(_col("ĐTBmhk", "1fr"))
     rows = []
     for i, st in enumerate(students, start=1):
         row = [str(i), person_name(st)]
         row += [score_text(cells.get((st.pk, subject.pk, c.key), "")) for c in columns]
-        if not primary:
+        if term_result:
             item = ((results.get(st.pk) or {}).get("subjects") or {}).get(subject.code) or {}
             row.append(score_text(item.get(period)))
         rows.append(row)
@@ -154,7 +154,7 @@ def class_book_data(*, school_class, period: str) -> dict:
         raise DomainError(PrintingError.BAD_SCOPE, "Giai đoạn không hợp lệ.")
     school = school_class.year.school
     ruleset = class_ruleset(school_class)
-    primary = ruleset == PRIMARY_RULESET
+    rules = capabilities_for(ruleset)
     students = class_students(school_class)
     subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     subject_objs = {s.pk: s for s in Subject.objects.filter(pk__in=[s.id for s in subjects])}
@@ -179,12 +179,12 @@ def class_book_data(*, school_class, period: str) -> dict:
     else:
         for spec in subjects:
             cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
-            keys = (TERM1, YEAR) if primary else (TERM1, TERM2, YEAR)
+            keys = rules.periods
             cols += [_col(period_label(k, ruleset), "1fr") for k in keys]
             rows = []
             for i, st in enumerate(students, start=1):
                 item = ((results.get(st.pk) or {}).get("subjects") or {}).get(spec.code) or {}
-                if primary:
+                if rules.by_checkpoints:  # a level for the year, none for term 1
                     rows.append([str(i), person_name(st), "", score_text(item.get("level"))])
                 else:
                     rows.append([str(i), person_name(st)] + [score_text(item.get(k)) for k in keys])
@@ -196,7 +196,7 @@ def class_book_data(*, school_class, period: str) -> dict:
                     "pagebreak": True,
                 }
             )
-    sections.append(_summary_section(school_class, students, results, period, primary))
+    sections.append(_summary_section(school_class, students, results, period, rules.by_checkpoints))
     info = _class_info(school_class)
     info[3][1] = str(len(students))
     label = period_label(period, ruleset)
@@ -220,9 +220,9 @@ def class_book_data(*, school_class, period: str) -> dict:
     }
 
 
-def _summary_section(school_class, students, results, period, primary) -> dict:
+def _summary_section(school_class, students, results, period, by_checkpoints) -> dict:
     cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
-    if primary:
+    if by_checkpoints:
         cols += [_col("Kết quả giáo dục", "1.5fr"), _col("Khen thưởng", "1.5fr")]
     else:
         cols += [
@@ -236,7 +236,7 @@ def _summary_section(school_class, students, results, period, primary) -> dict:
     ruleset = class_ruleset(school_class)
     for i, st in enumerate(students, start=1):
         data = results.get(st.pk) or {}
-        if primary:
+        if by_checkpoints:
             rows.append(
                 [
                     str(i),
@@ -319,7 +319,8 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
     (T/Đ/C); at the end of the year the result of education, the award and completion."""
     if checkpoint not in SUMMARY_CHECKPOINTS:
         raise DomainError(PrintingError.BAD_SCOPE, "Thời điểm đánh giá không hợp lệ.")
-    if class_ruleset(school_class) != PRIMARY_RULESET:
+    ruleset = class_ruleset(school_class)
+    if not capabilities_for(ruleset).trait_checkpoints:
         raise DomainError(
             PrintingError.BAD_SCOPE, "Bảng tổng hợp chỉ dành cho lớp tiểu học (Thông tư 27)."
         )
@@ -372,7 +373,7 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
                 {"HTXS": "HTXS", "HTT": "HTT", "HT": "HT", "CHT": "CHT"}.get(
                     data.get("overall") or "", ""
                 ),
-                title_label(data.get("title"), PRIMARY_RULESET),
+                title_label(data.get("title"), ruleset),
                 "Có" if completed is True else "Chưa" if completed is False else "",
             ]
         rows.append(row)
@@ -454,11 +455,11 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
             continue
         if entry.class_result.approved_at:
             approved_at.append(entry.class_result.approved_at)
-        primary = entry.ruleset == PRIMARY_RULESET
+        by_checkpoints = entry.rules.by_checkpoints
         for row in entry.lists.get(list_name, []):
             n += 1
             d = row.data
-            if primary:
+            if by_checkpoints:
                 learning, training = OVERALL_LABELS.get(d.get("overall") or "", ""), ""
             else:
                 learning = LEVEL_LABELS.get((d.get("learning") or {}).get("year") or "", "")

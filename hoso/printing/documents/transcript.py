@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import segno
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.models import ClassResult, HomeroomInput, StudentResult, SubjectComment
@@ -22,7 +23,6 @@ from hoso.gradebook.results.compute import (
     LEVEL_LABELS,
     OVERALL_LABELS,
     PRIMARY_LEVEL_LABELS,
-    PRIMARY_RULESET,
     TERM1,
     TERM2,
     TRAIT_CODES,
@@ -38,7 +38,6 @@ from hoso.gradebook.results.compute import (
 from hoso.organisation.assignments.selectors import reference_day, teaching_on
 from hoso.organisation.models import Gender, Level
 from hoso.printing.documents.common import (
-    RULESET_NAMES,
     fmt_date,
     header,
     homeroom_of,
@@ -199,7 +198,7 @@ def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
 def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
     school_class, year, ruleset = ctx.school_class, ctx.year, ctx.ruleset
     school = year.school
-    primary = ruleset == PRIMARY_RULESET
+    rules = capabilities_for(ruleset)
     results, versions = facts.results, facts.versions
     pending = [period_label(p, ruleset) for p in periods_for(ruleset) if p not in results]
     version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
@@ -207,10 +206,10 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
     level = school_class.grade.level
     data = {
         "kind": "transcript",
-        "level": "primary" if primary else level,
+        "level": level,
         "title": "HỌC BẠ",
         "subtitle": LEVEL_SUBTITLES.get(level, ""),
-        "learner": "học viên" if ruleset == "TT43_2021" else "học sinh",
+        "learner": rules.learner,
         "header": header(school, date=year_cr.approved_at if year_cr else None),
         "student": student_profile(
             student, guardians=facts.guardians, register_number=facts.register_number
@@ -220,7 +219,7 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
         "grade": school_class.grade.number,
         "ruleset": {
             "code": ruleset,
-            "name": RULESET_NAMES.get(ruleset, ruleset),
+            "name": rules.circular,
             "version": version or ctx.default_version,
         },
         "pending": pending,
@@ -235,8 +234,8 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
             head_title=school.head_title,
         ),
     }
-    if primary:
-        data.update(_primary_part(results, ctx.subjects, facts.comments))
+    if rules.by_checkpoints:
+        data.update(_primary_part(results, ctx.subjects, facts.comments, ruleset))
     else:
         data.update(_secondary_part(results, ctx.subjects, ctx.teachers, ruleset))
     return data
@@ -318,7 +317,7 @@ def _secondary_part(results: dict, subjects, teachers: dict[int, str], ruleset: 
     }
 
 
-def _primary_part(results: dict, subjects, comments) -> dict:
+def _primary_part(results: dict, subjects, comments, ruleset: str) -> dict:
     year_data = results.get(YEAR) or {}
     rows = []
     for s in subjects:
@@ -357,7 +356,7 @@ def _primary_part(results: dict, subjects, comments) -> dict:
         "qualities": traits["qualities"],
         "competencies": traits["competencies"],
         "education_result": OVERALL_LABELS.get(year_data.get("overall") or "", ""),
-        "title_award": title_label(year_data.get("title"), PRIMARY_RULESET),
+        "title_award": title_label(year_data.get("title"), ruleset),
         "completion": completion,
         "absences": {"term1": "", "term2": "", "total": "" if absences is None else str(absences)},
     }
