@@ -66,6 +66,7 @@ browser-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m hoso.assessment.check_codes
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 test-sqlite: $(STAMP) engine
