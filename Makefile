@@ -68,6 +68,7 @@ browser-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m hoso.assessment.check_codes
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) tools/check_contracts.py
 	$(PY) manage.py makemigrations --check --dry-run -v 0

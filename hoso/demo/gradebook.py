@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core import clock
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
 from hoso.gradebook.entry.columns import sheet_columns as _sheet_columns
@@ -470,10 +471,12 @@ def _finalise_some(school, year, term, now: datetime) -> int:
         .order_by("school_class__grade__number", "school_class__name", "subject__order")
         .values_list("school_class_id", "subject_id")[:2]
     )
-    primary = "primary" in (year.rulesets or {})
+    by_checkpoints = any(
+        capabilities_for(code).by_checkpoints for code in (year.rulesets or {}).values()
+    )
     wanted = []
     for index, (class_id, subject_id) in enumerate(sheets):
-        keys = ("MUC_mid1",) if primary else (("TX1", "TX2") if index == 0 else ("TX1",))
+        keys = ("MUC_mid1",) if by_checkpoints else (("TX1", "TX2") if index == 0 else ("TX1",))
         wanted += [(class_id, subject_id, key) for key in keys]
     last_entry = {
         (c, s, k): (on, at)

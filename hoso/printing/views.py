@@ -17,7 +17,7 @@ from hoso.core.errors import DomainError
 from hoso.core.text import fold
 from hoso.gradebook.corrections.policies import access_correction
 from hoso.gradebook.entry.policies import access_sheet
-from hoso.gradebook.results.compute import PRIMARY_RULESET, class_ruleset, offerings_by_grade
+from hoso.gradebook.results.compute import class_rules, offerings_by_grade
 from hoso.organisation.models import GradeLevel
 from hoso.organisation.policies import visible_classes
 from hoso.printing import actions
@@ -71,8 +71,8 @@ def index(request):
     printable = [c for c in classes if can_print_class(actor, c)]
     rows = []
     for c in printable:
-        primary = class_ruleset(c) == PRIMARY_RULESET
-        rows.append({"school_class": c, "primary": primary})
+        # a class summary per checkpoint where the rule set assesses at checkpoints (TT27)
+        rows.append({"school_class": c, "summaries": bool(class_rules(c).trait_checkpoints)})
     taught = []
     if actor.taught:
         subjects = offerings_by_grade({c.grade_id for c in classes})

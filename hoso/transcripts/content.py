@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.comments.models import SubjectComment
 from hoso.gradebook.results.compute import (
     FINAL,
-    PRIMARY_RULESET,
     TERM1,
     TERM2,
     TRAIT_CODES,
@@ -253,7 +253,7 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
         "homeroom_comment": facts.homeroom_comment,
         "signers": {"homeroom": ctx.homeroom, "principal": ctx.principal},
     }
-    if ruleset == PRIMARY_RULESET:
+    if capabilities_for(ruleset).by_checkpoints:
         content.update(_primary_part(results, ctx.subjects, facts.comments))
     else:
         content.update(_secondary_part(results, ctx.subjects, ctx.teachers))

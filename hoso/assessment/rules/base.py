@@ -2,7 +2,9 @@
 
 A rule set is a plain object: ``code`` (the circular, e.g. ``"TT22_2021"``), ``version`` (of our
 implementation of it), ``level`` (school levels it serves), ``params`` (a frozen dataclass of every
-choice the text leaves open) and ``evaluate(case) -> result``. ``with_params`` returns a copy with
+choice the text leaves open), ``capabilities`` (what the pages, the API and the prints ask of it:
+periods, labels, homeroom inputs — :mod:`.capabilities`), ``sheet_columns(...)`` (the columns of a
+subject's grade sheet in a term) and ``evaluate(case) -> result``. ``with_params`` returns a copy with
 other parameters; nothing is global or mutable, so a closed school year evaluated with the code
 stored for it always gives the same answer.
 """
@@ -10,7 +12,10 @@ stored for it always gives the same answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from .capabilities import Capabilities, ColumnSpec
 
 # Learning / training levels (TT22, TT43), ordered so that comparisons mean "at least".
 CHUA_DAT, DAT, KHA, TOT = 0, 1, 2, 3
@@ -51,8 +56,24 @@ class RuleSet(Protocol):
     version: str
     level: tuple[str, ...]
     title: str
+    circular: str
     params: Any
+    capabilities: Capabilities
     case_keys: ClassVar[tuple[str, ...]]
+
+    def sheet_columns(
+        self,
+        *,
+        assessment: str,
+        term_number: int,
+        periods_per_year: int,
+        midterm_test: bool = False,
+        last_regular: int = 0,
+        extra_regular: int = 0,
+        max_regular: int = 0,
+    ) -> list[ColumnSpec]:
+        """The columns of one subject's grade sheet in term 1 or 2, in display order."""
+        ...
 
     def evaluate(self, case: Case) -> Result:
         """Evaluate one case (a JSON-like mapping); never raises for bad data inside the case."""

@@ -7,6 +7,7 @@ code stored for it, so adding a future rule set never changes a past result.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 from collections.abc import Mapping
@@ -16,18 +17,18 @@ from typing import Any
 
 from . import tt22_2021, tt27_2020, tt43_2021
 from .base import Case, Result, RuleSet
+from .capabilities import Capabilities
 from .errors import ErrorCode, UnknownRuleset, issue
 
-#: code → rule set. Codes are stored in the database: never rename or remove one.
-REGISTRY: Mapping[str, RuleSet] = MappingProxyType(
-    {
-        tt22_2021.CODE: tt22_2021.RULESET,
-        tt27_2020.CODE: tt27_2020.RULESET,
-        tt43_2021.CODE: tt43_2021.RULESET,
-    }
-)
+_BY_CODE: dict[str, RuleSet] = {
+    tt22_2021.CODE: tt22_2021.RULESET,
+    tt27_2020.CODE: tt27_2020.RULESET,
+    tt43_2021.CODE: tt43_2021.RULESET,
+}
 
-_BY_CODE: dict[str, RuleSet] = dict(REGISTRY)  # the same, as a plain dict (faster look-ups)
+#: code → rule set (a read-only view). Codes are stored in the database: never rename or remove
+#: one. :func:`register` adds a rule set (a new circular's module, or a test's).
+REGISTRY: Mapping[str, RuleSet] = MappingProxyType(_BY_CODE)
 
 #: Regimes that came before the roadmap: valid codes to store for old years, not evaluated here.
 LEGACY_CODES: Mapping[str, str] = MappingProxyType(
@@ -82,6 +83,40 @@ ROADMAP: tuple[RoadmapStep, ...] = (
     RoadmapStep("continuing", 2023, (8, 11), "TT43_2021"),
     RoadmapStep("continuing", 2024, (9, 12), "TT43_2021"),
 )
+
+
+def register(ruleset: RuleSet) -> RuleSet:
+    """Make ``ruleset`` available under its code (``ValueError`` if the code is taken)."""
+    if ruleset.code in _BY_CODE or ruleset.code in LEGACY_CODES:
+        raise ValueError(f"a rule set is already registered under {ruleset.code!r}")
+    _BY_CODE[ruleset.code] = ruleset
+    return ruleset
+
+
+def unregister(code: str) -> None:
+    """Remove a rule set added by :func:`register` (tests); the built-in ones stay."""
+    if code in _BUILT_IN:
+        raise ValueError(f"{code!r} is a built-in rule set")
+    _BY_CODE.pop(code, None)
+    for key in [k for k in _custom_cache if k[0] == code]:
+        del _custom_cache[key]
+
+
+_BUILT_IN = frozenset(_BY_CODE)
+
+#: Titles of the legacy circulars, printed on books of years that used them.
+_LEGACY_CIRCULARS = {"TT58_2011": "Thông tư số 58/2011/TT-BGDĐT"}
+
+
+def capabilities_for(code: str) -> Capabilities:
+    """What the rule set ``code`` offers (:mod:`.capabilities`). A legacy or unknown code (a
+    year before the roadmap) is shown like TT22 under its own circular's title."""
+    ruleset = _BY_CODE.get(code) if isinstance(code, str) else None
+    if ruleset is not None:
+        return ruleset.capabilities
+    return dataclasses.replace(
+        tt22_2021.RULESET.capabilities, circular=_LEGACY_CIRCULARS.get(code, code)
+    )
 
 
 def get_ruleset(code: str) -> RuleSet:
@@ -173,7 +208,7 @@ def evaluate(case: Case) -> Result:
         elif code is None:
             message = "Thiếu mã bộ quy tắc đánh giá (ruleset)."
         else:
-            message = f"Không có bộ quy tắc đánh giá mã “{code}”; có: {', '.join(REGISTRY)}."
+            message = f"Không có bộ quy tắc đánh giá mã “{code}”; có: {', '.join(_BY_CODE)}."
         return _rejected(ErrorCode.UNKNOWN_RULESET, message)
     params = case.get("params")
     if params is not None:

@@ -22,6 +22,17 @@ from typing import Any
 
 from . import secondary_engine as _pure_engine
 from .base import Case, Result
+from .capabilities import (
+    BY_TERMS,
+    COMMENT_RESULT,
+    SCORE,
+    TERM1,
+    TERM2,
+    YEAR,
+    Capabilities,
+    ColumnSpec,
+    term_checkpoints,
+)
 
 #: Name of the compiled copy of :mod:`.secondary_engine` (built, never committed).
 COMPILED_MODULE = "_secondary_engine_compiled"
@@ -170,6 +181,7 @@ class SecondaryRuleSet:
         level: tuple[str, ...],
         title: str,
         params: SecondaryParams,
+        circular: str = "",
         default_params: SecondaryParams | None = None,
         engine: ModuleType | None = None,
     ) -> None:
@@ -178,6 +190,13 @@ class SecondaryRuleSet:
         self.level = level
         self.title = title
         self.params = params
+        self.circular = circular
+        self.capabilities = Capabilities(
+            circular=circular,
+            evaluation=BY_TERMS,
+            periods=(TERM1, TERM2, YEAR),
+            learner=params.learner,
+        )
         self._default_params = default_params or params
         custom = "" if params == self._default_params else "+params"
         self._version_label = f"{code}@{version}{custom}"
@@ -200,6 +219,7 @@ class SecondaryRuleSet:
             level=self.level,
             title=self.title,
             params=dataclasses.replace(self.params, **overrides),
+            circular=self.circular,
             default_params=self._default_params,
             engine=self._engine_module,
         )
@@ -212,9 +232,38 @@ class SecondaryRuleSet:
             level=self.level,
             title=self.title,
             params=self.params,
+            circular=self.circular,
             default_params=self._default_params,
             engine=engine,
         )
+
+    def sheet_columns(
+        self,
+        *,
+        assessment: str,
+        term_number: int,
+        periods_per_year: int,
+        midterm_test: bool = False,
+        last_regular: int = 0,
+        extra_regular: int = 0,
+        max_regular: int = 0,
+    ) -> list[ColumnSpec]:
+        """A term's columns: the required regular ``TX1..TXn`` (n from the periods per year,
+        §1.3), ``extra_regular`` optional ones (or up to ``last_regular`` when the teacher added
+        more; at most ``max_regular``), mid-term ``GK`` and end-term ``CK``. Scores, or Đ/CĐ for
+        comment subjects. ``midterm_test`` is a primary notion: ignored here."""
+        mid, end = term_checkpoints(term_number)
+        kind = COMMENT_RESULT if assessment == "comment" else SCORE
+        n = required_regular_count(periods_per_year, assessment=assessment, params=self.params)
+        cols = [ColumnSpec(f"TX{i}", f"ĐĐGtx {i}", kind, True, end, False) for i in range(1, n + 1)]
+        last = min(max(n + extra_regular, last_regular), max(max_regular, n))
+        cols += [
+            ColumnSpec(f"TX{i}", f"ĐĐGtx {i}", kind, False, end, False)
+            for i in range(n + 1, last + 1)
+        ]
+        cols.append(ColumnSpec("GK", "ĐĐGgk", kind, True, mid, True))
+        cols.append(ColumnSpec("CK", "ĐĐGck", kind, True, end, True))
+        return cols
 
     def evaluate(self, case: Case) -> Result:  # replaced per instance by the engine's method
         """Evaluate one case (a JSON-like mapping); never raises for bad data inside the case."""

@@ -26,4 +26,5 @@ RULESET = SecondaryRuleSet(
     level=("lower_secondary", "upper_secondary"),
     title="Thông tư 22/2021/TT-BGDĐT — đánh giá học sinh THCS, THPT",
     params=PARAMS,
+    circular="Thông tư số 22/2021/TT-BGDĐT",
 )

@@ -24,6 +24,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import Case, Result, join_vi
+from .capabilities import (
+    BY_CHECKPOINTS,
+    CHECKPOINTS,
+    LEVEL,
+    TERM1,
+    TEST,
+    TEXT,
+    YEAR,
+    Capabilities,
+    ColumnSpec,
+    term_checkpoints,
+)
 from .errors import ErrorCode, InvalidScore, issue
 from .scores import parse_tenths
 
@@ -64,6 +76,22 @@ COMPETENCY_NAMES = {
     "tham_mi": "thẩm mĩ",
     "the_chat": "thể chất",
 }
+#: What the pages, the API and the prints ask of TT27 (see :mod:`.capabilities`).
+CAPABILITIES = Capabilities(
+    circular="Thông tư số 27/2020/TT-BGDĐT",
+    evaluation=BY_CHECKPOINTS,
+    periods=(TERM1, YEAR),
+    learner="học sinh",
+    period_labels={TERM1: "Cuối học kỳ I", YEAR: "Cuối năm học"},
+    subject_term_result=False,
+    extra_regular_columns=False,
+    term_training=False,
+    retest=False,
+    trait_checkpoints=CHECKPOINTS,
+    subject_levels={"T": "Hoàn thành tốt", "H": "Hoàn thành", "C": "Chưa hoàn thành"},
+    promotion_label="Hoàn thành chương trình lớp học",
+    repeat_label="Chưa hoàn thành — đánh giá bổ sung",
+)
 _OTHER_TESTS = (
     ("midterm1_test", "giữa học kì I"),
     ("term1_test", "cuối học kì I"),
@@ -121,6 +149,8 @@ class PrimaryRuleSet:
         self.version = version
         self.level = ("primary",)
         self.title = "Thông tư 27/2020/TT-BGDĐT — đánh giá học sinh tiểu học"
+        self.circular = CAPABILITIES.circular
+        self.capabilities = CAPABILITIES
         self.params = params or PrimaryParams()
         self._default_params = default_params or self.params
         custom = "" if self.params == self._default_params else "+params"
@@ -140,6 +170,31 @@ class PrimaryRuleSet:
             params=dataclasses.replace(self.params, **overrides),
             default_params=self._default_params,
         )
+
+    def sheet_columns(
+        self,
+        *,
+        assessment: str,
+        term_number: int,
+        periods_per_year: int = 0,
+        midterm_test: bool = False,
+        last_regular: int = 0,
+        extra_regular: int = 0,
+        max_regular: int = 0,
+    ) -> list[ColumnSpec]:
+        """A term's columns, per checkpoint (mid-term, end): the level ``MUC_<cp>`` (T/H/C), the
+        periodic test ``KT_<cp>`` (whole points; at the end of the term for tested subjects —
+        assessment ``both`` — and at mid-term when the offering has a mid-term test, Điều 7) and
+        the comment ``NX_<cp>``. No regular columns: the other arguments do not apply."""
+        mid, end = term_checkpoints(term_number)
+        tested = assessment == "both"
+        cols: list[ColumnSpec] = []
+        for cp, name in ((mid, "Giữa kỳ"), (end, "Cuối kỳ" if term_number == 1 else "Cuối năm")):
+            cols.append(ColumnSpec(f"MUC_{cp}", f"Mức {name}", LEVEL, True, cp, False))
+            if tested and (cp == end or midterm_test):
+                cols.append(ColumnSpec(f"KT_{cp}", f"Điểm KT {name}", TEST, True, cp, True))
+            cols.append(ColumnSpec(f"NX_{cp}", f"Nhận xét {name}", TEXT, False, cp, False))
+        return cols
 
     def evaluate(self, case: Case) -> Result:
         p = self.params

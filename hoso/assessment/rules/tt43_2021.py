@@ -28,4 +28,5 @@ RULESET = SecondaryRuleSet(
     level=("continuing",),
     title="Thông tư 43/2021/TT-BGDĐT — đánh giá học viên GDTX (THCS, THPT)",
     params=PARAMS,
+    circular="Thông tư số 43/2021/TT-BGDĐT",
 )

@@ -23,9 +23,8 @@ from hoso.gradebook.comments.policies import (
 )
 from hoso.gradebook.entry.policies import access_sheet
 from hoso.gradebook.results.compute import (
-    PRIMARY_RULESET,
     YEAR,
-    class_ruleset,
+    class_rules,
     offerings_by_grade,
     subject_cell,
     subject_level,
@@ -43,9 +42,9 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
     can_write = can_write_subject_comments(actor, school_class, subject, term)
     refresh_results(actor, school_class)
-    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    rules = class_rules(school_class)
     period = f"term{term.number}"
-    data_period = period if not primary or term.number == 1 else YEAR
+    data_period = period if period in rules.periods else YEAR
     enrolments = list(
         Enrolment.objects.studying()
         .filter(school_class=school_class)
@@ -101,7 +100,7 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
     texts = {}
     for e in enrolments:
         data = results.get(e.student_id) or {}
-        level = subject_level(data, subject.code, data_period, assessment, primary)
+        level = subject_level(data, subject.code, data_period, assessment, rules.by_checkpoints)
         text = submitted.get(
             e.student_id, stored[e.student_id].text if e.student_id in stored else ""
         )
@@ -110,7 +109,7 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
             {
                 "student": e.student,
                 "sid": e.student_id,
-                "result": subject_cell(data, subject.code, data_period, primary),
+                "result": subject_cell(data, subject.code, data_period, rules.by_checkpoints),
                 "level": level,
                 "level_name": comments_mod.level_name(level, subject) if level else "",
                 "text": text,

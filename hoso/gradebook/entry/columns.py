@@ -1,6 +1,8 @@
 """Which columns a grade sheet has, from the school's rule set, the subject and the grade.
 
-Secondary (TT22/TT43): per term, regular ``TX1..TXn`` (n from the periods per year; more are
+The rule set lays the columns out (``RuleSet.sheet_columns``); this module turns them into
+:class:`Column` objects and adds the grid's own policy (optional regular columns). For the
+circulars of today: secondary (TT22/TT43): per term, regular ``TX1..TXn`` (n from the periods per year; more are
 allowed, so two optional columns follow, and the teacher may add more up to ``MAX_REGULAR``), mid-term ``GK`` and end-term ``CK``; values are scores
 0–10 with one decimal, or Đ/CĐ for comment subjects. Primary (TT27): per checkpoint of the term,
 the level ``MUC_<cp>`` (T/H/C), the periodic test ``KT_<cp>`` (whole points, at the end of each
@@ -12,10 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hoso.assessment.rules import get_ruleset, required_regular_count
+from hoso.assessment.rules import get_ruleset
+from hoso.assessment.rules.capabilities import (  # noqa: F401 (the column kinds, re-exported)
+    COMMENT_RESULT,
+    LEVEL,
+    SCORE,
+    TEST,
+    TEXT,
+)
 from hoso.organisation.rulesets import stored_code
 
-SCORE, COMMENT_RESULT, LEVEL, TEST, TEXT = "score", "comment", "level", "test", "text"
 EXTRA_REGULAR = 2
 MAX_REGULAR = 12
 
@@ -44,10 +52,6 @@ class Column:
         return ()
 
 
-def _term_checkpoints(term_number: int) -> tuple[str, str]:
-    return ("mid1", "end1") if term_number == 1 else ("mid2", "end2")
-
-
 def ruleset_code(year, level: str, grade: int | None = None) -> str:
     """The rule set of ``grade`` (of ``level``) in ``year``: the code the school stored for the
     grade or the level (``organisation.rulesets``), else the Ministry's roadmap. Callers that
@@ -63,29 +67,16 @@ def ruleset_code(year, level: str, grade: int | None = None) -> str:
 def sheet_columns(*, subject, offering, term, ruleset: str, last_regular: int = 0) -> list[Column]:
     """The columns of one (class, subject, term) sheet, in display order. ``last_regular``: the
     highest regular column the teacher added beyond the default optional ones (``TX7`` → 7)."""
-    mid, end = _term_checkpoints(term.number)
-    if ruleset == "TT27_2020":
-        tested = subject.assessment == "both"
-        cols: list[Column] = []
-        for cp, name in ((mid, "Giữa kỳ"), (end, "Cuối kỳ" if term.number == 1 else "Cuối năm")):
-            cols.append(Column(f"MUC_{cp}", f"Mức {name}", LEVEL, True, cp, False))
-            has_test = tested and (cp == end or (offering and offering.midterm_test))
-            if has_test:
-                cols.append(Column(f"KT_{cp}", f"Điểm KT {name}", TEST, True, cp, True))
-            cols.append(Column(f"NX_{cp}", f"Nhận xét {name}", TEXT, False, cp, False))
-        return cols
-    kind = COMMENT_RESULT if subject.assessment == "comment" else SCORE
-    periods = offering.periods_per_year if offering else 70
-    params = get_ruleset(ruleset).params
-    n = required_regular_count(periods, assessment=subject.assessment, params=params)
-    cols = [Column(f"TX{i}", f"ĐĐGtx {i}", kind, True, end, False) for i in range(1, n + 1)]
-    last = min(max(n + EXTRA_REGULAR, last_regular), MAX_REGULAR)
-    cols += [
-        Column(f"TX{i}", f"ĐĐGtx {i}", kind, False, end, False) for i in range(n + 1, last + 1)
-    ]
-    cols.append(Column("GK", "ĐĐGgk", kind, True, mid, True))
-    cols.append(Column("CK", "ĐĐGck", kind, True, end, True))
-    return cols
+    specs = get_ruleset(ruleset).sheet_columns(
+        assessment=subject.assessment,
+        term_number=term.number,
+        periods_per_year=getattr(offering, "periods_per_year", 70) if offering else 70,
+        midterm_test=bool(getattr(offering, "midterm_test", False)),
+        last_regular=last_regular,
+        extra_regular=EXTRA_REGULAR,
+        max_regular=MAX_REGULAR,
+    )
+    return [Column(s.key, s.label, s.kind, s.required, s.checkpoint, s.periodic) for s in specs]
 
 
 def column_by_key(columns: list[Column], key: str) -> Column | None:

@@ -48,7 +48,7 @@ def _secondary_subject_case(sheet: Sheet, cells: dict[str, Assessment]) -> dict:
 
 def term_result(sheet: Sheet, cells: dict[str, Assessment], periods: int) -> tuple[object, list]:
     """The subject's result for the term as the rule set computes it (None when incomplete)."""
-    if sheet.ruleset == "TT27_2020":
+    if not sheet.capabilities.subject_term_result:
         return None, []
     subject = _secondary_subject_case(sheet, cells)
     key = f"term{sheet.term.number}"

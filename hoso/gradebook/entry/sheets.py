@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, Subquery
 from django.db.models.functions import Length
 
+from hoso.assessment.rules import Capabilities, capabilities_for
 from hoso.gradebook.entry.columns import (
     MAX_REGULAR,
     Column,
@@ -33,6 +34,11 @@ class Sheet:
     @property
     def level(self) -> str:
         return self.school_class.grade.level
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the sheet's rule set offers (a term result, extra regular columns, ...)."""
+        return capabilities_for(self.ruleset)
 
 
 REGULAR_KEYS = [f"TX{i}" for i in range(1, MAX_REGULAR + 1)]

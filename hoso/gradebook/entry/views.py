@@ -272,7 +272,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "columns": columns,
             "rows": rows,
             "active_count": active_count,
-            "show_result": the_sheet.ruleset != "TT27_2020",
+            "show_result": the_sheet.capabilities.subject_term_result,
             "result_heading": _result_heading(the_sheet),
             "ruleset_title": getattr(ruleset, "title", the_sheet.ruleset),
             "can_write": any(cv.writable for cv in columns),
@@ -280,7 +280,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "can_add_column": (
                 assigned
                 and any(cv.writable for cv in columns)
-                and the_sheet.ruleset != "TT27_2020"
+                and the_sheet.capabilities.extra_regular_columns
                 and sum(1 for c in the_sheet.columns if c.key.startswith("TX")) < MAX_REGULAR
             ),
             "is_assigned": assigned,

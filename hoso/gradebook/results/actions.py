@@ -22,7 +22,6 @@ from hoso.gradebook.events import ResultsChanged
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     FINAL,
-    PRIMARY_RULESET,
     TERM1,
     TERM2,
     TRAIT_CHECKPOINTS,
@@ -35,7 +34,7 @@ from hoso.gradebook.results.compute import (
     ResultsError,
     available_periods,
     build_lists,
-    class_ruleset,
+    class_rules,
     is_homeroom_of,
     offerings_by_grade,
     period_label,
@@ -320,12 +319,12 @@ def homeroom_inputs_save(
 
     ``rows`` maps a student id to the submitted fields: ``training_term1``, ``training_term2``,
     ``absences_term1``, ``absences_term2``, ``general_comment``, ``training_summer`` and
-    ``retest`` (subject code → value); for primary classes (TT27) ``qualities`` and
-    ``competencies`` ({checkpoint: {code: level}}, levels T / Đ / C, "" clears) and
-    ``class_recognised``. Fields absent from a row are left as they are; a field of an approved
+    ``retest`` (subject code → value) when the rule set has term training and re-tests; when it
+    has checkpoint traits (TT27) ``qualities`` and ``competencies`` ({checkpoint: {code:
+    level}}, levels T / Đ / C, "" clears) and ``class_recognised``. Fields absent from a row are left as they are; a field of an approved
     period must not change (``APPROVED``)."""
     _require_homeroom(actor, school_class, "nhập các kết quả này")
-    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    rules = class_rules(school_class)
     subjects = {
         s.code: s
         for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
@@ -348,7 +347,7 @@ def homeroom_inputs_save(
         old = _snapshot(existing.get(sid))
         new = dict(old)
         for name in ("training_term1", "training_term2", "training_summer"):
-            if name in raw and not primary:
+            if name in raw and rules.term_training:
                 try:
                     new[name] = _clean_training(str(raw[name] or ""))
                 except ValueError as exc:
@@ -361,7 +360,7 @@ def homeroom_inputs_save(
                     errors[(sid, name)] = str(exc)
         if "general_comment" in raw:
             new["general_comment"] = nfc(str(raw["general_comment"] or ""))[:2000]
-        if "retest" in raw and not primary:
+        if "retest" in raw and rules.retest:
             retest = dict(old["retest"])
             for code, value in dict(raw["retest"] or {}).items():
                 subject = subjects.get(code)
@@ -378,7 +377,7 @@ def homeroom_inputs_save(
                 else:
                     retest.pop(code, None)
             new["retest"] = retest
-        if primary:
+        if rules.trait_checkpoints:
             for kind in TRAIT_KINDS:
                 if kind in raw:
                     _clean_traits(sid, kind, raw[kind], new, errors)
@@ -416,7 +415,7 @@ def homeroom_inputs_save(
             after[str(sid)] = {k: v[1] for k, v in pairs.items()}
         what = (
             "Phẩm chất, năng lực, nghỉ học, nhận xét"
-            if primary
+            if rules.trait_checkpoints
             else "Rèn luyện, nghỉ học, nhận xét"
         )
         audit_record(
@@ -560,7 +559,7 @@ def class_result_approve(*, actor: Actor, school_class, period: str) -> ClassRes
             ResultRow(sr.student, sr.data)
             for sr in StudentResult.objects.filter(class_result=cr).select_related("student")
         ]
-        lists = build_lists(rows, period, class_ruleset(school_class) == PRIMARY_RULESET)
+        lists = build_lists(rows, period, class_rules(school_class).by_checkpoints)
         cr.state = ClassResult.State.APPROVED
         cr.approved_by, cr.approved_at = actor.user, clock.now()
         cr.save(update_fields=["state", "approved_by", "approved_at"])

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, Value
 
 from hoso.accounts.actor import Actor
-from hoso.assessment.rules import evaluate_many, get_ruleset
+from hoso.assessment.rules import Capabilities, capabilities_for, evaluate_many, get_ruleset
 from hoso.assessment.rules.tt27_2020 import COMPETENCY_NAMES, QUALITY_NAMES
 from hoso.audit.actions import audit_record
 from hoso.core import clock
@@ -59,7 +59,6 @@ class ResultsError(StrEnum):
     UNKNOWN_PERIOD = "UNKNOWN_PERIOD"
 
 
-PRIMARY_RULESET = "TT27_2020"
 TERM1, TERM2, YEAR, FINAL = "term1", "term2", "year", "final"
 PERIODS = (TERM1, TERM2, YEAR, FINAL)
 PERIOD_LABELS = {
@@ -68,7 +67,6 @@ PERIOD_LABELS = {
     YEAR: "Cả năm",
     FINAL: "Sau kiểm tra lại, rèn luyện hè",
 }
-PRIMARY_PERIOD_LABELS = {TERM1: "Cuối học kỳ I", YEAR: "Cuối năm học"}
 _TERM_TEXT = {TERM1: "học kì I", TERM2: "học kì II"}
 
 LEVEL_LABELS = {"T": "Tốt", "K": "Khá", "D": "Đạt", "CD": "Chưa đạt"}
@@ -110,19 +108,18 @@ TRAIT_LEVEL_SHORT = {"T": "T", "D": "Đ", "C": "C"}
 
 def periods_for(ruleset: str) -> tuple[str, ...]:
     """The periods a class has (``final`` only appears after the year is approved)."""
-    return (TERM1, YEAR) if ruleset == PRIMARY_RULESET else (TERM1, TERM2, YEAR)
+    return capabilities_for(ruleset).periods
 
 
 def period_label(period: str, ruleset: str = "") -> str:
-    if ruleset == PRIMARY_RULESET and period in PRIMARY_PERIOD_LABELS:
-        return PRIMARY_PERIOD_LABELS[period]
-    return PERIOD_LABELS.get(period, period)
+    label = PERIOD_LABELS.get(period, period)
+    return capabilities_for(ruleset).period_label(period, label) if ruleset else label
 
 
 def title_label(code: str | None, ruleset: str = "") -> str:
     if not code:
         return ""
-    learner = "Học viên" if ruleset == "TT43_2021" else "Học sinh"
+    learner = capabilities_for(ruleset).learner_title
     return {
         "XUAT_SAC": f"{learner} Xuất sắc",
         "GIOI": f"{learner} Giỏi",
@@ -132,6 +129,11 @@ def title_label(code: str | None, ruleset: str = "") -> str:
 
 def class_ruleset(school_class) -> str:
     return ruleset_code(school_class.year, school_class.grade.level, school_class.grade.number)
+
+
+def class_rules(school_class) -> Capabilities:
+    """What the rule set of ``school_class`` offers (periods, homeroom inputs, labels)."""
+    return capabilities_for(class_ruleset(school_class))
 
 
 # ------------------------------------------------------------------------------ loading
@@ -171,8 +173,9 @@ class ClassInputs:
     inputs: dict[int, dict]  # student -> HomeroomInput values
 
     @property
-    def primary(self) -> bool:
-        return self.ruleset == PRIMARY_RULESET
+    def rules(self) -> Capabilities:
+        """What the class's rule set offers."""
+        return capabilities_for(self.ruleset)
 
 
 def offerings_by_grade(grade_ids: Iterable[int]) -> dict[int, list[SubjectSpec]]:
@@ -376,7 +379,7 @@ def period_hashes(ci: ClassInputs, student_id: int, case: dict) -> dict[str, str
     hi = ci.inputs.get(student_id) or {}
     hashes = {YEAR: canonical_hash([ci.version, YEAR, case])}
     hashes[FINAL] = canonical_hash([ci.version, FINAL, case])
-    if ci.primary:
+    if ci.rules.by_checkpoints:
         cells = ci.cells.get(student_id, {})
         term = [
             [
@@ -593,7 +596,7 @@ def _primary_year_data(out: dict, ci: ClassInputs, student_id: int) -> dict:
 
 
 def period_data(out: dict | None, ci: ClassInputs, student_id: int, period: str) -> dict:
-    if ci.primary:
+    if ci.rules.by_checkpoints:
         return (
             _primary_term_data(ci, student_id)
             if period == TERM1
@@ -658,7 +661,11 @@ def _pending_by_class(inputs: list[ClassInputs], crs: dict) -> dict[int, set[int
     pending: dict[int, set[int]] = {}
     for ci in inputs:
         year_cr = crs.get((ci.school_class.pk, YEAR))
-        if ci.primary or year_cr is None or year_cr.state != ClassResult.State.APPROVED:
+        if (
+            ci.rules.by_checkpoints
+            or year_cr is None
+            or year_cr.state != ClassResult.State.APPROVED
+        ):
             continue
         waiting = _pending_students(year_cr)
         if waiting or (ci.school_class.pk, FINAL) in crs:
@@ -757,7 +764,7 @@ def _recompute(
     hashes: dict[tuple[int, int], dict[str, str]] = {}
     for ci in inputs:
         for sid in ci.students:
-            case = primary_case(ci, sid) if ci.primary else secondary_case(ci, sid)
+            case = primary_case(ci, sid) if ci.rules.by_checkpoints else secondary_case(ci, sid)
             cases[(ci.school_class.pk, sid)] = case
             hashes[(ci.school_class.pk, sid)] = period_hashes(ci, sid, case)
         summary.students += len(ci.students)
@@ -936,9 +943,9 @@ def format_value(value) -> str:
     return COMMENT_LABELS.get(value, str(value))
 
 
-def subject_cell(data: dict, code: str, period: str, primary: bool) -> str:
+def subject_cell(data: dict, code: str, period: str, by_checkpoints: bool) -> str:
     item = (data.get("subjects") or {}).get(code) or {}
-    if primary:
+    if by_checkpoints:
         level, test = item.get("level"), item.get("test")
         return " · ".join(str(x) for x in (level, test) if x)
     key = period if period in (TERM1, TERM2) else YEAR
@@ -948,11 +955,12 @@ def subject_cell(data: dict, code: str, period: str, primary: bool) -> str:
     return text
 
 
-def subject_level(data: dict, code: str, period: str, assessment: str, primary: bool) -> str:
+def subject_level(data: dict, code: str, period: str, assessment: str, by_checkpoints: bool) -> str:
     """The comment-bank level of a student's result in one subject: score ≥ 8 → T, ≥ 6,5 → K,
-    ≥ 5 → D, else CD; comment subjects D/CD; primary T/H/C. "" when not computed."""
+    ≥ 5 → D, else CD; comment subjects D/CD; evaluated by checkpoints (primary) T/H/C. "" when
+    not computed."""
     item = (data.get("subjects") or {}).get(code) or {}
-    if primary:
+    if by_checkpoints:
         return item.get("level") or ""
     value = item.get(period if period in (TERM1, TERM2) else YEAR)
     if value is None:
@@ -979,8 +987,9 @@ class ClassResults:
     rows: list[ResultRow]
 
     @property
-    def primary(self) -> bool:
-        return self.ruleset == PRIMARY_RULESET
+    def rules(self) -> Capabilities:
+        """What the class's rule set offers (the page asks it, never the code)."""
+        return capabilities_for(self.ruleset)
 
     @property
     def blocking(self) -> list[ResultRow]:
@@ -991,10 +1000,12 @@ class ClassResults:
         return self.class_result.state if self.class_result else ClassResult.State.DRAFT
 
     def lists(self) -> dict[str, list[ResultRow]]:
-        return build_lists(self.rows, self.period, self.primary)
+        return build_lists(self.rows, self.period, self.rules.by_checkpoints)
 
 
-def build_lists(rows: list[ResultRow], period: str, primary: bool) -> dict[str, list[ResultRow]]:
+def build_lists(
+    rows: list[ResultRow], period: str, by_checkpoints: bool
+) -> dict[str, list[ResultRow]]:
     """The principal's lists: promotion, re-test, summer training, repeat, titles."""
     lists: dict[str, list[ResultRow]] = {
         "promotion": [],
@@ -1010,7 +1021,7 @@ def build_lists(rows: list[ResultRow], period: str, primary: bool) -> dict[str, 
         d = row.data
         if d.get("title"):
             lists["titles"].append(row)
-        if primary:
+        if by_checkpoints:
             if d.get("completed") is True:
                 lists["promotion"].append(row)
             elif d.get("completed") is False:
@@ -1087,6 +1098,10 @@ class ClassListEntry:
     ruleset: str
 
     @property
+    def rules(self) -> Capabilities:
+        return capabilities_for(self.ruleset)
+
+    @property
     def blocking_count(self) -> int:
         return sum(1 for r in self.rows if r.errors)
 
@@ -1121,6 +1136,8 @@ def school_lists(year, period: str) -> list[ClassListEntry]:
             continue
         rows = rows_by_cr.get(cr.pk, []) if cr else []
         out.append(
-            ClassListEntry(c, cr, rows, build_lists(rows, period, code == PRIMARY_RULESET), code)
+            ClassListEntry(
+                c, cr, rows, build_lists(rows, period, capabilities_for(code).by_checkpoints), code
+            )
         )
     return out

@@ -27,7 +27,6 @@ from hoso.gradebook.results.compute import (
     LEVEL_LABELS,
     OVERALL_LABELS,
     PERIOD_LABELS,
-    PRIMARY_RULESET,
     QUALITIES_MISSING,
     TERM1,
     TERM2,
@@ -40,6 +39,7 @@ from hoso.gradebook.results.compute import (
     YEAR,
     available_periods,
     class_results,
+    class_rules,
     class_ruleset,
     is_homeroom_of,
     offerings_by_grade,
@@ -141,9 +141,9 @@ def _periods_shown(school_class, code: str, states: dict) -> list[str]:
 
 def _row_view(row, view) -> dict:
     d = row.data
-    primary = view.primary
+    by_checkpoints = view.rules.by_checkpoints
     period = view.period
-    cells = [subject_cell(d, s.code, period, primary) for s in view.subjects]
+    cells = [subject_cell(d, s.code, period, by_checkpoints) for s in view.subjects]
     out = {
         "student": row.student,
         "cells": cells,
@@ -152,7 +152,7 @@ def _row_view(row, view) -> dict:
         "explanation": row.explanation,
         "absences": d.get("absences"),
     }
-    if primary:
+    if by_checkpoints:
         out["overall"] = OVERALL_LABELS.get(d.get("overall") or "", "")
         out["title"] = title_label(d.get("title"), view.ruleset)
         out["qualities_missing"] = bool(d.get("qualities_missing"))
@@ -368,7 +368,7 @@ def reopen(request, class_id: int, period: str):
 # ------------------------------------------------------------------------------ homeroom inputs
 
 
-def _inputs_rows(school_class, primary: bool):
+def _inputs_rows(school_class):
     enrolments = list(
         Enrolment.objects.studying()
         .filter(school_class=school_class)
@@ -499,12 +499,13 @@ def inputs(request, class_id: int):
     if not is_homeroom_of(actor, school_class):
         log_denied(actor, kind="forbidden", what=f"nhập kết quả GVCN lớp #{class_id}")
         raise PermissionDenied("Chỉ giáo viên chủ nhiệm của lớp mới nhập các kết quả này.")
-    primary = class_ruleset(school_class) == PRIMARY_RULESET
+    rules = class_rules(school_class)
+    traits = bool(rules.trait_checkpoints)
     checkpoint = request.POST.get("moc") or request.GET.get("moc") or ""
-    if primary and checkpoint not in TRAIT_CHECKPOINTS:
+    if traits and checkpoint not in rules.trait_checkpoints:
         checkpoint = _default_checkpoint(school_class)
     refresh_results(actor, school_class)
-    enrolments, stored, year_data = _inputs_rows(school_class, primary)
+    enrolments, stored, year_data = _inputs_rows(school_class)
     subjects = {
         s.code: s
         for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
@@ -538,7 +539,7 @@ def inputs(request, class_id: int):
             }
             if retest:
                 row["retest"] = retest
-            if primary:
+            if traits:
                 row.update(_posted_traits(request.POST, p, checkpoint))
             submitted[sid] = row
         try:
@@ -558,9 +559,9 @@ def inputs(request, class_id: int):
                 else "Không có thay đổi.",
             )
             url = _url("gradebook:results_inputs", class_id=class_id)
-            return redirect(f"{url}?moc={checkpoint}" if primary else url)
-        enrolments, stored, year_data = _inputs_rows(school_class, primary)
-    trait_columns = _trait_columns() if primary else []
+            return redirect(f"{url}?moc={checkpoint}" if traits else url)
+        enrolments, stored, year_data = _inputs_rows(school_class)
+    trait_columns = _trait_columns() if traits else []
     texts = {}
     rows = []
     for e in enrolments:
@@ -588,7 +589,7 @@ def inputs(request, class_id: int):
             }
             for code in retest_codes
         ]
-        levels = comments_mod.general_levels(data, primary)
+        levels = comments_mod.general_levels(data, rules.by_checkpoints)
         suggestions = [t for lv in levels for t in general_bank.get(lv, [])]
         comment = val("general_comment")
         texts[sid] = comment
@@ -623,7 +624,7 @@ def inputs(request, class_id: int):
                 "retest": retest,
                 "decision": DECISION_LABELS.get(decision or "", ""),
                 "traits": _trait_cells(sid, hi, sub, checkpoint, trait_columns, errors, locked)
-                if primary
+                if traits
                 else [],
                 "recognised": {
                     "value": recognised,
@@ -642,7 +643,7 @@ def inputs(request, class_id: int):
         {
             "school_class": school_class,
             "rows": rows,
-            "primary": primary,
+            "rules": rules,
             "training_choices": TRAINING_CHOICES,
             "trait_choices": TRAIT_CHOICES,
             "trait_columns": trait_columns,
@@ -650,8 +651,8 @@ def inputs(request, class_id: int):
             "competency_count": len(TRAIT_CODES["competencies"]),
             "checkpoint": checkpoint,
             "checkpoint_name": CHECKPOINT_LABELS.get(checkpoint, ""),
-            "checkpoint_tabs": [(cp, CHECKPOINT_LABELS[cp]) for cp in TRAIT_CHECKPOINTS],
-            "checkpoint_locked": primary
+            "checkpoint_tabs": [(cp, CHECKPOINT_LABELS[cp]) for cp in rules.trait_checkpoints],
+            "checkpoint_locked": traits
             and results_actions.trait_field("qualities", checkpoint) in locked,
             "locked": locked,
             "duplicates": duplicates,
@@ -698,7 +699,7 @@ def lists(request):
                     extra = title_label(d.get("title"), entry.ruleset)
                 elif name == "repeat":
                     extra = DECISION_LABELS.get(d.get("decision") or "", "")
-                    if entry.ruleset == PRIMARY_RULESET:
+                    if entry.rules.by_checkpoints:
                         extra = OVERALL_LABELS.get(d.get("overall") or "", "")
                 detail[name].append(
                     {"class": entry.school_class.name, "student": row.student, "extra": extra}

@@ -8,6 +8,7 @@ state is printed with it); the lists print only results the principal has approv
 
 from __future__ import annotations
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.entry.models import Assessment
@@ -17,7 +18,6 @@ from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     LEVEL_LABELS,
     OVERALL_LABELS,
-    PRIMARY_RULESET,
     TERM1,
     TERM2,
     TRAIT_CODES,
@@ -61,7 +61,7 @@ def class_students(school_class) -> list:
     ]
 
 
-def _col(label, width="auto", align="center", group=None, rotate=False) -> dict:
+def column_spec(label, width="auto", align="center", group=None, rotate=False) -> dict:
     out = {"label": label, "width": width, "align": align}
     if group:
         out["group"] = group
@@ -113,16 +113,16 @@ def _sheet_section(school_class, subject, term, students, cells, results, *, tea
     sheet = load_sheet(school_class, subject, term)
     columns = [c for c in sheet.columns if c.kind != "text"]
     period = TERM1 if term.number == 1 else TERM2
-    primary = sheet.ruleset == PRIMARY_RULESET
-    cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
-    cols += [_col(c.label, "1fr") for c in columns]
-    if not primary:
-        cols.append(_col("ĐTBmhk", "1fr"))
+    term_result = sheet.capabilities.subject_term_result
+    cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
+    cols += [column_spec(c.label, "1fr") for c in columns]
+    if term_result:
+        cols.append(column_spec("ĐTBmhk", "1fr"))
     rows = []
     for i, st in enumerate(students, start=1):
         row = [str(i), person_name(st)]
         row += [score_text(cells.get((st.pk, subject.pk, c.key), "")) for c in columns]
-        if not primary:
+        if term_result:
             item = ((results.get(st.pk) or {}).get("subjects") or {}).get(subject.code) or {}
             row.append(score_text(item.get(period)))
         rows.append(row)
@@ -154,7 +154,7 @@ def class_book_data(*, school_class, period: str) -> dict:
         raise DomainError(PrintingError.BAD_SCOPE, "Giai đoạn không hợp lệ.")
     school = school_class.year.school
     ruleset = class_ruleset(school_class)
-    primary = ruleset == PRIMARY_RULESET
+    rules = capabilities_for(ruleset)
     students = class_students(school_class)
     subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     subject_objs = {s.pk: s for s in Subject.objects.filter(pk__in=[s.id for s in subjects])}
@@ -178,13 +178,13 @@ def class_book_data(*, school_class, period: str) -> dict:
             sections.append(section)
     else:
         for spec in subjects:
-            cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
-            keys = (TERM1, YEAR) if primary else (TERM1, TERM2, YEAR)
-            cols += [_col(period_label(k, ruleset), "1fr") for k in keys]
+            cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
+            keys = rules.periods
+            cols += [column_spec(period_label(k, ruleset), "1fr") for k in keys]
             rows = []
             for i, st in enumerate(students, start=1):
                 item = ((results.get(st.pk) or {}).get("subjects") or {}).get(spec.code) or {}
-                if primary:
+                if rules.by_checkpoints:  # a level for the year, none for term 1
                     rows.append([str(i), person_name(st), "", score_text(item.get("level"))])
                 else:
                     rows.append([str(i), person_name(st)] + [score_text(item.get(k)) for k in keys])
@@ -196,7 +196,7 @@ def class_book_data(*, school_class, period: str) -> dict:
                     "pagebreak": True,
                 }
             )
-    sections.append(_summary_section(school_class, students, results, period, primary))
+    sections.append(_summary_section(school_class, students, results, period, rules.by_checkpoints))
     info = _class_info(school_class)
     info[3][1] = str(len(students))
     label = period_label(period, ruleset)
@@ -220,23 +220,23 @@ def class_book_data(*, school_class, period: str) -> dict:
     }
 
 
-def _summary_section(school_class, students, results, period, primary) -> dict:
-    cols = [_col("STT"), _col("Họ và tên", "3fr", "left")]
-    if primary:
-        cols += [_col("Kết quả giáo dục", "1.5fr"), _col("Khen thưởng", "1.5fr")]
+def _summary_section(school_class, students, results, period, by_checkpoints) -> dict:
+    cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
+    if by_checkpoints:
+        cols += [column_spec("Kết quả giáo dục", "1.5fr"), column_spec("Khen thưởng", "1.5fr")]
     else:
         cols += [
-            _col("Rèn luyện", "1fr"),
-            _col("Học tập", "1fr"),
-            _col("Số buổi nghỉ", "1fr"),
-            _col("Danh hiệu", "1.3fr"),
-            _col("Kết quả xét lên lớp", "1.6fr"),
+            column_spec("Rèn luyện", "1fr"),
+            column_spec("Học tập", "1fr"),
+            column_spec("Số buổi nghỉ", "1fr"),
+            column_spec("Danh hiệu", "1.3fr"),
+            column_spec("Kết quả xét lên lớp", "1.6fr"),
         ]
     rows = []
     ruleset = class_ruleset(school_class)
     for i, st in enumerate(students, start=1):
         data = results.get(st.pk) or {}
-        if primary:
+        if by_checkpoints:
             rows.append(
                 [
                     str(i),
@@ -319,7 +319,8 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
     (T/Đ/C); at the end of the year the result of education, the award and completion."""
     if checkpoint not in SUMMARY_CHECKPOINTS:
         raise DomainError(PrintingError.BAD_SCOPE, "Thời điểm đánh giá không hợp lệ.")
-    if class_ruleset(school_class) != PRIMARY_RULESET:
+    ruleset = class_ruleset(school_class)
+    if not capabilities_for(ruleset).trait_checkpoints:
         raise DomainError(
             PrintingError.BAD_SCOPE, "Bảng tổng hợp chỉ dành cho lớp tiểu học (Thông tư 27)."
         )
@@ -337,22 +338,22 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
     year_results, state = _results(school_class, YEAR) if checkpoint == "end2" else ({}, "")
     # Narrow level columns sharing the width, their names printed bottom-to-top: ten subjects,
     # five qualities and ten competencies fit across a landscape page.
-    cols = [_col("STT"), _col("Họ và tên", "118pt", "left")]
+    cols = [column_spec("STT"), column_spec("Họ và tên", "118pt", "left")]
     for spec in subjects:
         if spec.tested:
-            cols.append(_col("Mức", "1fr", group=nfc(spec.name), rotate=True))
-            cols.append(_col("Điểm KTĐK", "1fr", group=nfc(spec.name), rotate=True))
+            cols.append(column_spec("Mức", "1fr", group=nfc(spec.name), rotate=True))
+            cols.append(column_spec("Điểm KTĐK", "1fr", group=nfc(spec.name), rotate=True))
         else:
-            cols.append(_col(nfc(spec.name), "1fr", rotate=True))
+            cols.append(column_spec(nfc(spec.name), "1fr", rotate=True))
     for kind, group in (("qualities", "Phẩm chất"), ("competencies", "Năng lực")):
         for code in TRAIT_CODES[kind]:
             name = _short_trait(TRAIT_NAMES[kind][code])
-            cols.append(_col(name, "1fr", group=group, rotate=True))
+            cols.append(column_spec(name, "1fr", group=group, rotate=True))
     if checkpoint == "end2":
         cols += [
-            _col("Kết quả giáo dục", "1fr", rotate=True),
-            _col("Khen thưởng", "62pt"),
-            _col("Hoàn thành chương trình", "1fr", rotate=True),
+            column_spec("Kết quả giáo dục", "1fr", rotate=True),
+            column_spec("Khen thưởng", "62pt"),
+            column_spec("Hoàn thành chương trình", "1fr", rotate=True),
         ]
     rows = []
     for i, st in enumerate(students, start=1):
@@ -372,7 +373,7 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
                 {"HTXS": "HTXS", "HTT": "HTT", "HT": "HT", "CHT": "CHT"}.get(
                     data.get("overall") or "", ""
                 ),
-                title_label(data.get("title"), PRIMARY_RULESET),
+                title_label(data.get("title"), ruleset),
                 "Có" if completed is True else "Chưa" if completed is False else "",
             ]
         rows.append(row)
@@ -437,13 +438,13 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
     school = year.school
     entries = school_lists(year, period)
     cols = [
-        _col("STT"),
-        _col("Họ và tên", "3fr", "left"),
-        _col("Ngày sinh", "1.2fr"),
-        _col("Lớp", "auto"),
-        _col("Kết quả học tập / giáo dục", "1.4fr"),
-        _col("Rèn luyện", "1fr"),
-        _col("Ghi chú", "2.2fr", "left"),
+        column_spec("STT"),
+        column_spec("Họ và tên", "3fr", "left"),
+        column_spec("Ngày sinh", "1.2fr"),
+        column_spec("Lớp", "auto"),
+        column_spec("Kết quả học tập / giáo dục", "1.4fr"),
+        column_spec("Rèn luyện", "1fr"),
+        column_spec("Ghi chú", "2.2fr", "left"),
     ]
     names = dict(Subject.objects.filter(school=school).values_list("code", "name"))
     rows, waiting, approved_at = [], [], []
@@ -454,11 +455,11 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
             continue
         if entry.class_result.approved_at:
             approved_at.append(entry.class_result.approved_at)
-        primary = entry.ruleset == PRIMARY_RULESET
+        by_checkpoints = entry.rules.by_checkpoints
         for row in entry.lists.get(list_name, []):
             n += 1
             d = row.data
-            if primary:
+            if by_checkpoints:
                 learning, training = OVERALL_LABELS.get(d.get("overall") or "", ""), ""
             else:
                 learning = LEVEL_LABELS.get((d.get("learning") or {}).get("year") or "", "")

@@ -12,13 +12,6 @@ from hoso.printing.render import signature_slots
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-RULESET_NAMES = {
-    "TT22_2021": "Thông tư số 22/2021/TT-BGDĐT",
-    "TT27_2020": "Thông tư số 27/2020/TT-BGDĐT",
-    "TT43_2021": "Thông tư số 43/2021/TT-BGDĐT",
-    "TT58_2011": "Thông tư số 58/2011/TT-BGDĐT",
-}
-
 _PLACE_PREFIXES = ("thành phố ", "tỉnh ", "tp. ", "tp ")
 
 

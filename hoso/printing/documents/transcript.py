@@ -20,13 +20,13 @@ from collections.abc import Callable
 
 import segno
 
+from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     LEVEL_LABELS,
     OVERALL_LABELS,
     PRIMARY_LEVEL_LABELS,
-    PRIMARY_RULESET,
     TRAIT_LEVEL_LABELS,
     TRAIT_NAMES,
     period_label,
@@ -34,7 +34,6 @@ from hoso.gradebook.results.compute import (
 )
 from hoso.organisation.models import Gender, Level
 from hoso.printing.documents.common import (
-    RULESET_NAMES,
     fmt_date,
     header,
     score_text,
@@ -126,15 +125,15 @@ def transcript_layout(content: dict) -> dict:
     """The printed transcript (labels, formatted scores and dates, header, signature slots) of a
     transcript content (``hoso.transcripts.content``). Pure: no query."""
     ruleset = content["ruleset"]["code"]
-    primary = ruleset == PRIMARY_RULESET
+    rules = capabilities_for(ruleset)
     level = content["level"]
     school = content["school"]
     data = {
         "kind": "transcript",
-        "level": "primary" if primary else level,
+        "level": level,
         "title": "HỌC BẠ",
         "subtitle": LEVEL_SUBTITLES.get(level, ""),
-        "learner": "học viên" if ruleset == "TT43_2021" else "học sinh",
+        "learner": rules.learner,
         "header": header(_School(school), date=_date(content["approved_on"])),
         "student": student_profile(content["student"]),
         "year": content["year"],
@@ -142,7 +141,7 @@ def transcript_layout(content: dict) -> dict:
         "grade": content["grade"],
         "ruleset": {
             "code": ruleset,
-            "name": RULESET_NAMES.get(ruleset, ruleset),
+            "name": rules.circular,
             "version": content["ruleset"]["version"],
         },
         "pending": [period_label(p, ruleset) for p in content["pending"]],
@@ -157,7 +156,7 @@ def transcript_layout(content: dict) -> dict:
             head_title=school["head_title"],
         ),
     }
-    if primary:
+    if rules.by_checkpoints:
         data.update(_primary_layout(content))
     else:
         data.update(_secondary_layout(content, ruleset))
@@ -223,7 +222,7 @@ def _primary_layout(content: dict) -> dict:
         "qualities": traits["qualities"],
         "competencies": traits["competencies"],
         "education_result": OVERALL_LABELS.get(content["overall"] or "", ""),
-        "title_award": title_label(content["title"], PRIMARY_RULESET),
+        "title_award": title_label(content["title"], content["ruleset"]["code"]),
         "completion": completion,
         "absences": {"term1": "", "term2": "", "total": _count(content["absences"]["total"])},
     }
