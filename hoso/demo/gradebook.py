@@ -33,6 +33,7 @@ from hoso.core import clock
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, ruleset_code
 from hoso.gradebook.entry.columns import sheet_columns as _sheet_columns
 from hoso.gradebook.entry.models import Assessment, SheetColumn
+from hoso.gradebook.results.compute import recompute_school
 from hoso.gradebook.results.models import HomeroomInput
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -375,6 +376,10 @@ def _current_year(school, year, today: date) -> None:
             "finalised_columns": finalised,
         },
     )
+    # The cells were written in bulk (no action, so no GradesChanged): compute the results as the
+    # background work does after grades are saved, so the demo's results pages are up to date.
+    if year.writable_for("results"):
+        recompute_school(year, trigger="demo")
 
 
 def _sheet_cells(

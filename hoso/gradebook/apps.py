@@ -7,8 +7,11 @@ class GradebookConfig(AppConfig):
     verbose_name = "Sổ theo dõi và đánh giá"
 
     def ready(self) -> None:
+        from hoso.core import events
         from hoso.gradebook import ownership, setup_probes
+        from hoso.gradebook.events import GradesChanged
         from hoso.gradebook.excel.importer import GRADE_SHEET
+        from hoso.gradebook.results import subscribers as results
         from hoso.imports.registry import register
         from hoso.organisation.assignments import ownership as assignments
         from hoso.organisation.setup import usage
@@ -18,3 +21,4 @@ class GradebookConfig(AppConfig):
         usage.register_grade_results_probe(setup_probes.grade_results)
         usage.register_subject_probe(setup_probes.subject_entries)
         register(GRADE_SHEET)
+        events.subscribe(GradesChanged, results.grades_changed, batch=True)

@@ -18,3 +18,11 @@ class ResultsChanged(Event):
     school_id: int
     year_id: int
     student_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class GradesChanged(Event):
+    """Cells of this class's grade book were saved (the grid, the Excel import, the API). Its
+    results follow in the background (``results/subscribers.py``): no page recomputes on GET."""
+
+    school_class_id: int

@@ -26,11 +26,12 @@ from hoso.gradebook.results.compute import (
     YEAR,
     class_rules,
     offerings_by_grade,
+    results_outdated,
     subject_cell,
     subject_level,
 )
 from hoso.gradebook.results.models import StudentResult
-from hoso.gradebook.results.views import refresh_results
+from hoso.gradebook.results.policies import can_read_results
 from hoso.organisation.models import Subject
 from hoso.students.models import Enrolment
 
@@ -41,7 +42,6 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
     can_write = can_write_subject_comments(actor, school_class, subject, term)
-    refresh_results(actor, school_class)
     rules = class_rules(school_class)
     period = f"term{term.number}"
     data_period = period if period in rules.periods else YEAR
@@ -124,6 +124,8 @@ def subject_comments(request, class_id: int, subject_id: int, term_id: int):
         request,
         "gradebook/results_subject_comments.html",
         {
+            "outdated": results_outdated(school_class),
+            "can_recompute": can_read_results(actor, school_class),
             "school_class": school_class,
             "subject": subject,
             "term": term,

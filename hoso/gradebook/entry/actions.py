@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
-from hoso.core import clock
+from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
@@ -21,6 +21,7 @@ from hoso.gradebook.entry.policies import can_lock_books, is_assigned_teacher
 from hoso.gradebook.entry.sheets import Sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
+from hoso.gradebook.events import GradesChanged
 from hoso.gradebook.results.models import ClassResult
 from hoso.organisation.assignments.selectors import in_force_sql, reference_day
 from hoso.organisation.models import TeachingAssignment
@@ -211,6 +212,7 @@ def assessment_save(
                 "student": student.pk,
             },
         )
+        events.publish(GradesChanged(school_class_id=sheet.school_class.pk))
     return SavedCell(cell, value, text, cell.version, True)
 
 

@@ -741,6 +741,40 @@ def _all_class_results_exist(inputs: list[ClassInputs], crs: dict, pending: dict
     return True
 
 
+def _cases_and_hashes(
+    inputs: list[ClassInputs],
+) -> tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict[str, str]]]:
+    """Each student's rule-set case and the hash of its inputs per period."""
+    cases: dict[tuple[int, int], dict] = {}
+    hashes: dict[tuple[int, int], dict[str, str]] = {}
+    for ci in inputs:
+        for sid in ci.students:
+            case = primary_case(ci, sid) if ci.rules.by_checkpoints else secondary_case(ci, sid)
+            cases[(ci.school_class.pk, sid)] = case
+            hashes[(ci.school_class.pk, sid)] = period_hashes(ci, sid, case)
+    return cases, hashes
+
+
+def results_outdated(school_class) -> bool:
+    """Whether the stored results of a class lag behind their inputs (grades, the homeroom
+    teacher's inputs, the class list) — the read-only first pass of the recompute, for the
+    pages that show results (they never recompute on GET; saved grades recompute in the
+    background, ``results/subscribers.py``). A year whose results are closed is never outdated."""
+    if not school_class.year.writable_for("results"):
+        return False
+    inputs = load_inputs(school_class.year, [school_class])
+    _, hashes = _cases_and_hashes(inputs)
+    crs = {
+        (cr.school_class_id, cr.period): cr
+        for cr in ClassResult.objects.filter(school_class=school_class)
+    }
+    pending = _pending_by_class(inputs, crs)
+    if not _all_class_results_exist(inputs, crs, pending):
+        return True
+    plan = _plan(inputs, hashes, crs, pending, _existing_rows(crs.values()), None)
+    return bool(plan.todo or plan.stale)
+
+
 def _recompute(
     classes: list[SchoolClass],
     *,
@@ -760,14 +794,8 @@ def _recompute(
         return summary
     year = classes[0].year
     inputs = load_inputs(year, classes, whole_year=whole_year)
-    cases: dict[tuple[int, int], dict] = {}
-    hashes: dict[tuple[int, int], dict[str, str]] = {}
-    for ci in inputs:
-        for sid in ci.students:
-            case = primary_case(ci, sid) if ci.rules.by_checkpoints else secondary_case(ci, sid)
-            cases[(ci.school_class.pk, sid)] = case
-            hashes[(ci.school_class.pk, sid)] = period_hashes(ci, sid, case)
-        summary.students += len(ci.students)
+    cases, hashes = _cases_and_hashes(inputs)
+    summary.students = sum(len(ci.students) for ci in inputs)
     class_ids = [c.pk for c in classes]
 
     crs = {

@@ -45,7 +45,7 @@ from hoso.gradebook.results.compute import (
     offerings_by_grade,
     period_label,
     periods_for,
-    recompute_class,
+    results_outdated,
     school_lists,
     subject_cell,
     title_label,
@@ -67,12 +67,6 @@ STATE_BADGES = {
 
 def _forbidden(actor, what: str) -> None:
     log_denied(actor, kind="forbidden", what=what)
-
-
-def refresh_results(actor, school_class) -> None:
-    """Results follow their inputs: bring the class up to date before showing it."""
-    if school_class.year.writable_for("results"):
-        recompute_class(school_class, actor=actor, trigger="view")
 
 
 # ------------------------------------------------------------------------------ index
@@ -210,7 +204,6 @@ def _traits_summary(data: dict) -> str:
 def class_page(request, class_id: int, period: str = ""):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
-    refresh_results(actor, school_class)
     periods = available_periods(school_class)
     period = period or (YEAR if YEAR in periods else periods[0])
     if period not in periods:
@@ -246,6 +239,8 @@ def class_page(request, class_id: int, period: str = ""):
             "is_homeroom": homeroom,
             "can_approve": can_approve_results(actor),
             "results_writable": school_class.year.writable_for("results"),
+            "outdated": results_outdated(school_class),
+            "can_recompute": True,
             "reopen_reason_draft": request.session.pop("reopen_reason_draft", ""),
             "qualities_missing_text": QUALITIES_MISSING,
             "qualities_missing_count": sum(1 for r in rows if r.get("qualities_missing")),
@@ -504,7 +499,6 @@ def inputs(request, class_id: int):
     checkpoint = request.POST.get("moc") or request.GET.get("moc") or ""
     if traits and checkpoint not in rules.trait_checkpoints:
         checkpoint = _default_checkpoint(school_class)
-    refresh_results(actor, school_class)
     enrolments, stored, year_data = _inputs_rows(school_class)
     subjects = {
         s.code: s
@@ -641,6 +635,8 @@ def inputs(request, class_id: int):
         request,
         "gradebook/results_inputs.html",
         {
+            "outdated": results_outdated(school_class),
+            "can_recompute": True,
             "school_class": school_class,
             "rows": rows,
             "rules": rules,

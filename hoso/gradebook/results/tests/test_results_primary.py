@@ -314,6 +314,7 @@ def test_the_grid_keeps_what_was_typed_on_error_then_saves(client, primary, pupi
 @pytest.mark.django_db
 def test_the_class_page_says_who_still_lacks_traits(client, primary, pupil):
     primary_grades(primary, pupil)
+    recompute_class(primary.school_class, trigger="grades")
     client.force_login(primary.homeroom)
     url = reverse("gradebook:results_class_period", args=[primary.school_class.pk, "year"])
     html = client.get(url).content.decode()
