@@ -16,7 +16,7 @@
    refreshed — approved ones included (``results.corrected``).
 
 ``_correction_apply`` is the only code that writes a finalised or locked cell; ``assessment_save``
-keeps refusing them (``actions.ensure_writable``).
+keeps refusing them (``entry.policies.ensure_writable``).
 
 The state machine (``next_state``) and the evidence check (``sniff_evidence``) are pure; the
 actions (``correction_*``) check the policy, run in one transaction and audit every transition.
@@ -41,9 +41,9 @@ from hoso.core import clock, events, files
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
-from hoso.gradebook.entry.actions import ensure_writable
 from hoso.gradebook.entry.columns import TEXT
 from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.entry.policies import ensure_writable
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError

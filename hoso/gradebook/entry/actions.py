@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
@@ -17,14 +17,12 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
-from hoso.gradebook.entry.policies import can_lock_books, is_assigned_teacher
+from hoso.gradebook.entry.policies import can_lock_books, ensure_writable, is_assigned_teacher
 from hoso.gradebook.entry.sheets import Sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.events import GradesChanged
 from hoso.gradebook.results.models import ClassResult
-from hoso.organisation.assignments.selectors import in_force_sql, reference_day
-from hoso.organisation.models import TeachingAssignment
 from hoso.students.models import Enrolment
 
 
@@ -42,73 +40,6 @@ def _target_repr(sheet: Sheet, student, column_key: str) -> str:
         f"{student.full_name} — {sheet.subject.name} — lớp {sheet.school_class.name} — "
         f"{sheet.term} — {column_key}"
     )
-
-
-def _writable_flags(actor: Actor, sheet: Sheet, column_key: str) -> dict[str, bool]:
-    """One statement for three facts: the actor teaches this sheet on the year's reference day
-    (today: a replaced teacher no longer writes, its replacement does from the change's date),
-    the column is finalised, the class's results for the term or year are approved. Raw SQL: it
-    runs on every save, where compiling the ORM form (three EXISTS subqueries) cost more than
-    running it."""
-    q = connection.ops.quote_name
-    sql = (
-        "SELECT "
-        f"EXISTS(SELECT 1 FROM {q(TeachingAssignment._meta.db_table)} ta WHERE "
-        "ta.teacher_id = %(staff)s AND ta.school_class_id = %(class)s "
-        "AND ta.subject_id = %(subject)s AND ta.term_id = %(term)s "
-        f"AND {in_force_sql('ta', 'day')}), "
-        f"EXISTS(SELECT 1 FROM {q(SheetColumn._meta.db_table)} WHERE school_class_id = %(class)s "
-        f"AND subject_id = %(subject)s AND term_id = %(term)s AND {q('column')} = %(column)s "
-        "AND finalised_at IS NOT NULL), "
-        f"EXISTS(SELECT 1 FROM {q(ClassResult._meta.db_table)} WHERE school_class_id = %(class)s "
-        "AND period IN (%(period)s, 'year') AND state = %(approved)s)"
-    )
-    params = {
-        "staff": getattr(actor.staff, "pk", None) or -1,
-        "class": sheet.school_class.pk,
-        "subject": sheet.subject.pk,
-        "term": sheet.term.pk,
-        "column": column_key,
-        "period": f"term{sheet.term.number}",
-        "approved": ClassResult.State.APPROVED.value,
-        "day": connection.ops.adapt_datefield_value(reference_day(sheet.school_class.year)),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        assigned, finalised, approved = cursor.fetchone()
-    return {"assigned": bool(assigned), "finalised": bool(finalised), "approved": bool(approved)}
-
-
-def ensure_writable(actor: Actor, sheet: Sheet, column_key: str) -> None:
-    """Raise unless the actor may change this column now (assigned, open year, not finalised,
-    not locked, results not approved). Shared by the grid, the Excel import and the API."""
-    if not sheet.school_class.year.writable_for("gradebook"):
-        raise DomainError(GradebookError.YEAR_CLOSED, "Năm học đã khóa: chỉ xem, không sửa.")
-    column = sheet.column(column_key)
-    flags = _writable_flags(actor, sheet, column_key)
-    if actor.staff is None or not flags["assigned"]:
-        raise PermissionDeniedError(
-            GradebookError.NOT_ASSIGNED,
-            "Chỉ giáo viên được phân công dạy môn này ở lớp này mới được nhập điểm.",
-        )
-    if column is None:
-        raise DomainError(GradebookError.UNKNOWN_COLUMN, f"Cột “{column_key}” không có trong sổ.")
-    if flags["finalised"]:
-        raise DomainError(
-            GradebookError.FINALISED,
-            f"Cột {column.label} đã chốt: muốn sửa phải làm đơn đề nghị sửa điểm.",
-        )
-    lock = lock_covering(locks_for_sheet(sheet.school_class, sheet.subject, sheet.term), column)
-    if lock is not None:
-        raise DomainError(
-            GradebookError.LOCKED,
-            f"Sổ đã khóa ({lock}): muốn sửa phải làm đơn đề nghị sửa điểm.",
-        )
-    if flags["approved"]:
-        raise DomainError(
-            GradebookError.APPROVED,
-            "Kết quả của lớp đã được phê duyệt: muốn sửa phải làm đơn đề nghị sửa điểm.",
-        )
 
 
 def _check_student(sheet: Sheet, student, enrolment: Enrolment | None = None) -> None:

@@ -46,6 +46,7 @@ from hoso.gradebook.entry.policies import (
     can_lock_books,
     can_read_sheet,
     can_see_locks,
+    ensure_writable,
 )
 from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, student_row_result
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
@@ -160,7 +161,7 @@ class RowView:
 
 def _writable_or_reason(actor: Actor, sheet: Sheet, key: str) -> DomainError | None:
     try:
-        actions.ensure_writable(actor, sheet, key)
+        ensure_writable(actor, sheet, key)
     except DomainError as exc:
         return exc
     return None
@@ -168,7 +169,7 @@ def _writable_or_reason(actor: Actor, sheet: Sheet, key: str) -> DomainError | N
 
 def column_states(actor: Actor, sheet: Sheet, data=None) -> dict[str, DomainError | None]:
     """For each column, None when the actor may write it now, else the refusal — always from
-    ``actions.ensure_writable``, so the grid and the save agree.
+    ``entry.policies.ensure_writable``, so the grid and the save agree.
 
     Sheet-wide refusals (closed year, not the assigned teacher) are asked once. With ``data``
     (the sheet as read by ``sheet_data``), columns that are neither finalised nor locked all
@@ -479,7 +480,7 @@ def _save_one(actor, the_sheet: Sheet, payload: dict, req: _SaveRequest):
             # once per cell; the enrolment was checked above from the class list.
             if column_key not in req.column_checks:
                 try:
-                    actions.ensure_writable(actor, the_sheet, column_key)
+                    ensure_writable(actor, the_sheet, column_key)
                     req.column_checks[column_key] = None
                 except DomainError as exc:
                     req.column_checks[column_key] = exc

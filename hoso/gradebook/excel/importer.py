@@ -25,9 +25,9 @@ from hoso.assessment.rules import get_ruleset
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.gradebook.entry.actions import assessment_save, ensure_writable
+from hoso.gradebook.entry.actions import assessment_save
 from hoso.gradebook.entry.models import Assessment
-from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
+from hoso.gradebook.entry.policies import access_sheet, ensure_writable, is_assigned_teacher
 from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError

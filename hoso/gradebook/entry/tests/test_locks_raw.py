@@ -12,7 +12,7 @@ from itertools import product
 import pytest
 from django.utils import timezone
 
-from hoso.gradebook.entry import actions
+from hoso.gradebook.entry import policies
 from hoso.gradebook.entry.locks import locks_for_sheet, locks_for_sheet_query
 from hoso.gradebook.entry.models import BookLock, SheetColumn
 from hoso.gradebook.entry.sheets import load_sheet
@@ -59,9 +59,9 @@ def test_locks_raw_and_orm_agree(world):
 
 def test_writable_flags_follow_the_data(world):
     sheet = load_sheet(world.class_a, world.math, world.term1)
-    flags = actions._writable_flags(world.actor("subject"), sheet, "GK")
+    flags = policies.writable_flags(world.actor("subject"), sheet, "GK")
     assert flags == {"assigned": True, "finalised": False, "approved": False}
-    assert actions._writable_flags(world.actor("homeroom"), sheet, "GK")["assigned"] is False
+    assert policies.writable_flags(world.actor("homeroom"), sheet, "GK")["assigned"] is False
     SheetColumn.objects.create(
         school_class=world.class_a,
         subject=world.math,
@@ -70,6 +70,6 @@ def test_writable_flags_follow_the_data(world):
         finalised_at=timezone.now(),
     )
     ClassResult.objects.create(school_class=world.class_a, period="year", state="approved")
-    flags = actions._writable_flags(world.actor("subject"), sheet, "GK")
+    flags = policies.writable_flags(world.actor("subject"), sheet, "GK")
     assert flags == {"assigned": True, "finalised": True, "approved": True}
-    assert actions._writable_flags(world.actor("subject"), sheet, "CK")["finalised"] is False
+    assert policies.writable_flags(world.actor("subject"), sheet, "CK")["finalised"] is False
