@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from hoso.core import badges
+
 
 class HomeroomInput(models.Model):
     """What the homeroom teacher enters per student and year: training (rèn luyện) per term,
@@ -71,6 +73,17 @@ class ClassResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school_class", "period"], name="classresult_unique"),
         ]
+
+
+badges.register(
+    "gradebook.class_result",
+    ClassResult.State,
+    {
+        ClassResult.State.DRAFT: badges.WARN,
+        ClassResult.State.CONFIRMED: badges.OK,
+        ClassResult.State.APPROVED: badges.OK,
+    },
+)
 
 
 class StudentResult(models.Model):

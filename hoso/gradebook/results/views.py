@@ -58,12 +58,6 @@ from hoso.organisation.models import Subject
 from hoso.organisation.policies import visible_classes
 from hoso.students.models import Enrolment
 
-STATE_BADGES = {
-    ClassResult.State.DRAFT: "warn",
-    ClassResult.State.CONFIRMED: "ok",
-    ClassResult.State.APPROVED: "ok",
-}
-
 
 def _forbidden(actor, what: str) -> None:
     log_denied(actor, kind="forbidden", what=what)
@@ -232,7 +226,6 @@ def class_page(request, class_id: int, period: str = ""):
             "period_name": period_label(period, view.ruleset),
             "tabs": [(p, period_label(p, view.ruleset)) for p in periods],
             "cr": cr,
-            "state_badge": STATE_BADGES.get(view.state, ""),
             "signoffs": signoffs,
             "changed_text": CHANGED,
             "lists": lists,
