@@ -22,7 +22,7 @@ from hoso.core.text import fold, nfc
 from hoso.gradebook.comments.models import CommentBankEntry, SubjectComment
 from hoso.gradebook.comments.policies import can_manage_bank
 from hoso.gradebook.entry.policies import is_assigned_teacher
-from hoso.gradebook.results.compute import ResultsError
+from hoso.gradebook.results.errors import ResultsError
 from hoso.gradebook.results.models import ClassResult
 from hoso.organisation.models import Level, Subject
 from hoso.students.models import Enrolment

@@ -40,6 +40,7 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock, events, files
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
+from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.entry.columns import TEXT
 from hoso.gradebook.entry.models import Assessment
@@ -58,30 +59,6 @@ MAX_EVIDENCE_FILES = 10
 MAX_REASON_CHARS = 4000
 MINUTE_SUFFIX = "BB-SĐ"  # biên bản sửa điểm: "03/BB-SĐ"
 AUDIT_TEXT_CHARS = 500  # comments in audit rows are cut like assessment_save's
-
-
-class CorrectionError(StrEnum):
-    NOT_PROTECTED = "NOT_PROTECTED"  # the cell is still open: the teacher edits it directly
-    EMPTY_VALUE = "EMPTY_VALUE"
-    SAME_VALUE = "SAME_VALUE"
-    REASON_REQUIRED = "REASON_REQUIRED"
-    EVIDENCE_REQUIRED = "EVIDENCE_REQUIRED"
-    BAD_EVIDENCE = "BAD_EVIDENCE"  # not PDF/JPEG/PNG by content
-    EVIDENCE_TOO_LARGE = "EVIDENCE_TOO_LARGE"
-    TOO_MANY_FILES = "TOO_MANY_FILES"
-    OPEN_EXISTS = "OPEN_EXISTS"  # one open request per cell
-    NOT_PRINCIPAL = "NOT_PRINCIPAL"
-    OWN_REQUEST = "OWN_REQUEST"  # nobody decides their own request
-    BAD_WITNESS = "BAD_WITNESS"
-    NO_HOMEROOM = "NO_HOMEROOM"
-    NOTE_REQUIRED = "NOTE_REQUIRED"  # a rejection or a withdrawn approval says why
-    BAD_STATE = "BAD_STATE"
-    NOT_PARTY = "NOT_PARTY"  # confirming without being the witness or the homeroom teacher
-    NOT_REQUESTER = "NOT_REQUESTER"
-    ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
-    CELL_CHANGED = "CELL_CHANGED"  # the result changed since the request: refuse to apply
-    YEAR_CLOSED = "YEAR_CLOSED"
-    MINUTE_NUMBER_TAKEN = "MINUTE_NUMBER_TAKEN"  # the database refused a duplicate number
 
 
 # --- the pure state machine -------------------------------------------------------------------

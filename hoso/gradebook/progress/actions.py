@@ -8,7 +8,6 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,6 +21,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS, DeadlineRules
+from hoso.gradebook.progress.errors import ProgressError
 from hoso.gradebook.progress.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.progress.policies import (
     SCHOOL_SECTION,
@@ -42,17 +42,6 @@ from hoso.gradebook.progress.selectors import (
 )
 
 logger = logging.getLogger("hoso.gradebook")
-
-
-class ProgressError(StrEnum):
-    NOT_ALLOWED = "NOT_ALLOWED"
-    YEAR_CLOSED = "YEAR_CLOSED"
-    BAD_RULE = "BAD_RULE"  # a deadline rule value out of range
-    BAD_MONTH = "BAD_MONTH"  # month outside the year or in the future
-    CHECK_EXISTS = "CHECK_EXISTS"  # this scope's check of the month is already recorded
-    CHECK_SIGNED = "CHECK_SIGNED"  # signed off: nothing changes any more
-    CHECK_INCOMPLETE = "CHECK_INCOMPLETE"  # no school-wide check to sign off yet
-    NO_TERM = "NO_TERM"
 
 
 # --- deadline rules ------------------------------------------------------------------------------

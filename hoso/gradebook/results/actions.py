@@ -31,7 +31,6 @@ from hoso.gradebook.results.compute import (
     YEAR,
     RecomputeSummary,
     ResultRow,
-    ResultsError,
     available_periods,
     build_lists,
     class_rules,
@@ -41,6 +40,7 @@ from hoso.gradebook.results.compute import (
     recompute_class,
     recompute_school,
 )
+from hoso.gradebook.results.errors import ResultsError
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.policies import can_approve_results
 from hoso.notifications.actions import notify

@@ -28,7 +28,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import DateTimeField, Value
@@ -40,24 +39,10 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.gradebook.entry.columns import ruleset_code
 from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.results.errors import ResultsError
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.students.models import Enrolment, Student
-
-
-class ResultsError(StrEnum):
-    """Codes of the results, comments and sign-off actions (shared ones equal GradebookError's)."""
-
-    YEAR_CLOSED = "YEAR_CLOSED"
-    NOT_ALLOWED = "NOT_ALLOWED"
-    APPROVED = "APPROVED"  # the period is approved: frozen
-    INCOMPLETE = "INCOMPLETE"  # blocking errors / missing results
-    BAD_STATE = "BAD_STATE"  # confirm twice, approve a draft…
-    NOT_SIGNED = "NOT_SIGNED"  # sheets or the class not signed off (or changed since)
-    BAD_INPUT = "BAD_INPUT"  # a homeroom input that is not valid
-    UNKNOWN_LEVEL = "UNKNOWN_LEVEL"
-    UNKNOWN_PERIOD = "UNKNOWN_PERIOD"
-
 
 TERM1, TERM2, YEAR, FINAL = "term1", "term2", "year", "final"
 PERIODS = (TERM1, TERM2, YEAR, FINAL)

@@ -21,11 +21,11 @@ from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.policies import is_assigned_teacher
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.results.compute import (
-    ResultsError,
     SubjectSpec,
     canonical_hash,
     offerings_by_grade,
 )
+from hoso.gradebook.results.errors import ResultsError
 from hoso.gradebook.results.models import HomeroomInput
 from hoso.gradebook.signoff.models import Signoff
 from hoso.organisation.assignments.selectors import reference_day, teaching_on

@@ -20,7 +20,6 @@ from hoso.core.errors import DomainError
 from hoso.gradebook.corrections import actions as corrections
 from hoso.gradebook.corrections import selectors as sel
 from hoso.gradebook.corrections.actions import (
-    CorrectionError,
     Step,
     correction_cancel,
     correction_confirm,
@@ -29,6 +28,7 @@ from hoso.gradebook.corrections.actions import (
     next_state,
     sniff_evidence,
 )
+from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
 from hoso.gradebook.corrections.policies import access_correction
 from hoso.gradebook.entry import actions

@@ -17,11 +17,11 @@ from hoso.audit.verify import verify_all
 from hoso.core.errors import DomainError
 from hoso.gradebook.corrections import selectors as sel
 from hoso.gradebook.corrections.actions import (
-    CorrectionError,
     correction_confirm,
     correction_decide,
     correction_request,
 )
+from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.models import Assessment
