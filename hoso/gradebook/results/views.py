@@ -50,6 +50,13 @@ from hoso.gradebook.results.compute import (
     subject_cell,
     title_label,
 )
+from hoso.gradebook.results.forms import (
+    TRAINING_CHOICES,
+    TRAIT_CHOICES,
+    HomeroomInputsForm,
+    HomeroomRowForm,
+    trait_name,
+)
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
 from hoso.gradebook.results.policies import access_results_class, can_approve_results
 from hoso.gradebook.signoff.actions import CHANGED, class_signoff, class_signoff_status, my_sheets
@@ -376,6 +383,13 @@ def _inputs_rows(school_class):
     return enrolments, inputs, year_data
 
 
+def _retest_codes(hi, data) -> list[str]:
+    """The re-tests shown for a student: the year's re-test subjects, then any stored."""
+    codes = list((data or {}).get("retest_subjects") or [])
+    codes += [code for code in (hi.retest if hi and hi.retest else {}) if code not in codes]
+    return codes
+
+
 def _value(hi, name):
     if hi is None:
         return ""
@@ -383,8 +397,6 @@ def _value(hi, name):
     return "" if value is None else value
 
 
-TRAINING_CHOICES = [("", "—"), ("T", "T"), ("K", "K"), ("D", "Đ"), ("CD", "CĐ")]
-TRAIT_CHOICES = [("", "—")] + [(code, TRAIT_LEVEL_SHORT[code]) for code in TRAIT_LEVEL_SHORT]
 # Column headings of the qualities and competencies grid (the full names are in the tooltips).
 TRAIT_HEADINGS = {
     "yeu_nuoc": "Yêu nước",
@@ -436,26 +448,7 @@ def _trait_columns() -> list[dict]:
     ]
 
 
-def _posted_traits(post, prefix: str, checkpoint: str) -> dict:
-    """The grid's selects of one student at one checkpoint (only those sent: a locked select is
-    disabled and sends nothing)."""
-    row: dict = {}
-    for kind in TRAIT_KINDS:
-        levels = {
-            code: post[f"{prefix}{kind}-{checkpoint}-{code}"]
-            for code in TRAIT_CODES[kind]
-            if f"{prefix}{kind}-{checkpoint}-{code}" in post
-        }
-        if levels:
-            row[kind] = {checkpoint: levels}
-    # A hidden "0" precedes the checkbox: the last value sent is the box's state.
-    flags = post.getlist(prefix + "class_recognised")
-    if flags:
-        row["class_recognised"] = flags[-1]
-    return row
-
-
-def _trait_cells(sid, hi, sub, checkpoint, columns, errors, locked) -> list[dict]:
+def _trait_cells(form: HomeroomRowForm, hi, sub, checkpoint, columns, locked) -> list[dict]:
     cells = []
     for col in columns:
         kind, code = col["kind"], col["code"]
@@ -463,15 +456,14 @@ def _trait_cells(sid, hi, sub, checkpoint, columns, errors, locked) -> list[dict
         stored = ((getattr(hi, kind, None) or {}).get(checkpoint) or {}) if hi else {}
         typed = ((sub.get(kind) or {}).get(checkpoint) or {}).get(code)
         value = typed if typed is not None else stored.get(code, "")
-        error = errors.get((sid, f"{field}_{code}")) or errors.get((sid, field))
         cells.append(
             {
-                "name": f"f-{sid}-{kind}-{checkpoint}-{code}",
+                "name": form[trait_name(kind, checkpoint, code)].html_name,
                 "key": col["key"],
                 "title": col["title"],
                 "value": value,
                 "known": value in TRAIT_LEVEL_LABELS or value == "",
-                "error": error,
+                "error": form.error(trait_name(kind, checkpoint, code)),
                 "locked": field in locked,
             }
         )
@@ -499,42 +491,25 @@ def inputs(request, class_id: int):
     }
     locked = results_actions.locked_fields(school_class)
     general_bank = comments_mod.bank_by_level(actor.school)
-    errors: dict[tuple[int, str], str] = {}
-    posted = request.method == "POST"
-    submitted: dict[int, dict] = {}
-    if posted:
-        for e in enrolments:
-            sid = e.student_id
-            p = f"f-{sid}-"
-            row: dict = {}
-            for name in ("training_term1", "training_term2", "training_summer"):
-                if p + name in request.POST:
-                    row[name] = request.POST[p + name]
-            for name in ("absences_term1", "absences_term2"):
-                if p + name in request.POST:
-                    row[name] = request.POST[p + name]
-            if p + "general_comment" in request.POST:
-                text = request.POST[p + "general_comment"]
-                pick = request.POST.get(f"pick-{sid}", "")
-                if pick and not text.strip():
-                    text = pick
-                row["general_comment"] = text
-            retest = {
-                key[len(p + "retest-") :]: value
-                for key, value in request.POST.items()
-                if key.startswith(p + "retest-")
-            }
-            if retest:
-                row["retest"] = retest
-            if traits:
-                row.update(_posted_traits(request.POST, p, checkpoint))
-            submitted[sid] = row
+    form = HomeroomInputsForm(
+        request.POST if request.method == "POST" else None,
+        student_ids=[e.student_id for e in enrolments],
+        rules=rules,
+        checkpoint=checkpoint if traits else "",
+        locked=locked,
+        retest_codes={
+            e.student_id: _retest_codes(stored.get(e.student_id), year_data.get(e.student_id))
+            for e in enrolments
+        },
+    )
+    submitted = form.submitted()
+    if form.is_bound:
         try:
             saved = results_actions.homeroom_inputs_save(
                 actor=actor, school_class=school_class, rows=submitted
             )
         except results_actions.InputsInvalid as exc:
-            errors = exc.errors
+            form.attach_errors(exc.errors)
             messages.error(request, exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -560,21 +535,20 @@ def inputs(request, class_id: int):
         def val(name, sub=sub, hi=hi):
             return sub[name] if name in sub else _value(hi, name)
 
+        row_form = form.forms.get(sid) or HomeroomRowForm(
+            student_id=sid, rules=rules, checkpoint=checkpoint if traits else "", locked=locked
+        )
         decision = data.get("decision")
-        retest_codes = list(data.get("retest_subjects") or [])
         retest_stored = dict(hi.retest) if hi and hi.retest else {}
-        for code in retest_stored:
-            if code not in retest_codes:
-                retest_codes.append(code)
         retest = [
             {
                 "code": code,
                 "name": subjects[code].name if code in subjects else code,
                 "value": (sub.get("retest") or {}).get(code, retest_stored.get(code, "")),
-                "error": errors.get((sid, f"retest_{code}")) or errors.get((sid, "retest")),
+                "error": row_form.error(f"retest-{code}"),
                 "comment": code in subjects and subjects[code].assessment == "comment",
             }
-            for code in retest_codes
+            for code in _retest_codes(hi, data)
         ]
         levels = comments_mod.general_levels(data, rules.by_checkpoints)
         suggestions = [t for lv in levels for t in general_bank.get(lv, [])]
@@ -591,7 +565,7 @@ def inputs(request, class_id: int):
                 "fields": {
                     name: {
                         "value": val(name),
-                        "error": errors.get((sid, name)),
+                        "error": row_form.error(name),
                         "locked": name in locked,
                     }
                     for name in (
@@ -603,19 +577,19 @@ def inputs(request, class_id: int):
                     )
                 },
                 "comment": comment,
-                "comment_error": errors.get((sid, "general_comment")),
+                "comment_error": row_form.error("general_comment"),
                 "suggestions": suggestions,
                 "levels": [LEVEL_LABELS.get(lv, lv) for lv in levels],
                 "summer_needed": decision in ("REN_LUYEN_HE", "REN_LUYEN_HE_VA_KIEM_TRA_LAI")
                 or bool(val("training_summer")),
                 "retest": retest,
                 "decision": DECISION_LABELS.get(decision or "", ""),
-                "traits": _trait_cells(sid, hi, sub, checkpoint, trait_columns, errors, locked)
+                "traits": _trait_cells(row_form, hi, sub, checkpoint, trait_columns, locked)
                 if traits
                 else [],
                 "recognised": {
                     "value": recognised,
-                    "error": errors.get((sid, "class_recognised")),
+                    "error": row_form.error("class_recognised"),
                     "locked": "class_recognised" in locked,
                 },
                 "overall": OVERALL_LABELS.get(data.get("overall") or "", ""),
