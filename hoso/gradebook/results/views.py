@@ -240,7 +240,7 @@ def class_page(request, class_id: int, period: str = ""):
             "can_approve": can_approve_results(actor),
             "results_writable": school_class.year.writable_for("results"),
             "outdated": results_outdated(school_class),
-            "can_recompute": True,
+            "can_recompute": False,  # the toolbar has "Tính lại"
             "reopen_reason_draft": request.session.pop("reopen_reason_draft", ""),
             "qualities_missing_text": QUALITIES_MISSING,
             "qualities_missing_count": sum(1 for r in rows if r.get("qualities_missing")),
