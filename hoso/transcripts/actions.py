@@ -945,8 +945,13 @@ def _export_into(archive: zipfile.ZipFile, t: Transcript, *, folder: str = "") -
         f"Trạng thái: {t.get_state_display()}.\n"
         f"Tệp: {base}.pdf (dữ liệu: {base}.json)\n"
         f"SHA-256 của tệp PDF: {t._exported_sha}\n"
-        f"SHA-256 của dữ liệu (JSON chuẩn hóa): {t.data_hash}\n"
-        f"Kiểm tra tính xác thực: {engines.public_url(t.code)}\n"
+        + (
+            f"SHA-256 của nội dung học bạ (khóa “content” của tệp JSON, dạng chuẩn hóa): "
+            f"{t.data_hash}\n"
+            if "content" in (t.data or {})
+            else f"SHA-256 của dữ liệu (JSON chuẩn hóa): {t.data_hash}\n"
+        )
+        + f"Kiểm tra tính xác thực: {engines.public_url(t.code)}\n"
     )
 
 
