@@ -128,6 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hoso.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "hoso.accounts.passwords.LettersAndDigitsValidator"},
     {"NAME": "hoso.accounts.passwords.NotPersonalValidator"},
+    {"NAME": "hoso.accounts.passwords.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["hoso.accounts.backends.LockoutBackend"]
 LOGIN_URL = "accounts:login"

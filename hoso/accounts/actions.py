@@ -111,6 +111,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
             school_id=_primary_school_id(user),
             target=user,
         )
+        api_tokens_revoke_all(user=user, by=user, reason="password_changed")
 
 
 def temporary_password() -> str:
@@ -153,6 +154,12 @@ def set_temporary_password(*, by, school, user: User, reason: str) -> str:
         school_id=school.pk if school is not None else None,
         target=user,
         after={"must_change_password": True, "reason": reason},
+    )
+    api_tokens_revoke_all(
+        user=user,
+        by=by,
+        school_id=school.pk if school is not None else None,
+        reason="password_reset",
     )
     if school is not None:
         from hoso.notifications.actions import notify
@@ -208,6 +215,10 @@ def account_set_active(*, actor: Actor, user: User, active: bool) -> User:
             before=before,
             after={"is_active": active},
         )
+        if not active:
+            api_tokens_revoke_all(
+                user=user, by=actor.user, school_id=actor.school_id, reason="account_disabled"
+            )
     return user
 
 
@@ -518,6 +529,25 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
             target=row,
             after={"revoked_at": row.revoked_at.isoformat()},
         )
+
+
+def api_tokens_revoke_all(*, user: User, by=None, school_id=None, reason: str) -> int:
+    """Revoke every live API token of ``user`` (inside the caller's transaction): a changed or
+    reset password, a disabled account. A re-enabled account gets none back: its owner creates
+    new ones. Audited as one event with the tokens' prefixes."""
+    live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    if not live:
+        return 0
+    now = clock.now()
+    ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=now)
+    audit_record(
+        event_type="account.api_tokens_revoked",
+        actor=by,
+        school_id=school_id if school_id is not None else _primary_school_id(user),
+        target=user,
+        after={"reason": reason, "tokens": [t.prefix for t in live], "revoked_at": now.isoformat()},
+    )
+    return len(live)
 
 
 def account_create_for_guardian(*, actor: Actor, guardian, username: str = "") -> tuple[User, str]:

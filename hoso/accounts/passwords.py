@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from django.contrib.auth.password_validation import (
+    CommonPasswordValidator as DjangoCommonPasswordValidator,
+)
 from django.core.exceptions import ValidationError
 
 from hoso.core.text import fold
@@ -52,3 +56,26 @@ class NotPersonalValidator:
 
     def get_help_text(self):
         return "Không chứa tên đăng nhập."
+
+
+class CommonPasswordValidator(DjangoCommonPasswordValidator):
+    """Refuses a password found in a list of common ones: Django's list of 20,000 (from leaked
+    password sets; ``password1``, ``qwerty123``…) plus the Vietnamese ones of
+    ``common_passwords_vi.txt`` (``matkhau123``, ``anhyeuem``…), compared without case."""
+
+    VIETNAMESE = Path(__file__).with_name("common_passwords_vi.txt")
+
+    def __init__(self):
+        super().__init__()
+        words = self.VIETNAMESE.read_text(encoding="utf-8").split()
+        self.passwords = set(self.passwords) | {w.strip().lower() for w in words if w.strip()}
+
+    def validate(self, password, user=None):
+        if password.lower().strip() in self.passwords:
+            raise ValidationError(
+                "Mật khẩu này quá phổ biến, dễ bị đoán: hãy chọn mật khẩu khác.",
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return "Không phải mật khẩu phổ biến (như password1, 12345678, matkhau123)."

@@ -636,6 +636,8 @@ def _apply_end(staff: Staff) -> list[str]:
 
 
 def _disable_account_if_unused(staff: Staff) -> None:
+    from hoso.accounts.actions import api_tokens_revoke_all
+
     user = User.objects.select_for_update().get(pk=staff.user_id)
     if not user.is_active:
         return
@@ -656,6 +658,7 @@ def _disable_account_if_unused(staff: Staff) -> None:
         before={"is_active": True},
         after={"is_active": False, "reason": "staff.ended", "staff": staff.pk},
     )
+    api_tokens_revoke_all(user=user, school_id=staff.school_id, reason="account_disabled")
 
 
 def _tell_leaders(staff: Staff, *, end_date: date, flagged: list[str], change: StaffChange) -> None:
