@@ -16,7 +16,9 @@ from hoso.testing.factories import PASSWORD
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("common", ["password1", "qwerty123", "Abc12345", "matkhau123", "Anhyeuem1"])
+@pytest.mark.parametrize(
+    "common", ["password1", "qwerty123", "Abc12345", "matkhau123", "Anhyeuem1"]
+)
 def test_common_passwords_are_refused_in_vietnamese(world, common):
     user = world.users["librarian"]
     with pytest.raises(DomainError) as exc:
