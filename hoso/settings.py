@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hoso.core.middleware.RequestContextMiddleware",
     "hoso.accounts.middleware.AccountMiddleware",
+    # Oversized bodies (413) and control characters in any text input (400/422): core/guard.py.
+    "hoso.core.guard.InputGuardMiddleware",
     # Domain errors and refusals raised by a page become responses here (accounts/boundary.py).
     "hoso.accounts.boundary.DomainErrorMiddleware",
 ]

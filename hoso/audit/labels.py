@@ -14,6 +14,7 @@ EVENT_LABELS = {
     "account.password_reset": "Đặt lại mật khẩu",
     "account.api_token_created": "Tạo khóa API",
     "account.api_token_revoked": "Thu hồi khóa API",
+    "account.api_tokens_revoked": "Thu hồi mọi khóa API (đổi, đặt lại mật khẩu hoặc khóa tài khoản)",
     "staff.positions_changed": "Đổi chức vụ",
     "delegation.created": "Ủy quyền",
     "delegation.revoked": "Thu hồi ủy quyền",
