@@ -25,7 +25,9 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("HOSO_DEBUG", True)
+# Off unless asked for (HOSO_DEBUG=1 on a developer's machine): a traceback or the list of every
+# URL is never shown to a user; errors get the Vietnamese pages of hoso/templates/.
+DEBUG = env_bool("HOSO_DEBUG", False)
 SECRET_KEY = os.environ.get("HOSO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = os.environ.get("HOSO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 

@@ -60,3 +60,25 @@ def test_a_body_over_the_limit_is_413_without_being_read(world, settings):
     )
     assert response.status_code == 413
     assert response.json()["code"] == "TOO_LARGE" and "tối đa" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_the_vietnamese_page(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["librarian"])
+    response = client.post("/tai-khoan/doi-mat-khau/", {"old_password": "x"})
+    assert response.status_code == 403
+    assert "Không gửi được biểu mẫu" in response.content.decode()
+
+
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    import importlib
+
+    from hoso import settings as hoso_settings
+
+    monkeypatch.delenv("HOSO_DEBUG", raising=False)
+    assert importlib.reload(hoso_settings).DEBUG is False
+    monkeypatch.setenv("HOSO_DEBUG", "1")
+    assert importlib.reload(hoso_settings).DEBUG is True
+    monkeypatch.delenv("HOSO_DEBUG")
+    importlib.reload(hoso_settings)
