@@ -26,7 +26,7 @@ from hoso.api import schemas as s
 from hoso.api.auth import SessionAuth, TokenAuth, api_actor
 from hoso.api.errors import MESSAGES, ApiError, PasswordChangeRequired
 from hoso.audit.models import AuditEvent
-from hoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from hoso.core.errors import DomainError, NotFoundError, PermissionDeniedError, TooLongError
 from hoso.organisation.assignments.selectors import (
     reference_day,
     teaching_on,
@@ -87,6 +87,8 @@ def on_domain_error(request, exc: DomainError):
         status = 403
     elif isinstance(exc, NotFoundError):
         status = 404
+    elif isinstance(exc, TooLongError):
+        status = 422
     return _error(request, status, exc.code, exc.message, field=exc.field)
 
 

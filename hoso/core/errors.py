@@ -26,3 +26,22 @@ class PermissionDeniedError(DomainError, PermissionDenied):
 
 class NotFoundError(DomainError):
     """The object does not exist, or the actor may not see it (→ 404; the two look the same)."""
+
+
+class TooLongError(DomainError):
+    """A text longer than its limit: refused, never cut (→ 422 on the API, the page's form keeps
+    what was typed)."""
+
+    CODE = "TOO_LONG"
+
+
+def bounded(text: str, limit: int, *, what: str, field: str | None = None) -> str:
+    """``text`` unchanged when it has at most ``limit`` characters; otherwise a ``TooLongError``
+    saying how long it is — nothing is silently cut."""
+    if len(text) > limit:
+        raise TooLongError(
+            TooLongError.CODE,
+            f"{what} dài {len(text)} ký tự, quá giới hạn {limit} ký tự: hãy rút gọn.",
+            field=field,
+        )
+    return text

@@ -18,7 +18,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.errors import DomainError, PermissionDeniedError, bounded
 from hoso.core.text import nfc
 from hoso.organisation.models import Position, SchoolYear, Staff
 from hoso.records import filetypes, schedules
@@ -316,7 +316,7 @@ def submission_upload(
     kind = filetypes.sniff(upload)
     digest = filetypes.sha256_of(upload)
     original = nfc(str(getattr(upload, "name", "") or f"tep.{kind.ext}")).rsplit("/", 1)[-1]
-    note = nfc(note).strip()[:500]
+    note = bounded(nfc(note).strip(), 500, what="Ý kiến", field="comment")
     now = clock.now()
     # Store the file before the transaction: copying 20 MB must not hold the obligation's row
     # lock (nor SQLite's write lock). The name carries the hash and a random token, not the

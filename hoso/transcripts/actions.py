@@ -28,7 +28,7 @@ from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import ROLE_LABELS, Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.errors import PermissionDeniedError
+from hoso.core.errors import PermissionDeniedError, bounded
 from hoso.core.text import nfc
 from hoso.organisation.assignments.selectors import homeroom_teacher_of
 from hoso.organisation.models import Position, SchoolClass, Staff
@@ -114,7 +114,7 @@ def _record(
         acting_as=acting_as,
         state_before=state_before,
         state_after=transcript.state,
-        comment=comment[:1000],
+        comment=bounded(comment, 1000, what="Ý kiến"),
     )
     audit_record(
         event_type=f"transcript.{kind}",
@@ -859,7 +859,11 @@ def transcript_revoke(*, actor: Actor, transcript: Transcript, reason: str) -> T
         before = _snapshot(t)
         state_before = t.state
         t.state = S.REVOKED
-        t.revoked_by, t.revoked_at, t.revoke_reason = actor.user, clock.now(), reason[:1000]
+        t.revoked_by, t.revoked_at, t.revoke_reason = (
+            actor.user,
+            clock.now(),
+            bounded(reason, 1000, what="Lý do thu hồi"),
+        )
         t.save(update_fields=["state", "revoked_by", "revoked_at", "revoke_reason"])
         _record(
             transcript=t,

@@ -38,7 +38,7 @@ from hoso.accounts.policies import log_denied
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock, events, files
-from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.errors import DomainError, PermissionDeniedError, bounded
 from hoso.core.text import nfc
 from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
@@ -614,7 +614,7 @@ def correction_decide(
             f"tự duyệt đơn sửa điểm #{correction.pk}",
         )
     _check_year_open(correction)
-    note = multiline(note)[:2000]
+    note = bounded(multiline(note), 2000, what="Ý kiến", field="note")
     now = clock.now()
     with transaction.atomic():
         locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
@@ -900,7 +900,7 @@ def correction_cancel(
     """The teacher withdraws a request not yet decided (rút đơn); a principal withdraws an
     approval not yet applied (e.g. the result changed in between), saying why."""
     _check_school(actor, correction)
-    note = multiline(note)[:2000]
+    note = bounded(multiline(note), 2000, what="Ý kiến", field="note")
     is_requester = correction.requested_by_id == actor.user.pk
     if correction.state == State.APPROVED:
         if Role.PRINCIPAL not in actor.roles or is_requester:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from hoso.assessment.rules import InvalidScore, validate_score
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, bounded
 from hoso.core.text import fold, nfc
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT, Column
 from hoso.gradebook.errors import GradebookError
@@ -21,7 +21,7 @@ def clean_value(column: Column, raw: object) -> tuple[str, str]:
     An empty input clears the cell."""
     if column.kind == TEXT:  # comments keep their line breaks
         lines = (nfc(line) for line in unicodedata.normalize("NFC", str(raw or "")).splitlines())
-        return "", "\n".join(lines).strip()[:2000]
+        return "", bounded("\n".join(lines).strip(), 2000, what="Nhận xét")
     text = nfc("" if raw is None else str(raw))
     if text == "":
         return "", ""

@@ -17,7 +17,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.errors import DomainError, PermissionDeniedError, bounded
 from hoso.core.text import nfc
 from hoso.gradebook.progress import deadlines
 from hoso.gradebook.progress.deadlines import WEEKDAY_LABELS, DeadlineRules
@@ -157,7 +157,7 @@ def monthly_check_record(
     term = current_term(year, today=min(month_end(month), today))
     if term is None:
         raise DomainError(ProgressError.NO_TERM, "Năm học chưa có học kỳ.")
-    notes = nfc(notes)[:4000]
+    notes = bounded(nfc(notes), 4000, what="Ghi chú", field="notes")
     with transaction.atomic():
         check = (
             MonthlyCheck.objects.select_for_update()
@@ -240,7 +240,7 @@ def monthly_check_sign_off(*, actor: Actor, check: MonthlyCheck, note: str = "")
         raise PermissionDeniedError(
             ProgressError.NOT_ALLOWED, "Chỉ hiệu trưởng hoặc phó hiệu trưởng ký duyệt biên bản."
         )
-    note = nfc(note)[:1000]
+    note = bounded(nfc(note), 1000, what="Ý kiến", field="note")
     with transaction.atomic():
         locked = MonthlyCheck.objects.select_for_update().get(pk=check.pk)
         if locked.signed_off_at:

@@ -86,6 +86,10 @@ FIELD_LABELS.update(
 )
 
 
+#: the longest general comment kept (refused beyond, never cut)
+COMMENT_LIMIT = 2000
+
+
 def trait_field(kind: str, checkpoint: str) -> str:
     """The homeroom-form field of one kind at one checkpoint: ``qualities_end2``."""
     return f"{kind}_{checkpoint}"
@@ -359,7 +363,14 @@ def homeroom_inputs_save(
                 except ValueError as exc:
                     errors[(sid, name)] = str(exc)
         if "general_comment" in raw:
-            new["general_comment"] = nfc(str(raw["general_comment"] or ""))[:2000]
+            comment = nfc(str(raw["general_comment"] or ""))
+            if len(comment) > COMMENT_LIMIT:
+                errors[(sid, "general_comment")] = (
+                    f"Nhận xét dài {len(comment)} ký tự, quá giới hạn {COMMENT_LIMIT} ký tự: "
+                    "hãy rút gọn."
+                )
+            else:
+                new["general_comment"] = comment
         if "retest" in raw and rules.retest:
             retest = dict(old["retest"])
             for code, value in dict(raw["retest"] or {}).items():

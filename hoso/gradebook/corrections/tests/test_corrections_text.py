@@ -197,6 +197,8 @@ def test_the_form_has_a_textarea_and_the_pages_show_both_texts(primary, pupil, s
     page = client.get(new_url(primary, pupil)).content.decode()
     assert '<textarea name="new_value"' in page and 'name="new_value" value=' not in page
     assert f">{OLD}</textarea>" in page  # the form starts from the current comment
+    # Over 2 000 characters is refused like the grid's comments (never cut), the form keeping
+    # what was typed; at 2 000 the rest is checked as usual.
     response = client.post(
         new_url(primary, pupil),
         {
@@ -205,7 +207,17 @@ def test_the_form_has_a_textarea_and_the_pages_show_both_texts(primary, pupil, s
             "evidence": [SimpleUploadedFile("a.pdf", PDF)],
         },
     )
-    # Over 2 000 characters is cut like the grid's comments; the rest is checked as usual.
+    assert response.status_code == 400 and not CorrectionRequest.objects.exists()
+    assert "quá giới hạn 2000 ký tự" in response.content.decode()
+    assert "x" * 2001 in response.content.decode()
+    response = client.post(
+        new_url(primary, pupil),
+        {
+            "new_value": "x" * 2000,
+            "reason": "Dòng một\nDòng hai",
+            "evidence": [SimpleUploadedFile("a.pdf", PDF)],
+        },
+    )
     assert response.status_code == 302
     correction = CorrectionRequest.objects.get()
     assert len(correction.new_text) == 2000 and correction.reason == "Dòng một\nDòng hai"
