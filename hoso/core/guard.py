@@ -3,7 +3,8 @@
 - a body that is not a file upload (JSON, a form) larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``
   answers **413** at once, from its declared length, without reading it (file uploads have their
   own limits: records, imports, evidence);
-- a control character (C0 other than tab, line feed and carriage return, or DEL) in the query
+- a control character (``core.text.CONTROL_CHARACTER``: C0 but tab, line feed and carriage
+  return; DEL; C1) in the query
   string, a form field's name or value, or a JSON string (``\\u0000``…) answers **400** on a page
   and **422** on the API, naming the field: such characters are never data in a school record,
   and a NUL would otherwise reach the database (PostgreSQL refuses it in text: a 500).
@@ -19,19 +20,18 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from hoso.core.text import CONTROL_CHARACTER
+
 JSON_CONTROL = re.compile(
-    rb"\\u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+    rb"\\u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 
 TOO_LARGE = "Dữ liệu gửi lên quá lớn: tối đa {mb} MB."
-CONTROL_CHARACTER = (
-    "Dữ liệu có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL){where}: hãy nhập lại."
-)
+CONTROL_MESSAGE = "Dữ liệu có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL){where}: hãy nhập lại."
 
 
 def control_character_in(text: str) -> bool:
-    return CONTROL.search(text) is not None
+    return CONTROL_CHARACTER.search(text) is not None
 
 
 class InputGuardMiddleware:
@@ -63,7 +63,7 @@ class InputGuardMiddleware:
         if field is None:
             return None
         where = f" ở trường “{field}”" if field else ""
-        message = CONTROL_CHARACTER.format(where=where)
+        message = CONTROL_MESSAGE.format(where=where)
         return self._answer(request, "CONTROL_CHARACTER", message, field or None, page=400, api=422)
 
     @staticmethod

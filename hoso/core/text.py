@@ -13,6 +13,10 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
+#: Control characters that are never data in a school record: C0 but tab, line feed and carriage
+#: return; DEL and the C1 controls. Refused (never stripped) by the input guard and the importer.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 # Base letters after stripping tone marks but keeping the letter-forming marks (breve, circumflex,
 # horn, stroke). Order = position in the Vietnamese alphabet.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"

@@ -14,20 +14,17 @@ Rows and columns keep the numbers Excel shows (a sheet may start further in). Pu
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from hoso.core.text import nfc
+from hoso.core.text import CONTROL_CHARACTER, nfc
 from hoso.imports import containers
 from hoso.imports.cells import json_cell
 from hoso.imports.errors import FileProblem, ImportFileError
 from hoso.imports.limits import Limits
 
 _AS_IS = frozenset({str, float, int, bool})  # kept as they are; dates become {"date": iso}
-# C0 controls but tab, line feed and carriage return; DEL and the C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -129,9 +126,9 @@ def _read_sheet(book, index: int, name: str, limits: Limits) -> SheetData:
         raise ImportFileError(
             FileProblem.UNREADABLE_SHEET, f"Không đọc được trang tính “{name}” của tệp."
         )
-    if _CONTROL.search("".join(texts)):  # one search for the sheet; then find the cell
+    if CONTROL_CHARACTER.search("".join(texts)):  # one search for the sheet; then find the cell
         for row in rows:
-            if any(type(c) is str and _CONTROL.search(c) for c in row["cells"]):
+            if any(type(c) is str and CONTROL_CHARACTER.search(c) for c in row["cells"]):
                 _refuse_cell(name, row["row"], row["cells"], limits)
     return SheetData(name=name, rows=rows, width=width)
 
@@ -148,7 +145,7 @@ def _refuse_cell(sheet: str, row: int, cells: list, limits: Limits) -> None:
                 f"{where}: ô dài {len(value)} ký tự, quá giới hạn {limits.max_cell_chars} ký tự. "
                 "Hãy rút ngắn nội dung ô rồi tải lên lại.",
             )
-        control = _CONTROL.search(value)
+        control = CONTROL_CHARACTER.search(value)
         if control:
             raise ImportFileError(
                 FileProblem.CONTROL_CHARACTER,
