@@ -70,7 +70,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth(csrf=True)],
 )
 
-ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ def student_detail(request: HttpRequest, student_id: int):
 
 @api.patch(
     "/students/{student_id}",
-    response={200: s.StudentOut, 400: s.ErrorOut, 422: s.ValidationErrorOut, **ERRORS},
+    response={200: s.StudentOut, **s.WRITE_ERRORS},
     tags=["students"],
 )
 def student_patch(request: HttpRequest, student_id: int, payload: s.StudentPatchIn):

@@ -22,7 +22,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from hoso.accounts.policies import log_denied, not_found
 from hoso.api import gradebook_schemas as g
 from hoso.api.auth import api_actor
-from hoso.api.schemas import ErrorOut, ValidationErrorOut
+from hoso.api.schemas import ERRORS, WRITE_ERRORS, ErrorOut
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.gradebook.entry.actions import assessment_save, columns_finalise
@@ -37,8 +37,6 @@ from hoso.students.models import Enrolment
 
 router = Router(tags=["gradebook"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 422: ValidationErrorOut, **ERRORS}
 SHEET = "/sheets/{class_id}/{subject_id}/{term_id}"
 NOT_READY = "NOT_IMPLEMENTED"
 

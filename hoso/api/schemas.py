@@ -25,6 +25,13 @@ class ValidationErrorOut(ErrorOut):
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
+# What any operation may answer besides its own results: no or a bad token (401), not allowed
+# (403), out of scope (404), a body over the limit (413, core/guard.py), input that breaks the
+# schema, holds a control character or is too long (422). Writes may also be refused (400).
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {400: ErrorOut, **ERRORS}
+
+
 # --- /me ------------------------------------------------------------------------------------
 
 

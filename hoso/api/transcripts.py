@@ -18,12 +18,10 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from hoso.api.auth import api_actor
-from hoso.api.schemas import ErrorOut
+from hoso.api.schemas import ERRORS
 from hoso.transcripts import actions, engines, policies
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.verification import transcript_signers
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class SignerOut(Schema):
