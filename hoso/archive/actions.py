@@ -16,7 +16,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.roles import Role
 from hoso.archive import policies, selectors
 from hoso.archive.builder import build_zip, safe_segment
 from hoso.archive.errors import ArchiveError
@@ -95,14 +94,13 @@ def _enqueue_after_commit(export_id: int) -> None:
 
 
 def _owned(actor: Actor, export: ArchiveExport, states: tuple[str, ...], what: str):
-    """The export locked, if the actor asked for it (or administers the school) and it is in
-    one of ``states``."""
+    """The export locked, if the actor (an archivist) asked for it and it is in one of
+    ``states``."""
     policies.require_archivist(actor, what=f"export #{export.pk} {what}")
     locked = ArchiveExport.objects.select_for_update().get(pk=export.pk, school=actor.school)
-    if locked.requested_by_id != actor.user.pk and not actor.has(Role.ADMINISTRATOR):
+    if locked.requested_by_id != actor.user.pk:
         raise DomainError(
-            ArchiveError.EXPORT_NOT_YOURS,
-            f"Chỉ người yêu cầu bản lưu trữ (hoặc quản trị viên) mới {what} được.",
+            ArchiveError.EXPORT_NOT_YOURS, f"Chỉ người yêu cầu bản lưu trữ mới {what} được."
         )
     if locked.state not in states:
         raise DomainError(
