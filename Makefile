@@ -52,7 +52,7 @@ run: install
 
 ## worker: runs background tasks (imports, PDF batches, reminders)
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 demo-logins:
 	$(PY) manage.py demo_logins

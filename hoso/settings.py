@@ -227,6 +227,14 @@ TASKS = {
         "BACKEND": os.environ.get("HOSO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Worker leases (hoso/core/jobs.py, docs/JOBS.md): a task whose worker sent no heartbeat for
+# HOSO_JOB_LEASE_SECONDS is lost; it is requeued up to HOSO_JOB_MAX_ATTEMPTS lost runs in a row.
+HOSO_JOB_LEASE_SECONDS = int(os.environ.get("HOSO_JOB_LEASE_SECONDS", "180"))
+HOSO_JOB_HEARTBEAT_SECONDS = float(
+    os.environ.get("HOSO_JOB_HEARTBEAT_SECONDS", str(max(1, HOSO_JOB_LEASE_SECONDS // 6)))
+)
+HOSO_JOB_RECOVER_SECONDS = float(os.environ.get("HOSO_JOB_RECOVER_SECONDS", "60"))
+HOSO_JOB_MAX_ATTEMPTS = int(os.environ.get("HOSO_JOB_MAX_ATTEMPTS", "3"))
 
 # --- Mail (reminders) -----------------------------------------------------------------------
 if os.environ.get("HOSO_EMAIL_HOST"):

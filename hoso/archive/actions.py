@@ -72,23 +72,109 @@ def archive_export_request(*, actor: Actor, folder_id: int | None = None) -> Arc
             target=export,
             after=_snapshot(export),
         )
-        export_id = export.pk
-
-        def enqueue() -> None:
-            from hoso.archive.tasks import build_archive_export
-
-            try:
-                build_archive_export.enqueue(export_id)
-            except Exception:
-                logger.exception("Could not enqueue archive export %s", export_id)
-                ArchiveExport.objects.filter(pk=export_id, state=ExportState.QUEUED).update(
-                    state=ExportState.FAILED,
-                    error="Không đưa được vào hàng đợi; hãy tạo lại.",
-                    finished_at=clock.now(),
-                )
-
-        transaction.on_commit(enqueue)
+        _enqueue_after_commit(export.pk)
     return export
+
+
+def _enqueue_after_commit(export_id: int) -> None:
+    def enqueue() -> None:
+        from hoso.archive.tasks import build_archive_export
+
+        try:
+            build_archive_export.enqueue(export_id)
+        except Exception:
+            logger.exception("Could not enqueue archive export %s", export_id)
+            ArchiveExport.objects.filter(pk=export_id, state=ExportState.QUEUED).update(
+                state=ExportState.FAILED,
+                error="Không đưa được vào hàng đợi; hãy tạo lại.",
+                finished_at=clock.now(),
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def _owned(actor: Actor, export: ArchiveExport, states: tuple[str, ...], what: str):
+    """The export locked, if the actor (an archivist) asked for it and it is in one of
+    ``states``."""
+    policies.require_archivist(actor, what=f"export #{export.pk} {what}")
+    locked = ArchiveExport.objects.select_for_update().get(pk=export.pk, school=actor.school)
+    if locked.requested_by_id != actor.user.pk:
+        raise DomainError(
+            ArchiveError.EXPORT_NOT_YOURS, f"Chỉ người yêu cầu bản lưu trữ mới {what} được."
+        )
+    if locked.state not in states:
+        raise DomainError(
+            ArchiveError.EXPORT_BAD_STATE,
+            f"Bản lưu trữ đang ở trạng thái “{locked.get_state_display()}”, không {what} được.",
+        )
+    return locked
+
+
+def archive_export_cancel(*, actor: Actor, export: ArchiveExport) -> ArchiveExport:
+    """Drop an export still waiting for the worker (→ CANCELLED): the build claims only a
+    queued export, under a row lock, so nothing is built."""
+    with transaction.atomic():
+        locked = _owned(actor, export, (ExportState.QUEUED,), "hủy")
+        before = _snapshot(locked)
+        locked.state, locked.finished_at = ExportState.CANCELLED, clock.now()
+        locked.save(update_fields=["state", "finished_at"])
+        audit_record(
+            event_type="archive.export_cancelled",
+            actor=actor.user,
+            school_id=locked.school_id,
+            target=locked,
+            before=before,
+            after=_snapshot(locked),
+        )
+    return locked
+
+
+def archive_export_retry(*, actor: Actor, export: ArchiveExport) -> ArchiveExport:
+    """Build a failed export again (→ QUEUED, progress from zero)."""
+    with transaction.atomic():
+        locked = _owned(actor, export, (ExportState.FAILED,), "tạo lại")
+        before = {**_snapshot(locked), "error": locked.error}
+        locked.state, locked.error = ExportState.QUEUED, ""
+        locked.files_done, locked.started_at, locked.finished_at = 0, None, None
+        locked.save(update_fields=["state", "error", "files_done", "started_at", "finished_at"])
+        audit_record(
+            event_type="archive.export_retried",
+            actor=actor.user,
+            school_id=locked.school_id,
+            target=locked,
+            before=before,
+            after=_snapshot(locked),
+        )
+        _enqueue_after_commit(locked.pk)
+    return locked
+
+
+def archive_export_worker_lost(*, export_id: int, give_up: bool) -> bool:
+    """The worker building the export died (``core.jobs``): the export goes back to the queue
+    (True: build it again) or, lost too often, fails visibly. Nothing was stored: the ZIP is
+    written to a temporary file and saved with the export marked done in one transaction."""
+    with transaction.atomic():
+        export = ArchiveExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.state not in (ExportState.QUEUED, ExportState.RUNNING):
+            return False
+        before = _snapshot(export)
+        if give_up:
+            export.state, export.finished_at = ExportState.FAILED, clock.now()
+            export.error = "Tiến trình nền dừng đột ngột nhiều lần khi đang tạo; bấm “Tạo lại”."
+            export.save(update_fields=["state", "finished_at", "error"])
+            event = "archive.export_failed"
+        else:
+            export.state, export.started_at, export.files_done = ExportState.QUEUED, None, 0
+            export.save(update_fields=["state", "started_at", "files_done"])
+            event = "archive.export_requeued"
+        audit_record(
+            event_type=event,
+            school_id=export.school_id,
+            target=export,
+            before=before,
+            after={**_snapshot(export), "error": export.error},
+        )
+    return not give_up
 
 
 def _claim(export_id: int) -> ArchiveExport | None:
@@ -141,8 +227,11 @@ def archive_export_build(*, export_id: int) -> ArchiveExport | None:
                 digest.update(chunk)
             size = tmp.tell()
             tmp.seek(0)
+            claimed_at = export.started_at
             with transaction.atomic():
                 export = ArchiveExport.objects.select_for_update().get(pk=export_id)
+                if export.state != ExportState.RUNNING or export.started_at != claimed_at:
+                    return export  # declared lost meanwhile and handed to another run
                 before = _snapshot(export)
                 stamp = timezone.localtime(export.started_at).strftime("%Y%m%d-%H%M")
                 export.file.save(

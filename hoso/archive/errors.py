@@ -12,3 +12,5 @@ class ArchiveError(StrEnum):
     RECIPIENT_REQUIRED = "archive.recipient_required"
     ALREADY_REVOKED = "archive.already_revoked"
     NO_YEAR = "archive.no_year"
+    EXPORT_NOT_YOURS = "archive.export_not_yours"
+    EXPORT_BAD_STATE = "archive.export_bad_state"

@@ -15,11 +15,12 @@ class ExportState(models.TextChoices):
     RUNNING = "running", "Đang tạo"
     DONE = "done", "Hoàn tất"
     FAILED = "failed", "Lỗi"
+    CANCELLED = "cancelled", "Đã hủy"
 
 
 def _progress(export) -> str:
     """How far an export still being made has come: "40%"."""
-    return "" if export.state in (ExportState.DONE, ExportState.FAILED) else f"{export.percent}%"
+    return "" if export.finished else f"{export.percent}%"
 
 
 badges.register(
@@ -95,7 +96,7 @@ class ArchiveExport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (ExportState.DONE, ExportState.FAILED)
+        return self.state in (ExportState.DONE, ExportState.FAILED, ExportState.CANCELLED)
 
 
 class ShareLink(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from hoso.core import context
+from hoso.core import context, jobs
 
 
 @task()
@@ -20,3 +20,12 @@ def build_archive_export(export_id: int) -> dict:
     if export is None:
         return {"export": export_id, "state": "skipped"}
     return {"export": export_id, "state": export.state, "files": export.files_done}
+
+
+@jobs.on_worker_lost(build_archive_export)
+def _build_lost(*, args: list, kwargs: dict, give_up: bool) -> bool:
+    from hoso.archive.actions import archive_export_worker_lost
+
+    return archive_export_worker_lost(
+        export_id=(args or [kwargs.get("export_id")])[0], give_up=give_up
+    )

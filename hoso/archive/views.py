@@ -102,6 +102,26 @@ def export_detail(request, export_id: int):
 
 
 @login_required
+@require_POST
+@errors_return_to("archive:export_detail", "export_id", refusals=True)
+def export_cancel(request, export_id: int):
+    export = policies.access_export(request.actor, export_id)
+    actions.archive_export_cancel(actor=request.actor, export=export)
+    messages.success(request, "Đã hủy yêu cầu tạo bản lưu trữ.")
+    return redirect("archive:export_detail", export_id)
+
+
+@login_required
+@require_POST
+@errors_return_to("archive:export_detail", "export_id", refusals=True)
+def export_retry(request, export_id: int):
+    export = policies.access_export(request.actor, export_id)
+    actions.archive_export_retry(actor=request.actor, export=export)
+    messages.success(request, "Đã đưa bản lưu trữ vào hàng đợi để tạo lại.")
+    return redirect("archive:export_detail", export_id)
+
+
+@login_required
 def export_progress(request, export_id: int):
     """The progress fragment, polled by htmx every second until the export is finished."""
     export = policies.access_export(request.actor, export_id)

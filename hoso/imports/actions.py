@@ -55,6 +55,7 @@ from hoso.imports.workflow import Step
 logger = logging.getLogger(__name__)
 
 State = ImportBatch.State
+S_FAILED = ImportBatch.State.FAILED
 MAPPING_NAME_MAX = 100
 
 
@@ -351,12 +352,29 @@ def import_queue_commit(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
 
 
 def import_cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
+    """Drop the batch (→ CANCELLED), also while it waits for the worker: the commit locks the
+    batch and finds it cancelled, so nothing is written. A commit already writing holds the lock:
+    the cancel waits for it, then finds the batch committed and is refused."""
     importer, _ = _prepare(batch, actor)
     with transaction.atomic():
         locked = _locked(importer, batch, Step.CANCEL)
+        before = locked.state
         locked.state = workflow.after(Step.CANCEL)
         locked.save(update_fields=["state"])
+        _audit_state(actor, locked, "import.cancelled", before)
     return locked
+
+
+def _audit_state(actor: Actor | None, batch: ImportBatch, event_type: str, before: str) -> None:
+    audit_record(
+        event_type=event_type,
+        actor=actor.user if actor is not None else None,
+        school_id=batch.school_id,
+        target=batch,
+        before={"state": before},
+        after={"state": batch.state, "kind": batch.kind, "file": batch.filename},
+        acting_as=actor.acting_as_for(*actor.roles) if actor is not None else "",
+    )
 
 
 def import_retry(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
@@ -370,7 +388,34 @@ def import_retry(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
         evaluate_batch(importer, locked, target, actor)
         locked.state = workflow.after(Step.RETRY)
         locked.save()
+        _audit_state(actor, locked, "import.retried", S_FAILED)
     return locked
+
+
+def import_worker_lost(*, batch_id: int, give_up: bool) -> bool:
+    """The worker running the batch's commit died (``core.jobs``). Its transaction was rolled
+    back by the database, so nothing was written and the batch is still QUEUED: True runs the
+    commit again; with ``give_up`` (lost too often) the batch becomes FAILED, visibly, to be
+    checked again or cancelled. False when the batch no longer waits (committed, cancelled)."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if locked is None or locked.state != State.QUEUED:
+            return False
+        lost = int(locked.result.get("worker_lost", 0)) + 1
+        locked.result = {**locked.result, "worker_lost": lost}
+        if give_up:
+            words = importer_for(locked.kind).words
+            locked.state = workflow.after(Step.FAIL)
+            locked.errors = [
+                batch_error(
+                    f"Tiến trình nền dừng đột ngột {lost} lần khi đang ghi; chưa "
+                    f"{words.unit} nào được ghi. Bấm “Kiểm tra lại” để ghi lại, hoặc hủy.",
+                    code="SYSTEM" if importer_for(locked.kind).error_codes else "",
+                )
+            ]
+        locked.save(update_fields=["state", "errors", "result"])
+        _audit_state(None, locked, "import.worker_lost", State.QUEUED)
+    return not give_up
 
 
 def import_run_commit(*, batch_id: int) -> ImportBatch:

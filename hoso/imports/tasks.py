@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from hoso.core import context
+from hoso.core import context, jobs
 
 
 @task()
@@ -25,3 +25,10 @@ def commit_import(batch_id: int) -> dict:
         "state": batch.state,
         "count": batch.result.get("count", 0),
     }
+
+
+@jobs.on_worker_lost(commit_import)
+def _commit_lost(*, args: list, kwargs: dict, give_up: bool) -> bool:
+    from hoso.imports.actions import import_worker_lost
+
+    return import_worker_lost(batch_id=(args or [kwargs.get("batch_id")])[0], give_up=give_up)

@@ -1,7 +1,8 @@
 """The batch's state machine, pure: which step moves a batch from which states to which.
 
 needs_mapping ⇄ preview → queued → committed | failed → (retry) preview; cancelled from
-needs_mapping, preview or failed. Nothing is written to the domain before ``committed``."""
+needs_mapping, preview, queued (the commit locks the batch and checks it is still queued before
+writing anything) or failed. Nothing is written to the domain before ``committed``."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ TRANSITIONS: dict[Step, tuple[frozenset[str], str]] = {
     Step.HEADER_ROW: (frozenset({S.NEEDS_MAPPING, S.PREVIEW}), S.NEEDS_MAPPING),
     Step.OPTIONS: (frozenset({S.PREVIEW}), S.PREVIEW),
     Step.QUEUE: (frozenset({S.PREVIEW}), S.QUEUED),
-    Step.CANCEL: (frozenset({S.NEEDS_MAPPING, S.PREVIEW, S.FAILED}), S.CANCELLED),
+    Step.CANCEL: (frozenset({S.NEEDS_MAPPING, S.PREVIEW, S.QUEUED, S.FAILED}), S.CANCELLED),
     Step.RETRY: (frozenset({S.FAILED}), S.PREVIEW),
     Step.COMMIT: (frozenset({S.QUEUED}), S.COMMITTED),
     Step.FAIL: (frozenset({S.QUEUED}), S.FAILED),

@@ -125,19 +125,96 @@ def job_create(
                 "total": job.total,
             },
         )
-        pk = job.pk
-
-        def enqueue() -> None:
-            from hoso.printing.tasks import run_print_job
-
-            try:
-                run_print_job.enqueue(pk)
-            except Exception:
-                logger.exception("Could not enqueue print job %s", pk)
-                _fail(pk, "Không đưa được lô in vào hàng đợi; hãy thử lại.")
-
-        transaction.on_commit(enqueue)
+        _enqueue_after_commit(job.pk)
     return job
+
+
+def _enqueue_after_commit(pk: int) -> None:
+    def enqueue() -> None:
+        from hoso.printing.tasks import run_print_job
+
+        try:
+            run_print_job.enqueue(pk)
+        except Exception:
+            logger.exception("Could not enqueue print job %s", pk)
+            _fail(pk, "Không đưa được lô in vào hàng đợi; hãy thử lại.")
+
+    transaction.on_commit(enqueue)
+
+
+def _owned(actor: Actor, job: PrintJob, states: tuple[str, ...], what: str) -> PrintJob:
+    locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+    if locked.requested_by_id != actor.user.pk:
+        raise DomainError(PrintingError.JOB_NOT_YOURS, f"Chỉ người yêu cầu lô in mới {what} được.")
+    if locked.state not in states:
+        raise DomainError(
+            PrintingError.JOB_BAD_STATE,
+            f"Lô in đang ở trạng thái “{locked.get_state_display()}”, không {what} được.",
+        )
+    return locked
+
+
+def job_cancel(*, actor: Actor, job: PrintJob) -> PrintJob:
+    """The requester drops a job still waiting for the worker (→ CANCELLED): the run locks the
+    job and finds it cancelled, so nothing is printed."""
+    with transaction.atomic():
+        locked = _owned(actor, job, (PrintJob.State.QUEUED,), "hủy")
+        locked.state, locked.finished_at = PrintJob.State.CANCELLED, clock.now()
+        locked.save(update_fields=["state", "finished_at"])
+        audit_record(
+            event_type="printing.job_cancelled",
+            actor=actor.user,
+            school_id=locked.school_id,
+            target=locked,
+            before={"state": PrintJob.State.QUEUED},
+            after={"state": locked.state},
+        )
+    return locked
+
+
+def job_retry(*, actor: Actor, job: PrintJob) -> PrintJob:
+    """The requester runs a failed job again (→ QUEUED, progress from zero)."""
+    with transaction.atomic():
+        locked = _owned(actor, job, (PrintJob.State.FAILED,), "in lại")
+        before = {"state": locked.state, "error": locked.error[:300]}
+        locked.state, locked.error = PrintJob.State.QUEUED, ""
+        locked.done, locked.started_at, locked.finished_at = 0, None, None
+        locked.save(update_fields=["state", "error", "done", "started_at", "finished_at"])
+        audit_record(
+            event_type="printing.job_retried",
+            actor=actor.user,
+            school_id=locked.school_id,
+            target=locked,
+            before=before,
+            after={"state": locked.state},
+        )
+        _enqueue_after_commit(locked.pk)
+    return locked
+
+
+def job_worker_lost(*, job_id: int, give_up: bool) -> bool:
+    """The worker running the job died (``core.jobs``): the job goes back to the queue (True:
+    run it again) or, lost too often, fails visibly. Nothing was stored: the file is saved only
+    at the end, with the job marked done in the same transaction."""
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state not in (PrintJob.State.QUEUED, PrintJob.State.RUNNING):
+            return False
+        if give_up:
+            _fail(job_id, "Tiến trình nền dừng đột ngột nhiều lần khi đang in; bấm “In lại”.")
+            return False
+        before = job.state
+        job.state, job.started_at, job.done = PrintJob.State.QUEUED, None, 0
+        job.save(update_fields=["state", "started_at", "done"])
+        audit_record(
+            event_type="printing.job_requeued",
+            actor=job.requested_by,
+            school_id=job.school_id,
+            target=job,
+            before={"state": before},
+            after={"state": job.state},
+        )
+    return True
 
 
 def _fail(job_id: int, message: str) -> None:
@@ -230,8 +307,13 @@ def job_run(job_id: int) -> PrintJob:
         stored = default_storage.save(
             f"print-jobs/{job.school_id}/{job.pk}-{token}.{ext}", ContentFile(content)
         )
+        claimed_at = job.started_at
         with transaction.atomic():
             job = PrintJob.objects.select_for_update().get(pk=job.pk)
+            if job.state != PrintJob.State.RUNNING or job.started_at != claimed_at:
+                # this run was declared lost and the job handed to another (or cancelled)
+                default_storage.delete(stored)
+                return job
             job.state, job.finished_at = PrintJob.State.DONE, clock.now()
             job.file_name, job.download_name, job.pages = stored, f"{base}.{ext}", pages
             job.save(update_fields=["state", "finished_at", "file_name", "download_name", "pages"])

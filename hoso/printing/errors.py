@@ -12,3 +12,5 @@ class PrintingError(StrEnum):
     NOTHING_TO_PRINT = "printing.nothing_to_print"
     JOB_NOT_READY = "printing.job_not_ready"
     TOO_MANY_JOBS = "printing.too_many_jobs"
+    JOB_NOT_YOURS = "printing.job_not_yours"
+    JOB_BAD_STATE = "printing.job_bad_state"

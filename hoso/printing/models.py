@@ -21,6 +21,7 @@ class PrintJob(models.Model):
         RUNNING = "running", "Đang in"
         DONE = "done", "Đã xong"
         FAILED = "failed", "Lỗi"
+        CANCELLED = "cancelled", "Đã hủy"
 
     school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
@@ -64,4 +65,4 @@ class PrintJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.CANCELLED)

@@ -37,4 +37,6 @@ urlpatterns = [
     path("lo-in/", views.job_create, name="job_create"),
     path("lo-in/<int:job_id>/", views.job_detail, name="job"),
     path("lo-in/<int:job_id>/tai-ve", views.job_download, name="job_download"),
+    path("lo-in/<int:job_id>/huy/", views.job_cancel, name="job_cancel"),
+    path("lo-in/<int:job_id>/in-lai/", views.job_retry, name="job_retry"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -279,3 +280,21 @@ def job_download(request, job_id: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+@errors_return_to("printing:job", "job_id")
+def job_cancel(request, job_id: int):
+    job = actions.job_cancel(actor=request.actor, job=access_job(request.actor, job_id))
+    messages.success(request, "Đã hủy lô in; không có tệp nào được tạo.")
+    return redirect("printing:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+@errors_return_to("printing:job", "job_id")
+def job_retry(request, job_id: int):
+    job = actions.job_retry(actor=request.actor, job=access_job(request.actor, job_id))
+    messages.success(request, "Đã đưa lô in vào hàng đợi để in lại.")
+    return redirect("printing:job", job_id=job.pk)

@@ -4,7 +4,7 @@ Schedule it hourly, either with cron calling the management command::
 
     0 * * * *  cd /srv/hoso && .venv/bin/python manage.py send_record_reminders
 
-or by enqueueing the task (``send_record_reminders.enqueue()``) for ``manage.py db_worker``.
+or by enqueueing the task (``send_record_reminders.enqueue()``) for ``manage.py run_worker``.
 Both call ``reminders.record_reminders_send``, which never sends the same reminder twice.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django_tasks import task
 
-from hoso.core import context
+from hoso.core import context, jobs
 
 
 @task()
@@ -30,3 +30,6 @@ def send_record_reminders(now_iso: str | None = None, school_ids: list[int] | No
     finally:
         context.reset(token)
     return run.as_dict()
+
+
+jobs.rerun_when_lost(send_record_reminders)  # recomputes: a second run does no harm

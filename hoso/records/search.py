@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_tasks import task
 
 from hoso.accounts.actor import Actor
-from hoso.core import clock
+from hoso.core import clock, jobs
 from hoso.core.text import fold, nfc
 from hoso.records import policies
 from hoso.records.models import Obligation, RecordType, Submission
@@ -188,6 +188,9 @@ def submission_text_extract(submission_id: int) -> bool:
 def extract_submission_text(submission_id: int) -> bool:
     """Background: fill the searchable text of one uploaded file."""
     return submission_text_extract(submission_id)
+
+
+jobs.rerun_when_lost(extract_submission_text)  # recomputes: a second run does no harm
 
 
 def submission_text_extract_enqueue(submission_id: int) -> None:

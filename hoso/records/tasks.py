@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from hoso.core import jobs
+
 
 @task()
 def records_sync_task(year_id: int) -> dict:
@@ -15,3 +17,6 @@ def records_sync_task(year_id: int) -> dict:
     if year is None:
         return {"missing": True}
     return obligations_sync(year=year)
+
+
+jobs.rerun_when_lost(records_sync_task)  # recomputes: a second run does no harm

@@ -336,7 +336,9 @@ def rollover_queue(*, actor: Actor, rollover: Rollover) -> Rollover:
 def rollover_cancel(*, actor: Actor, rollover: Rollover) -> Rollover:
     require(actor, Perm.ROLL_OVER, what="hủy chuyển năm học")
     with transaction.atomic():
-        locked = _locked(rollover, (Rollover.State.PREVIEW, Rollover.State.FAILED), "hủy")
+        locked = _locked(
+            rollover, (Rollover.State.PREVIEW, Rollover.State.QUEUED, Rollover.State.FAILED), "hủy"
+        )
         before = locked.state
         locked.state = Rollover.State.CANCELLED
         locked.finished_at = clock.now()
@@ -390,6 +392,8 @@ def rollover_run(*, rollover_id: int) -> Rollover:
     try:
         with transaction.atomic():
             result = _commit(rollover)
+    except _NotOurs:
+        return Rollover.objects.get(pk=rollover_id)
     except _Changed as exc:
         return _fail(rollover_id, str(exc))
     except DomainError as exc:
@@ -421,8 +425,43 @@ def _fail(rollover_id: int, message: str) -> Rollover:
     return rollover
 
 
+def rollover_worker_lost(*, rollover_id: int, give_up: bool) -> bool:
+    """The worker running the rollover died (``core.jobs``). The commit is one transaction the
+    database rolled back, so nothing changed: the rollover goes back to the queue (True: run it
+    again) or, lost too often, fails visibly (then "Xem lại và thử lại" or cancel)."""
+    with transaction.atomic():
+        rollover = Rollover.objects.select_for_update().filter(pk=rollover_id).first()
+        if rollover is None or rollover.state not in (
+            Rollover.State.QUEUED,
+            Rollover.State.RUNNING,
+        ):
+            return False
+        if give_up:
+            _fail(rollover_id, "Tiến trình nền dừng đột ngột nhiều lần khi đang chuyển.")
+            return False
+        before = rollover.state
+        rollover.state, rollover.started_at = Rollover.State.QUEUED, None
+        rollover.save(update_fields=["state", "started_at"])
+        audit_record(
+            event_type="rollover.requeued",
+            actor=rollover.queued_by,
+            school_id=rollover.school_id,
+            target=rollover,
+            before={"state": before},
+            after={"state": rollover.state},
+        )
+    return True
+
+
+class _NotOurs(Exception):
+    """This run was declared lost and the rollover handed to another run (or cancelled)."""
+
+
 def _commit(rollover: Rollover) -> Rollover:
+    claimed_at = rollover.started_at
     rollover = Rollover.objects.select_for_update().get(pk=rollover.pk)
+    if rollover.state != Rollover.State.RUNNING or rollover.started_at != claimed_at:
+        raise _NotOurs
     year = SchoolYear.objects.select_for_update().get(pk=rollover.from_year_id)
     actor_user = rollover.queued_by
     if year.is_closed:

@@ -8,6 +8,7 @@ EVENT_LABELS: dict[str, str] = {
     "rollover.failed": "Chuyển dữ liệu năm học bị lỗi (không có gì thay đổi)",
     "rollover.cancelled": "Hủy lần chuyển dữ liệu năm học",
     "rollover.retried": "Xem lại lần chuyển dữ liệu năm học bị lỗi",
+    "rollover.requeued": "Chạy lại việc chuyển năm học (tiến trình nền đã dừng, chưa có gì thay đổi)",
     "rollover.class_closed": "Kết thúc năm học của học sinh một lớp (lên lớp, ở lại, hoàn thành)",
     "rollover.class_filled": "Xếp học sinh vào lớp của năm học mới",
     "year.created": "Tạo năm học",

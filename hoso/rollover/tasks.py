@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from hoso.core import context
+from hoso.core import context, jobs
 
 
 @task()
@@ -19,3 +19,12 @@ def run_rollover(rollover_id: int) -> dict:
     finally:
         context.reset(token)
     return {"rollover_id": rollover.pk, "state": rollover.state}
+
+
+@jobs.on_worker_lost(run_rollover)
+def _run_lost(*, args: list, kwargs: dict, give_up: bool) -> bool:
+    from hoso.rollover.actions import rollover_worker_lost
+
+    return rollover_worker_lost(
+        rollover_id=(args or [kwargs.get("rollover_id")])[0], give_up=give_up
+    )

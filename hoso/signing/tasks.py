@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from hoso.core import jobs
+
 
 @task()
 def refresh_documents(school_id: int | None = None) -> dict:
@@ -18,3 +20,6 @@ def refresh_documents(school_id: int | None = None) -> dict:
         "superseded": result.superseded,
         "waiting_confirmation": result.waiting_confirmation,
     }
+
+
+jobs.rerun_when_lost(refresh_documents)  # recomputes: a second run does no harm

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from hoso.core import jobs
+
 
 @task()
 def refresh_transcripts(year_id: int, student_ids: list[int] | None = None) -> dict:
@@ -20,3 +22,6 @@ def refresh_transcripts(year_id: int, student_ids: list[int] | None = None) -> d
         "flagged": len(result.flagged),
         "unchanged": result.unchanged,
     }
+
+
+jobs.rerun_when_lost(refresh_transcripts)  # recomputes: a second run does no harm

@@ -5,7 +5,7 @@ Schedule it hourly, either with cron calling the management command::
     0 * * * *  cd /srv/hoso && .venv/bin/python manage.py send_grade_reminders
 
 or by enqueueing the task from a scheduler (``send_grade_reminders.enqueue()``) for the database
-worker (``manage.py db_worker``). Both call ``progress_actions.grade_reminders_send``, which is
+worker (``manage.py run_worker``). Both call ``progress_actions.grade_reminders_send``, which is
 idempotent: a second run in the same hour adds nothing.
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django_tasks import task
 
-from hoso.core import context
+from hoso.core import context, jobs
 
 
 @task()
@@ -32,3 +32,6 @@ def send_grade_reminders(now_iso: str | None = None, school_ids: list[int] | Non
     finally:
         context.reset(token)
     return run.as_dict()
+
+
+jobs.rerun_when_lost(send_grade_reminders)  # recomputes: a second run does no harm

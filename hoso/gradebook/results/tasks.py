@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from hoso.core import jobs
 from hoso.gradebook.results.compute import recompute_class
 from hoso.organisation.models import SchoolClass
 
@@ -21,3 +22,6 @@ def results_follow_grades(class_ids: list[int]) -> int:
             summary = recompute_class(school_class, trigger="grades")
             changed += summary.created + summary.updated + summary.removed
     return changed
+
+
+jobs.rerun_when_lost(results_follow_grades)  # recomputes: a second run does no harm
