@@ -112,6 +112,7 @@ bench: $(STAMP) engine
 	$(PY) bench/printing.py --db postgres
 	$(PY) bench/signing.py
 	$(PY) bench/imports.py
+	$(PY) bench/load.py
 
 ## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
 ## on its own fresh SQLite database and demo seeded on the clock's today

@@ -440,13 +440,17 @@ def main() -> None:
     if args.db == "postgres" and not postgres_answers(args.pg_url):
         if args.quick:
             parts = urlsplit(args.pg_url)
-            print(f"SKIPPED bench/load.py: no PostgreSQL answering at {parts.hostname}:{parts.port}")
+            print(
+                f"SKIPPED bench/load.py: no PostgreSQL answering at {parts.hostname}:{parts.port}"
+            )
             return
         raise SystemExit(f"BENCH FAILED: no PostgreSQL at {args.pg_url}")
     Path(VAR_DIR).mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     _, args.server_env, setup = set_up(args)
-    print(f"machine: {machine()}; load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"machine: {machine()}; load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     print(f"set-up (create database, migrate, seed the demo): {setup:.1f} s")
     out = run(args)
     total = time.perf_counter() - started

@@ -17,9 +17,7 @@ from hoso.core import checks as deploy_checks
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@override_settings(
-    HOSO_WEB_WORKERS=3, HOSO_WEB_THREADS=8, HOSO_DB_POOL_MAX=6, HOSO_TASK_WORKERS=2
-)
+@override_settings(HOSO_WEB_WORKERS=3, HOSO_WEB_THREADS=8, HOSO_DB_POOL_MAX=6, HOSO_TASK_WORKERS=2)
 def test_the_budget_counts_the_pool_per_worker_the_task_workers_and_the_reserve(settings):
     settings.HOSO_DB_RESERVED = 5
     budget = deploy_checks.connection_budget()
