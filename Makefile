@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/hoso
 PYTEST_ARGS ?=
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint test-sqlite test-postgres test-calendar worker demo-logins browser-deps system-deps bench bench-quick clean engine
+.PHONY: install run serve test lint test-sqlite test-postgres test-calendar worker demo-logins browser-deps system-deps bench bench-quick clean engine
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,16 @@ run: install
 	@echo "HoSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-## worker: runs background tasks (imports, PDF batches, reminders)
+## serve: production-like run: DEBUG off, static files collected, migrated, the connection budget
+## checked, gunicorn with deploy/gunicorn.conf.py on 127.0.0.1:$(PORT) (docs/DEPLOY.md)
+serve: install
+	HOSO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	HOSO_DEBUG=0 $(PY) manage.py migrate --noinput -v 0
+	HOSO_DEBUG=0 $(PY) manage.py check --database default
+	@echo "HoSo (gunicorn): http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
+	HOSO_DEBUG=0 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+## worker: runs background tasks (imports, PDF batches, reminders); no auto-reloader
 worker: install
 	$(PY) manage.py run_worker
 
@@ -103,6 +112,7 @@ bench: $(STAMP) engine
 	$(PY) bench/printing.py --db postgres
 	$(PY) bench/signing.py
 	$(PY) bench/imports.py
+	$(PY) bench/load.py
 
 ## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
 ## on its own fresh SQLite database and demo seeded on the clock's today

@@ -3,7 +3,9 @@
 HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite under var/),
 HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
 HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_REMINDER_DAYS /
-_MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS.
+_MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS,
+HOSO_WEB_WORKERS / _THREADS, HOSO_DB_POOL_MAX / _TIMEOUT, HOSO_TASK_WORKERS, HOSO_DB_RESERVED,
+HOSO_TRUST_PROXY (deploy/hoso.env.example lists them all).
 """
 
 from __future__ import annotations
@@ -119,6 +121,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_hoso.sqlite3")}
+
+# --- Serving and the database connection budget (docs/DEPLOY.md, docs/adr/0008) ----------------
+# gunicorn.conf.py runs HOSO_WEB_WORKERS processes of HOSO_WEB_THREADS threads. On PostgreSQL each
+# process borrows from its own pool of at most HOSO_DB_POOL_MAX connections (0: no pool, one
+# persistent connection per thread instead), so the server never holds more than
+#   HOSO_WEB_WORKERS × HOSO_DB_POOL_MAX + HOSO_TASK_WORKERS + HOSO_DB_RESERVED
+# connections; `manage.py check --database default` warns when that exceeds what PostgreSQL
+# allows (max_connections − superuser_reserved_connections): hoso/core/checks.py.
+HOSO_WEB_WORKERS = int(os.environ.get("HOSO_WEB_WORKERS", "2"))
+HOSO_WEB_THREADS = int(os.environ.get("HOSO_WEB_THREADS", "4"))
+HOSO_TASK_WORKERS = int(os.environ.get("HOSO_TASK_WORKERS", "1"))
+HOSO_DB_POOL_MAX = int(os.environ.get("HOSO_DB_POOL_MAX", str(HOSO_WEB_THREADS)))
+HOSO_DB_POOL_TIMEOUT = float(os.environ.get("HOSO_DB_POOL_TIMEOUT", "10"))
+# Scheduled commands, a shell, pg_dump: connections outside the server's processes.
+HOSO_DB_RESERVED = int(os.environ.get("HOSO_DB_RESERVED", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and HOSO_DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": HOSO_DB_POOL_MAX,
+        "timeout": HOSO_DB_POOL_TIMEOUT,  # a request waits this long for a free connection
+        "max_idle": 300,
+    }
+# A reverse proxy (deploy/nginx/hoso.conf) is the only client: trust its X-Forwarded-For (client
+# address in the audit trail, rate limits) and X-Forwarded-Proto (HTTPS).
+HOSO_TRUST_PROXY = env_bool("HOSO_TRUST_PROXY", False)
+if HOSO_TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
