@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "enrolment.ended": "Chuyển đi / bỏ học",
     "import_mapping.saved": "Lưu mẫu ghép cột",
     "import.purged": "Xóa dữ liệu tệp tải lên đã hết hạn lưu",
+    "audit.anchored": "Neo đầu chuỗi nhật ký ra ngoài CSDL",
     "access.not_found": "Truy cập ngoài phạm vi",
     "access.forbidden": "Thao tác không được phép",
     "demo.seeded": "Tạo dữ liệu mẫu",
