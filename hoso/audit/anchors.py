@@ -135,12 +135,16 @@ def verify_timestamp(data: bytes, token_b64: str) -> datetime:
     otherwise. Trust in the TSA's certificate is not decided here (docs/SECURITY.md)."""
     from asn1crypto import cms
     from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
 
     token = cms.ContentInfo.load(base64.b64decode(token_b64, validate=True))
     signed = token["content"]
     expected = hashlib.sha256(data).digest()
+    # The token's own certificates as roots: this checks the signature, not whom to trust.
+    embedded = [c.chosen for c in signed["certificates"] or []]
+    context = ValidationContext(trust_roots=embedded, allow_fetching=False)
     status = asyncio.run(
-        validate_tst_signed_data(signed, None, lambda algo: hashlib.new(algo, data).digest())
+        validate_tst_signed_data(signed, context, lambda algo: hashlib.new(algo, data).digest())
     )
     imprint = signed["encap_content_info"]["content"].parsed["message_imprint"]
     if not status.get("intact") or not status.get("valid"):

@@ -64,6 +64,7 @@ def _anchors(chain: AuditChain) -> tuple[list[Anchored], Break | None]:
 
 
 def verify_chain(chain: AuditChain) -> Break | None:
+    chain.refresh_from_db(fields=["last_seq", "last_hash"])
     anchored, problem = _anchors(chain)
     if problem is not None:
         return problem
