@@ -11,7 +11,6 @@ from hoso.audit.keys import audit_keys
 from hoso.audit.models import GENESIS_HASH, AuditChain, AuditEvent
 from hoso.core import clock, context
 
-
 #: New events are keyed (HMAC-SHA256, ADR 0009).
 HASH_VERSION = 2
 

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from hoso.audit.errors import AuditErrorCode
@@ -76,7 +77,9 @@ class CheckedLine:
 
 
 def anchor_dir() -> Path:
-    return Path(getattr(settings, "HOSO_AUDIT_ANCHOR_DIR", "") or settings.VAR_DIR / "audit-anchors")
+    return Path(
+        getattr(settings, "HOSO_AUDIT_ANCHOR_DIR", "") or settings.VAR_DIR / "audit-anchors"
+    )
 
 
 def anchor_path(chain_key: str) -> Path:
@@ -247,10 +250,11 @@ def anchor_chain(*, chain: AuditChain, actor=None, seal_signer: SealSigner | Non
         "school_id": chain.school_id,
         "seq": chain.last_seq,
         "hash": chain.last_hash,
-        "at": at.isoformat(timespec="seconds"),
+        "at": timezone.localtime(at).isoformat(timespec="seconds"),
         "keyed_from": keyed_from,
         "key": keys.current_id,
     }
+
     def build(prev: str) -> str:
         payload["prev"] = prev
         data = canonical(payload)

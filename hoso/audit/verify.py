@@ -141,7 +141,9 @@ def verify_chain(chain: AuditChain) -> Break | None:
             f"chuỗi ngắn hơn mốc neo ngày {anchor.at} (#{anchor.seq}): sự kiện đã bị cắt bỏ",
         )
     if chain.last_seq != last or chain.last_hash != expected_prev:
-        return Break(chain.key, expected_seq, "đầu chuỗi không khớp sự kiện cuối (mất sự kiện cuối?)")
+        return Break(
+            chain.key, expected_seq, "đầu chuỗi không khớp sự kiện cuối (mất sự kiện cuối?)"
+        )
     return None
 
 

@@ -46,7 +46,9 @@ def events(request):
 def _require_anchors(actor) -> None:
     if not can_view_anchors(actor):
         log_denied(actor, kind="forbidden", what="mốc neo nhật ký truy vết")
-        raise PermissionDeniedError(AuditErrorCode.FORBIDDEN, "Bạn không có quyền xem mốc neo nhật ký.")
+        raise PermissionDeniedError(
+            AuditErrorCode.FORBIDDEN, "Bạn không có quyền xem mốc neo nhật ký."
+        )
 
 
 @login_required

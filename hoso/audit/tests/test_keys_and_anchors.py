@@ -260,7 +260,9 @@ def test_old_unkeyed_events_still_verify_and_new_ones_are_keyed():
     _events(chain.school, 2, start=3)
     # THEN they are keyed and the whole chain verifies, anchored too
     assert list(
-        AuditEvent.objects.filter(chain=chain).order_by("seq").values_list("hash_version", flat=True)
+        AuditEvent.objects.filter(chain=chain)
+        .order_by("seq")
+        .values_list("hash_version", flat=True)
     ) == [1, 1, 1, 2, 2]
     chain.refresh_from_db()
     assert verify_chain(chain) is None
