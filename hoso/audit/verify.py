@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Max
+
 from hoso.audit.anchors import check_lines, line_digest, read_anchor_file
 from hoso.audit.hashing import event_fields, event_hash
 from hoso.audit.keys import audit_keys
@@ -64,10 +66,12 @@ def _anchors(chain: AuditChain) -> tuple[list[Anchored], Break | None]:
 
 
 def verify_chain(chain: AuditChain) -> Break | None:
-    chain.refresh_from_db(fields=["last_seq", "last_hash"])
+    # The anchors before the head: every anchored head was committed before its line was written,
+    # so a head read afterwards is at or past each of them (no false "cut" while anchoring).
     anchored, problem = _anchors(chain)
     if problem is not None:
         return problem
+    chain.refresh_from_db(fields=["last_seq", "last_hash"])
     by_seq: dict[int, Anchored] = {}
     for anchor in anchored:
         by_seq.setdefault(anchor.seq, anchor)
@@ -81,7 +85,12 @@ def verify_chain(chain: AuditChain) -> Break | None:
     expected_seq = 1
     last_matching_anchor = 0
     keyed_seen = False
-    events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+    # Up to the head read above: events appended meanwhile are checked next time.
+    events = (
+        AuditEvent.objects.filter(chain=chain, seq__lte=chain.last_seq)
+        .order_by("seq")
+        .iterator(chunk_size=2000)
+    )
     for ev in events:
         if ev.seq != expected_seq:
             return Break(chain.key, expected_seq, "thiếu sự kiện (đã bị xóa?)")
@@ -140,6 +149,15 @@ def verify_chain(chain: AuditChain) -> Break | None:
             last + 1,
             f"chuỗi ngắn hơn mốc neo ngày {anchor.at} (#{anchor.seq}): sự kiện đã bị cắt bỏ",
         )
+    extra_top = (
+        AuditEvent.objects.filter(chain=chain, seq__gt=chain.last_seq)
+        .aggregate(top=Max("seq"))
+        .get("top")
+    )
+    if extra_top is not None:
+        head_now = AuditChain.objects.filter(pk=chain.pk).values_list("last_seq", flat=True).first()
+        if head_now is None or extra_top > head_now:
+            return Break(chain.key, chain.last_seq + 1, "sự kiện nằm sau đầu chuỗi (bị chèn thêm?)")
     if chain.last_seq != last or chain.last_hash != expected_prev:
         return Break(
             chain.key, expected_seq, "đầu chuỗi không khớp sự kiện cuối (mất sự kiện cuối?)"

@@ -320,3 +320,22 @@ def test_system_check_warns_without_a_key_and_refuses_a_bad_one(settings):
     assert [m.id for m in audit_key_configured()] == ["audit.E001"]
     settings.HOSO_AUDIT_KEYS = f"k1:{KEY_A}"
     assert audit_key_configured() == []
+
+
+@pytest.mark.django_db
+def test_a_row_added_after_the_head_is_detected():
+    chain = _events(make_school(), 2)
+    last = AuditEvent.objects.get(chain=chain, seq=2)
+    AuditEvent.objects.create(
+        chain=chain,
+        seq=3,
+        school_id=chain.school_id,
+        at=last.at,
+        event_type="test.forged",
+        prev_hash=last.hash,
+        hash="e" * 64,
+        hash_version=2,
+        key_id="k1",
+    )
+    found = verify_chain(chain)
+    assert found is not None and found.seq == 3 and "sau đầu chuỗi" in found.reason
