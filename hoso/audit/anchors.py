@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ from hoso.audit.keys import audit_keys
 from hoso.audit.models import GENESIS_HASH, AuditAnchor, AuditChain, AuditEvent
 from hoso.core import clock
 from hoso.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 ANCHOR_VERSION = 1
 ANCHORED_EVENT = "audit.anchored"
@@ -108,10 +111,16 @@ def _timestamper():
 
 
 def _timestamp(data: bytes) -> str | None:
+    """A token over SHA-256 of ``data``, or None without a TSA. An unreachable TSA does not stop
+    the anchor (it is worth having without a token): logged, and the anchor shows no time-stamp."""
     stamper = _timestamper()
     if stamper is None:
         return None
-    token = asyncio.run(stamper.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+    try:
+        token = asyncio.run(stamper.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+    except Exception:  # noqa: BLE001 - network, HTTP or TSA errors alike
+        logger.warning("audit anchor: the time-stamp service failed; anchored without a token")
+        return None
     return base64.b64encode(token.dump()).decode("ascii")
 
 

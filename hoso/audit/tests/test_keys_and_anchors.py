@@ -339,3 +339,33 @@ def test_a_row_added_after_the_head_is_detected():
     )
     found = verify_chain(chain)
     assert found is not None and found.seq == 3 and "sau đầu chuỗi" in found.reason
+
+
+class _DownTimeStamper:
+    async def async_timestamp(self, message_digest, md_algorithm):
+        raise ConnectionError("TSA unreachable")
+
+
+def down_timestamper():
+    return _DownTimeStamper()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_tsa_still_anchors_without_a_token(settings, caplog):
+    settings.HOSO_SIGNING_TIMESTAMPER = f"{__name__}.down_timestamper"
+    chain = _events(make_school(), 2)
+    anchor = anchor_chain(chain=chain)
+    assert anchor.timestamped_at is None and "tsa" not in json.loads(anchor.line)
+    assert "time-stamp service failed" in caplog.text
+    assert verify_chain(chain) is None
+
+
+@pytest.mark.django_db
+def test_daily_command_names_a_broken_chain_and_anchors_the_others(capsys):
+    broken, sound = _events(make_school(), 2), _events(make_school(), 2)
+    AuditEvent.objects.filter(chain=broken, seq=1).update(after={"score": 10})
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("audit_anchor")
+    assert exit_info.value.code == 1
+    assert f"LỖI: {broken.key}" in capsys.readouterr().err
+    assert list(AuditAnchor.objects.values_list("chain_id", flat=True)) == [sound.pk]

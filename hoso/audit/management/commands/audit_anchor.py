@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.timezone import localtime
 
 from hoso.audit.anchors import anchor_all, anchor_path
 
@@ -12,8 +13,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         anchors, failed = anchor_all()
         for anchor in anchors:
+            stamp = (
+                f", dấu thời gian {localtime(anchor.timestamped_at):%d/%m/%Y %H:%M:%S}"
+                if anchor.timestamped_at
+                else ", không có dấu thời gian"
+            )
             self.stdout.write(
-                f"{anchor.chain.key} #{anchor.seq} {anchor.hash[:16]}… → {anchor_path(anchor.chain.key)}"
+                f"{anchor.chain.key} #{anchor.seq} {anchor.hash[:16]}…{stamp}"
+                f" → {anchor_path(anchor.chain.key)}"
             )
         self.stdout.write(f"Đã neo {len(anchors)} chuỗi.")
         for message in failed:
