@@ -73,6 +73,13 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path):
+    """Each test writes and reads the audit anchors files of its own folder (chain ids repeat
+    between tests, the files would not)."""
+    settings.HOSO_AUDIT_ANCHOR_DIR = str(tmp_path / "audit-anchors")
+
+
+@pytest.fixture(autouse=True)
 def _fast_tasks(settings):
     """Background tasks run immediately in tests unless a test says otherwise."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

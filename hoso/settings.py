@@ -251,6 +251,11 @@ HOSO_SIGNING_TRUST_ROOTS = [
     p for p in os.environ.get("HOSO_SIGNING_TRUST_ROOTS", "").split(",") if p
 ]
 
+# --- Audit trail (docs/SECURITY.md, ADR 0009): HMAC keys "id:secret,..." (the first marks new
+# events; unset = derived from SECRET_KEY, development only) and the append-only anchors folder.
+HOSO_AUDIT_KEYS = os.environ.get("HOSO_AUDIT_KEYS", "")
+HOSO_AUDIT_ANCHOR_DIR = os.environ.get("HOSO_AUDIT_ANCHOR_DIR") or str(VAR_DIR / "audit-anchors")
+
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
     "default": {

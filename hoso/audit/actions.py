@@ -7,8 +7,12 @@ from typing import Any
 from django.db import transaction
 
 from hoso.audit.hashing import event_fields, event_hash
+from hoso.audit.keys import audit_keys
 from hoso.audit.models import GENESIS_HASH, AuditChain, AuditEvent
 from hoso.core import clock, context
+
+#: New events are keyed (HMAC-SHA256, ADR 0009).
+HASH_VERSION = 2
 
 
 def chain_key_for(school_id: int | None) -> str:
@@ -53,6 +57,7 @@ def audit_record(
     ctx = context.current()
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_name = actor.get_full_name() if actor_id else ""
+    keys = audit_keys()
     with transaction.atomic():
         chain = _locked_chain(school_id)
         seq = chain.last_seq + 1
@@ -74,8 +79,10 @@ def audit_record(
             before=before,
             after=after,
             prev_hash=chain.last_hash,
+            hash_version=HASH_VERSION,
+            key_id=keys.current_id,
         )
-        digest = event_hash(fields)
+        digest = event_hash(fields, key=keys.current)
         event = AuditEvent.objects.create(
             chain=chain,
             seq=seq,
@@ -94,6 +101,8 @@ def audit_record(
             after=fields["after"],
             prev_hash=chain.last_hash,
             hash=digest,
+            hash_version=HASH_VERSION,
+            key_id=keys.current_id,
         )
         AuditChain.objects.filter(pk=chain.pk).update(last_seq=seq, last_hash=digest)
     return event

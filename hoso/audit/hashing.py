@@ -1,8 +1,14 @@
-"""The canonical form of an audit event and its hash. Pure: used to write and to verify."""
+"""The canonical form of an audit event and its hash. Pure: used to write and to verify.
+
+Version 1 (events written before ADR 0009): ``sha256(canonical)``, no key.
+Version 2: ``HMAC-SHA256(key, canonical)``, the canonical form also holding the version and the
+key's id, so an event cannot be passed off as another version or key.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -32,8 +38,10 @@ def event_fields(
     before: Any,
     after: Any,
     prev_hash: str,
+    hash_version: int = 1,
+    key_id: str = "",
 ) -> dict[str, Any]:
-    return {
+    fields = {
         "chain": chain_key,
         "seq": seq,
         "school": school_id,
@@ -52,7 +60,14 @@ def event_fields(
         "after": json.loads(json.dumps(after, default=str)) if after is not None else None,
         "prev": prev_hash,
     }
+    if hash_version >= 2:
+        fields["v"] = hash_version
+        fields["key"] = key_id
+    return fields
 
 
-def event_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(fields)).hexdigest()
+def event_hash(fields: dict[str, Any], *, key: bytes | None = None) -> str:
+    """Version 1 without ``key``; version 2 with the key named in ``fields["key"]``."""
+    if key is None:
+        return hashlib.sha256(canonical(fields)).hexdigest()
+    return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()

@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "import.cancelled": "Hủy lần nhập từ Excel",
     "import.retried": "Kiểm tra lại lần nhập bị lỗi",
     "import.worker_lost": "Tiến trình nền dừng khi đang ghi lần nhập (chưa ghi gì)",
+    "audit.anchored": "Neo đầu chuỗi nhật ký ra ngoài CSDL",
     "access.not_found": "Truy cập ngoài phạm vi",
     "access.forbidden": "Thao tác không được phép",
     "demo.seeded": "Tạo dữ liệu mẫu",

@@ -44,6 +44,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: sha256 without a key (events before ADR 0009); 2: HMAC-SHA256 with the key ``key_id``.
+    hash_version = models.PositiveSmallIntegerField(default=1)
+    key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [
@@ -57,3 +60,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.target_repr} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditAnchor(models.Model):
+    """A chain head written outside the database (mốc neo, ADR 0009): one line of the chain's
+    append-only anchors file, kept here too for the pages. The file is the authority; this row
+    only mirrors it (``audit_verify`` requires every row's line to be in the file)."""
+
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="anchors")
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    line = models.TextField()
+    line_sha256 = models.CharField(max_length=64, unique=True)
+    sealed_by = models.CharField(max_length=300, blank=True)  # the seal certificate's CN
+    timestamped_at = models.DateTimeField(null=True, blank=True)  # the TSA's time (RFC 3161)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["chain_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.chain.key} #{self.seq} @ {self.at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hoso.audit.models import AuditEvent
+from hoso.audit.models import AuditAnchor, AuditEvent
 
 
 def events_for_school(
@@ -34,3 +34,8 @@ def events_for_school(
     if until:
         qs = qs.filter(at__lte=datetime.combine(until, time.max, tzinfo=tz))
     return qs.order_by("-at", "-seq")
+
+
+def anchors_for_school(*, school_id: int) -> QuerySet[AuditAnchor]:
+    """The school's anchors, newest first."""
+    return AuditAnchor.objects.filter(chain__school_id=school_id).order_by("-at", "-pk")

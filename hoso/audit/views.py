@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
 from hoso.accounts.models import User
-from hoso.accounts.policies import Perm, require
-from hoso.audit.selectors import events_for_school
+from hoso.accounts.policies import Perm, log_denied, require
+from hoso.audit.actions import chain_key_for
+from hoso.audit.anchors import read_anchor_file
+from hoso.audit.errors import AuditErrorCode
+from hoso.audit.policies import can_view_anchors
+from hoso.audit.selectors import anchors_for_school, events_for_school
+from hoso.core.errors import PermissionDeniedError
 
 
 @login_required
@@ -33,3 +41,34 @@ def events(request):
         "audit/events.html",
         {"page": page, "people": people, "filters": g, "person": actor_id},
     )
+
+
+def _require_anchors(actor) -> None:
+    if not can_view_anchors(actor):
+        log_denied(actor, kind="forbidden", what="mốc neo nhật ký truy vết")
+        raise PermissionDeniedError(
+            AuditErrorCode.FORBIDDEN, "Bạn không có quyền xem mốc neo nhật ký."
+        )
+
+
+@login_required
+def anchors(request):
+    """Mốc neo nhật ký: the school's anchored heads and the file to send to the superior body."""
+    actor = request.actor
+    _require_anchors(actor)
+    page = Paginator(anchors_for_school(school_id=actor.school_id), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "audit/anchors.html", {"page": page, "school": actor.school})
+
+
+@login_required
+def anchors_file(request):
+    """The school's anchors file as written outside the database (JSON lines)."""
+    actor = request.actor
+    _require_anchors(actor)
+    text = read_anchor_file(chain_key_for(actor.school_id)) or ""
+    response = HttpResponse(text.encode("utf-8"), content_type="application/jsonl; charset=utf-8")
+    filename = "moc-neo-nhat-ky-" + re.sub(r"[^A-Za-z0-9_.-]", "-", actor.school.code) + ".jsonl"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

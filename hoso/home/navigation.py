@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
+from hoso.audit.policies import can_view_anchors
 from hoso.gradebook.anomalies.policies import can_view_anomalies
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.progress.policies import can_view_progress
@@ -72,6 +73,8 @@ def nav_items(request) -> dict:
             items.append(("accounts:admin", "Tài khoản"))
         if can(actor, Perm.VIEW_AUDIT):
             items.append(("audit:events", "Nhật ký"))
+        if can_view_anchors(actor):
+            items.append(("audit:anchors", "Mốc neo nhật ký"))
         if can(actor, Perm.GRANT_INSPECTOR):
             items.append(("accounts:inspectors", "Thanh tra"))
         if (
@@ -119,6 +122,7 @@ GROUPS = (
             "organisation:staff_editions",
             "accounts:admin",
             "audit:events",
+            "audit:anchors",
             "accounts:inspectors",
             "accounts:delegations",
         ),

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from hoso.audit.actions import audit_record, snapshot
 from hoso.core import clock
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.signing import keystore
 from hoso.signing.errors import SigningErrorCode
@@ -296,3 +296,47 @@ def credential_store_issued(
             after=snapshot(credential, CREDENTIAL_FIELDS) | {"owner_id": credential.user_id},
         )
     return credential
+
+
+def audit_anchor_seal(*, actor, secret: str):
+    """Anchor the school's audit chain now, the anchor signed with the school's seal (ADR 0009).
+
+    The password/PIN is checked first, outside any transaction, so a wrong one is audited and
+    counted for lock-out like every other unlock; the anchor itself writes its audit event."""
+    import asyncio
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from hoso.audit.anchors import Seal, anchor_chain
+    from hoso.audit.models import AuditChain
+    from hoso.signing.policies import can_manage_seal
+    from hoso.signing.services import credential_for, unlocked_signer, verify_secret
+
+    if not can_manage_seal(actor):
+        raise PermissionDeniedError(
+            SigningErrorCode.FORBIDDEN, "Chỉ người giữ chữ ký số của đơn vị được ký mốc nhật ký."
+        )
+    credential = credential_for(school=actor.school)
+    if credential is None:
+        raise DomainError(
+            SigningErrorCode.CREDENTIAL_MISSING,
+            "Trường chưa có chữ ký số của đơn vị đang hiệu lực: hãy thêm ở trang này trước.",
+        )
+    chain = AuditChain.objects.filter(school=actor.school).first()
+    if chain is None or chain.last_seq == 0:
+        raise DomainError(SigningErrorCode.NOT_READY, "Nhật ký truy vết của trường chưa có gì.")
+    verify_secret(credential, secret)
+    is_ec = isinstance(
+        x509.load_pem_x509_certificate(credential.certificate_pem.encode()).public_key(),
+        ec.EllipticCurvePublicKey,
+    )
+    with unlocked_signer(credential, secret) as signer:
+
+        def seal(data: bytes) -> Seal:
+            return Seal(
+                certificate_pem=credential.certificate_pem,
+                algorithm="ecdsa-sha256" if is_ec else "rsa-pkcs1v15-sha256",
+                signature=asyncio.run(signer.async_sign_raw(data, "sha256")),
+            )
+
+        return anchor_chain(chain=chain, actor=actor.user, seal_signer=seal)

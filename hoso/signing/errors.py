@@ -21,6 +21,7 @@ class SigningErrorCode(StrEnum):
     FIELD_ALREADY_SIGNED = "signing.field_already_signed"
     KEY_STORE_BROKEN = "signing.key_store_broken"
     BAD_INPUT = "signing.bad_input"
+    FORBIDDEN = "signing.forbidden"
     NOT_YOUR_TURN = "signing.not_your_turn"
     NOT_A_SIGNER = "signing.not_a_signer"
     ALREADY_SIGNED = "signing.already_signed"

@@ -7,6 +7,7 @@ app_name = "signing"
 urlpatterns: list = [
     path("", v.credentials, name="credentials"),
     path("con-dau/", v.seal, name="seal"),
+    path("con-dau/neo-nhat-ky/", v.audit_anchor_seal_view, name="audit_anchor_seal"),
     path("goc-tin-cay/", v.trust_root_add_view, name="trust_root_add"),
     path("tai-len/", v.credential_upload, name="credential_upload"),
     path("thiet-bi/", v.credential_pkcs11, name="credential_pkcs11"),

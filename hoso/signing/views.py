@@ -20,6 +20,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import nfc
 from hoso.signing import selectors
 from hoso.signing.actions import (
+    audit_anchor_seal,
     credential_add_p12,
     credential_deactivate,
     credential_register_pkcs11,
@@ -106,6 +107,25 @@ def trust_root_add_view(request):
 def seal(request):
     _require(request.actor, can_manage_seal(request.actor), "chữ ký số của đơn vị")
     return _credentials_page(request, seal=True)
+
+
+@login_required
+@require_POST
+def audit_anchor_seal_view(request):
+    """Ký mốc nhật ký: the school's audit chain head, anchored outside the database and signed
+    with the school's seal (docs/SECURITY.md)."""
+    actor = request.actor
+    _require(actor, can_manage_seal(actor), "ký mốc nhật ký truy vết")
+    try:
+        anchor = audit_anchor_seal(actor=actor, secret=request.POST.get("secret", ""))
+    except DomainError as exc:
+        values = {"form": "anchor"}
+        return _credentials_page(request, seal=True, error=exc, values=values, status=400)
+    messages.success(
+        request,
+        f"Đã neo nhật ký truy vết đến sự kiện #{anchor.seq}, ký bởi “{anchor.sealed_by}”.",
+    )
+    return redirect("signing:seal")
 
 
 def _owner(request, seal: bool):

@@ -1,0 +1,26 @@
+"""Start-up checks of the audit trail's keys (docs/SECURITY.md)."""
+
+from __future__ import annotations
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+@checks.register(checks.Tags.security)
+def audit_key_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from hoso.audit.keys import audit_keys
+
+    try:
+        keys = audit_keys()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="audit.E001")]
+    if keys.derived:
+        return [
+            checks.Warning(
+                "HOSO_AUDIT_KEYS is not set: the audit trail is keyed with a key derived from "
+                "SECRET_KEY. Production must set its own key, kept outside the database.",
+                hint="HOSO_AUDIT_KEYS=<id>:<secret of 32+ characters> (docs/SECURITY.md)",
+                id="audit.W001",
+            )
+        ]
+    return []
