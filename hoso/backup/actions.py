@@ -85,9 +85,7 @@ class BackupReport:
     manifest: dict
 
 
-def backup_create(
-    *, output_dir: Path, passphrase: str | None, log: Log = _quiet
-) -> BackupReport:
+def backup_create(*, output_dir: Path, passphrase: str | None, log: Log = _quiet) -> BackupReport:
     """Write ``hoso-backup-<YYYYmmdd-HHMMSS>.tar.enc`` (``.tar`` when ``passphrase`` is None:
     the caller asked for --no-encrypt) into ``output_dir``. Written under a hidden name and
     renamed when complete, so a half-written archive never looks like a backup."""
@@ -263,7 +261,8 @@ def _known_migrations() -> set[tuple[str, str]]:
     return known
 
 
-def _check_compatible(manifest: dict, name: str) -> None:
+def check_compatible(manifest: dict) -> None:
+    """Refuse a dump of the other vendor, or one whose migrations this code does not know."""
     if manifest["database"]["vendor"] != database.vendor():
         raise fail(
             BackupError.VENDOR_MISMATCH,
@@ -280,9 +279,7 @@ def _check_compatible(manifest: dict, name: str) -> None:
     if unknown:
         hoso = manifest.get("hoso", {})
         version = hoso.get("commit") or hoso.get("version") or "đã tạo bản sao lưu"
-        raise fail(
-            BackupError.NEWER_MIGRATIONS, migrations=", ".join(unknown[:5]), version=version
-        )
+        raise fail(BackupError.NEWER_MIGRATIONS, migrations=", ".join(unknown[:5]), version=version)
 
 
 @dataclass
@@ -302,7 +299,7 @@ def backup_restore(*, archive: Path, passphrase: str | None, log: Log = _quiet) 
     log(f"Kiểm tra bản sao lưu {archive.name}…")
     seen, _encrypted = bundle.walk(archive, passphrase)
     manifest = bundle.check(seen, name=archive.name)
-    _check_compatible(manifest, archive.name)
+    check_compatible(manifest)
     for entry in manifest["files"]:
         if default_storage.exists(entry["name"]):
             raise fail(BackupError.FILE_EXISTS, member=entry["name"])
@@ -346,7 +343,9 @@ def backup_restore(*, archive: Path, passphrase: str | None, log: Log = _quiet) 
     before = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     call_command("migrate", interactive=False, verbosity=0)
     after = database.current_state().migrations
-    migrated = [f"{app}.{n}" for app, names in after.items() for n in names if (app, n) not in before]
+    migrated = [
+        f"{app}.{n}" for app, names in after.items() for n in names if (app, n) not in before
+    ]
     if migrated:
         log(f"Đã chạy thêm {len(migrated)} migration của phiên bản này.")
     count, breaks = verify_all()

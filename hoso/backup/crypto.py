@@ -57,9 +57,7 @@ def key_from_environment() -> str | None:
 
 
 def _derive(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> tuple[bytes, bytes]:
-    derived = Scrypt(salt=salt, length=64, n=2**log2_n, r=r, p=p).derive(
-        passphrase.encode("utf-8")
-    )
+    derived = Scrypt(salt=salt, length=64, n=2**log2_n, r=r, p=p).derive(passphrase.encode("utf-8"))
     return derived[:32], derived[32:]
 
 
@@ -77,7 +75,9 @@ class EncryptingWriter:
 
     def __init__(self, raw: BinaryIO, passphrase: str, *, chunk_size: int = CHUNK_SIZE):
         salt, prefix = os.urandom(16), os.urandom(7)
-        header = HEADER.pack(MAGIC, VERSION, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P, chunk_size, prefix)
+        header = HEADER.pack(
+            MAGIC, VERSION, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P, chunk_size, prefix
+        )
         enc_key, check_key = _derive(passphrase, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
         check = hmac.new(check_key, header, hashlib.sha256).digest()
         raw.write(header + check)

@@ -46,9 +46,7 @@ def _read_state(cursor) -> DatabaseState:
     cursor.execute(f"SELECT app, name FROM {MIGRATIONS_TABLE} ORDER BY id")
     for app, name in cursor.fetchall():
         state.migrations.setdefault(app, []).append(name)
-    cursor.execute(
-        f"SELECT key, last_seq, last_hash FROM {AuditChain._meta.db_table} ORDER BY key"
-    )
+    cursor.execute(f"SELECT key, last_seq, last_hash FROM {AuditChain._meta.db_table} ORDER BY key")
     state.audit_heads = {key: {"seq": seq, "hash": h} for key, seq, h in cursor.fetchall()}
     return state
 

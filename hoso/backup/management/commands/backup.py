@@ -20,14 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", type=Path, help="thư mục chứa các bản sao lưu")
         parser.add_argument(
-            "--keep", type=int, default=None, help="giữ N bản mới nhất trong --output, xóa bản cũ hơn"
+            "--keep",
+            type=int,
+            default=None,
+            help="giữ N bản mới nhất trong --output, xóa bản cũ hơn",
         )
         parser.add_argument(
             "--no-encrypt",
             action="store_true",
             help="ghi bản sao lưu KHÔNG mã hóa (chỉ để thử nghiệm)",
         )
-        parser.add_argument("--verify", type=Path, metavar="ARCHIVE", help="kiểm tra một bản sao lưu")
+        parser.add_argument(
+            "--verify", type=Path, metavar="ARCHIVE", help="kiểm tra một bản sao lưu"
+        )
 
     def handle(self, *args, **options):
         try:
