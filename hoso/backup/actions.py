@@ -323,17 +323,9 @@ def backup_restore(*, archive: Path, passphrase: str | None, log: Log = _quiet) 
                 database.restore(dump_path)
                 _check_heads(manifest)
                 return
-            name = bundle.safe_file_name(member)
-            if name is None or member not in expected:
+            if member not in expected:
                 raise fail(BackupError.UNLISTED_MEMBER, member=member)
-            with tempfile.SpooledTemporaryFile(max_size=8 << 20, dir=work) as spool:
-                shutil.copyfileobj(stream, spool, bundle.BLOCK)
-                if (stream.size, stream.sha256) != expected[member]:
-                    raise fail(BackupError.CHECKSUM, member=member)
-                spool.seek(0)
-                saved = default_storage.save(name, File(spool, name=name))
-            if saved != name:  # the storage renamed it: something appeared under that name
-                raise fail(BackupError.FILE_EXISTS, member=name)
+            restore_file(member=member, stream=stream, expected=expected[member], work=work)
 
         second, _ = bundle.walk(archive, passphrase, consume)
     if second.manifest_bytes != seen.manifest_bytes:
@@ -368,6 +360,25 @@ def backup_restore(*, archive: Path, passphrase: str | None, log: Log = _quiet) 
     return RestoreReport(
         manifest=manifest, files=len(manifest["files"]), audit_events=count, migrated=migrated
     )
+
+
+def restore_file(
+    *, member: str, stream: bundle.HashingReader, expected: tuple[int, str], work: str
+) -> str:
+    """Write one ``files/`` member into the default storage (local disk or S3) under its own
+    name, once its size and SHA-256 matched; the name."""
+    name = bundle.safe_file_name(member)
+    if name is None:
+        raise fail(BackupError.UNLISTED_MEMBER, member=member)
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20, dir=work) as spool:
+        shutil.copyfileobj(stream, spool, bundle.BLOCK)
+        if (stream.size, stream.sha256) != expected:
+            raise fail(BackupError.CHECKSUM, member=member)
+        spool.seek(0)
+        saved = default_storage.save(name, File(spool, name=name))
+    if saved != name:  # the storage renamed it: something appeared under that name meanwhile
+        raise fail(BackupError.FILE_EXISTS, member=name)
+    return name
 
 
 def _check_heads(manifest: dict) -> None:
