@@ -65,6 +65,9 @@ class Command(BaseCommand):
             f"Đã sao lưu: {report.path} ({report.size} byte, {report.files} tệp, "
             f"{'mã hóa' if report.encrypted else 'KHÔNG mã hóa'})."
         )
+        # A backup not read back is not a backup: decrypt it all and check every checksum.
+        actions.backup_verify(archive=report.path, passphrase=passphrase)
+        self.stdout.write("Đã đọc lại bản sao lưu: mọi mã SHA-256 khớp bảng kê.")
         if report.vanished:
             self.stderr.write(f"CẢNH BÁO: {len(report.vanished)} tệp bị xóa trong lúc sao lưu.")
         if options["keep"]:
