@@ -48,7 +48,10 @@ def key_from_environment() -> str | None:
     value = os.environ.get("HOSO_BACKUP_KEY", "")
     path = os.environ.get("HOSO_BACKUP_KEY_FILE", "")
     if not value and path:
-        value = Path(path).read_text(encoding="utf-8").strip()
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise fail(BackupError.KEY_FILE, path=path, error=error) from None
     if not value:
         return None
     if len(value) < MIN_KEY_LENGTH:

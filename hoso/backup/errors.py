@@ -9,6 +9,7 @@ from hoso.core.errors import DomainError
 
 class BackupError(StrEnum):
     NO_KEY = "backup_no_key"
+    KEY_FILE = "backup_key_file"
     KEY_TOO_SHORT = "backup_key_too_short"
     WRONG_KEY = "backup_wrong_key"
     TAMPERED = "backup_tampered"
@@ -31,8 +32,9 @@ class BackupError(StrEnum):
 MESSAGES = {
     BackupError.NO_KEY: (
         "Chưa có khóa sao lưu: đặt HOSO_BACKUP_KEY (hoặc HOSO_BACKUP_KEY_FILE chỉ tới tệp chứa "
-        "khóa). Bản sao lưu không mã hóa chỉ được ghi khi dùng rõ --no-encrypt."
+        "khóa)."
     ),
+    BackupError.KEY_FILE: "Không đọc được tệp khóa sao lưu {path} (HOSO_BACKUP_KEY_FILE): {error}.",
     BackupError.KEY_TOO_SHORT: (
         "Khóa sao lưu quá ngắn ({length} ký tự, cần ít nhất {minimum}). Tạo khóa bằng: "
         'python -c "import secrets; print(secrets.token_urlsafe(32))"'

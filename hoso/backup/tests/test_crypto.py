@@ -102,6 +102,10 @@ def test_key_from_the_environment_or_a_file(monkeypatch, tmp_path):
     key_file.write_text(KEY + "\n")
     monkeypatch.setenv("HOSO_BACKUP_KEY_FILE", str(key_file))
     assert crypto.key_from_environment() == KEY
+    monkeypatch.setenv("HOSO_BACKUP_KEY_FILE", str(tmp_path / "absent"))
+    with pytest.raises(DomainError) as caught:
+        crypto.key_from_environment()
+    assert caught.value.code == BackupError.KEY_FILE and "absent" in caught.value.message
     monkeypatch.setenv("HOSO_BACKUP_KEY", "short")
     with pytest.raises(DomainError) as caught:
         crypto.key_from_environment()

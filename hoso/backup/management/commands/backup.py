@@ -57,7 +57,10 @@ class Command(BaseCommand):
         else:
             passphrase = crypto.key_from_environment()
             if passphrase is None:
-                raise fail(BackupError.NO_KEY)
+                raise CommandError(
+                    f"{fail(BackupError.NO_KEY).message} Bản sao lưu không mã hóa chỉ được ghi "
+                    "khi dùng rõ --no-encrypt."
+                )
         report = actions.backup_create(
             output_dir=options["output"], passphrase=passphrase, log=self.stdout.write
         )

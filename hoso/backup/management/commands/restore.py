@@ -28,6 +28,8 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from error
+        if not report.manifest.get("encrypted"):
+            self.stderr.write("CẢNH BÁO: bản sao lưu này không được mã hóa (--no-encrypt).")
         heads = report.manifest["audit_heads"]
         self.stdout.write(
             f"Đã khôi phục {archive.name}: {report.files} tệp, {len(heads)} chuỗi nhật ký khớp "
