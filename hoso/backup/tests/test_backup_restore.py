@@ -311,3 +311,32 @@ def test_member_names_cannot_escape_the_storage():
     assert bundle.safe_file_name("files/records/a.pdf") == "records/a.pdf"
     for bad in ("files/../etc/passwd", "files//abs", "files/a/../../b", "database/x", "files/"):
         assert bundle.safe_file_name(bad) is None
+
+
+TABLES = (
+    "import json\nfrom django.db import connection\n"
+    "print(json.dumps(sorted(connection.introspection.table_names())))"
+)
+
+
+@pytest.mark.django_db
+def test_a_refused_restore_writes_nothing_into_the_target(tmp_path, target):
+    default_storage.save("records/a.txt", ContentFile(b"original"))
+    out = tmp_path / "backups"
+    call_command("backup", output=out, stdout=io.StringIO())
+    archive = only_archive(out)
+    # A damaged archive: refused before anything is written.
+    blob = bytearray(archive.read_bytes())
+    blob[-20] ^= 0x01
+    damaged = tmp_path / "damaged.tar.enc"
+    damaged.write_bytes(bytes(blob))
+    done = target.manage("restore", str(damaged))
+    assert done.returncode == 1 and "đã bị sửa, cắt cụt hoặc hỏng" in done.stderr
+    assert target.python(TABLES) == []
+    # A target storage that already holds one of the archive's files: refused, nothing written.
+    (target.var / "media" / "records").mkdir(parents=True)
+    (target.var / "media" / "records" / "a.txt").write_bytes(b"someone else's")
+    done = target.manage("restore", str(archive))
+    assert done.returncode == 1 and "records/a.txt" in done.stderr, done.stderr
+    assert target.python(TABLES) == []
+    assert (target.var / "media" / "records" / "a.txt").read_bytes() == b"someone else's"
