@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hoso.rollover",
     "hoso.home",
     "hoso.api",
+    "hoso.backup",
     "hoso.demo",
 ]
 

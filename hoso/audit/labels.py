@@ -80,6 +80,7 @@ for _module in (
     "organisation.staff",
     "organisation.setup",
     "rollover",
+    "backup",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
