@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -28,8 +29,36 @@ def env_bool(name: str, default: bool) -> bool:
 # Off unless asked for (HOSO_DEBUG=1 on a developer's machine): a traceback or the list of every
 # URL is never shown to a user; errors get the Vietnamese pages of hoso/templates/.
 DEBUG = env_bool("HOSO_DEBUG", False)
-SECRET_KEY = os.environ.get("HOSO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("HOSO_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("HOSO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+# --- Production mode (HOSO_PRODUCTION=1): behind an HTTPS reverse proxy at HOSO_PUBLIC_URL ------
+# `manage.py check --deploy` is clean. The start-up checks of hoso/core/checks.py refuse to start
+# (Errors) without an https public address, a strong HOSO_SECRET_KEY and HOSO_SIGNING_STORE_KEY;
+# outside production mode they are Warnings. docs/ARCHITECTURE.md "Production mode".
+HOSO_PRODUCTION = env_bool("HOSO_PRODUCTION", False)
+if HOSO_PRODUCTION:
+    _public = urlsplit(os.environ.get("HOSO_PUBLIC_URL", "").strip())
+    if _public.hostname and not os.environ.get("HOSO_ALLOWED_HOSTS"):
+        ALLOWED_HOSTS = [_public.hostname]
+    if _public.hostname:
+        CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the header).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HOSO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HOSO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOSO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HOSO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# A transcript's QR code may point at localhost or a private address only on a machine that is
+# nobody's server (DEBUG, or answering to local host names only: `make run`, the tests); never
+# in production mode. HOSO_ALLOW_LOCAL_PUBLIC_URL=1/0 decides explicitly (transcripts/engines.py).
+HOSO_ALLOW_LOCAL_PUBLIC_URL = not HOSO_PRODUCTION and env_bool(
+    "HOSO_ALLOW_LOCAL_PUBLIC_URL",
+    DEBUG or all(h.strip() in {"127.0.0.1", "localhost", "[::1]", "::1"} for h in ALLOWED_HOSTS),
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
