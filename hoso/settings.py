@@ -4,6 +4,15 @@ HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite u
 HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
 HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_REMINDER_DAYS /
 _MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS.
+
+Production mode, HOSO_PRODUCTION=1 (behind an HTTPS reverse proxy that sets X-Forwarded-Proto):
+requires HOSO_PUBLIC_URL (https, not local), HOSO_SECRET_KEY (50+ random characters) and
+HOSO_SIGNING_STORE_KEY (32+, not the secret key), or nothing starts (hoso/core/checks.py); turns
+on HSTS (HOSO_HSTS_SECONDS, default one year; HOSO_HSTS_INCLUDE_SUBDOMAINS, HOSO_HSTS_PRELOAD,
+default on), the https redirect (HOSO_SSL_REDIRECT, default on) and secure cookies; takes
+ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS from HOSO_PUBLIC_URL. HOSO_ALLOW_LOCAL_PUBLIC_URL: may a
+transcript's QR code point at localhost or a private address (default: on with HOSO_DEBUG or
+local host names only; never in production mode).
 """
 
 from __future__ import annotations
