@@ -62,7 +62,6 @@ def test_a_body_over_the_limit_is_413_without_being_read(world, settings):
     assert response.json()["code"] == "TOO_LARGE" and "tối đa" in response.json()["detail"]
 
 
-
 @pytest.mark.django_db
 def test_a_page_body_over_the_limit_gets_the_vietnamese_413_page(world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
