@@ -6,12 +6,22 @@ HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_
 _MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS,
 HOSO_WEB_WORKERS / _THREADS, HOSO_DB_POOL_MAX / _TIMEOUT, HOSO_TASK_WORKERS, HOSO_DB_RESERVED,
 HOSO_TRUST_PROXY (deploy/hoso.env.example lists them all).
+
+Production mode, HOSO_PRODUCTION=1 (behind an HTTPS reverse proxy that sets X-Forwarded-Proto):
+requires HOSO_PUBLIC_URL (https, not local), HOSO_SECRET_KEY (50+ random characters) and
+HOSO_SIGNING_STORE_KEY (32+, not the secret key), or nothing starts (hoso/core/checks.py); turns
+on HSTS (HOSO_HSTS_SECONDS, default one year; HOSO_HSTS_INCLUDE_SUBDOMAINS, HOSO_HSTS_PRELOAD,
+default on), the https redirect (HOSO_SSL_REDIRECT, default on) and secure cookies; takes
+ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS from HOSO_PUBLIC_URL. HOSO_ALLOW_LOCAL_PUBLIC_URL: may a
+transcript's QR code point at localhost or a private address (default: on with HOSO_DEBUG or
+local host names only; never in production mode).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -30,8 +40,39 @@ def env_bool(name: str, default: bool) -> bool:
 # Off unless asked for (HOSO_DEBUG=1 on a developer's machine): a traceback or the list of every
 # URL is never shown to a user; errors get the Vietnamese pages of hoso/templates/.
 DEBUG = env_bool("HOSO_DEBUG", False)
-SECRET_KEY = os.environ.get("HOSO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("HOSO_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("HOSO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+# --- Production mode (HOSO_PRODUCTION=1): behind an HTTPS reverse proxy at HOSO_PUBLIC_URL ------
+# `manage.py check --deploy` is clean. The start-up checks of hoso/core/checks.py refuse to start
+# (Errors) without an https public address, a strong HOSO_SECRET_KEY and HOSO_SIGNING_STORE_KEY;
+# outside production mode they are Warnings. docs/ARCHITECTURE.md "Production mode".
+HOSO_PRODUCTION = env_bool("HOSO_PRODUCTION", False)
+if HOSO_PRODUCTION:
+    _public = urlsplit(os.environ.get("HOSO_PUBLIC_URL", "").strip())
+    if _public.hostname and not os.environ.get("HOSO_ALLOWED_HOSTS"):
+        ALLOWED_HOSTS = [_public.hostname]
+    if _public.hostname:
+        CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the header).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HOSO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HOSO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOSO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HOSO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# A transcript's QR code may point at localhost or a private address only on a machine that is
+# nobody's server (DEBUG, or answering to local host names only: `make run`, the tests); never
+# in production mode. HOSO_ALLOW_LOCAL_PUBLIC_URL=1/0 decides explicitly (transcripts/engines.py).
+# Such a machine is not warned about development keys either (hoso/core/checks.py).
+HOSO_LOCAL_MACHINE = not HOSO_PRODUCTION and (
+    DEBUG or all(h.strip() in {"127.0.0.1", "localhost", "[::1]", "::1"} for h in ALLOWED_HOSTS)
+)
+HOSO_ALLOW_LOCAL_PUBLIC_URL = not HOSO_PRODUCTION and env_bool(
+    "HOSO_ALLOW_LOCAL_PUBLIC_URL", HOSO_LOCAL_MACHINE
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -66,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (core/security.py).
+    "hoso.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,7 +172,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # persistent connection per thread instead), so the server never holds more than
 #   HOSO_WEB_WORKERS × HOSO_DB_POOL_MAX + HOSO_TASK_WORKERS + HOSO_DB_RESERVED
 # connections; `manage.py check --database default` warns when that exceeds what PostgreSQL
-# allows (max_connections − superuser_reserved_connections): hoso/core/checks.py.
+# allows (max_connections − superuser_reserved_connections): hoso/core/budget.py.
 HOSO_WEB_WORKERS = int(os.environ.get("HOSO_WEB_WORKERS", "2"))
 HOSO_WEB_THREADS = int(os.environ.get("HOSO_WEB_THREADS", "4"))
 HOSO_TASK_WORKERS = int(os.environ.get("HOSO_TASK_WORKERS", "1"))

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from hoso.core import checks  # noqa: F401  (registers the deployment checks)
+        from hoso.core import budget, checks  # noqa: F401  (register the start-up and budget checks)

@@ -1,92 +1,98 @@
-"""System checks of the deployment (registered by ``CoreConfig.ready``).
+"""Start-up checks (Django system checks): in production mode (HOSO_PRODUCTION=1) a missing or
+weak setting is an Error, so `check`, `runserver`, `migrate` and the WSGI application (wsgi.py)
+refuse to start with the reason; outside production mode the same findings are Warnings.
 
-The database connection budget (docs/DEPLOY.md, docs/adr/0008-production-server.md): the web
-server's processes, the task workers and a reserve for scheduled commands must fit in what
-PostgreSQL accepts. Asking the server costs two ``SHOW`` statements, so the check is a database
-check: it runs with ``manage.py check --database default`` (and ``migrate``), never at every
-command.
-"""
+Registered by ``CoreConfig.ready``; the messages name the environment variable to set."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core import checks
+from django.core.checks import Error, Warning, register
+
+from hoso.core.publicurl import public_url_problem
+
+#: Django's own rule for a strong SECRET_KEY (security.W009), required in production mode.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+STORE_KEY_MIN_LENGTH = 32
 
 
-@dataclass(frozen=True)
-class ConnectionBudget:
-    web_workers: int
-    per_worker: int  # the pool's maximum, or one persistent connection per thread
-    pooled: bool
-    task_workers: int
-    reserved: int
-
-    @property
-    def total(self) -> int:
-        return self.web_workers * self.per_worker + self.task_workers + self.reserved
-
-    def formula(self) -> str:
-        per = "HOSO_DB_POOL_MAX" if self.pooled else "HOSO_WEB_THREADS (no pool)"
-        return (
-            f"HOSO_WEB_WORKERS × {per} + HOSO_TASK_WORKERS + HOSO_DB_RESERVED = "
-            f"{self.web_workers} × {self.per_worker} + {self.task_workers} + {self.reserved} "
-            f"= {self.total}"
-        )
-
-
-def connection_budget() -> ConnectionBudget:
-    """The most connections HoSo's processes may hold at once, from the settings."""
-    pooled = settings.HOSO_DB_POOL_MAX > 0
-    return ConnectionBudget(
-        web_workers=settings.HOSO_WEB_WORKERS,
-        per_worker=settings.HOSO_DB_POOL_MAX if pooled else settings.HOSO_WEB_THREADS,
-        pooled=pooled,
-        task_workers=settings.HOSO_TASK_WORKERS,
-        reserved=settings.HOSO_DB_RESERVED,
+def _finding(production: bool, number: int, message: str, hint: str):
+    if production:
+        return Error(message, hint=hint, id=f"hoso.E{number:03d}")
+    if getattr(settings, "HOSO_LOCAL_MACHINE", False):
+        return None  # nobody's server (DEBUG or local host names only): development keys are fine
+    return Warning(
+        message + " (chưa ở chế độ vận hành HOSO_PRODUCTION=1: chỉ là cảnh báo)",
+        hint=hint,
+        id=f"hoso.W{number:03d}",
     )
 
 
-def server_connection_limit(connection) -> int:
-    """What non-superusers may open: max_connections − superuser_reserved_connections."""
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_connections")
-        maximum = int(cursor.fetchone()[0])
-        cursor.execute("SHOW superuser_reserved_connections")
-        reserved = int(cursor.fetchone()[0])
-    return maximum - reserved
-
-
-@checks.register(checks.Tags.database)
-def check_connection_budget(app_configs=None, databases=None, **kwargs):
-    from django.db import connections
-
-    if not databases or "default" not in databases:
-        return []
-    connection = connections["default"]
-    if connection.vendor != "postgresql":
-        return []  # SQLite: one file, no connection limit
-    budget = connection_budget()
-    try:
-        limit = server_connection_limit(connection)
-    except Exception as exc:  # the server does not answer: migrate will say so itself
-        return [
-            checks.Warning(
-                f"Could not read max_connections from PostgreSQL ({exc.__class__.__name__}); "
-                f"HoSo may hold {budget.formula()} connections.",
-                id="hoso.W002",
+@register("hoso", "security")
+def check_production_settings(app_configs=None, **kwargs):
+    production = bool(getattr(settings, "HOSO_PRODUCTION", False))
+    found = []
+    problem = public_url_problem(getattr(settings, "HOSO_PUBLIC_URL", ""), require_https=production)
+    if problem and (production or not getattr(settings, "HOSO_ALLOW_LOCAL_PUBLIC_URL", False)):
+        found.append(
+            _finding(
+                production,
+                1,
+                problem,
+                "Đặt HOSO_PUBLIC_URL là địa chỉ https mà mọi người mở được; mã QR trên học bạ "
+                "trỏ tới HOSO_PUBLIC_URL/xac-minh/…",
             )
-        ]
-    if budget.total > limit:
-        return [
-            checks.Warning(
-                f"HoSo may hold more database connections than PostgreSQL accepts: "
-                f"{budget.formula()} > {limit} (max_connections − "
-                f"superuser_reserved_connections).",
-                hint="Lower HOSO_WEB_WORKERS or HOSO_DB_POOL_MAX, or raise max_connections "
-                "in postgresql.conf (docs/DEPLOY.md, 'Connection budget').",
-                id="hoso.W001",
+        )
+    key = settings.SECRET_KEY or ""
+    if (
+        key == getattr(settings, "DEV_SECRET_KEY", None)
+        or key.startswith("django-insecure-")
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE
+    ):
+        found.append(
+            _finding(
+                production,
+                2,
+                "HOSO_SECRET_KEY chưa đặt, là khóa mặc định dùng khi phát triển, hoặc quá yếu "
+                f"(cần ít nhất {SECRET_KEY_MIN_LENGTH} ký tự ngẫu nhiên).",
+                'Tạo khóa: python -c "import secrets; print(secrets.token_urlsafe(64))"',
             )
-        ]
-    return []
+        )
+    store_key = getattr(settings, "HOSO_SIGNING_STORE_KEY", "") or ""
+    if len(store_key) < STORE_KEY_MIN_LENGTH or store_key == key:
+        found.append(
+            _finding(
+                production,
+                3,
+                "HOSO_SIGNING_STORE_KEY (khóa bọc các tệp chứng thư số đã lưu) chưa đặt, quá ngắn "
+                f"(cần ít nhất {STORE_KEY_MIN_LENGTH} ký tự) hoặc trùng HOSO_SECRET_KEY.",
+                "Đặt một khóa ngẫu nhiên riêng và giữ nguyên nó: đổi khóa thì phải tải lại các "
+                "chứng thư số đã lưu (docs/SIGNING.md).",
+            )
+        )
+    if production and settings.DEBUG:
+        found.append(
+            Error(
+                "HOSO_DEBUG=1 trong chế độ vận hành: lỗi sẽ hiện chi tiết mã nguồn cho người dùng.",
+                hint="Bỏ HOSO_DEBUG (hoặc đặt HOSO_DEBUG=0).",
+                id="hoso.E004",
+            )
+        )
+    return [finding for finding in found if finding is not None]
+
+
+def refuse_on_errors() -> None:
+    """In production mode, raise ``SystemCheckError`` (the messages of every Error found by the
+    system checks) — for the WSGI application, which Django does not check when it loads."""
+    if not getattr(settings, "HOSO_PRODUCTION", False):
+        return
+    from django.core.checks import ERROR, run_checks
+    from django.core.management.base import SystemCheckError
+
+    errors = [m for m in run_checks() if m.level >= ERROR and not m.is_silenced()]
+    if errors:
+        raise SystemCheckError(
+            "HoSo không khởi động được:\n" + "\n".join(f"{m.id}: {m.msg}" for m in errors)
+        )

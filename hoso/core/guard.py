@@ -85,4 +85,5 @@ class InputGuardMiddleware:
     def _answer(request, code: str, message: str, field, *, page: int, api: int):
         if request.path.startswith("/api/"):
             return JsonResponse({"code": code, "detail": message, "field": field}, status=api)
-        return render(request, "error.html", {"message": message}, status=page)
+        template = "413.html" if page == 413 else "error.html"
+        return render(request, template, {"message": message}, status=page)

@@ -17,6 +17,31 @@ _SPACES = re.compile(r"\s+")
 #: return; DEL and the C1 controls. Refused (never stripped) by the input guard and the importer.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
+#: Invisible characters that change how a name reads without being seen: the bidirectional
+#: embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069), the zero-width space,
+#: joiners and word joiner (U+200B–U+200D, U+2060) and the byte-order mark (U+FEFF). A name with
+#: one would look like another person's name while differing from it. Refused, never stripped.
+INVISIBLE_CHARACTER = re.compile("[\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def invisible_character_problem(value: object, *, label: str) -> str | None:
+    """A Vietnamese sentence naming ``label`` and the first invisible character of ``value``
+    (``INVISIBLE_CHARACTER``), or None."""
+    found = INVISIBLE_CHARACTER.search(str(value or ""))
+    if found is None:
+        return None
+    char = found.group()
+    kind = (
+        "ký tự đổi chiều chữ"
+        if "\u202a" <= char <= "\u2069" and char != "\u2060"
+        else ("ký tự không có bề rộng")
+    )
+    return (
+        f"{label} chứa ký tự vô hình U+{ord(char):04X} ({kind}): chữ hiện ra khác chữ được "
+        "lưu. Hãy xóa và gõ lại."
+    )
+
+
 # Base letters after stripping tone marks but keeping the letter-forming marks (breve, circumflex,
 # horn, stroke). Order = position in the Vietnamese alphabet.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"

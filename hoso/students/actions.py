@@ -13,7 +13,7 @@ from hoso.accounts.actor import Actor
 from hoso.accounts.policies import Perm, can, require
 from hoso.audit.actions import audit_record, snapshot
 from hoso.core.errors import DomainError
-from hoso.core.text import fold, nfc
+from hoso.core.text import fold, invisible_character_problem, nfc
 from hoso.organisation.models import SchoolClass
 from hoso.organisation.policies import can_edit_class_students
 from hoso.students.errors import StudentError
@@ -43,6 +43,19 @@ PROFILE_FIELDS = [
     "has_disability",
     "disability_note",
 ]
+#: The Vietnamese names of the profile's text fields, for messages.
+FIELD_LABELS = {
+    "student_code": "Mã học sinh",
+    "personal_id": "Mã định danh cá nhân",
+    "family_name": "Họ",
+    "middle_name": "Tên đệm",
+    "given_name": "Tên",
+    "birth_place": "Nơi sinh",
+    "ethnicity": "Dân tộc",
+    "nationality": "Quốc tịch",
+    "address": "Địa chỉ",
+    "disability_note": "Ghi chú khuyết tật",
+}
 TEXT_FIELDS = {
     "student_code",
     "personal_id",
@@ -77,6 +90,10 @@ def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
 def _validate_profile(
     school_id: int, data: dict[str, Any], *, exclude_pk: int | None = None
 ) -> None:
+    for key in sorted(TEXT_FIELDS, key=PROFILE_FIELDS.index):
+        problem = invisible_character_problem(data.get(key), label=FIELD_LABELS[key])
+        if problem:
+            raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field=key)
     for required, label in (
         ("family_name", "Họ"),
         ("given_name", "Tên"),
@@ -126,6 +143,9 @@ def _set_guardians(student: Student, guardians: list[GuardianInput]) -> list[dic
         name = nfc(g.full_name)
         if not name:
             continue
+        problem = invisible_character_problem(name, label="Họ tên cha, mẹ, người giám hộ")
+        if problem:
+            raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field="guardians")
         phone = normalise_phone(g.phone)
         problem = check_phone(phone)
         if problem:

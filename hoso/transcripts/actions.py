@@ -258,6 +258,7 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
     students = _class_students(school_class)
     if not students:
         raise fail(TranscriptError.NO_STUDENTS)
+    engines.require_public_url()  # before any work: the drafts' QR codes carry the address
     result = DraftResult()
     for student in students:
         fresh = engines.fresh(student=student, year=school_class.year)
@@ -580,6 +581,7 @@ def _sign_step(
         raise _denied(actor, f"{STEP_LABELS[step]} học bạ lớp {school_class.name}")
     if not secret:
         raise fail(TranscriptError.SECRET_REQUIRED)
+    engines.require_public_url()  # nobody signs a PDF whose QR code leads nowhere
     result = SignResult()
     # Nobody signs stale data: bring the class's versions up to date first (a closed year's
     # grade book no longer changes).

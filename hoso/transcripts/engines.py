@@ -18,7 +18,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from hoso.core.errors import DomainError
-from hoso.transcripts.errors import MESSAGES, TranscriptError
+from hoso.core.publicurl import public_url_problem
+from hoso.transcripts.errors import MESSAGES, TranscriptError, fail
 
 JSON_NAME = "hoc-ba.json"
 JSON_MIME = "application/json"
@@ -89,13 +90,31 @@ def layout(content: dict) -> dict:
     return transcript_layout(content)
 
 
-def public_url(code: str) -> str:
-    """The absolute address printed (as a QR code) on the document."""
-    base = (
+def _public_base() -> str:
+    return (
         getattr(settings, "HOSO_PUBLIC_URL", "")
         or os.environ.get("HOSO_PUBLIC_URL", "")
         or "http://localhost:8000"
+    ).strip()
+
+
+def require_public_url() -> None:
+    """Refuse (``TranscriptError.PUBLIC_URL_INVALID``) to put an address nobody outside can open
+    into a transcript — unset, localhost, a private address — unless this machine is nobody's
+    server (``HOSO_ALLOW_LOCAL_PUBLIC_URL``: DEBUG, local host names only; never in production
+    mode). Called before a PDF is drafted and before anyone signs one."""
+    production = getattr(settings, "HOSO_PRODUCTION", False)
+    problem = public_url_problem(
+        getattr(settings, "HOSO_PUBLIC_URL", "") or os.environ.get("HOSO_PUBLIC_URL", ""),
+        require_https=production,
     )
+    if problem and (production or not getattr(settings, "HOSO_ALLOW_LOCAL_PUBLIC_URL", False)):
+        raise fail(TranscriptError.PUBLIC_URL_INVALID, problem=problem)
+
+
+def public_url(code: str) -> str:
+    """The absolute address printed (as a QR code) on the document."""
+    base = _public_base()
     try:
         path = reverse("verify:detail", args=[code])
     except NoReverseMatch:  # the public pages are mounted at /xac-minh/ (hoso/urls.py)
@@ -110,6 +129,7 @@ def render(data: dict, *, code: str) -> bytes:
     update of these bytes, so what each signer signs already carries the code and the data."""
     from hoso.printing.documents import render_transcript
 
+    require_public_url()
     return render_transcript(
         {k: v for k, v in data.items() if k != "content"},
         verification={"code": code, "url": public_url(code)},

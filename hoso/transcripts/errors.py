@@ -29,6 +29,7 @@ class TranscriptError(StrEnum):
     UPLOAD_NOT_PDF = "transcript_upload_not_pdf"
     CODE_INVALID = "transcript_code_invalid"
     RATE_LIMITED = "transcript_rate_limited"
+    PUBLIC_URL_INVALID = "transcript_public_url_invalid"
 
 
 MESSAGES = {
@@ -61,6 +62,10 @@ MESSAGES = {
     ),
     TranscriptError.RATE_LIMITED: (
         "Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng chờ một lát rồi thử lại."
+    ),
+    TranscriptError.PUBLIC_URL_INVALID: (
+        "Chưa lập hay ký được học bạ: mã QR trên học bạ phải trỏ tới địa chỉ công khai của "
+        "hệ thống. {problem} Hãy báo quản trị đặt HOSO_PUBLIC_URL rồi thử lại."
     ),
 }
 

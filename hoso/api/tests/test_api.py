@@ -524,3 +524,18 @@ def test_choosing_a_school_not_ones_own_is_404(world):
     assert client.get(f"{V1}/classes", HTTP_X_HOSO_SCHOOL="abc").status_code == 400
     mine = client.get(f"{V1}/classes", HTTP_X_HOSO_SCHOOL=str(world.school.pk))
     assert len(mine.json()) == 2
+
+
+def test_a_name_with_a_zero_width_character_is_refused_with_its_field(world):
+    client = as_user(world.homeroom_teacher)
+    response = client.patch(
+        f"{V1}/students/{world.other.pk}",
+        {"given_name": "Ch\u200bâu"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "INVISIBLE_CHARACTER"
+    assert response.json()["field"] == "given_name"
+    assert "U+200B" in response.json()["detail"]
+    world.other.refresh_from_db()
+    assert "\u200b" not in world.other.given_name

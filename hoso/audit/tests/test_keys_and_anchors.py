@@ -315,7 +315,15 @@ def test_a_broken_chain_is_not_anchored():
 
 def test_system_check_warns_without_a_key_and_refuses_a_bad_one(settings):
     settings.HOSO_AUDIT_KEYS = ""
+    settings.HOSO_PRODUCTION = False
+    settings.HOSO_LOCAL_MACHINE = False
     assert [m.id for m in audit_key_configured()] == ["audit.W001"]
+    settings.HOSO_LOCAL_MACHINE = True  # `make run`: the derived key is fine, nothing printed
+    assert audit_key_configured() == []
+    settings.HOSO_PRODUCTION = True  # production mode does not start without its own key
+    settings.HOSO_LOCAL_MACHINE = False
+    assert [m.id for m in audit_key_configured()] == ["audit.E002"]
+    settings.HOSO_PRODUCTION = False
     settings.HOSO_AUDIT_KEYS = "k1:short"
     assert [m.id for m in audit_key_configured()] == ["audit.E001"]
     settings.HOSO_AUDIT_KEYS = f"k1:{KEY_A}"

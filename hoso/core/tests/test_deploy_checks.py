@@ -1,4 +1,4 @@
-"""The database connection budget (core/checks.py, docs/DEPLOY.md): GIVEN the serving settings,
+"""The database connection budget (core/budget.py, docs/DEPLOY.md): GIVEN the serving settings,
 WHEN ``check --database default`` runs, THEN it warns when HoSo may hold more connections than
 PostgreSQL accepts; and gunicorn's configuration takes its processes and threads from the same
 settings."""
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from hoso.core import checks as deploy_checks
+from hoso.core import budget as deploy_checks
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,7 +46,7 @@ def test_a_budget_over_the_servers_limit_is_a_warning():
         assert deploy_checks.check_connection_budget(databases=["default"]) == []
     with override_settings(HOSO_WEB_WORKERS=limit, HOSO_DB_POOL_MAX=4):
         (warning,) = deploy_checks.check_connection_budget(databases=["default"])
-    assert warning.id == "hoso.W001"
+    assert warning.id == "hoso.W101"
     assert f"> {limit}" in warning.msg and "HOSO_WEB_WORKERS" in warning.hint
 
 

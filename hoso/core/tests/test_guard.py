@@ -63,6 +63,21 @@ def test_a_body_over_the_limit_is_413_without_being_read(world, settings):
 
 
 @pytest.mark.django_db
+def test_a_page_body_over_the_limit_gets_the_vietnamese_413_page(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = Client()
+    client.force_login(world.users["principal"])
+    response = client.post(
+        "/tai-khoan/doi-mat-khau/",
+        "old_password=" + "x" * 5000,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "<h1>Dữ liệu gửi lên quá lớn</h1>" in page and "tối đa" in page
+
+
+@pytest.mark.django_db
 def test_a_form_without_its_csrf_token_gets_the_vietnamese_page(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["librarian"])

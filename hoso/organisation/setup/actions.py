@@ -23,7 +23,7 @@ from hoso.accounts.roles import Role
 from hoso.assessment.rules import REGISTRY, ruleset_code_for
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.text import fold, nfc, split_full_name
+from hoso.core.text import fold, invisible_character_problem, nfc, split_full_name
 from hoso.organisation import programme
 from hoso.organisation.models import (
     LEVEL_GRADES,
@@ -82,6 +82,9 @@ def _text(value, *, label: str, limit: int, field: str, required: bool = True) -
             length=len(text),
             limit=limit,
         )
+    problem = invisible_character_problem(text, label=label.capitalize())
+    if problem:
+        raise fail(SetupError.INVISIBLE_CHARACTER, field=field, problem=problem)
     return text
 
 

@@ -14,6 +14,7 @@ class SetupError(StrEnum):
     NO_YEAR = "setup_no_year"
     REQUIRED = "setup_required"
     TOO_LONG = "setup_too_long"
+    INVISIBLE_CHARACTER = "setup_invisible_character"  # bidi override, zero-width (core.text)
     BAD_DATE = "setup_bad_date"
     BAD_NUMBER = "setup_bad_number"
     BAD_EMAIL = "setup_bad_email"
@@ -76,6 +77,7 @@ MESSAGES = {
     SetupError.NO_YEAR: "Trường chưa có năm học: hãy tạo năm học trước.",
     SetupError.REQUIRED: "Hãy nhập {label}.",
     SetupError.TOO_LONG: "{label} dài {length} ký tự, quá giới hạn {limit} ký tự: hãy rút gọn.",
+    SetupError.INVISIBLE_CHARACTER: "{problem}",
     SetupError.BAD_DATE: "{label} không phải là ngày hợp lệ (dạng ngày/tháng/năm, ví dụ 05/09/2027).",
     SetupError.BAD_NUMBER: "{label} phải là một số nguyên từ {low} đến {high}.",
     SetupError.BAD_EMAIL: "Địa chỉ thư điện tử “{value}” không hợp lệ.",

@@ -15,6 +15,7 @@ class StaffError(StrEnum):
     REQUIRED = "staff_required"
     TOO_LONG = "staff_too_long"
     BAD_VALUE = "staff_bad_value"  # not one of the choices, not a number, not a date
+    INVISIBLE_CHARACTER = "staff_invisible_character"  # bidi override, zero-width (core.text)
     BAD_CODE = "staff_bad_code"
     DUPLICATE_CODE = "staff_duplicate_code"
     BAD_PERSONAL_ID = "staff_bad_personal_id"

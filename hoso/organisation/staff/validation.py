@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 
 from hoso.core import clock
 from hoso.core.identity import check_phone, normalise_phone, personal_id_problems
-from hoso.core.text import fold, nfc
+from hoso.core.text import fold, invisible_character_problem, nfc
 from hoso.organisation.models import Department, Staff
 from hoso.organisation.staff.errors import FieldProblem, StaffError
 from hoso.organisation.staff.fields import BY_NAME, FIELDS, RegisterField, stored_value
@@ -116,6 +116,9 @@ def _parse_decimal(field: RegisterField, value: Any) -> Decimal | None:
 
 def _parse_text(field: RegisterField, value: Any) -> str:
     text = nfc(value) if field.kind != "long_text" else _nfc_lines(value)
+    problem = invisible_character_problem(text, label=field.label)
+    if problem:
+        raise _Bad(StaffError.INVISIBLE_CHARACTER, problem)
     limit = field.max_length
     if limit and len(text) > limit:
         raise _Bad(

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hoso.core.text import split_full_name
+from hoso.core.text import invisible_character_problem, split_full_name
 from hoso.imports.cells import CellError, cell_text, is_number, parse_date_cell
 from hoso.imports.headers import FieldSpec, alias_table, header_key, recognise, suggest_by_aliases
 from hoso.imports.importer import Report
+from hoso.students.errors import StudentError
 from hoso.students.validation import check_personal_id, check_phone, normalise_phone
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -256,6 +257,9 @@ class RowParser:
         limit = FIELD_BY_NAME[name].max_length
         if limit and len(value) > limit:
             self.error(number, name, f"Quá dài: tối đa {limit} ký tự (đang có {len(value)}).")
+        problem = invisible_character_problem(value, label=FIELD_BY_NAME[name].label)
+        if problem:
+            self.error(number, name, problem, code=StudentError.INVISIBLE_CHARACTER)
         return value
 
     def parse_row(self, number: int, values: dict) -> dict:

@@ -798,3 +798,21 @@ def test_a_class_list_saved_by_libreoffice_imports(
     anh = Student.objects.get(student_code="HS001")
     assert anh.birth_date == date(2015, 3, 4) and anh.personal_id == "001315001234"
     assert Guardian.objects.get(full_name="Lê Thị Mai").phone == "0987654321"
+
+
+def test_invisible_characters_in_names_are_refused_by_row_and_column(world):
+    rows = [
+        template_row(**(ANH | {"full_name": "Nguyễn Thị \u202eÁnh"})),
+        template_row(**(BINH | {"mother_name": "Phạm\u200b Thị Lan"})),
+        template_row(**AN),
+    ]
+    batch = upload(world, "homeroom", xlsx(rows))
+    found = {(e["row"], e["column"]): e for e in batch.errors}
+    assert set(found) == {(3, "C (Họ và tên)"), (4, f"{mother_column()} (Họ tên mẹ)")}
+    assert {e["code"] for e in batch.errors} == {StudentError.INVISIBLE_CHARACTER}
+    assert "Họ và tên chứa ký tự vô hình U+202E" in found[(3, "C (Họ và tên)")]["message"]
+    assert not Student.objects.filter(student_code__in=["HS001", "HS002", "HS003"]).exists()
+
+
+def mother_column() -> str:
+    return column_label(TEMPLATE_FIELDS.index("mother_name"), TEMPLATE_HEADERS).split(" ")[0]

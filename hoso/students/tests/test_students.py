@@ -243,3 +243,39 @@ def test_every_role_home_page_renders(client, world):
         client.force_login(world.users[person])
         response = client.get("/")
         assert response.status_code == 200, person
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202e", "\u2069", "\u200c", "\u200d", "\ufeff"])
+def test_names_with_bidi_overrides_or_zero_width_characters_are_refused(world, char):
+    with pytest.raises(DomainError) as caught:
+        actions.student_update(
+            actor=world.actor("homeroom"),
+            student=world.student_a,
+            changes={"given_name": f"A{char}n"},
+        )
+    assert caught.value.code == "INVISIBLE_CHARACTER" and caught.value.field == "given_name"
+    assert caught.value.message.startswith(f"Tên chứa ký tự vô hình U+{ord(char):04X}")
+    assert Student.objects.get(pk=world.student_a.pk).given_name == "An"
+
+
+def test_the_edit_form_refuses_a_reversed_name_and_keeps_what_was_typed(client, world):
+    client.force_login(world.users["homeroom"])
+    url = reverse("students:edit", args=[world.student_a.pk])
+    data = {
+        "family_name": "Nguy\u202eễn",
+        "middle_name": "Văn",
+        "given_name": "An",
+        "gender": "M",
+        "birth_date": "2015-03-04",
+        "birth_place": "Thủy Nguyên, Hải Phòng",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "student_code": world.student_a.student_code,
+        "personal_id": "",
+        "address": "Số 5 Lạch Tray",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Họ chứa ký tự vô hình U+202E" in body and "Thủy Nguyên, Hải Phòng" in body
+    assert Student.objects.get(pk=world.student_a.pk).family_name == "Nguyễn"

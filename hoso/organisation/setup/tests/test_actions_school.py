@@ -122,3 +122,24 @@ def test_input_is_nfc_normalised(fresh):
     actions.school_profile_update(actor=fresh.actor("admin"), values=values(fresh, name=decomposed))
     fresh.school.refresh_from_db()
     assert fresh.school.name == "Trường THCS Lê Lợi"
+
+
+def test_a_reversed_administrator_name_is_refused_and_nothing_is_created(db):
+    from hoso.organisation.models import School
+
+    with pytest.raises(DomainError) as caught:
+        actions.school_create(
+            code="THCS-BD",
+            name="Trường THCS Bạch Đằng",
+            short_name="THCS Bạch Đằng",
+            levels=["lower_secondary"],
+            province="Thành phố Hải Phòng",
+            commune="Phường Hải An",
+            admin_username="quantri.thcs-bd",
+            admin_full_name="Trần Văn \u202eQuản",
+            admin_gender="nam",
+        )
+    assert caught.value.code == SetupError.INVISIBLE_CHARACTER
+    assert caught.value.field == "admin_full_name"
+    assert caught.value.message.startswith("Họ và tên quản trị viên chứa ký tự vô hình U+202E")
+    assert not School.objects.filter(code="THCS-BD").exists()

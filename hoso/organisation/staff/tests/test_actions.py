@@ -383,3 +383,19 @@ def test_changes_are_scoped_to_the_school(world):
             actor=world.actor("clerk"), staff=other.people["subject"], changes={"note": "x"}
         )
     assert not Staff.objects.filter(~Q(note=""), pk=other.people["subject"].pk).exists()
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u2060", "\ufeff"])
+def test_names_with_invisible_characters_are_refused_with_the_field(world, char):
+    with pytest.raises(StaffInvalid) as caught:
+        actions.staff_create(
+            actor=world.actor("clerk"),
+            fields=teacher_fields(family_name=f"Nguy{char}ễn", given_name=f"An{char}h"),
+        )
+    assert caught.value.codes() == {
+        "family_name": StaffError.INVISIBLE_CHARACTER,
+        "given_name": StaffError.INVISIBLE_CHARACTER,
+    }
+    message = caught.value.by_field()["family_name"][0]
+    assert message.startswith("Họ chứa ký tự vô hình U+") and f"{ord(char):04X}" in message
+    assert not Staff.objects.filter(code="GV0101").exists()

@@ -1,0 +1,132 @@
+"""Browser test (Playwright + Debian's chromium): GIVEN the strict Content-Security-Policy of
+core/security.py WHEN people open the main pages of their roles (login, home, the grade sheet with
+its JS, the year-end results page, records, the API docs) THEN the browser reports no violation,
+and the behaviours moved from inline handlers into hoso/static/hoso/behaviours.js still work."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hoso.testing.browser import BrowserTestCase
+from hoso.testing.factories import small_school
+
+# Every violation, also the ones the console does not print (a report-only directive, a blocked
+# style attribute), collected by the page itself before any of our scripts runs.
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile);
+});
+"""
+
+
+@pytest.mark.browser
+class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
+    timeout_ms = 60_000  # the machine's 2 cores are shared
+
+    def watch(self, page):
+        page.add_init_script(WATCH)
+        messages: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                messages.append(m.text)
+                if "Content Security Policy" in m.text or m.text.startswith("Refused")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+        return messages
+
+    def visit(self, page, messages, path: str, ready: str = "body"):
+        response = page.goto(f"{self.live_server_url}{path}")
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_selector(ready)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
+        assert messages == [], (path, messages)
+
+    def test_anonymous_pages_and_the_api_docs(self):
+        world = small_school()
+        page = self.browser.new_page()
+        messages = self.watch(page)
+        self.visit(page, messages, "/tai-khoan/dang-nhap/", "input[name=username]")
+        self.visit(page, messages, "/xac-minh/", "form")
+        page = self.login(world.users["principal"])
+        messages = self.watch(page)
+        self.visit(page, messages, "/", "h1")
+        self.visit(page, messages, "/api/docs", "#swagger-ui .information-container")
+
+    def test_grade_sheet_and_the_autosubmitting_pickers(self):
+        world = small_school()
+        page = self.login(world.users["subject"])
+        messages = self.watch(page)
+        self.visit(page, messages, "/so-diem/", "[data-testid=term-picker]")
+        # The term picker submits itself on change (was onchange="this.form.submit()").
+        other = page.eval_on_selector(
+            "select[name=ky]",
+            "s => Array.from(s.options).find(o => !o.selected).value",
+        )
+        with page.expect_navigation():
+            page.select_option("select[name=ky]", other)
+        assert f"ky={other}" in page.url
+        page.goto(f"{self.live_server_url}/so-diem/")
+        page.click("[data-testid=my-sheets] >> text=Toán — lớp 6A1")
+        page.wait_for_selector("table[data-grid][data-ready]")  # grid.js has run
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__csp") == [] and messages == []
+
+    def test_year_end_traits_fill_buttons_and_the_records_schedule_form(self):
+        from hoso.gradebook.tests.results_helpers import primary_school
+        from hoso.records.models import RecordType
+        from hoso.records.tests.helpers import setup_records
+        from hoso.testing.factories import make_student
+
+        world = small_school()
+        primary = primary_school(world)
+        make_student(world.school, primary.school_class, "Phan Minh Châu")
+        make_student(world.school, primary.school_class, "Trần Văn Bình")
+        page = self.login(primary.homeroom)
+        messages = self.watch(page)
+        url = reverse("gradebook:results_inputs", args=[primary.school_class.pk]) + "?moc=end2"
+        self.visit(page, messages, url, "table[data-testid=traits]")
+        traits = "table[data-testid=traits] tbody select[data-trait]"
+        assert set(page.eval_on_selector_all(traits, "ss => ss.map(s => s.value)")) == {""}
+        # A column's picker fills that column only, then returns to its empty choice.
+        column = page.locator("select[data-fill-traits]").first
+        key = column.get_attribute("data-fill-traits")
+        (chosen,) = column.select_option(label="Đ")
+        assert chosen and chosen != "T"
+        assert set(
+            page.eval_on_selector_all(f'select[data-trait="{key}"]', "ss => ss.map(s => s.value)")
+        ) == {chosen}
+        assert column.input_value() == ""
+        # "Điền T vào mọi ô còn trống" fills the others and keeps the column already chosen.
+        page.click("button[data-fill-traits]")
+        values = page.eval_on_selector_all(traits, "ss => ss.map(s => [s.dataset.trait, s.value])")
+        assert all(v == (chosen if k == key else "T") for k, v in values), values
+        assert page.evaluate("window.__csp") == [] and messages == []
+
+        # Records: the schedule kind shows only its own fieldset (was an inline <script>).
+        setup_records(world)
+        page = self.login(world.users["principal"])
+        messages = self.watch(page)
+        record_type = RecordType.objects.filter(school=world.school).first()
+        self.visit(
+            page,
+            messages,
+            reverse("records:type_edit", args=[record_type.pk]),
+            "select[name=schedule_kind]",
+        )
+        kinds = page.eval_on_selector_all(
+            "fieldset[data-sched]", "fs => fs.map(f => f.dataset.sched)"
+        )
+        for kind in kinds:
+            page.select_option("select[name=schedule_kind]", kind)
+            shown = page.eval_on_selector_all(
+                "fieldset[data-sched]", "fs => fs.filter(f => !f.hidden).map(f => f.dataset.sched)"
+            )
+            assert shown == [kind]
+        assert page.evaluate("window.__csp") == [] and messages == []
