@@ -6,7 +6,7 @@ with everything set, `check --deploy` is clean."""
 from __future__ import annotations
 
 import os
-import secrets
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +19,10 @@ from hoso.core.checks import check_production_settings, refuse_on_errors
 from hoso.core.publicurl import public_url_problem
 
 ROOT = Path(__file__).resolve().parents[3]
-STRONG = secrets.token_urlsafe(64)
-STORE = secrets.token_urlsafe(40)
-AUDIT_KEYS = "k1:" + secrets.token_urlsafe(40)
+# Fixed values: pytest-xdist needs the same test ids in every worker.
+STRONG = hashlib.sha256(b"secret key").hexdigest()
+STORE = hashlib.sha256(b"store key").hexdigest()[:40]
+AUDIT_KEYS = "k1:" + hashlib.sha256(b"audit key").hexdigest()
 
 
 def _ids(settings) -> dict[str, int]:
