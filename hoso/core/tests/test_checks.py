@@ -5,8 +5,8 @@ with everything set, `check --deploy` is clean."""
 
 from __future__ import annotations
 
-import os
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
