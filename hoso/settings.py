@@ -133,13 +133,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hoso.accounts.passwords.LettersAndDigitsValidator"},
     {"NAME": "hoso.accounts.passwords.NotPersonalValidator"},
     {"NAME": "hoso.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "hoso.accounts.passwords.ReuseValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["hoso.accounts.backends.LockoutBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Failed sign-ins: free tries per user name and address (and per known browser), then a delay
+# doubling from 2 s up to HOSO_LOCKOUT_MINUTES; never a lock a stranger can cause (docs/STAFF.md).
 HOSO_LOCKOUT_FAILURES = int(os.environ.get("HOSO_LOCKOUT_FAILURES", "5"))
 HOSO_LOCKOUT_MINUTES = int(os.environ.get("HOSO_LOCKOUT_MINUTES", "15"))
+# How many reverse proxies in front of HoSo add to X-Forwarded-For (0: use REMOTE_ADDR).
+HOSO_TRUSTED_PROXIES = int(os.environ.get("HOSO_TRUSTED_PROXIES", "0"))
+# A new password differs from the current one and from this many before it.
+HOSO_PASSWORD_HISTORY = int(os.environ.get("HOSO_PASSWORD_HISTORY", "5"))
+# "Quên mật khẩu": the e-mailed link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("HOSO_PASSWORD_RESET_MINUTES", "30")) * 60
 # Sessions expire after this much inactivity (the cookie is refreshed on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("HOSO_SESSION_IDLE_MINUTES", "60")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
