@@ -15,7 +15,15 @@ from django.db.models import Q
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.errors import AccountError
-from hoso.accounts.models import ApiToken, Delegation, InspectorGrant, PasswordHistory, User
+from hoso.accounts.models import (
+    ApiToken,
+    Delegation,
+    InspectorGrant,
+    PasswordHistory,
+    RecoveryCode,
+    TwoFactor,
+    User,
+)
 from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
@@ -24,7 +32,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 
 
-def _primary_school_id(user: User | None) -> int | None:
+def primary_school_id(user: User | None) -> int | None:
     if user is None:
         return None
     staff = user.staff_profiles.order_by("pk").first()
@@ -45,7 +53,7 @@ def login_failed(
     with transaction.atomic():
         audit_record(
             event_type="auth.login_failed",
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
             target_type="accounts.user",
             target_repr=nfc(username)[:80],
@@ -58,7 +66,7 @@ def login_throttled(*, user: User | None, username: str, wait: int) -> None:
     with transaction.atomic():
         audit_record(
             event_type="auth.login_throttled",
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
             target_type="accounts.user",
             target_repr=nfc(username)[:80],
@@ -69,14 +77,14 @@ def login_throttled(*, user: User | None, username: str, wait: int) -> None:
 def record_login(*, user: User) -> None:
     with transaction.atomic():
         audit_record(
-            event_type="auth.login", actor=user, school_id=_primary_school_id(user), target=user
+            event_type="auth.login", actor=user, school_id=primary_school_id(user), target=user
         )
 
 
 def record_logout(*, user: User) -> None:
     with transaction.atomic():
         audit_record(
-            event_type="auth.logout", actor=user, school_id=_primary_school_id(user), target=user
+            event_type="auth.logout", actor=user, school_id=primary_school_id(user), target=user
         )
 
 
@@ -99,7 +107,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         audit_record(
             event_type="account.password_changed",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
         )
         api_tokens_revoke_all(user=user, by=user, reason="password_changed")
@@ -160,7 +168,7 @@ def password_reset_request(*, identifier: str, address: str | None, base_url: st
         for user, outcome in outcomes.items():
             audit_record(
                 event_type="auth.password_reset_requested",
-                school_id=_primary_school_id(user),
+                school_id=primary_school_id(user),
                 target=user,
                 target_type="accounts.user",
                 target_repr=identifier[:80],
@@ -239,7 +247,7 @@ def password_reset_complete(*, user: User, token: str, new_password: str) -> Non
         audit_record(
             event_type="account.password_reset_by_email",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
         )
         api_tokens_revoke_all(user=user, by=user, reason="password_reset")
@@ -494,6 +502,33 @@ def _require_principal_for_leader(actor: Actor, staff, *, action: str) -> None:
     raise PermissionDeniedError(AccountError.LEADER_ACCOUNT, message)
 
 
+def account_two_factor_reset(*, actor: Actor, user: User) -> None:
+    """Someone lost their phone and their recovery codes: the account's manager turns their
+    second step off (never their own — nobody lowers their own bar; a leader's by the principal
+    in person, like a leader's password)."""
+    if user.pk == actor.user.pk:
+        raise PermissionDeniedError(
+            AccountError.TWO_FACTOR,
+            "Không tự đặt lại xác thực hai bước của mình: hãy tắt nó ở trang Tài khoản của tôi.",
+        )
+    leader = _leader_staff(user)
+    if leader is not None:
+        _require_principal_for_leader(actor, leader, action="two_factor")
+    else:
+        require(actor, Perm.MANAGE_ACCOUNTS, what=f"đặt lại xác thực hai bước {user.username}")
+    _check_in_school(actor, user)
+    with transaction.atomic():
+        deleted, _ = TwoFactor.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit_record(
+            event_type="account.two_factor_reset",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=user,
+            after={"was_on": bool(deleted)},
+        )
+
+
 # --- delegation and inspector access --------------------------------------------------------
 
 
@@ -630,7 +665,7 @@ def api_token_create(*, user: User, name: str, days: int = 90) -> tuple[ApiToken
         audit_record(
             event_type="account.api_token_created",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=row,
             after={
                 "name": row.name,
@@ -652,7 +687,7 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         audit_record(
             event_type="account.api_token_revoked",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=row,
             after={"revoked_at": row.revoked_at.isoformat()},
         )
@@ -670,7 +705,7 @@ def api_tokens_revoke_all(*, user: User, by=None, school_id=None, reason: str) -
     audit_record(
         event_type="account.api_tokens_revoked",
         actor=by,
-        school_id=school_id if school_id is not None else _primary_school_id(user),
+        school_id=school_id if school_id is not None else primary_school_id(user),
         target=user,
         after={"reason": reason, "tokens": [t.prefix for t in live], "revoked_at": now.isoformat()},
     )

@@ -13,16 +13,10 @@ import secrets
 import pyotp
 from django.db import transaction
 
-from hoso.accounts.actions import (
-    _check_in_school,
-    _leader_staff,
-    _primary_school_id,
-    _require_principal_for_leader,
-)
+from hoso.accounts.actions import primary_school_id
 from hoso.accounts.actor import Actor
 from hoso.accounts.errors import AccountError
 from hoso.accounts.models import RecoveryCode, TwoFactor, User
-from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
@@ -156,33 +150,6 @@ def two_factor_disable(*, actor: Actor, password: str) -> None:
             )
 
 
-def two_factor_reset(*, actor: Actor, user: User) -> None:
-    """Someone lost their phone and their recovery codes: the account's manager turns their
-    second step off (never their own — nobody lowers their own bar; a leader's by the principal
-    in person, like a leader's password)."""
-    if user.pk == actor.user.pk:
-        raise PermissionDeniedError(
-            AccountError.TWO_FACTOR,
-            "Không tự đặt lại xác thực hai bước của mình: hãy tắt nó ở trang Tài khoản của tôi.",
-        )
-    leader = _leader_staff(user)
-    if leader is not None:
-        _require_principal_for_leader(actor, leader, action="two_factor")
-    else:
-        require(actor, Perm.MANAGE_ACCOUNTS, what=f"đặt lại xác thực hai bước {user.username}")
-    _check_in_school(actor, user)
-    with transaction.atomic():
-        deleted, _ = TwoFactor.objects.filter(user=user).delete()
-        RecoveryCode.objects.filter(user=user).delete()
-        audit_record(
-            event_type="account.two_factor_reset",
-            actor=actor.user,
-            school_id=actor.school_id,
-            target=user,
-            after={"was_on": bool(deleted)},
-        )
-
-
 # --- the second step of signing in ---------------------------------------------------------
 
 
@@ -214,7 +181,7 @@ def verify(*, user: User, code: str) -> bool:
         audit_record(
             event_type="account.recovery_code_used",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
             after={
                 "left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),

@@ -476,7 +476,7 @@ def admin_account_action_view(request, staff_id: int, action: str):
             f"Đã {'mở' if action == 'enable' else 'vô hiệu hóa'} tài khoản {staff.user.username}.",
         )
     elif action == "two_factor" and staff.user:
-        two_factor.two_factor_reset(actor=actor, user=staff.user)
+        actions.account_two_factor_reset(actor=actor, user=staff.user)
         messages.success(request, f"Đã tắt xác thực hai bước của {staff.user.username}.")
     else:
         messages.error(request, "Thao tác không hợp lệ.")

@@ -376,18 +376,18 @@ def test_administrator_resets_someone_elses_second_step_never_their_own(world):
     _turn_on(_client("10.0.0.12"), clerk)
     _turn_on(_client("10.0.0.13"), admin)
     actor = world.actor("admin")
-    two_factor.two_factor_reset(actor=actor, user=clerk)
+    actions.account_two_factor_reset(actor=actor, user=clerk)
     assert not two_factor.is_on(clerk)
     assert AuditEvent.objects.filter(
         event_type="account.two_factor_reset", actor=admin, target_id=clerk.pk
     ).exists()
     with pytest.raises(PermissionDeniedError):
-        two_factor.two_factor_reset(actor=actor, user=admin)
+        actions.account_two_factor_reset(actor=actor, user=admin)
     _turn_on(_client("10.0.0.14"), world.users["principal"])
     with pytest.raises(PermissionDeniedError):  # a leader's: the principal's to do
-        two_factor.two_factor_reset(actor=actor, user=world.users["principal"])
-    two_factor.two_factor_reset(actor=world.actor("vice"), user=admin)
+        actions.account_two_factor_reset(actor=actor, user=world.users["principal"])
+    actions.account_two_factor_reset(actor=world.actor("vice"), user=admin)
     assert not two_factor.is_on(admin)
     _turn_on(_client("10.0.0.15"), world.users["vice"])
-    two_factor.two_factor_reset(actor=world.actor("principal"), user=world.users["vice"])
+    actions.account_two_factor_reset(actor=world.actor("principal"), user=world.users["vice"])
     assert not two_factor.is_on(world.users["vice"])

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hoso.accounts import actions as account_actions
-from hoso.accounts import two_factor
 from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import Perm, can
 from hoso.core import clock
@@ -351,7 +350,7 @@ def leader_account(request, staff_id: int, action: str):
         account_actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
         messages.success(request, "Đã cập nhật tài khoản.")
     elif action == "two_factor" and staff.user:
-        two_factor.two_factor_reset(actor=actor, user=staff.user)
+        account_actions.account_two_factor_reset(actor=actor, user=staff.user)
         messages.success(request, "Đã tắt xác thực hai bước; người dùng có thể bật lại.")
     else:
         messages.error(request, "Thao tác không hợp lệ.")
