@@ -138,7 +138,17 @@ def register_failure(keys: list[tuple[str, str]]) -> tuple[dict[str, int], int]:
             row.save()
             counts[scope] = row.failures
             wait = max(wait, delay)
+    if secrets.randbelow(100) == 0:  # now and then, forget what no longer counts
+        forget_stale()
     return counts, wait
+
+
+def forget_stale() -> int:
+    """Delete the counters of keys with no failure for a day (user names typed by guessers)."""
+    deleted, _ = LoginThrottle.objects.filter(
+        last_failure_at__lt=clock.now() - FORGET_AFTER - timedelta(hours=1)
+    ).delete()
+    return deleted
 
 
 def register_success(*, username: str, address: str | None, device: str | None) -> None:

@@ -391,3 +391,25 @@ def test_administrator_resets_someone_elses_second_step_never_their_own(world):
     _turn_on(_client("10.0.0.15"), world.users["vice"])
     actions.account_two_factor_reset(actor=world.actor("principal"), user=world.users["vice"])
     assert not two_factor.is_on(world.users["vice"])
+
+
+@pytest.mark.django_db
+def test_accounts_page_marks_failures_and_turns_a_second_step_off(client, world):
+    clerk = world.users["clerk"]
+    _turn_on(_client("10.0.0.16"), clerk)
+    for n in range(5):
+        _try(_client(f"203.0.113.{n}"), clerk.username)
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("accounts:admin")).content.decode()
+    assert "nhiều lần đăng nhập sai" in page and "Tắt xác thực hai bước" in page
+    staff = clerk.staff_profiles.get()
+    client.post(reverse("accounts:admin_action", args=[staff.pk, "two_factor"]))
+    assert not two_factor.is_on(clerk)
+
+
+@pytest.mark.django_db
+def test_stale_counters_are_forgotten(world, _fixed_clock):
+    _try(_client("10.0.0.17"), "khong.co.ai")
+    assert LoginThrottle.objects.count() == 3
+    _fixed_clock.shift(timedelta(days=2))
+    assert throttle.forget_stale() == 3
