@@ -5,9 +5,10 @@ keys built from what was typed, never from whether the account exists:
 
 - ``device``: a browser where this account signed in before (a signed cookie, ``hoso_device``).
   A try from such a browser counts only there: a stranger elsewhere cannot slow it down.
-- otherwise three keys at once: ``pair`` (user name + address), ``account`` (the user name from
-  anywhere: soft — more free tries, a short delay — against guessing spread over many
-  addresses) and ``address`` (any user name from one address: against trying many accounts).
+- otherwise three keys at once: ``pair`` (user name + address; an IPv6 address by its /64),
+  ``account`` (the user name from anywhere: soft — more free tries, a short delay — against
+  guessing spread over many addresses) and ``address`` (any user name from one address:
+  against trying many accounts).
 
 After ``free`` failures under a key, the next try under it waits 2 s, then 4 s, 8 s… up to the
 key's cap. A try that must wait is refused before the password is looked at and counts nothing.
@@ -16,6 +17,7 @@ Counters forget after a day without failures; a full sign-in clears its own keys
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -101,11 +103,25 @@ def remember_device(response, user: User) -> None:
 # --- keys, waits, failures -----------------------------------------------------------------
 
 
+def network_of(address: str | None) -> str:
+    """The key of a client address: an IPv4 address as is, an IPv6 address by its /64 (one
+    subscriber's network, which can change its last 64 bits at will)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "?")[:100]
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def keys_for(*, username: str, address: str | None, device: str | None) -> list[tuple[str, str]]:
     name = _name(username)
     if device:
         return [(Scope.DEVICE, f"{device}|{name}")]
-    address = (address or "?")[:100]
+    address = network_of(address)
     return [(Scope.PAIR, f"{name}|{address}"), (Scope.ACCOUNT, name), (Scope.ADDRESS, address)]
 
 
@@ -155,7 +171,7 @@ def register_success(*, username: str, address: str | None, device: str | None) 
     """The person signed in: clear what counted against them (never the address's count of
     other user names)."""
     name = _name(username)
-    keys = [(Scope.PAIR, f"{name}|{(address or '?')[:100]}"), (Scope.ACCOUNT, name)]
+    keys = [(Scope.PAIR, f"{name}|{network_of(address)}"), (Scope.ACCOUNT, name)]
     if device:
         keys.append((Scope.DEVICE, f"{device}|{name}"))
     for scope, key in keys:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts import actions, throttle, two_factor
 from hoso.accounts.boundary import errors_return_to, return_on_error
+from hoso.accounts.errors import AccountError
 from hoso.accounts.forms import (
     DelegationForm,
     LoginForm,
@@ -190,20 +191,52 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _password_rechecked(request, check) -> str:
+    """Run ``check`` (an action that asks the signed-in person's password again) under the same
+    throttle as signing in, so a borrowed session cannot guess the password: '' when it went
+    through, else the message (a wrong password counts as a failed sign-in)."""
+    username = request.user.username
+    keys = throttle.keys_for(
+        username=username,
+        address=client_ip(request),
+        device=throttle.device_for(request, username),
+    )
+    wait = throttle.wait_seconds(keys)
+    if wait:
+        actions.login_throttled(user=request.user, username=username, wait=wait)
+        return throttle.wait_message(wait)
+    try:
+        check()
+    except DomainError as exc:
+        if exc.code != AccountError.WRONG_PASSWORD:
+            raise
+        counts, wait = throttle.register_failure(keys)
+        actions.login_failed(
+            user=request.user, username=username, counts=counts, wait=wait, step="recheck"
+        )
+        return throttle.wait_message(wait) if wait else exc.message
+    return ""
+
+
 @login_required
 def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.password_change(
-                user=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
+            refused = _password_rechecked(
+                request,
+                lambda: actions.password_change(
+                    user=request.user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password"],
+                ),
             )
         except DomainError as exc:
-            field = "old_password" if exc.code == "WRONG_PASSWORD" else "new_password"
-            form.add_error(field, exc.message)
+            form.add_error("new_password", exc.message)
         else:
+            if refused:
+                form.add_error("old_password", refused)
+        if not form.errors:
             update_session_auth_hash(request, request.user)
             messages.success(request, "Đã đổi mật khẩu.")
             return redirect("home:index")
@@ -253,11 +286,13 @@ def _two_factor_section(request) -> dict:
         except DomainError as exc:
             error = exc.message
     elif action == "2fa_disable":
-        try:
-            two_factor.two_factor_disable(actor=actor, password=request.POST.get("password", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
+        error = _password_rechecked(
+            request,
+            lambda: two_factor.two_factor_disable(
+                actor=actor, password=request.POST.get("password", "")
+            ),
+        )
+        if not error:
             messages.success(request, "Đã tắt xác thực hai bước.")
             return {"redirect": reverse("accounts:profile")}
     row = TwoFactor.objects.filter(user=request.user).first()

@@ -167,6 +167,13 @@ def test_a_successful_sign_in_clears_its_own_counts(world):
     assert LoginThrottle.objects.get(scope="address", key="10.0.0.8").failures == 3
 
 
+def test_an_ipv6_network_counts_as_one_address():
+    assert throttle.network_of("2001:db8:1:2::5") == throttle.network_of("2001:db8:1:2:ffff::9")
+    assert throttle.network_of("2001:db8:1:2::5") == "2001:db8:1:2::/64"
+    assert throttle.network_of("::ffff:203.0.113.5") == "203.0.113.5"
+    assert throttle.network_of("203.0.113.5") == "203.0.113.5"
+
+
 def test_client_address_behind_trusted_proxies(rf, settings):
     from hoso.core.context import client_ip
 
@@ -413,3 +420,23 @@ def test_stale_counters_are_forgotten(world, _fixed_clock):
     assert LoginThrottle.objects.count() == 3
     _fixed_clock.shift(timedelta(days=2))
     assert throttle.forget_stale() == 3
+
+
+@pytest.mark.django_db
+def test_a_borrowed_session_cannot_guess_the_password(world):
+    user = world.users["homeroom"]
+    client = _client("10.0.0.18")
+    client.force_login(user)
+    url = reverse("accounts:password_change")
+    data = {"new_password": "Hoaphuong2027", "new_password2": "Hoaphuong2027"}
+    for n in range(5):
+        page = client.post(url, {"old_password": f"Doan{n}sai", **data})
+    assert "hãy thử lại sau" in page.content.decode()
+    page = client.post(url, {"old_password": PASSWORD, **data})  # even the right one waits
+    assert page.status_code == 200 and "hãy thử lại sau" in page.content.decode()
+    assert (
+        AuditEvent.objects.filter(
+            event_type="auth.login_failed", target_id=user.pk, after__step="recheck"
+        ).count()
+        == 5
+    )
