@@ -3,9 +3,11 @@
 HOSO_DEBUG, HOSO_SECRET_KEY, HOSO_ALLOWED_HOSTS, DATABASE_URL (default: SQLite under var/),
 HOSO_EMAIL_HOST (reminders by e-mail when set), HOSO_SESSION_IDLE_MINUTES, HOSO_S3_BUCKET and
 HOSO_S3_* (S3-compatible file storage), HOSO_RECORDS_MAX_UPLOAD_MB, HOSO_RECORD_REMINDER_DAYS /
-_MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY, HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS,
-HOSO_WEB_WORKERS / _THREADS, HOSO_DB_POOL_MAX / _TIMEOUT, HOSO_TASK_WORKERS, HOSO_DB_RESERVED,
-HOSO_TRUST_PROXY (deploy/hoso.env.example lists them all).
+_MISSED_DAYS, HOSO_PUBLIC_URL, HOSO_VERIFY_RATE, HOSO_TRUSTED_PROXIES, HOSO_PASSWORD_HISTORY,
+HOSO_PASSWORD_RESET_MINUTES, HOSO_REDIS_URL, HOSO_TSA_URL, HOSO_SIGNING_STORE_KEY,
+HOSO_PKCS11_LIBRARIES, HOSO_SIGNING_TRUST_ROOTS, HOSO_WEB_WORKERS / _THREADS, HOSO_DB_POOL_MAX /
+_TIMEOUT, HOSO_TASK_WORKERS, HOSO_DB_RESERVED, HOSO_AUDIT_KEYS, HOSO_AUDIT_ANCHOR_DIR,
+HOSO_JOB_* (deploy/hoso.env.example lists them all).
 
 Production mode, HOSO_PRODUCTION=1 (behind an HTTPS reverse proxy that sets X-Forwarded-Proto):
 requires HOSO_PUBLIC_URL (https, not local), HOSO_SECRET_KEY (50+ random characters) and
@@ -188,10 +190,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and HOSO_DB
         "timeout": HOSO_DB_POOL_TIMEOUT,  # a request waits this long for a free connection
         "max_idle": 300,
     }
-# A reverse proxy (deploy/nginx/hoso.conf) is the only client: trust its X-Forwarded-For (client
-# address in the audit trail, rate limits) and X-Forwarded-Proto (HTTPS).
-HOSO_TRUST_PROXY = env_bool("HOSO_TRUST_PROXY", False)
-if HOSO_TRUST_PROXY:
+# Behind a reverse proxy (deploy/nginx/hoso.conf, HOSO_TRUSTED_PROXIES=1 below) its
+# X-Forwarded-Proto says whether the request came over HTTPS.
+if int(os.environ.get("HOSO_TRUSTED_PROXIES", "0")) > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -207,13 +208,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hoso.accounts.passwords.LettersAndDigitsValidator"},
     {"NAME": "hoso.accounts.passwords.NotPersonalValidator"},
     {"NAME": "hoso.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "hoso.accounts.passwords.ReuseValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["hoso.accounts.backends.LockoutBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Failed sign-ins: free tries per user name and address (and per known browser), then a delay
+# doubling from 2 s up to HOSO_LOCKOUT_MINUTES; never a lock a stranger can cause (docs/STAFF.md).
 HOSO_LOCKOUT_FAILURES = int(os.environ.get("HOSO_LOCKOUT_FAILURES", "5"))
 HOSO_LOCKOUT_MINUTES = int(os.environ.get("HOSO_LOCKOUT_MINUTES", "15"))
+# How many reverse proxies in front of HoSo add to X-Forwarded-For (0: use REMOTE_ADDR).
+HOSO_TRUSTED_PROXIES = int(os.environ.get("HOSO_TRUSTED_PROXIES", "0"))
+# A new password differs from the current one and from this many before it.
+HOSO_PASSWORD_HISTORY = int(os.environ.get("HOSO_PASSWORD_HISTORY", "5"))
+# "Quên mật khẩu": the e-mailed link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("HOSO_PASSWORD_RESET_MINUTES", "30")) * 60
 # Sessions expire after this much inactivity (the cookie is refreshed on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("HOSO_SESSION_IDLE_MINUTES", "60")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -320,8 +330,15 @@ if os.environ.get("HOSO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["HOSO_EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("HOSO_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("HOSO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("HOSO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("HOSO_EMAIL_USE_TLS", False)  # STARTTLS (port 587)
+    EMAIL_USE_SSL = env_bool("HOSO_EMAIL_USE_SSL", False)  # TLS from the start (port 465)
+    EMAIL_TIMEOUT = 30
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The sender of reminders and password-reset links.
+DEFAULT_FROM_EMAIL = os.environ.get("HOSO_EMAIL_FROM", "HoSo <hoso@localhost>")
 
 LOGGING = {
     "version": 1,

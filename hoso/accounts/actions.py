@@ -11,11 +11,19 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.errors import AccountError
-from hoso.accounts.models import ApiToken, Delegation, InspectorGrant, User
+from hoso.accounts.models import (
+    ApiToken,
+    Delegation,
+    InspectorGrant,
+    PasswordHistory,
+    RecoveryCode,
+    TwoFactor,
+    User,
+)
 from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
@@ -24,7 +32,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 
 
-def _primary_school_id(user: User | None) -> int | None:
+def primary_school_id(user: User | None) -> int | None:
     if user is None:
         return None
     staff = user.staff_profiles.order_by("pk").first()
@@ -37,54 +45,46 @@ def _primary_school_id(user: User | None) -> int | None:
 # --- logins ---------------------------------------------------------------------------------
 
 
-def register_failed_login(*, user: User | None, username: str, locked: bool = False) -> User | None:
-    """Count a failure; lock the account for HOSO_LOCKOUT_MINUTES after HOSO_LOCKOUT_FAILURES."""
+def login_failed(
+    *, user: User | None, username: str, counts: dict[str, int], wait: int, step: str = "password"
+) -> None:
+    """Audit a failed sign-in (unknown user name, wrong password or code, disabled account) with
+    the failures counted under each throttle key and the wait it now imposes."""
     with transaction.atomic():
-        after = {"username": nfc(username)[:80], "already_locked": locked}
-        if user is not None and not locked:
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            user.refresh_from_db(fields=["failed_logins", "locked_until"])
-            after["failures"] = user.failed_logins
-            if user.failed_logins >= settings.HOSO_LOCKOUT_FAILURES:
-                user.locked_until = clock.now() + timedelta(minutes=settings.HOSO_LOCKOUT_MINUTES)
-                user.failed_logins = 0
-                user.save(update_fields=["locked_until", "failed_logins"])
-                after["locked_until"] = user.locked_until.isoformat()
         audit_record(
             event_type="auth.login_failed",
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
             target_type="accounts.user",
             target_repr=nfc(username)[:80],
-            after=after,
+            after={"username": nfc(username)[:80], "step": step, "failures": counts, "wait": wait},
         )
-        if user is not None and "locked_until" in after:
-            audit_record(
-                event_type="account.locked",
-                school_id=_primary_school_id(user),
-                target=user,
-                after={"locked_until": after["locked_until"]},
-            )
-    return user
 
 
-def register_successful_password(*, user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        user.failed_logins, user.locked_until = 0, None
+def login_throttled(*, user: User | None, username: str, wait: int) -> None:
+    """Audit a try refused unchecked because earlier failures impose a wait."""
+    with transaction.atomic():
+        audit_record(
+            event_type="auth.login_throttled",
+            school_id=primary_school_id(user),
+            target=user,
+            target_type="accounts.user",
+            target_repr=nfc(username)[:80],
+            after={"username": nfc(username)[:80], "wait": wait},
+        )
 
 
 def record_login(*, user: User) -> None:
     with transaction.atomic():
         audit_record(
-            event_type="auth.login", actor=user, school_id=_primary_school_id(user), target=user
+            event_type="auth.login", actor=user, school_id=primary_school_id(user), target=user
         )
 
 
 def record_logout(*, user: User) -> None:
     with transaction.atomic():
         audit_record(
-            event_type="auth.logout", actor=user, school_id=_primary_school_id(user), target=user
+            event_type="auth.logout", actor=user, school_id=primary_school_id(user), target=user
         )
 
 
@@ -101,17 +101,156 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     except ValidationError as exc:
         raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages))
     with transaction.atomic():
-        user.set_password(new_password)
+        store_password(user=user, raw=new_password)
         user.must_change_password = False
-        user.password_changed_at = clock.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         audit_record(
             event_type="account.password_changed",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=user,
         )
         api_tokens_revoke_all(user=user, by=user, reason="password_changed")
+
+
+def store_password(*, user: User, raw: str) -> None:
+    """Set ``user``'s password (the caller saves ``password`` and ``password_changed_at``), keeping
+    the hash of the one it replaces in the history, pruned to HOSO_PASSWORD_HISTORY."""
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password, created_at=clock.now())
+        keep = max(int(getattr(settings, "HOSO_PASSWORD_HISTORY", 5)), 0)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    user.set_password(raw)
+    user.password_changed_at = clock.now()
+
+
+# --- "Quên mật khẩu": a link by e-mail -------------------------------------------------------
+
+
+def password_reset_request(*, identifier: str, address: str | None, base_url: str) -> str:
+    """Someone asked for a reset link for ``identifier`` (a user name or an e-mail address). The
+    answer never says whether an account exists or has an e-mail address: every active account
+    it names that has one gets a link by e-mail (sent in the background); requests are limited
+    per address and per account within the hour. Audited; returns what happened (for tests and
+    the audit, not for the page)."""
+    from hoso.accounts import throttle
+    from hoso.accounts.models import LoginThrottle
+    from hoso.accounts.tasks import send_password_reset_email
+
+    identifier = nfc(identifier).strip()[:200]
+    scope = LoginThrottle.Scope
+    users = []
+    if identifier:
+        users = list(
+            User.objects.filter(is_active=True).filter(
+                Q(username__iexact=identifier) | (Q(email__iexact=identifier) & ~Q(email=""))
+            )[:5]
+        )
+    address_ok = throttle.reset_request_allowed(
+        scope=scope.RESET_ADDRESS, key=address or "?", limit=throttle.RESET_PER_ADDRESS_HOUR
+    )
+    outcomes: dict[User | None, str] = {}
+    for user in users:
+        if not address_ok:
+            outcomes[user] = "address_limit"
+        elif not user.email:
+            outcomes[user] = "no_email"
+        elif not throttle.reset_request_allowed(
+            scope=scope.RESET_ACCOUNT, key=str(user.pk), limit=throttle.RESET_PER_ACCOUNT_HOUR
+        ):
+            outcomes[user] = "account_limit"
+        else:
+            outcomes[user] = "sent"
+    if not users:
+        outcomes[None] = "unknown" if address_ok else "address_limit"
+    with transaction.atomic():
+        for user, outcome in outcomes.items():
+            audit_record(
+                event_type="auth.password_reset_requested",
+                school_id=primary_school_id(user),
+                target=user,
+                target_type="accounts.user",
+                target_repr=identifier[:80],
+                after={"identifier": identifier[:80], "outcome": outcome},
+            )
+            if outcome == "sent":
+                pk = user.pk
+                transaction.on_commit(lambda pk=pk: send_password_reset_email.enqueue(pk, base_url))
+    return "sent" if "sent" in outcomes.values() else next(iter(outcomes.values()))
+
+
+def password_reset_email(*, user_id: int, base_url: str) -> bool:
+    """Send the reset link to the account's e-mail address (a background task)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from hoso.accounts.tokens import reset_tokens
+
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    path = reverse(
+        "accounts:password_reset_confirm",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), reset_tokens.make_token(user)],
+    )
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    lines = [
+        f"Chào {user.display_name or user.username},",
+        "",
+        f"Có người (có thể là bạn) đề nghị đặt lại mật khẩu HoSo của tài khoản {user.username}.",
+        f"Mở liên kết sau trong {minutes} phút để đặt mật khẩu mới (liên kết chỉ dùng một lần):",
+        "",
+        f"{base_url.rstrip('/')}{path}",
+        "",
+        "Nếu bạn không đề nghị việc này, hãy bỏ qua thư: mật khẩu hiện tại vẫn giữ nguyên.",
+        "",
+        "— HoSo",
+    ]
+    try:
+        send_mail(
+            subject="[HoSo] Đặt lại mật khẩu",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:  # SMTP down or refused: the person asks again or asks the administrator
+        import logging
+
+        logging.getLogger(__name__).exception("Could not e-mail a reset link to user %s", user.pk)
+        return False
+    return True
+
+
+def password_reset_complete(*, user: User, token: str, new_password: str) -> None:
+    """Set the new password through a valid e-mailed link (which this uses up), with the same
+    rules as a change; every API token is revoked; the person signs in afterwards (and still
+    gives their second-step code if they use one)."""
+    from hoso.accounts.tokens import reset_tokens
+
+    if not reset_tokens.check_token(user, token) or not user.is_active:
+        raise DomainError(
+            AccountError.RESET_LINK,
+            "Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. "
+            "Hãy yêu cầu liên kết mới.",
+        )
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages), field="new_password")
+    with transaction.atomic():
+        store_password(user=user, raw=new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        audit_record(
+            event_type="account.password_reset_by_email",
+            actor=user,
+            school_id=primary_school_id(user),
+            target=user,
+        )
+        api_tokens_revoke_all(user=user, by=user, reason="password_reset")
 
 
 def temporary_password() -> str:
@@ -143,11 +282,9 @@ def set_temporary_password(*, by, school, user: User, reason: str) -> str:
     """A new one-time password for ``user`` (inside the caller's transaction, after its checks),
     audited, and the person told in the school's notifications."""
     temporary = temporary_password()
-    user.set_password(temporary)
+    store_password(user=user, raw=temporary)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit_record(
         event_type="account.password_reset",
         actor=by,
@@ -203,10 +340,7 @@ def account_set_active(*, actor: Actor, user: User, active: bool) -> User:
     with transaction.atomic():
         before = {"is_active": user.is_active}
         user.is_active = active
-        if active:
-            user.locked_until = None
-            user.failed_logins = 0
-        user.save(update_fields=["is_active", "locked_until", "failed_logins"])
+        user.save(update_fields=["is_active"])
         audit_record(
             event_type="account.enabled" if active else "account.disabled",
             actor=actor.user,
@@ -322,6 +456,7 @@ LEADER_ACTION_LABELS = {
     "reset": "đặt lại mật khẩu",
     "disable": "vô hiệu hóa tài khoản",
     "enable": "mở lại tài khoản",
+    "two_factor": "đặt lại xác thực hai bước",
 }
 
 
@@ -365,6 +500,33 @@ def _require_principal_for_leader(actor: Actor, staff, *, action: str) -> None:
             "lãnh đạo."
         )
     raise PermissionDeniedError(AccountError.LEADER_ACCOUNT, message)
+
+
+def account_two_factor_reset(*, actor: Actor, user: User) -> None:
+    """Someone lost their phone and their recovery codes: the account's manager turns their
+    second step off (never their own — nobody lowers their own bar; a leader's by the principal
+    in person, like a leader's password)."""
+    if user.pk == actor.user.pk:
+        raise PermissionDeniedError(
+            AccountError.TWO_FACTOR,
+            "Không tự đặt lại xác thực hai bước của mình: hãy tắt nó ở trang Tài khoản của tôi.",
+        )
+    leader = _leader_staff(user)
+    if leader is not None:
+        _require_principal_for_leader(actor, leader, action="two_factor")
+    else:
+        require(actor, Perm.MANAGE_ACCOUNTS, what=f"đặt lại xác thực hai bước {user.username}")
+    _check_in_school(actor, user)
+    with transaction.atomic():
+        deleted, _ = TwoFactor.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit_record(
+            event_type="account.two_factor_reset",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=user,
+            after={"was_on": bool(deleted)},
+        )
 
 
 # --- delegation and inspector access --------------------------------------------------------
@@ -503,7 +665,7 @@ def api_token_create(*, user: User, name: str, days: int = 90) -> tuple[ApiToken
         audit_record(
             event_type="account.api_token_created",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=row,
             after={
                 "name": row.name,
@@ -525,7 +687,7 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         audit_record(
             event_type="account.api_token_revoked",
             actor=user,
-            school_id=_primary_school_id(user),
+            school_id=primary_school_id(user),
             target=row,
             after={"revoked_at": row.revoked_at.isoformat()},
         )
@@ -543,7 +705,7 @@ def api_tokens_revoke_all(*, user: User, by=None, school_id=None, reason: str) -
     audit_record(
         event_type="account.api_tokens_revoked",
         actor=by,
-        school_id=school_id if school_id is not None else _primary_school_id(user),
+        school_id=school_id if school_id is not None else primary_school_id(user),
         target=user,
         after={"reason": reason, "tokens": [t.prefix for t in live], "revoked_at": now.isoformat()},
     )

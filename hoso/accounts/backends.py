@@ -1,15 +1,17 @@
-"""Authentication with lock-out after repeated failures (settings.HOSO_LOCKOUT_*)."""
+"""Authentication with a progressive delay after failures (hoso.accounts.throttle).
+
+Unknown and known user names get the same answer after the same work: the password hasher runs
+on a dummy for an unknown name, and the throttle keys are what was typed. The reason a try was
+refused is left on the request (``hoso_login_wait``) for the login page."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from hoso.accounts.actions import register_failed_login, register_successful_password
+from hoso.accounts import throttle
+from hoso.accounts.actions import login_failed, login_throttled
 from hoso.accounts.models import User
-
-
-class AccountLocked(Exception):
-    pass
+from hoso.core.context import client_ip
 
 
 class LockoutBackend(ModelBackend):
@@ -17,19 +19,27 @@ class LockoutBackend(ModelBackend):
         if username is None or password is None:
             return None
         user = User.objects.filter(username__iexact=username.strip()).first()
+        if request is None:  # a server-side check (tests, commands): no address, no throttle
+            ok = user is not None and user.check_password(password)
+            return user if ok and self.user_can_authenticate(user) else None
+        keys = throttle.keys_for(
+            username=username,
+            address=client_ip(request),
+            device=throttle.device_for(request, username),
+        )
+        wait = throttle.wait_seconds(keys)
+        if wait:
+            login_throttled(user=user, username=username, wait=wait)
+            request.hoso_login_wait = wait
+            return None
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
-            register_failed_login(user=None, username=username)
-            return None
-        if user.is_locked():
-            register_failed_login(user=user, username=username, locked=True)
-            if request is not None:
-                request.hoso_locked_until = user.locked_until
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            register_successful_password(user=user)
+            ok = False
+        else:
+            ok = user.check_password(password) and self.user_can_authenticate(user)
+        if ok:
             return user
-        user = register_failed_login(user=user, username=username)
-        if request is not None and user.is_locked():
-            request.hoso_locked_until = user.locked_until
+        counts, wait = throttle.register_failure(keys)
+        login_failed(user=user, username=username, counts=counts, wait=wait)
+        request.hoso_login_wait = wait
         return None

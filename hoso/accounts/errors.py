@@ -12,3 +12,5 @@ class AccountError(StrEnum):
     BAD_DELEGATION = "BAD_DELEGATION"
     BAD_USERNAME = "BAD_USERNAME"
     LEADER_ACCOUNT = "LEADER_ACCOUNT"  # a leader's account is handled by the principal only
+    TWO_FACTOR = "TWO_FACTOR"  # turning the second step on or off, a wrong code
+    RESET_LINK = "RESET_LINK"  # an e-mailed password reset link expired, used or wrong

@@ -21,6 +21,21 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(label="Tên đăng nhập hoặc e-mail", max_length=200)
+
+
+class SetPasswordForm(forms.Form):
+    new_password = forms.CharField(label="Mật khẩu mới", widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="Nhập lại mật khẩu mới", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", "Hai lần nhập mật khẩu mới không giống nhau.")
+        return data
+
+
 class DelegationForm(forms.Form):
     grantee = forms.ChoiceField(label="Người được ủy quyền")
     starts_at = forms.DateTimeField(

@@ -34,8 +34,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=20, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
     must_change_password = models.BooleanField("phải đổi mật khẩu", default=True)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -60,9 +58,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff(self) -> bool:  # Django admin is not used; kept for third-party checks.
         return False
-
-    def is_locked(self, now=None) -> bool:
-        return bool(self.locked_until and self.locked_until > (now or clock.now()))
 
 
 class Delegation(models.Model):
@@ -140,3 +135,77 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistory(models.Model):
+    """A password this account had before (its hash only, never the password): a new password
+    may not be one of the last ``HOSO_PASSWORD_HISTORY``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted under one key (docs/STAFF.md, "Đăng nhập sai nhiều lần"): a user
+    name typed from one address, a user name from anywhere, one address for any user name, or a
+    browser where the account signed in before. Keys are what was typed, so a user name that does
+    not exist is throttled exactly like one that does. Also the "Quên mật khẩu" requests counted
+    per address and per account within the hour."""
+
+    class Scope(models.TextChoices):
+        PAIR = "pair", "tên đăng nhập và địa chỉ"
+        ACCOUNT = "account", "tên đăng nhập"
+        ADDRESS = "address", "địa chỉ"
+        DEVICE = "device", "trình duyệt đã đăng nhập"
+        RESET_ADDRESS = "reset_address", "yêu cầu đặt lại mật khẩu từ một địa chỉ"
+        RESET_ACCOUNT = "reset_account", "yêu cầu đặt lại mật khẩu cho một tài khoản"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=200)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_scope_key")
+        ]
+        indexes = [models.Index(fields=["blocked_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.failures})"
+
+
+class TwoFactor(models.Model):
+    """Xác thực hai bước (TOTP, RFC 6238) of one account: the shared secret, confirmed once a
+    code from the person's app matched, and the last time step used (a code counts once)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"2FA {self.user.username}"
+
+    @property
+    def is_on(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for the second step (its SHA-256 only, shown once)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
+        ]

@@ -79,3 +79,28 @@ class CommonPasswordValidator(DjangoCommonPasswordValidator):
 
     def get_help_text(self):
         return "Không phải mật khẩu phổ biến (như password1, 12345678, matkhau123)."
+
+
+class ReuseValidator:
+    """Refuses the account's current password and its last ``HOSO_PASSWORD_HISTORY`` ones
+    (compared with their stored hashes; ``accounts.PasswordHistory`` keeps hashes only)."""
+
+    def validate(self, password, user=None):
+        if user is None or not getattr(user, "pk", None):
+            return
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        from hoso.accounts.models import PasswordHistory
+
+        keep = int(getattr(settings, "HOSO_PASSWORD_HISTORY", 5))
+        earlier = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)
+        hashes = [user.password, *earlier[:keep]] if keep > 0 else [user.password]
+        if any(h and check_password(password, h) for h in hashes):
+            recent = f" và {keep} mật khẩu gần nhất" if keep > 0 else ""
+            raise ValidationError(
+                f"Mật khẩu mới phải khác mật khẩu hiện tại{recent}.", code="password_reused"
+            )
+
+    def get_help_text(self):
+        return "Khác mật khẩu hiện tại và các mật khẩu gần đây."

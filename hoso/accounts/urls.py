@@ -5,6 +5,13 @@ from hoso.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.login_view, name="login"),
+    path("dang-nhap/ma/", views.login_code_view, name="login_code"),
+    path("quen-mat-khau/", views.password_reset_request_view, name="password_reset"),
+    path(
+        "dat-lai-mat-khau/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm_view,
+        name="password_reset_confirm",
+    ),
     path("dang-xuat/", views.logout_view, name="logout"),
     path("doi-mat-khau/", views.password_change_view, name="password_change"),
     path("ca-nhan/", views.profile_view, name="profile"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -10,15 +11,45 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hoso.accounts import actions
+from hoso.accounts import actions, throttle, two_factor
 from hoso.accounts.boundary import errors_return_to, return_on_error
-from hoso.accounts.forms import DelegationForm, LoginForm, PasswordChangeForm
+from hoso.accounts.errors import AccountError
+from hoso.accounts.forms import (
+    DelegationForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+)
 from hoso.accounts.middleware import SESSION_SCHOOL, SESSION_YEAR
-from hoso.accounts.models import ApiToken, Delegation
+from hoso.accounts.models import ApiToken, Delegation, TwoFactor, User
 from hoso.accounts.policies import Perm, require
 from hoso.accounts.roles import Role
+from hoso.core import clock
+from hoso.core.context import client_ip
 from hoso.core.errors import DomainError
 from hoso.organisation.models import Position, SchoolYear, Staff
+
+PENDING_SECOND_STEP = "hoso_2fa_pending"
+SECOND_STEP_SECONDS = 300
+SECOND_STEP_TRIES = 5
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "") or request.POST.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return reverse("home:index")
+    return target
+
+
+def _sign_in(request, user, *, username: str, backend: str, target: str):
+    """The full sign-in: session, the throttle's keys cleared, this browser remembered."""
+    device = throttle.device_for(request, username)
+    login(request, user, backend=backend)
+    throttle.register_success(username=username, address=client_ip(request), device=device)
+    response = redirect(target)
+    throttle.remember_device(response, user)
+    return response
 
 
 def login_view(request):
@@ -27,28 +58,131 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-        )
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is not None:
-            login(request, user)
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                target = reverse("home:index")
-            return redirect(target or "home:index")
-        locked = getattr(request, "hoso_locked_until", None)
-        if locked:
-            from django.utils import timezone
+            if two_factor.is_on(user):  # second step: the password alone is not enough
+                request.session[PENDING_SECOND_STEP] = {
+                    "user": user.pk,
+                    "backend": user.backend,
+                    "username": username,
+                    "at": clock.now().timestamp(),
+                    "tries": 0,
+                    "next": _safe_next(request),
+                }
+                return redirect("accounts:login_code")
+            return _sign_in(
+                request, user, username=username, backend=user.backend, target=_safe_next(request)
+            )
+        wait = getattr(request, "hoso_login_wait", 0)
+        error = "Tên đăng nhập hoặc mật khẩu không đúng."
+        if wait:
+            error = throttle.wait_message(wait)
+    return render(request, "accounts/login.html", {"form": form, "error": error})
 
-            error = (
-                "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau "
-                f"{timezone.localtime(locked):%H:%M} hoặc liên hệ quản trị viên."
+
+def login_code_view(request):
+    """Second step of signing in: the 6-digit code of the person's app, or a recovery code."""
+    pending = request.session.get(PENDING_SECOND_STEP)
+    if request.user.is_authenticated:
+        return redirect("home:index")
+    if not pending or clock.now().timestamp() - pending["at"] > SECOND_STEP_SECONDS:
+        request.session.pop(PENDING_SECOND_STEP, None)
+        if pending:
+            messages.error(request, "Đã quá 5 phút: hãy đăng nhập lại.")
+        return redirect("accounts:login")
+    error = ""
+    if request.method == "POST":
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        username = pending["username"]
+        keys = throttle.keys_for(
+            username=username,
+            address=client_ip(request),
+            device=throttle.device_for(request, username),
+        )
+        wait = throttle.wait_seconds(keys)
+        if user is None:
+            request.session.pop(PENDING_SECOND_STEP, None)
+            return redirect("accounts:login")
+        if wait:
+            actions.login_throttled(user=user, username=username, wait=wait)
+            error = throttle.wait_message(wait)
+        elif two_factor.verify(user=user, code=request.POST.get("code", "")):
+            request.session.pop(PENDING_SECOND_STEP, None)
+            return _sign_in(
+                request, user, username=username, backend=pending["backend"], target=pending["next"]
             )
         else:
-            error = "Tên đăng nhập hoặc mật khẩu không đúng."
-    return render(request, "accounts/login.html", {"form": form, "error": error})
+            counts, wait = throttle.register_failure(keys)
+            actions.login_failed(
+                user=user, username=username, counts=counts, wait=wait, step="code"
+            )
+            pending["tries"] += 1
+            if pending["tries"] >= SECOND_STEP_TRIES:
+                request.session.pop(PENDING_SECOND_STEP, None)
+                messages.error(request, "Nhập sai mã nhiều lần: hãy đăng nhập lại.")
+                return redirect("accounts:login")
+            request.session[PENDING_SECOND_STEP] = pending
+            error = throttle.wait_message(wait) if wait else "Mã không đúng hoặc đã dùng."
+    return render(request, "accounts/login_code.html", {"error": error})
+
+
+RESET_SENT = (
+    "Nếu tài khoản tồn tại và có e-mail, một liên kết đặt lại mật khẩu đã được gửi tới e-mail đó "
+    "(hiệu lực {minutes} phút, dùng một lần). Nếu tài khoản của bạn không có e-mail, hãy liên hệ "
+    "quản trị viên của trường để được cấp mật khẩu tạm."
+)
+RESET_SESSION = "hoso_reset_token"
+
+
+def password_reset_request_view(request):
+    """ "Quên mật khẩu?": the same answer whether the account exists, has an e-mail, or not."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        base_url = settings.HOSO_PUBLIC_URL or f"{request.scheme}://{request.get_host()}"
+        outcome = actions.password_reset_request(
+            identifier=form.cleaned_data["identifier"],
+            address=client_ip(request),
+            base_url=base_url,
+        )
+        if outcome == "address_limit":  # about this address only: says nothing of accounts
+            messages.error(request, "Quá nhiều yêu cầu từ địa chỉ này: hãy thử lại sau một giờ.")
+        else:
+            minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+            messages.info(request, RESET_SENT.format(minutes=minutes))
+        return redirect("accounts:password_reset")
+    return render(request, "accounts/password_reset_request.html", {"form": form})
+
+
+def password_reset_confirm_view(request, uidb64: str, token: str):
+    """The e-mailed link. The token moves into the session and out of the address bar (so that
+    it leaks in no Referer), as Django's own view does."""
+    from django.utils.http import urlsafe_base64_decode
+
+    from hoso.accounts.tokens import reset_tokens
+
+    try:
+        user = User.objects.filter(pk=int(urlsafe_base64_decode(uidb64).decode())).first()
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
+        user = None
+    if token != "dat":
+        request.session[RESET_SESSION] = token
+        return redirect("accounts:password_reset_confirm", uidb64=uidb64, token="dat")
+    token = request.session.get(RESET_SESSION, "")
+    valid = user is not None and user.is_active and reset_tokens.check_token(user, token)
+    form = SetPasswordForm(request.POST or None) if valid else None
+    if valid and request.method == "POST" and form.is_valid():
+        try:
+            actions.password_reset_complete(
+                user=user, token=token, new_password=form.cleaned_data["new_password"]
+            )
+        except DomainError as exc:
+            form.add_error("new_password", exc.message)
+        else:
+            request.session.pop(RESET_SESSION, None)
+            messages.success(request, "Đã đặt mật khẩu mới. Hãy đăng nhập.")
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "valid": valid})
 
 
 @require_POST
@@ -57,20 +191,52 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _password_rechecked(request, check) -> str:
+    """Run ``check`` (an action that asks the signed-in person's password again) under the same
+    throttle as signing in, so a borrowed session cannot guess the password: '' when it went
+    through, else the message (a wrong password counts as a failed sign-in)."""
+    username = request.user.username
+    keys = throttle.keys_for(
+        username=username,
+        address=client_ip(request),
+        device=throttle.device_for(request, username),
+    )
+    wait = throttle.wait_seconds(keys)
+    if wait:
+        actions.login_throttled(user=request.user, username=username, wait=wait)
+        return throttle.wait_message(wait)
+    try:
+        check()
+    except DomainError as exc:
+        if exc.code != AccountError.WRONG_PASSWORD:
+            raise
+        counts, wait = throttle.register_failure(keys)
+        actions.login_failed(
+            user=request.user, username=username, counts=counts, wait=wait, step="recheck"
+        )
+        return throttle.wait_message(wait) if wait else exc.message
+    return ""
+
+
 @login_required
 def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.password_change(
-                user=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
+            refused = _password_rechecked(
+                request,
+                lambda: actions.password_change(
+                    user=request.user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password"],
+                ),
             )
         except DomainError as exc:
-            field = "old_password" if exc.code == "WRONG_PASSWORD" else "new_password"
-            form.add_error(field, exc.message)
+            form.add_error("new_password", exc.message)
         else:
+            if refused:
+                form.add_error("old_password", refused)
+        if not form.errors:
             update_session_auth_hash(request, request.user)
             messages.success(request, "Đã đổi mật khẩu.")
             return redirect("home:index")
@@ -95,11 +261,52 @@ def profile_view(request):
         messages.success(request, "Đã thu hồi khóa API.")
         return redirect("accounts:profile")
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"roles": actor.role_labels(), "tokens": tokens, "new_token": new_token},
-    )
+    context = {"roles": actor.role_labels(), "tokens": tokens, "new_token": new_token}
+    context.update(_two_factor_section(request))
+    if isinstance(context.get("redirect"), str):
+        return redirect(context["redirect"])
+    return render(request, "accounts/profile.html", context)
+
+
+def _two_factor_section(request) -> dict:
+    """The profile's "Xác thực hai bước" part: begin (QR code and secret), confirm with a code
+    (recovery codes shown once), turn off with the password. Only for those who may use it."""
+    actor = request.actor
+    if not two_factor.eligible(actor):
+        return {"two_factor_eligible": False}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    recovery_codes, error = None, ""
+    if action == "2fa_begin":
+        two_factor.two_factor_begin(actor=actor)
+    elif action == "2fa_confirm":
+        try:
+            recovery_codes = two_factor.two_factor_confirm(
+                actor=actor, code=request.POST.get("code", "")
+            )
+        except DomainError as exc:
+            error = exc.message
+    elif action == "2fa_disable":
+        error = _password_rechecked(
+            request,
+            lambda: two_factor.two_factor_disable(
+                actor=actor, password=request.POST.get("password", "")
+            ),
+        )
+        if not error:
+            messages.success(request, "Đã tắt xác thực hai bước.")
+            return {"redirect": reverse("accounts:profile")}
+    row = TwoFactor.objects.filter(user=request.user).first()
+    pending = row is not None and not row.is_on
+    return {
+        "two_factor_eligible": True,
+        "two_factor_on": row is not None and row.is_on,
+        "two_factor_pending": pending,
+        "two_factor_qr": two_factor.qr_svg(row) if pending else "",
+        "two_factor_secret": row.secret if pending else "",
+        "two_factor_error": error,
+        "recovery_codes": recovery_codes,
+        "recovery_left": two_factor.recovery_codes_left(request.user),
+    }
 
 
 @login_required
@@ -138,15 +345,22 @@ def admin_accounts_view(request):
             staff = staff.filter(search_name__contains=word)
     from hoso.organisation.staff.positions import LEADER_POSITIONS
 
-    staff = list(staff)
+    staff = list(staff.select_related("user__two_factor"))
+    much_failed = throttle.much_failed_usernames(s.user.username for s in staff if s.user)
     for s in staff:  # a leader's account is the principal's to handle (no reset here)
         s.is_leader = s.position in LEADER_POSITIONS or any(
             p.position in LEADER_POSITIONS for p in s.extra_positions.all()
         )
+        s.much_failed = s.user is not None and s.user.username.lower() in much_failed
     return render(
         request,
         "accounts/admin_accounts.html",
-        {"staff": staff, "q": q, "temporary": request.session.pop("hoso_temp_pw", None)},
+        {
+            "staff": staff,
+            "q": q,
+            "temporary": request.session.pop("hoso_temp_pw", None),
+            "free_failures": settings.HOSO_LOCKOUT_FAILURES,
+        },
     )
 
 
@@ -296,6 +510,9 @@ def admin_account_action_view(request, staff_id: int, action: str):
             request,
             f"Đã {'mở' if action == 'enable' else 'vô hiệu hóa'} tài khoản {staff.user.username}.",
         )
+    elif action == "two_factor" and staff.user:
+        actions.account_two_factor_reset(actor=actor, user=staff.user)
+        messages.success(request, f"Đã tắt xác thực hai bước của {staff.user.username}.")
     else:
         messages.error(request, "Thao tác không hợp lệ.")
     return redirect("accounts:admin")

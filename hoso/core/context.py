@@ -32,11 +32,15 @@ def reset(token: contextvars.Token) -> None:
 
 
 def client_ip(request) -> str | None:
-    """The client's address. X-Forwarded-For is trusted only when HOSO_TRUST_PROXY is set."""
+    """The client's address: REMOTE_ADDR, or — behind ``HOSO_TRUSTED_PROXIES`` reverse proxies
+    (default 0) — the address the outermost trusted proxy saw, counted from the right of
+    X-Forwarded-For (entries further left are whatever the client wrote, so never trusted)."""
     from django.conf import settings
 
-    if getattr(settings, "HOSO_TRUST_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    proxies = int(getattr(settings, "HOSO_TRUSTED_PROXIES", 0) or 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if hops:
+            return hops[-proxies] if len(hops) >= proxies else hops[0]
     return request.META.get("REMOTE_ADDR")

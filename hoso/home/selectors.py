@@ -11,6 +11,7 @@ from django.utils import timezone
 from hoso.accounts.models import InspectorGrant, User
 from hoso.accounts.policies import Perm, can
 from hoso.accounts.roles import Role
+from hoso.accounts.throttle import much_failed_usernames
 from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
@@ -188,12 +189,12 @@ def home_sections(actor) -> list[Section]:
         staff = Staff.objects.filter(school=actor.school, is_active=True)
         without = staff.filter(user__isnull=True).count()
         users = User.objects.filter(staff_profiles__school=actor.school)
-        locked = users.filter(locked_until__gt=clock.now()).count()
+        locked = len(much_failed_usernames(users.values_list("username", flat=True)))
         pending = users.filter(must_change_password=True).count()
         if without:
             s.todo.append(f"{without} cán bộ chưa có tài khoản.")
         if locked:
-            s.todo.append(f"{locked} tài khoản đang tạm khóa do nhập sai mật khẩu.")
+            s.todo.append(f"{locked} tài khoản bị đăng nhập sai nhiều lần trong 24 giờ qua.")
         if pending:
             s.todo.append(f"{pending} tài khoản chưa đổi mật khẩu lần đầu.")
         if s.todo:

@@ -349,6 +349,9 @@ def leader_account(request, staff_id: int, action: str):
     elif action in ("disable", "enable") and staff.user:
         account_actions.account_set_active(actor=actor, user=staff.user, active=action == "enable")
         messages.success(request, "Đã cập nhật tài khoản.")
+    elif action == "two_factor" and staff.user:
+        account_actions.account_two_factor_reset(actor=actor, user=staff.user)
+        messages.success(request, "Đã tắt xác thực hai bước; người dùng có thể bật lại.")
     else:
         messages.error(request, "Thao tác không hợp lệ.")
     if temporary is None:
