@@ -403,7 +403,7 @@ class ARealSchoolRunsItsYear(BrowserTestCase):
             page.keyboard.type(value)
             page.keyboard.press("ArrowDown")
         page.wait_for_function(
-            "document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
+            "() => document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
         )
         from hoso.gradebook.entry.models import Assessment
 

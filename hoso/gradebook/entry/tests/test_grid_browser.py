@@ -66,7 +66,7 @@ class TeacherFillsItsSheet(BrowserTestCase):
         page.wait_for_selector(saved(0, 0))
         page.wait_for_selector(saved(1, 0))
         page.wait_for_function(
-            "document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
+            "() => document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
         )
         assert page.input_value(cell(0, 0)) == "8,0"  # shown with a decimal comma
         assert self.values("TX1") == {"An": "8.0", "Cúc": "9.0"}
@@ -91,7 +91,7 @@ class TeacherFillsItsSheet(BrowserTestCase):
         page.keyboard.type("8,5")
         page.keyboard.press("Enter")
         page.wait_for_function(
-            "document.getElementById('grid-status').textContent.includes('đang thử lại')"
+            "() => document.getElementById('grid-status').textContent.includes('đang thử lại')"
         )
         assert "Mất kết nối" in page.inner_text("[data-testid=grid-problems]")
         assert page.evaluate("localStorage.length") == 1  # survives a reload
@@ -117,7 +117,7 @@ class TeacherFillsItsSheet(BrowserTestCase):
         page.wait_for_selector(saved(0, 6))
         page.wait_for_selector(saved(1, 6))
         page.wait_for_function(
-            "document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
+            "() => document.getElementById('grid-status').textContent === 'Đã lưu tất cả'"
         )
         assert self.values("GK") == {"An": "7.0", "Cúc": "8.0"}
 
