@@ -19,6 +19,7 @@ import pyotp
 import pytest
 import segno
 from django.core import mail
+from django.urls import reverse
 
 from hoso.accounts import two_factor
 from hoso.accounts.models import RecoveryCode, TwoFactor
@@ -260,7 +261,7 @@ class SecurityPagesInABrowser(BrowserTestCase):
         page.fill("input[name=new_password]", "Hoaphuong2027")
         page.fill("input[name=new_password2]", "Hoaphuong2028")
         page.click("button:has-text('Đặt mật khẩu')")
-        assert "không khớp" in page.inner_text("form")
+        assert "không giống nhau" in page.inner_text("form")
         # The current one: refused.
         page.fill("input[name=new_password]", PASSWORD)
         page.fill("input[name=new_password2]", PASSWORD)
@@ -353,7 +354,7 @@ class SecurityPagesInABrowser(BrowserTestCase):
         principal_page = self.new_page(LAPTOP)
         self.sign_in(principal_page, self.world.users["principal"].username)
         principal_page.wait_for_selector("h1:has-text('Xin chào')")
-        self.go(principal_page, f"/can-bo/{self.world.people['vice'].pk}/")
+        self.go(principal_page, reverse("organisation:staff_detail", args=[self.world.people["vice"].pk]))
         principal_page.once("dialog", lambda d: d.accept())
         with principal_page.expect_navigation():
             principal_page.click("button:has-text('Tắt xác thực hai bước')")
