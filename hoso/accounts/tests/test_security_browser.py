@@ -237,6 +237,7 @@ class SecurityPagesInABrowser(BrowserTestCase):
         page.fill("input[name=identifier]", "khong.co.ai")
         page.click("button:has-text('Gửi liên kết')")
         unknown_answer = page.locator("main .banner").first.inner_text()
+        assert page.evaluate("document.activeElement.name") == "identifier"
         page.fill("input[name=identifier]", vice.username)
         page.click("button:has-text('Gửi liên kết')")
         answer = page.locator("main .banner").first.inner_text()
@@ -251,6 +252,7 @@ class SecurityPagesInABrowser(BrowserTestCase):
         page.goto(link)
         page.wait_for_selector("h1:has-text('Đặt mật khẩu mới')")
         assert "/dat/" in page.url  # the token left the address bar
+        assert page.locator("a:has-text('Quay lại đăng nhập')").count() == 1
         self.check(page, "reset-password")
         # A common password: refused with its message.
         page.fill("input[name=new_password]", "matkhau123")
