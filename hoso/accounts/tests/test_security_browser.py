@@ -61,9 +61,7 @@ def qr_matrix_from_svg(svg_path: str) -> set[tuple[int, int]]:
 def qr_matrix(content: str) -> set[tuple[int, int]]:
     """The dark modules of the QR code of ``content`` as segno draws it (border 4)."""
     qr = segno.make_qr(content, error="m")
-    return {
-        (x + 4, y + 4) for y, row in enumerate(qr.matrix) for x, dark in enumerate(row) if dark
-    }
+    return {(x + 4, y + 4) for y, row in enumerate(qr.matrix) for x, dark in enumerate(row) if dark}
 
 
 @pytest.mark.browser
@@ -356,10 +354,12 @@ class SecurityPagesInABrowser(BrowserTestCase):
         principal_page = self.new_page(LAPTOP)
         self.sign_in(principal_page, self.world.users["principal"].username)
         principal_page.wait_for_selector("h1:has-text('Xin chào')")
-        self.go(principal_page, reverse("organisation:staff_detail", args=[self.world.people["vice"].pk]))
+        self.go(
+            principal_page,
+            reverse("organisation:staff_detail", args=[self.world.people["vice"].pk]),
+        )
         principal_page.once("dialog", lambda d: d.accept())
         with principal_page.expect_navigation():
             principal_page.click("button:has-text('Tắt xác thực hai bước')")
         assert not two_factor.is_on(vice)
         self.check(principal_page)
-
