@@ -303,10 +303,17 @@ def _two_factor_section(request) -> dict:
         "two_factor_pending": pending,
         "two_factor_qr": two_factor.qr_svg(row) if pending else "",
         "two_factor_secret": row.secret if pending else "",
+        "two_factor_secret_grouped": _grouped(row.secret) if pending else "",
+        "two_factor_uri": two_factor.provisioning_uri(row) if pending else "",
         "two_factor_error": error,
         "recovery_codes": recovery_codes,
         "recovery_left": two_factor.recovery_codes_left(request.user),
     }
+
+
+def _grouped(secret: str) -> str:
+    """The secret in groups of four, easier to copy by hand (the apps ignore the spaces)."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @login_required

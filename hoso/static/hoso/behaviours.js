@@ -9,7 +9,8 @@
                               set every select[data-trait=KEY] (KEY "" = every trait) not disabled
    data-append-to="ID"        <select>: append the chosen text to the field #ID, then reset
    data-select-on-focus       input: select its text when focused (a link to copy)
-   data-shows="NAME"          <select>: show only the fieldset[data-NAME] equal to its value */
+   data-shows="NAME"          <select>: show only the fieldset[data-NAME] equal to its value
+   data-confirm="QUESTION"    <form>: ask QUESTION before sending it; "Hủy" sends nothing */
 (function () {
   "use strict";
 
@@ -67,6 +68,13 @@
       );
     }
   });
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) ev.preventDefault();
+    }
+  }, true);
 
   document.addEventListener("focusin", function (ev) {
     var el = ev.target;
