@@ -42,7 +42,7 @@ def templates() -> list[Path]:
     [
         '<section class="card" style="margin-top:.8rem">',
         "<td{% if bad %} style='background:red'{% endif %}>",
-        "<span STYLE = \"display:block\">",
+        '<span STYLE = "display:block">',
         "<style>.x{color:red}</style>",
         "<style media=print>",
         '<select onchange="this.form.submit()">',
@@ -61,7 +61,7 @@ def test_the_scan_finds_inline_styles_and_handlers(text):
         '<select name="ky" data-autosubmit data-on-change="x">',
         '<progress class="progress" max="100" value="40"></progress>',
         "{# No eval and no injected <style> under the CSP #}",
-        "{% comment %}\n<p style=\"x\">old</p>\n{% endcomment %}",
+        '{% comment %}\n<p style="x">old</p>\n{% endcomment %}',
         "<p>Lưu cách ghép này với tên (để trống nếu không lưu)</p>",
         '<link rel="stylesheet" href="{% static \'hoso/app.css\' %}">',
     ],
