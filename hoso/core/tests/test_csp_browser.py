@@ -145,7 +145,7 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
         from hoso.gradebook.entry.sheets import load_sheet
         from hoso.records import actions as records
         from hoso.records.tests.helpers import lesson_plan, pdf, setup_records
-        from hoso.signing.books import correction_minute_spec
+        from hoso.signing.books import record_spec
         from hoso.signing.documents import document_prepare
         from hoso.transcripts.actions import transcripts_draft_class
         from hoso.transcripts.models import Transcript
@@ -176,9 +176,6 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
                 reason="Nhập nhầm.\nĐã kiểm tra lại bài.",
                 files=[SimpleUploadedFile("bai.pdf", b"%PDF-1.4\n%%EOF\n")],
             )
-            document = document_prepare(
-                spec=correction_minute_spec(correction), acting_user=world.users["subject"]
-            )
             self.visit(page, messages, "/so-diem/", "progress.progress")
             for name in ("correction_detail", "correction_minute"):
                 self.visit(page, messages, reverse(f"gradebook:{name}", args=[correction.pk]))
@@ -191,6 +188,7 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
             )
             self.visit(page, messages, reverse("records:obligation", args=[plan.pk]))
             self.visit(page, messages, reverse("records:folders"), "ul.cards")
+            teacher_messages = messages
             head = self.login(world.users["dept_head"])
             messages = self.watch(head)
             self.visit(head, messages, reverse("records:inbox"), ".inbox-split")
@@ -199,6 +197,10 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
             head.wait_for_selector("#preview iframe.inbox-preview")
             head.wait_for_load_state("networkidle")
             assert head.evaluate("window.__csp") == [] and messages == []
+            # The approved plan put up for signing: the signing document's page.
+            plan = records.obligation_approve(actor=world.actor("dept_head"), obligation_id=plan.pk)
+            document = document_prepare(spec=record_spec(plan), acting_user=world.users["subject"])
+            self.visit(page, teacher_messages, reverse("signing:document", args=[document.pk]))
 
             # The principal: signing, locks, the comment bank, a transcript's preview.
             approve_results(world)
@@ -210,7 +212,6 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
                 reverse("signing:credentials"),
                 reverse("signing:documents"),
                 reverse("signing:verify"),
-                reverse("signing:document", args=[document.pk]),
                 reverse("gradebook:locks"),
                 reverse("gradebook:results_comment_bank"),
                 reverse("transcripts:detail", args=[transcript.pk]),
