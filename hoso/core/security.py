@@ -1,10 +1,11 @@
 """Security headers on every answer: a strict Content-Security-Policy and a Permissions-Policy.
 
 Pages load scripts and styles from our own /static/ only: no inline <script>, no on*= handler,
-no <style> element, no eval (htmx runs with allowEval and includeIndicatorStyles off, base.html).
-The one relaxation is ``style-src-attr 'unsafe-inline'``: the templates still carry a few dozen
-presentational ``style=`` attributes (widths, margins, a progress bar's percentage). An attribute
-holds no selector, so it cannot read the page the way an injected <style> element could.
+no <style> element, no ``style=`` attribute, no eval (htmx runs with allowEval and
+includeIndicatorStyles off, base.html). There is no relaxation: presentation lives in classes of
+the static style sheets (hoso/static/hoso/app.css, a page's own CSS), a computed value in markup
+that says it (``<progress value=…>``); a script of ours may still set ``el.style`` through the
+CSSOM. core/tests/test_templates_inline.py keeps templates free of inline styles and handlers.
 
 A view that sets its own policy keeps it (records' uploaded files are sandboxed). A PDF gets only
 ``frame-ancestors``: browsers' PDF viewers are not pages of ours, and some refuse to draw under a
@@ -21,7 +22,6 @@ POLICY = (
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -1,9 +1,13 @@
 """Browser test (Playwright + Debian's chromium): GIVEN the strict Content-Security-Policy of
-core/security.py WHEN people open the main pages of their roles (login, home, the grade sheet with
-its JS, the year-end results page, records, the API docs) THEN the browser reports no violation,
-and the behaviours moved from inline handlers into hoso/static/hoso/behaviours.js still work."""
+core/security.py (no inline style either) WHEN people open the main pages of their roles (login,
+home, the grade sheet with its JS, the year-end results page, records and its inbox preview,
+corrections and their minute, signing, transcripts, the import preview, the student form, the API
+docs) THEN the browser reports no violation, and the behaviours moved from inline handlers into
+hoso/static/hoso/behaviours.js still work."""
 
 from __future__ import annotations
+
+import tempfile
 
 import pytest
 from django.urls import reverse
@@ -42,7 +46,8 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
     def visit(self, page, messages, path: str, ready: str = "body"):
         response = page.goto(f"{self.live_server_url}{path}")
         assert response.status == 200, path
-        assert "script-src 'self'" in response.headers["content-security-policy"]
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, policy
         page.wait_for_selector(ready)
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
@@ -129,4 +134,114 @@ class PagesUnderTheContentSecurityPolicy(BrowserTestCase):
                 "fieldset[data-sched]", "fs => fs.filter(f => !f.hidden).map(f => f.dataset.sched)"
             )
             assert shown == [kind]
+        assert page.evaluate("window.__csp") == [] and messages == []
+
+    def test_pages_whose_inline_styles_became_classes(self):
+        """Every template that carried a style= attribute, opened by someone who may see it."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from hoso.gradebook.corrections.actions import correction_request
+        from hoso.gradebook.entry import actions as entry
+        from hoso.gradebook.entry.sheets import load_sheet
+        from hoso.records import actions as records
+        from hoso.records.tests.helpers import lesson_plan, pdf, setup_records
+        from hoso.signing.books import record_spec
+        from hoso.signing.documents import document_prepare
+        from hoso.transcripts.actions import transcripts_draft_class
+        from hoso.transcripts.models import Transcript
+        from hoso.transcripts.tests.conftest import approve_results
+
+        with self.settings(MEDIA_ROOT=tempfile.mkdtemp()):
+            world = small_school()
+            sheet = load_sheet(world.class_a, world.math, world.term1)
+            subject = world.actor("subject")
+            entry.assessment_save(
+                actor=subject, sheet=sheet, student=world.student_a, column_key="GK", raw_value="7"
+            )
+            entry.columns_finalise(actor=subject, sheet=sheet, column_keys=["GK"])
+            correction_form = (
+                reverse("gradebook:correction_new")
+                + f"?class={world.class_a.pk}&subject={world.math.pk}&term={world.term1.pk}"
+                f"&student={world.student_a.pk}&column=GK"
+            )
+            page = self.login(world.users["subject"])
+            messages = self.watch(page)
+            self.visit(page, messages, correction_form, "textarea[name=reason]")
+            correction = correction_request(
+                actor=subject,
+                sheet=sheet,
+                student=world.student_a,
+                column_key="GK",
+                new_value="8",
+                reason="Nhập nhầm.\nĐã kiểm tra lại bài.",
+                files=[SimpleUploadedFile("bai.pdf", b"%PDF-1.4\n%%EOF\n")],
+            )
+            self.visit(page, messages, "/so-diem/", "progress.progress")
+            for name in ("correction_detail", "correction_minute"):
+                self.visit(page, messages, reverse(f"gradebook:{name}", args=[correction.pk]))
+
+            # Records: a lesson plan submitted, its page, the inbox and its htmx preview.
+            setup_records(world)
+            plan = lesson_plan(world)
+            records.submission_upload(
+                actor=subject, obligation_id=plan.pk, upload=pdf(), submit=True
+            )
+            self.visit(page, messages, reverse("records:obligation", args=[plan.pk]))
+            self.visit(page, messages, reverse("records:folders"), "ul.cards")
+            teacher_messages = messages
+            head = self.login(world.users["dept_head"])
+            messages = self.watch(head)
+            self.visit(head, messages, reverse("records:inbox"), ".inbox-split")
+            head.wait_for_function("() => window.htmx !== undefined")
+            head.click(f"#inbox-row-{plan.pk} button:has-text('Xem')")
+            head.wait_for_selector("#preview iframe.inbox-preview")
+            head.wait_for_load_state("networkidle")
+            assert head.evaluate("window.__csp") == [] and messages == []
+            # The approved plan put up for signing: the signing document's page.
+            plan = records.obligation_approve(actor=world.actor("dept_head"), obligation_id=plan.pk)
+            document = document_prepare(spec=record_spec(plan), acting_user=world.users["subject"])
+            self.visit(page, teacher_messages, reverse("signing:document", args=[document.pk]))
+
+            # The principal: signing, locks, the comment bank, a transcript's preview.
+            approve_results(world)
+            transcripts_draft_class(actor=world.actor("homeroom"), school_class=world.class_a)
+            transcript = Transcript.objects.filter(school_class=world.class_a).first()
+            page = self.login(world.users["principal"])
+            messages = self.watch(page)
+            for path in (
+                reverse("signing:credentials"),
+                reverse("signing:documents"),
+                reverse("signing:verify"),
+                reverse("gradebook:locks"),
+                reverse("gradebook:results_comment_bank"),
+                reverse("transcripts:detail", args=[transcript.pk]),
+            ):
+                self.visit(page, messages, path)
+
+            # The clerk: the student form, and an import whose preview shows a bad cell.
+            page = self.login(world.users["clerk"])
+            messages = self.watch(page)
+            self.visit(page, messages, reverse("students:create", args=[world.class_a.pk]))
+            self.visit(page, messages, reverse("students:edit", args=[world.student_a.pk]))
+            self.import_with_a_bad_cell(page, messages, world)
+
+    def import_with_a_bad_cell(self, page, messages, world):
+        from pathlib import Path
+
+        from hoso.imports.tests.files import xlsx
+
+        upload = Path(tempfile.mkdtemp()) / "smas.xlsx"
+        header = ["STT", "Số hiệu HS", "Họ tên học sinh", "Ngày tháng năm sinh", "GT"]
+        upload.write_bytes(xlsx([header, [1, "SM002", "Bùi Văn Tùng", "31/02/2015", "Nam"]]))
+        self.visit(page, messages, f"/to-chuc/lop/{world.class_a.pk}/")
+        page.click("text=Nhập danh sách từ Excel")
+        page.set_input_files("input[name=file]", str(upload))
+        page.click("button:has-text('Tải lên và kiểm tra')")
+        page.wait_for_selector("select[name=header_row]")  # the column mapping
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__csp") == [] and messages == []
+        page.select_option("select[name=col_1]", "student_code")
+        page.click("button:has-text('Ghép cột và kiểm tra')")
+        page.wait_for_selector('td[aria-invalid="true"] .cell-message')
+        page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__csp") == [] and messages == []
