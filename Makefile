@@ -123,6 +123,7 @@ bench-quick: $(STAMP) engine
 	$(PY) bench/printing.py --quick
 	$(PY) bench/signing.py --quick
 	$(PY) bench/imports.py --quick
+	$(PY) bench/load.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

@@ -70,7 +70,10 @@ if HOSO_PRODUCTION:
 # in production mode. HOSO_ALLOW_LOCAL_PUBLIC_URL=1/0 decides explicitly (transcripts/engines.py).
 # Such a machine is not warned about development keys either (hoso/core/checks.py).
 HOSO_LOCAL_MACHINE = not HOSO_PRODUCTION and (
-    DEBUG or all(h.strip() in {"127.0.0.1", "localhost", "[::1]", "::1"} for h in ALLOWED_HOSTS)
+    DEBUG
+    or all(
+        h.strip() in {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"} for h in ALLOWED_HOSTS
+    )
 )
 HOSO_ALLOW_LOCAL_PUBLIC_URL = not HOSO_PRODUCTION and env_bool(
     "HOSO_ALLOW_LOCAL_PUBLIC_URL", HOSO_LOCAL_MACHINE
