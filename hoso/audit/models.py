@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
 
@@ -84,4 +85,5 @@ class AuditAnchor(models.Model):
         ordering = ["chain_id", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.chain.key} #{self.seq} @ {self.at:%Y-%m-%d %H:%M}"
+        # What the audit trail and the activity cards show: the school's local time.
+        return f"Mốc neo đến sự kiện #{self.seq}, {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
