@@ -96,21 +96,28 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         raise DomainError(AccountError.WRONG_PASSWORD, "Mật khẩu hiện tại không đúng.")
     if old_password == new_password:
         raise DomainError(AccountError.WEAK_PASSWORD, "Mật khẩu mới phải khác mật khẩu cũ.")
+    _set_own_password(
+        user, new_password, event_type="account.password_changed", reason="password_changed"
+    )
+
+
+def _set_own_password(
+    user: User, new_password: str, *, event_type: str, reason: str, field: str | None = None
+) -> None:
+    """``user`` sets their own password (changed, or reset by e-mail): the password rules, the
+    history, the audit event, and every API token revoked — in one transaction."""
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages))
+        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages), field=field)
     with transaction.atomic():
         store_password(user=user, raw=new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         audit_record(
-            event_type="account.password_changed",
-            actor=user,
-            school_id=primary_school_id(user),
-            target=user,
+            event_type=event_type, actor=user, school_id=primary_school_id(user), target=user
         )
-        api_tokens_revoke_all(user=user, by=user, reason="password_changed")
+        api_tokens_revoke_all(user=user, by=user, reason=reason)
 
 
 def store_password(*, user: User, raw: str) -> None:
@@ -236,21 +243,13 @@ def password_reset_complete(*, user: User, token: str, new_password: str) -> Non
             "Liên kết đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng. "
             "Hãy yêu cầu liên kết mới.",
         )
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages), field="new_password")
-    with transaction.atomic():
-        store_password(user=user, raw=new_password)
-        user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_record(
-            event_type="account.password_reset_by_email",
-            actor=user,
-            school_id=primary_school_id(user),
-            target=user,
-        )
-        api_tokens_revoke_all(user=user, by=user, reason="password_reset")
+    _set_own_password(
+        user,
+        new_password,
+        event_type="account.password_reset_by_email",
+        reason="password_reset",
+        field="new_password",
+    )
 
 
 def temporary_password() -> str:

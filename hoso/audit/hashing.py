@@ -71,3 +71,27 @@ def event_hash(fields: dict[str, Any], *, key: bytes | None = None) -> str:
     if key is None:
         return hashlib.sha256(canonical(fields)).hexdigest()
     return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()
+
+
+def stored_event_fields(event, *, chain_key: str, **override: Any) -> dict[str, Any]:
+    """The hashed fields of a stored event (``override`` replaces some: a test's rewrite)."""
+    values = {
+        "seq": event.seq,
+        "school_id": event.school_id,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "acting_as": event.acting_as,
+        "ip": event.ip,
+        "channel": event.channel,
+        "event_type": event.event_type,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": event.prev_hash,
+        "hash_version": event.hash_version,
+        "key_id": event.key_id,
+    }
+    return event_fields(chain_key=chain_key, **(values | override))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from hoso.audit.anchors import check_lines, line_digest, read_anchor_file
-from hoso.audit.hashing import event_fields, event_hash
+from hoso.audit.hashing import event_hash, stored_event_fields
 from hoso.audit.keys import audit_keys
 from hoso.audit.models import GENESIS_HASH, AuditChain, AuditEvent
 
@@ -106,26 +106,7 @@ def verify_chain(chain: AuditChain) -> Break | None:
             return Break(
                 chain.key, ev.seq, "sự kiện không có khóa sau sự kiện có khóa (bị viết lại?)"
             )
-        fields = event_fields(
-            chain_key=chain.key,
-            seq=ev.seq,
-            school_id=ev.school_id,
-            at=ev.at,
-            actor_id=ev.actor_id,
-            actor_name=ev.actor_name,
-            acting_as=ev.acting_as,
-            ip=ev.ip,
-            channel=ev.channel,
-            event_type=ev.event_type,
-            target_type=ev.target_type,
-            target_id=ev.target_id,
-            target_repr=ev.target_repr,
-            before=ev.before,
-            after=ev.after,
-            prev_hash=ev.prev_hash,
-            hash_version=ev.hash_version,
-            key_id=ev.key_id,
-        )
+        fields = stored_event_fields(ev, chain_key=chain.key)
         if event_hash(fields, key=key) != ev.hash:
             return Break(chain.key, ev.seq, "nội dung đã bị sửa (mã băm không khớp)")
         anchor = by_seq.get(ev.seq)

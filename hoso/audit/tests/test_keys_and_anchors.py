@@ -17,7 +17,7 @@ from django.db import transaction
 from hoso.audit.actions import audit_record
 from hoso.audit.anchors import Seal, anchor_all, anchor_chain, anchor_path
 from hoso.audit.checks import audit_key_configured
-from hoso.audit.hashing import event_fields, event_hash
+from hoso.audit.hashing import event_hash, stored_event_fields
 from hoso.audit.models import AuditAnchor, AuditChain, AuditEvent
 from hoso.audit.verify import verify_all, verify_chain
 from hoso.core.errors import DomainError
@@ -54,25 +54,8 @@ def _rewrite(chain, from_seq, *, change=None, key=None, version=2, key_id="k1"):
             ev.prev_hash = prev
         if change and ev.seq == from_seq:
             change(ev)
-        fields = event_fields(
-            chain_key=chain.key,
-            seq=ev.seq,
-            school_id=ev.school_id,
-            at=ev.at,
-            actor_id=ev.actor_id,
-            actor_name=ev.actor_name,
-            acting_as=ev.acting_as,
-            ip=ev.ip,
-            channel=ev.channel,
-            event_type=ev.event_type,
-            target_type=ev.target_type,
-            target_id=ev.target_id,
-            target_repr=ev.target_repr,
-            before=ev.before,
-            after=ev.after,
-            prev_hash=ev.prev_hash,
-            hash_version=version,
-            key_id=key_id if version >= 2 else "",
+        fields = stored_event_fields(
+            ev, chain_key=chain.key, hash_version=version, key_id=key_id if version >= 2 else ""
         )
         digest = event_hash(fields, key=key)
         AuditEvent.objects.filter(pk=ev.pk).update(
