@@ -101,7 +101,13 @@ def test_public_address_rules():
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_") or k == "HOSO_VAR_DIR"}
+    # Not the suite's own switches: HOSO_* of the test run, nor DJANGO_ALLOW_ASYNC_UNSAFE that a
+    # browser test of the same worker sets (check --deploy would rightly report it).
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if (not k.startswith("HOSO_") or k == "HOSO_VAR_DIR") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
