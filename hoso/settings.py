@@ -57,14 +57,19 @@ if HOSO_PRODUCTION:
         ALLOWED_HOSTS = [_public.hostname]
     if _public.hostname:
         CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
-    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the header).
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("HOSO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("HOSO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOSO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HOSO_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# How many reverse proxies in front of HoSo add to X-Forwarded-For (0: use REMOTE_ADDR; the client
+# address of the audit trail and the rate limits, core/context.py). Behind one (deploy/nginx/
+# hoso.conf), or in production mode, the proxy terminates TLS and says so in X-Forwarded-Proto
+# (it must overwrite the header).
+HOSO_TRUSTED_PROXIES = int(os.environ.get("HOSO_TRUSTED_PROXIES", "0"))
+if HOSO_PRODUCTION or HOSO_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A transcript's QR code may point at localhost or a private address only on a machine that is
 # nobody's server (DEBUG, or answering to local host names only: `make run`, the tests); never
 # in production mode. HOSO_ALLOW_LOCAL_PUBLIC_URL=1/0 decides explicitly (transcripts/engines.py).
@@ -193,10 +198,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and HOSO_DB
         "timeout": HOSO_DB_POOL_TIMEOUT,  # a request waits this long for a free connection
         "max_idle": 300,
     }
-# Behind a reverse proxy (deploy/nginx/hoso.conf, HOSO_TRUSTED_PROXIES=1 below) its
-# X-Forwarded-Proto says whether the request came over HTTPS.
-if int(os.environ.get("HOSO_TRUSTED_PROXIES", "0")) > 0:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -221,8 +222,6 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # doubling from 2 s up to HOSO_LOCKOUT_MINUTES; never a lock a stranger can cause (docs/STAFF.md).
 HOSO_LOCKOUT_FAILURES = int(os.environ.get("HOSO_LOCKOUT_FAILURES", "5"))
 HOSO_LOCKOUT_MINUTES = int(os.environ.get("HOSO_LOCKOUT_MINUTES", "15"))
-# How many reverse proxies in front of HoSo add to X-Forwarded-For (0: use REMOTE_ADDR).
-HOSO_TRUSTED_PROXIES = int(os.environ.get("HOSO_TRUSTED_PROXIES", "0"))
 # A new password differs from the current one and from this many before it.
 HOSO_PASSWORD_HISTORY = int(os.environ.get("HOSO_PASSWORD_HISTORY", "5"))
 # "Quên mật khẩu": the e-mailed link works once, for this many seconds.

@@ -18,13 +18,16 @@ Counters forget after a day without failures; a full sign-in clears its own keys
 from __future__ import annotations
 
 import ipaddress
+import operator
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 
 from hoso.accounts.models import LoginThrottle, User
 from hoso.core import clock
@@ -128,12 +131,18 @@ def keys_for(*, username: str, address: str | None, device: str | None) -> list[
 def wait_seconds(keys: list[tuple[str, str]]) -> int:
     """How long the next try under ``keys`` must still wait (0: it may go ahead)."""
     now = clock.now()
-    waits = [0]
-    for scope, key in keys:
-        row = LoginThrottle.objects.filter(scope=scope, key=key, blocked_until__gt=now).first()
-        if row is not None:
-            waits.append(int((row.blocked_until - now).total_seconds() + 0.999))
-    return max(waits)
+    latest = (
+        LoginThrottle.objects.filter(_any_of(keys), blocked_until__gt=now)
+        .order_by("-blocked_until")
+        .values_list("blocked_until", flat=True)
+        .first()
+    )
+    return 0 if latest is None else int((latest - now).total_seconds() + 0.999)
+
+
+def _any_of(keys: list[tuple[str, str]]) -> Q:
+    """The counters of ``keys``, in one query."""
+    return reduce(operator.or_, (Q(scope=scope, key=key) for scope, key in keys))
 
 
 def register_failure(keys: list[tuple[str, str]]) -> tuple[dict[str, int], int]:
@@ -174,8 +183,7 @@ def register_success(*, username: str, address: str | None, device: str | None) 
     keys = [(Scope.PAIR, f"{name}|{network_of(address)}"), (Scope.ACCOUNT, name)]
     if device:
         keys.append((Scope.DEVICE, f"{device}|{name}"))
-    for scope, key in keys:
-        LoginThrottle.objects.filter(scope=scope, key=key).delete()
+    LoginThrottle.objects.filter(_any_of(keys)).delete()
 
 
 def much_failed_usernames(usernames) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-from hoso.core.publicurl import public_url_problem
+from hoso.core.publicurl import configured_public_url_refusal
 
 #: Django's own rule for a strong SECRET_KEY (security.W009), required in production mode.
 SECRET_KEY_MIN_LENGTH = 50
@@ -33,8 +33,8 @@ def _finding(production: bool, number: int, message: str, hint: str):
 def check_production_settings(app_configs=None, **kwargs):
     production = bool(getattr(settings, "HOSO_PRODUCTION", False))
     found = []
-    problem = public_url_problem(getattr(settings, "HOSO_PUBLIC_URL", ""), require_https=production)
-    if problem and (production or not getattr(settings, "HOSO_ALLOW_LOCAL_PUBLIC_URL", False)):
+    problem = configured_public_url_refusal()
+    if problem:
         found.append(
             _finding(
                 production,
@@ -85,13 +85,16 @@ def check_production_settings(app_configs=None, **kwargs):
 
 def refuse_on_errors() -> None:
     """In production mode, raise ``SystemCheckError`` (the messages of every Error found by the
-    system checks) — for the WSGI application, which Django does not check when it loads."""
+    security checks — ours and the audit keys') — for the WSGI application, which Django does
+    not check when it loads. Only that tag: each server process runs this at start, and the
+    model, URL and template checks are `migrate`'s and `check`'s business."""
     if not getattr(settings, "HOSO_PRODUCTION", False):
         return
-    from django.core.checks import ERROR, run_checks
+    from django.core.checks import ERROR, Tags, run_checks
     from django.core.management.base import SystemCheckError
 
-    errors = [m for m in run_checks() if m.level >= ERROR and not m.is_silenced()]
+    found = run_checks(tags=[Tags.security])
+    errors = [m for m in found if m.level >= ERROR and not m.is_silenced()]
     if errors:
         raise SystemCheckError(
             "HoSo không khởi động được:\n" + "\n".join(f"{m.id}: {m.msg}" for m in errors)

@@ -207,6 +207,11 @@ def _same_call_losses(result: DBTaskResult) -> int:
     return losses
 
 
+def _last_worker(result: DBTaskResult) -> str:
+    """The worker that took the task last ('' if none did)."""
+    return result.worker_ids[-1] if result.worker_ids else ""
+
+
 def stale_tasks(*, exclude_worker: str = "") -> list[DBTaskResult]:
     """Tasks RUNNING on a worker whose lease expired (or, without a lease, started longer ago
     than the lease)."""
@@ -214,7 +219,7 @@ def stale_tasks(*, exclude_worker: str = "") -> list[DBTaskResult]:
     leases = dict(WorkerLease.objects.values_list("worker_id", "heartbeat_at"))
     out = []
     for result in DBTaskResult.objects.running().order_by("started_at"):
-        worker = result.worker_ids[-1] if result.worker_ids else ""
+        worker = _last_worker(result)
         if exclude_worker and worker == exclude_worker:
             continue
         seen = leases.get(worker) or result.started_at
@@ -227,7 +232,7 @@ def recover_jobs(*, exclude_worker: str = "") -> list[Recovered]:
     """Fail every task lost with its worker and hand it to its domain (see the module)."""
     recovered: list[Recovered] = []
     for candidate in stale_tasks(exclude_worker=exclude_worker):
-        worker = candidate.worker_ids[-1] if candidate.worker_ids else ""
+        worker = _last_worker(candidate)
         cutoff = clock.now() - timedelta(seconds=lease_seconds())
         with transaction.atomic():
             result = (

@@ -42,3 +42,16 @@ def is_local_host(host: str) -> bool:
         or address.is_unspecified
         or address.is_reserved
     )
+
+
+def configured_public_url_refusal() -> str | None:
+    """Why this server's HOSO_PUBLIC_URL may not go into a transcript, or None: a local or
+    private address is tolerated only on a machine that is nobody's server
+    (HOSO_ALLOW_LOCAL_PUBLIC_URL), never in production mode, where it must also be https."""
+    from django.conf import settings
+
+    production = bool(getattr(settings, "HOSO_PRODUCTION", False))
+    problem = public_url_problem(getattr(settings, "HOSO_PUBLIC_URL", ""), require_https=production)
+    if problem and (production or not getattr(settings, "HOSO_ALLOW_LOCAL_PUBLIC_URL", False)):
+        return problem
+    return None

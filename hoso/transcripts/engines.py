@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from hoso.core.errors import DomainError
-from hoso.core.publicurl import public_url_problem
+from hoso.core.publicurl import configured_public_url_refusal
 from hoso.transcripts.errors import MESSAGES, TranscriptError, fail
 
 JSON_NAME = "hoc-ba.json"
@@ -103,12 +103,8 @@ def require_public_url() -> None:
     into a transcript — unset, localhost, a private address — unless this machine is nobody's
     server (``HOSO_ALLOW_LOCAL_PUBLIC_URL``: DEBUG, local host names only; never in production
     mode). Called before a PDF is drafted and before anyone signs one."""
-    production = getattr(settings, "HOSO_PRODUCTION", False)
-    problem = public_url_problem(
-        getattr(settings, "HOSO_PUBLIC_URL", "") or os.environ.get("HOSO_PUBLIC_URL", ""),
-        require_https=production,
-    )
-    if problem and (production or not getattr(settings, "HOSO_ALLOW_LOCAL_PUBLIC_URL", False)):
+    problem = configured_public_url_refusal()
+    if problem:
         raise fail(TranscriptError.PUBLIC_URL_INVALID, problem=problem)
 
 
