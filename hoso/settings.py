@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "hoso.organisation",
     "hoso.imports",
     "hoso.students",
+    "hoso.attendance",
     "hoso.gradebook",
     "hoso.notifications",
     "hoso.records",

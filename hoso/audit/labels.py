@@ -88,6 +88,7 @@ for _module in (
     "organisation.setup",
     "rollover",
     "backup",
+    "attendance",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
