@@ -2,4 +2,5 @@
 
 EVENT_LABELS: dict[str, str] = {
     "attendance.settings_changed": "Sửa thiết lập điểm danh",
+    "attendance.roll_taken": "Điểm danh một buổi (tiết) của lớp",
 }

@@ -1,0 +1,31 @@
+"""Who may take which roll.
+
+A session roll (period 0): the class's homeroom teacher, or a leader (principal, vice principal)
+standing in. A period roll: the teacher of a subject in that class (``Actor.taught``), when the
+school lets subject teachers take period rolls. Everyone else: refused (and audited by the
+boundary)."""
+
+from __future__ import annotations
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.roles import Role
+from hoso.attendance.models import AttendanceSettings
+from hoso.organisation.models import SchoolClass
+
+LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+
+
+def can_take_session_roll(actor: Actor, school_class: SchoolClass) -> bool:
+    if not actor.can_write("students") or school_class.year_id != getattr(actor.year, "pk", None):
+        return False
+    return school_class.pk in actor.homeroom_class_ids or actor.has(*LEADERS)
+
+
+def can_take_period_roll(
+    actor: Actor, school_class: SchoolClass, subject_id: int, settings: AttendanceSettings
+) -> bool:
+    if not actor.can_write("students") or school_class.year_id != getattr(actor.year, "pk", None):
+        return False
+    if can_take_session_roll(actor, school_class):
+        return True
+    return settings.period_rolls and subject_id in actor.taught.get(school_class.pk, frozenset())
