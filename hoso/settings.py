@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "hoso.signing",
     "hoso.transcripts",
     "hoso.rollover",
+    "hoso.graduation",
     "hoso.home",
     "hoso.api",
     "hoso.backup",
@@ -278,6 +279,19 @@ if os.environ.get("HOSO_S3_BUCKET"):
 HOSO_RECORDS_MAX_UPLOAD_MB = int(os.environ.get("HOSO_RECORDS_MAX_UPLOAD_MB", "25"))
 HOSO_RECORD_REMINDER_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_DAYS", "2"))
 HOSO_RECORD_REMINDER_MISSED_DAYS = int(os.environ.get("HOSO_RECORD_REMINDER_MISSED_DAYS", "14"))
+
+# --- Graduation --------------------------------------------------------------------------------
+# Lower-secondary graduation (TT 31/2023 Điều 4, 6; WAVE2 §2.4): age limits in calendar years,
+# rounds a year for the general programme, the dossier checklist (code, label, only for students
+# claiming a priority) — the Điều 6 list is UNCONFIRMED, so it is a setting.
+HOSO_GRADUATION_MAX_AGE = int(os.environ.get("HOSO_GRADUATION_MAX_AGE", "21"))
+HOSO_GRADUATION_MIN_AGE_CONTINUING = int(os.environ.get("HOSO_GRADUATION_MIN_AGE_CONTINUING", "15"))
+HOSO_GRADUATION_MAX_ROUNDS = 2
+HOSO_GRADUATION_DOSSIER = [
+    ("hoc_ba", "Học bạ", False),
+    ("birth_certificate", "Bản sao giấy khai sinh", False),
+    ("priority_papers", "Giấy tờ chứng nhận chế độ ưu tiên, khuyến khích", True),
+]
 
 # --- Transcripts (học bạ số): the address printed in the QR code, public verification rate -----
 HOSO_PUBLIC_URL = os.environ.get("HOSO_PUBLIC_URL", "")
