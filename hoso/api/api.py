@@ -487,3 +487,9 @@ api.add_router("/gradebook", gradebook_router)
 from hoso.api.transcripts import build_router as transcripts_router  # noqa: E402
 
 api.add_router("/transcripts", transcripts_router())
+
+# --- completion and graduation ----------------------------------------------------------------
+
+from hoso.api.graduation import build_router as graduation_router  # noqa: E402
+
+api.add_router("/graduation", graduation_router())

@@ -701,3 +701,16 @@ def diploma_entry_void(*, actor: Actor, entry: DiplomaEntry, reason: str) -> Dip
             after={"voided": True, "reason": why},
         )
     return entry
+
+
+def export_logged(*, actor: Actor, what: str, year: SchoolYear, rows: int) -> None:
+    """A print or an export of lists with personal data: who, when, what (audited)."""
+    with transaction.atomic():
+        audit_record(
+            event_type="graduation.exported",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target_type="graduation.export",
+            target_repr=f"{what} — năm học {year.name}"[:300],
+            after={"what": what, "year": year.name, "rows": rows},
+        )

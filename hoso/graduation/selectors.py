@@ -210,3 +210,47 @@ def primary_completion(actor: Actor | None, year: SchoolYear) -> CompletionList:
 
 
 CONDITION_LABELS = conditions.CONDITION_LABELS
+
+
+# ------------------------------------------------------------------------ diploma-issue book
+
+
+def diploma_book(year: SchoolYear):
+    from hoso.graduation.models import DiplomaBook
+
+    return DiplomaBook.objects.filter(year=year).select_related("school", "year").first()
+
+
+def book_entries(book) -> list:
+    if book is None:
+        return []
+    return list(
+        book.entries.select_related("student", "round", "created_by").order_by("entry_number")
+    )
+
+
+def student_classes(year: SchoolYear, student_ids) -> dict[int, str]:
+    """The class each student was in at the end of ``year`` (its open enrolment)."""
+    return dict(
+        Enrolment.objects.filter(
+            year=year, student_id__in=list(student_ids), end_date__isnull=True
+        ).values_list("student_id", "school_class__name")
+    )
+
+
+def recognised_without_entry(year: SchoolYear) -> list[Candidate]:
+    """Students recognised in the year's rounds who have no (live) line in the year's book."""
+    from hoso.graduation.models import DiplomaEntry
+
+    entered = set(
+        DiplomaEntry.objects.filter(book__year=year, voided=False).values_list(
+            "student_id", flat=True
+        )
+    )
+    return [
+        c
+        for c in Candidate.objects.filter(round__year=year, recognised=True)
+        .select_related("student", "school_class")
+        .order_by("school_class__name", "student__sort_name")
+        if c.student_id not in entered
+    ]

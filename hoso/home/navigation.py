@@ -23,6 +23,7 @@ NAV_EXTENSIONS = (
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
+    "hoso.graduation.navigation",
     "hoso.organisation.setup.navigation",
 )
 
