@@ -223,6 +223,28 @@ def council_problems(rnd: GraduationRound) -> list[str]:
     return problems
 
 
+def council_warnings(rnd: GraduationRound) -> list[str]:
+    """The composition TT 31/2023 names (grade-9 homeroom teachers, a Đoàn/Đội representative)
+    not yet in the council: shown, not blocking (a school may lack one)."""
+    from hoso.organisation.assignments.selectors import homeroom_teachers
+    from hoso.organisation.models import SchoolClass
+
+    members = list(rnd.members.all())
+    staff_ids = {m.staff_id for m in members}
+    classes = SchoolClass.objects.filter(
+        year=rnd.year, grade__number=selectors.LAST_LOWER_SECONDARY_GRADE
+    )
+    on = min(max(rnd.review_date, rnd.year.start_date), rnd.year.end_date)
+    out = [
+        f"Giáo viên chủ nhiệm lớp {c.name} ({teacher.full_name}) chưa có trong hội đồng."
+        for c in classes.order_by("name")
+        if (teacher := homeroom_teachers([c.pk], on=on).get(c.pk)) and teacher.pk not in staff_ids
+    ]
+    if not any(m.kind == CouncilMember.Kind.YOUTH for m in members):
+        out.append("Hội đồng chưa có đại diện Đoàn / Đội.")
+    return out
+
+
 def _evaluate(rnd: GraduationRound, enrolments: list[Enrolment], keep: dict[int, Candidate]):
     """Candidate rows (unsaved or updated) for ``enrolments``; ``keep``: existing rows by
     student (their dossier, priority and exception stay)."""

@@ -125,6 +125,7 @@ def round_detail(request, round_id: int):
             "lists": lists,
             "members": list(selectors.council(rnd)) if policies.reads_school(actor) else [],
             "problems": actions.council_problems(rnd) if editable else [],
+            "warnings": actions.council_warnings(rnd) if editable else [],
             "can_manage": manage,
             "reads_school": policies.reads_school(actor),
             "editable": editable,

@@ -320,3 +320,43 @@ def test_propose_needs_an_eligible_student(g9):
             actor=g9.actor("clerk"), rnd=rnd, proposal_number="1", proposal_date=REVIEW
         )
     assert exc.value.code == E.NOT_ELIGIBLE
+
+
+def test_council_warns_of_missing_composition(g9):
+    rnd = actions.round_create(actor=g9.actor("principal"), year=g9.world.year, review_date=REVIEW)
+    warnings = actions.council_warnings(rnd)
+    assert "Giáo viên chủ nhiệm lớp 9A1 (Phan Thị Chín) chưa có trong hội đồng." in warnings
+    assert "Hội đồng chưa có đại diện Đoàn / Đội." in warnings
+    g9.full_council(rnd)  # includes the 9A1 homeroom teacher
+    assert not any("9A1" in w for w in actions.council_warnings(rnd))
+
+
+def test_continuing_centre_reviews_minimum_age(g9):
+    school = g9.world.school
+    school.head_title = "Giám đốc"
+    school.save()
+    young = g9.students[0]
+    young.birth_date = date(2013, 1, 1)  # 14 in 2027
+    young.save()
+    rnd = actions.round_create(actor=g9.actor("principal"), year=g9.world.year, review_date=REVIEW)
+    assert rnd.programme == "continuing"
+    g9.full_council(rnd)
+    rnd = actions.round_review(actor=g9.actor("principal"), rnd=rnd)
+    c = rnd.candidates.get(student=young)
+    assert c.conditions["age"]["ok"] is False and "từ 15 tuổi" in c.conditions["age"]["reason"]
+
+
+def test_no_changes_after_the_proposal(g9):
+    rnd = _reviewed(g9)
+    rnd = actions.round_propose(
+        actor=g9.actor("clerk"), rnd=rnd, proposal_number="1/TTr", proposal_date=REVIEW
+    )
+    with pytest.raises(DomainError) as exc:
+        actions.candidate_update(
+            actor=g9.actor("clerk"),
+            candidate=rnd.candidates.first(),
+            dossier={},
+            has_priority=False,
+            age_exception="",
+        )
+    assert exc.value.code == E.WRONG_STATE
