@@ -309,7 +309,7 @@ def build_router() -> Router:
             actor=actor,
             year=actor.year,
             student=student,
-            values=body.dict(exclude={"student_id"}),
+            values=body.model_dump(exclude={"student_id"}),
         )
         return Status(201, _diploma(entry))
 

@@ -122,6 +122,8 @@ def list_rows(cands, *, with_reasons: bool) -> list[list[str]]:
         ]
         if with_reasons:
             row += [_reason(c, "age"), _reason(c, "programme"), _reason(c, "dossier")]
+        else:  # list 1: an age exception is said (who accepted it is in the audit trail)
+            row.append(f"Ngoại lệ về tuổi: {nfc(c.age_exception)}" if c.age_exception else "")
         out.append(row)
     return out
 
@@ -152,6 +154,8 @@ def _list_cols(with_reasons: bool) -> list[dict]:
     ]
     if with_reasons:
         cols += [column_spec(label, "1.4fr", "left") for label in REASON_COLUMNS]
+    else:
+        cols.append(column_spec("Ghi chú", "1.2fr", "left"))
     return cols
 
 
@@ -428,7 +432,7 @@ def round_lists_xlsx(lists: selectors.RoundLists) -> bytes:
         [
             (
                 "Danh sách 1 - đủ điều kiện",
-                LIST_COLUMNS,
+                [*LIST_COLUMNS, "Ghi chú"],
                 list_rows(lists.eligible, with_reasons=False),
             ),
             (

@@ -100,6 +100,7 @@ GROUPS = (
             "students:search",
             "students:register",
             "rollover:",
+            "graduation:",
         ),
     ),
     (

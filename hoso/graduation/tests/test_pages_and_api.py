@@ -216,3 +216,32 @@ def test_api_diploma_book(g9):
     listed = api(g9.world.users["inspector"]).get("/api/v1/graduation/diplomas").json()
     assert [d["serial_number"] for d in listed] == ["C1"]
     assert json.dumps(listed, ensure_ascii=False).count(g9.students[0].full_name) == 1
+
+
+def test_menu_entry_in_classes_group(client, g9):
+    client.force_login(g9.world.users["clerk"])
+    items = client.get("/tot-nghiep/").context["nav_items"]
+    group = next(i for i in items if i["label"] == "Lớp & học sinh")
+    entry = next(c for c in group["children"] if c["label"] == "Hoàn thành, tốt nghiệp")
+    assert entry["active"]
+    client.force_login(g9.world.users["parent"])
+    html = client.get("/").content.decode()
+    assert "Hoàn thành, tốt nghiệp" not in html
+
+
+def test_round_page_queries_do_not_grow_with_students(g9):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rnd = reviewed(g9)
+    c = client_for(g9.world.users["principal"])
+    url = f"/tot-nghiep/dot/{rnd.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for i in range(6):
+        s = make_student(g9.world.school, g9.klass, f"Thêm Học Sinh {chr(65 + i)}")
+        approve(g9.klass, {s: {"decision": "LEN_LOP"}})
+    actions.round_review(actor=g9.actor("principal"), rnd=rnd)
+    with CaptureQueriesContext(connection) as many:
+        assert c.get(url).status_code == 200
+    assert len(many.captured_queries) <= len(few.captured_queries)

@@ -106,6 +106,10 @@ def test_age_exception_recorded_makes_eligible(g9):
     )
     assert c.eligible is True
     assert AuditEvent.objects.filter(event_type="graduation.candidate_updated").exists()
+    from hoso.graduation import documents
+
+    row = next(r for r in documents.list_rows([c], with_reasons=False))
+    assert row[-1] == "Ngoại lệ về tuổi: Học sinh trở lại học sau thời gian nghỉ ốm"
 
 
 def test_45_absences_pass_46_fail_main_session_only(g9):
