@@ -313,7 +313,9 @@ def round_review(*, actor: Actor, rnd: GraduationRound) -> GraduationRound:
                 )
         rows = _evaluate(rnd, enrolments, keep)
         wanted = {e.student_id for e in enrolments}
-        rnd.candidates.exclude(student_id__in=wanted).delete()  # left the roll since
+        gone = rnd.candidates.exclude(student_id__in=wanted).select_related("student")
+        removed = [c.student.full_name for c in gone]
+        gone.delete()  # left the roll (or were recognised) since the last review: named below
         for c in rows:
             c.save()
         rnd.state, rnd.reviewed_at, rnd.reviewed_by = S.REVIEWED, clock.now(), actor.user
@@ -330,6 +332,7 @@ def round_review(*, actor: Actor, rnd: GraduationRound) -> GraduationRound:
                 "eligible": eligible,
                 "not_eligible": len(rows) - eligible,
                 "not_eligible_names": [c.student.full_name for c in rows if not c.eligible],
+                "removed": removed,
             },
         )
     return rnd
@@ -598,10 +601,20 @@ def book_for(year: SchoolYear) -> DiplomaBook:
     book = DiplomaBook.objects.select_for_update().filter(year=year).first()
     if book is None:
         last = DiplomaBook.objects.filter(school_id=year.school_id).aggregate(n=Max("number"))["n"]
-        book = DiplomaBook.objects.create(
-            school_id=year.school_id, year=year, number=(last or 0) + 1
-        )
-        book = DiplomaBook.objects.select_for_update().get(pk=book.pk)
+        try:
+            with transaction.atomic():
+                DiplomaBook.objects.create(
+                    school_id=year.school_id, year=year, number=(last or 0) + 1
+                )
+        except IntegrityError:  # another writer opened a book at the same moment: retry once
+            last = DiplomaBook.objects.filter(school_id=year.school_id).aggregate(n=Max("number"))[
+                "n"
+            ]
+            if not DiplomaBook.objects.filter(year=year).exists():
+                DiplomaBook.objects.create(
+                    school_id=year.school_id, year=year, number=(last or 0) + 1
+                )
+        book = DiplomaBook.objects.select_for_update().get(year=year)
     return book
 
 

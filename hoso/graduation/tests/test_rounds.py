@@ -364,3 +364,14 @@ def test_no_changes_after_the_proposal(g9):
             age_exception="",
         )
     assert exc.value.code == E.WRONG_STATE
+
+
+def test_a_student_leaving_is_dropped_at_the_next_review_and_named(g9):
+    rnd = _reviewed(g9)
+    e = Enrolment.objects.get(student=g9.students[2])
+    e.status, e.end_date = Enrolment.Status.DROPPED_OUT, date(2027, 6, 6)
+    e.save()
+    actions.round_review(actor=g9.actor("principal"), rnd=rnd)
+    assert rnd.candidates.count() == 2
+    last = AuditEvent.objects.filter(event_type="graduation.reviewed").order_by("-pk").first()
+    assert last.after["removed"] == [g9.students[2].full_name]
