@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import not_found
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.graduation import actions, conditions, documents, policies, selectors
 from hoso.graduation.errors import GraduationError
 from hoso.graduation.models import Candidate, CouncilMember, DiplomaEntry, GraduationRound
@@ -49,24 +49,30 @@ def _use(request):
     return actor
 
 
-@login_required
-def index(request):
+def _index_page(request, *, form=None, error: str = "", status: int = 200):
     actor = _use(request)
     year = actor.year
-    rounds = selectors.year_rounds(year)
     return render(
         request,
         "graduation/index.html",
         {
             "year": year,
-            "rounds": rounds,
+            "rounds": selectors.year_rounds(year),
             "can_manage": policies.can_manage(actor),
             "reads_school": policies.reads_school(actor),
             "lower_secondary": selectors.offers_lower_secondary(actor.school),
             "authority": selectors.authority_title(actor.school),
             "max_rounds": conditions.max_rounds_general(),
+            "form": form or {},
+            "error": error,
         },
+        status=status,
     )
+
+
+@login_required
+def index(request):
+    return _index_page(request)
 
 
 @login_required
@@ -100,20 +106,23 @@ def primary(request, fmt: str = ""):
 @errors_return_to("graduation:index", refusals=True)
 def round_create(request):
     actor = _use(request)
-    rnd = actions.round_create(
-        actor=actor,
-        year=actor.year,
-        review_date=_date(request.POST.get("review_date"), "Ngày họp xét", "review_date"),
-        council_decision=request.POST.get("council_decision", ""),
-    )
+    try:
+        rnd = actions.round_create(
+            actor=actor,
+            year=actor.year,
+            review_date=_date(request.POST.get("review_date"), "Ngày họp xét", "review_date"),
+            council_decision=request.POST.get("council_decision", ""),
+        )
+    except DomainError as exc:
+        if isinstance(exc, PermissionDeniedError):
+            raise
+        return _index_page(request, form=request.POST, error=exc.message, status=400)
     messages.success(request, f"Đã mở đợt xét {rnd.number}.")
     return redirect("graduation:round", round_id=rnd.pk)
 
 
-@login_required
-def round_detail(request, round_id: int):
+def _round_page(request, rnd: GraduationRound, *, form=None, error: str = "", status=200):
     actor = request.actor
-    rnd = policies.access_round(actor, round_id)
     lists = selectors.round_lists(actor, rnd)
     manage = policies.can_manage(actor)
     editable = manage and rnd.state in (GraduationRound.State.DRAFT, GraduationRound.State.REVIEWED)
@@ -137,8 +146,20 @@ def round_detail(request, round_id: int):
             "items": conditions.dossier_items(),
             "authority": rnd.authority or selectors.authority_title(rnd.school),
             "labels": conditions.CONDITION_LABELS,
+            "form": form or {},
+            "error": error,
         },
+        status=status,
     )
+
+
+@login_required
+def round_detail(request, round_id: int):
+    return _round_page(request, policies.access_round(request.actor, round_id))
+
+
+# The forms whose typed text is shown again with the error (the others are a click or a tick).
+TYPED_FORMS = frozenset({"ket-luan", "de-nghi", "quyet-dinh"})
 
 
 @login_required
@@ -147,6 +168,18 @@ def round_act(request, round_id: int, what: str):
     actor = request.actor
     rnd = policies.access_round(actor, round_id)
     return_on_error(request, reverse("graduation:round", args=[rnd.pk]), refusals=True)
+    try:
+        done = _round_step(request, actor, rnd, what)
+    except DomainError as exc:
+        if what not in TYPED_FORMS or isinstance(exc, PermissionDeniedError):
+            raise
+        rnd.refresh_from_db()
+        return _round_page(request, rnd, form=request.POST, error=exc.message, status=400)
+    messages.success(request, done)
+    return redirect("graduation:round", round_id=rnd.pk)
+
+
+def _round_step(request, actor, rnd: GraduationRound, what: str) -> str:
     post = request.POST
     if what == "thanh-vien":
         staff = Staff.objects.filter(pk=post.get("staff") or 0, school=actor.school).first()
@@ -203,8 +236,7 @@ def round_act(request, round_id: int, what: str):
         done = "Đã ghi nhận quyết định công nhận tốt nghiệp."
     else:
         raise not_found(actor, f"thao tác {what}")
-    messages.success(request, done)
-    return redirect("graduation:round", round_id=rnd.pk)
+    return done
 
 
 DOCUMENTS = {

@@ -245,3 +245,22 @@ def test_round_page_queries_do_not_grow_with_students(g9):
     with CaptureQueriesContext(connection) as many:
         assert c.get(url).status_code == 200
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_typed_forms_keep_input_on_error(g9):
+    c = client_for(g9.world.users["clerk"])
+    r = c.post("/tot-nghiep/dot/tao/", {"review_date": "2020-01-01", "council_decision": "9/QĐ"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Ngày xét phải trong hoặc sau năm học" in body and 'value="9/QĐ"' in body
+    rnd = reviewed(g9)
+    g9.dossier_all(rnd)
+    r = c.post(
+        f"/tot-nghiep/dot/{rnd.pk}/de-nghi/",
+        {"proposal_number": "77/TTr", "proposal_date": "2027-01-01"},
+    )
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "không thể trước ngày họp xét" in body and 'value="77/TTr"' in body
+    rnd.refresh_from_db()
+    assert rnd.state == "reviewed"
