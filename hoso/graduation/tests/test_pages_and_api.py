@@ -264,3 +264,19 @@ def test_typed_forms_keep_input_on_error(g9):
     assert "không thể trước ngày họp xét" in body and 'value="77/TTr"' in body
     rnd.refresh_from_db()
     assert rnd.state == "reviewed"
+
+
+def test_api_primary_completion_scoped_to_homeroom_class(world, grade5):
+    klass, done, not_done, pending = grade5
+    from hoso.organisation.models import HomeroomAssignment
+    from hoso.testing.factories import make_staff
+
+    teacher = make_staff(world.school, "Lưu Thị Năm", username=f"hr5.{world.school.code}")
+    HomeroomAssignment.objects.create(teacher=teacher, school_class=klass)
+    body = api(teacher.user).get("/api/v1/graduation/primary-completion").json()
+    assert [r["name"] for r in body["completed"]] == [done.full_name]
+    assert [r["name"] for r in body["not_completed"]] == [not_done.full_name]  # not 5B's
+    body = api(world.users["inspector"]).get("/api/v1/graduation/primary-completion").json()
+    assert {r["name"] for r in body["not_completed"]} == {not_done.full_name, pending.full_name}
+    r = api(world.users["parent"]).get("/api/v1/graduation/primary-completion")
+    assert r.status_code == 404
