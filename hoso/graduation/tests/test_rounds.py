@@ -375,3 +375,19 @@ def test_a_student_leaving_is_dropped_at_the_next_review_and_named(g9):
     assert rnd.candidates.count() == 2
     last = AuditEvent.objects.filter(event_type="graduation.reviewed").order_by("-pk").first()
     assert last.after["removed"] == [g9.students[2].full_name]
+
+
+def test_typed_attendance_source_uses_the_year_results_count(g9):
+    from hoso.attendance.models import AttendanceSettings
+
+    AttendanceSettings.objects.create(school=g9.world.school, source="typed")
+    a, b = g9.students[0], g9.students[1]
+    approve(
+        g9.klass,
+        {a: {"decision": "LEN_LOP", "absences": 45}, b: {"decision": "LEN_LOP", "absences": 46}},
+    )
+    absent(a, g9.klass, 50)  # daily marks are not the source: ignored
+    rnd = _reviewed(g9)
+    assert _cand(rnd, a).eligible is True
+    assert _cand(rnd, b).conditions["programme"]["absences"] == 46
+    assert _cand(rnd, b).eligible is False
