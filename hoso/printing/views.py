@@ -199,9 +199,7 @@ def attendance_register_pdf(request):
         )
     y, m = (int(x) for x in month.split("-"))
     data = docs.attendance_register_data(school_class=school_class, year=y, month=m)
-    return _pdf(
-        docs.render_attendance_register(data), f"so-diem-danh-{school_class.name}-{month}"
-    )
+    return _pdf(docs.render_attendance_register(data), f"so-diem-danh-{school_class.name}-{month}")
 
 
 @login_required

@@ -110,9 +110,7 @@ def attendance_register_data(*, school_class, year: int, month: int) -> dict:
         )
     homeroom = homeroom_of(school_class)
     counted = (
-        "buổi chính"
-        if settings.counted_sessions == "main" and len(sessions) > 1
-        else "mọi buổi"
+        "buổi chính" if settings.counted_sessions == "main" and len(sessions) > 1 else "mọi buổi"
     )
     return {
         "kind": "attendance_register",
