@@ -89,6 +89,8 @@ def test_the_page_and_the_excel_for_leaders_and_the_clerk(client, world, week):
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert rows["6A1"][4:9] == (1, 1, 1, 3, 1) and rows["Toàn trường"][7] == 3
+    month = client.get(url, {"ky": "thang"}).content.decode()
+    assert f"lop={world.class_a.pk}&amp;thang=2026-11" in month  # the register of the month
     bad = client.get(url, {"ngay": "hôm qua"})
     assert bad.status_code == 200 and "không hợp lệ" in bad.content.decode()
 
