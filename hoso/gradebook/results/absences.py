@@ -30,6 +30,7 @@ from django.urls import reverse
 from hoso.assessment.rules import get_ruleset
 from hoso.attendance.selectors import settings_for, totals
 from hoso.audit.actions import audit_record
+from hoso.core import clock
 from hoso.gradebook.results.compute import TERM1, TERM2, YEAR, class_ruleset
 from hoso.gradebook.results.models import ClassResult, HomeroomInput
 from hoso.notifications.actions import notify
@@ -148,7 +149,10 @@ def sync_absences(year: SchoolYear, class_ids: Iterable[int]) -> SyncSummary:
                 year=year, student_id__in=student_ids
             )
         }
-        before, after, creates, updates = {}, {}, [], []
+        before, after, creates = {}, {}, []
+        # Updates grouped by the values they set: one UPDATE … WHERE id IN (…) per group (a
+        # month's totals take a few dozen distinct values; bulk_update's CASE per row is slow).
+        updates: dict[tuple, list[int]] = defaultdict(list)
         crossings: list[tuple[int, int, int]] = []  # (student, old year total, new)
         for sid in sorted(student_ids):
             hi = existing.get(sid)
@@ -169,8 +173,7 @@ def sync_absences(year: SchoolYear, class_ids: Iterable[int]) -> SyncSummary:
                 hi = HomeroomInput(student_id=sid, year=year, updated_by=None)
                 creates.append(hi)
             else:
-                hi.updated_by = None
-                updates.append(hi)
+                updates[tuple(sorted(new_values.items()))].append(hi.pk)
             for k, v in diff.items():
                 setattr(hi, k, v)
             before[str(sid)] = {k: old_values[k] for k in diff}
@@ -179,9 +182,12 @@ def sync_absences(year: SchoolYear, class_ids: Iterable[int]) -> SyncSummary:
             crossings.append((sid, old_total, _year_total(hi)))
         if creates:
             HomeroomInput.objects.bulk_create(creates, batch_size=500)
-        if updates:
-            fields = [f for names in TERM_FIELDS.values() for f in names]
-            HomeroomInput.objects.bulk_update(updates, [*fields, "updated_by"], batch_size=500)
+        now = clock.now()
+        for values, pks in updates.items():
+            for start in range(0, len(pks), 900):
+                HomeroomInput.objects.filter(pk__in=pks[start : start + 900]).update(
+                    **dict(values), updated_by=None, updated_at=now
+                )
         if summary.changed:
             audit_record(
                 event_type="results.absences_from_attendance",
