@@ -113,6 +113,7 @@ bench: $(STAMP) engine
 	$(PY) bench/signing.py
 	$(PY) bench/imports.py
 	$(PY) bench/load.py
+	$(PY) bench/attendance.py --db postgres
 
 ## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
 ## on its own fresh SQLite database and demo seeded on the clock's today
@@ -124,6 +125,7 @@ bench-quick: $(STAMP) engine
 	$(PY) bench/signing.py --quick
 	$(PY) bench/imports.py --quick
 	$(PY) bench/load.py --quick
+	$(PY) bench/attendance.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

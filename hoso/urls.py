@@ -11,6 +11,7 @@ urlpatterns = [
     path("ho-so/", include("hoso.records.urls")),
     path("luu-tru/", include("hoso.archive.urls")),
     path("in/", include("hoso.printing.urls")),
+    path("bao-cao-diem-danh/", include("hoso.attendance.reports.urls")),
     path("chu-ky/", include("hoso.signing.urls")),
     path("hoc-ba/", include("hoso.transcripts.urls")),
     path("chuyen-nam-hoc/", include("hoso.rollover.urls")),

@@ -51,6 +51,7 @@ EVENT_LABELS = {
     "results.recomputed": "Tính lại kết quả của lớp",
     "results.corrected": "Cập nhật kết quả đã duyệt sau khi sửa điểm",
     "results.inputs_saved": "GVCN nhập rèn luyện / phẩm chất, năng lực, nghỉ học, nhận xét",
+    "results.absences_from_attendance": "Cập nhật số buổi nghỉ từ điểm danh",
     "results.confirmed": "GVCN xác nhận kết quả lớp",
     "results.unconfirmed": "GVCN hủy xác nhận kết quả lớp",
     "results.approved": "Hiệu trưởng phê duyệt kết quả lớp",

@@ -7,6 +7,7 @@ class GradebookConfig(AppConfig):
     verbose_name = "Sổ theo dõi và đánh giá"
 
     def ready(self) -> None:
+        from hoso.attendance.events import AttendanceChanged
         from hoso.core import events
         from hoso.gradebook import ownership, setup_probes
         from hoso.gradebook.events import GradesChanged
@@ -22,3 +23,4 @@ class GradebookConfig(AppConfig):
         usage.register_subject_probe(setup_probes.subject_entries)
         register(GRADE_SHEET)
         events.subscribe(GradesChanged, results.grades_changed, batch=True)
+        events.subscribe(AttendanceChanged, results.attendance_changed, batch=True)

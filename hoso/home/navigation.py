@@ -20,6 +20,7 @@ NAV_EXTENSIONS = (
     "hoso.archive.navigation",
     "hoso.transcripts.navigation",
     "hoso.printing.navigation",
+    "hoso.attendance.reports.navigation",
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",

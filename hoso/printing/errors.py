@@ -10,6 +10,7 @@ class PrintingError(StrEnum):
     BAD_SCOPE = "printing.bad_scope"
     BAD_FORMAT = "printing.bad_format"
     NOTHING_TO_PRINT = "printing.nothing_to_print"
+    BAD_MONTH = "printing.bad_month"
     JOB_NOT_READY = "printing.job_not_ready"
     TOO_MANY_JOBS = "printing.too_many_jobs"
     JOB_NOT_YOURS = "printing.job_not_yours"

@@ -173,11 +173,20 @@ SIGNATURE_LAYOUT: dict[str, list[tuple[str, str]]] = {
     "enrolment_register": [("principal", "HIỆU TRƯỞNG")],
     "staff_register": [("principal", "HIỆU TRƯỞNG")],
     "approved_list": [("principal", "HIỆU TRƯỞNG")],
+    "attendance_register": [("homeroom", "GIÁO VIÊN CHỦ NHIỆM"), ("principal", "HIỆU TRƯỞNG")],
 }
 
 
 # Wide books print on landscape A4 (the signature boxes follow the page's width).
-LANDSCAPE_KINDS = frozenset({"class_book", "class_summary", "enrolment_register", "staff_register"})
+LANDSCAPE_KINDS = frozenset(
+    {
+        "class_book",
+        "class_summary",
+        "enrolment_register",
+        "staff_register",
+        "attendance_register",
+    }
+)
 
 
 def is_landscape(document_kind: str) -> bool:

@@ -21,6 +21,7 @@ urlpatterns = [
         name="sheet",
     ),
     path("hoc-sinh/<int:student_id>/hoc-ba.pdf", views.transcript_pdf, name="transcript"),
+    path("so-diem-danh.pdf", views.attendance_register_pdf, name="attendance_register"),
     path("so-dang-bo.pdf", views.enrolment_register_pdf, name="enrolment_register"),
     path("so-danh-ba-can-bo.pdf", views.staff_register_pdf, name="staff_register"),
     path(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hoso.accounts.boundary import errors_return_to
 from hoso.accounts.policies import not_found
+from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold
 from hoso.gradebook.corrections.policies import access_correction
@@ -24,6 +25,7 @@ from hoso.organisation.policies import visible_classes
 from hoso.printing import actions
 from hoso.printing import documents as docs
 from hoso.printing.documents.books import LIST_TITLES
+from hoso.printing.errors import PrintingError
 from hoso.printing.models import PrintJob
 from hoso.printing.policies import (
     access_job,
@@ -106,6 +108,8 @@ def index(request):
             "checkpoints": CHECKPOINT_SLUGS,
             "lists": {slug: LIST_TITLES[name] for slug, name in LIST_SLUGS.items()},
             "scopes": PrintJob.Scope.choices,
+            "months": year_months(actor.year) if actor.year and rows else [],
+            "this_month": f"{clock.today():%Y-%m}",
             "outputs": PrintJob.Output.choices,
         },
     )
@@ -164,6 +168,38 @@ def sheet_pdf(request, class_id: int, subject_id: int, term_id: int):
         docs.render_gradebook_sheet(data),
         f"bang-diem-{subject.code}-{school_class.name}-hk{term.number}",
     )
+
+
+def year_months(year) -> list[tuple[str, str]]:
+    """("2026-11", "Tháng 11/2026") of every month the school year touches."""
+    out, y, m = [], year.start_date.year, year.start_date.month
+    while (y, m) <= (year.end_date.year, year.end_date.month):
+        out.append((f"{y}-{m:02d}", f"Tháng {m:02d}/{y}"))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@login_required
+@require_GET
+def attendance_register_pdf(request):
+    """In sổ điểm danh tháng: ``?lop=<class id>&thang=YYYY-MM`` (homeroom teacher, leaders,
+    clerk); the month must be one of the class's school year."""
+    school_class = access_print_class(request.actor, _int_or_none(request.GET.get("lop")) or 0)
+    months = dict(year_months(school_class.year))
+    today = clock.today()
+    month = request.GET.get("thang") or f"{today.year}-{today.month:02d}"
+    if month not in months:
+        return _domain_error(
+            request,
+            DomainError(
+                PrintingError.BAD_MONTH,
+                f"Tháng “{month}” không thuộc năm học {school_class.year.name}.",
+            ),
+            400,
+        )
+    y, m = (int(x) for x in month.split("-"))
+    data = docs.attendance_register_data(school_class=school_class, year=y, month=m)
+    return _pdf(docs.render_attendance_register(data), f"so-diem-danh-{school_class.name}-{month}")
 
 
 @login_required

@@ -15,6 +15,7 @@ from hoso.core.errors import DomainError
 from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
+from hoso.gradebook.results.absences import pk_counts
 from hoso.gradebook.results.compute import offerings_by_grade
 from hoso.gradebook.results.models import HomeroomInput
 from hoso.gradebook.signoff.actions import class_hash, sheet_hash
@@ -221,6 +222,8 @@ def class_book_spec(school_class, term) -> DocumentSpec:
         )
     }
     n = term.number
+    # P / K columns when the absences come from attendance (any student has the split).
+    split = any(pk_counts(hi, (n,)) is not None for hi in inputs.values())
     student_rows = []
     for i, st in enumerate(students, start=1):
         hi = inputs.get(st.pk)
@@ -230,6 +233,7 @@ def class_book_spec(school_class, term) -> DocumentSpec:
                 st.full_name,
                 (getattr(hi, f"training_term{n}", "") or "") if hi else "",
                 str(getattr(hi, f"absences_term{n}", "") or 0) if hi else "0",
+                *([str(x) for x in pk_counts(hi, (n,)) or ("", "")] if split else []),
             ]
         )
     return DocumentSpec(
@@ -251,7 +255,8 @@ def class_book_spec(school_class, term) -> DocumentSpec:
                 },
                 {
                     "caption": "Học sinh",
-                    "headers": ["STT", "Họ và tên", "Rèn luyện", "Số buổi nghỉ"],
+                    "headers": ["STT", "Họ và tên", "Rèn luyện", "Số buổi nghỉ"]
+                    + (["Nghỉ có phép (P)", "Nghỉ không phép (K)"] if split else []),
                     "rows": student_rows,
                 },
             ],

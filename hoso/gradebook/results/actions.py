@@ -19,6 +19,7 @@ from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.core.text import fold, nfc
 from hoso.gradebook.events import ResultsChanged
+from hoso.gradebook.results.absences import from_attendance, sync_absences
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     FINAL,
@@ -62,6 +63,10 @@ TRAIT_ALIASES = {"t": "T", "tot": "T", "d": "D", "dat": "D", "c": "C", "can co g
 YES = {"1", "on", "true", "co", "x"}
 NO = {"", "0", "off", "false", "khong"}
 MAX_ABSENCES = 400
+ABSENCES_FROM_ATTENDANCE = (
+    "Số buổi nghỉ lấy từ điểm danh hằng ngày, không nhập tay được (muốn nhập tay, nhà trường "
+    "chọn nguồn “Nhập tổng số mỗi học kỳ” trong thiết lập điểm danh)."
+)
 TERM_FIELDS = {
     TERM1: ("training_term1", "absences_term1"),
     TERM2: ("training_term2", "absences_term2"),
@@ -339,6 +344,7 @@ def homeroom_inputs_save(
         .values_list("student_id", flat=True)
     )
     locked = locked_fields(school_class)
+    daily = from_attendance(school_class.year.school_id)
     existing = {
         hi.student_id: hi
         for hi in HomeroomInput.objects.filter(year=school_class.year_id, student_id__in=active)
@@ -359,9 +365,14 @@ def homeroom_inputs_save(
         for name in ("absences_term1", "absences_term2"):
             if name in raw:
                 try:
-                    new[name] = _clean_absences(str(raw[name] if raw[name] is not None else ""))
+                    typed = _clean_absences(str(raw[name] if raw[name] is not None else ""))
                 except ValueError as exc:
                     errors[(sid, name)] = str(exc)
+                    continue
+                if daily and typed != old[name]:
+                    errors[(sid, name)] = ABSENCES_FROM_ATTENDANCE
+                elif not daily:
+                    new[name] = typed
         if "general_comment" in raw:
             comment = nfc(str(raw["general_comment"] or ""))
             if len(comment) > COMMENT_LIMIT:
@@ -733,6 +744,7 @@ def class_results_approve_confirmed(*, actor: Actor, year, period: str) -> list[
 def class_results_recompute(*, actor: Actor, school_class) -> RecomputeSummary:
     """Tính lại on request (homeroom teacher or leaders): approved periods are not touched."""
     _check_open(school_class)
+    sync_absences(school_class.year, [school_class.pk])  # "daily" schools: from the rolls
     return recompute_class(school_class, actor=actor, trigger="manual")
 
 
@@ -744,4 +756,5 @@ def school_results_recompute(*, actor: Actor, year) -> int:
         raise PermissionDeniedError(
             ResultsError.NOT_ALLOWED, "Chỉ lãnh đạo nhà trường tính lại kết quả toàn trường."
         )
+    sync_absences(year, year.classes.values_list("pk", flat=True))
     return recompute_school(year, actor=actor, trigger="manual")

@@ -893,6 +893,11 @@ def recompute_class(school_class, *, actor=None, trigger: str = "") -> Recompute
     return _recompute([school_class], actor=actor, trigger=trigger)
 
 
+def recompute_classes(classes: list[SchoolClass], *, trigger: str = "") -> RecomputeSummary:
+    """Recompute several classes of one school year at once (the background follow-ups)."""
+    return _recompute(classes, trigger=trigger)
+
+
 def recompute_school(year, *, actor=None, trigger: str = "school") -> int:
     """Recompute every class of a school year (bulk reads, one evaluation per changed student,
     bulk writes). Returns the number of students. Approved periods are left as they are."""

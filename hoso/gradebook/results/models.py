@@ -11,7 +11,12 @@ from hoso.core import badges
 
 class HomeroomInput(models.Model):
     """What the homeroom teacher enters per student and year: training (rèn luyện) per term,
-    absences per term (until attendance exists), summer training and re-test results."""
+    absences per term, summer training and re-test results.
+
+    The absences of a term are the counted sessions missed (P + K + not yet confirmed): typed by
+    the homeroom teacher when the school's attendance source is "typed", written from the rolls
+    (``hoso.gradebook.results.absences``) when it is "daily" — then ``excused_termN`` and
+    ``unexcused_termN`` hold the P / K split (the rest is not yet confirmed)."""
 
     student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="+")
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
@@ -20,6 +25,10 @@ class HomeroomInput(models.Model):
     training_summer = models.CharField(max_length=2, blank=True)
     absences_term1 = models.PositiveSmallIntegerField(null=True, blank=True)
     absences_term2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    excused_term1 = models.PositiveSmallIntegerField(null=True, blank=True)  # P (có phép)
+    excused_term2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    unexcused_term1 = models.PositiveSmallIntegerField(null=True, blank=True)  # K (không phép)
+    unexcused_term2 = models.PositiveSmallIntegerField(null=True, blank=True)
     retest = models.JSONField(default=dict, blank=True)  # {"TOAN": "6.5"}
     # Primary (TT27): qualities and competencies per checkpoint, levels T / Đ / C:
     # {"end2": {"yeu_nuoc": "T", ..., "tu_chu_tu_hoc": "D", ...}}
@@ -28,8 +37,9 @@ class HomeroomInput(models.Model):
     # TT27 Điều 13: "Học sinh Tiêu biểu" needs the class's recognition (never automatic).
     class_recognised = models.BooleanField(default=False)
     general_comment = models.TextField(blank=True)  # nhận xét của GVCN
+    # Empty when the row was last written by the attendance follow-up (no person).
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 

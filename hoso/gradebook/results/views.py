@@ -20,6 +20,7 @@ from hoso.core.http import back_url, redirect_back
 from hoso.gradebook.comments import actions as comments_mod
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.results import actions as results_actions
+from hoso.gradebook.results.absences import ABSENCE_FIELDS, from_attendance, pk_split
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     DECISION_LABELS,
@@ -211,6 +212,15 @@ def class_page(request, class_id: int, period: str = ""):
         raise not_found(actor, f"kết quả lớp #{class_id} giai đoạn {period}")
     view = class_results(school_class, period)
     rows = [_row_view(r, view) for r in view.rows]
+    inputs = {
+        hi.student_id: hi
+        for hi in HomeroomInput.objects.filter(
+            year=school_class.year_id, student_id__in=[r["student"].pk for r in rows]
+        )
+    }
+    term_number = {TERM1: 1, TERM2: 2}.get(period)
+    for r in rows:  # P / K of the absences (from the rolls)
+        r["absences_split"] = pk_split(inputs.get(r["student"].pk), term_number)
     terms = {t.number: t for t in school_class.year.terms.all()}
     signoffs = []
     wanted = {TERM1: [1], TERM2: [2], YEAR: [1, 2]}.get(period, [])
@@ -490,6 +500,9 @@ def inputs(request, class_id: int):
         for s in offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     }
     locked = results_actions.locked_fields(school_class)
+    daily = from_attendance(school_class.year.school_id)
+    if daily:  # the totals come from the rolls: shown, never typed
+        locked = locked | set(ABSENCE_FIELDS)
     general_bank = comments_mod.bank_by_level(actor.school)
     form = HomeroomInputsForm(
         request.POST if request.method == "POST" else None,
@@ -576,6 +589,7 @@ def inputs(request, class_id: int):
                         "training_summer",
                     )
                 },
+                "split": [pk_split(hi, n) if daily else "" for n in (1, 2)],
                 "comment": comment,
                 "comment_error": row_form.error("general_comment"),
                 "suggestions": suggestions,
@@ -618,6 +632,7 @@ def inputs(request, class_id: int):
             "checkpoint_locked": traits
             and results_actions.trait_field("qualities", checkpoint) in locked,
             "locked": locked,
+            "from_attendance": daily,
             "duplicates": duplicates,
             "duplicate_groups": [[names[s] for s in g] for g in duplicates.groups]
             if duplicates

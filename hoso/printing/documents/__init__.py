@@ -1,6 +1,10 @@
 """Printable documents: for each kind a pure data function (JSON-serialisable, deterministic)
 and a render function (data → PDF bytes)."""
 
+from hoso.printing.documents.attendance_register import (
+    attendance_register_data,
+    render_attendance_register,
+)
 from hoso.printing.documents.books import (
     approved_list_data,
     class_book_data,
@@ -29,6 +33,8 @@ from hoso.printing.documents.transcript import (
 )
 
 __all__ = [
+    "attendance_register_data",
+    "render_attendance_register",
     "approved_list_data",
     "class_book_data",
     "class_summary_data",

@@ -13,6 +13,7 @@ from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
+from hoso.gradebook.results.absences import pk_counts
 from hoso.gradebook.results.compute import (
     CHECKPOINT_LABELS,
     DECISION_LABELS,
@@ -220,8 +221,23 @@ def class_book_data(*, school_class, period: str) -> dict:
     }
 
 
+def absence_splits(school_class, students, period: str) -> dict[int, tuple[int, int]]:
+    """Per student, (P, K) of the period's absences when they come from attendance (the
+    school's source is "daily"); empty for typed totals."""
+    numbers = {TERM1: (1,), TERM2: (2,)}.get(period, (1, 2))
+    out = {}
+    for hi in HomeroomInput.objects.filter(
+        year=school_class.year_id, student_id__in=[s.pk for s in students]
+    ):
+        counts = pk_counts(hi, numbers)
+        if counts is not None:
+            out[hi.student_id] = counts
+    return out
+
+
 def _summary_section(school_class, students, results, period, by_checkpoints) -> dict:
     cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
+    splits = absence_splits(school_class, students, period)
     if by_checkpoints:
         cols += [column_spec("Kết quả giáo dục", "1.5fr"), column_spec("Khen thưởng", "1.5fr")]
     else:
@@ -229,6 +245,10 @@ def _summary_section(school_class, students, results, period, by_checkpoints) ->
             column_spec("Rèn luyện", "1fr"),
             column_spec("Học tập", "1fr"),
             column_spec("Số buổi nghỉ", "1fr"),
+        ]
+        if splits:
+            cols += [column_spec("Nghỉ có phép", "0.8fr"), column_spec("Nghỉ không phép", "0.8fr")]
+        cols += [
             column_spec("Danh hiệu", "1.3fr"),
             column_spec("Kết quả xét lên lớp", "1.6fr"),
         ]
@@ -250,6 +270,7 @@ def _summary_section(school_class, students, results, period, by_checkpoints) ->
         training = (data.get("training") or {}).get(key)
         learning = (data.get("learning") or {}).get(key)
         absences = data.get("absences")
+        split = [str(n) for n in splits[st.pk]] if st.pk in splits else ["", ""]
         rows.append(
             [
                 str(i),
@@ -257,6 +278,7 @@ def _summary_section(school_class, students, results, period, by_checkpoints) ->
                 LEVEL_LABELS.get(training or "", ""),
                 LEVEL_LABELS.get(learning or "", ""),
                 "" if absences is None else str(absences),
+                *(split if splits else []),
                 title_label(data.get("title"), ruleset),
                 DECISION_LABELS.get(data.get("decision") or "", ""),
             ]
@@ -349,6 +371,18 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
         for code in TRAIT_CODES[kind]:
             name = _short_trait(TRAIT_NAMES[kind][code])
             cols.append(column_spec(name, "1fr", group=group, rotate=True))
+    # The absences of the term (end of term I) or of the year, with P / K from attendance.
+    absence_numbers = {"end1": (1,), "end2": (1, 2)}.get(checkpoint, ())
+    splits = (
+        absence_splits(school_class, students, TERM1 if checkpoint == "end1" else YEAR)
+        if absence_numbers
+        else {}
+    )
+    if absence_numbers:
+        cols.append(column_spec("Số buổi nghỉ", "1fr", rotate=True))
+        if splits:
+            cols.append(column_spec("Nghỉ có phép", "1fr", rotate=True))
+            cols.append(column_spec("Nghỉ không phép", "1fr", rotate=True))
     if checkpoint == "end2":
         cols += [
             column_spec("Kết quả giáo dục", "1fr", rotate=True),
@@ -366,6 +400,13 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
         for kind in ("qualities", "competencies"):
             stored = ((getattr(hi, kind, None) or {}) if hi else {}).get(checkpoint) or {}
             row += [TRAIT_LEVEL_SHORT.get(stored.get(code) or "", "") for code in TRAIT_CODES[kind]]
+        if absence_numbers:
+            values = [
+                getattr(hi, f"absences_term{n}", None) if hi else None for n in absence_numbers
+            ]
+            row.append("" if None in values else str(sum(values)))
+            if splits:
+                row += [str(n) for n in splits[st.pk]] if st.pk in splits else ["", ""]
         if checkpoint == "end2":
             data = year_results.get(st.pk) or {}
             completed = data.get("completed")
@@ -444,8 +485,18 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
         column_spec("Lớp", "auto"),
         column_spec("Kết quả học tập / giáo dục", "1.4fr"),
         column_spec("Rèn luyện", "1fr"),
-        column_spec("Ghi chú", "2.2fr", "left"),
     ]
+    # The promotion and repeat lists show the year's absences (with P / K from attendance).
+    with_absences = list_name in ("promotion", "repeat")
+    if with_absences:
+        cols.append(column_spec("Số buổi nghỉ", "1.2fr"))
+        inputs = {
+            hi.student_id: hi
+            for hi in HomeroomInput.objects.filter(year=year).only(
+                "student_id", "excused_term1", "excused_term2", "unexcused_term1", "unexcused_term2"
+            )
+        }
+    cols.append(column_spec("Ghi chú", "2.2fr", "left"))
     names = dict(Subject.objects.filter(school=school).values_list("code", "name"))
     rows, waiting, approved_at = [], [], []
     n = 0
@@ -472,6 +523,11 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
                     nfc(entry.school_class.name),
                     learning,
                     training,
+                    *(
+                        [absences_text(d.get("absences"), inputs.get(row.student.pk))]
+                        if with_absences
+                        else []
+                    ),
                     _list_note(list_name, d, entry.ruleset, names),
                 ]
             )
@@ -498,6 +554,14 @@ def approved_list_data(*, year, list_name: str, period: str = YEAR) -> dict:
             head_title=school.head_title,
         ),
     }
+
+
+def absences_text(total, hi) -> str:
+    """ "46 (P 20, K 26)" — the year's absences, with the split when it comes from attendance."""
+    if total is None:
+        return ""
+    counts = pk_counts(hi, (1, 2))
+    return f"{total} (P {counts[0]}, K {counts[1]})" if counts else str(total)
 
 
 def _list_note(list_name: str, d: dict, ruleset: str, names: dict[str, str]) -> str:

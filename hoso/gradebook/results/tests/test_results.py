@@ -235,7 +235,7 @@ def test_bad_homeroom_inputs_are_refused_all_or_nothing(world, rich):
 
 
 @pytest.mark.django_db
-def test_homeroom_inputs_are_normalised_audited_and_recomputed(world, rich):
+def test_homeroom_inputs_are_normalised_audited_and_recomputed(world, rich, typed_absences):
     sid = world.student_a.pk
     results_actions.homeroom_inputs_save(
         actor=world.actor("homeroom"),
@@ -375,7 +375,7 @@ def test_only_the_principal_approves_a_confirmed_result(world, rich):
 
 
 @pytest.mark.django_db
-def test_approved_results_are_frozen(world, rich):
+def test_approved_results_are_frozen(world, rich, typed_absences):
     approve_term1(world, rich)
     frozen = row(world, "term1")
     # A grade of term 1: the grade book refuses it.
@@ -422,7 +422,7 @@ def test_a_correction_refreshes_one_frozen_row_audited(world, rich):
 
 
 @pytest.mark.django_db
-def test_a_change_after_confirmation_withdraws_the_confirmation(world, rich):
+def test_a_change_after_confirmation_withdraws_the_confirmation(world, rich, typed_absences):
     fill_all(rich, world.student_a, 8)
     complete_inputs(world, world.student_a)
     sign_all(rich)

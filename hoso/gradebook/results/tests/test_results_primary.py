@@ -187,7 +187,7 @@ def test_traits_are_normalised_audited_and_recomputed(primary, pupil):
 
 
 @pytest.mark.django_db
-def test_bad_levels_are_refused_all_or_nothing(primary, pupil):
+def test_bad_levels_are_refused_all_or_nothing(primary, pupil, typed_absences):
     sid = pupil.pk
     with pytest.raises(results_actions.InputsInvalid) as exc:
         save(
@@ -278,7 +278,7 @@ def test_the_grid_has_fifteen_selects_per_pupil_and_fill_helpers(client, primary
 
 
 @pytest.mark.django_db
-def test_the_grid_keeps_what_was_typed_on_error_then_saves(client, primary, pupil):
+def test_the_grid_keeps_what_was_typed_on_error_then_saves(client, primary, pupil, typed_absences):
     primary_grades(primary, pupil)
     client.force_login(primary.homeroom)
     form = {"moc": "end2", f"f-{pupil.pk}-absences_term1": "0", f"f-{pupil.pk}-absences_term2": "0"}

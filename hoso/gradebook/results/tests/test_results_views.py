@@ -93,7 +93,7 @@ def test_a_subject_teacher_cannot_open_the_homeroom_inputs(client, world, rich):
 
 
 @pytest.mark.django_db
-def test_the_homeroom_form_keeps_what_was_typed_on_error(client, world, rich):
+def test_the_homeroom_form_keeps_what_was_typed_on_error(client, world, rich, typed_absences):
     url = reverse("gradebook:results_inputs", args=[world.class_a.pk])
     sid = world.student_a.pk
     login(client, world, "homeroom")
