@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "hoso.signing",
     "hoso.transcripts",
     "hoso.rollover",
+    "hoso.transfers",
     "hoso.home",
     "hoso.api",
     "hoso.backup",

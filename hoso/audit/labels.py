@@ -89,6 +89,7 @@ for _module in (
     "rollover",
     "backup",
     "attendance",
+    "transfers",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
