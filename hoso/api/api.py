@@ -487,3 +487,9 @@ api.add_router("/gradebook", gradebook_router)
 from hoso.api.transcripts import build_router as transcripts_router  # noqa: E402
 
 api.add_router("/transcripts", transcripts_router())
+
+# --- transfers (chuyển trường) ----------------------------------------------------------------
+
+from hoso.api.transfers import build_router as transfers_router  # noqa: E402
+
+api.add_router("/transfers", transfers_router())
