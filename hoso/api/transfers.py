@@ -211,7 +211,9 @@ def build_router() -> Router:
         return Status(201, _full(transfer))
 
     @router.post(
-        "/{int:transfer_id}/decide", response={200: TransferOut, **WRITE_ERRORS}, summary="Quyết định"
+        "/{int:transfer_id}/decide",
+        response={200: TransferOut, **WRITE_ERRORS},
+        summary="Quyết định",
     )
     def transfer_decide(request: HttpRequest, transfer_id: int, payload: DecideIn):
         actor = _visible(request)

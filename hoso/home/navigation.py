@@ -23,6 +23,7 @@ NAV_EXTENSIONS = (
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
+    "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
 )
 
@@ -99,6 +100,7 @@ GROUPS = (
             "students:search",
             "students:register",
             "rollover:",
+            "transfers:",
         ),
     ),
     (
