@@ -127,7 +127,7 @@ def _step_done(transfer: Transfer, code: str, actor: Actor) -> None:
 
 def _lock(transfer: Transfer) -> Transfer:
     return (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("school", "placed_class", "year")
         .get(pk=transfer.pk)
     )
