@@ -793,3 +793,33 @@ def transfer_settings_update(
             acting_as=actor.acting_as_for(*actor.roles),
         )
     return row
+
+
+# --------------------------------------------------------------------------------- downloads
+
+
+def transfer_pdf_download(*, actor: Actor, transfer: Transfer, record: PriorRecord | None = None):
+    """The signed PDF handed over (transfer out) or a verified one imported (transfer in), as
+    (file name, bytes); each download is audited."""
+    from hoso.transcripts.actions import read_pdf
+
+    if record is not None:
+        with record.pdf.open("rb") as fh:
+            blob = fh.read()
+        name = f"hoc-ba-{record.year_name}-{record.class_name}.pdf"
+        sha = record.pdf_sha256
+    else:
+        if transfer.transcript is None or transfer.state != T.COMPLETED:
+            raise fail(TransferError.WRONG_STATE, state=transfer.get_state_display())
+        blob = read_pdf(transfer.transcript)
+        name = f"hoc-ba-{transfer.transcript.code}.pdf"
+        sha = transfer.transcript.pdf_sha256
+    audit_record(
+        event_type="transfer.pdf_downloaded",
+        actor=actor.user,
+        school_id=transfer.school_id,
+        target=transfer,
+        after={"file": name, "sha256": sha},
+        acting_as=actor.acting_as_for(*actor.roles),
+    )
+    return name, blob

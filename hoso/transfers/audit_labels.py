@@ -10,6 +10,7 @@ EVENT_LABELS: dict[str, str] = {
     "transfer.transcript_imported": "Nhập học bạ số (đã xác thực) của trường cũ",
     "transfer.placed": "Xếp lớp học sinh chuyển đến",
     "transfer.reminded": "Nhắc bước chuyển trường quá hạn",
+    "transfer.pdf_downloaded": "Tải học bạ số của hồ sơ chuyển trường",
     "transfer.settings_changed": "Sửa thiết lập chuyển trường",
     "enrolment.transferred_in": "Học sinh cũ chuyển đến lại: vào lớp",
 }

@@ -17,7 +17,6 @@ from hoso.core.errors import DomainError
 from hoso.organisation.models import Gender, SchoolClass
 from hoso.students.models import Student
 from hoso.students.policies import access_student
-from hoso.transcripts.actions import read_pdf
 from hoso.transfers import actions, policies, rules, selectors
 from hoso.transfers.models import PriorRecord, Transfer
 
@@ -250,7 +249,7 @@ def update_settings(request):
     return redirect("transfers:index")
 
 
-def _pdf(blob: bytes, name: str) -> HttpResponse:
+def _pdf(name: str, blob: bytes) -> HttpResponse:
     response = HttpResponse(blob, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -264,7 +263,7 @@ def transcript_pdf(request, transfer_id: int):
     transfer = policies.access_transfer(actor, transfer_id)
     if transfer.transcript is None or transfer.state != Transfer.State.COMPLETED:
         raise not_found(actor, f"học bạ của hồ sơ chuyển trường #{transfer_id}")
-    return _pdf(read_pdf(transfer.transcript), f"hoc-ba-{transfer.transcript.code}.pdf")
+    return _pdf(*actions.transfer_pdf_download(actor=actor, transfer=transfer))
 
 
 @login_required
@@ -274,8 +273,7 @@ def prior_pdf(request, transfer_id: int, record_id: int):
     record = PriorRecord.objects.filter(pk=record_id, transfer=transfer).first()
     if record is None:
         raise not_found(actor, f"học bạ đã nhập #{record_id}")
-    with record.pdf.open("rb") as fh:
-        return _pdf(fh.read(), f"hoc-ba-{record.year_name}-{record.class_name}.pdf")
+    return _pdf(*actions.transfer_pdf_download(actor=actor, transfer=transfer, record=record))
 
 
 @login_required

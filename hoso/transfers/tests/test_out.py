@@ -105,3 +105,18 @@ def test_refusals(world):
         _create(world)  # already an open transfer out
     assert exc.value.code == TransferError.WRONG_STATE
     assert Transfer.objects.count() == 1
+
+
+def test_signed_pdf_download_is_audited_and_scoped(world, signers):
+    from django.test import Client
+    from django.urls import reverse
+
+    transfer = out_and_issue(world)
+    url = reverse("transfers:transcript_pdf", kwargs={"transfer_id": transfer.pk})
+    client = Client()
+    client.force_login(world.users["clerk"])
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(event_type="transfer.pdf_downloaded").count() == 1
+    client.force_login(world.users["homeroom"])
+    assert client.get(url).status_code == 404
