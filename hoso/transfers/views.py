@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -175,7 +177,8 @@ def detail(request, transfer_id: int):
             "today": clock.today(),
             "procedure": rules.procedure_for(transfer.procedure),
             "max_mb": actions.MAX_UPLOAD_MB,
-            "error": request.GET.get("loi", ""),
+            "typed_decision": request.GET.get("quyet_dinh", ""),
+            "typed_reason": request.GET.get("ly_do", "")[:500],
         },
     )
 
@@ -200,11 +203,18 @@ def act(request, transfer_id: int, what: str):
         done = "Đã lưu hồ sơ đã nhận."
     elif what == "quyet-dinh":
         accept = post.get("decision") == "accept"
-        if post.get("decision") not in ("accept", "refuse"):
-            raise DomainError("transfer_missing_field", "Hãy chọn đồng ý hoặc từ chối.")
-        actions.transfer_decide(
-            actor=actor, transfer=transfer, accept=accept, reason=post.get("reason", "")
-        )
+        try:
+            if post.get("decision") not in ("accept", "refuse"):
+                raise DomainError("transfer_missing_field", "Hãy chọn đồng ý hoặc từ chối.")
+            actions.transfer_decide(
+                actor=actor, transfer=transfer, accept=accept, reason=post.get("reason", "")
+            )
+        except DomainError as exc:  # back to the form with what was typed
+            messages.error(request, exc.message)
+            url = reverse("transfers:detail", kwargs={"transfer_id": transfer.pk})
+            query = urlencode({"quyet_dinh": post.get("decision", ""),
+                               "ly_do": post.get("reason", "")[:500]})  # fmt: skip
+            return redirect(f"{url}?{query}#decide-form")
         done = "Đã ghi quyết định của hiệu trưởng."
     elif what == "xep-lop":
         school_class = _classes_for(transfer, actor).filter(pk=post.get("class") or 0).first()

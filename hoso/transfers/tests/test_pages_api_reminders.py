@@ -79,8 +79,13 @@ def test_actions_through_the_page(world):
     t = _in(world)
     principal = _client(world.users["principal"])
     url = reverse("transfers:act", kwargs={"transfer_id": t.pk, "what": "quyet-dinh"})
-    response = principal.post(url, {"decision": "refuse", "reason": ""}, follow=True)
-    assert "Từ chối tiếp nhận phải nêu lý do." in response.content.decode()
+    response = principal.post(url, {"decision": "refuse", "reason": "  "}, follow=True)
+    html = response.content.decode()
+    assert "Từ chối tiếp nhận phải nêu lý do." in html
+    assert 'value="refuse" checked' in html
+    response = principal.post(url, {"decision": "", "reason": "Lớp đã đủ sĩ số"}, follow=True)
+    html = response.content.decode()
+    assert "Hãy chọn đồng ý hoặc từ chối." in html and 'value="Lớp đã đủ sĩ số"' in html
     principal.post(url, {"decision": "accept"})
     t.refresh_from_db()
     assert t.state == Transfer.State.ACCEPTED
