@@ -162,3 +162,14 @@ def test_reminders_once_per_step_per_day(world):
     # Decided: the step is done, no more reminders.
     actions.transfer_decide(actor=world.actor("principal"), transfer=t, accept=True)
     assert transfers_remind(now=datetime(2026, 11, 24, 8, tzinfo=VN_TZ)).late_steps == 0
+
+
+def test_list_reads_in_constant_queries(world, django_assert_num_queries):
+    from hoso.transfers.selectors import transfer_rows
+
+    for i in range(6):
+        _in(world, code=f"05000000{i:02d}", filed_on=date(2026, 11, 9 + i))
+    clerk = world.actor("clerk")
+    with django_assert_num_queries(2):
+        rows = transfer_rows(clerk)
+    assert len(rows) == 6 and sum(r.late for r in rows) == 4  # due 16..20/11: four before today (20/11)
