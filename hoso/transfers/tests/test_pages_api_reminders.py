@@ -172,4 +172,6 @@ def test_list_reads_in_constant_queries(world, django_assert_num_queries):
     clerk = world.actor("clerk")
     with django_assert_num_queries(2):
         rows = transfer_rows(clerk)
-    assert len(rows) == 6 and sum(r.late for r in rows) == 4  # due 16..20/11: four before today (20/11)
+    assert (
+        len(rows) == 6 and sum(r.late for r in rows) == 4
+    )  # due 16..20/11: four before today (20/11)
