@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "hoso.transcripts",
     "hoso.rollover",
     "hoso.graduation",
+    "hoso.transfers",
     "hoso.home",
     "hoso.api",
     "hoso.backup",

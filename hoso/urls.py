@@ -16,6 +16,7 @@ urlpatterns = [
     path("hoc-ba/", include("hoso.transcripts.urls")),
     path("chuyen-nam-hoc/", include("hoso.rollover.urls")),
     path("tot-nghiep/", include("hoso.graduation.urls")),
+    path("chuyen-truong/", include("hoso.transfers.urls")),
     # Public, no login: is this transcript authentic, current or revoked? (QR code on the PDF)
     path("xac-minh/", include("hoso.transcripts.public_urls")),
     path("api/", include("hoso.api.urls")),

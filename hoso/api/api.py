@@ -493,3 +493,9 @@ api.add_router("/transcripts", transcripts_router())
 from hoso.api.graduation import build_router as graduation_router  # noqa: E402
 
 api.add_router("/graduation", graduation_router())
+
+# --- transfers (chuyển trường) ----------------------------------------------------------------
+
+from hoso.api.transfers import build_router as transfers_router  # noqa: E402
+
+api.add_router("/transfers", transfers_router())

@@ -91,6 +91,7 @@ for _module in (
     "backup",
     "attendance",
     "graduation",
+    "transfers",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

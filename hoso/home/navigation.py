@@ -25,6 +25,7 @@ NAV_EXTENSIONS = (
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
     "hoso.graduation.navigation",
+    "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
 )
 
@@ -102,6 +103,7 @@ GROUPS = (
             "students:register",
             "rollover:",
             "graduation:",
+            "transfers:",
         ),
     ),
     (

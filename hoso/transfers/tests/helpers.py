@@ -1,0 +1,37 @@
+"""Helpers of the transfers tests: a transfer out taken through the transcript chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hoso.transcripts import actions as transcript_actions
+from hoso.transcripts.tests.conftest import PASSWORD, approve_results
+from hoso.transfers import actions
+
+
+def out_and_issue(world, *, leaving_on=date(2026, 11, 18), filed_on=date(2026, 11, 17)):
+    """Record the transfer out of student_a, let it leave, sign and issue the transcript
+    extract through the real chain, hand over. Returns the completed transfer."""
+    clerk = world.actor("clerk")
+    transfer = actions.transfer_out_create(
+        actor=clerk,
+        student=world.student_a,
+        filed_on=filed_on,
+        leaving_on=leaving_on,
+        other_school_name="Trường THCS Lê Lợi",
+        other_school_code="31000999",
+        other_province="Thành phố Hải Phòng",
+        reason="Gia đình chuyển nơi ở",
+    )
+    transfer = actions.transfer_out_leave(actor=clerk, transfer=transfer)
+    approve_results(world)
+    c = world.class_a
+    transcript_actions.transcripts_homeroom_sign(
+        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
+    )
+    transcript_actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
+    transcript_actions.transcripts_principal_sign(
+        actor=world.actor("principal"), school_class=c, secret=PASSWORD
+    )
+    transcript_actions.transcripts_issue(actor=clerk, school_class=c, secret=PASSWORD)
+    return actions.transfer_out_handover(actor=clerk, transfer=transfer)
