@@ -14,6 +14,7 @@ urlpatterns = [
     path("chu-ky/", include("hoso.signing.urls")),
     path("hoc-ba/", include("hoso.transcripts.urls")),
     path("chuyen-nam-hoc/", include("hoso.rollover.urls")),
+    path("diem-danh/", include("hoso.attendance.urls")),
     # Public, no login: is this transcript authentic, current or revoked? (QR code on the PDF)
     path("xac-minh/", include("hoso.transcripts.public_urls")),
     path("api/", include("hoso.api.urls")),

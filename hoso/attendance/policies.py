@@ -29,3 +29,28 @@ def can_take_period_roll(
     if can_take_session_roll(actor, school_class):
         return True
     return settings.period_rolls and subject_id in actor.taught.get(school_class.pk, frozenset())
+
+
+def can_confirm_month(actor: Actor, school_class: SchoolClass) -> bool:
+    """Set P/K of the class's absences (and ask a change after the window): its homeroom
+    teacher, or a leader."""
+    return can_take_session_roll(actor, school_class)
+
+
+def can_decide_change(actor: Actor) -> bool:
+    return actor.has(Role.PRINCIPAL) and actor.can_write("students")
+
+
+def can_apply_change(actor: Actor) -> bool:
+    return actor.has(Role.ADMINISTRATOR) and actor.can_write("students")
+
+
+def can_manage_settings(actor: Actor) -> bool:
+    return actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
+
+
+def can_view_requests(actor: Actor) -> bool:
+    return bool(
+        actor.homeroom_class_ids
+        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
+    )

@@ -23,6 +23,7 @@ NAV_EXTENSIONS = (
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
+    "hoso.attendance.navigation",
     "hoso.organisation.setup.navigation",
 )
 
@@ -112,6 +113,7 @@ GROUPS = (
             "gradebook:locks",
         ),
     ),
+    ("Điểm danh", ("attendance:",)),
     ("Hồ sơ", ("records:", "archive:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (
