@@ -224,16 +224,16 @@ def month(request, class_id: int, ym: str):
         if request.POST.get("all_pending"):
             from hoso.attendance.models import AttendanceMark
 
-            excuses = {
-                pk: Excuse.EXCUSED
-                for pk in AttendanceMark.objects.filter(
+            excuses = dict.fromkeys(
+                AttendanceMark.objects.filter(
                     school_class=school_class,
                     status=Status.ABSENT,
                     excuse=Excuse.PENDING,
                     date__gte=first,
                     date__lte=selectors.month_end(first),
-                ).values_list("pk", flat=True)
-            }
+                ).values_list("pk", flat=True),
+                Excuse.EXCUSED,
+            )
         else:
             excuses = {
                 int(k[2:]): v

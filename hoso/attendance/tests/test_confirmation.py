@@ -1,5 +1,6 @@
 """The monthly confirmation: in the window, after it (closed), and the finalising job."""
 
+import io
 from datetime import date, datetime
 
 import pytest
@@ -139,7 +140,9 @@ def test_finalise_on_the_sixth_makes_the_unconfirmed_unexcused_once(world):
     with at(date(2026, 11, 5), hour=23):
         assert finalise_months() == []
     with at(date(2026, 11, 6), hour=0):
-        call_command("attendance_finalise", stdout=open("/dev/null", "w"))
+        out = io.StringIO()
+        call_command("attendance_finalise", stdout=out)
+        assert "Lớp 6A1 tháng 2026-10: 2 lượt thành không phép" in out.getvalue()
         again = finalise_months()
     assert again == []  # idempotent
     a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
