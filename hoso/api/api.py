@@ -487,3 +487,9 @@ api.add_router("/gradebook", gradebook_router)
 from hoso.api.transcripts import build_router as transcripts_router  # noqa: E402
 
 api.add_router("/transcripts", transcripts_router())
+
+# --- attendance (điểm danh) -------------------------------------------------------------------
+
+from hoso.api.attendance import build_router as attendance_router  # noqa: E402
+
+api.add_router("/attendance", attendance_router())

@@ -24,3 +24,4 @@ class AttendanceError(StrEnum):
     BAD_DATES = "attendance_bad_dates"
     NO_SCHOOL_DAYS = "attendance_no_school_days"
     BAD_SETTINGS = "attendance_bad_settings"
+    BAD_MONTH = "attendance_bad_month"

@@ -54,3 +54,24 @@ def can_view_requests(actor: Actor) -> bool:
         actor.homeroom_class_ids
         or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
     )
+
+
+def can_view_class(actor: Actor, school_class: SchoolClass) -> bool:
+    """See the rolls and the month of a class: its homeroom teacher, its subject teachers, the
+    leaders and the administrator."""
+    return (
+        school_class.pk in actor.homeroom_class_ids
+        or school_class.pk in actor.taught
+        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
+    )
+
+
+def access_class(actor: Actor, class_id: int) -> SchoolClass:
+    """The class, if the actor may see its attendance; 404 (logged) otherwise."""
+    from hoso.accounts.policies import not_found
+    from hoso.organisation.policies import access_class as access_visible_class
+
+    school_class = access_visible_class(actor, class_id)
+    if not can_view_class(actor, school_class):
+        raise not_found(actor, f"điểm danh lớp #{class_id}")
+    return school_class

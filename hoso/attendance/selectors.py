@@ -126,6 +126,22 @@ def sessions_of(school_class: SchoolClass, settings: AttendanceSettings) -> list
 # --- the monthly confirmation window ----------------------------------------------------------
 
 
+def parse_month(value: str) -> date:
+    """The first day of the month "YYYY-MM" (years 2000–2100); a clear error otherwise."""
+    from hoso.attendance.errors import AttendanceError
+    from hoso.core.errors import DomainError
+
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(value)
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise DomainError(
+            AttendanceError.BAD_MONTH, "Tháng không hợp lệ (năm-tháng, ví dụ 2026-11)."
+        ) from exc
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

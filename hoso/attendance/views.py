@@ -33,7 +33,7 @@ from hoso.attendance.models import (
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.models import SchoolClass, SubjectOffering
-from hoso.organisation.policies import access_class, visible_classes
+from hoso.organisation.policies import visible_classes
 from hoso.students.models import Student
 
 CYCLE = ("present", Status.ABSENT, Status.LATE, Status.LEFT_EARLY)
@@ -43,32 +43,14 @@ WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu
 
 def _date(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if abs(day.year - default.year) <= 50 else default
 
 
 def _month(value: str) -> date:
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        return date(year, month, 1)
-    except ValueError as exc:
-        raise DomainError("attendance_bad_month", "Tháng không hợp lệ.") from exc
-
-
-def _can_view(actor, school_class: SchoolClass) -> bool:
-    return (
-        school_class.pk in actor.homeroom_class_ids
-        or school_class.pk in actor.taught
-        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
-    )
-
-
-def _access(actor, class_id: int) -> SchoolClass:
-    school_class = access_class(actor, class_id)
-    if not _can_view(actor, school_class):
-        raise not_found(actor, f"điểm danh lớp #{class_id}")
-    return school_class
+    return selectors.parse_month(value)
 
 
 def _rollable_classes(actor):
@@ -112,7 +94,7 @@ def _offerings(actor, school_class: SchoolClass):
 @login_required
 def roll(request, class_id: int):
     actor = request.actor
-    school_class = _access(actor, class_id)
+    school_class = policies.access_class(actor, class_id)
     settings = selectors.settings_for(school_class.year.school_id)
     params = request.POST if request.method == "POST" else request.GET
     today = clock.today()
@@ -213,7 +195,7 @@ def roll(request, class_id: int):
 @login_required
 def month(request, class_id: int, ym: str):
     actor = request.actor
-    school_class = _access(actor, class_id)
+    school_class = policies.access_class(actor, class_id)
     first = _month(ym)
     settings = selectors.settings_for(school_class.year.school_id)
     state = selectors.month_state(settings, first, clock.today())
@@ -328,7 +310,7 @@ def requests(request):
 @login_required
 def request_new(request, class_id: int):
     actor = request.actor
-    school_class = _access(actor, class_id)
+    school_class = policies.access_class(actor, class_id)
     if not policies.can_confirm_month(actor, school_class):
         raise not_found(actor, f"đề nghị sửa điểm danh lớp #{class_id}")
     students = sorted(
