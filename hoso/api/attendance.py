@@ -175,7 +175,7 @@ def build_router() -> Router:
 
     @router.get(
         "/classes/{class_id}/months/{month}",
-        response={200: MonthOut, **ERRORS},
+        response={200: MonthOut, **WRITE_ERRORS},  # 400: a month that is not YYYY-MM
         summary="Bảng điểm danh tháng của lớp",
     )
     def month_get(request: HttpRequest, class_id: int, month: str):
