@@ -209,6 +209,12 @@ def home_sections(actor) -> list[Section]:
         for c in classes:
             s.links.append(
                 {
+                    "label": f"Lớp {c.name}: điểm danh hôm nay",
+                    "url": reverse("attendance:roll", kwargs={"class_id": c.pk}),
+                }
+            )
+            s.links.append(
+                {
                     "label": f"Lớp {c.name}: nhập rèn luyện, nghỉ học, nhận xét",
                     "url": reverse("gradebook:results_inputs", kwargs={"class_id": c.pk}),
                 }
@@ -294,6 +300,15 @@ def home_sections(actor) -> list[Section]:
                 if homeroom:
                     lines.append(f"GVCN: {homeroom.full_name}")
             s.cards.append({"title": st.full_name, "lines": lines, "student_id": st.pk})
+            s.links.append(
+                {
+                    "label": f"{st.full_name}: điểm danh tháng này",
+                    "url": reverse("attendance:child", kwargs={"student_id": st.pk}),
+                }
+            )
+        s.links.append(
+            {"label": "Xin phép nghỉ học cho con", "url": reverse("attendance:leave_list")}
+        )
         sections.append(s)
 
     if Role.INSPECTOR in actor.roles:
