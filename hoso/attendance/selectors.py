@@ -324,3 +324,32 @@ def month_grid(
             )
         )
     return columns, rows
+
+
+def todo_counts(actor) -> dict[str, int]:
+    """What waits for this person: leave requests of its classes to decide, change requests
+    to approve (principal) or to apply (administrator)."""
+    from hoso.accounts.roles import Role
+    from hoso.attendance.models import AttendanceChangeRequest, LeaveRequest
+    from hoso.students.models import Enrolment
+
+    out = {"leave": 0, "approve": 0, "apply": 0}
+    if actor.school is None:
+        return out
+    if actor.homeroom_class_ids:
+        students = Enrolment.objects.filter(
+            school_class_id__in=actor.homeroom_class_ids, end_date__isnull=True
+        ).values("student_id")
+        out["leave"] = LeaveRequest.objects.filter(
+            school_id=actor.school_id, state=LeaveRequest.State.SENT, student_id__in=students
+        ).count()
+    requests = AttendanceChangeRequest.objects.filter(school_id=actor.school_id)
+    if actor.has(Role.PRINCIPAL):
+        out["approve"] = (
+            requests.filter(state=AttendanceChangeRequest.State.ASKED)
+            .exclude(asked_by=actor.user)
+            .count()
+        )
+    if actor.has(Role.ADMINISTRATOR):
+        out["apply"] = requests.filter(state=AttendanceChangeRequest.State.APPROVED).count()
+    return out

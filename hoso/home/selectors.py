@@ -94,6 +94,36 @@ def _gradebook_section(actor) -> Section:
     return s
 
 
+def _attendance_section(actor) -> Section:
+    """Attendance work waiting: parents' leave requests, change requests to approve or apply."""
+    from hoso.attendance.selectors import todo_counts
+
+    s = Section("Việc cần làm — điểm danh")
+    counts = todo_counts(actor)
+    if counts["leave"]:
+        s.links.append(
+            {
+                "label": f"{counts['leave']} đơn xin phép của phụ huynh chờ xác nhận",
+                "url": reverse("attendance:leave_list"),
+            }
+        )
+    if counts["approve"]:
+        s.links.append(
+            {
+                "label": f"{counts['approve']} đề nghị sửa điểm danh chờ hiệu trưởng duyệt",
+                "url": reverse("attendance:requests"),
+            }
+        )
+    if counts["apply"]:
+        s.links.append(
+            {
+                "label": f"{counts['apply']} đề nghị sửa điểm danh đã duyệt, chờ cập nhật",
+                "url": reverse("attendance:requests"),
+            }
+        )
+    return s
+
+
 def _records_section(actor) -> Section | None:
     """Hồ sơ: what the person has to submit soon or is late with, and what awaits its approval."""
     from hoso.records import selectors as records
@@ -280,6 +310,10 @@ def home_sections(actor) -> list[Section]:
         if label:
             s.todo.append(f"Bạn đang được ủy nhiệm: {label}.")
         sections.append(s)
+
+    attendance = _attendance_section(actor)
+    if attendance.links:
+        sections.insert(0, attendance)
 
     gradebook = _gradebook_section(actor)
     if gradebook.links:

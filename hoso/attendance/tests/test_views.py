@@ -249,3 +249,22 @@ def test_settings_form_keeps_what_was_typed(client, world):
     assert client.post(url, {**data, "confirm_from": "1"}).status_code == 302
     s = AttendanceSettings.objects.get()
     assert (s.confirm_until, s.warn_from, s.period_rolls) == (3, 27, False)
+
+
+def test_home_page_tells_the_homeroom_teacher_of_a_leave_request(client, world):
+    w = world
+    actions.leave_request_file(
+        actor=w.actor("parent"),
+        student_id=w.student_a.pk,
+        start=date(2026, 11, 20),
+        end=date(2026, 11, 20),
+        sessions=["morning"],
+        reason="Ốm",
+    )
+    client.force_login(w.users["homeroom"])
+    html = client.get(reverse("home:index")).content.decode()
+    assert "1 đơn xin phép của phụ huynh chờ xác nhận" in html
+    assert "Lớp 6A1: điểm danh hôm nay" in html
+    client.force_login(w.users["parent"])
+    html = client.get(reverse("home:index")).content.decode()
+    assert "Nguyễn Văn An: điểm danh tháng này" in html
