@@ -745,6 +745,8 @@ def leave_marks(req) -> AttendanceMark:
 def leave_request_decide(*, actor: Actor, leave_request, accept: bool, note: str = ""):
     """The homeroom teacher confirms (the absences are excused, confirmed) or refuses (their
     excuse goes back to pending, with the note)."""
+    from django.urls import reverse
+
     from hoso.attendance.models import LeaveRequest
 
     school_class = current_class(leave_request.student_id, leave_request.start_date)
@@ -787,7 +789,7 @@ def leave_request_decide(*, actor: Actor, leave_request, accept: bool, note: str
             kind="attendance_leave",
             text=f"Đơn xin phép #{req.pk}: {req.get_state_display().lower()}.",
             key=f"attendance-leave:{req.pk}:decided",
-            url="",
+            url=reverse("attendance:leave_list"),
         )
     return req
 

@@ -268,3 +268,37 @@ def test_home_page_tells_the_homeroom_teacher_of_a_leave_request(client, world):
     client.force_login(w.users["parent"])
     html = client.get(reverse("home:index")).content.decode()
     assert "Nguyễn Văn An: điểm danh tháng này" in html
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_roll_and_month_pages_do_not_query_per_student(client, world):
+    w = world
+    client.force_login(w.users["homeroom"])
+    roll = reverse("attendance:roll", args=[w.class_a.pk])
+    month = reverse("attendance:month", args=[w.class_a.pk, "2026-11"])
+    actions.take_roll(
+        actor=w.actor("homeroom"),
+        school_class=w.class_a,
+        day=date(2026, 11, 19),
+        session="morning",
+        marks={w.student_a.id: "absent"},
+    )
+    _queries(client, roll)  # warm the session and caches
+    few = (_queries(client, roll), _queries(client, month))
+    more = [make_student(w.school, w.class_a, f"Học Sinh Số{i}") for i in range(10)]
+    actions.take_roll(
+        actor=w.actor("homeroom"),
+        school_class=w.class_a,
+        day=date(2026, 11, 19),
+        session="morning",
+        marks={s.id: "late" for s in more[:5]},
+    )
+    assert (_queries(client, roll), _queries(client, month)) == few
