@@ -193,6 +193,18 @@ def closed_months_before(settings: AttendanceSettings, today: date) -> date:
 STATUS_TEXT = {"absent": "Vắng", "late": "Đi muộn", "left_early": "Về sớm", "present": "Có mặt"}
 
 
+def describe_state(state: dict) -> str:
+    """A mark's state as a change request stores it, in Vietnamese: "Vắng không phép (K)"."""
+    status = state.get("status", "present")
+    text = STATUS_TEXT.get(status, status)
+    if status == Status.ABSENT:
+        excuse = state.get("excuse", "")
+        text += {"excused": " có phép (P)", "unexcused": " không phép (K)"}.get(
+            excuse, " chưa xác nhận"
+        )
+    return text
+
+
 def default_session(school_class: SchoolClass, settings: AttendanceSettings, hour: int) -> str:
     """The session going on at ``hour``: the afternoon from noon for a class that has one."""
     sessions = sessions_of(school_class, settings)

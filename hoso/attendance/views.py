@@ -291,6 +291,9 @@ def requests(request):
     if not policies.can_view_requests(actor):
         raise not_found(actor, "đề nghị sửa điểm danh")
     rows = list(_requests_for(actor)[:300])
+    for r in rows:
+        r.before_text = selectors.describe_state(r.before)
+        r.after_text = selectors.describe_state(r.after)
     groups = [
         (label, [r for r in rows if r.state == state])
         for state, label in AttendanceChangeRequest.State.choices

@@ -178,6 +178,7 @@ def test_change_request_pages(client, world):
     client.force_login(w.users["principal"])
     lst = client.get(reverse("attendance:requests")).content.decode()
     assert "Giấy khám bệnh" in lst and "Đồng ý" in lst
+    assert "Vắng chưa xác nhận → <strong>Vắng có phép (P)</strong>" in lst
     req_id = AttendanceChangeRequest.objects.get().pk
     client.post(reverse("attendance:request_act", args=[req_id, "dong-y"]))
     client.force_login(w.users["admin"])
