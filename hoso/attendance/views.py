@@ -228,6 +228,18 @@ def month(request, class_id: int, ym: str):
         messages.success(request, f"Đã lưu {changed} lượt vắng.")
         return redirect(here)
     columns, rows = selectors.month_grid(school_class, first, settings)
+    # The year so far: a warning from the school's threshold (45 sessions fail the year).
+    year = school_class.year
+    year_totals = selectors.totals(
+        school_id=year.school_id,
+        start=year.start_date,
+        end=min(year.end_date, clock.today()),
+        student_ids=[r.student.pk for r in rows],
+        settings=settings,
+    )
+    for r in rows:
+        r.year_absent = year_totals.get(r.student.pk, selectors.Totals()).absent
+        r.warn = r.year_absent >= settings.warn_from
     prev_month = selectors.month_start(first - timedelta(days=1))
     return render(
         request,
@@ -506,6 +518,20 @@ def child(request, student_id: int):
         .select_related("school_class")
         .order_by("date", "session", "period")
     )
+    settings = selectors.settings_for(actor.school_id)
+    year_absent = 0
+    if actor.year is not None:
+        year_absent = (
+            selectors.totals(
+                school_id=actor.school_id,
+                start=actor.year.start_date,
+                end=min(actor.year.end_date, today),
+                student_ids=[student_id],
+                settings=settings,
+            )
+            .get(student_id, selectors.Totals())
+            .absent
+        )
     tot = selectors.totals(
         school_id=actor.school_id,
         start=first,
@@ -523,6 +549,8 @@ def child(request, student_id: int):
             "previous": f"{selectors.month_start(first - timedelta(days=1)):%Y-%m}",
             "next": f"{selectors.next_month(first):%Y-%m}",
             "status_text": selectors.STATUS_TEXT,
+            "year_absent": year_absent,
+            "warn": year_absent >= settings.warn_from,
         },
     )
 

@@ -303,3 +303,35 @@ def test_roll_and_month_pages_do_not_query_per_student(client, world):
         marks={s.id: "late" for s in more[:5]},
     )
     assert (_queries(client, roll), _queries(client, month)) == few
+
+
+def test_month_warns_from_the_school_threshold_and_the_parent_sees_the_year(client, world):
+    w = world
+    AttendanceSettings.objects.create(school=w.school, warn_from=2, weekdays=[0, 1, 2, 3, 4])
+    for day in (date(2026, 11, 18), date(2026, 11, 19)):
+        actions.take_roll(
+            actor=w.actor("homeroom"),
+            school_class=w.class_a,
+            day=day,
+            session="morning",
+            marks={w.student_a.id: "absent"},
+        )
+    client.force_login(w.users["homeroom"])
+    html = client.get(reverse("attendance:month", args=[w.class_a.pk, "2026-11"])).content.decode()
+    assert 'data-testid="absence-warning"' in html and "2 ⚠" in html
+    client.force_login(w.users["parent"])
+    html = client.get(reverse("attendance:child", args=[w.student_a.pk])).content.decode()
+    assert "Cả năm học đến nay: nghỉ 2 buổi" in html and "banner warn" in html
+
+
+def test_roll_of_a_closed_month_offers_a_change_request(client, world):
+    w = world
+    client.force_login(w.users["homeroom"])
+    url = reverse("attendance:roll", args=[w.class_a.pk])
+    html = client.get(url + "?ngay=2026-10-14&buoi=morning").content.decode()
+    assert "Tháng này đã chốt" in html and "Lưu điểm danh" not in html
+    response = client.post(
+        url, {"ngay": "2026-10-14", "buoi": "morning", f"s-{w.student_a.pk}": "absent"}, follow=True
+    )
+    assert "đã chốt" in response.content.decode()
+    assert not AttendanceRoll.objects.exists()
