@@ -335,3 +335,23 @@ def test_roll_of_a_closed_month_offers_a_change_request(client, world):
     )
     assert "đã chốt" in response.content.decode()
     assert not AttendanceRoll.objects.exists()
+
+
+def test_parent_withdraws_and_cannot_decide(client, world):
+    w = world
+    req = actions.leave_request_file(
+        actor=w.actor("parent"),
+        student_id=w.student_a.pk,
+        start=date(2026, 11, 20),
+        end=date(2026, 11, 20),
+        sessions=["morning"],
+        reason="Ốm",
+    )
+    client.force_login(w.users["parent"])
+    answer = client.post(reverse("attendance:leave_act", args=[req.pk, "xac-nhan"]), follow=True)
+    assert "Chỉ giáo viên chủ nhiệm xác nhận đơn xin phép." in answer.content.decode()
+    client.post(reverse("attendance:leave_act", args=[req.pk, "rut"]))
+    req.refresh_from_db()
+    assert req.state == "withdrawn" and not AttendanceMark.objects.exists()
+    client.force_login(w.users["subject"])
+    assert client.post(reverse("attendance:leave_act", args=[req.pk, "rut"])).status_code == 404
