@@ -755,6 +755,8 @@ def leave_request_decide(*, actor: Actor, leave_request, accept: bool, note: str
     note = nfc(note or "").strip()[:300]
     if not accept and not note:
         raise DomainError(AttendanceError.REASON_REQUIRED, "Không chấp nhận thì hãy ghi lý do.")
+    # A month already closed was settled by the finalising job: a change needs a request.
+    check_month_open(selectors.settings_for(leave_request.school_id), leave_request.end_date)
     now = clock.now()
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().get(pk=leave_request.pk)

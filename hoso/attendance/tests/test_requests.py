@@ -286,3 +286,24 @@ def test_settings_changed_audited(world):
             actor=w.actor("principal"), values={**values, "confirm_from": 9, "confirm_until": 3}
         )
     assert exc.value.code == "attendance_bad_settings"
+
+
+def test_a_leave_request_of_a_closed_month_is_no_longer_decided(world):
+    w = world
+    with time_machine.travel(datetime(2026, 10, 20, 7, tzinfo=VN_TZ), tick=False):
+        req = actions.leave_request_file(
+            actor=w.actor("parent"),
+            student_id=w.student_a.id,
+            start=date(2026, 10, 20),
+            end=date(2026, 10, 20),
+            sessions=["morning"],
+            reason="Ốm",
+        )
+    actions.finalise_months()  # today 20/11: October is closed; the leave stays excused
+    mark = AttendanceMark.objects.get(student=w.student_a)
+    assert mark.letter == "P" and mark.confirmed_at is not None and mark.confirmed_by is None
+    with pytest.raises(DomainError) as exc:
+        actions.leave_request_decide(
+            actor=w.actor("homeroom"), leave_request=req, accept=False, note="Muộn"
+        )
+    assert exc.value.code == "attendance_month_confirmed"
