@@ -4,15 +4,10 @@ from __future__ import annotations
 
 
 def nav_entries(actor) -> list[tuple[str, str]]:
-    from hoso.accounts.roles import Role
     from hoso.attendance import policies
 
     entries: list[tuple[str, str]] = []
-    if (
-        actor.homeroom_class_ids
-        or actor.taught
-        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
-    ):
+    if actor.homeroom_class_ids or actor.taught or actor.has(*policies.READERS):
         entries.append(("attendance:index", "Điểm danh"))
     elif actor.child_ids:
         entries.append(("attendance:index", "Điểm danh của con"))

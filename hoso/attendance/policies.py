@@ -13,6 +13,8 @@ from hoso.attendance.models import AttendanceSettings
 from hoso.organisation.models import SchoolClass
 
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+#: Read any class's attendance (read-only unless another rule lets them write).
+READERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR, Role.CLERK, Role.INSPECTOR)
 
 
 def can_take_session_roll(actor: Actor, school_class: SchoolClass) -> bool:
@@ -57,12 +59,12 @@ def can_view_requests(actor: Actor) -> bool:
 
 
 def can_view_class(actor: Actor, school_class: SchoolClass) -> bool:
-    """See the rolls and the month of a class: its homeroom teacher, its subject teachers, the
-    leaders and the administrator."""
+    """See the rolls and the month of a class: its homeroom teacher, its subject teachers, and
+    the readers (leaders, administrator, clerk, inspector: read-only)."""
     return (
         school_class.pk in actor.homeroom_class_ids
         or school_class.pk in actor.taught
-        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
+        or actor.has(*READERS)
     )
 
 

@@ -20,7 +20,7 @@ from hoso.students.models import Enrolment
 from hoso.testing.factories import SMALL_SCHOOL_ROLES, make_student
 
 pytestmark = pytest.mark.django_db
-SEES_ROLL_A = {"principal", "vice", "homeroom", "subject", "admin"}
+SEES_ROLL_A = {"principal", "vice", "homeroom", "subject", "admin", "clerk", "inspector"}
 
 
 @pytest.mark.parametrize("role", SMALL_SCHOOL_ROLES)
@@ -355,3 +355,15 @@ def test_parent_withdraws_and_cannot_decide(client, world):
     assert req.state == "withdrawn" and not AttendanceMark.objects.exists()
     client.force_login(w.users["subject"])
     assert client.post(reverse("attendance:leave_act", args=[req.pk, "rut"])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["clerk", "inspector", "admin"])
+def test_readers_only_read(client, world, role):
+    w = world
+    client.force_login(w.users[role])
+    url = reverse("attendance:roll", args=[w.class_a.pk])
+    html = client.get(url).content.decode()
+    assert "Bạn chỉ xem điểm danh" in html and "Lưu điểm danh" not in html
+    answer = client.post(url, {"ngay": "2026-11-20", "buoi": "morning", "tiet": "0"})
+    assert answer.status_code in (403, 404)
+    assert not AttendanceRoll.objects.exists()
