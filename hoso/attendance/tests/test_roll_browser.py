@@ -51,3 +51,12 @@ class RollOnAPhone(BrowserTestCase):
         wide.goto(page.url)
         assert wide.locator("[data-testid=roll-row]").count() == 3
         assert wide.evaluate("document.documentElement.scrollWidth") <= 1366
+
+    def test_the_parents_leave_form_fits_a_phone(self):
+        page = self.login(self.w.users["parent"], viewport={"width": 390, "height": 844})
+        page.goto(f"{self.live_server_url}/diem-danh/xin-phep/")
+        page.fill("textarea[name=reason]", "Cháu bị sốt")
+        page.click("button:has-text('Gửi đơn xin phép')")
+        page.wait_for_selector("text=Đã gửi đơn xin phép cho giáo viên chủ nhiệm.")
+        assert "Đã gửi" in page.inner_text("[data-testid=leave-mine]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
