@@ -15,6 +15,7 @@ urlpatterns = [
     path("chu-ky/", include("hoso.signing.urls")),
     path("hoc-ba/", include("hoso.transcripts.urls")),
     path("chuyen-nam-hoc/", include("hoso.rollover.urls")),
+    path("diem-danh/", include("hoso.attendance.urls")),
     path("tot-nghiep/", include("hoso.graduation.urls")),
     path("chuyen-truong/", include("hoso.transfers.urls")),
     # Public, no login: is this transcript authentic, current or revoked? (QR code on the PDF)

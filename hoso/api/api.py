@@ -499,3 +499,9 @@ api.add_router("/graduation", graduation_router())
 from hoso.api.transfers import build_router as transfers_router  # noqa: E402
 
 api.add_router("/transfers", transfers_router())
+
+# --- attendance (điểm danh) -------------------------------------------------------------------
+
+from hoso.api.attendance import build_router as attendance_router  # noqa: E402
+
+api.add_router("/attendance", attendance_router())

@@ -13,6 +13,8 @@ from hoso.attendance.models import AttendanceSettings
 from hoso.organisation.models import SchoolClass
 
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+#: Read any class's attendance (read-only unless another rule lets them write).
+READERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR, Role.CLERK, Role.INSPECTOR)
 
 
 def can_take_session_roll(actor: Actor, school_class: SchoolClass) -> bool:
@@ -29,3 +31,49 @@ def can_take_period_roll(
     if can_take_session_roll(actor, school_class):
         return True
     return settings.period_rolls and subject_id in actor.taught.get(school_class.pk, frozenset())
+
+
+def can_confirm_month(actor: Actor, school_class: SchoolClass) -> bool:
+    """Set P/K of the class's absences (and ask a change after the window): its homeroom
+    teacher, or a leader."""
+    return can_take_session_roll(actor, school_class)
+
+
+def can_decide_change(actor: Actor) -> bool:
+    return actor.has(Role.PRINCIPAL) and actor.can_write("students")
+
+
+def can_apply_change(actor: Actor) -> bool:
+    return actor.has(Role.ADMINISTRATOR) and actor.can_write("students")
+
+
+def can_manage_settings(actor: Actor) -> bool:
+    return actor.has(Role.PRINCIPAL, Role.ADMINISTRATOR)
+
+
+def can_view_requests(actor: Actor) -> bool:
+    return bool(
+        actor.homeroom_class_ids
+        or actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMINISTRATOR)
+    )
+
+
+def can_view_class(actor: Actor, school_class: SchoolClass) -> bool:
+    """See the rolls and the month of a class: its homeroom teacher, its subject teachers, and
+    the readers (leaders, administrator, clerk, inspector: read-only)."""
+    return (
+        school_class.pk in actor.homeroom_class_ids
+        or school_class.pk in actor.taught
+        or actor.has(*READERS)
+    )
+
+
+def access_class(actor: Actor, class_id: int) -> SchoolClass:
+    """The class, if the actor may see its attendance; 404 (logged) otherwise."""
+    from hoso.accounts.policies import not_found
+    from hoso.organisation.policies import access_class as access_visible_class
+
+    school_class = access_visible_class(actor, class_id)
+    if not can_view_class(actor, school_class):
+        raise not_found(actor, f"điểm danh lớp #{class_id}")
+    return school_class

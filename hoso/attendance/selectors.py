@@ -121,3 +121,247 @@ def sessions_of(school_class: SchoolClass, settings: AttendanceSettings) -> list
     if school_class.sessions_per_day >= 2:
         return ["morning", "afternoon"]
     return [settings.main_session]
+
+
+# --- the monthly confirmation window ----------------------------------------------------------
+
+
+def parse_month(value: str) -> date:
+    """The first day of the month "YYYY-MM" (years 2000–2100); a clear error otherwise."""
+    from hoso.attendance.errors import AttendanceError
+    from hoso.core.errors import DomainError
+
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(value)
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise DomainError(
+            AttendanceError.BAD_MONTH, "Tháng không hợp lệ (năm-tháng, ví dụ 2026-11)."
+        ) from exc
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_end(first: date) -> date:
+    return next_month(first) - timedelta(days=1)
+
+
+def window_closes(settings: AttendanceSettings, first: date) -> date:
+    """The last day the absences of the month starting ``first`` may be confirmed directly:
+    day ``confirm_until`` of the next month."""
+    return next_month(first).replace(day=settings.confirm_until)
+
+
+def month_state(settings: AttendanceSettings, first: date, today: date) -> str:
+    """ "open" (the month itself, or inside the window of the next month), "waiting" (after the
+    month, before the window opens), "closed" (after the window: change requests only) or
+    "future"."""
+    first = month_start(first)
+    if today < first:
+        return "future"
+    if today <= month_end(first):
+        return "open"
+    following = next_month(first)
+    if today > window_closes(settings, first):
+        return "closed"
+    if today >= following.replace(day=settings.confirm_from):
+        return "open"
+    return "waiting"
+
+
+def closed_months_before(settings: AttendanceSettings, today: date) -> date:
+    """The first day of the most recent month whose window has closed at ``today``: every month
+    up to and including it is closed."""
+    first = month_start(today)
+    # This month's previous month is closed once today passes its window's last day.
+    previous = month_start(first - timedelta(days=1))
+    if today > window_closes(settings, previous):
+        return previous
+    return month_start(previous - timedelta(days=1))
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+STATUS_TEXT = {"absent": "Vắng", "late": "Đi muộn", "left_early": "Về sớm", "present": "Có mặt"}
+
+
+def describe_state(state: dict) -> str:
+    """A mark's state as a change request stores it, in Vietnamese: "Vắng không phép (K)"."""
+    status = state.get("status", "present")
+    text = STATUS_TEXT.get(status, status)
+    if status == Status.ABSENT:
+        excuse = state.get("excuse", "")
+        text += {"excused": " có phép (P)", "unexcused": " không phép (K)"}.get(
+            excuse, " chưa xác nhận"
+        )
+    return text
+
+
+def default_session(school_class: SchoolClass, settings: AttendanceSettings, hour: int) -> str:
+    """The session going on at ``hour``: the afternoon from noon for a class that has one."""
+    sessions = sessions_of(school_class, settings)
+    if hour >= 12 and "afternoon" in sessions:
+        return "afternoon"
+    return sessions[0]
+
+
+def school_day_near(school_class: SchoolClass, day: date, step: int) -> date | None:
+    """The school day before (``step=-1``) or after (``+1``) ``day``, within a month."""
+    if step < 0:
+        days = school_days(school_class, day - timedelta(days=31), day - timedelta(days=1))
+        return days[-1] if days else None
+    days = school_days(school_class, day + timedelta(days=1), day + timedelta(days=31))
+    return days[0] if days else None
+
+
+@dataclass
+class RollRow:
+    student: object
+    status: str  # "present" | "absent" | "late" | "left_early"
+    mark: AttendanceMark | None
+    left: bool  # left the class on or before the day: struck through, not marked
+    leave_pending: bool  # a parent's leave request, not yet confirmed
+
+    @property
+    def info(self) -> str:
+        if self.left:
+            return "Đã rời lớp"
+        if self.mark is None:
+            return ""
+        if self.leave_pending:
+            return "Vắng – xin phép, chờ xác nhận"
+        if self.mark.status == Status.ABSENT:
+            return f"Vắng – {self.mark.get_excuse_display().lower()}"
+        return STATUS_TEXT[self.mark.status]
+
+
+def roll_rows(school_class: SchoolClass, day: date, session: str, period: int) -> list[RollRow]:
+    """Every student of the class that day (sorted by Vietnamese name), with their mark; those
+    who left the class before the day are listed, struck through."""
+    from hoso.students.models import Enrolment
+
+    enrolments = (
+        Enrolment.objects.filter(school_class=school_class, start_date__lte=day)
+        .select_related("student")
+        .order_by("student__sort_name", "student_id", "-start_date")
+    )
+    marks = {
+        m.student_id: m
+        for m in AttendanceMark.objects.filter(
+            school_class=school_class, date=day, session=session, period=period
+        )
+    }
+    rows, seen = [], set()
+    for e in enrolments:
+        if e.student_id in seen:
+            continue
+        seen.add(e.student_id)
+        left = e.end_date is not None and e.end_date <= day
+        mark = None if left else marks.get(e.student_id)
+        rows.append(
+            RollRow(
+                student=e.student,
+                status=mark.status if mark else "present",
+                mark=mark,
+                left=left,
+                leave_pending=bool(mark and mark.source == "leave" and mark.confirmed_at is None),
+            )
+        )
+    return rows
+
+
+@dataclass
+class MonthRow:
+    student: object
+    cells: list[str]  # one string per (day, session) column: "", "P", "K", "?", "M", "S"
+    marks: list[AttendanceMark]
+    totals: Totals
+
+
+def month_grid(
+    school_class: SchoolClass, first: date, settings: AttendanceSettings
+) -> tuple[list[tuple[date, str]], list[MonthRow]]:
+    """The month of a class: columns (day, session) of its school days, one row per student who
+    was in the class during the month, each cell the register's letter of the session mark."""
+    from hoso.students.models import Enrolment
+
+    last = month_end(first)
+    days = school_days(school_class, first, last)
+    sessions = sessions_of(school_class, settings)
+    columns = [(d, s) for d in days for s in sessions]
+    index = {c: i for i, c in enumerate(columns)}
+    enrolments = (
+        Enrolment.objects.filter(school_class=school_class, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=first))
+        .select_related("student")
+        .order_by("student__sort_name", "student_id")
+    )
+    students = {}
+    for e in enrolments:
+        students.setdefault(e.student_id, e.student)
+    marks = AttendanceMark.objects.filter(
+        school_class=school_class, date__gte=first, date__lte=last, period=0
+    ).order_by("date", "session")
+    per_student: dict[int, list[AttendanceMark]] = {}
+    for m in marks:
+        per_student.setdefault(m.student_id, []).append(m)
+    tot = totals(
+        school_id=school_class.year.school_id,
+        start=first,
+        end=last,
+        class_ids=[school_class.pk],
+        settings=settings,
+    )
+    rows = []
+    for sid, student in students.items():
+        cells = [""] * len(columns)
+        for m in per_student.get(sid, []):
+            i = index.get((m.date, m.session))
+            if i is not None:
+                cells[i] = m.letter
+        rows.append(
+            MonthRow(
+                student=student,
+                cells=cells,
+                marks=per_student.get(sid, []),
+                totals=tot.get(sid, Totals()),
+            )
+        )
+    return columns, rows
+
+
+def todo_counts(actor) -> dict[str, int]:
+    """What waits for this person: leave requests of its classes to decide, change requests
+    to approve (principal) or to apply (administrator)."""
+    from hoso.accounts.roles import Role
+    from hoso.attendance.models import AttendanceChangeRequest, LeaveRequest
+    from hoso.students.models import Enrolment
+
+    out = {"leave": 0, "approve": 0, "apply": 0}
+    if actor.school is None:
+        return out
+    if actor.homeroom_class_ids:
+        students = Enrolment.objects.filter(
+            school_class_id__in=actor.homeroom_class_ids, end_date__isnull=True
+        ).values("student_id")
+        out["leave"] = LeaveRequest.objects.filter(
+            school_id=actor.school_id, state=LeaveRequest.State.SENT, student_id__in=students
+        ).count()
+    requests = AttendanceChangeRequest.objects.filter(school_id=actor.school_id)
+    if actor.has(Role.PRINCIPAL):
+        out["approve"] = (
+            requests.filter(state=AttendanceChangeRequest.State.ASKED)
+            .exclude(asked_by=actor.user)
+            .count()
+        )
+    if actor.has(Role.ADMINISTRATOR):
+        out["apply"] = requests.filter(state=AttendanceChangeRequest.State.APPROVED).count()
+    return out

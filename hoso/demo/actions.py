@@ -96,6 +96,7 @@ DEMO_EXTENSIONS = (
     "hoso.demo.signing",
     "hoso.demo.gradebook",
     "hoso.demo.transcripts",
+    "hoso.demo.attendance",
     "hoso.demo.transfers",
 )
 

@@ -24,6 +24,7 @@ NAV_EXTENSIONS = (
     "hoso.signing.navigation",
     "hoso.organisation.assignments.navigation",
     "hoso.rollover.navigation",
+    "hoso.attendance.navigation",
     "hoso.graduation.navigation",
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
@@ -117,6 +118,7 @@ GROUPS = (
             "gradebook:locks",
         ),
     ),
+    ("Điểm danh", ("attendance:",)),
     ("Hồ sơ", ("records:", "archive:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (

@@ -94,6 +94,36 @@ def _gradebook_section(actor) -> Section:
     return s
 
 
+def _attendance_section(actor) -> Section:
+    """Attendance work waiting: parents' leave requests, change requests to approve or apply."""
+    from hoso.attendance.selectors import todo_counts
+
+    s = Section("Việc cần làm — điểm danh")
+    counts = todo_counts(actor)
+    if counts["leave"]:
+        s.links.append(
+            {
+                "label": f"{counts['leave']} đơn xin phép của phụ huynh chờ xác nhận",
+                "url": reverse("attendance:leave_list"),
+            }
+        )
+    if counts["approve"]:
+        s.links.append(
+            {
+                "label": f"{counts['approve']} đề nghị sửa điểm danh chờ hiệu trưởng duyệt",
+                "url": reverse("attendance:requests"),
+            }
+        )
+    if counts["apply"]:
+        s.links.append(
+            {
+                "label": f"{counts['apply']} đề nghị sửa điểm danh đã duyệt, chờ cập nhật",
+                "url": reverse("attendance:requests"),
+            }
+        )
+    return s
+
+
 def _records_section(actor) -> Section | None:
     """Hồ sơ: what the person has to submit soon or is late with, and what awaits its approval."""
     from hoso.records import selectors as records
@@ -209,6 +239,12 @@ def home_sections(actor) -> list[Section]:
         for c in classes:
             s.links.append(
                 {
+                    "label": f"Lớp {c.name}: điểm danh hôm nay",
+                    "url": reverse("attendance:roll", kwargs={"class_id": c.pk}),
+                }
+            )
+            s.links.append(
+                {
                     "label": f"Lớp {c.name}: nhập rèn luyện, nghỉ học, nhận xét",
                     "url": reverse("gradebook:results_inputs", kwargs={"class_id": c.pk}),
                 }
@@ -275,6 +311,10 @@ def home_sections(actor) -> list[Section]:
             s.todo.append(f"Bạn đang được ủy nhiệm: {label}.")
         sections.append(s)
 
+    attendance = _attendance_section(actor)
+    if attendance.links:
+        sections.insert(0, attendance)
+
     gradebook = _gradebook_section(actor)
     if gradebook.links:
         sections.insert(0, gradebook)
@@ -294,6 +334,15 @@ def home_sections(actor) -> list[Section]:
                 if homeroom:
                     lines.append(f"GVCN: {homeroom.full_name}")
             s.cards.append({"title": st.full_name, "lines": lines, "student_id": st.pk})
+            s.links.append(
+                {
+                    "label": f"{st.full_name}: điểm danh tháng này",
+                    "url": reverse("attendance:child", kwargs={"student_id": st.pk}),
+                }
+            )
+        s.links.append(
+            {"label": "Xin phép nghỉ học cho con", "url": reverse("attendance:leave_list")}
+        )
         sections.append(s)
 
     if Role.INSPECTOR in actor.roles:

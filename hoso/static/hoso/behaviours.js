@@ -10,7 +10,10 @@
    data-append-to="ID"        <select>: append the chosen text to the field #ID, then reset
    data-select-on-focus       input: select its text when focused (a link to copy)
    data-shows="NAME"          <select>: show only the fieldset[data-NAME] equal to its value
-   data-confirm="QUESTION"    <form>: ask QUESTION before sending it; "Hủy" sends nothing */
+   data-confirm="QUESTION"    <form>: ask QUESTION before sending it; "Hủy" sends nothing
+   data-roll-cycle            row of a roll holding a <select>: a tap on the row moves the select to
+                              its next option (present → absent → late → left early → present) and
+                              mirrors the value in the row's data-status (attendance/roll.html) */
 (function () {
   "use strict";
 
@@ -46,7 +49,19 @@
       }
     } else if (el.hasAttribute("data-shows")) {
       showFieldsets(el);
+    } else if (el.tagName === "SELECT" && el.closest("[data-roll-cycle]")) {
+      el.closest("[data-roll-cycle]").setAttribute("data-status", el.value);
     }
+  });
+
+  document.addEventListener("click", function (ev) {
+    var target = ev.target instanceof Element ? ev.target : null;
+    var row = target ? target.closest("[data-roll-cycle]") : null;
+    if (!row || target.closest("select, a, button, input")) return;
+    var select = row.querySelector("select");
+    if (!select || select.disabled) return;
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    row.setAttribute("data-status", select.value);
   });
 
   document.addEventListener("click", function (ev) {
