@@ -117,6 +117,21 @@ def seed_demo(school, year, *, today: date) -> None:
             "leave_request": leave.pk if leave else None,
         },
     )
+    if rolls:
+        _results_follow(year)
+
+
+def _results_follow(year) -> None:
+    """The rolls were written in bulk (no AttendanceChanged): the grade book's term totals of
+    absences follow now, as its background task would after a roll, and the results with them."""
+    from hoso.gradebook.results.absences import sync_absences
+    from hoso.gradebook.results.compute import recompute_school
+
+    summary = sync_absences(
+        year, SchoolClass.objects.filter(year=year).values_list("pk", flat=True)
+    )
+    if summary.changed:
+        recompute_school(year, trigger="demo")
 
 
 def _excuse(mark: AttendanceMark, rng: random.Random, settings, today: date, teacher) -> None:
