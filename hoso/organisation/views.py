@@ -18,7 +18,7 @@ from hoso.organisation.policies import (
     visible_classes,
 )
 from hoso.students.models import Enrolment
-from hoso.students.selectors import class_roster
+from hoso.students.selectors import class_members
 
 
 @login_required
@@ -48,7 +48,7 @@ def class_list(request):
 def class_detail(request, class_id: int):
     actor = request.actor
     school_class = access_class(actor, class_id)
-    roster = list(class_roster(school_class))
+    roster = class_members(school_class)  # the members now and, struck through, who left
     day = reference_day(school_class.year)
     teaching = (
         teaching_on(day)
@@ -63,6 +63,7 @@ def class_detail(request, class_id: int):
         {
             "school_class": school_class,
             "roster": roster,
+            "studying": sum(1 for e in roster if not e.left),
             "teaching": teaching,
             "my_subject_ids": mine,
             "can_edit": can_edit_class_students(actor, school_class),
