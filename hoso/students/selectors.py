@@ -49,8 +49,14 @@ def class_members(school_class: SchoolClass) -> list[Enrolment]:
     left during the year (transfer out, class change, dropout) — ``e.left`` — kept in the class's
     lists, struck through with the date and reason. One row per student: a student who left and
     came back shows its current enrolment. For "who is in the class now" use ``studying()``."""
-    rows: dict[int, Enrolment] = {}  # insertion order = name order
-    for e in class_roster(school_class):
+    return one_per_student(class_roster(school_class))
+
+
+def one_per_student(enrolments) -> list[Enrolment]:
+    """One enrolment per student of a class's enrolments, in their order: the open one, else
+    the latest (a student who left the class and came back has two)."""
+    rows: dict[int, Enrolment] = {}  # insertion order = the given order
+    for e in enrolments:
         kept = rows.get(e.student_id)
         if kept is None or _later(e, kept):
             rows[e.student_id] = e
