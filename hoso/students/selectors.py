@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from hoso.accounts.actor import Actor
 from hoso.core.text import fold
 from hoso.organisation.models import SchoolClass
-from hoso.students.models import Enrolment, StudentGuardian
+from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
 from hoso.students.policies import visible_students
 
 
@@ -103,3 +105,46 @@ def returnable_enrolment(student, year) -> Enrolment | None:
     last = enrolments[0]
     leaving = (Enrolment.Status.DROPPED_OUT, Enrolment.Status.TRANSFERRED_OUT)
     return last if last.status in leaving and not last.outcome else None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the enrolment register (sổ đăng bộ) page."""
+
+    entry: RegisterEntry
+    last: Enrolment | None  # the student's latest enrolment (its class now, or the one it left)
+
+    @property
+    def left_school(self) -> bool:
+        """Left the school (transfer out, dropout): kept, struck through, date and reason."""
+        return self.last is not None and self.last.status in LEFT_SCHOOL
+
+    @property
+    def history(self) -> list[Enrolment]:
+        return self.entry.student.enrolments.all()
+
+
+LEFT_SCHOOL = (Enrolment.Status.TRANSFERRED_OUT, Enrolment.Status.DROPPED_OUT)
+
+
+def register_rows(school) -> list[RegisterRow]:
+    """Sổ đăng bộ: every student who ever enrolled, by register number, with its path (classes,
+    dates, statuses, reasons) and, for those who left the school, the date and the reason."""
+    entries = (
+        RegisterEntry.objects.filter(school=school)
+        .select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "student__enrolments",
+                queryset=Enrolment.objects.select_related("school_class", "year").order_by(
+                    "year__start_date", "start_date", "pk"
+                ),
+            )
+        )
+        .order_by("number")
+    )
+    rows = []
+    for entry in entries:
+        history = list(entry.student.enrolments.all())
+        rows.append(RegisterRow(entry=entry, last=history[-1] if history else None))
+    return rows

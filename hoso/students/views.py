@@ -17,10 +17,11 @@ from hoso.students.forms import (
     ReturnForm,
     StudentForm,
 )
-from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
+from hoso.students.models import Enrolment, StudentGuardian
 from hoso.students.policies import access_student, can_edit_student
 from hoso.students.selectors import (
     change_targets,
+    register_rows,
     returnable_enrolment,
     student_history,
     student_search,
@@ -211,9 +212,4 @@ def register(request):
     """Sổ đăng bộ: every student who ever enrolled, by register number."""
     actor = request.actor
     require(actor, Perm.MANAGE_ENROLMENT, what="sổ đăng bộ")
-    entries = (
-        RegisterEntry.objects.filter(school=actor.school)
-        .select_related("student")
-        .order_by("number")
-    )
-    return render(request, "students/register.html", {"entries": entries})
+    return render(request, "students/register.html", {"rows": register_rows(actor.school)})

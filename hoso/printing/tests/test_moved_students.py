@@ -93,3 +93,15 @@ def test_class_transcript_page_lists_who_left(client, world, moved):
     assert reverse("printing:transcript", kwargs={"student_id": gone.pk}) in body
     assert reverse("printing:transcript", kwargs={"student_id": chi.pk}) not in body
     assert "Học bạ in ở lớp mới" in body
+
+
+def test_enrolment_register_strikes_through_who_left_the_school(world, moved):
+    gone, chi = moved
+    data = docs.enrolment_register_data(year=world.year)
+    rows = data["sections"][0]["rows"]
+    struck = data["sections"][0]["struck"]
+    assert [rows[i][1] for i in struck] == ["Lê Văn Ước"]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["Lê Văn Ước"][-1] == "Chuyển đi 10/11/2026; Chuyển đến THCS Lê Lợi"
+    assert by_name["Hoàng Văn Chí"][-2] == "6A1 → 6A2"
+    assert "1 đã rời trường" in data["notes"][0]

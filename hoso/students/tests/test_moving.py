@@ -342,3 +342,23 @@ def test_class_page_strikes_through_who_left(client, world):
     assert 'class="left" data-left="1"' in body
     assert "Chuyển lớp 02/12/2026 — Theo nguyện vọng" in body
     assert "Nguyễn Văn An" in body
+
+
+def test_register_page_keeps_who_left_the_school_with_date_and_reason(client, world):
+    clerk = world.actor("clerk")
+    chi = make_student(world.school, world.class_a, "Lê Văn Chí")
+    actions.enrolment_end(
+        actor=clerk,
+        enrolment=_open(world.student_a),
+        status="transferred_out",
+        end_date=date(2026, 11, 10),
+        note="Chuyển đến THCS Lê Lợi",
+    )
+    actions.enrolment_change_class(
+        actor=clerk, enrolment=_open(chi), school_class=world.class_b, on=date(2026, 12, 2)
+    )
+    client.force_login(world.users["clerk"])
+    body = client.get(reverse("students:register")).content.decode()
+    assert body.count('data-left="1"') == 1  # An left the school; Chí only changed class
+    assert "Chuyển đi 10/11/2026 — Chuyển đến THCS Lê Lợi" in body
+    assert "6A1 → 6A2" in body and "Chuyển lớp 02/12/2026" in body
