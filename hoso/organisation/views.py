@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from hoso.accounts.policies import Perm, can
 from hoso.organisation.assignments.policies import can_view_assignments
 from hoso.organisation.assignments.selectors import (
     homeroom_teacher_of,
@@ -67,6 +68,9 @@ def class_detail(request, class_id: int):
             "teaching": teaching,
             "my_subject_ids": mine,
             "can_edit": can_edit_class_students(actor, school_class),
+            # Chuyển lớp, bỏ học, trở lại học: the clerk and the vice principals, in an open year
+            "can_move": can_edit_class_students(actor, school_class)
+            and can(actor, Perm.MANAGE_ENROLMENT),
             "can_import": can_import_class(actor, school_class),
             "homeroom": homeroom_teacher_of(school_class, on=day),
             "can_assign": can_view_assignments(actor),

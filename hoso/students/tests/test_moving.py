@@ -362,3 +362,21 @@ def test_register_page_keeps_who_left_the_school_with_date_and_reason(client, wo
     assert body.count('data-left="1"') == 1  # An left the school; Chí only changed class
     assert "Chuyển đi 10/11/2026 — Chuyển đến THCS Lê Lợi" in body
     assert "6A1 → 6A2" in body and "Chuyển lớp 02/12/2026" in body
+
+
+def test_class_page_offers_the_moves_to_enrolment_managers_only(client, world):
+    actions.enrolment_end(
+        actor=world.actor("clerk"),
+        enrolment=_open(world.student_a),
+        status="dropped_out",
+        end_date=date(2026, 11, 1),
+    )
+    other = make_student(world.school, world.class_a, "Lê Văn Chí")
+    url = reverse("organisation:class_detail", args=[world.class_a.pk])
+    client.force_login(world.users["clerk"])
+    body = client.get(url).content.decode()
+    assert reverse("students:change_class", args=[_open(other).pk]) in body
+    assert reverse("students:return", args=[world.student_a.pk]) in body
+    client.force_login(world.users["homeroom"])
+    body = client.get(url).content.decode()
+    assert "chuyen-lop" not in body and "tro-lai-hoc" not in body
