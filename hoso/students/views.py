@@ -177,7 +177,9 @@ def change_class(request, enrolment_id: int):
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"Đã chuyển {enrolment.student} sang lớp {new.school_class}.")
+            messages.success(
+                request, f"Đã chuyển {enrolment.student} sang lớp {new.school_class.name}."
+            )
             return redirect("students:detail", student_id=enrolment.student_id)
     return render(request, "students/change_class.html", {"form": form, "enrolment": enrolment})
 
@@ -202,7 +204,7 @@ def return_to_school(request, student_id: int):
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"{student} đã trở lại học, lớp {new.school_class}.")
+            messages.success(request, f"{student} đã trở lại học, lớp {new.school_class.name}.")
             return redirect("students:detail", student_id=student.pk)
     return render(request, "students/return.html", {"form": form, "student": student, "left": left})
 
