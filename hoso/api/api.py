@@ -35,10 +35,17 @@ from hoso.organisation.assignments.selectors import (
 from hoso.organisation.models import Position, SchoolClass, SchoolYear
 from hoso.organisation.policies import access_class, can_edit_class_students, visible_classes
 from hoso.organisation.policies import visible_staff as staff_in_scope
-from hoso.students.actions import student_update
+from hoso.students.actions import enrolment_change_class, enrolment_return, student_update
+from hoso.students.errors import StudentError
 from hoso.students.models import Enrolment, Student, StudentGuardian
 from hoso.students.policies import access_student, can_edit_student
-from hoso.students.selectors import class_roster, student_search
+from hoso.students.selectors import (
+    class_roster,
+    current_enrolment,
+    one_per_student,
+    student_history,
+    student_search,
+)
 
 
 class LocalSwagger(Swagger):
@@ -256,7 +263,7 @@ def class_students(request: HttpRequest, class_id: int):
     school_class = access_class(actor, class_id)
     personal = _sees_personal_data(actor, school_class=school_class)
     out = []
-    for e in class_roster(school_class):
+    for e in one_per_student(class_roster(school_class)):
         st = e.student
         entry = getattr(st, "register_entry", None)
         out.append(
@@ -274,6 +281,9 @@ def class_students(request: HttpRequest, class_id: int):
                 "register_number": entry.number if entry else None,
                 "personal_id": st.personal_id if personal else None,
                 "guardians": _guardians(st.guardian_links.all(), personal=personal),
+                "left": e.left,
+                "end_date": e.end_date,
+                "note": e.note,
             }
         )
     return out
@@ -377,6 +387,75 @@ def student_patch(request: HttpRequest, student_id: int, payload: s.StudentPatch
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     student = student_update(actor=actor, student=student, changes=changes)
     return _student_out(actor, student)
+
+
+def _enrolment_out(e: Enrolment) -> dict:
+    return {
+        "id": e.pk,
+        "year": e.year.name,
+        "school_class": e.school_class,
+        "status": e.status,
+        "status_label": e.get_status_display(),
+        "start_date": e.start_date,
+        "end_date": e.end_date,
+        "outcome": e.outcome,
+        "note": e.note,
+    }
+
+
+@api.get(
+    "/students/{student_id}/enrolments",
+    response={200: list[s.EnrolmentOut], **ERRORS},
+    tags=["students"],
+)
+def student_enrolments(request: HttpRequest, student_id: int):
+    """Quá trình học: every class of the student, with dates, statuses and reasons, newest first."""
+    actor = api_actor(request)
+    student = access_student(actor, student_id)
+    return [_enrolment_out(e) for e in student_history(student)]
+
+
+@api.post(
+    "/students/{student_id}/class-change",
+    response={201: s.EnrolmentOut, **s.WRITE_ERRORS},
+    tags=["students"],
+)
+def student_class_change(request: HttpRequest, student_id: int, payload: s.MoveIn):
+    """Chuyển lớp (văn thư, phó hiệu trưởng): to a class of the same grade in the year, from
+    ``on``. The old enrolment ends that day ("Chuyển lớp", kept in the old class's lists); the
+    answer is the new one. Audited."""
+    actor = api_actor(request)
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"chuyển lớp học sinh #{student_id} (API)")
+    student = access_student(actor, student_id)
+    target = access_class(actor, payload.school_class)
+    enrolment = current_enrolment(student, actor.year)
+    if enrolment is None:
+        raise DomainError(
+            StudentError.NOT_ENROLLED, f"{student} không đang học lớp nào trong năm học này."
+        )
+    new = enrolment_change_class(
+        actor=actor, enrolment=enrolment, school_class=target, on=payload.on, reason=payload.reason
+    )
+    return Status(201, _enrolment_out(new))
+
+
+@api.post(
+    "/students/{student_id}/return",
+    response={201: s.EnrolmentOut, **s.WRITE_ERRORS},
+    tags=["students"],
+)
+def student_return(request: HttpRequest, student_id: int, payload: s.MoveIn):
+    """Trở lại học (văn thư, phó hiệu trưởng): a student who dropped out or transferred out this
+    year comes back into a class of the grade it left, from ``on``: a new enrolment of the same
+    student. Audited."""
+    actor = api_actor(request)
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"cho học sinh #{student_id} trở lại học (API)")
+    student = access_student(actor, student_id)
+    target = access_class(actor, payload.school_class)
+    new = enrolment_return(
+        actor=actor, student=student, school_class=target, on=payload.on, reason=payload.reason
+    )
+    return Status(201, _enrolment_out(new))
 
 
 # --- staff ----------------------------------------------------------------------------------

@@ -122,6 +122,36 @@ class RosterStudentOut(Schema):
     register_number: int | None = Field(description="Số đăng bộ.")
     personal_id: str | None = Field(None, description="Mã định danh cá nhân. " + PERSONAL)
     guardians: list[GuardianOut]
+    left: bool = Field(
+        False, description="Đã rời lớp trong năm học (chuyển đi, chuyển lớp, bỏ học): gạch ngang."
+    )
+    end_date: date | None = Field(None, description="Ngày rời lớp (ngày đầu không còn ở lớp).")
+    note: str = Field("", description="Lý do, ghi chú.")
+
+
+class EnrolmentOut(Schema):
+    """One step of a student's path: a class of a year, from a date, until a date."""
+
+    id: int
+    year: str
+    school_class: ClassRef
+    status: str = Field(
+        description="studying, transferred_in, transferred_out, dropped_out, class_changed."
+    )
+    status_label: str
+    start_date: date
+    end_date: date | None = Field(description="Ngày rời lớp; null: đang học.")
+    outcome: str = Field(description="Kết quả cuối năm: promoted, repeating, completed hoặc ''.")
+    note: str
+
+
+class MoveIn(Schema):
+    """Chuyển lớp (a class of the same grade and year) or trở lại học (a class of the grade the
+    student left), from ``on``, with a reason."""
+
+    school_class: int = Field(description="Mã (id) lớp đến.")
+    on: date = Field(description="Ngày bắt đầu học ở lớp đến.")
+    reason: str = Field("", max_length=250, description="Lý do.")
 
 
 class StudentBriefOut(Schema):

@@ -31,6 +31,8 @@ EVENT_LABELS = {
     "student.updated": "Sửa sơ yếu lý lịch",
     "student.imported": "Nhập danh sách từ Excel",
     "enrolment.ended": "Chuyển đi / bỏ học",
+    "enrolment.class_changed": "Chuyển lớp",
+    "enrolment.returned": "Trở lại học",
     "import_mapping.saved": "Lưu mẫu ghép cột",
     "import.purged": "Xóa dữ liệu tệp tải lên đã hết hạn lưu",
     "import.cancelled": "Hủy lần nhập từ Excel",

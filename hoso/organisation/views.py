@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from hoso.accounts.policies import Perm, can
 from hoso.organisation.assignments.policies import can_view_assignments
 from hoso.organisation.assignments.selectors import (
     homeroom_teacher_of,
@@ -18,7 +19,7 @@ from hoso.organisation.policies import (
     visible_classes,
 )
 from hoso.students.models import Enrolment
-from hoso.students.selectors import class_roster
+from hoso.students.selectors import class_members
 
 
 @login_required
@@ -48,7 +49,7 @@ def class_list(request):
 def class_detail(request, class_id: int):
     actor = request.actor
     school_class = access_class(actor, class_id)
-    roster = list(class_roster(school_class))
+    roster = class_members(school_class)  # the members now and, struck through, who left
     day = reference_day(school_class.year)
     teaching = (
         teaching_on(day)
@@ -63,9 +64,13 @@ def class_detail(request, class_id: int):
         {
             "school_class": school_class,
             "roster": roster,
+            "studying": sum(1 for e in roster if not e.left),
             "teaching": teaching,
             "my_subject_ids": mine,
             "can_edit": can_edit_class_students(actor, school_class),
+            # Chuyển lớp, bỏ học, trở lại học: the clerk and the vice principals, in an open year
+            "can_move": can_edit_class_students(actor, school_class)
+            and can(actor, Perm.MANAGE_ENROLMENT),
             "can_import": can_import_class(actor, school_class),
             "homeroom": homeroom_teacher_of(school_class, on=day),
             "can_assign": can_view_assignments(actor),

@@ -46,11 +46,13 @@ def _scope_classes(job: PrintJob):
 
 
 def job_students(job: PrintJob) -> list[tuple[object, object]]:
-    """(class, student) pairs of the job's scope, classes in order, students in class-list order."""
+    """(class, student) pairs of the job's scope, classes in order, students in class-list order:
+    the students whose year each class carries (``last_of_year``: the members now and those who
+    left the school from it during the year — their transcript is needed exactly then)."""
     classes = _scope_classes(job)
     by_class: dict[int, list] = {c.pk: [] for c in classes}
     for e in (
-        Enrolment.objects.studying()
+        Enrolment.objects.last_of_year()
         .filter(school_class__in=classes)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")

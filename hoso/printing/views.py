@@ -35,6 +35,8 @@ from hoso.printing.policies import (
     can_print_school,
     require_school_printer,
 )
+from hoso.students.models import Enrolment
+from hoso.students.selectors import class_members
 
 CLASS_BOOK_PERIODS = {"hk1": "term1", "hk2": "term2", "ca-nam": "year"}
 CHECKPOINT_SLUGS = {
@@ -118,15 +120,17 @@ def index(request):
 @login_required
 @require_GET
 def class_students(request, class_id: int):
-    """The class list with one transcript link per student."""
+    """The class list with one transcript link per student whose year this class carries: the
+    members now and, struck through, those who left the school from it (transfer out, dropout);
+    a student who changed class is listed struck through, its transcript with the new class."""
     school_class = access_print_class(request.actor, class_id)
-    from hoso.printing.documents.books import class_students as students_of
-
-    return render(
-        request,
-        "printing/class.html",
-        {"school_class": school_class, "students": students_of(school_class)},
+    holders = set(
+        Enrolment.objects.last_of_year()
+        .filter(school_class=school_class)
+        .values_list("student_id", flat=True)
     )
+    rows = [(e, e.student_id in holders) for e in class_members(school_class)]
+    return render(request, "printing/class.html", {"school_class": school_class, "rows": rows})
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import Perm, can, require
+from hoso.accounts.policies import Perm, can, not_found, require
 from hoso.audit.actions import audit_record, snapshot
 from hoso.core.errors import DomainError
 from hoso.core.text import fold, invisible_character_problem, nfc
@@ -26,6 +26,7 @@ from hoso.students.models import (
     StudentGuardian,
 )
 from hoso.students.policies import can_edit_student
+from hoso.students.selectors import returnable_enrolment
 from hoso.students.validation import check_personal_id, check_phone, normalise_phone
 
 PROFILE_FIELDS = [
@@ -299,3 +300,173 @@ def enrolment_end(
             acting_as=actor.acting_as_for(*actor.roles),
         )
     return locked
+
+
+def _check_move(*, actor: Actor, locked: Enrolment, target: SchoolClass, on: date) -> None:
+    """The refusals shared by a class change and a return: the year, the grade, the date."""
+    year = locked.year
+    if target.year_id != year.pk or target.year.school_id != actor.school_id:
+        raise DomainError(
+            StudentError.OTHER_YEAR,
+            f"Lớp {target.name} không thuộc năm học {year.name} của trường.",
+            field="school_class",
+        )
+    if year.is_closed or not year.writable_for("students"):
+        raise DomainError(
+            StudentError.YEAR_CLOSED, f"Năm học {year.name} đã khóa: không chuyển lớp được nữa."
+        )
+    if locked.outcome:
+        raise DomainError(
+            StudentError.YEAR_CLOSED,
+            f"Năm học {year.name} đã kết thúc với học sinh này "
+            f"({locked.get_outcome_display()}): không chuyển lớp, trở lại học được nữa.",
+        )
+    if target.grade_id != locked.school_class.grade_id:
+        raise DomainError(
+            StudentError.OTHER_GRADE,
+            f"Lớp {target.name} khác khối lớp {locked.school_class.name}: chỉ chuyển sang lớp "
+            "cùng khối trong năm học.",
+            field="school_class",
+        )
+    if not (year.start_date <= on <= year.end_date):
+        raise DomainError(
+            StudentError.BAD_DATE,
+            f"Ngày {on:%d/%m/%Y} nằm ngoài năm học {year.name} "
+            f"({year.start_date:%d/%m/%Y} – {year.end_date:%d/%m/%Y}).",
+            field="on",
+        )
+
+
+def enrolment_change_class(
+    *, actor: Actor, enrolment: Enrolment, school_class: SchoolClass, on: date, reason: str = ""
+) -> Enrolment:
+    """Chuyển lớp: within the same grade and year. The old enrolment ends on ``on`` (``end_date``
+    is the first day out of the class, as for attendance) with status "Chuyển lớp" (its grades and approved results stay with the old class, where the
+    student is struck through); a new enrolment in ``school_class`` starts on ``on``."""
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"chuyển lớp {enrolment.student}")
+    if enrolment.student.school_id != actor.school_id:
+        raise not_found(actor, f"học sinh #{enrolment.student_id}")
+    reason = nfc(reason)
+    problem = invisible_character_problem(reason, label="Lý do")
+    if problem:
+        raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field="reason")
+    with transaction.atomic():
+        locked = (
+            Enrolment.objects.select_for_update()
+            .select_related("year", "school_class", "student")
+            .get(pk=enrolment.pk)
+        )
+        if not locked.is_studying:
+            raise DomainError(
+                StudentError.NOT_ENROLLED,
+                f"{locked.student} không còn học lớp {locked.school_class.name}.",
+            )
+        _check_move(actor=actor, locked=locked, target=school_class, on=on)
+        if school_class.pk == locked.school_class_id:
+            raise DomainError(
+                StudentError.SAME_CLASS,
+                f"Học sinh đang học lớp {school_class.name}: chọn một lớp khác.",
+                field="school_class",
+            )
+        if on <= locked.start_date:
+            raise DomainError(
+                StudentError.BAD_DATE,
+                f"Ngày chuyển lớp phải sau ngày vào lớp {locked.school_class.name} "
+                f"({locked.start_date:%d/%m/%Y}).",
+                field="on",
+            )
+        before = snapshot(locked, ["status", "end_date", "note"])
+        locked.status = Enrolment.Status.CLASS_CHANGED
+        locked.end_date = on
+        locked.note = reason[:300]
+        locked.save(update_fields=["status", "end_date", "note"])
+        new = Enrolment.objects.create(
+            student=locked.student,
+            year=locked.year,
+            school_class=school_class,
+            status=Enrolment.Status.STUDYING,
+            start_date=on,
+            note=f"Chuyển từ lớp {locked.school_class.name}"[:300],
+        )
+        audit_record(
+            event_type="enrolment.class_changed",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=locked.student,
+            before={**before, "class_name": locked.school_class.name},
+            after={
+                "class_name": school_class.name,
+                "on": on,
+                "reason": locked.note,
+                "old_enrolment": locked.pk,
+                "new_enrolment": new.pk,
+            },
+            acting_as=actor.acting_as_for(*actor.roles),
+        )
+    return new
+
+
+def enrolment_return(
+    *, actor: Actor, student: Student, school_class: SchoolClass, on: date, reason: str = ""
+) -> Enrolment:
+    """Trở lại học: a student who dropped out (or transferred out) during the year comes back,
+    into a class of the grade it left, from ``on``: a new enrolment of the same student (its
+    register number unchanged), never a new student."""
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"cho {student} trở lại học")
+    if student.school_id != actor.school_id:
+        raise not_found(actor, f"học sinh #{student.pk}")
+    reason = nfc(reason)
+    problem = invisible_character_problem(reason, label="Lý do")
+    if problem:
+        raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field="reason")
+    with transaction.atomic():
+        Student.objects.select_for_update().get(pk=student.pk)  # one return at a time
+        enrolments = Enrolment.objects.filter(
+            student=student, year=school_class.year_id
+        ).select_related("year", "school_class", "student")
+        if any(e.end_date is None for e in enrolments):
+            raise DomainError(
+                StudentError.ALREADY_ENROLLED,
+                f"{student} đang học trong năm học {school_class.year.name}.",
+            )
+        last = returnable_enrolment(student, school_class.year)
+        if last is None:
+            raise DomainError(
+                StudentError.NOT_LEFT,
+                f"{student} không có lần bỏ học hay chuyển đi nào trong năm học "
+                f"{school_class.year.name} để trở lại học.",
+            )
+        _check_move(actor=actor, locked=last, target=school_class, on=on)
+        if on <= last.end_date:
+            raise DomainError(
+                StudentError.BAD_DATE,
+                f"Ngày trở lại học phải sau ngày rời lớp ({last.end_date:%d/%m/%Y}).",
+                field="on",
+            )
+        new = Enrolment.objects.create(
+            student=student,
+            year=last.year,
+            school_class=school_class,
+            status=Enrolment.Status.STUDYING,
+            start_date=on,
+            note=(f"Trở lại học — {reason}" if reason else "Trở lại học")[:300],
+        )
+        audit_record(
+            event_type="enrolment.returned",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=student,
+            before={
+                "status": last.status,
+                "class_name": last.school_class.name,
+                "end_date": last.end_date,
+            },
+            after={
+                "class_name": school_class.name,
+                "on": on,
+                "reason": reason,
+                "new_enrolment": new.pk,
+            },
+            acting_as=actor.acting_as_for(*actor.roles),
+        )
+    return new

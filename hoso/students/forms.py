@@ -48,3 +48,37 @@ class EnrolmentEndForm(forms.Form):
     )
     end_date = forms.DateField(label="Ngày", widget=DATE_INPUT)
     note = forms.CharField(label="Ghi chú (trường chuyển đến, quyết định…)", required=False)
+
+
+class ClassChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class ChangeClassForm(forms.Form):
+    """Chuyển lớp: the new class (same grade and year), the day, the reason."""
+
+    school_class = ClassChoiceField(
+        label="Chuyển sang lớp",
+        queryset=None,
+        error_messages={"required": "Chọn lớp chuyển đến.", "invalid_choice": "Lớp không hợp lệ."},
+    )
+    on = forms.DateField(
+        label="Từ ngày",
+        widget=DATE_INPUT,
+        error_messages={"required": "Nhập ngày chuyển lớp.", "invalid": "Ngày không hợp lệ."},
+    )
+    reason = forms.CharField(label="Lý do", max_length=250, required=False)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes
+
+
+class ReturnForm(ChangeClassForm):
+    """Trở lại học: the class (the grade the student left), the day, the reason."""
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, classes=classes, **kwargs)
+        self.fields["school_class"].label = "Vào lớp"
+        self.fields["on"].error_messages["required"] = "Nhập ngày trở lại học."

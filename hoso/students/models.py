@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from hoso.core.text import fold, full_name, name_sort_string
 from hoso.organisation.models import Gender
@@ -105,6 +105,18 @@ class EnrolmentQuerySet(models.QuerySet):
         """Studying now ("đang học"): an active status and not ended — the one definition."""
         return self.filter(Enrolment.studying_q())
 
+    def last_of_year(self) -> EnrolmentQuerySet:
+        """Each student's last enrolment of its year: the class whose books carry the student's
+        year (transcript, year results) — the current class, or the class it left the school
+        from (transfer out, dropout). A class change or a return always starts a later one."""
+        later = Enrolment.objects.filter(
+            student_id=OuterRef("student_id"), year_id=OuterRef("year_id")
+        ).filter(
+            Q(start_date__gt=OuterRef("start_date"))
+            | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(later))
+
 
 class Enrolment(models.Model):
     """Student × class × year, with status and dates.
@@ -119,6 +131,7 @@ class Enrolment(models.Model):
         TRANSFERRED_IN = "transferred_in", "Chuyển đến"
         TRANSFERRED_OUT = "transferred_out", "Chuyển đi"
         DROPPED_OUT = "dropped_out", "Bỏ học"
+        CLASS_CHANGED = "class_changed", "Chuyển lớp"
 
     class Outcome(models.TextChoices):
         PROMOTED = "promoted", "Lên lớp"
@@ -126,6 +139,8 @@ class Enrolment(models.Model):
         COMPLETED = "completed", "Hoàn thành chương trình cấp học"
 
     ACTIVE = (Status.STUDYING, Status.TRANSFERRED_IN)
+    #: The ways of leaving a class during the year (the enrolment ends, the row stays).
+    LEAVING = (Status.TRANSFERRED_OUT, Status.DROPPED_OUT, Status.CLASS_CHANGED)
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
@@ -174,6 +189,19 @@ class Enrolment(models.Model):
     @property
     def is_studying(self) -> bool:
         return self.end_date is None and self.status in self.ACTIVE
+
+    @property
+    def left(self) -> bool:
+        """Left the class during the year: kept in its lists, struck through."""
+        return self.end_date is not None
+
+    @property
+    def leaving_label(self) -> str:
+        """ "Chuyển lớp 12/01/2027 — lý do" for the struck-through rows."""
+        if self.end_date is None:
+            return ""
+        text = f"{self.get_status_display()} {self.end_date:%d/%m/%Y}"
+        return f"{text} — {self.note}" if self.note else text
 
 
 class RegisterCounter(models.Model):

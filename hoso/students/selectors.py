@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from hoso.accounts.actor import Actor
 from hoso.core.text import fold
 from hoso.organisation.models import SchoolClass
-from hoso.students.models import Enrolment, StudentGuardian
+from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
 from hoso.students.policies import visible_students
 
 
@@ -42,3 +44,107 @@ def current_enrolment(student, year) -> Enrolment | None:
         .select_related("school_class")
         .first()
     )
+
+
+def class_members(school_class: SchoolClass) -> list[Enrolment]:
+    """Everyone who was in the class this year, in name order: the members now, and those who
+    left during the year (transfer out, class change, dropout) — ``e.left`` — kept in the class's
+    lists, struck through with the date and reason. One row per student: a student who left and
+    came back shows its current enrolment. For "who is in the class now" use ``studying()``."""
+    return one_per_student(class_roster(school_class))
+
+
+def one_per_student(enrolments) -> list[Enrolment]:
+    """One enrolment per student of a class's enrolments, in their order: the open one, else
+    the latest (a student who left the class and came back has two)."""
+    rows: dict[int, Enrolment] = {}  # insertion order = the given order
+    for e in enrolments:
+        kept = rows.get(e.student_id)
+        if kept is None or _later(e, kept):
+            rows[e.student_id] = e
+    return list(rows.values())
+
+
+def _later(a: Enrolment, b: Enrolment) -> bool:
+    """Whether ``a`` is the one to show rather than ``b``: the open one, else the later one."""
+    if (a.end_date is None) != (b.end_date is None):
+        return a.end_date is None
+    return (a.start_date, a.pk) > (b.start_date, b.pk)
+
+
+def student_history(student) -> QuerySet[Enrolment]:
+    """The student's path: every enrolment (class, dates, status, reason), newest first."""
+    return student.enrolments.select_related("school_class", "year").order_by(
+        "-year__start_date", "-start_date", "-pk"
+    )
+
+
+def change_targets(enrolment: Enrolment, *, include_own: bool = False) -> QuerySet[SchoolClass]:
+    """The classes a student may move to (class change, return): the same grade and year, not
+    its own class unless ``include_own``."""
+    qs = SchoolClass.objects.filter(
+        year_id=enrolment.year_id, grade_id=enrolment.school_class.grade_id
+    )
+    if not include_own:
+        qs = qs.exclude(pk=enrolment.school_class_id)
+    return qs.order_by("name")
+
+
+def returnable_enrolment(student, year) -> Enrolment | None:
+    """The enrolment a student left the school by this year (dropout, transfer out) when it has
+    no open one: the one "Trở lại học" starts from; None otherwise."""
+    if year is None:
+        return None
+    enrolments = list(
+        Enrolment.objects.filter(student=student, year=year)
+        .select_related("school_class", "year")
+        .order_by("-start_date", "-pk")
+    )
+    if not enrolments or any(e.end_date is None for e in enrolments):
+        return None
+    last = enrolments[0]
+    leaving = (Enrolment.Status.DROPPED_OUT, Enrolment.Status.TRANSFERRED_OUT)
+    return last if last.status in leaving and not last.outcome else None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the enrolment register (sổ đăng bộ) page."""
+
+    entry: RegisterEntry
+    last: Enrolment | None  # the student's latest enrolment (its class now, or the one it left)
+
+    @property
+    def left_school(self) -> bool:
+        """Left the school (transfer out, dropout): kept, struck through, date and reason."""
+        return self.last is not None and self.last.status in LEFT_SCHOOL
+
+    @property
+    def history(self) -> list[Enrolment]:
+        return self.entry.student.enrolments.all()
+
+
+LEFT_SCHOOL = (Enrolment.Status.TRANSFERRED_OUT, Enrolment.Status.DROPPED_OUT)
+
+
+def register_rows(school) -> list[RegisterRow]:
+    """Sổ đăng bộ: every student who ever enrolled, by register number, with its path (classes,
+    dates, statuses, reasons) and, for those who left the school, the date and the reason."""
+    entries = (
+        RegisterEntry.objects.filter(school=school)
+        .select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "student__enrolments",
+                queryset=Enrolment.objects.select_related("school_class", "year").order_by(
+                    "year__start_date", "start_date", "pk"
+                ),
+            )
+        )
+        .order_by("number")
+    )
+    rows = []
+    for entry in entries:
+        history = list(entry.student.enrolments.all())
+        rows.append(RegisterRow(entry=entry, last=history[-1] if history else None))
+    return rows

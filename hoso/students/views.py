@@ -10,10 +10,22 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.policies import access_class, can_edit_class_students
 from hoso.students import actions
-from hoso.students.forms import EnrolmentEndForm, GuardianForm, StudentForm
-from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
+from hoso.students.forms import (
+    ChangeClassForm,
+    EnrolmentEndForm,
+    GuardianForm,
+    ReturnForm,
+    StudentForm,
+)
+from hoso.students.models import Enrolment, StudentGuardian
 from hoso.students.policies import access_student, can_edit_student
-from hoso.students.selectors import student_search
+from hoso.students.selectors import (
+    change_targets,
+    register_rows,
+    returnable_enrolment,
+    student_history,
+    student_search,
+)
 
 
 def _guardian_forms(data=None):
@@ -36,7 +48,7 @@ def search(request):
 def detail(request, student_id: int):
     actor = request.actor
     student = access_student(actor, student_id)
-    enrolments = student.enrolments.select_related("school_class", "year").order_by("-start_date")
+    enrolments = student_history(student)
     guardians = student.guardian_links.select_related("guardian")
     full = (
         can_edit_student(actor, student)
@@ -52,6 +64,9 @@ def detail(request, student_id: int):
             "guardians": guardians,
             "can_edit": can_edit_student(actor, student),
             "can_end": can(actor, Perm.MANAGE_ENROLMENT),
+            "can_return": can(actor, Perm.MANAGE_ENROLMENT)
+            and actor.can_write("students")
+            and returnable_enrolment(student, actor.year) is not None,
             "show_personal": full,
         },
     )
@@ -139,14 +154,64 @@ def end_enrolment(request, enrolment_id: int):
     return render(request, "students/end_enrolment.html", {"form": form, "enrolment": enrolment})
 
 
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def change_class(request, enrolment_id: int):
+    """Chuyển lớp (same grade, same year): the clerk or a vice principal."""
+    actor = request.actor
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"chuyển lớp #{enrolment_id}")
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("student", "school_class", "year"),
+        pk=enrolment_id,
+        student__school=actor.school,
+    )
+    form = ChangeClassForm(request.POST or None, classes=change_targets(enrolment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.enrolment_change_class(
+                actor=actor, enrolment=enrolment, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"Đã chuyển {enrolment.student} sang lớp {new.school_class.name}."
+            )
+            return redirect("students:detail", student_id=enrolment.student_id)
+    return render(request, "students/change_class.html", {"form": form, "enrolment": enrolment})
+
+
+@login_required
+def return_to_school(request, student_id: int):
+    """Trở lại học: a student who dropped out or transferred out this year comes back."""
+    actor = request.actor
+    require(actor, Perm.MANAGE_ENROLMENT, what=f"cho học sinh #{student_id} trở lại học")
+    student = access_student(actor, student_id)
+    left = returnable_enrolment(student, actor.year)
+    if left is None:
+        messages.error(request, "Học sinh không có lần bỏ học hay chuyển đi nào trong năm học này.")
+        return redirect("students:detail", student_id=student.pk)
+    classes = change_targets(left, include_own=True)
+    form = ReturnForm(
+        request.POST or None, classes=classes, initial={"school_class": left.school_class_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.enrolment_return(actor=actor, student=student, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"{student} đã trở lại học, lớp {new.school_class.name}.")
+            return redirect("students:detail", student_id=student.pk)
+    return render(request, "students/return.html", {"form": form, "student": student, "left": left})
+
+
 @login_required
 def register(request):
     """Sổ đăng bộ: every student who ever enrolled, by register number."""
     actor = request.actor
     require(actor, Perm.MANAGE_ENROLMENT, what="sổ đăng bộ")
-    entries = (
-        RegisterEntry.objects.filter(school=actor.school)
-        .select_related("student")
-        .order_by("number")
-    )
-    return render(request, "students/register.html", {"entries": entries})
+    return render(request, "students/register.html", {"rows": register_rows(actor.school)})

@@ -177,9 +177,12 @@ def _ruleset_version(data: dict) -> str:
 
 
 def _class_students(school_class: SchoolClass):
+    """The students whose year the class carries (``last_of_year``): the members now and those
+    who left the school from it during the year — a transferred-out student's transcript is
+    needed exactly then; one who changed class has it with the new class."""
     return [
         e.student
-        for e in Enrolment.objects.studying()
+        for e in Enrolment.objects.last_of_year()
         .filter(school_class=school_class, year=school_class.year)
         .select_related("student")
     ]
@@ -249,7 +252,8 @@ class DraftResult:
 
 
 def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> DraftResult:
-    """Draft a transcript for every student studying in the class (one per student and year);
+    """Draft a transcript for every student whose year the class carries (one per student and
+    year: the members, and those who left the school from it during the year);
     existing versions are brought up to date (see ``_refresh_one``)."""
     if not school_class.year.writable_for("transcripts"):
         raise fail(TranscriptError.YEAR_CLOSED)

@@ -34,7 +34,7 @@ def class_summaries(actor: Actor) -> list[ClassSummary]:
     classes = list(policies.visible_classes(actor).order_by("grade__number", "name"))
     ids = [c.pk for c in classes]
     students = dict(
-        Enrolment.objects.studying()
+        Enrolment.objects.last_of_year()
         .filter(school_class_id__in=ids)
         .values("school_class_id")
         .annotate(n=Count("pk"))
@@ -69,9 +69,10 @@ class Row:
 
 
 def class_board(school_class) -> list[Row]:
-    """One row per student studying in the class: the living version (or the newest one)."""
+    """One row per student whose year the class carries (the members now and, struck through,
+    those who left the school from it: ``last_of_year``): the living version (or the newest)."""
     enrolments = list(
-        Enrolment.objects.studying()
+        Enrolment.objects.last_of_year()
         .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__sort_name")

@@ -11,6 +11,7 @@ from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import Sheet
 from hoso.students.models import Enrolment
+from hoso.students.selectors import one_per_student
 
 
 @dataclass
@@ -96,7 +97,7 @@ def student_row_result(sheet: Sheet, student) -> tuple[object, list[str]]:
 
 
 def sheet_data(sheet: Sheet) -> SheetData:
-    enrolments = list(
+    enrolments = one_per_student(  # who left the class stays, read-only and struck through
         Enrolment.objects.filter(school_class=sheet.school_class)
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
@@ -105,7 +106,11 @@ def sheet_data(sheet: Sheet) -> SheetData:
     for cell in Assessment.objects.filter(
         subject=sheet.subject, term=sheet.term, student_id__in=list(rows)
     ):
-        rows[cell.student_id].cells[cell.column] = cell
+        row = rows[cell.student_id]
+        if row.active or cell.school_class_id == sheet.school_class.pk:
+            # A student who changed class: the old class keeps what was entered there; the new
+            # class carries the whole term (the cells are the student's, one per column).
+            row.cells[cell.column] = cell
     columns = {
         c.column: c
         for c in SheetColumn.objects.filter(

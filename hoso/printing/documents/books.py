@@ -45,21 +45,42 @@ from hoso.printing.documents.common import (
 )
 from hoso.printing.errors import PrintingError
 from hoso.printing.render import is_landscape, render_pdf
-from hoso.students.models import Enrolment
+from hoso.students.selectors import class_members
 
 STATE_LABELS = dict(ClassResult.State.choices)
 PRIMARY_SHORT = {"T": "T", "H": "H", "C": "C"}
 
 
 def class_students(school_class) -> list:
-    """The class list (active enrolments), in Vietnamese alphabetical order."""
-    return [
-        e.student
-        for e in Enrolment.objects.studying()
-        .filter(school_class=school_class)
-        .select_related("student")
-        .order_by("student__sort_name", "student__student_code")
-    ]
+    """Everyone who was in the class this year, in Vietnamese alphabetical order: the members
+    now and those who left during the year (``class_leavers``: printed struck through)."""
+    return [e.student for e in class_members(school_class)]
+
+
+def class_leavers(school_class) -> dict[int, str]:
+    """Student id → "Chuyển đi 12/01/2027 — lý do" for those who left the class this year."""
+    return {e.student_id: e.leaving_label for e in class_members(school_class) if e.left}
+
+
+def strike_left(sections: list[dict], students: list, left: dict[int, str]) -> None:
+    """Mark the rows of the students who left (one row per student, in ``students`` order):
+    red strike-through in the print (``book.typ``), the date and reason after the name."""
+    if not left:
+        return
+    struck = [i for i, st in enumerate(students) if st.pk in left]
+    for section in sections:
+        if len(section["rows"]) != len(students):
+            continue
+        section["struck"] = struck
+        for i in struck:
+            row = section["rows"][i]
+            row[1] = f"{row[1]} ({left[students[i].pk]})"
+
+
+def members_count(students: list, left: dict[int, str]) -> str:
+    """Sĩ số: the members now, and who left in brackets."""
+    now = len(students) - len(left)
+    return f"{now} (đã rời lớp: {len(left)})" if left else str(now)
 
 
 def column_spec(label, width="auto", align="center", group=None, rotate=False) -> dict:
@@ -198,8 +219,10 @@ def class_book_data(*, school_class, period: str) -> dict:
                 }
             )
     sections.append(_summary_section(school_class, students, results, period, rules.by_checkpoints))
+    left = class_leavers(school_class)
+    strike_left(sections, students, left)
     info = _class_info(school_class)
-    info[3][1] = str(len(students))
+    info[3][1] = members_count(students, left)
     label = period_label(period, ruleset)
     return {
         "kind": "class_book",
@@ -309,6 +332,8 @@ def gradebook_sheet_data(*, school_class, subject, term) -> dict:
         school_class, subject, term, students, _cells(school_class, term), results
     )
     section.pop("heading")
+    left = class_leavers(school_class)
+    strike_left([section], students, left)
     return {
         "kind": "gradebook_sheet",
         "landscape": is_landscape("gradebook_sheet"),
@@ -318,7 +343,7 @@ def gradebook_sheet_data(*, school_class, subject, term) -> dict:
         "header": header(school),
         "info": [
             ["Giáo viên bộ môn", teacher],
-            ["Sĩ số", str(len(students))],
+            ["Sĩ số", members_count(students, left)],
         ],
         "sections": [section],
         "notes": [f"Tình trạng kết quả {term_label(term.number).lower()}: {state}."],
@@ -418,6 +443,8 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
                 "Có" if completed is True else "Chưa" if completed is False else "",
             ]
         rows.append(row)
+    section = {"columns": cols, "rows": rows}
+    strike_left([section], students, class_leavers(school_class))
     notes = [
         "Môn học: T = Hoàn thành tốt, H = Hoàn thành, C = Chưa hoàn thành. Phẩm chất, năng lực: "
         "T = Tốt, Đ = Đạt, C = Cần cố gắng."
@@ -436,7 +463,7 @@ def class_summary_data(*, school_class, checkpoint: str) -> dict:
         f"Năm học {school_class.year.name}",
         "header": header(school),
         "info": [],
-        "sections": [{"columns": cols, "rows": rows}],
+        "sections": [section],
         "notes": notes,
         "signatures": signatures(
             "class_summary",

@@ -11,6 +11,7 @@ from hoso.printing.render import is_landscape, render_pdf
 from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
 
 STATUS_LABELS = dict(Enrolment.Status.choices)
+LEFT_SCHOOL = (Enrolment.Status.TRANSFERRED_OUT, Enrolment.Status.DROPPED_OUT)
 
 
 def _gender(code: str) -> str:
@@ -55,9 +56,12 @@ def enrolment_register_data(*, year) -> dict:
         ),
     )
     rows = []
-    for s in rows_src:
+    struck = []  # left the school this year (transfer out, dropout): kept, struck through in red
+    for i, s in enumerate(rows_src):
         entry = entries.get(s.pk)
         history = enrolments[s.pk]
+        if history[-1].status in LEFT_SCHOOL:
+            struck.append(i)
         classes = " → ".join(nfc(e.school_class.name) for e in history)
         notes = []
         for e in history:
@@ -102,8 +106,13 @@ def enrolment_register_data(*, year) -> dict:
         "subtitle": f"Năm học {year.name}",
         "header": header(school),
         "info": [],
-        "sections": [{"columns": cols, "rows": rows, "empty": "Chưa có học sinh."}],
-        "notes": [f"Tổng số: {len(rows)} học sinh."],
+        "sections": [
+            {"columns": cols, "rows": rows, "struck": struck, "empty": "Chưa có học sinh."}
+        ],
+        "notes": [
+            f"Tổng số: {len(rows)} học sinh"
+            + (f", trong đó {len(struck)} đã rời trường (gạch ngang)." if struck else ".")
+        ],
         "signatures": signatures(
             "enrolment_register",
             {"principal": person_name(principal_of(school))},
