@@ -6,12 +6,13 @@
 Creates its own database with bench/_common.py (PostgreSQL ``hoso_bench_attendance``, SQLite
 ``/tmp/hoso_bench_attendance.sqlite3``), migrates, builds the small test school and grows it to
 ``--classes`` classes of ``--size`` students (34 × 45 = 1,530), two sessions a day. The clock is
-set to Monday 7 December 2026 (inside the test school's year), so the run does not depend on
+set to Thursday 31 December 2026 (inside the test school's year), so the run does not depend on
 the day. Measures, with DEBUG off:
 
-a. **mark a class**: ``hoso.attendance.actions.take_roll`` (the one write of a roll; no marking
-   view exists on this branch yet) for a class of ``--size``, ~3 % absent, each run on another
-   school day → p50 / p95 of ``--rolls`` runs. The follow-up is enqueued after commit (the
+a. **mark a class**: one POST of the roll page (``attendance:roll``, the homeroom teacher's
+   "Lưu điểm danh", through the test client: middleware, the actor, ``take_roll``, the redirect)
+   for a class of ``--size``, ~3 % absent, each run on another school day or session of December
+   (the open month) → p50 / p95 of ``--rolls`` runs. The follow-up is enqueued after commit (the
    database task backend, as in production) and runs in (b), not here. Target: p95 < 100 ms. Baseline: one audited
    write of nothing (``audit_record`` in a transaction: the floor of any audited action).
 b. **a school's month into the results**: every class × 2 sessions × the month's school days
@@ -143,35 +144,51 @@ def month_of_rolls(world, classes, rng: random.Random, month=MONTH) -> int:
 
 
 def bench_marking(world, runs: int, rng: random.Random) -> tuple[list[float], list[float]]:
+    """One POST of the roll page per run (the homeroom teacher's "Lưu điểm danh"), each on
+    another school day or session of the open month, ~3 % absent and one late."""
+    from _common import quick_check
     from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
 
-    from hoso.attendance.actions import take_roll
+    from hoso.attendance.models import AttendanceMark
     from hoso.attendance.selectors import school_days
     from hoso.audit.actions import audit_record
     from hoso.students.models import Enrolment
 
     actor = world.actor("homeroom")
+    client = Client()
+    client.force_login(actor.user)
+    url = reverse("attendance:roll", args=[world.class_a.pk])
     members = list(
         Enrolment.objects.studying()
         .filter(school_class=world.class_a)
         .values_list("student_id", flat=True)
     )
-    days = school_days(world.class_a, date(2026, 9, 7), date(2026, 10, 30))
-    # Warm-up (untimed): the first roll of the process compiles its queries.
-    take_roll(actor=actor, school_class=world.class_a, day=days[-1], session="afternoon", marks={})
+    # December, the open month on the bench's clock (31 December 2026).
+    days = school_days(world.class_a, date(2026, 12, 1), date(2026, 12, 31))
+    slots = [(d, s) for s in ("morning", "afternoon") for d in days]
+
+    def post(day, session, marks) -> None:
+        data = {"ngay": day.isoformat(), "buoi": session}
+        data.update({f"s-{sid}": status for sid, status in marks.items()})
+        answer = client.post(url, data)
+        quick_check(answer.status_code == 302, f"roll POST answered {answer.status_code}")
+
+    # Warm-up (untimed): the first request of the process loads templates and compiles queries.
+    post(*slots[-1], {})
     times, base = [], []
     for i in range(runs):
         marks = dict.fromkeys(rng.sample(members, max(1, len(members) * 3 // 100)), "absent")
         marks[rng.choice(members)] = "late"
         start = time.perf_counter()
-        take_roll(
-            actor=actor,
-            school_class=world.class_a,
-            day=days[i % len(days)],
-            session="morning" if i < len(days) else "afternoon",
-            marks=marks,
-        )
+        post(*slots[i % (len(slots) - 1)], marks)
         times.append(time.perf_counter() - start)
+        day, session = slots[i % (len(slots) - 1)]
+        saved = AttendanceMark.objects.filter(
+            school_class=world.class_a, date=day, session=session
+        ).count()
+        quick_check(saved == len(marks), f"the roll of {day} {session} kept {saved} marks")
         start = time.perf_counter()
         with transaction.atomic():
             audit_record(event_type="bench.nothing", actor=actor.user, school_id=world.school.pk)
@@ -229,7 +246,7 @@ def main() -> None:
 
     from hoso.core.clock import VN_TZ
 
-    time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=VN_TZ), tick=True).start()
+    time_machine.travel(datetime(2026, 12, 31, 9, 0, tzinfo=VN_TZ), tick=True).start()
     from django.core.management import call_command
 
     from hoso.testing.factories import small_school
@@ -249,7 +266,7 @@ def main() -> None:
     times, base = bench_marking(world, args.rolls, rng)
     p50, p95, base95 = percentile(times, 50), percentile(times, 95), percentile(base, 95)
     print(
-        f"a. take_roll, class of {args.size}, {args.rolls} rolls: p50 {ms(p50)}, p95 {ms(p95)}; "
+        f"a. roll POST, class of {args.size}, {args.rolls} rolls: p50 {ms(p50)}, p95 {ms(p95)}; "
         f"baseline audited nothing p95 {ms(base95)} → ratio {p95 / base95:.1f}"
     )
 
