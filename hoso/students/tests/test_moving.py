@@ -307,6 +307,10 @@ def test_change_class_page_is_for_enrolment_managers(client, world):
     assert client.get(url).status_code == 403
     detail = client.get(reverse("students:detail", args=[world.student_a.pk])).content.decode()
     assert "Quá trình học" in detail and "chuyen-lop" not in detail
+    # The page is whole: one history, inside the page's main (a bad edit once repeated the
+    # history block between every character of the template).
+    assert detail.count("Quá trình học") == 1 and detail.count('data-testid="history"') == 1
+    assert detail.index("<main") < detail.index("Quá trình học") < detail.index("</main>")
 
 
 def test_return_page(client, world):
