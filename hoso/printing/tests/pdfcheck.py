@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -103,29 +104,21 @@ def png_page1(pdf: bytes, name: str, *, landscape: bool = False) -> Path:
     """Render page 1 to a greyscale PNG at 50 dpi (kept in PNG_DIR for a look) and check it is
     A4-sized and not blank."""
     PNG_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-        f.write(pdf)
-        f.flush()
+    # Rendered and read in a private folder (two suites running at once write the same names in
+    # PNG_DIR); then copied there for a look.
+    with tempfile.TemporaryDirectory(prefix="hoso-png-") as private:
+        source = Path(private) / "page.pdf"
+        source.write_bytes(pdf)
         subprocess.run(
-            [
-                "pdftoppm",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-r",
-                "50",
-                "-png",
-                "-singlefile",
-                f.name,
-                str(PNG_DIR / name),
-            ],
+            ["pdftoppm", "-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile"]
+            + [str(source), str(Path(private) / "page")],
             check=True,
             capture_output=True,
         )
+        width, height, pixels = _png_grey(Path(private) / "page.png")
+        path = PNG_DIR / f"{name}.png"
+        shutil.copyfile(Path(private) / "page.png", path)
     (PNG_DIR / f"{name}.pdf").write_bytes(pdf)  # kept beside the PNG for a closer look
-    path = PNG_DIR / f"{name}.png"
-    width, height, pixels = _png_grey(path)
     expected = (585, 413) if landscape else (413, 585)  # A4 at 50 dpi
     assert abs(width - expected[0]) <= 2 and abs(height - expected[1]) <= 2, (width, height)
     ink = sum(1 for v in pixels if v < 128) / len(pixels)
