@@ -17,6 +17,7 @@ from hoso.students.forms import (
     ReturnForm,
     StudentForm,
 )
+from hoso.students.links import links_for
 from hoso.students.models import Enrolment, StudentGuardian
 from hoso.students.policies import access_student, can_edit_student
 from hoso.students.selectors import (
@@ -68,6 +69,7 @@ def detail(request, student_id: int):
             and actor.can_write("students")
             and returnable_enrolment(student, actor.year) is not None,
             "show_personal": full,
+            "links": links_for(actor, student),
         },
     )
 

@@ -175,3 +175,19 @@ def test_list_reads_in_constant_queries(world, django_assert_num_queries):
     assert (
         len(rows) == 6 and sum(r.late for r in rows) == 4
     )  # due 16..20/11: four before today (20/11)
+
+
+def test_the_student_page_links_to_its_transfers(world):
+    page = reverse("students:detail", args=[world.student_a.pk])
+    history = reverse("transfers:student", args=[world.student_a.pk])
+    clerk = _client(world.users["clerk"])
+    assert history not in clerk.get(page).content.decode()  # no transfer yet: no link
+    actions.transfer_out_create(
+        actor=world.actor("clerk"), student=world.student_a, filed_on=date(2026, 11, 17),
+        leaving_on=date(2026, 11, 30), other_school_name="THCS Lê Lợi",
+    )  # fmt: skip
+    body = clerk.get(page).content.decode()
+    assert history in body and "Chuyển trường và quá trình học ở trường khác" in body
+    # The parent sees its child's page, not the school's transfer records.
+    parent_view = _client(world.users["parent"]).get(page)
+    assert parent_view.status_code == 200 and history not in parent_view.content.decode()
