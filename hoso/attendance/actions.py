@@ -16,6 +16,7 @@ from hoso.attendance.events import AttendanceChanged
 from hoso.attendance.models import (
     AttendanceMark,
     AttendanceRoll,
+    AttendanceSettings,
     Excuse,
     Session,
     Status,
@@ -42,7 +43,9 @@ def enrolled_on(school_class: SchoolClass, day: date) -> dict[int, Enrolment]:
     return {e.student_id: e for e in rows}
 
 
-def _check_day(school_class: SchoolClass, day: date, session: str) -> None:
+def _check_day(
+    school_class: SchoolClass, day: date, session: str, settings: AttendanceSettings
+) -> None:
     if session not in Session.values:
         raise DomainError(AttendanceError.BAD_SESSION, "Buổi học không hợp lệ (sáng hoặc chiều).")
     if day > clock.today():
@@ -50,13 +53,12 @@ def _check_day(school_class: SchoolClass, day: date, session: str) -> None:
             AttendanceError.FUTURE_DAY,
             f"Chưa đến ngày {day:%d/%m/%Y}: không điểm danh trước được.",
         )
-    if day not in selectors.school_days(school_class, day, day):
+    if day not in selectors.school_days(school_class, day, day, settings=settings):
         raise DomainError(
             AttendanceError.NOT_SCHOOL_DAY,
             f"Ngày {day:%d/%m/%Y} không phải ngày học của lớp {school_class.name} "
             "(ngoài năm học, ngày nghỉ hoặc không phải ngày học trong tuần).",
         )
-    settings = selectors.settings_for(school_class.year.school_id)
     if session not in selectors.sessions_of(school_class, settings):
         raise DomainError(
             AttendanceError.BAD_SESSION,
@@ -101,7 +103,7 @@ def take_roll(
             raise PermissionDenied(f"Không được điểm danh tiết {period} lớp {school_class.name}.")
     elif not policies.can_take_session_roll(actor, school_class):
         raise PermissionDenied(f"Không được điểm danh lớp {school_class.name}.")
-    _check_day(school_class, day, session)
+    _check_day(school_class, day, session, settings)
     for status in marks.values():
         if status not in ROLL_STATUSES:
             raise DomainError(AttendanceError.BAD_STATUS, f"Trạng thái “{status}” không hợp lệ.")

@@ -22,7 +22,8 @@ from hoso.attendance.models import (
     Excuse,
     Status,
 )
-from hoso.organisation.models import Holiday, SchoolClass
+from hoso.organisation.models import SchoolClass
+from hoso.organisation.workdays import days_off
 
 
 def settings_for(school_id: int) -> AttendanceSettings:
@@ -95,19 +96,20 @@ def totals(
     }
 
 
-def school_days(school_class: SchoolClass, start: date, end: date) -> list[date]:
+def school_days(
+    school_class: SchoolClass,
+    start: date,
+    end: date,
+    *,
+    settings: AttendanceSettings | None = None,
+) -> list[date]:
     """The days a class has school between ``start`` and ``end``: the school's weekdays inside
     the year, without the year's holidays."""
     year = school_class.year
-    settings = settings_for(year.school_id)
+    settings = settings or settings_for(year.school_id)
     weekdays = settings.school_weekdays()
     first, last = max(start, year.start_date), min(end, year.end_date)
-    off: set[date] = set()
-    for h in Holiday.objects.filter(year=year, start_date__lte=last, end_date__gte=first):
-        day = h.start_date
-        while day <= h.end_date:
-            off.add(day)
-            day += timedelta(days=1)
+    off = days_off(year.school_id, first, last)
     out, day = [], first
     while day <= last:
         if day.weekday() in weekdays and day not in off:

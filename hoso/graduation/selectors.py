@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hoso.accounts.actor import Actor
-from hoso.assessment.rules import UnknownRuleset, get_ruleset
 from hoso.attendance.selectors import settings_for, totals
-from hoso.gradebook.results.compute import OVERALL_LABELS, class_ruleset
+from hoso.gradebook.results.absences import absence_limit as ruleset_absence_limit
+from hoso.gradebook.results.compute import OVERALL_LABELS
 from hoso.gradebook.results.models import ClassResult, StudentResult
 from hoso.graduation import conditions
 from hoso.graduation.models import Candidate, GraduationRound, Programme
@@ -70,12 +70,10 @@ def approved_results(class_ids) -> dict[int, dict[str, dict]]:
 
 
 def absence_limit(school_class: SchoolClass) -> int:
-    """The class's rule set's limit of missed sessions (TT22/TT43: 45)."""
-    try:
-        params = getattr(get_ruleset(class_ruleset(school_class)), "params", None)
-    except UnknownRuleset:
-        params = None
-    return int(getattr(params, "absence_limit", 45))
+    """The class's rule set's limit of missed sessions (TT22/TT43: 45; the grade book's
+    reading, 45 when the rule set has none)."""
+    limit = ruleset_absence_limit(school_class)
+    return 45 if limit is None else int(limit)
 
 
 def year_absences(year: SchoolYear, student_ids, results: dict) -> dict[int, int | None]:

@@ -87,17 +87,13 @@ class SyncSummary:
 
 
 def _current_class(year: SchoolYear, student_ids: Iterable[int]) -> dict[int, int]:
-    """Each student's class of the year for the results: the open enrolment, else the last."""
-    out: dict[int, int] = {}
-    rows = (
+    """Each student's class of the year for the results: the class that carries its year
+    (``Enrolment.objects.last_of_year``: the open enrolment, else the last one)."""
+    return dict(
         Enrolment.objects.filter(year=year, student_id__in=list(student_ids))
-        .order_by("student_id", "start_date", "pk")
-        .values_list("student_id", "school_class_id", "end_date")
+        .last_of_year()
+        .values_list("student_id", "school_class_id")
     )
-    for sid, cid, end in rows:
-        if sid not in out or end is None:
-            out[sid] = cid
-    return out
 
 
 def _frozen_terms(class_ids: Iterable[int]) -> dict[int, set[int]]:
