@@ -10,6 +10,8 @@ class GradebookError(StrEnum):
     LOCKED = "LOCKED"  # the book is locked (khóa sổ)
     APPROVED = "APPROVED"  # results approved: change only through a correction
     CONFLICT = "CONFLICT"  # somebody saved the cell in between
+    # entered in the student's former class (class change): changed only through a correction
+    OTHER_CLASS = "OTHER_CLASS"
     INCOMPLETE = "INCOMPLETE"  # finalising a column with missing results
     # rule-set validation codes pass through: OUT_OF_RANGE, BAD_PRECISION, BAD_INPUT, UNKNOWN_LEVEL
     UNKNOWN_LEVEL = "UNKNOWN_LEVEL"

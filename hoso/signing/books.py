@@ -13,7 +13,7 @@ from __future__ import annotations
 from hoso.core import files
 from hoso.core.errors import DomainError
 from hoso.gradebook.corrections.models import CorrectionRequest
-from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.entry.selectors import class_cells
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.results.absences import pk_counts
 from hoso.gradebook.results.compute import offerings_by_grade
@@ -29,7 +29,8 @@ from hoso.organisation.models import Position, Staff
 from hoso.signing.documents import DocumentSpec, Signer, canonical_hash
 from hoso.signing.errors import SigningErrorCode
 from hoso.signing.models import DocumentKind
-from hoso.students.models import Enrolment, Student
+from hoso.students.models import Student
+from hoso.students.selectors import class_members
 
 
 def _staff_name(staff) -> str:
@@ -52,13 +53,14 @@ def _signer_for_staff(staff, *, slot, caption, role_label) -> Signer:
     return Signer(slot, caption, role_label, staff.user_id if staff else None, _staff_name(staff))
 
 
-def _students(school_class) -> list[Student]:
-    ids = (
-        Enrolment.objects.studying()
-        .filter(school_class=school_class)
-        .values_list("student_id", flat=True)
-    )
-    return list(Student.objects.filter(pk__in=ids).order_by("sort_name"))
+def _students(school_class) -> list[tuple[Student, str]]:
+    """Everyone who was in the class this year, in name order, with "" for the members now and
+    the date and reason for those who left (kept in the signed copy, as in the printed book)."""
+    return [(e.student, e.leaving_label if e.left else "") for e in class_members(school_class)]
+
+
+def _name(student: Student, left: str) -> str:
+    return f"{student.full_name} (đã rời lớp: {left})" if left else student.full_name
 
 
 def _principal(school) -> Staff | None:
@@ -111,14 +113,14 @@ def grade_sheet_spec(school_class, subject, term) -> DocumentSpec:
     columns = list(sheet.columns)
     cells = {
         (sid, col): (value or text)
-        for sid, col, value, text in Assessment.objects.filter(
-            school_class=school_class, subject=subject, term=term
-        ).values_list("student_id", "column", "value", "text")
+        for sid, col, value, text in class_cells(school_class, term, subject).values_list(
+            "student_id", "column", "value", "text"
+        )
     }
     rows = []
-    for i, student in enumerate(_students(school_class), start=1):
+    for i, (student, left) in enumerate(_students(school_class), start=1):
         rows.append(
-            [str(i), student.full_name]
+            [str(i), _name(student, left)]
             + [_number(str(cells.get((student.pk, c.key), ""))) for c in columns]
         )
     title = f"Bảng điểm môn {subject.name}"
@@ -218,19 +220,19 @@ def class_book_spec(school_class, term) -> DocumentSpec:
     inputs = {
         hi.student_id: hi
         for hi in HomeroomInput.objects.filter(
-            year=school_class.year_id, student_id__in=[s.pk for s in students]
+            year=school_class.year_id, student_id__in=[s.pk for s, _ in students]
         )
     }
     n = term.number
     # P / K columns when the absences come from attendance (any student has the split).
     split = any(pk_counts(hi, (n,)) is not None for hi in inputs.values())
     student_rows = []
-    for i, st in enumerate(students, start=1):
+    for i, (st, left) in enumerate(students, start=1):
         hi = inputs.get(st.pk)
         student_rows.append(
             [
                 str(i),
-                st.full_name,
+                _name(st, left),
                 (getattr(hi, f"training_term{n}", "") or "") if hi else "",
                 str(getattr(hi, f"absences_term{n}", "") or 0) if hi else "0",
                 *([str(x) for x in pk_counts(hi, (n,)) or ("", "")] if split else []),

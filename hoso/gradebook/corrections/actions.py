@@ -293,9 +293,12 @@ def _cell_changed_error(correction: CorrectionRequest, current: str) -> DomainEr
     )
 
 
-def protection_error(actor: Actor, sheet: Sheet, column_key: str) -> DomainError | None:
+def protection_error(
+    actor: Actor, sheet: Sheet, column_key: str, student=None
+) -> DomainError | None:
     """Why the cell can no longer be changed by its teacher (finalised, locked, results
-    approved) — the reason a correction is needed — or None when it is still open.
+    approved; with ``student``, also a result entered in the student's former class before a
+    class change) — the reason a correction is needed — or None when it is still open.
     Other refusals of ``ensure_writable`` (not the assigned teacher, closed year, unknown
     column) are raised."""
     try:
@@ -306,6 +309,21 @@ def protection_error(actor: Actor, sheet: Sheet, column_key: str) -> DomainError
         if exc.code in (GradebookError.FINALISED, GradebookError.LOCKED, GradebookError.APPROVED):
             return exc
         raise
+    if student is not None:
+        cell = (
+            Assessment.objects.filter(
+                student=student, subject=sheet.subject, term=sheet.term, column=column_key
+            )
+            .exclude(school_class=sheet.school_class)
+            .select_related("school_class")
+            .first()
+        )
+        if cell is not None:
+            return DomainError(
+                GradebookError.OTHER_CLASS,
+                f"Kết quả này được nhập ở lớp {cell.school_class.name} trước khi học sinh chuyển "
+                "lớp: lớp cũ giữ kết quả, chỉ sửa bằng đơn đề nghị sửa điểm.",
+            )
     return None
 
 
@@ -469,7 +487,7 @@ def correction_request(
 
     # Not the assigned teacher → PermissionDeniedError (403); the doors log it, like the grid's
     # and the API's refusals of assessment_save.
-    protected = protection_error(actor, sheet, column_key)
+    protected = protection_error(actor, sheet, column_key, student)
     column = sheet.column(column_key)
     if protected is None:
         raise DomainError(

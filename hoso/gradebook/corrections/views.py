@@ -116,7 +116,7 @@ def correction_new(request):
         "values": {"new_value": cell.text if is_text and cell else "", "reason": ""},
     }
     try:
-        context["protected"] = protection_error(actor, sheet, column.key)
+        context["protected"] = protection_error(actor, sheet, column.key, student)
     except DomainError as exc:  # e.g. the year is closed
         context["blocked"] = exc.message
     context["open_request"] = CorrectionRequest.objects.filter(

@@ -84,6 +84,13 @@ def assessment_save(
             .filter(student=student, subject=sheet.subject, term=sheet.term, column=column_key)
             .first()
         )
+        if existing is not None and existing.school_class_id != sheet.school_class.pk:
+            raise DomainError(
+                GradebookError.OTHER_CLASS,
+                f"Kết quả {column.label} của {student.full_name} được nhập ở lớp "
+                f"{existing.school_class.name} trước khi học sinh chuyển lớp: lớp cũ giữ kết quả "
+                "này; muốn sửa, giáo viên bộ môn làm đơn đề nghị sửa điểm.",
+            )
         current_version = existing.version if existing else 0
         if expected_version is not None and expected_version != current_version:
             raise DomainError(

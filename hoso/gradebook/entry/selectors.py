@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from hoso.assessment.rules import evaluate
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.entry.sheets import Sheet
+from hoso.organisation.models import SchoolClass
 from hoso.students.models import Enrolment
 from hoso.students.selectors import one_per_student
 
@@ -37,6 +40,26 @@ class SheetData:
     finalised: dict[str, object]  # column key -> SheetColumn
     locked: dict[str, object]  # column key -> BookLock
     test_dates: dict[str, object]
+    # (student id, column key) -> the name of the class where a member's cell was entered, for
+    # the cells a student brought from the former class (read-only here: a correction changes
+    # them, ``actions.assessment_save`` refuses them)
+    other_class: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
+def class_cells(school_class, term, subject=None):
+    """The cells of a class's book for a term: those entered in the class, and every cell of the
+    students studying in it now — a student who changed class brings the term's cells entered in
+    the former class, which keeps only what was entered there (``sheet_data``'s rule). The one
+    definition for the grid, the printed and signed books and the teachers' confirmation."""
+    members = (
+        Enrolment.objects.filter(school_class=school_class)
+        .filter(Enrolment.studying_q())
+        .values("student_id")
+    )
+    cells = Assessment.objects.filter(term=term).filter(
+        Q(school_class=school_class) | Q(student_id__in=members)
+    )
+    return cells.filter(subject=subject) if subject is not None else cells
 
 
 def _secondary_subject_case(sheet: Sheet, cells: dict[str, Assessment]) -> dict:
@@ -103,6 +126,7 @@ def sheet_data(sheet: Sheet) -> SheetData:
         .order_by("student__sort_name", "student__student_code")
     )
     rows = {e.student_id: Row(e) for e in enrolments}
+    other_class: dict[tuple[int, str], int] = {}
     for cell in Assessment.objects.filter(
         subject=sheet.subject, term=sheet.term, student_id__in=list(rows)
     ):
@@ -111,6 +135,8 @@ def sheet_data(sheet: Sheet) -> SheetData:
             # A student who changed class: the old class keeps what was entered there; the new
             # class carries the whole term (the cells are the student's, one per column).
             row.cells[cell.column] = cell
+            if cell.school_class_id != sheet.school_class.pk:
+                other_class[(cell.student_id, cell.column)] = cell.school_class_id
     columns = {
         c.column: c
         for c in SheetColumn.objects.filter(
@@ -131,7 +157,15 @@ def sheet_data(sheet: Sheet) -> SheetData:
         finalised={k: c for k, c in columns.items() if c.finalised_at},
         locked=locked,
         test_dates={k: c.test_date for k, c in columns.items() if c.test_date},
+        other_class=_class_names(other_class),
     )
+
+
+def _class_names(by_cell: dict[tuple[int, str], int]) -> dict[tuple[int, str], str]:
+    if not by_cell:
+        return {}
+    names = dict(SchoolClass.objects.filter(pk__in=set(by_cell.values())).values_list("pk", "name"))
+    return {key: names.get(class_id, "") for key, class_id in by_cell.items()}
 
 
 KIND_HINTS = {

@@ -146,6 +146,7 @@ class CellView:
     version: int
     writable: bool
     correctable: bool = False  # finalised/locked/approved: the teacher may request a correction
+    other_class: str = ""  # entered in the student's former class (read-only, correction only)
 
 
 @dataclass
@@ -246,13 +247,17 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             value = display_value(cv.column, cell)
             if row.active and value:
                 cv.filled += 1
+            other = data.other_class.get((row.student.pk, cv.column.key), "")
             view.cells.append(
                 CellView(
                     column=cv.column,
                     value=value,
                     version=cell.version if cell else 0,
-                    writable=cv.writable and row.active,
-                    correctable=assigned and row.active and cv.reason_code in CORRECTABLE,
+                    writable=cv.writable and row.active and not other,
+                    correctable=assigned
+                    and row.active
+                    and (cv.reason_code in CORRECTABLE or bool(other)),
+                    other_class=other,
                 )
             )
         rows.append(view)
@@ -286,6 +291,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             ),
             "is_assigned": assigned,
             "readonly_reason": readonly_reason,
+            "has_other_class": bool(data.other_class),
             "urls": _sheet_urls(the_sheet),
             "sheet_key": f"{school_class.pk}-{subject.pk}-{term.pk}",
         },

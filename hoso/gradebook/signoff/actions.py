@@ -17,8 +17,9 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.columns import TEXT
-from hoso.gradebook.entry.models import Assessment, SheetColumn
+from hoso.gradebook.entry.models import SheetColumn
 from hoso.gradebook.entry.policies import is_assigned_teacher
+from hoso.gradebook.entry.selectors import class_cells
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.results.compute import (
     SubjectSpec,
@@ -35,9 +36,7 @@ CHANGED = "đã thay đổi sau khi xác nhận"
 
 
 def _sheet_rows(school_class, term, subject=None) -> dict[int, list]:
-    qs = Assessment.objects.filter(school_class=school_class, term=term)
-    if subject is not None:
-        qs = qs.filter(subject=subject)
+    qs = class_cells(school_class, term, subject)
     rows: dict[int, list] = defaultdict(list)
     for subject_id, student_id, column, value, text in qs.values_list(
         "subject_id", "student_id", "column", "value", "text"

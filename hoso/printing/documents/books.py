@@ -11,7 +11,7 @@ from __future__ import annotations
 from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
-from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.entry.selectors import class_cells
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.results.absences import pk_counts
 from hoso.gradebook.results.compute import (
@@ -93,12 +93,13 @@ def column_spec(label, width="auto", align="center", group=None, rotate=False) -
 
 
 def _cells(school_class, term) -> dict[tuple[int, int, str], str]:
-    """(student id, subject id, column) → value of one term of the class."""
+    """(student id, subject id, column) → value of one term of the class (``class_cells``: what
+    was entered in the class, and the members' cells brought from a former class)."""
     return {
         (s, subj, col): v
-        for s, subj, col, v in Assessment.objects.filter(
-            school_class=school_class, term=term
-        ).values_list("student_id", "subject_id", "column", "value")
+        for s, subj, col, v in class_cells(school_class, term).values_list(
+            "student_id", "subject_id", "column", "value"
+        )
     }
 
 
