@@ -325,12 +325,14 @@ class GradeSheetImporter(Importer):
             )
             for e in enrolments
         ]
-        stored = {
-            (a.student_id, a.column): StoredCell(a.value, a.text, a.version)
-            for a in Assessment.objects.filter(
-                subject=target.subject, term=target.term, student_id__in=[s.id for s in students]
-            ).only("student_id", "column", "value", "text", "version")
-        }
+        stored = {}
+        other_class: dict[tuple[int, str], int] = {}  # entered in a former class (class change)
+        for a in Assessment.objects.filter(
+            subject=target.subject, term=target.term, student_id__in=[s.id for s in students]
+        ).only("student_id", "column", "value", "text", "version", "school_class_id"):
+            stored[(a.student_id, a.column)] = StoredCell(a.value, a.text, a.version)
+            if a.school_class_id != target.school_class.pk:
+                other_class[(a.student_id, a.column)] = a.school_class_id
         result = evaluate_rows(
             batch.raw_rows,
             header_row=batch.result["header_row"],
@@ -343,6 +345,9 @@ class GradeSheetImporter(Importer):
             clear_empty=bool(batch.result.get("clear_empty")),
             class_name=target.school_class.name,
         )
+        changes, errors = _refuse_other_class(result.changes, list(result.errors), other_class)
+        result.changes = changes
+        result.errors = errors
         counts = {
             "unchanged": result.unchanged,
             "students": result.students,
@@ -402,6 +407,38 @@ class GradeSheetImporter(Importer):
             },
         )
         return {"count": len(changes)}
+
+
+def _refuse_other_class(
+    changes: list[dict], errors: list[dict], other_class: dict[tuple[int, str], int]
+) -> tuple[list[dict], list[dict]]:
+    """A change of a cell entered in the student's former class is an error of its row and
+    column (the old class keeps it; ``assessment_save`` would refuse it at the commit)."""
+    if not other_class:
+        return changes, errors
+    names = dict(
+        SchoolClass.objects.filter(pk__in=set(other_class.values())).values_list("pk", "name")
+    )
+    kept = []
+    for change in changes:
+        class_id = other_class.get((change["student"], change["column"]))
+        if class_id is None:
+            kept.append(change)
+            continue
+        errors.append(
+            {
+                "row": change["row"],
+                "column": change["cell"],
+                "field": change["column"],
+                "code": GradebookError.OTHER_CLASS,
+                "message": (
+                    f"Kết quả {change['label']} của {change['student_name']} được nhập ở lớp "
+                    f"{names.get(class_id, '')} trước khi học sinh chuyển lớp: lớp cũ giữ kết "
+                    "quả này, không sửa bằng tệp; muốn sửa, làm đơn đề nghị sửa điểm."
+                ),
+            }
+        )
+    return kept, errors
 
 
 def _apply(actor: Actor, sheet: Sheet, student, change: dict) -> None:

@@ -852,3 +852,34 @@ def test_a_template_saved_again_by_libreoffice_is_still_recognised(w, extension)
         (AN, "TX1", "8.5"),
         (CUC, "GK", "7.0"),
     ]
+
+
+def test_a_cell_brought_from_the_former_class_is_an_error_of_its_row(w):
+    from hoso.students import actions as student_actions
+
+    TeachingAssignment.objects.create(
+        teacher=w.people["subject"], school_class=w.class_b, subject=w.math, term=w.term1
+    )
+    moved = make_student(w.school, w.class_b, "Vũ Văn Xuân", code="HS009", birth=date(2015, 3, 3))
+    actions.assessment_save(
+        actor=w.actor("subject"),
+        sheet=load_sheet(w.class_b, w.math, w.term1),
+        student=moved,
+        column_key="TX1",
+        raw_value="5",
+    )
+    student_actions.enrolment_change_class(
+        actor=w.actor("clerk"),
+        enrolment=moved.enrolments.get(),
+        school_class=w.class_a,
+        on=date(2026, 11, 2),
+    )
+    book = template(w)
+    sheet = book.worksheets[0]
+    row = next(r for r in range(1, 40) if sheet.cell(row=r, column=3).value == "Vũ Văn Xuân")
+    batch = upload(w, fill(book, {(row, "TX1"): 9, (row, "TX2"): 7}))
+    codes = {(e["row"], e["field"]): e["code"] for e in batch.errors}
+    assert codes == {(row, "TX1"): "OTHER_CLASS"}
+    assert "nhập ở lớp 6A2" in batch.errors[0]["message"]
+    assert [(c["row"], c["column"]) for c in batch.rows] == [(row, "TX2")]
+    assert Assessment.objects.get(student=moved, column="TX1").value == "5.0"
