@@ -2,7 +2,8 @@
 
 Unknown and known user names get the same answer after the same work: the password hasher runs
 on a dummy for an unknown name, and the throttle keys are what was typed. The reason a try was
-refused is left on the request (``hoso_login_wait``) for the login page."""
+refused is left on the request (``hoso_login_wait``; ``hoso_login_disabled`` for the right
+password of a disabled account) for the login page."""
 
 from __future__ import annotations
 
@@ -36,7 +37,13 @@ class LockoutBackend(ModelBackend):
             User().set_password(password)  # same work as a real check: no timing oracle
             ok = False
         else:
-            ok = user.check_password(password) and self.user_can_authenticate(user)
+            ok = user.check_password(password)
+            if ok and not self.user_can_authenticate(user):
+                # The right password of a disabled account: say so (whoever knows the password
+                # is its owner), instead of a "wrong password" that sends them trying again.
+                login_failed(user=user, username=username, counts={}, wait=0, step="disabled")
+                request.hoso_login_disabled = True
+                return None
         if ok:
             return user
         counts, wait = throttle.register_failure(keys)

@@ -76,7 +76,12 @@ def login_view(request):
             )
         wait = getattr(request, "hoso_login_wait", 0)
         error = "Tên đăng nhập hoặc mật khẩu không đúng."
-        if wait:
+        if getattr(request, "hoso_login_disabled", False):
+            error = (
+                "Tài khoản này đã ngừng hoạt động. Nếu thầy/cô vẫn công tác tại trường, hãy nhờ "
+                "quản trị của trường mở lại tài khoản."
+            )
+        elif wait:
             error = throttle.wait_message(wait)
     return render(request, "accounts/login.html", {"form": form, "error": error})
 

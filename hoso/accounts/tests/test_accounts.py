@@ -36,6 +36,23 @@ def test_login_logout_and_failed_login_are_audited(client, world):
 
 
 @pytest.mark.django_db
+def test_a_disabled_account_is_told_so_only_with_its_right_password(client, world):
+    user = world.users["homeroom"]
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    wrong = _login(client, user.username, "sai-mat-khau").content.decode()
+    assert "mật khẩu không đúng" in wrong and "ngừng hoạt động" not in wrong
+    right = _login(client, user.username)
+    assert right.status_code == 200  # not signed in
+    body = right.content.decode()
+    assert "Tài khoản này đã ngừng hoạt động" in body and "mật khẩu không đúng" not in body
+    event = AuditEvent.objects.filter(event_type="auth.login_failed", target_id=user.pk).latest(
+        "pk"
+    )
+    assert event.after["step"] == "disabled"
+    assert not AuditEvent.objects.filter(event_type="auth.login", actor=user).exists()
+
+
+@pytest.mark.django_db
 def test_repeated_failures_slow_down_the_next_try(client, world):
     user = world.users["subject"]
     for _ in range(settings.HOSO_LOCKOUT_FAILURES):
