@@ -156,6 +156,7 @@ TEMPLATES = [
                 "hoso.home.navigation.nav_items",
                 "hoso.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["hoso.core.templatetags.wording"],
         },
     },
 ]

@@ -24,7 +24,7 @@ from hoso.attendance.models import (
 from hoso.audit.actions import audit_record
 from hoso.core import clock, events
 from hoso.core.errors import DomainError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.students.models import Enrolment
 
@@ -62,7 +62,7 @@ def _check_day(
     if session not in selectors.sessions_of(school_class, settings):
         raise DomainError(
             AttendanceError.BAD_SESSION,
-            f"Lớp {school_class.name} không học buổi {Session(session).label.lower()}.",
+            f"Lớp {school_class.name} không học buổi {in_sentence(Session(session).label)}.",
         )
     check_month_open(settings, day)
 
@@ -533,7 +533,7 @@ def change_request_decide(*, actor: Actor, change_request, approve: bool, note: 
             [req.asked_by],
             school=school,
             kind="attendance_change",
-            text=f"Đề nghị sửa điểm danh #{req.pk}: {req.get_state_display().lower()}.",
+            text=f"Đề nghị sửa điểm danh #{req.pk}: {in_sentence(req.get_state_display())}.",
             key=f"attendance-change:{req.pk}:decided",
             url=url,
         )
@@ -791,7 +791,7 @@ def leave_request_decide(*, actor: Actor, leave_request, accept: bool, note: str
             [req.requested_by],
             school=actor.school,
             kind="attendance_leave",
-            text=f"Đơn xin phép #{req.pk}: {req.get_state_display().lower()}.",
+            text=f"Đơn xin phép #{req.pk}: {in_sentence(req.get_state_display())}.",
             key=f"attendance-leave:{req.pk}:decided",
             url=reverse("attendance:leave_list"),
         )

@@ -22,6 +22,7 @@ from hoso.attendance.models import (
     Excuse,
     Status,
 )
+from hoso.core.text import in_sentence
 from hoso.organisation.models import SchoolClass
 from hoso.organisation.workdays import days_off
 
@@ -241,7 +242,7 @@ class RollRow:
         if self.leave_pending:
             return "Vắng – xin phép, chờ xác nhận"
         if self.mark.status == Status.ABSENT:
-            return f"Vắng – {self.mark.get_excuse_display().lower()}"
+            return f"Vắng – {in_sentence(self.mark.get_excuse_display())}"
         return STATUS_TEXT[self.mark.status]
 
 

@@ -67,6 +67,19 @@ def nfc(value: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
+_WORD = re.compile(r"\w+")
+_ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})")
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: lower case, its Roman numerals kept ("Học kỳ II" → "học kỳ II",
+    "Giữa học kỳ I" → "giữa học kỳ I"; "Vi phạm" → "vi phạm"). ``str.lower()`` would print
+    "học kỳ ii"."""
+    return _WORD.sub(
+        lambda m: m.group(0) if _ROMAN.fullmatch(m.group(0)) else m.group(0).lower(), label or ""
+    )
+
+
 def fold(value: str | None) -> str:
     """Search key: no marks, đ→d, casefolded, single spaces. 'Đỗ Văn Dũng' → 'do van dung'."""
     text = unicodedata.normalize("NFD", nfc(value)).replace("đ", "d").replace("Đ", "D")

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.signing.errors import SigningErrorCode
 from hoso.signing.models import (
     DocumentState,
@@ -345,7 +345,7 @@ def document_sign(
             box=box,
             signer_name=signer["name"],
             role_label=signer["role_label"],
-            reason=f"Ký {doc.get_kind_display().lower()}",
+            reason=f"Ký {in_sentence(doc.get_kind_display())}",
             actor=user,
             audit=False,
         )

@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from hoso.accounts.actor import Actor
 from hoso.audit.models import AuditEvent
+from hoso.core.text import in_sentence
 from hoso.gradebook.anomalies.policies import require_anomalies
 from hoso.gradebook.corrections.models import CorrectionRequest
 from hoso.gradebook.entry.models import Assessment, SheetColumn
@@ -410,7 +411,7 @@ def many_corrections(school, term, names: _Names) -> list[Finding]:
             title=teacher,
             teacher=teacher,
             summary=f"{len(items)} đơn đề nghị sửa điểm trong {term}: "
-            + ", ".join(f"{n} {label.lower()}" for label, n in states.items())
+            + ", ".join(f"{n} {in_sentence(label)}" for label, n in states.items())
             + ".",
         )
         seen = set()

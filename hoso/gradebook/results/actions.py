@@ -17,7 +17,7 @@ from hoso.assessment.rules import InvalidScore, validate_score
 from hoso.audit.actions import audit_record
 from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.core.text import fold, nfc
+from hoso.core.text import fold, in_sentence, nfc
 from hoso.gradebook.events import ResultsChanged
 from hoso.gradebook.results.absences import from_attendance, sync_absences
 from hoso.gradebook.results.compute import (
@@ -84,7 +84,7 @@ FIELD_LABELS = {
 TRAIT_FIELDS = tuple(f"{kind}_{cp}" for kind in TRAIT_KINDS for cp in TRAIT_CHECKPOINTS)
 FIELD_LABELS.update(
     {
-        f"{kind}_{cp}": f"{what} {CHECKPOINT_LABELS[cp].lower()}"
+        f"{kind}_{cp}": f"{what} {in_sentence(CHECKPOINT_LABELS[cp])}"
         for kind, what in (("qualities", "Phẩm chất"), ("competencies", "Năng lực"))
         for cp in TRAIT_CHECKPOINTS
     }
@@ -695,7 +695,7 @@ def class_result_reopen(*, actor: Actor, school_class, period: str, reason: str)
         )
         homeroom = _homeroom_user_of(school_class)
         if homeroom is not None:
-            labels = ", ".join(period_label(name).lower() for name in reopened)
+            labels = ", ".join(in_sentence(period_label(name)) for name in reopened)
             url = reverse("gradebook:results_class_period", args=[school_class.pk, period])
             transaction.on_commit(
                 lambda: notify(

@@ -17,6 +17,7 @@ from hoso.accounts.roles import Role
 from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.http import back_url, redirect_back
+from hoso.core.text import in_sentence
 from hoso.gradebook.comments import actions as comments_mod
 from hoso.gradebook.entry.policies import GRADEBOOK_READERS
 from hoso.gradebook.results import actions as results_actions
@@ -299,7 +300,7 @@ def confirm(request, class_id: int, period: str):
     except PermissionDenied:
         _forbidden(actor, f"xác nhận kết quả lớp #{class_id}")
         raise
-    messages.success(request, f"Đã xác nhận kết quả {period_label(period).lower()}.")
+    messages.success(request, f"Đã xác nhận kết quả {in_sentence(period_label(period))}.")
     return redirect("gradebook:results_class_period", class_id=class_id, period=period)
 
 
@@ -361,7 +362,7 @@ def reopen(request, class_id: int, period: str):
         request.session["reopen_reason_draft"] = request.POST.get("reason", "")
     else:
         request.session.pop("reopen_reason_draft", None)
-        names = ", ".join(period_label(p).lower() for p in reopened)
+        names = ", ".join(in_sentence(period_label(p)) for p in reopened)
         messages.success(
             request,
             f"Đã mở lại kết quả lớp {school_class.name} ({names}): giáo viên chủ nhiệm điều "

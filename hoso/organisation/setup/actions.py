@@ -23,7 +23,7 @@ from hoso.accounts.roles import Role
 from hoso.assessment.rules import REGISTRY, ruleset_code_for
 from hoso.audit.actions import audit_record
 from hoso.core import clock
-from hoso.core.text import fold, invisible_character_problem, nfc, split_full_name
+from hoso.core.text import fold, in_sentence, invisible_character_problem, nfc, split_full_name
 from hoso.organisation import programme
 from hoso.organisation.models import (
     LEVEL_GRADES,
@@ -123,8 +123,8 @@ def _levels(values) -> list[str]:
                 raise fail(
                     SetupError.LEVELS_OVERLAP,
                     field="levels",
-                    first=Level(first).label.lower(),
-                    second=Level(second).label.lower(),
+                    first=in_sentence(Level(first).label),
+                    second=in_sentence(Level(second).label),
                 )
     return ordered
 
@@ -447,7 +447,7 @@ def _sync_grades(school: School, *, added=(), removed=()) -> None:
             raise fail(
                 SetupError.LEVEL_IN_USE,
                 field="levels",
-                level=Level(level).label.lower(),
+                level=in_sentence(Level(level).label),
                 grades=", ".join(str(n) for n in used) or "của cấp",
             )
         grades.delete()
@@ -876,7 +876,7 @@ def programme_apply(*, actor: Actor, level: str, codes: list[str] | None = None)
                     SetupError.NOT_IN_PROGRAMME,
                     field="codes",
                     code=code,
-                    level=Level(level).label.lower(),
+                    level=in_sentence(Level(level).label),
                 )
             wanted.append(found)
     order = {s.code: i for i, s in enumerate(programme.programme_for(level), start=1)}
@@ -969,7 +969,7 @@ def subject_create(
             raise fail(
                 SetupError.SUBJECT_CODE_TAKEN,
                 field="code",
-                level=Level(level).label.lower(),
+                level=in_sentence(Level(level).label),
                 code=code,
             )
         last = Subject.objects.filter(school=school, level=level).order_by("-order").first()
@@ -987,7 +987,7 @@ def subject_create(
             raise fail(
                 SetupError.SUBJECT_CODE_TAKEN,
                 field="code",
-                level=Level(level).label.lower(),
+                level=in_sentence(Level(level).label),
                 code=code,
             )
         SubjectOffering.objects.bulk_create(
@@ -1347,7 +1347,7 @@ def year_confirm(*, actor: Actor) -> SchoolYear:
             raise fail(SetupError.ALREADY_CONFIRMED, year=year.name)
         school = School.objects.get(pk=year.school_id)
         states = step_states(school, year)
-        missing = [s.title.lower() for s in states if not s.done]
+        missing = [in_sentence(s.title) for s in states if not s.done]
         if missing:
             raise fail(SetupError.INCOMPLETE, missing=", ".join(missing))
         year.confirmed_at = clock.now()

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from hoso.core.text import in_sentence
 from hoso.organisation.setup.errors import SetupError, fail
 
 YEAR_NAME = re.compile(r"^(\d{4})-(\d{4})$")
@@ -181,7 +182,9 @@ def check_calendar(cal: Calendar, *, other_years: list[tuple[str, date, date]] =
         for kind in (mid, end_kind):
             day = cal.checkpoints.get(kind)
             if day is None:
-                raise fail(SetupError.REQUIRED, field=kind, label=CHECKPOINT_LABELS[kind].lower())
+                raise fail(
+                    SetupError.REQUIRED, field=kind, label=in_sentence(CHECKPOINT_LABELS[kind])
+                )
             if not (start <= day <= finish):
                 raise fail(
                     SetupError.CHECKPOINT_OUTSIDE_TERM,
@@ -196,7 +199,7 @@ def check_calendar(cal: Calendar, *, other_years: list[tuple[str, date, date]] =
                 SetupError.CHECKPOINT_ORDER,
                 field=end_kind,
                 first=CHECKPOINT_LABELS[mid],
-                second=CHECKPOINT_LABELS[end_kind].lower(),
+                second=in_sentence(CHECKPOINT_LABELS[end_kind]),
             )
 
 

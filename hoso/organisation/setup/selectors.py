@@ -11,6 +11,7 @@ from django.urls import reverse
 from hoso.accounts.actor import Actor
 from hoso.accounts.middleware import default_year
 from hoso.assessment.rules import REGISTRY, ruleset_code_for
+from hoso.core.text import in_sentence
 from hoso.organisation import programme
 from hoso.organisation.models import (
     Department,
@@ -337,7 +338,7 @@ def setup_todo(actor: Actor) -> SetupTodo | None:
                 {"label": "Tạo năm học", "url": reverse("organisation:setup:year_new")}
             )
         return out
-    left = [s.title.lower() for s in states if not s.done]
+    left = [in_sentence(s.title) for s in states if not s.done]
     if state == Confirmation.INCOMPLETE:
         out.todo.append(f"Thiết lập năm học {year.name}: còn {len(left)} bước ({', '.join(left)}).")
         out.links.append({"label": "Tiếp tục thiết lập trường", "url": url})

@@ -23,7 +23,7 @@ from hoso.accounts.models import User
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.organisation.models import (
     Department,
     School,
@@ -781,7 +781,7 @@ def edition_take(*, actor: Actor, kind: str, note: str = "") -> StaffRegisterEdi
         existing = StaffRegisterEdition.objects.filter(year=actor.year, kind=kind).first()
         raise fail(
             StaffError.EDITION_EXISTS,
-            kind=StaffRegisterEdition.Kind(kind).label.lower(),
+            kind=in_sentence(StaffRegisterEdition.Kind(kind).label),
             year=actor.year.name,
             date=f"{existing.taken_at.astimezone(clock.VN_TZ):%d/%m/%Y}" if existing else "",
         )
@@ -808,7 +808,7 @@ def _edition_take(*, actor: Actor, kind: str, note: str) -> StaffRegisterEdition
             if existing is not None:
                 raise fail(
                     StaffError.EDITION_EXISTS,
-                    kind=existing.get_kind_display().lower(),
+                    kind=in_sentence(existing.get_kind_display()),
                     year=year.name,
                     date=f"{existing.taken_at.astimezone(clock.VN_TZ):%d/%m/%Y}",
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hoso.assessment.rules import capabilities_for
 from hoso.core.errors import DomainError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.gradebook.entry.selectors import class_cells
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.results.absences import pk_counts
@@ -233,7 +233,7 @@ def class_book_data(*, school_class, period: str) -> dict:
         "header": header(school, date=approved_at),
         "info": info,
         "sections": sections,
-        "notes": [f"Tình trạng kết quả {label.lower()}: {state}."],
+        "notes": [f"Tình trạng kết quả {in_sentence(label)}: {state}."],
         "signatures": signatures(
             "class_book",
             {
@@ -347,7 +347,7 @@ def gradebook_sheet_data(*, school_class, subject, term) -> dict:
             ["Sĩ số", members_count(students, left)],
         ],
         "sections": [section],
-        "notes": [f"Tình trạng kết quả {term_label(term.number).lower()}: {state}."],
+        "notes": [f"Tình trạng kết quả {in_sentence(term_label(term.number))}: {state}."],
         "signatures": signatures("gradebook_sheet", {"teacher": teacher}),
     }
 

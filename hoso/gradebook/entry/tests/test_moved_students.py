@@ -171,13 +171,9 @@ def test_books_hashes_and_signed_copies_carry_the_cells_brought_from_the_old_cla
     _moved_with_tx1(world)
     new_hash = sheet_hash(world.class_b, world.math, world.term1)
     _save(world, world.class_b, world.student_a, "TX2", "6")
-    cells_b = {
-        (c.student_id, c.column): c.value for c in class_cells(world.class_b, world.term1)
-    }
+    cells_b = {(c.student_id, c.column): c.value for c in class_cells(world.class_b, world.term1)}
     assert cells_b == {(world.student_a.pk, "TX1"): "8.0", (world.student_a.pk, "TX2"): "6.0"}
-    cells_a = {
-        (c.student_id, c.column): c.value for c in class_cells(world.class_a, world.term1)
-    }
+    cells_a = {(c.student_id, c.column): c.value for c in class_cells(world.class_a, world.term1)}
     assert cells_a == {(world.student_a.pk, "TX1"): "8.0"}  # not 6A2's TX2
     # the teacher's confirmation of 6A2 covers the brought cell; 6A1's does not move with 6A2
     assert sheet_hash(world.class_b, world.math, world.term1) != new_hash

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from hoso.accounts.middleware import default_year
+from hoso.core.text import in_sentence
 from hoso.organisation.models import Position, School
 from hoso.organisation.setup.selectors import step_states
 from hoso.organisation.setup.workflow import CONFIRMATION_LABELS, confirmation
@@ -45,6 +46,6 @@ class Command(BaseCommand):
             if year is None:
                 self.stdout.write("  Chưa có năm học: vào 'Thiết lập trường' để tạo.")
                 continue
-            left = [s.title.lower() for s in states if not s.done]
+            left = [in_sentence(s.title) for s in states if not s.done]
             line = f"  Năm học {year.name}: {CONFIRMATION_LABELS[state]}"
             self.stdout.write(line + (f" — còn: {', '.join(left)}." if left else "."))
