@@ -76,6 +76,13 @@ _REFUSED = {
 }
 # Reasons checked before any column's own state: they hold for every column of the sheet.
 _SHEET_WIDE = {GradebookError.YEAR_CLOSED, GradebookError.NOT_ASSIGNED}
+_BANNER_ORDER = {
+    GradebookError.YEAR_CLOSED: 0,
+    GradebookError.NOT_ASSIGNED: 0,
+    GradebookError.APPROVED: 1,
+    GradebookError.LOCKED: 2,
+    GradebookError.FINALISED: 4,
+}
 
 _RESULT_LABELS = {"D": "Đ", "CD": "CĐ"}
 
@@ -264,7 +271,10 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
     active_count = sum(1 for r in rows if r.active)
     readonly_reason = ""
     if not any(cv.writable for cv in columns):
-        first = next((s for s in states.values() if s is not None), None)
+        refusals = [s for s in states.values() if s is not None]
+        # The sheet's reason first (closed year, not assigned, approved, locked), a finalised
+        # column's last: a locked sheet whose columns were also finalised says it is locked.
+        first = min(refusals, key=lambda s: _BANNER_ORDER.get(s.code, 3), default=None)
         readonly_reason = first.message if first is not None else ""
     ruleset = get_ruleset(the_sheet.ruleset)
     return render(

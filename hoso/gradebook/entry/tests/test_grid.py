@@ -178,6 +178,23 @@ def test_finalised_and_locked_columns_are_disabled_with_their_reason(client, wor
     html = response.content.decode()
     assert "🔒 đã chốt" in html and "sổ đã khóa" in html
     assert not response.context["can_write"]
+    assert response.context["readonly_reason"].startswith("Sổ đã khóa")
+
+
+def test_a_locked_sheet_says_locked_even_when_its_first_column_is_finalised(client, world):
+    fill(world, {"TX1": "8"})
+    actions.columns_finalise(
+        actor=world.actor("subject"),
+        sheet=load_sheet(world.class_a, world.math, world.term1),
+        column_keys=["TX1"],
+    )
+    actions.book_lock(actor=world.actor("principal"), year=world.year, school_class=world.class_a)
+    login(client, world, "subject")
+    response = client.get(sheet_url(world))
+    states = [cv.reason_code for cv in response.context["columns"]]
+    assert states[0] == "FINALISED" and set(states[1:]) == {"LOCKED"}
+    banner = response.context["readonly_reason"]
+    assert banner.startswith("Sổ đã khóa") and "Chỉ xem: Sổ đã khóa" in response.content.decode()
 
 
 def test_approved_results_make_the_whole_sheet_read_only(client, world):
