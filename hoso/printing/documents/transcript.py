@@ -227,9 +227,10 @@ def _extract_term(term: dict, ruleset: str) -> dict:
     else:
         said = f"{absences['total']} buổi"
         if absences["excused"] is not None or absences["unexcused"] is not None:
-            said += (
-                f" (có phép {_count(absences['excused']) or '0'}, "
-                f"không phép {_count(absences['unexcused']) or '0'})"
+            excused, unexcused = int(absences["excused"] or 0), int(absences["unexcused"] or 0)
+            rest = int(absences["total"]) - excused - unexcused
+            said += f" (có phép {excused}, không phép {unexcused}" + (
+                f", chưa xác nhận {rest})" if rest > 0 else ")"
             )
     return {
         "label": "Học kỳ I" if term["term"] == 1 else "Học kỳ II",

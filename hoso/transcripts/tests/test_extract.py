@@ -64,7 +64,9 @@ def leave(world, on: date = LEFT_ON, status=Enrolment.Status.TRANSFERRED_OUT) ->
 
 def sign_chain(world) -> None:
     c = world.class_a
-    actions.transcripts_homeroom_sign(actor=world.actor("homeroom"), school_class=c, secret=PASSWORD)
+    actions.transcripts_homeroom_sign(
+        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
+    )
     actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
     actions.transcripts_principal_sign(
         actor=world.actor("principal"), school_class=c, secret=PASSWORD
