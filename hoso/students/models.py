@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from hoso.core.text import fold, full_name, name_sort_string
+from hoso.core.text import fold, full_name, name_sort_string, nfc
 from hoso.organisation.models import Gender
 
 
@@ -141,6 +141,11 @@ class Enrolment(models.Model):
     ACTIVE = (Status.STUDYING, Status.TRANSFERRED_IN)
     #: The ways of leaving a class during the year (the enrolment ends, the row stays).
     LEAVING = (Status.TRANSFERRED_OUT, Status.DROPPED_OUT, Status.CLASS_CHANGED)
+    #: The ways of leaving the school itself (a class change stays in the school).
+    LEAVING_SCHOOL = (Status.TRANSFERRED_OUT, Status.DROPPED_OUT)
+    #: The start of the note a transfer out writes on the ended enrolment, then the destination
+    #: school's name (``transfer_note``, ``destination``).
+    TRANSFER_NOTE = "Chuyển đến "
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
@@ -194,6 +199,26 @@ class Enrolment(models.Model):
     def left(self) -> bool:
         """Left the class during the year: kept in its lists, struck through."""
         return self.end_date is not None
+
+    @property
+    def left_school(self) -> bool:
+        """Left the school during the year (transfer out, dropout), not only the class."""
+        return self.end_date is not None and self.status in self.LEAVING_SCHOOL
+
+    @classmethod
+    def transfer_note(cls, school_name: str) -> str:
+        """The note of a transfer out: "Chuyển đến <school>" (at most the field's 300 chars)."""
+        return f"{cls.TRANSFER_NOTE}{nfc(school_name).strip()}"[:300]
+
+    @property
+    def destination(self) -> str:
+        """The school a transferred-out student went to, read from the note ("" if unknown)."""
+        if self.status != self.Status.TRANSFERRED_OUT or self.end_date is None:
+            return ""
+        note = nfc(self.note).strip()
+        if note.startswith(self.TRANSFER_NOTE):
+            return note[len(self.TRANSFER_NOTE) :].strip()
+        return note
 
     @property
     def leaving_label(self) -> str:

@@ -35,7 +35,7 @@ from hoso.organisation.models import Position, SchoolClass, Staff
 from hoso.students.models import Enrolment
 from hoso.transcripts import engines, policies
 from hoso.transcripts.codes import new_code
-from hoso.transcripts.content import LEGACY_VERSION
+from hoso.transcripts.content import CONTENT_VERSION, LEGACY_VERSION
 from hoso.transcripts.errors import MESSAGES, TranscriptError, fail
 from hoso.transcripts.models import Transcript, TranscriptEvent, TranscriptRevision
 from hoso.transcripts.workflow import STEP_LABELS, Step, signers_to_ask_again, target
@@ -192,9 +192,14 @@ def _unchanged(live: Transcript, fresh: engines.Fresh) -> bool:
     """Whether ``live`` still shows what it would show now, compared by the formula of the
     content version it was drafted under: a version-1 transcript (its hash covers the printed
     data) is compared with the printed data laid out now, a current one with the content only.
-    A newer formula therefore never flags the transcripts hashed by an older one."""
-    if engines.content_version(live.data) == LEGACY_VERSION:
+    A newer formula therefore never flags the transcripts hashed by an older one: a version-2
+    transcript is compared with the content now as version 2 wrote it (a leaver's extract,
+    new in version 3, is a change)."""
+    version = engines.content_version(live.data)
+    if version == LEGACY_VERSION:
         return live.data_hash == fresh.legacy_hash
+    if version < CONTENT_VERSION:
+        return live.data_hash == fresh.digest_as(version)
     return live.data_hash == fresh.digest
 
 
@@ -265,63 +270,84 @@ def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> Draft
     engines.require_public_url()  # before any work: the drafts' QR codes carry the address
     result = DraftResult()
     for student in students:
-        fresh = engines.fresh(student=student, year=school_class.year)
-        with _atomic_with_files():
-            live = (
+        _draft_one(actor=actor, school_class=school_class, student=student, result=result)
+    return result
+
+
+def transcript_draft_student(*, actor: Actor, school_class: SchoolClass, student) -> DraftResult:
+    """Draft (or bring up to date) one student's transcript of the class's year — the student
+    must be one whose year the class carries (a member, or one who left the school from it).
+    Used when a student leaves: the extract at the leaving date is drafted then."""
+    if not school_class.year.writable_for("transcripts"):
+        raise fail(TranscriptError.YEAR_CLOSED)
+    if not policies.can_draft(actor, school_class):
+        raise _denied(actor, f"lập học bạ lớp {school_class.name}")
+    if student.pk not in {s.pk for s in _class_students(school_class)}:
+        raise fail(TranscriptError.NO_STUDENTS)
+    engines.require_public_url()
+    result = DraftResult()
+    _draft_one(actor=actor, school_class=school_class, student=student, result=result)
+    return result
+
+
+def _draft_one(*, actor: Actor, school_class: SchoolClass, student, result: DraftResult) -> None:
+    """Draft the student's first version, or compare the living one (``_refresh_one``)."""
+    fresh = engines.fresh(student=student, year=school_class.year)
+    with _atomic_with_files():
+        live = (
+            Transcript.objects.select_for_update()
+            .filter(student=student, year=school_class.year)
+            .exclude(state__in=Transcript.DEAD_STATES)
+            .first()
+        )
+        if live is None:
+            # A revoked version not yet replaced: this draft is its re-issue.
+            revoked = (
                 Transcript.objects.select_for_update()
-                .filter(student=student, year=school_class.year)
-                .exclude(state__in=Transcript.DEAD_STATES)
+                .filter(
+                    student=student,
+                    year=school_class.year,
+                    state=S.REVOKED,
+                    replaced_by__isnull=True,
+                )
+                .order_by("-version")
                 .first()
             )
-            if live is None:
-                # A revoked version not yet replaced: this draft is its re-issue.
-                revoked = (
-                    Transcript.objects.select_for_update()
-                    .filter(
-                        student=student,
-                        year=school_class.year,
-                        state=S.REVOKED,
-                        replaced_by__isnull=True,
-                    )
-                    .order_by("-version")
-                    .first()
-                )
-                try:
-                    created = _new_version(
-                        student=student,
-                        school_class=school_class,
-                        fresh=fresh,
-                        actor_user=actor.user,
-                        supersedes=revoked,
-                    )
-                except IntegrityError:  # drafted concurrently by someone else
-                    result.unchanged += 1
-                    continue
-                comment = ""
-                if revoked is not None:
-                    before = _snapshot(revoked)
-                    revoked.replaced_by = created
-                    revoked.save(update_fields=["replaced_by"])
-                    _record(
-                        transcript=revoked,
-                        kind="reissue_started",
-                        actor_user=actor.user,
-                        before=before,
-                        comment=f"Bản cấp lại: bản {created.version}.",
-                        state_before=revoked.state,
-                    )
-                    comment = f"Cấp lại thay bản {revoked.version} (mã {revoked.code}) đã thu hồi."
-                _record(
-                    transcript=created,
-                    kind="drafted",
+            try:
+                created = _new_version(
+                    student=student,
+                    school_class=school_class,
+                    fresh=fresh,
                     actor_user=actor.user,
-                    before=None,
-                    comment=comment,
+                    supersedes=revoked,
                 )
-                result.created.append(created)
-            else:
-                _refresh_one(live, fresh=fresh, actor_user=actor.user, result=result)
-    return result
+            except IntegrityError:  # drafted concurrently by someone else
+                result.unchanged += 1
+                return
+            comment = ""
+            if revoked is not None:
+                before = _snapshot(revoked)
+                revoked.replaced_by = created
+                revoked.save(update_fields=["replaced_by"])
+                _record(
+                    transcript=revoked,
+                    kind="reissue_started",
+                    actor_user=actor.user,
+                    before=before,
+                    comment=f"Bản cấp lại: bản {created.version}.",
+                    state_before=revoked.state,
+                )
+                comment = f"Cấp lại thay bản {revoked.version} (mã {revoked.code}) đã thu hồi."
+            _record(
+                transcript=created,
+                kind="drafted",
+                actor_user=actor.user,
+                before=None,
+                comment=comment,
+            )
+            result.created.append(created)
+        else:
+            _refresh_one(live, fresh=fresh, actor_user=actor.user, result=result)
 
 
 def _refresh_one(
@@ -604,10 +630,21 @@ def _sign_step(
         todo = _reissues(todo)
     if not todo:
         raise fail(TranscriptError.NOTHING_TO_DO)
-    # A transcript whose results are not all approved prints "BẢN NHÁP": nobody signs it.
+    # A transcript whose results are not all approved is a draft: nobody signs it. A leaver's
+    # periods not completed (``not_completed``) are not pending: its extract may be signed.
     pending = sorted({p for t in todo for p in (t.data.get("pending") or [])})
     if pending:
-        raise fail(TranscriptError.RESULTS_NOT_APPROVED, periods=", ".join(pending).lower())
+        leavers = [t for t in todo if t.data.get("pending") and t.data.get("left")]
+        raise fail(
+            TranscriptError.RESULTS_NOT_APPROVED,
+            periods=", ".join(pending).lower(),
+            leavers=(
+                " Học sinh rời trường sau khi các kỳ đó kết thúc nên học bạ phải có kết quả "
+                "các kỳ đó."
+                if leavers
+                else ""
+            ),
+        )
     # Phase 1: read (no lock).
     originals = [(t.pk, t.pdf_sha256, read_pdf(t)) for t in todo]
     # Phase 2: sign with one unlock (no transaction held; a wrong secret changes nothing).
@@ -1041,6 +1078,7 @@ def transcript_json_download(*, actor: Actor, transcript: Transcript) -> bytes:
 __all__ = [
     "DraftResult",
     "SignResult",
+    "transcript_draft_student",
     "transcript_export",
     "transcripts_export_student",
     "transcript_json_download",

@@ -9,6 +9,13 @@ formatting changes there never change ``content_hash``.
 Only periods the principal has approved are part of the record; the others are listed in
 ``pending`` (their codes) and their values stay empty.
 
+A student who left the school during the year (transfer out, dropout — not a class change) gets
+the extract at the leaving date (content version 3): ``left`` (date, status, destination), the
+periods that had not ended when the student left in ``not_completed`` (never pending, never
+filled in later: the class's later approvals do not change the extract), and under ``extract``
+what existed at the date: the grade-book cells of those terms per subject and the absences so
+far. Periods that ended before the student left and are not approved stay pending.
+
 ``CONTENT_VERSION`` names the shape and the hash formula: bump it when the content gains, loses or
 changes a field, and keep the comparison of older versions in ``actions`` (docs/TRANSCRIPTS.md).
 Version 1 was the hash of the printed data (before this module existed).
@@ -24,9 +31,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hoso.assessment.rules import capabilities_for
+from hoso.attendance.selectors import totals
 from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.gradebook.comments.models import SubjectComment
+from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.results.absences import from_attendance
 from hoso.gradebook.results.compute import (
     FINAL,
     TERM1,
@@ -43,15 +53,31 @@ from hoso.organisation.assignments.selectors import (
     reference_day,
     teaching_on,
 )
-from hoso.organisation.models import Position, Staff
+from hoso.organisation.models import Position, Staff, Subject, Term
 from hoso.printing.errors import PrintingError
 from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
 
-CONTENT_VERSION = 2
+CONTENT_VERSION = 3
 LEGACY_VERSION = 1  # the hash of the printed data (hoso.printing's transcript_data)
+#: the keys version 3 added (present only for a student who left the school during the year)
+V3_KEYS = ("left", "not_completed", "extract")
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RELATION_ORDER = {"father": 0, "mother": 1, "guardian": 2}
+
+
+def content_hash_as(content: dict, version: int) -> str | None:
+    """The hash ``content`` (built now, current version) would have under the formula of an
+    older content ``version`` (2 on), so a version drafted under it is compared by its own
+    formula. None when that version cannot express the content (a leaver's extract is new in
+    version 3): the data did change."""
+    if version >= CONTENT_VERSION:
+        return content_hash(content)
+    if version == 2:
+        if any(key in content for key in V3_KEYS):
+            return None
+        return content_hash(content | {"content_version": 2})
+    raise ValueError(f"content version {version} has no formula here")
 
 
 def canonical_json(content: dict) -> bytes:
@@ -92,6 +118,13 @@ def person_name(obj) -> str:
     return nfc(" ".join(p for p in (obj.family_name, obj.middle_name, obj.given_name) if p))
 
 
+def _choose(rows: list[Enrolment]) -> Enrolment:
+    current = [e for e in rows if e.end_date is None]
+    if current:
+        return max(current, key=lambda e: (e.start_date, e.pk))
+    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+
+
 def student_enrolment(student, year) -> Enrolment:
     """The student's class in ``year``: the current enrolment, else the last one."""
     rows = list(
@@ -101,17 +134,32 @@ def student_enrolment(student, year) -> Enrolment:
     )
     if not rows:
         raise DomainError(PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này.")
-    current = [e for e in rows if e.end_date is None]
-    if current:
-        return max(current, key=lambda e: (e.start_date, e.pk))
-    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+    return _choose(rows)
 
 
-def _teacher_names(school_class) -> dict[int, str]:
-    """Subject id → the teacher of the subject in the class (term II's, else term I's), on the
-    year's reference day (a closed year: its final teachers)."""
+@dataclass(frozen=True)
+class _Left:
+    """How a student left the school during the year (from the ended enrolment)."""
+
+    on: dt.date  # the first day no longer at the school (the enrolment's end date)
+    status: str
+    to: str
+
+    def as_content(self) -> dict:
+        return {"on": iso(self.on), "status": self.status, "to": self.to or None}
+
+
+def _left(enrolment: Enrolment | None) -> _Left | None:
+    if enrolment is None or not enrolment.left_school:
+        return None
+    return _Left(on=enrolment.end_date, status=enrolment.status, to=enrolment.destination)
+
+
+def _teacher_names(school_class, day: dt.date | None = None) -> dict[int, str]:
+    """Subject id → the teacher of the subject in the class (term II's, else term I's), on
+    ``day`` or the year's reference day (a closed year: its final teachers)."""
     out: dict[int, tuple[int, str]] = {}
-    day = reference_day(school_class.year)
+    day = day or reference_day(school_class.year)
     for ta in teaching_on(day).filter(school_class=school_class).select_related("teacher", "term"):
         rank = ta.term.number
         if ta.subject_id not in out or rank > out[ta.subject_id][0]:
@@ -140,6 +188,7 @@ class _ClassContext:
     homeroom: str
     principal: str
     default_version: str
+    terms: dict = field(default_factory=dict)  # term number → Term
 
 
 def _class_context(school_class, year) -> _ClassContext:
@@ -165,6 +214,7 @@ def _class_context(school_class, year) -> _ClassContext:
         homeroom=person_name(homeroom_teacher_of(school_class)),
         principal=person_name(_principal(year.school)),
         default_version=default_version,
+        terms={t.number: t for t in Term.objects.filter(year=year)},
     )
 
 
@@ -178,6 +228,12 @@ class _Facts:
     homeroom_comment: str = ""
     guardians: list = field(default_factory=list)
     register_number: str = ""
+    left: _Left | None = None
+    # a leaver's own: the teachers on the last day at school, the grade-book cells
+    # {term number: {subject id: {column: value}}} and the absences {term number: dict}
+    teachers: dict | None = None
+    cells: dict = field(default_factory=dict)
+    absences: dict = field(default_factory=dict)
 
 
 def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
@@ -209,7 +265,87 @@ def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
         "student_id", "number"
     ):
         facts[student_id].register_number = str(number)
+    enrolments: dict[int, list[Enrolment]] = {}
+    for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year):
+        enrolments.setdefault(e.student_id, []).append(e)
+    for student_id, rows in enrolments.items():
+        facts[student_id].left = _left(_choose(rows))
+    leavers = [pk for pk in ids if facts[pk].left is not None]
+    if leavers:
+        _load_extracts(ctx, {pk: facts[pk] for pk in leavers})
     return facts
+
+
+# Which term a period ends with: term I for its own results, term II for the rest.
+PERIOD_TERM = {TERM1: 1, TERM2: 2, YEAR: 2, FINAL: 2}
+
+
+def _not_completed(ctx: _ClassContext, left: _Left | None) -> list[str]:
+    """The periods of the rule set that had not ended when the student left: the end of the
+    period's term is on or after the leaving date (the first day away)."""
+    if left is None:
+        return []
+    out = []
+    for period in periods_for(ctx.ruleset):
+        term = ctx.terms.get(PERIOD_TERM.get(period, 2))
+        if term is not None and term.end_date >= left.on:
+            out.append(period)
+    return out
+
+
+def _extract_terms(ctx: _ClassContext, left: _Left) -> list[int]:
+    """The terms of the periods not completed that had started before the student left."""
+    numbers = {PERIOD_TERM.get(p, 2) for p in _not_completed(ctx, left)}
+    return sorted(n for n in numbers if n in ctx.terms and ctx.terms[n].start_date < left.on)
+
+
+def _load_extracts(ctx: _ClassContext, leavers: dict[int, _Facts]) -> None:
+    """What existed for the leavers at their leaving date: grade-book cells of the terms not
+    completed (every class of the year), absences so far, the teachers of their last day."""
+    daily = from_attendance(ctx.year.school_id)
+    typed = {}
+    if not daily:
+        typed = {
+            hi.student_id: hi
+            for hi in HomeroomInput.objects.filter(student_id__in=list(leavers), year=ctx.year)
+        }
+    for student_id, facts in leavers.items():
+        left = facts.left
+        facts.teachers = _teacher_names(ctx.school_class, left.on - dt.timedelta(days=1))
+        numbers = _extract_terms(ctx, left)
+        for number in numbers:
+            facts.cells[number] = {}
+            term = ctx.terms[number]
+            if daily:
+                last_day = min(term.end_date, left.on - dt.timedelta(days=1))
+                counted = totals(
+                    school_id=ctx.year.school_id,
+                    start=term.start_date,
+                    end=last_day,
+                    student_ids=[student_id],
+                ).get(student_id)
+                facts.absences[number] = {
+                    "excused": raw(counted.excused if counted else 0),
+                    "unexcused": raw(counted.unexcused if counted else 0),
+                    "total": raw(counted.absent if counted else 0),
+                }
+            else:
+                hi = typed.get(student_id)
+                facts.absences[number] = {
+                    "excused": raw(getattr(hi, f"excused_term{number}", None)),
+                    "unexcused": raw(getattr(hi, f"unexcused_term{number}", None)),
+                    "total": raw(getattr(hi, f"absences_term{number}", None)),
+                }
+        if not numbers:
+            continue
+        for subject_id, number, column, value in (
+            Assessment.objects.filter(
+                student_id=student_id, term__year=ctx.year, term__number__in=numbers
+            )
+            .exclude(value="")
+            .values_list("subject_id", "term__number", "column", "value")
+        ):
+            facts.cells[number].setdefault(subject_id, {})[column] = nfc(value)
 
 
 def _student(student, facts: _Facts) -> dict:
@@ -231,9 +367,15 @@ def _student(student, facts: _Facts) -> dict:
 def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
     school_class, year, ruleset = ctx.school_class, ctx.year, ctx.ruleset
     school = year.school
-    results, versions = facts.results, facts.versions
+    not_completed = _not_completed(ctx, facts.left)
+    # A leaver's periods not completed stay out of the record even if the class's are approved
+    # later: the extract at the leaving date does not change with the others' year.
+    results = {p: v for p, v in facts.results.items() if p not in not_completed}
+    versions = {p: v for p, v in facts.versions.items() if p not in not_completed}
     version = next((versions[p] for p in (FINAL, YEAR, TERM2, TERM1) if p in versions), "")
-    year_cr = ctx.class_results.get(FINAL) or ctx.class_results.get(YEAR)
+    year_cr = None
+    if YEAR not in not_completed:
+        year_cr = ctx.class_results.get(FINAL) or ctx.class_results.get(YEAR)
     content = {
         "content_version": CONTENT_VERSION,
         "school": {
@@ -249,15 +391,43 @@ def _build(ctx: _ClassContext, student, facts: _Facts) -> dict:
         "grade": school_class.grade.number,
         "level": school_class.grade.level,
         "ruleset": {"code": ruleset, "version": version or ctx.default_version},
-        "pending": [p for p in periods_for(ruleset) if p not in results],
+        "pending": [p for p in periods_for(ruleset) if p not in results and p not in not_completed],
         "homeroom_comment": facts.homeroom_comment,
         "signers": {"homeroom": ctx.homeroom, "principal": ctx.principal},
     }
+    teachers = ctx.teachers if facts.teachers is None else facts.teachers
     if capabilities_for(ruleset).by_checkpoints:
         content.update(_primary_part(results, ctx.subjects, facts.comments))
     else:
-        content.update(_secondary_part(results, ctx.subjects, ctx.teachers))
+        content.update(_secondary_part(results, ctx.subjects, teachers))
+    if facts.left is not None:
+        content["left"] = facts.left.as_content()
+        content["not_completed"] = not_completed
+        content["extract"] = _extract(ctx, facts)
     return content
+
+
+def _extract(ctx: _ClassContext, facts: _Facts) -> dict:
+    """The leaver's grade book at the leaving date: per term not completed, every subject of
+    the class (then any other subject with cells, by code) with its cells by column as entered
+    (raw values), and the absences so far."""
+    known = {s.id for s in ctx.subjects}
+    extra_ids = {sid for cells in facts.cells.values() for sid in cells if sid not in known}
+    extras = sorted(Subject.objects.filter(pk__in=extra_ids), key=lambda s: (s.code, s.pk))
+    terms = []
+    for number in sorted(facts.cells):
+        cells = facts.cells[number]
+        rows = [
+            {
+                "code": s.code,
+                "name": nfc(s.name),
+                "cells": dict(sorted(cells.get(s.id, {}).items())),
+            }
+            for s in [*ctx.subjects, *extras]
+            if s.id in known or cells.get(s.id)
+        ]
+        terms.append({"term": number, "subjects": rows, "absences": facts.absences[number]})
+    return {"on": iso(facts.left.on), "terms": terms}
 
 
 def transcript_content(*, student, year) -> dict:

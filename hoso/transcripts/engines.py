@@ -61,6 +61,13 @@ class Fresh:
     data: dict
     digest: str
 
+    def digest_as(self, version: int) -> str | None:
+        """The hash by the formula of content ``version`` (2 on); None when that version cannot
+        express this content (``content.content_hash_as``)."""
+        from hoso.transcripts.content import content_hash_as
+
+        return content_hash_as(self.content, version)
+
     @property
     def legacy_hash(self) -> str:
         """The data hash by the formula of content version 1: the printed data hashed whole."""

@@ -52,7 +52,7 @@ MESSAGES = {
     TranscriptError.NOT_ISSUED: "Học bạ chưa được cấp.",
     TranscriptError.RESULTS_NOT_APPROVED: (
         "Kết quả {periods} của lớp chưa được Hiệu trưởng phê duyệt: học bạ còn là bản nháp, "
-        "chưa ký được."
+        "chưa ký được. Hiệu trưởng cần phê duyệt các kết quả đó trước.{leavers}"
     ),
     TranscriptError.UPLOAD_MISSING: "Hãy chọn tệp PDF cần kiểm tra.",
     TranscriptError.UPLOAD_TOO_LARGE: "Tệp quá lớn (tối đa {limit} MB).",

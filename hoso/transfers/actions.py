@@ -2,8 +2,8 @@
 its history row and audit event; notifications after commit.
 
 Transfer out: record (``transfer_out_create``) → the student leaves at the date
-(``transfer_out_leave``: the enrolment ends as ``transferred_out``, the transcript of the year is
-drafted) → the transcript is signed and issued through hoso/transcripts' chain (homeroom teacher,
+(``transfer_out_leave``: the enrolment ends as ``transferred_out``, then the transcript of the
+year is drafted as the extract at the leaving date) → the transcript is signed and issued through hoso/transcripts' chain (homeroom teacher,
 vice principal, principal, clerk's seal: each needs that person's certificate and password, so
 the transfer waits and shows it) → ``transfer_out_handover`` (the signed PDF goes to the parent /
 receiving school).
@@ -36,7 +36,7 @@ from hoso.organisation.workdays import add_working_days
 from hoso.students.actions import enrolment_end, student_enrol
 from hoso.students.models import Enrolment, Student
 from hoso.transcripts import engines
-from hoso.transcripts.actions import transcripts_draft_class
+from hoso.transcripts.actions import transcript_draft_student
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.verification import verify_upload
 from hoso.transfers import policies, rules
@@ -251,31 +251,37 @@ def _living_transcript(transfer: Transfer) -> Transcript | None:
 
 
 def transfer_out_leave(*, actor: Actor, transfer: Transfer) -> Transfer:
-    """The student leaves at the transfer date: the transcript of the year is drafted (while the
-    student is still a member of the class), then the enrolment ends as ``transferred_out`` —
-    from the day after, the attendance refuses marks for the student."""
+    """The student leaves at the transfer date: the enrolment ends as ``transferred_out`` —
+    from that day the attendance refuses marks for the student — and then the student's
+    transcript of the year is drafted (or its draft brought up to date) as the extract at the
+    leaving date (``left``, the periods not completed, the scores and absences so far), so it
+    can be signed and handed over now. One transaction: a failure leaves the student studying.
+    A transcript that cannot be drafted (e.g. no public address) is said in the history and
+    drafted later from the class board."""
     policies.require_manage(actor, f"kết thúc học của {transfer.full_name}")
     _require_state(transfer, T.OPEN)
     enrolment = transfer.enrolment
     if enrolment is None or not enrolment.is_studying:
         raise fail(TransferError.NOT_STUDYING)
     drafted = ""
-    if _living_transcript(transfer) is None:
-        try:
-            transcripts_draft_class(actor=actor, school_class=enrolment.school_class)
-        except DomainError as exc:  # e.g. no public address: the clerk drafts it later
-            drafted = f" Chưa lập được học bạ: {exc.message}"
     with transaction.atomic():
         locked = _lock(transfer)
         _require_state(locked, T.OPEN)
         before = _snapshot(locked)
-        enrolment_end(
+        ended = enrolment_end(
             actor=actor,
             enrolment=enrolment,
             status=Enrolment.Status.TRANSFERRED_OUT,
             end_date=locked.effective_on,
-            note=f"Chuyển đến {locked.other_school_name}"[:300],
+            note=Enrolment.transfer_note(locked.other_school_name),
         )
+        try:
+            with transaction.atomic():  # a savepoint: a refused draft keeps the leaving
+                transcript_draft_student(
+                    actor=actor, school_class=ended.school_class, student=locked.student
+                )
+        except DomainError as exc:
+            drafted = f" Chưa lập được học bạ: {exc.message}"
         locked.state = T.LEFT
         locked.transcript = _living_transcript(locked)
         locked.save(update_fields=["state", "transcript"])

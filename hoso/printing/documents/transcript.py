@@ -11,6 +11,11 @@ Secondary follows Circular 22's template (subject table with term and year resul
 training and learning results, decision, homeroom comment); primary follows Circular 27's
 appendix (subjects with level, test score and comment; qualities; competencies; result of
 education; award; completion).
+
+A student who left the school during the year (content ``left``) gets the extract at the
+leaving date: the leaving line, the periods not completed, and the table "Bảng điểm đến ngày …"
+of the grade-book cells so far (the rule set's columns). Those keys are laid out only for a
+leaver, so every other transcript's printed data stay as they were.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from collections.abc import Callable
 
 import segno
 
-from hoso.assessment.rules import capabilities_for
+from hoso.assessment.rules import capabilities_for, get_ruleset
+from hoso.assessment.rules.capabilities import TEXT
 from hoso.core.errors import DomainError
 from hoso.gradebook.results.compute import (
     DECISION_LABELS,
@@ -160,7 +166,81 @@ def transcript_layout(content: dict) -> dict:
         data.update(_primary_layout(content))
     else:
         data.update(_secondary_layout(content, ruleset))
+    if "left" in content:
+        data.update(_left_layout(content, ruleset, rules.learner_title))
     return data
+
+
+LEFT_WORDS = {"transferred_out": "chuyển đi", "dropped_out": "thôi học"}
+
+
+def _left_layout(content: dict, ruleset: str, learner: str) -> dict:
+    """The extract at the leaving date: who left when (and where to), what was not completed,
+    the scores and absences so far."""
+    left = content["left"]
+    word = LEFT_WORDS.get(left["status"], "rời trường")
+    line = f"{learner} {word} ngày {fmt_date(_date(left['on']))}"
+    to = left.get("to") or ""
+    if to:
+        line += f" (đến {to})" if to.lower().startswith("trường") else f" (đến trường {to})"
+    extract = content["extract"]
+    return {
+        "left": {"line": line + "."},
+        "not_completed": {
+            "periods": [period_label(p, ruleset) for p in content["not_completed"]],
+            "note": f"Chưa hoàn thành ({learner.lower()} {word} trước khi kết thúc học kì)",
+        },
+        "extract": {
+            "title": f"Bảng điểm đến ngày {fmt_date(_date(extract['on']))}",
+            "terms": [_extract_term(term, ruleset) for term in extract["terms"]],
+        },
+    }
+
+
+def _columns(ruleset: str, number: int, present: set[str]) -> list[tuple[str, str]]:
+    """(key, label) of a term's columns: the rule set's grade-sheet columns in its order (the
+    required ones always, the optional ones when a cell has them, never the comment text), then
+    any other column a cell has."""
+    tx = [int(k[2:]) for k in present if k.startswith("TX") and k[2:].isdigit()]
+    try:
+        specs = get_ruleset(ruleset).sheet_columns(
+            assessment="score",
+            term_number=number,
+            periods_per_year=35,
+            midterm_test=True,
+            last_regular=max(tx, default=0),
+            max_regular=max(tx, default=0),
+        )
+    except LookupError:
+        specs = []
+    out = [(c.key, c.label) for c in specs if c.kind != TEXT and (c.required or c.key in present)]
+    known = {key for key, _ in out}
+    return out + [(key, key) for key in sorted(present - known)]
+
+
+def _extract_term(term: dict, ruleset: str) -> dict:
+    present = {key for row in term["subjects"] for key in row["cells"]}
+    columns = _columns(ruleset, term["term"], present)
+    absences = term["absences"]
+    if absences["total"] is None:
+        said = "—"
+    else:
+        said = f"{absences['total']} buổi"
+        if absences["excused"] is not None or absences["unexcused"] is not None:
+            excused, unexcused = int(absences["excused"] or 0), int(absences["unexcused"] or 0)
+            rest = int(absences["total"]) - excused - unexcused
+            said += f" (có phép {excused}, không phép {unexcused}" + (
+                f", chưa xác nhận {rest})" if rest > 0 else ")"
+            )
+    return {
+        "label": "Học kỳ I" if term["term"] == 1 else "Học kỳ II",
+        "columns": [label for _, label in columns],
+        "rows": [
+            {"name": row["name"], "cells": [score_text(row["cells"].get(k)) for k, _ in columns]}
+            for row in term["subjects"]
+        ],
+        "absences": f"Số buổi nghỉ: {said}",
+    }
 
 
 def _secondary_layout(content: dict, ruleset: str) -> dict:

@@ -13,7 +13,9 @@ from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.signing.services import validate_pdf
 from hoso.students.models import Enrolment
+from hoso.transcripts import actions as transcript_actions
 from hoso.transcripts.models import Transcript
+from hoso.transcripts.tests.conftest import PASSWORD
 from hoso.transfers import actions
 from hoso.transfers.errors import TransferError
 from hoso.transfers.models import Transfer
@@ -48,8 +50,14 @@ def test_leaving_ends_the_enrolment_and_freezes_attendance(world):
     enrolment = Enrolment.objects.get(student=world.student_a)
     assert enrolment.status == Enrolment.Status.TRANSFERRED_OUT
     assert enrolment.end_date == date(2026, 11, 18)
-    # The year's transcript was drafted while the student was still in the class.
+    # The year's transcript was drafted after the enrolment ended: the extract at the date.
     assert transfer.transcript is not None and transfer.transcript.state == "draft"
+    content = transfer.transcript.data["content"]
+    assert content["left"] == {
+        "on": "2026-11-18",
+        "status": "transferred_out",
+        "to": "Trường THCS Lê Lợi",
+    }
     # Attendance: the day before leaving is still the student's, the leaving day is refused.
     homeroom = world.actor("homeroom")
     take_roll(
@@ -120,3 +128,31 @@ def test_signed_pdf_download_is_audited_and_scoped(world, signers):
     assert AuditEvent.objects.filter(event_type="transfer.pdf_downloaded").count() == 1
     client.force_login(world.users["homeroom"])
     assert client.get(url).status_code == 404
+
+
+def test_a_mid_year_transfer_is_handed_over_at_the_date(world, signers):
+    """GIVEN no period of the class approved (mid-term I), WHEN the student leaves, THEN the
+    extract at the leaving date goes through the whole chain and is handed over: the transfer
+    does not wait for the year's results."""
+    from hoso.gradebook.results.models import ClassResult
+
+    ClassResult.objects.filter(school_class=world.class_a).delete()
+    clerk = world.actor("clerk")
+    transfer = actions.transfer_out_leave(actor=clerk, transfer=_create(world))
+    draft = transfer.transcript
+    assert draft.data["content"]["pending"] == []
+    assert draft.data["content"]["not_completed"] == ["term1", "term2", "year"]
+    c = world.class_a
+    transcript_actions.transcripts_homeroom_sign(
+        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
+    )
+    transcript_actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
+    transcript_actions.transcripts_principal_sign(
+        actor=world.actor("principal"), school_class=c, secret=PASSWORD
+    )
+    transcript_actions.transcripts_issue(actor=clerk, school_class=c, secret=PASSWORD)
+    transfer = actions.transfer_out_handover(actor=clerk, transfer=transfer)
+    assert transfer.state == Transfer.State.COMPLETED
+    assert transfer.transcript.pk == draft.pk  # the version drafted on leaving, now issued
+    assert transfer.transcript.state == Transcript.State.ISSUED
+    assert AuditEvent.objects.filter(event_type="transfer.out_handed_over").count() == 1
