@@ -35,7 +35,7 @@ from hoso.organisation.models import Position, SchoolClass, Staff
 from hoso.students.models import Enrolment
 from hoso.transcripts import engines, policies
 from hoso.transcripts.codes import new_code
-from hoso.transcripts.content import CONTENT_VERSION, LEGACY_VERSION
+from hoso.transcripts.content import CONTENT_VERSION, LEGACY_VERSION, periods_in_words
 from hoso.transcripts.errors import MESSAGES, TranscriptError, fail
 from hoso.transcripts.models import Transcript, TranscriptEvent, TranscriptRevision
 from hoso.transcripts.workflow import STEP_LABELS, Step, signers_to_ask_again, target
@@ -637,7 +637,7 @@ def _sign_step(
         leavers = [t for t in todo if t.data.get("pending") and t.data.get("left")]
         raise fail(
             TranscriptError.RESULTS_NOT_APPROVED,
-            periods=", ".join(pending).lower(),
+            periods=periods_in_words(todo),
             leavers=(
                 " Học sinh rời trường sau khi các kỳ đó kết thúc nên học bạ phải có kết quả "
                 "các kỳ đó."

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from hoso.assessment.rules import capabilities_for
 from hoso.attendance.selectors import totals
 from hoso.core.errors import DomainError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.gradebook.comments.models import SubjectComment
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.results.absences import from_attendance
@@ -45,6 +45,7 @@ from hoso.gradebook.results.compute import (
     YEAR,
     class_ruleset,
     offerings_by_grade,
+    period_label,
     periods_for,
 )
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
@@ -78,6 +79,19 @@ def content_hash_as(content: dict, version: int) -> str | None:
             return None
         return content_hash(content | {"content_version": 2})
     raise ValueError(f"content version {version} has no formula here")
+
+
+def periods_in_words(transcripts) -> str:
+    """The periods still pending in ``transcripts`` (their content), in the year's order and in
+    words: "học kỳ I, cả năm" — for the board's banner and the signing refusal."""
+    order = [TERM1, TERM2, YEAR, FINAL]
+    codes: dict[str, str] = {}
+    for t in transcripts:
+        ruleset = ((t.data or {}).get("ruleset") or {}).get("code") or ""
+        for code in (t.data or {}).get("pending") or []:
+            codes.setdefault(code, ruleset)
+    ranked = sorted(codes, key=lambda c: order.index(c) if c in order else len(order))
+    return ", ".join(in_sentence(period_label(c, codes[c])) for c in ranked)
 
 
 def canonical_json(content: dict) -> bytes:

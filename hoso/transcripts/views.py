@@ -17,6 +17,7 @@ from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import not_found
 from hoso.core.errors import DomainError
 from hoso.transcripts import actions, policies, selectors, verification
+from hoso.transcripts.content import periods_in_words
 from hoso.transcripts.models import Transcript, TranscriptRevision
 from hoso.transcripts.workflow import Step, allowed
 
@@ -120,7 +121,7 @@ def _class_context(actor, school_class, **extra) -> dict:
         "can_issue": policies.can_issue(actor, school_class, reissue=reissue)
         and S.PRINCIPAL_SIGNED in states,
         "stale": [t for t in live if t.stale_since],
-        "pending": sorted({p for t in live for p in (t.data.get("pending") or [])}),
+        "pending": periods_in_words(live),
         **extra,
     }
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hoso.audit.actions import audit_record
 from hoso.core import clock
+from hoso.core.text import in_sentence
 from hoso.notifications.actions import notify
 from hoso.organisation.models import Position, Staff
 from hoso.transfers import rules
@@ -78,7 +79,7 @@ def transfers_remind(*, now: datetime | None = None, schools=None) -> RemindRun:
                     kind="transfer_late",
                     text=(
                         f"Quá hạn ({step.due_on:%d/%m/%Y}): {rule.label} — "
-                        f"{transfer.get_direction_display().lower()} {transfer.full_name}."
+                        f"{in_sentence(transfer.get_direction_display())} {transfer.full_name}."
                     ),
                     dedupe_key=f"transfer:{transfer.pk}:{step.code}:{today.isoformat()}",
                     url=url,

@@ -139,6 +139,8 @@ def test_board_says_when_results_are_not_approved_yet(world, signers):
         .content.decode()
     )
     assert 'data-testid="pending"' in html and "chưa được Hiệu trưởng phê duyệt" in html
+    # in words and in the year's order, never the codes ("term1") or "học kỳ i"
+    assert "Kết quả học kỳ I, học kỳ II, cả năm của lớp" in html and "term1" not in html
 
 
 def test_student_export_download(world, signers):
