@@ -98,6 +98,7 @@ DEMO_EXTENSIONS = (
     "hoso.demo.transcripts",
     "hoso.demo.attendance",
     "hoso.demo.transfers",
+    "hoso.demo.graduation",
 )
 
 

@@ -10,7 +10,9 @@ Toán) the test. Nothing is dated after ``today``: on 3 September the book is em
 whole year is filled. A few cells stay empty (absent students). Some columns of the demo subject
 teacher ``gvbm`` (the first ones filled) are finalised (chốt), so that the correction procedure
 can be tried on them. After the year's last day (June–August: over, not rolled over yet) the
-lower-secondary class ``LAST_YEAR_CLASS`` of the current year is closed like last year's (below). Cells are written with ``bulk_create`` (one action per
+lower-secondary classes ``LAST_YEAR_CLASS`` and ``GRADUATING_CLASS`` (grade 9, for the graduation
+demo) of the current year are closed like last year's (below). Cells are written with
+``bulk_create`` (one action per
 cell would take minutes) and recorded by one ``demo.seeded`` audit event per batch.
 
 Previous (closed) year, lower secondary only, ONE class (last year's 6A1): every required column
@@ -40,6 +42,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: Last year's class whose results are approved and whose transcripts the demo issues.
 LAST_YEAR_CLASS = "6A1"
+#: The grade-9 class whose year the demo closes in the summer (the graduation review's list 1).
+GRADUATING_CLASS = "9A1"
 #: Students of that class (in list order) whose results make the lists non-trivial.
 WEAK_STUDENT = 3  # two subjects well below 5 in term II: "Chưa đạt", re-test in the summer
 SUMMER_TRAINING_STUDENT = 7  # training "Chưa đạt" in term II: rèn luyện trong hè
@@ -332,17 +336,17 @@ def _current_year(school, year, today: date) -> None:
     classes, students, offerings, teachers = _class_data(year)
     if Assessment.objects.filter(school_class__in=classes).exists():
         return  # already seeded
-    # After the year's last day (summer: the year is over, not rolled over yet) one class of the
-    # lower-secondary school has its year closed like last year's: every column, sign-offs and
-    # the principal's approval of term I, term II and the year.
-    finished = None
+    # After the year's last day (summer: the year is over, not rolled over yet) two classes of
+    # the lower-secondary school (a grade 6 and a grade 9) have their year closed like last
+    # year's: every column, sign-offs and the principal's approval of term I, term II and the year.
+    finished = []
     if today > year.end_date and "lower_secondary" in (year.rulesets or {}):
-        finished = next((c for c in classes if c.name == LAST_YEAR_CLASS), None)
+        finished = [c for c in classes if c.name in (LAST_YEAR_CLASS, GRADUATING_CLASS)]
     cells: list[tuple] = []
     sheet_columns: list[SheetColumn] = []
     for term in terms:
         for school_class in classes:
-            if school_class is finished:
+            if school_class in finished:
                 continue
             for offering in offerings[school_class.grade_id]:
                 cells += _sheet_cells(
@@ -361,9 +365,9 @@ def _current_year(school, year, today: date) -> None:
     SheetColumn.objects.bulk_create(sheet_columns, batch_size=500)
     _insert_cells(cells)
     finalised = _finalise_some(school, year, terms[0], now) if terms else 0
-    if finished is not None:
-        _fill_last_year(school, finished)
-        _approve_last_year(school, finished)
+    for school_class in finished:
+        _fill_last_year(school, school_class)
+        _approve_last_year(school, school_class)
     _audit(
         school,
         year,
