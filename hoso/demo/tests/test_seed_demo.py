@@ -274,10 +274,11 @@ def test_students_have_valid_ids_codes_and_birth_years(seeded):
     late_enough = clock.today() >= _cal().current.start + timedelta(days=60)
     transferred = {Enrolment.Status.TRANSFERRED_IN} if late_enough else set()
     assert {Enrolment.Status.STUDYING} | transferred <= statuses
-    # The transfers demo (hoso/demo/transfers.py) lets one lower-secondary student leave today.
+    # The transfers demo (hoso/demo/transfers.py) lets two lower-secondary students leave: one
+    # today, one two working days before (handed over).
     left = Enrolment.Status.TRANSFERRED_OUT
     assert statuses <= {Enrolment.Status.STUDYING, Enrolment.Status.TRANSFERRED_IN, left}
-    assert enrolments.filter(status=left).count() <= 1
+    assert enrolments.filter(status=left).count() <= 2
     assert not enrolments.filter(start_date__gt=clock.today()).exists()
     assert not RegisterEntry.objects.filter(entered_on__gt=clock.today()).exists()
     assert Student.objects.filter(has_disability=True).exclude(disability_note="").exists()
@@ -612,15 +613,22 @@ def test_last_year_transcripts_are_issued_and_one_is_replaced(seeded, client):
     page = client.get(f"/xac-minh/{old.replaced_by.code}")
     assert page.status_code == 200 and "không còn giá trị" not in page.content.decode()
     # This year's drafts stay drafts: the year's results are not approved yet. The demo's
-    # transferred-out student's draft was replaced by its extract at the leaving date.
+    # transferred-out students' drafts were replaced by their extracts at the leaving date, and
+    # one extract was signed and issued (the transfer handed over).
     this_year = Transcript.objects.filter(year__is_closed=False)
     assert set(this_year.values_list("state", flat=True)) <= {
         Transcript.State.DRAFT,
         Transcript.State.SUPERSEDED,
+        Transcript.State.ISSUED,
     }
     for old_draft in this_year.filter(state=Transcript.State.SUPERSEDED):
-        extract = this_year.get(student=old_draft.student, state=Transcript.State.DRAFT)
-        assert extract.data.get("left") and not old_draft.data.get("left")
+        extract = this_year.exclude(state=Transcript.State.SUPERSEDED).get(
+            student=old_draft.student
+        )
+        assert extract.data["content"]["left"] and "left" not in old_draft.data["content"]
+    for issued_now in this_year.filter(state=Transcript.State.ISSUED):
+        assert issued_now.data["content"]["left"]["status"] == "transferred_out"
+        assert not issued_now.data["content"]["pending"]
     call_command("audit_verify", stdout=StringIO())
 
 

@@ -1,6 +1,7 @@
-"""GIVEN the two demo schools seeded on a reference day THEN each shows one transfer in
-progress: the lower-secondary school one out (enrolment ended, transcript waiting for its
-signatures), the primary school one in (accepted, placement due in 3 working days)."""
+"""GIVEN the two demo schools seeded on a reference day THEN the lower-secondary school shows
+one transfer out handed over (its extract at the leaving date signed and issued) and one in
+progress (enrolment ended, transcript waiting for its signatures), the primary school one in
+(accepted, placement due in 3 working days)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,21 @@ def test_demo_transfers(day):
 
     demo_seed()
     today = clock.today()
-    transfers = {t.school.code: t for t in Transfer.objects.select_related("school")}
+    transfers = {(t.school.code, t.state): t for t in Transfer.objects.select_related("school")}
     if day == "2027-07-15":  # summer: no school day to transfer on
         assert not transfers
         return
-    out, in_ = transfers["THCS-NT"], transfers["TH-CVA"]
+    assert len(transfers) == 3
+    out, in_ = transfers[("THCS-NT", "left")], transfers[("TH-CVA", "accepted")]
+    done = transfers[("THCS-NT", "completed")]
+    # handed over: left two working days before, its extract at that date signed and issued
+    assert done.effective_on < out.effective_on and done.completed_at is not None
+    extract = done.transcript
+    content = extract.data["content"]
+    assert extract.state == "issued" and content["left"]["on"] == str(done.effective_on)
+    assert content["pending"] == [] and content["not_completed"]
+    assert "chuyển đi ngày" in extract.data["left"]["line"]  # the printed line
+    assert done.steps.filter(done_on__isnull=True).count() == 0
     assert out.direction == "out" and out.state == Transfer.State.LEFT
     assert out.effective_on == today and out.filed_on < today
     assert out.transcript is not None and out.transcript.state == "draft"
