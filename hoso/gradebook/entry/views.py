@@ -277,7 +277,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
         first = min(refusals, key=lambda s: _BANNER_ORDER.get(s.code, 3), default=None)
         readonly_reason = first.message if first is not None else ""
     ruleset = get_ruleset(the_sheet.ruleset)
-    return render(
+    response = render(
         request,
         "gradebook/grid_sheet.html",
         {
@@ -306,6 +306,10 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "sheet_key": f"{school_class.pk}-{subject.pk}-{term.pk}",
         },
     )
+    # Back from an Excel import (or any page) loads the sheet afresh: a copy kept by the browser
+    # would show the results, versions and counters of before.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- JSON endpoints --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ with coded JSON errors for the grid."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -231,6 +232,28 @@ def test_students_who_left_are_greyed_and_not_editable(client, world):
     assert 'class="left"' in response.content.decode()
     refused = post_cell(client, world, "TX1", "8", student=gone)
     assert refused.status_code == 400 and refused.json()["code"] == "NOT_ENROLLED"
+
+
+def test_column_counters_count_students_still_in_the_class_and_are_never_cached(client, world):
+    # GIVEN An has TX1 and CK, Bình (still in class) has none, Đi had TX1 and then left
+    fill(world, {"TX1": "8", "CK": "7"})
+    make_student(world.school, world.class_a, "Trần Văn Bình")
+    gone = make_student(world.school, world.class_a, "Phạm Văn Đi")
+    fill(world, {"TX1": "6"}, student=gone)
+    Enrolment.objects.filter(student=gone).update(
+        status=Enrolment.Status.TRANSFERRED_OUT, end_date=date(2026, 10, 1)
+    )
+    # WHEN the teacher opens the sheet
+    response = login(client, world, "subject").get(sheet_url(world))
+    html = response.content.decode()
+    # THEN each column head and finalise button counts the students still in the class (the
+    # definition grid.js recomputes after each save: rows marked data-active, saved value)
+    assert len(re.findall(r'data-progress="TX1"[^>]*>1/2<', html)) == 2
+    assert len(re.findall(r'data-progress="CK"[^>]*>1/2<', html)) == 2
+    assert len(re.findall(r'data-progress="GK"[^>]*>0/2<', html)) == 2
+    assert len(re.findall(r"<tr data-student=\"\d+\" data-active", html)) == 2
+    # and coming back to the page (after an Excel import) asks the server again
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_comment_subject_shows_d_and_cd(client, world):

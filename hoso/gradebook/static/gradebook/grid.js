@@ -572,8 +572,28 @@
     td.title = errors.join(" · ");
   }
 
+  // ---- the column counters ------------------------------------------------------------------
+  // "n/active" in each column head and on its finalise button: the students still in the class
+  // (rows marked data-active) whose saved value in that column is not empty — the definition the
+  // page is rendered with (views.sheet), applied to what the server answered since.
+  var progressEls = Array.prototype.slice.call(document.querySelectorAll("[data-progress]"));
+  function recount() {
+    var counts = {};
+    var activeRows = table.querySelectorAll("tbody tr[data-active]").length;
+    cells.forEach(function (el) {
+      var key = el.getAttribute("data-column");
+      if (!(key in counts)) counts[key] = 0;
+      if (el.closest("tr").hasAttribute("data-active") && el.getAttribute("data-saved") !== "") counts[key]++;
+    });
+    progressEls.forEach(function (span) {
+      var key = span.getAttribute("data-progress");
+      if (key in counts) span.textContent = counts[key] + "/" + activeRows;
+    });
+  }
+
   // ---- the sheet's status and the list of cells that need attention -------------------------
   function render() {
+    recount();
     var keys = Object.keys(queue);
     var waiting = 0;
     var retrying = 0;
@@ -749,6 +769,15 @@
 
   // ---- test dates of periodic columns -------------------------------------------------------
   Array.prototype.forEach.call(document.querySelectorAll("input[data-test-date]"), function (input) {
+    // A narrow column head has no room for the browser's calendar icon: a click opens the picker.
+    input.addEventListener("click", function () {
+      if (input.disabled || typeof input.showPicker !== "function") return;
+      try {
+        input.showPicker();
+      } catch (err) {
+        /* not allowed here (no user gesture): typing the date still works */
+      }
+    });
     input.addEventListener("change", function () {
       var label = input.getAttribute("aria-label");
       fetch(DATE_URL, {
@@ -828,6 +857,13 @@
     persist();
     render();
   })();
+
+  // Back to this page from the history (e.g. after an Excel import): a page the browser kept in
+  // memory shows the results of before; load it afresh unless it holds unsaved changes (they are
+  // in localStorage anyway and would be restored).
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && !Object.keys(queue).length) window.location.reload();
+  });
 
   // Handlers are attached: tests (and anything else) can wait for this before typing.
   table.setAttribute("data-ready", "1");
