@@ -307,6 +307,11 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
     )
     rows = [(c, _visible_sections(c, keys)) for c in checks]
     today = clock.today()
+    default = progress.default_check_month(actor.year, today=today)
+    # The picker offers the year's months up to the current one (the current month included).
+    latest = today.replace(day=1)
+    if actor.year is not None:
+        latest = min(latest, actor.year.end_date.replace(day=1))
     return render(
         request,
         "gradebook/progress_monthly_list.html",
@@ -315,7 +320,9 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
             "scope_labels": [label for _k, _f, label in sections],
             "can_record": can_record_check(actor),
             "error": error,
-            "month_value": month_value or f"{today:%Y-%m}",
+            "month_value": month_value or f"{default:%Y-%m}",
+            "month_min": f"{actor.year.start_date:%Y-%m}" if actor.year else "",
+            "month_max": f"{max(latest, default):%Y-%m}",
             "notes": notes,
         },
         status=400 if error else 200,
