@@ -16,6 +16,7 @@ class GradebookError(StrEnum):
     # rule-set validation codes pass through: OUT_OF_RANGE, BAD_PRECISION, BAD_INPUT, UNKNOWN_LEVEL
     UNKNOWN_LEVEL = "UNKNOWN_LEVEL"
     BAD_LOCK = "BAD_LOCK"
+    REASON_REQUIRED = "REASON_REQUIRED"  # opening a locked book without a reason (≤ 300 chars)
     BAD_CORRECTION = "BAD_CORRECTION"
     NOT_ALLOWED = "NOT_ALLOWED"
     BAD_REQUEST = "BAD_REQUEST"  # a malformed save request from the grid

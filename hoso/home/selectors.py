@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -22,7 +23,7 @@ from hoso.organisation.assignments.selectors import (
     reference_day,
     teaching_on,
 )
-from hoso.organisation.models import SchoolClass, Staff
+from hoso.organisation.models import Department, SchoolClass, Staff
 from hoso.organisation.setup.selectors import setup_todo
 from hoso.students.models import Enrolment, Student
 
@@ -162,6 +163,22 @@ def _records_section(actor) -> Section | None:
     if waiting:
         s.links.append({"label": f"{waiting} hồ sơ chờ tôi duyệt", "url": reverse("records:inbox")})
     return s
+
+
+def _department_progress_links(actor) -> list[dict]:
+    """Tiến độ nhập điểm of each subject department the person heads (or heads by delegation):
+    the progress board filtered to that department (the board itself is scoped the same way,
+    ``gradebook.progress.policies.progress_scope``)."""
+    if actor.year is None or not actor.has(Role.DEPARTMENT_HEAD):
+        return []
+    departments = Department.objects.filter(
+        pk__in=actor.department_ids, school=actor.school, kind=Department.Kind.SUBJECT
+    ).order_by("name")
+    board = reverse("gradebook:progress")
+    return [
+        {"label": f"Tiến độ nhập điểm — {d.name}", "url": f"{board}?{urlencode({'to': d.pk})}"}
+        for d in departments
+    ]
 
 
 def home_sections(actor) -> list[Section]:
@@ -309,6 +326,7 @@ def home_sections(actor) -> list[Section]:
         label = actor.delegated.get(Role.DEPARTMENT_HEAD)
         if label:
             s.todo.append(f"Bạn đang được ủy nhiệm: {label}.")
+        s.links.extend(_department_progress_links(actor))
         sections.append(s)
 
     attendance = _attendance_section(actor)

@@ -209,14 +209,19 @@ def decide(request, obligation_id: int):
         if isinstance(exc, PermissionDenied):
             log_denied(actor, kind="forbidden", what=f"records.decide {ob.pk} {exc.code}")
         if htmx:
+            # 422 + HX-Retarget: nav.js swaps the preview in, with the message and the comment.
             ob.refresh_from_db()
             ctx = {"ob": ob, "error": exc.message, "comment": comment, **_preview_context(ob)}
-            return render(request, "records/_inbox_preview.html", ctx, status=400)
+            response = render(request, "records/_inbox_preview.html", ctx, status=422)
+            response["HX-Retarget"] = "#preview"
+            response["HX-Reswap"] = "innerHTML"
+            return response
         if isinstance(exc, PermissionDenied):
             raise
+        # The record's page again, the message above the form and the comment kept.
         ob.refresh_from_db()
         ctx = _detail_context(request, ob, decide_error=exc.message, comment=comment)
-        return render(request, "records/obligation.html", ctx, status=400)
+        return render(request, "records/obligation.html", ctx, status=422)
     if htmx:
         ob.refresh_from_db()
         return render(request, "records/_inbox_done.html", {"ob": ob, "text": text})

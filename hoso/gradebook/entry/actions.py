@@ -14,6 +14,7 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock, events
 from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.core.text import nfc
 from hoso.gradebook.entry.columns import MAX_REGULAR, SCORE, TEXT, Column
 from hoso.gradebook.entry.locks import lock_covering, locks_for_sheet
 from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
@@ -356,11 +357,23 @@ def book_lock(
     return lock
 
 
-def book_open(*, actor: Actor, lock: BookLock, reason: str = "") -> BookLock:
-    """Mở sổ: ends a lock (kept, with who opened it and when)."""
+#: The longest reason for opening a locked book (lý do mở sổ).
+OPEN_REASON_MAX = 300
+
+
+def book_open(*, actor: Actor, lock: BookLock, reason: str) -> BookLock:
+    """Mở sổ: ends a lock (kept, with who opened it and when); the reason is required."""
     if not can_lock_books(actor) or lock.school_id != actor.school_id:
         raise PermissionDeniedError(
             GradebookError.NOT_ALLOWED, "Chỉ hiệu trưởng (hoặc quản trị viên theo lệnh) mở sổ."
+        )
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise DomainError(GradebookError.REASON_REQUIRED, "Hãy ghi lý do mở sổ.")
+    if len(reason) > OPEN_REASON_MAX:
+        raise DomainError(
+            GradebookError.REASON_REQUIRED,
+            f"Lý do mở sổ dài quá {OPEN_REASON_MAX} ký tự: hãy rút gọn.",
         )
     with transaction.atomic():
         locked = BookLock.objects.select_for_update().get(pk=lock.pk)

@@ -3,7 +3,7 @@ hoso/gradebook/urls.py, namespace ``gradebook``)."""
 
 from django.urls import path
 
-from hoso.gradebook.entry import views
+from hoso.gradebook.entry import lock_opening, views
 
 _SHEET = "lop/<int:class_id>/mon/<int:subject_id>/ky/<int:term_id>/"
 
@@ -16,5 +16,5 @@ urlpatterns: list = [
     path(_SHEET + "chot/", views.finalise, name="finalise"),
     path(_SHEET + "them-cot/", views.add_column, name="add_column"),
     path("khoa-so/", views.locks, name="locks"),
-    path("khoa-so/<int:lock_id>/mo/", views.lock_open, name="lock_open"),
+    path("khoa-so/<int:lock_id>/mo/", lock_opening.lock_open, name="lock_open"),
 ]

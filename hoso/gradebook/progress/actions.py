@@ -26,6 +26,7 @@ from hoso.gradebook.progress.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.progress.policies import (
     SCHOOL_SECTION,
     can_edit_deadline_rules,
+    can_remind_teachers,
     can_sign_off_check,
     check_scope,
 )
@@ -480,3 +481,92 @@ def grade_reminders_send(*, now: datetime | None = None, schools=None) -> Remind
         run.created += created
         run.digests += digests
     return run
+
+
+# --- reminders sent by hand from the board ----------------------------------------------------
+
+
+def late_rows(rows: list[SheetRow]) -> list[SheetRow]:
+    """The board's sheets missing results they should have by now (a teacher is late)."""
+    return [r for r in rows if r.counts is not None and r.counts.missing > 0]
+
+
+def reminder_text(row: SheetRow) -> str:
+    """The message a late teacher receives (shown to the sender before sending)."""
+    return (
+        f"Nhắc nhập điểm: môn {row.subject.name} lớp {row.school_class.name}, {row.term}, "
+        f"còn thiếu {row.counts.missing} kết quả phải có đến nay. "
+        "Đề nghị thầy/cô cập nhật sổ điểm."
+    )
+
+
+def reminder_key(row: SheetRow, today: date) -> str:
+    """One reminder by hand per sheet and day, whoever sends it."""
+    return f"grade:{row.assignment.school_class.school_id}:manual:{row.assignment.pk}:{today}"
+
+
+@dataclass
+class ManualReminders:
+    sent: list[SheetRow] = field(default_factory=list)
+    already: list[SheetRow] = field(default_factory=list)  # reminded earlier today
+    no_account: list[SheetRow] = field(default_factory=list)
+
+
+def teachers_remind(
+    *, actor: Actor, rows: list[SheetRow], now: datetime | None = None
+) -> ManualReminders:
+    """Nhắc: send each late sheet's teacher an in-app notification (once a day per sheet),
+    and audit who reminded whom. ``rows`` come from the actor's own board (its scope)."""
+    from hoso.notifications.actions import notify
+
+    if not can_remind_teachers(actor):
+        raise PermissionDeniedError(
+            ProgressError.NOT_ALLOWED, "Chỉ hiệu trưởng và phó hiệu trưởng nhắc giáo viên."
+        )
+    late = late_rows(rows)
+    if not late:
+        raise DomainError(
+            ProgressError.NOTHING_TO_REMIND, "Không có sổ điểm nào đang chậm để nhắc."
+        )
+    now = now or clock.now()
+    today = deadlines.local_date(now)
+    out = ManualReminders()
+    with transaction.atomic():
+        for row in late:
+            user = row.teacher.user
+            if user is None or not user.is_active:
+                out.no_account.append(row)
+                continue
+            made = notify(
+                user=user,
+                school=actor.school,
+                kind="grade_reminder_manual",
+                text=reminder_text(row),
+                url=row.url
+                or sheet_url(row.assignment.school_class_id, row.subject.pk, row.term.pk),
+                dedupe_key=reminder_key(row, today),
+                email_subject="Nhắc nhập điểm",
+            )
+            (out.sent if made is not None else out.already).append(row)
+        if out.sent:
+            audit_record(
+                event_type="gradebook.teachers_reminded",
+                actor=actor.user,
+                school_id=actor.school_id,
+                target_type="gradebook.reminders",
+                target_id=today.isoformat(),
+                target_repr=f"Nhắc nhập điểm {deadlines.local(now):%d/%m/%Y %H:%M}",
+                after={
+                    "sent": [
+                        {
+                            "teacher": r.teacher.full_name,
+                            "sheet": f"{r.subject.name} {r.school_class.name}",
+                            "missing": r.counts.missing,
+                        }
+                        for r in out.sent
+                    ],
+                    "already_today": len(out.already),
+                    "no_account": len(out.no_account),
+                },
+            )
+    return out

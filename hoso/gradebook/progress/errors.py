@@ -14,3 +14,4 @@ class ProgressError(StrEnum):
     CHECK_SIGNED = "CHECK_SIGNED"  # signed off: nothing changes any more
     CHECK_INCOMPLETE = "CHECK_INCOMPLETE"  # no school-wide check to sign off yet
     NO_TERM = "NO_TERM"
+    NOTHING_TO_REMIND = "NOTHING_TO_REMIND"  # none of the chosen sheets is late any more

@@ -45,6 +45,16 @@ def require_progress(actor: Actor) -> Q:
     return scope
 
 
+def can_remind_teachers(actor: Actor) -> bool:
+    """Nhắc giáo viên nhập điểm from the progress board: the principal and vice principals."""
+    return (
+        actor.school is not None
+        and actor.year is not None
+        and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+        and actor.can_write("gradebook")
+    )
+
+
 def can_edit_deadline_rules(actor: Actor) -> bool:
     return actor.school is not None and actor.has(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 

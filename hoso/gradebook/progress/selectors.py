@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -82,6 +82,20 @@ def current_term(year, *, today: date | None = None) -> Term | None:
             return term
     started = [t for t in terms if t.start_date <= today]
     return started[-1] if started else terms[0]
+
+
+def default_check_month(year, *, today: date | None = None) -> date:
+    """The month a monthly check is about unless the leader picks another: the month just ended
+    (the check is made at the end of a month, often written up in the first days of the next).
+    In the year's first month none has ended yet: that month; after the year's last month: the
+    last one. Returned as the month's first day."""
+    today = today or clock.today()
+    current = today.replace(day=1)
+    previous = (current - timedelta(days=1)).replace(day=1)
+    if year is None:
+        return previous
+    first, last = year.start_date.replace(day=1), year.end_date.replace(day=1)
+    return min(max(previous, first), last, max(current, first))
 
 
 def chosen_term(year, raw: str) -> tuple[Term | None, str]:

@@ -6,6 +6,7 @@ from hoso.gradebook.progress import views
 
 urlpatterns = [
     path("tien-do/", views.progress_board, name="progress"),
+    path("tien-do/nhac/", views.progress_remind, name="progress_remind"),
     path("tien-do/xuat-excel/", views.progress_export, name="progress_export"),
     path("tien-do/han-nhap-diem/", views.deadline_settings, name="deadline_settings"),
     path("kiem-tra-thang/", views.monthly_checks, name="monthly_checks"),

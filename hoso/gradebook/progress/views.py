@@ -33,6 +33,7 @@ from hoso.gradebook.progress.policies import (
     access_monthly_check,
     can_edit_deadline_rules,
     can_record_check,
+    can_remind_teachers,
     can_sign_off_check,
     check_scope,
     require_checks,
@@ -99,6 +100,56 @@ def progress_board(request):
             "can_edit_rules": can_edit_deadline_rules(actor),
             "can_view_anomalies": can_view_anomalies(actor),
             "can_see_checks": bool(check_scope(actor)),
+            "can_remind": can_remind_teachers(actor),
+            "late_count": len(progress_actions.late_rows(board.rows)),
+            "query": query,
+        },
+    )
+
+
+# --- reminders by hand ---------------------------------------------------------------------------
+
+
+@login_required
+def progress_remind(request):
+    """Nhắc / Nhắc tất cả: GET shows who gets which message, POST sends it (in-app, once a day
+    per sheet). The board's query (term, filters, ``phan-cong`` for one sheet) stays in the URL."""
+    actor = request.actor
+    if not can_remind_teachers(actor):
+        log_denied(actor, kind="forbidden", what="nhắc nhập điểm")
+        raise PermissionDenied("Chỉ hiệu trưởng và phó hiệu trưởng nhắc giáo viên.")
+    board, _filters_chosen, errors = _board(request)
+    rows = progress_actions.late_rows(board.rows)
+    one = request.GET.get("phan-cong", "").strip()
+    if one:
+        rows = [r for r in rows if str(r.assignment.pk) == one]
+    query = request.GET.copy()
+    query.pop("phan-cong", None)
+    board_url = reverse("gradebook:progress") + (f"?{query.urlencode()}" if query else "")
+    if request.method == "POST":
+        try:
+            done = progress_actions.teachers_remind(actor=actor, rows=rows)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, exc.message)
+        else:
+            text = f"Đã nhắc {len(done.sent)} sổ điểm."
+            if done.already:
+                text += f" {len(done.already)} sổ đã được nhắc hôm nay, không nhắc lại."
+            if done.no_account:
+                text += f" {len(done.no_account)} giáo viên chưa có tài khoản."
+            messages.success(request, text)
+        return redirect(board_url)
+    return render(
+        request,
+        "gradebook/progress_remind.html",
+        {
+            "board": board,
+            "errors": errors,
+            "messages_to_send": [(r, progress_actions.reminder_text(r)) for r in rows],
+            "board_url": board_url,
+            "query": request.GET.urlencode(),
         },
     )
 
@@ -307,6 +358,11 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
     )
     rows = [(c, _visible_sections(c, keys)) for c in checks]
     today = clock.today()
+    default = progress.default_check_month(actor.year, today=today)
+    # The picker offers the year's months up to the current one (the current month included).
+    latest = today.replace(day=1)
+    if actor.year is not None:
+        latest = min(latest, actor.year.end_date.replace(day=1))
     return render(
         request,
         "gradebook/progress_monthly_list.html",
@@ -315,7 +371,9 @@ def _checks_page(request, *, error: str = "", month_value: str = "", notes: str 
             "scope_labels": [label for _k, _f, label in sections],
             "can_record": can_record_check(actor),
             "error": error,
-            "month_value": month_value or f"{today:%Y-%m}",
+            "month_value": month_value or f"{default:%Y-%m}",
+            "month_min": f"{actor.year.start_date:%Y-%m}" if actor.year else "",
+            "month_max": f"{max(latest, default):%Y-%m}",
             "notes": notes,
         },
         status=400 if error else 200,

@@ -1074,6 +1074,21 @@ def available_periods(school_class, ruleset: str | None = None) -> list[str]:
     return periods
 
 
+def period_in_progress(school_class, periods: list[str], *, today=None) -> str:
+    """The period the results page opens on when none is picked, by the school's calendar:
+    term I until term I's end (and before the year), then term II until its end, then the year.
+    A rule set without a term II result (primary) goes from term I to the year."""
+    today = today or clock.today()
+    ends = dict(school_class.year.terms.values_list("number", "end_date"))
+    if TERM1 in periods and (1 not in ends or today <= ends[1]):
+        wanted = TERM1
+    elif TERM2 in periods and (2 not in ends or today <= ends[2]):
+        wanted = TERM2
+    else:
+        wanted = YEAR
+    return wanted if wanted in periods else periods[0]
+
+
 def class_results(school_class, period: str) -> ClassResults:
     """The stored results of one class and period, students in class-list order."""
     ruleset = class_ruleset(school_class)

@@ -45,6 +45,7 @@ from hoso.gradebook.results.compute import (
     class_ruleset,
     is_homeroom_of,
     offerings_by_grade,
+    period_in_progress,
     period_label,
     periods_for,
     results_outdated,
@@ -208,7 +209,7 @@ def class_page(request, class_id: int, period: str = ""):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
     periods = available_periods(school_class)
-    period = period or (YEAR if YEAR in periods else periods[0])
+    period = period or period_in_progress(school_class, periods)
     if period not in periods:
         raise not_found(actor, f"kết quả lớp #{class_id} giai đoạn {period}")
     view = class_results(school_class, period)

@@ -107,7 +107,10 @@ def test_htmx_return_needs_a_comment_and_bulk_approve(client, submitted):
         {"decision": "return", "comment": ""},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 400 and "ghi rõ nội dung cần sửa" in response.content.decode()
+    assert response.status_code == 422 and "ghi rõ nội dung cần sửa" in response.content.decode()
+    assert (
+        response["HX-Retarget"] == "#preview"
+    )  # nav.js swaps an error answer only when retargeted
     response = client.post(
         reverse("records:inbox_bulk"), {"ids": [ob.pk, other.pk]}, HTTP_HX_REQUEST="true"
     )
@@ -334,3 +337,22 @@ def test_catalogue_schedule_edited_without_json(client, world):
     monthly.refresh_from_db()
     assert monthly.schedule["nth_weekday"] == [1, 0] and "day" not in monthly.schedule
     assert monthly.schedule["time"] == "17:00"
+
+
+def test_return_without_a_comment_shows_the_record_page_again(client, submitted):
+    """GIVEN a submitted lesson plan, WHEN the department head returns it from its page with a
+    blank comment, THEN the record's page comes back (422) with the Vietnamese message above
+    the form, what was typed kept, and nothing decided."""
+    world, ob, sub = submitted
+    client.force_login(world.users["dept_head"])
+    response = client.post(
+        reverse("records:decide", args=[ob.pk]), {"decision": "return", "comment": "  \n "}
+    )
+    assert response.status_code == 422
+    assert response.templates[0].name == "records/obligation.html"
+    html = response.content.decode()
+    assert "Hãy ghi rõ nội dung cần sửa khi trả lại hồ sơ." in html
+    assert 'aria-invalid="true"' in html and "Duyệt hồ sơ" in html
+    ob.refresh_from_db()
+    assert ob.state == ObligationState.SUBMITTED
+    assert not ob.decisions.filter(kind="return").exists()

@@ -462,7 +462,7 @@ def test_a_result_changed_since_the_request_is_not_overwritten(world, sheet):
     lock = actions.book_lock(actor=world.actor("principal"), year=world.year, term=world.term1)
     correction = approve(world, file_request(world, sheet, "CK", "6.5"))
     confirm(world, correction, "vice")
-    actions.book_open(actor=world.actor("principal"), lock=lock)
+    actions.book_open(actor=world.actor("principal"), lock=lock, reason="Sửa sai sót")
     save(world, sheet, "CK", "5")
     with pytest.raises(DomainError) as exc:
         confirm(world, correction, "homeroom")

@@ -128,7 +128,7 @@ def test_locks_by_scope_now_or_on_a_date(world, sheet):
     assert exc.value.code == "LOCKED"
     save(world, sheet, "TX2", "8")  # regular results belong to the end of term
     assert set(sheet_data(sheet).locked) == {"GK"}
-    actions.book_open(actor=principal, lock=lock)
+    actions.book_open(actor=principal, lock=lock, reason="Sửa sai sót")
     save(world, sheet, "GK", "6")
     assert later.opened_at is None
     types = list(

@@ -490,11 +490,12 @@ def test_principal_locks_a_class_now_and_opens_it(client, world):
     assert lock.ordered_by == world.people["principal"]
     html = client.get(url).content.decode()
     assert "Lớp 6A1" in html and "Đang khóa" in html and "Mở sổ" in html
-    client.post(reverse("gradebook:lock_open", args=[lock.pk]), {"reason": "Sửa sai sót"})
+    opening = {"reason": "Sửa sai sót", "confirm": "on"}
+    client.post(reverse("gradebook:lock_open", args=[lock.pk]), opening)
     lock.refresh_from_db()
     assert lock.opened_at is not None and lock.opened_by == world.users["principal"]
     assert "Đã mở" in client.get(url).content.decode()
-    again = client.post(reverse("gradebook:lock_open", args=[lock.pk]), follow=True)
+    again = client.post(reverse("gradebook:lock_open", args=[lock.pk]), opening, follow=True)
     assert "Khóa này đã được mở." in again.content.decode()
 
 
