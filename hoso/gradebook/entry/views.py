@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.actor import Actor
-from hoso.accounts.policies import log_denied, not_found
+from hoso.accounts.policies import log_denied
 from hoso.assessment.rules import get_ruleset
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
@@ -969,26 +969,3 @@ def locks(request):
         "gradebook/grid_locks.html",
         {"form": form, "rows": rows, "may_lock": may_lock},
     )
-
-
-@login_required
-@require_POST
-def lock_open(request, lock_id: int):
-    """Mở sổ: end one lock (it stays in the list with who opened it and when)."""
-    actor = request.actor
-    if not can_see_locks(actor):
-        log_denied(actor, kind="forbidden", what=f"mở sổ #{lock_id}")
-        raise PermissionDenied("Chỉ hiệu trưởng và quản trị viên được khóa, mở sổ.")
-    lock = BookLock.objects.filter(pk=lock_id, school=actor.school).first()
-    if lock is None:
-        raise not_found(actor, f"khóa sổ #{lock_id}")
-    try:
-        actions.book_open(actor=actor, lock=lock, reason=nfc(request.POST.get("reason", ""))[:300])
-    except PermissionDeniedError as exc:
-        log_denied(actor, kind="forbidden", what=f"mở sổ #{lock_id}")
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã mở sổ: {lock_scope(lock)}.")
-    return redirect("gradebook:locks")
