@@ -136,7 +136,7 @@ def _last_year_issued(school, year) -> None:
         actors = {k: build_actor(u, school, previous) for k, u in people.items()}
         for student in students:
             _draft(student, school_class, actor_user=people["homeroom"])
-        _chain(actors, school_class, DEMO_PASSWORD)
+        sign_chain(actors, school_class, DEMO_PASSWORD)
         # Revoke the last one and re-issue it: the public page shows both versions.
         revoked = (
             Transcript.objects.filter(school_class=school_class, state=Transcript.State.ISSUED)
@@ -147,10 +147,12 @@ def _last_year_issued(school, year) -> None:
             actor=actors["principal"], transcript=revoked, reason=REVOKE_REASON
         )
         fresh = actions.transcript_reissue(actor=actors["principal"], transcript=revoked)
-        _chain(actors, school_class, DEMO_PASSWORD, ids=[fresh.pk])
+        sign_chain(actors, school_class, DEMO_PASSWORD, ids=[fresh.pk])
 
 
-def _chain(actors, school_class, secret: str, ids=None) -> None:
+def sign_chain(actors, school_class, secret: str, ids=None) -> None:
+    """The transcripts' chain for ``ids`` (or every candidate of the class): homeroom teacher,
+    vice principal's check, principal, the clerk's seal — ``actors`` by those keys."""
     from hoso.transcripts import actions
 
     actions.transcripts_homeroom_sign(

@@ -101,7 +101,7 @@ def _transfer_out_handed_over(school, year, today: date) -> None:
     transcript extract at that date went through its chain (homeroom teacher, vice principal,
     principal, the clerk's seal) and the records were handed over — the signed PDF is on the
     transfer's page."""
-    from hoso.demo.transcripts import _chain
+    from hoso.demo.transcripts import sign_chain
     from hoso.organisation.assignments.selectors import homeroom_teacher_of
     from hoso.organisation.models import Position, Staff
     from hoso.signing.testpki import DEMO_PASSWORD
@@ -160,7 +160,7 @@ def _transfer_out_handed_over(school, year, today: date) -> None:
         "principal": principal,
         "clerk": clerk,
     }
-    _chain(actors, school_class, DEMO_PASSWORD, ids=[extract.pk])
+    sign_chain(actors, school_class, DEMO_PASSWORD, ids=[extract.pk])
     actions.transfer_out_handover(actor=clerk, transfer=transfer)
 
 
