@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connections
 
 from hoso.testing.factories import PASSWORD
 
@@ -71,3 +73,23 @@ class BrowserTestCase(StaticLiveServerTestCase):
             page.click("button:has-text('Đổi mật khẩu')")
         page.wait_for_selector("h1:has-text('Xin chào')")
         return page
+
+
+def off_the_event_loop(call) -> None:
+    """Run ``call`` in a thread of its own: pyHanko (signing, the demo's signed transcripts) runs
+    its own asyncio loop, which cannot start inside Playwright's running one."""
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            call()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]

@@ -5,36 +5,13 @@ condition, and nothing overflows the phone's width (wide tables scroll inside th
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from hoso.demo.data import DEMO_PASSWORD
-from hoso.testing.browser import BrowserTestCase
+from hoso.testing.browser import BrowserTestCase, off_the_event_loop
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def off_the_event_loop(call) -> None:
-    """pyHanko (the demo's signed transcripts) runs its own asyncio loop: run ``call`` in a
-    thread of its own, outside Playwright's running one."""
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            call()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
 
 
 @pytest.mark.clock("2027-07-15T09:00:00")

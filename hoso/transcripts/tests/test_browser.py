@@ -5,36 +5,15 @@ printed code on the public page and sees it authentic; after revocation it shows
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from django.db import connections
 from django.test import override_settings
 
-from hoso.testing.browser import BrowserTestCase
+from hoso.testing.browser import BrowserTestCase, off_the_event_loop
 from hoso.testing.factories import small_school
 from hoso.transcripts import actions
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.tests.conftest import PASSWORD, approve_results
-
-
-def off_the_event_loop(call) -> None:
-    """pyHanko runs its own asyncio loop: sign outside Playwright's running one."""
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            call()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
 
 
 @pytest.mark.browser

@@ -10,11 +10,10 @@ import pytest
 from django.test import override_settings
 
 from hoso.students.models import Enrolment, Student
-from hoso.testing.browser import BrowserTestCase
+from hoso.testing.browser import BrowserTestCase, off_the_event_loop
 from hoso.testing.factories import small_school
 from hoso.transcripts import actions as transcript_actions
 from hoso.transcripts.tests.conftest import PASSWORD, approve_results
-from hoso.transcripts.tests.test_browser import off_the_event_loop
 from hoso.transfers.models import PriorRecord, Transfer
 
 

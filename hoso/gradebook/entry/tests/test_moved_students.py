@@ -34,7 +34,8 @@ def _rows(world, school_class):
     return {r.student.pk: r for r in data.rows}
 
 
-def test_class_change_keeps_the_old_row_and_carries_the_student(world):
+def _moved_with_tx1(world):
+    """An: TX1 = 8 entered in 6A1, then moved to 6A2 on 02/11 (the same teacher teaches both)."""
     TeachingAssignment.objects.create(
         teacher=world.people["subject"],
         school_class=world.class_b,
@@ -48,6 +49,10 @@ def test_class_change_keeps_the_old_row_and_carries_the_student(world):
         school_class=world.class_b,
         on=date(2026, 11, 2),
     )
+
+
+def test_class_change_keeps_the_old_row_and_carries_the_student(world):
+    _moved_with_tx1(world)
     _save(world, world.class_b, world.student_a, "TX2", "6")
     old = _rows(world, world.class_a)[world.student_a.pk]
     assert not old.active
@@ -91,23 +96,6 @@ def test_grid_shows_the_leaving_date(client, world):
     url = reverse("gradebook:sheet", args=[world.class_a.pk, world.math.pk, world.term1.pk])
     body = client.get(url).content.decode()
     assert "Chuyển lớp 02/11/2026" in body and 'class="left"' in body
-
-
-def _moved_with_tx1(world):
-    """An: TX1 = 8 entered in 6A1, then moved to 6A2 on 02/11 (the same teacher teaches both)."""
-    TeachingAssignment.objects.create(
-        teacher=world.people["subject"],
-        school_class=world.class_b,
-        subject=world.math,
-        term=world.term1,
-    )
-    _save(world, world.class_a, world.student_a, "TX1", "8")
-    student_actions.enrolment_change_class(
-        actor=world.actor("clerk"),
-        enrolment=world.student_a.enrolments.get(),
-        school_class=world.class_b,
-        on=date(2026, 11, 2),
-    )
 
 
 def test_the_new_class_cannot_overwrite_what_the_old_class_holds(client, world):
