@@ -76,6 +76,7 @@ EVENT_LABELS = {
     "gradebook.monthly_check_section_added": "Bổ sung kết quả kiểm tra sổ điểm tháng",
     "gradebook.monthly_check_signed_off": "Ký duyệt biên bản kiểm tra sổ điểm tháng",
     "gradebook.reminders_sent": "Gửi nhắc nhập điểm",
+    "gradebook.teachers_reminded": "Lãnh đạo nhắc giáo viên nhập điểm",
 }
 
 
