@@ -406,8 +406,8 @@ def test_one_audit_event_per_school_and_the_chain_verifies(seeded):
     assert events.count() == 2
     # The grade-book rows written in bulk: term I in both schools, last year's 6A1 in THCS.
     gradebook = AuditEvent.objects.filter(event_type="demo.seeded", after__module="gradebook")
-    # (+ in summer, this year's 6A1 closed like last year's)
-    assert gradebook.count() == 3 + _summer()
+    # (+ in summer, this year's 6A1 and 9A1 closed like last year's — 9A1 for graduation)
+    assert gradebook.count() == 3 + 2 * _summer()
     started = clock.today() >= _cal().current.start + timedelta(days=14)  # TX1 from week 3
     assert all(e.after["assessments"] > 0 for e in gradebook if started or "class" in e.after)
     for event in events:
@@ -572,12 +572,12 @@ def test_last_year_class_results_are_approved_with_lists(seeded):
         assert states[period] == ClassResult.State.APPROVED
     principal = User.objects.get(username="hieutruong")
     approvals = AuditEvent.objects.filter(event_type="results.approved", school_id=thcs.pk)
-    # Term I, term II and the year, of last year's 6A1 (and in summer of this year's too).
-    assert approvals.count() == 3 * (1 + _summer()) and set(
+    # Term I, term II and the year, of last year's 6A1 (and in summer of this year's 6A1 and 9A1).
+    assert approvals.count() == 3 * (1 + 2 * _summer()) and set(
         approvals.values_list("actor", flat=True)
     ) == {principal.pk}
     confirmed = AuditEvent.objects.filter(event_type="results.confirmed", school_id=thcs.pk)
-    assert confirmed.count() == 3 * (1 + _summer())
+    assert confirmed.count() == 3 * (1 + 2 * _summer())
     results = class_results(school_class, "year")
     assert not results.blocking
     lists = results.lists()
