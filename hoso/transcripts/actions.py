@@ -256,37 +256,27 @@ class DraftResult:
     flagged: list[Transcript] = field(default_factory=list)
 
 
-def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> DraftResult:
+def transcripts_draft_class(
+    *, actor: Actor, school_class: SchoolClass, student=None
+) -> DraftResult:
     """Draft a transcript for every student whose year the class carries (one per student and
-    year: the members, and those who left the school from it during the year);
-    existing versions are brought up to date (see ``_refresh_one``)."""
+    year: the members, and those who left the school from it during the year) — or only for
+    ``student``, who must be one of them (a student leaving: the extract at the leaving date
+    is drafted then, the class's other drafts untouched). Existing versions are brought up to
+    date (see ``_refresh_one``)."""
     if not school_class.year.writable_for("transcripts"):
         raise fail(TranscriptError.YEAR_CLOSED)
     if not policies.can_draft(actor, school_class):
         raise _denied(actor, f"lập học bạ lớp {school_class.name}")
     students = _class_students(school_class)
+    if student is not None:
+        students = [s for s in students if s.pk == student.pk]
     if not students:
         raise fail(TranscriptError.NO_STUDENTS)
     engines.require_public_url()  # before any work: the drafts' QR codes carry the address
     result = DraftResult()
-    for student in students:
-        _draft_one(actor=actor, school_class=school_class, student=student, result=result)
-    return result
-
-
-def transcript_draft_student(*, actor: Actor, school_class: SchoolClass, student) -> DraftResult:
-    """Draft (or bring up to date) one student's transcript of the class's year — the student
-    must be one whose year the class carries (a member, or one who left the school from it).
-    Used when a student leaves: the extract at the leaving date is drafted then."""
-    if not school_class.year.writable_for("transcripts"):
-        raise fail(TranscriptError.YEAR_CLOSED)
-    if not policies.can_draft(actor, school_class):
-        raise _denied(actor, f"lập học bạ lớp {school_class.name}")
-    if student.pk not in {s.pk for s in _class_students(school_class)}:
-        raise fail(TranscriptError.NO_STUDENTS)
-    engines.require_public_url()
-    result = DraftResult()
-    _draft_one(actor=actor, school_class=school_class, student=student, result=result)
+    for one in students:
+        _draft_one(actor=actor, school_class=school_class, student=one, result=result)
     return result
 
 
@@ -1078,7 +1068,6 @@ def transcript_json_download(*, actor: Actor, transcript: Transcript) -> bytes:
 __all__ = [
     "DraftResult",
     "SignResult",
-    "transcript_draft_student",
     "transcript_export",
     "transcripts_export_student",
     "transcript_json_download",

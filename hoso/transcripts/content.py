@@ -132,13 +132,6 @@ def person_name(obj) -> str:
     return nfc(" ".join(p for p in (obj.family_name, obj.middle_name, obj.given_name) if p))
 
 
-def _choose(rows: list[Enrolment]) -> Enrolment:
-    current = [e for e in rows if e.end_date is None]
-    if current:
-        return max(current, key=lambda e: (e.start_date, e.pk))
-    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
-
-
 def student_enrolment(student, year) -> Enrolment:
     """The student's class in ``year``: the current enrolment, else the last one."""
     rows = list(
@@ -148,7 +141,10 @@ def student_enrolment(student, year) -> Enrolment:
     )
     if not rows:
         raise DomainError(PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này.")
-    return _choose(rows)
+    current = [e for e in rows if e.end_date is None]
+    if current:
+        return max(current, key=lambda e: (e.start_date, e.pk))
+    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
 
 
 @dataclass(frozen=True)
@@ -279,11 +275,8 @@ def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
         "student_id", "number"
     ):
         facts[student_id].register_number = str(number)
-    enrolments: dict[int, list[Enrolment]] = {}
-    for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year):
-        enrolments.setdefault(e.student_id, []).append(e)
-    for student_id, rows in enrolments.items():
-        facts[student_id].left = _left(_choose(rows))
+    for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year).last_of_year():
+        facts[e.student_id].left = _left(e)
     leavers = [pk for pk in ids if facts[pk].left is not None]
     if leavers:
         _load_extracts(ctx, {pk: facts[pk] for pk in leavers})

@@ -36,7 +36,7 @@ from hoso.organisation.workdays import add_working_days
 from hoso.students.actions import enrolment_end, student_enrol
 from hoso.students.models import Enrolment, Student
 from hoso.transcripts import engines
-from hoso.transcripts.actions import transcript_draft_student
+from hoso.transcripts.actions import transcripts_draft_class
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.verification import verify_upload
 from hoso.transfers import policies, rules
@@ -277,7 +277,7 @@ def transfer_out_leave(*, actor: Actor, transfer: Transfer) -> Transfer:
         )
         try:
             with transaction.atomic():  # a savepoint: a refused draft keeps the leaving
-                transcript_draft_student(
+                transcripts_draft_class(
                     actor=actor, school_class=ended.school_class, student=locked.student
                 )
         except DomainError as exc:

@@ -157,11 +157,12 @@ def sheet_data(sheet: Sheet) -> SheetData:
         finalised={k: c for k, c in columns.items() if c.finalised_at},
         locked=locked,
         test_dates={k: c.test_date for k, c in columns.items() if c.test_date},
-        other_class=_class_names(other_class),
+        other_class=class_names(other_class),
     )
 
 
-def _class_names(by_cell: dict[tuple[int, str], int]) -> dict[tuple[int, str], str]:
+def class_names(by_cell: dict[tuple[int, str], int]) -> dict[tuple[int, str], str]:
+    """(student, column) → class id, as names: the former classes of cells brought along."""
     if not by_cell:
         return {}
     names = dict(SchoolClass.objects.filter(pk__in=set(by_cell.values())).values_list("pk", "name"))

@@ -28,7 +28,7 @@ from hoso.core.errors import DomainError, PermissionDeniedError
 from hoso.gradebook.entry.actions import assessment_save
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.policies import access_sheet, ensure_writable, is_assigned_teacher
-from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data
+from hoso.gradebook.entry.selectors import KIND_HINTS, class_names, sheet_data
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.errors import GradebookError
 from hoso.gradebook.excel import recognition, template
@@ -416,13 +416,11 @@ def _refuse_other_class(
     column (the old class keeps it; ``assessment_save`` would refuse it at the commit)."""
     if not other_class:
         return changes, errors
-    names = dict(
-        SchoolClass.objects.filter(pk__in=set(other_class.values())).values_list("pk", "name")
-    )
+    names = class_names(other_class)
     kept = []
     for change in changes:
-        class_id = other_class.get((change["student"], change["column"]))
-        if class_id is None:
+        key = (change["student"], change["column"])
+        if key not in names:
             kept.append(change)
             continue
         errors.append(
@@ -433,7 +431,7 @@ def _refuse_other_class(
                 "code": GradebookError.OTHER_CLASS,
                 "message": (
                     f"Kết quả {change['label']} của {change['student_name']} được nhập ở lớp "
-                    f"{names.get(class_id, '')} trước khi học sinh chuyển lớp: lớp cũ giữ kết "
+                    f"{names[key]} trước khi học sinh chuyển lớp: lớp cũ giữ kết "
                     "quả này, không sửa bằng tệp; muốn sửa, làm đơn đề nghị sửa điểm."
                 ),
             }

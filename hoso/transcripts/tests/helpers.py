@@ -18,14 +18,13 @@ def add_students(world, n: int, school_class=None) -> list:
     return students
 
 
-def issue_class(world, school_class=None, *, year=None) -> list[Transcript]:
-    """Draft → homeroom → check → principal → seal for every student of the class."""
+def sign_chain(world, school_class=None, *, year=None) -> None:
+    """Homeroom → vice principal's check → principal → clerk's seal on the class's drafts."""
     school_class = school_class or world.class_a
 
     def a(role):
         return world.actor(role, year=year)
 
-    actions.transcripts_draft_class(actor=a("homeroom"), school_class=school_class)
     actions.transcripts_homeroom_sign(
         actor=a("homeroom"), school_class=school_class, secret=PASSWORD
     )
@@ -34,4 +33,13 @@ def issue_class(world, school_class=None, *, year=None) -> list[Transcript]:
         actor=a("principal"), school_class=school_class, secret=PASSWORD
     )
     actions.transcripts_issue(actor=a("clerk"), school_class=school_class, secret=PASSWORD)
+
+
+def issue_class(world, school_class=None, *, year=None) -> list[Transcript]:
+    """Draft → homeroom → check → principal → seal for every student of the class."""
+    school_class = school_class or world.class_a
+    actions.transcripts_draft_class(
+        actor=world.actor("homeroom", year=year), school_class=school_class
+    )
+    sign_chain(world, school_class, year=year)
     return list(Transcript.objects.filter(school_class=school_class, state="issued"))

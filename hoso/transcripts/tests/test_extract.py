@@ -28,7 +28,7 @@ from hoso.transcripts.content import (
 from hoso.transcripts.errors import TranscriptError
 from hoso.transcripts.models import Transcript
 from hoso.transcripts.tests.conftest import PASSWORD, approve_results
-from hoso.transcripts.tests.helpers import add_students
+from hoso.transcripts.tests.helpers import add_students, sign_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +60,6 @@ def leave(world, on: date = LEFT_ON, status=Enrolment.Status.TRANSFERRED_OUT) ->
         end_date=on,
         note=Enrolment.transfer_note(DESTINATION) if status == "transferred_out" else "Ốm dài",
     )
-
-
-def sign_chain(world) -> None:
-    c = world.class_a
-    actions.transcripts_homeroom_sign(
-        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
-    )
-    actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
-    actions.transcripts_principal_sign(
-        actor=world.actor("principal"), school_class=c, secret=PASSWORD
-    )
-    actions.transcripts_issue(actor=world.actor("clerk"), school_class=c, secret=PASSWORD)
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hoso.transcripts import actions as transcript_actions
-from hoso.transcripts.tests.conftest import PASSWORD, approve_results
+from hoso.transcripts.tests.conftest import approve_results
+from hoso.transcripts.tests.helpers import sign_chain
 from hoso.transfers import actions
 
 
@@ -25,13 +25,5 @@ def out_and_issue(world, *, leaving_on=date(2026, 11, 18), filed_on=date(2026, 1
     )
     transfer = actions.transfer_out_leave(actor=clerk, transfer=transfer)
     approve_results(world)
-    c = world.class_a
-    transcript_actions.transcripts_homeroom_sign(
-        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
-    )
-    transcript_actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
-    transcript_actions.transcripts_principal_sign(
-        actor=world.actor("principal"), school_class=c, secret=PASSWORD
-    )
-    transcript_actions.transcripts_issue(actor=clerk, school_class=c, secret=PASSWORD)
+    sign_chain(world)
     return actions.transfer_out_handover(actor=clerk, transfer=transfer)

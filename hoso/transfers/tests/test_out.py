@@ -13,9 +13,8 @@ from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.signing.services import validate_pdf
 from hoso.students.models import Enrolment
-from hoso.transcripts import actions as transcript_actions
 from hoso.transcripts.models import Transcript
-from hoso.transcripts.tests.conftest import PASSWORD
+from hoso.transcripts.tests.helpers import sign_chain
 from hoso.transfers import actions
 from hoso.transfers.errors import TransferError
 from hoso.transfers.models import Transfer
@@ -142,15 +141,7 @@ def test_a_mid_year_transfer_is_handed_over_at_the_date(world, signers):
     draft = transfer.transcript
     assert draft.data["content"]["pending"] == []
     assert draft.data["content"]["not_completed"] == ["term1", "term2", "year"]
-    c = world.class_a
-    transcript_actions.transcripts_homeroom_sign(
-        actor=world.actor("homeroom"), school_class=c, secret=PASSWORD
-    )
-    transcript_actions.transcripts_check(actor=world.actor("vice"), school_class=c, approve=True)
-    transcript_actions.transcripts_principal_sign(
-        actor=world.actor("principal"), school_class=c, secret=PASSWORD
-    )
-    transcript_actions.transcripts_issue(actor=clerk, school_class=c, secret=PASSWORD)
+    sign_chain(world)
     transfer = actions.transfer_out_handover(actor=clerk, transfer=transfer)
     assert transfer.state == Transfer.State.COMPLETED
     assert transfer.transcript.pk == draft.pk  # the version drafted on leaving, now issued
