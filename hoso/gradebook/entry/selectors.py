@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 
 from hoso.assessment.rules import evaluate
 from hoso.gradebook.entry.columns import COMMENT_RESULT, LEVEL, SCORE, TEST, TEXT
@@ -117,6 +117,25 @@ def student_row_result(sheet: Sheet, student) -> tuple[object, list[str]]:
         for c in Assessment.objects.filter(student=student, subject=sheet.subject, term=sheet.term)
     }
     return row_result(sheet, cells)
+
+
+def sheet_stamp(sheet: Sheet) -> str:
+    """What the sheet's cells are now, in a few characters: it changes with every save, clear
+    or column finalised/opened, wherever it came from (the grid, an Excel import, the API, a
+    correction). An open grid asks for it when its tab comes back into view."""
+    students = Enrolment.objects.filter(school_class=sheet.school_class).values("student_id")
+    cells = Assessment.objects.filter(
+        subject=sheet.subject, term=sheet.term, student_id__in=students
+    ).aggregate(n=Count("pk"), versions=Sum("version"), last=Max("updated_at"))
+    columns = SheetColumn.objects.filter(
+        school_class=sheet.school_class, subject=sheet.subject, term=sheet.term
+    ).aggregate(n=Count("pk"), finalised=Count("finalised_at"), last=Max("finalised_at"))
+    last = cells["last"].isoformat() if cells["last"] else ""
+    column_last = columns["last"].isoformat() if columns["last"] else ""
+    return (
+        f"{cells['n']}.{cells['versions'] or 0}.{last}"
+        f"|{columns['n']}.{columns['finalised']}.{column_last}"
+    )
 
 
 def sheet_data(sheet: Sheet) -> SheetData:

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("", views.index, name="index"),
     path(_SHEET, views.sheet, name="sheet"),
     path(_SHEET + "luu/", views.save_cell, name="save_cell"),
+    path(_SHEET + "moc/", views.stamp, name="stamp"),
     path(_SHEET + "luu-nhieu/", views.save_cells, name="save_cells"),
     path(_SHEET + "ngay-kiem-tra/", views.save_test_date, name="test_date"),
     path(_SHEET + "chot/", views.finalise, name="finalise"),

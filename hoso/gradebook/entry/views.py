@@ -48,7 +48,12 @@ from hoso.gradebook.entry.policies import (
     can_see_locks,
     ensure_writable,
 )
-from hoso.gradebook.entry.selectors import KIND_HINTS, sheet_data, student_row_result
+from hoso.gradebook.entry.selectors import (
+    KIND_HINTS,
+    sheet_data,
+    sheet_stamp,
+    student_row_result,
+)
 from hoso.gradebook.entry.sheets import Sheet, load_sheet
 from hoso.gradebook.entry.validation import clean_value
 from hoso.gradebook.errors import GradebookError
@@ -209,6 +214,7 @@ def _sheet_urls(sheet: Sheet) -> dict[str, str]:
     return {
         "sheet": reverse("gradebook:sheet", args=args),
         "save": reverse("gradebook:save_cell", args=args),
+        "stamp": reverse("gradebook:stamp", args=args),
         "save_many": reverse("gradebook:save_cells", args=args),
         "test_date": reverse("gradebook:test_date", args=args),
         "finalise": reverse("gradebook:finalise", args=args),
@@ -304,6 +310,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "has_other_class": bool(data.other_class),
             "urls": _sheet_urls(the_sheet),
             "sheet_key": f"{school_class.pk}-{subject.pk}-{term.pk}",
+            "stamp": sheet_stamp(the_sheet),
         },
     )
     # Back from an Excel import (or any page) loads the sheet afresh: a copy kept by the browser
@@ -313,6 +320,16 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
 
 
 # --- JSON endpoints --------------------------------------------------------------------------
+
+
+@login_required
+def stamp(request, class_id: int, subject_id: int, term_id: int):
+    """The sheet's stamp (``selectors.sheet_stamp``): an open grid whose tab comes back into
+    view reloads when the cells changed elsewhere — an Excel import in another tab, a colleague."""
+    school_class, subject, term = access_sheet(request.actor, class_id, subject_id, term_id)
+    response = JsonResponse({"stamp": sheet_stamp(load_sheet(school_class, subject, term))})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _payload(request) -> dict:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from hoso.audit.models import AuditEvent
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
+from hoso.gradebook.entry.selectors import sheet_stamp
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.organisation.models import Position, Staff
 from hoso.students.models import Enrolment
@@ -650,3 +651,52 @@ def test_finalised_cells_link_to_the_correction_form(client, world):
     assert expected in body and body.count('class="cell-fix"') == 1
     client.force_login(world.users["principal"])
     assert 'class="cell-fix"' not in client.get(url).content.decode()
+
+
+# --- the sheet's stamp (an open tab reloads when the sheet changed elsewhere) ----------------
+
+
+def stamp(client, world, **kw):
+    response = client.get(reverse("gradebook:stamp", args=sheet_args(world, **kw)))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    return response.json()["stamp"]
+
+
+def test_the_stamp_changes_with_every_save_clear_and_finalising(client, world):
+    login(client, world, "subject")
+    page = client.get(sheet_url(world)).content.decode()
+    first = stamp(client, world)
+    assert f'data-stamp="{first}"' in page
+    assert stamp(client, world) == first  # nothing changed, the same stamp
+    fill(world, {"TX1": "8"})
+    saved = stamp(client, world)
+    assert saved != first
+    fill(world, {"TX1": "9"})  # the same count of cells, a newer version
+    changed = stamp(client, world)
+    assert changed != saved
+    fill(world, {"TX1": ""})  # cleared
+    cleared = stamp(client, world)
+    assert cleared not in (changed, saved)
+    fill(world, {"TX2": "7"})
+    filled = stamp(client, world)
+    actions.columns_finalise(
+        actor=world.actor("subject"),
+        sheet=load_sheet(world.class_a, world.math, world.term1),
+        column_keys=["TX2"],
+    )
+    assert stamp(client, world) not in (filled, cleared)
+    # another sheet's change leaves this one's stamp alone
+    literature = load_sheet(world.class_a, world.literature, world.term1)
+    before = sheet_stamp(literature)
+    fill(world, {"TX3": "7"})
+    assert sheet_stamp(literature) == before
+
+
+def test_the_stamp_is_scoped_like_the_sheet(client, world):
+    login(client, world, "subject")
+    url = reverse("gradebook:stamp", args=sheet_args(world, school_class=world.class_b))
+    assert client.get(url).status_code == 404
+    client.logout()
+    login(client, world, "outsider")
+    assert client.get(reverse("gradebook:stamp", args=sheet_args(world))).status_code == 404

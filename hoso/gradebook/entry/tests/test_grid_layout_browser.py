@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from hoso.gradebook.entry.actions import assessment_save
 from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.entry.sheets import load_sheet
 from hoso.testing.browser import BrowserTestCase
 from hoso.testing.factories import make_student, small_school
 
@@ -16,6 +18,12 @@ PASTE = """(text) => {
   data.setData("text/plain", text);
   el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
                                                 cancelable: true}));
+}"""
+
+# The tab hidden or shown again, as the browser reports it when the user switches tabs.
+VISIBILITY = """(state) => {
+  Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
 }"""
 
 PAGE_OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
@@ -101,6 +109,41 @@ class SheetOnALaptop(BrowserTestCase):
         page.reload()
         page.wait_for_selector("table[data-grid][data-ready]")
         assert page.inner_text(ck) == f"6/{students}"
+        page.context.close()
+
+    def test_a_change_made_elsewhere_shows_when_the_tab_comes_back(self):
+        # GIVEN the maths sheet open in a tab, then left for another tab (an Excel import)
+        world = small_school()
+        page = self.login(world.users["subject"], viewport={"width": 1366, "height": 768})
+        page.goto(f"{self.live_server_url}/so-diem/")
+        page.click("[data-testid=my-sheets] >> text=Toán — lớp 6A1")
+        page.wait_for_selector("table[data-grid][data-ready]")
+        ck = "[data-testid=grid] [data-progress=CK]"
+        assert page.inner_text(ck) == "0/1"
+        with page.expect_response(lambda r: r.url.endswith("/moc/")):
+            page.evaluate(VISIBILITY, "hidden")
+        # WHEN the end-term score is saved elsewhere while the tab is hidden
+        assessment_save(
+            actor=world.actor("subject"),
+            sheet=load_sheet(world.class_a, world.math, world.term1),
+            student=world.student_a,
+            column_key="CK",
+            raw_value="8.5",
+        )
+        # THEN coming back to the tab loads the sheet afresh: the score and its counter show
+        with page.expect_navigation():
+            page.evaluate(VISIBILITY, "visible")
+        page.wait_for_selector("table[data-grid][data-ready]")
+        assert page.input_value(cell(0, 7)) == "8,5"
+        assert page.inner_text(ck) == "1/1"
+        # ... and with nothing changed, coming back does not reload
+        with page.expect_response(lambda r: r.url.endswith("/moc/")):
+            page.evaluate(VISIBILITY, "hidden")
+        page.evaluate("() => { window.stillHere = true; }")
+        with page.expect_response(lambda r: r.url.endswith("/moc/")):
+            page.evaluate(VISIBILITY, "visible")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.stillHere === true")
         page.context.close()
 
     def test_on_a_phone_only_the_grid_scrolls_sideways(self):

@@ -865,6 +865,37 @@
     if (ev.persisted && !Object.keys(queue).length) window.location.reload();
   });
 
+  // Changed elsewhere while this tab was hidden (an Excel import in another tab, a colleague,
+  // a correction applied): the sheet's stamp is read when the tab is hidden — after this tab's
+  // own saves — and again when it comes back; a different stamp reloads the sheet, or, when
+  // this tab holds unsaved changes, says so (they are kept and sent first).
+  var STAMP_URL = table.getAttribute("data-stamp-url");
+  var knownStamp = table.getAttribute("data-stamp");
+  function readStamp(then) {
+    if (!STAMP_URL || !window.fetch) return;
+    fetch(STAMP_URL, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body && typeof body.stamp === "string") then(body.stamp); })
+      .catch(function () { /* offline: the next visit checks again */ });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      if (!Object.keys(queue).length) readStamp(function (stamp) { knownStamp = stamp; });
+      else knownStamp = null; // own saves still on their way: the stamp would be out of date
+      return;
+    }
+    if (!knownStamp) return;
+    var before = knownStamp;
+    readStamp(function (stamp) {
+      if (stamp === before) return;
+      if (!Object.keys(queue).length) {
+        window.location.reload();
+      } else {
+        say("Bảng điểm vừa thay đổi ở nơi khác (nhập từ Excel, người khác sửa). Hãy đợi các ô đang lưu xong rồi tải lại trang để thấy kết quả mới.", true);
+      }
+    });
+  });
+
   // Handlers are attached: tests (and anything else) can wait for this before typing.
   table.setAttribute("data-ready", "1");
 })();
