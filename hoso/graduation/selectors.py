@@ -40,6 +40,10 @@ def programme_of(school) -> str:
     return Programme.GENERAL
 
 
+def offers_primary(school) -> bool:
+    return Level.PRIMARY in set(school.levels or [])
+
+
 def offers_lower_secondary(school) -> bool:
     return bool({Level.LOWER_SECONDARY, Level.CONTINUING} & set(school.levels or []))
 

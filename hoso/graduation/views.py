@@ -60,6 +60,7 @@ def _index_page(request, *, form=None, error: str = "", status: int = 200):
             "rounds": selectors.year_rounds(year),
             "can_manage": policies.can_manage(actor),
             "reads_school": policies.reads_school(actor),
+            "primary": selectors.offers_primary(actor.school),
             "lower_secondary": selectors.offers_lower_secondary(actor.school),
             "authority": selectors.authority_title(actor.school),
             "max_rounds": conditions.max_rounds_general(),
@@ -78,7 +79,7 @@ def index(request):
 @login_required
 def primary(request, fmt: str = ""):
     actor = _use(request)
-    if fmt not in ("", "pdf", "xlsx"):
+    if fmt not in ("", "pdf", "xlsx") or not selectors.offers_primary(actor.school):
         raise not_found(actor, f"danh sách hoàn thành tiểu học {fmt}")
     listing = selectors.primary_completion(actor, actor.year)
     if fmt:

@@ -42,6 +42,8 @@ def reviewed(g9) -> GraduationRound:
 
 @pytest.fixture
 def grade5(world):
+    world.school.levels = [*world.school.levels, Level.PRIMARY]  # a school with both levels
+    world.school.save(update_fields=["levels"])
     grade = GradeLevel.objects.create(school=world.school, number=5, level=Level.PRIMARY)
     klass = SchoolClass.objects.create(year=world.year, grade=grade, name="5A")
     done = make_student(world.school, klass, "Hà Thu Trang", birth=date(2016, 1, 2), gender="F")
@@ -83,6 +85,16 @@ def test_primary_completion_print_and_excel(world, grade5, tmp_path):
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.worksheets[0].cell(row=2, column=2).value == done.full_name
     assert AuditEvent.objects.filter(event_type="graduation.exported").count() == 2
+
+
+def test_a_lower_secondary_school_has_no_primary_completion_list(world):
+    assert Level.PRIMARY not in world.school.levels
+    c = client_for(world.users["principal"])
+    page = c.get("/tot-nghiep/").content.decode()
+    assert "Xét công nhận tốt nghiệp trung học cơ sở" in page
+    assert "hoàn thành chương trình tiểu học" not in page
+    assert c.get("/tot-nghiep/hoan-thanh-tieu-hoc/").status_code == 404
+    assert c.get("/tot-nghiep/hoan-thanh-tieu-hoc/pdf/").status_code == 404
 
 
 # ----------------------------------------------------------------------------- pages
