@@ -94,6 +94,22 @@ def periods_in_words(transcripts) -> str:
     return ", ".join(in_sentence(period_label(c, codes[c])) for c in ranked)
 
 
+def leaving_in_words(content: dict) -> dict | None:
+    """A leaver's content (version 3) for the class board: when, where to, and the periods not
+    completed at the leaving date in words ("học kỳ I, học kỳ II, cả năm"); None otherwise."""
+    left = content.get("left")
+    if not left:
+        return None
+    ruleset = (content.get("ruleset") or {}).get("code") or ""
+    return {
+        "on": dt.date.fromisoformat(left["on"]),
+        "to": left.get("to") or "",
+        "not_completed": ", ".join(
+            in_sentence(period_label(code, ruleset)) for code in content.get("not_completed") or []
+        ),
+    }
+
+
 def canonical_json(content: dict) -> bytes:
     """Sorted keys, no spaces, UTF-8 (marks kept as is)."""
     return json.dumps(

@@ -17,7 +17,7 @@ from hoso.accounts.boundary import errors_return_to, return_on_error
 from hoso.accounts.policies import not_found
 from hoso.core.errors import DomainError
 from hoso.transcripts import actions, policies, selectors, verification
-from hoso.transcripts.content import periods_in_words
+from hoso.transcripts.content import leaving_in_words, periods_in_words
 from hoso.transcripts.models import Transcript, TranscriptRevision
 from hoso.transcripts.workflow import Step, allowed
 
@@ -122,6 +122,13 @@ def _class_context(actor, school_class, **extra) -> dict:
         and S.PRINCIPAL_SIGNED in states,
         "stale": [t for t in live if t.stale_since],
         "pending": periods_in_words(live),
+        "leavers": [
+            {"name": r.enrolment.student.full_name, **left}
+            for r in rows
+            if r.transcript is not None
+            and r.transcript.is_live
+            and (left := leaving_in_words((r.transcript.data or {}).get("content") or {}))
+        ],
         **extra,
     }
 

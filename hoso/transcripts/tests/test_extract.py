@@ -9,6 +9,8 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from hoso.attendance.actions import take_roll
@@ -216,3 +218,18 @@ def test_a_version_two_transcript_is_compared_by_its_own_formula(world):
     assert len(result.superseded) == 1
     fresh = Transcript.objects.exclude(state=Transcript.State.SUPERSEDED).get()
     assert fresh.data["content"]["content_version"] == 3 and "left" in fresh.data["content"]
+
+
+def test_the_class_board_names_the_leavers_and_their_unfinished_periods(world, leaver):
+    """GIVEN the leaver's extract drafted, THEN the class board tells the homeroom teacher that
+    it is a record up to the leaving date, with the periods not completed in words, signable
+    now — and names no one else."""
+    actions.transcripts_draft_class(actor=world.actor("homeroom"), school_class=world.class_a)
+    client = Client()
+    client.force_login(world.users["homeroom"])
+    page = client.get(reverse("transcripts:class", args=[world.class_a.pk])).content.decode()
+    banner = page.split('data-testid="leavers"', 1)[1].split("</div>", 1)[0]
+    assert "bảng điểm đến ngày rời trường" in banner
+    assert f"{leaver.full_name} — rời trường ngày 18/11/2026 (đến {DESTINATION})" in banner
+    assert "chưa hoàn thành: học kỳ I, học kỳ II, cả năm" in banner
+    assert world.student_b.full_name not in banner
