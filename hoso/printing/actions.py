@@ -22,6 +22,7 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import fold
 from hoso.organisation.models import GradeLevel
+from hoso.printing import long_prints
 from hoso.printing.errors import PrintingError
 from hoso.printing.models import PrintJob
 from hoso.printing.policies import access_print_class, require_school_printer
@@ -32,6 +33,7 @@ logger = logging.getLogger("hoso")
 MAX_OPEN_JOBS = 3  # unfinished jobs per person: a double click does not print the school twice
 STALE_AFTER = timedelta(hours=1)
 CHUNK = 15  # students per Typst compilation in a batch
+LONG_STEPS = 2  # a long document's progress: 1 = its data read, 2 = laid out (all pages)
 
 
 def _scope_classes(job: PrintJob):
@@ -129,6 +131,71 @@ def job_create(
         )
         _enqueue_after_commit(job.pk)
     return job
+
+
+def _open_jobs(actor: Actor):
+    return PrintJob.objects.filter(
+        requested_by=actor.user,
+        school=actor.school,
+        state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING),
+        created_at__gte=clock.now() - STALE_AFTER,
+    )
+
+
+def identical_open_job(candidate: PrintJob) -> PrintJob | None:
+    """The same person's queued or running job for the same document (same year, class and
+    parameters), if any: asking twice follows the first one."""
+    for job in PrintJob.objects.filter(
+        requested_by_id=candidate.requested_by_id,
+        school_id=candidate.school_id,
+        year_id=candidate.year_id,
+        document=candidate.document,
+        school_class_id=candidate.school_class_id,
+        state__in=(PrintJob.State.QUEUED, PrintJob.State.RUNNING),
+        created_at__gte=clock.now() - STALE_AFTER,
+    ):
+        if job.params == candidate.params:
+            return job
+    return None
+
+
+def document_job_create(
+    *, actor: Actor, document: str, class_id: int | None = None, params: dict | None = None
+) -> tuple[PrintJob, bool]:
+    """Ask for a long document (``long_prints``: the enrolment register, a class book, ...) to be
+    printed by the worker. The same person's identical queued or running job is reused (returns
+    it with False); otherwise a new job is created (True), audited and queued after commit."""
+    candidate = long_prints.prepare(
+        actor=actor, document=document, class_id=class_id, params=params
+    )
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=actor.user.pk).first()
+        same = identical_open_job(candidate)
+        if same is not None:
+            return same, False
+        open_jobs = _open_jobs(actor).count()
+        if open_jobs >= MAX_OPEN_JOBS:
+            raise DomainError(
+                PrintingError.TOO_MANY_JOBS,
+                f"Bạn đang có {open_jobs} lô in chưa xong; hãy chờ một lô xong rồi in tiếp.",
+            )
+        job = candidate
+        job.total = LONG_STEPS
+        job.save()
+        audit_record(
+            event_type="printing.job_requested",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=job,
+            after={
+                "document": job.document,
+                "class": job.school_class.name if job.school_class else None,
+                "params": job.params,
+                "estimated_pages": long_prints.estimated_pages(job),
+            },
+        )
+        _enqueue_after_commit(job.pk)
+    return job, True
 
 
 def _enqueue_after_commit(pk: int) -> None:
@@ -248,11 +315,7 @@ def _file_base(job: PrintJob) -> str:
 
 
 def job_run(job_id: int) -> PrintJob:
-    """Render every transcript of the job, report progress, store the result."""
-    from pypdf import PdfReader, PdfWriter
-
-    from hoso.printing.documents import render_transcripts, split_transcripts
-
+    """Render the job (transcripts or a long document), report progress, store the result."""
     with transaction.atomic():
         job = PrintJob.objects.select_for_update().get(pk=job_id)
         if job.state != PrintJob.State.QUEUED:
@@ -268,42 +331,10 @@ def job_run(job_id: int) -> PrintJob:
             after={"state": job.state},
         )
     try:
-        pairs = job_students(job)
-        PrintJob.objects.filter(pk=job.pk).update(total=len(pairs))
-        base = _file_base(job)
-        merged = PdfWriter() if job.output == PrintJob.Output.PDF else None
-        buf = io.BytesIO()
-        archive = (
-            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-            if job.output == PrintJob.Output.ZIP
-            else None
-        )
-        pages = 0
-        # Chunks of CHUNK students: one Typst compilation each (several times faster than one
-        # per student), progress reported after each chunk.
-        for offset in range(0, len(pairs), CHUNK):
-            chunk = pairs[offset : offset + CHUNK]
-            pdf = render_transcripts(_chunk_data(chunk))
-            if merged is not None:
-                before = len(merged.pages)
-                merged.append(PdfReader(io.BytesIO(pdf)), import_outline=True)
-                pages += len(merged.pages) - before
-            else:
-                parts = split_transcripts(pdf)
-                for n, ((school_class, student), part) in enumerate(zip(chunk, parts, strict=True)):
-                    pages += len(PdfReader(io.BytesIO(part)).pages)
-                    name = re.sub(
-                        r"[^a-z0-9._-]+",
-                        "-",
-                        fold(f"{school_class.name}-{offset + n + 1:04d}-{student.student_code}"),
-                    )
-                    archive.writestr(f"{name}.pdf", part)
-            PrintJob.objects.filter(pk=job.pk).update(done=offset + len(chunk))
-        if merged is not None:
-            merged.write(buf)
+        if job.is_transcripts:
+            content, pages, base, details = _render_transcripts(job)
         else:
-            archive.close()
-        content = buf.getvalue()
+            content, pages, base, details = _render_long_document(job)
         token = secrets.token_hex(8)
         ext = job.output
         stored = default_storage.save(
@@ -327,7 +358,7 @@ def job_run(job_id: int) -> PrintJob:
                 before={"state": PrintJob.State.RUNNING},
                 after={
                     "state": job.state,
-                    "students": len(pairs),
+                    **details,
                     "pages": pages,
                     "bytes": len(content),
                     "sha256": hashlib.sha256(content).hexdigest(),
@@ -339,6 +370,64 @@ def job_run(job_id: int) -> PrintJob:
         message = exc.message if isinstance(exc, DomainError) else "Lỗi khi tạo tệp in."
         _fail(job_id, message)
         return PrintJob.objects.get(pk=job_id)
+
+
+def _render_transcripts(job: PrintJob) -> tuple[bytes, int, str, dict]:
+    """Every transcript of the job, CHUNK students per Typst compilation (several times faster
+    than one per student), progress reported after each chunk."""
+    from pypdf import PdfReader, PdfWriter
+
+    from hoso.printing.documents import render_transcripts, split_transcripts
+
+    pairs = job_students(job)
+    PrintJob.objects.filter(pk=job.pk).update(total=len(pairs))
+    merged = PdfWriter() if job.output == PrintJob.Output.PDF else None
+    buf = io.BytesIO()
+    archive = (
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
+        if job.output == PrintJob.Output.ZIP
+        else None
+    )
+    pages = 0
+    for offset in range(0, len(pairs), CHUNK):
+        chunk = pairs[offset : offset + CHUNK]
+        pdf = render_transcripts(_chunk_data(chunk))
+        if merged is not None:
+            before = len(merged.pages)
+            merged.append(PdfReader(io.BytesIO(pdf)), import_outline=True)
+            pages += len(merged.pages) - before
+        else:
+            parts = split_transcripts(pdf)
+            for n, ((school_class, student), part) in enumerate(zip(chunk, parts, strict=True)):
+                pages += len(PdfReader(io.BytesIO(part)).pages)
+                name = re.sub(
+                    r"[^a-z0-9._-]+",
+                    "-",
+                    fold(f"{school_class.name}-{offset + n + 1:04d}-{student.student_code}"),
+                )
+                archive.writestr(f"{name}.pdf", part)
+        PrintJob.objects.filter(pk=job.pk).update(done=offset + len(chunk))
+    if merged is not None:
+        merged.write(buf)
+    else:
+        archive.close()
+    return buf.getvalue(), pages, _file_base(job), {"students": len(pairs)}
+
+
+def _render_long_document(job: PrintJob) -> tuple[bytes, int, str, dict]:
+    """A long document in LONG_STEPS steps: its data (the queries), then its layout (one Typst
+    compilation: every page at once, so the page numbers and the last page's signatures stay
+    those of the document printed directly)."""
+    from pypdf import PdfReader
+
+    PrintJob.objects.filter(pk=job.pk).update(total=LONG_STEPS, done=0)
+    data = long_prints.build(job)
+    rows = sum(len(section.get("rows", [])) for section in data.get("sections", []))
+    PrintJob.objects.filter(pk=job.pk).update(done=1)
+    content = long_prints.render(job, data)
+    PrintJob.objects.filter(pk=job.pk).update(done=2)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    return content, pages, long_prints.file_base(job), {"document": job.document, "rows": rows}
 
 
 def _chunk_data(chunk: list[tuple[object, object]]) -> list[dict]:

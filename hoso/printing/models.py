@@ -3,9 +3,17 @@ from django.db import models
 
 
 class PrintJob(models.Model):
-    """A background batch print (transcripts of a class, a grade or the school): progress
-    done/total, result = one merged PDF or a ZIP of one PDF per student, kept in default_storage
-    and downloadable only by the person who asked for it."""
+    """A background print: a batch of transcripts (a class, a grade or the school; progress in
+    students, result = one merged PDF or a ZIP of one PDF per student) or a long document
+    (``long_prints``: the enrolment register, a class book, ...; progress in steps: data, layout),
+    kept in default_storage and downloadable only by the person who asked for it."""
+
+    class Document(models.TextChoices):
+        TRANSCRIPT = "transcript", "Học bạ"
+        ENROLMENT_REGISTER = "enrolment_register", "Sổ đăng bộ"
+        CLASS_BOOK = "class_book", "Sổ theo dõi và đánh giá học sinh"
+        STAFF_REGISTER = "staff_register", "Sổ quản lý cán bộ, giáo viên, nhân viên"
+        APPROVED_LIST = "approved_list", "Danh sách"
 
     class Scope(models.TextChoices):
         CLASS = "class", "Một lớp"
@@ -28,7 +36,10 @@ class PrintJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    document = models.CharField(max_length=20, default="transcript")
+    document = models.CharField(
+        max_length=20, choices=Document.choices, default=Document.TRANSCRIPT
+    )
+    params = models.JSONField(default=dict, blank=True)  # a long document's (period, list)
     scope = models.CharField(max_length=10, choices=Scope.choices)
     school_class = models.ForeignKey(
         "organisation.SchoolClass",
@@ -57,7 +68,13 @@ class PrintJob(models.Model):
         indexes = [models.Index(fields=["requested_by", "state"])]
 
     def __str__(self) -> str:
-        return f"Lô in #{self.pk} ({self.get_scope_display()})"
+        if self.is_transcripts:
+            return f"Lô in #{self.pk} ({self.get_scope_display()})"
+        return f"Lô in #{self.pk} ({self.get_document_display()})"
+
+    @property
+    def is_transcripts(self) -> bool:
+        return self.document == self.Document.TRANSCRIPT
 
     @property
     def percent(self) -> int:

@@ -66,10 +66,24 @@ def access_print_student(actor: Actor, student_id: int):
 
 
 def access_job(actor: Actor, job_id: int):
-    """A print job: only its requester sees it (404 for everybody else)."""
+    """A print job: only its requester sees it, in the school they work in now (404 for everybody
+    else); a long document's job also only while the person may still print that document (the
+    class's books: 404 outside their classes, 403 otherwise)."""
+    from hoso.printing import long_prints
     from hoso.printing.models import PrintJob
 
-    job = PrintJob.objects.filter(pk=job_id, requested_by=actor.user).first()
+    job = (
+        PrintJob.objects.filter(pk=job_id, requested_by=actor.user, school=actor.school)
+        .select_related("school_class", "grade", "year")
+        .first()
+        if actor.school is not None
+        else None
+    )
     if job is None:
         raise not_found(actor, f"lô in #{job_id}")
+    kind = long_prints.kind_of(job)
+    if kind is not None:
+        if job.school_class_id is not None:
+            access_print_class(actor, job.school_class_id)
+        kind.authorize(actor)
     return job

@@ -22,7 +22,7 @@ from hoso.gradebook.entry.policies import access_sheet
 from hoso.gradebook.results.compute import class_rules, offerings_by_grade
 from hoso.organisation.models import GradeLevel
 from hoso.organisation.policies import visible_classes
-from hoso.printing import actions
+from hoso.printing import actions, long_prints
 from hoso.printing import documents as docs
 from hoso.printing.documents.books import LIST_TITLES
 from hoso.printing.errors import PrintingError
@@ -144,11 +144,16 @@ def transcript_pdf(request, student_id: int):
 @login_required
 @require_GET
 def class_book_pdf(request, class_id: int, period: str):
-    school_class = access_print_class(request.actor, class_id)
+    access_print_class(request.actor, class_id)
     if period not in CLASS_BOOK_PERIODS:
         raise Http404
-    data = docs.class_book_data(school_class=school_class, period=CLASS_BOOK_PERIODS[period])
-    return _pdf(docs.render_class_book(data), f"so-theo-doi-{school_class.name}-{period}")
+    return _long_or_inline(
+        request,
+        document=PrintJob.Document.CLASS_BOOK,
+        class_id=class_id,
+        params={"period": CLASS_BOOK_PERIODS[period]},
+        name=f"so-theo-doi-{{class}}-{period}",
+    )
 
 
 @login_required
@@ -209,9 +214,11 @@ def attendance_register_pdf(request):
 @login_required
 @require_GET
 def enrolment_register_pdf(request):
-    require_school_printer(request.actor, "sổ đăng bộ")
-    data = docs.enrolment_register_data(year=request.actor.year)
-    return _pdf(docs.render_enrolment_register(data), f"so-dang-bo-{request.actor.year.name}")
+    return _long_or_inline(
+        request,
+        document=PrintJob.Document.ENROLMENT_REGISTER,
+        name=f"so-dang-bo-{request.actor.year.name}",
+    )
 
 
 @login_required
@@ -220,10 +227,12 @@ def staff_register_pdf(request):
     """The staff register as it stands, with the changes since the last edition."""
     from hoso.organisation.staff.policies import require_register_printer
 
-    actor = request.actor
-    require_register_printer(actor)
-    data = docs.staff_register_data(school=actor.school, year=actor.year)
-    return _pdf(docs.render_staff_register(data), f"so-quan-ly-can-bo-{actor.year.name}")
+    require_register_printer(request.actor)
+    return _long_or_inline(
+        request,
+        document=PrintJob.Document.STAFF_REGISTER,
+        name=f"so-quan-ly-can-bo-{request.actor.year.name}",
+    )
 
 
 @login_required
@@ -257,10 +266,12 @@ def approved_list_pdf(request, list_slug: str):
         raise Http404
     # ?giai-doan=sau-kiem-tra-lai: the lists after re-tests and summer training
     period = "final" if request.GET.get("giai-doan") == "sau-kiem-tra-lai" else "year"
-    data = docs.approved_list_data(
-        year=request.actor.year, list_name=LIST_SLUGS[list_slug], period=period
+    return _long_or_inline(
+        request,
+        document=PrintJob.Document.APPROVED_LIST,
+        params={"list": LIST_SLUGS[list_slug], "period": period},
+        name=f"danh-sach-{list_slug}-{request.actor.year.name}",
     )
-    return _pdf(docs.render_approved_list(data), f"danh-sach-{list_slug}-{request.actor.year.name}")
 
 
 @login_required
@@ -274,6 +285,27 @@ def correction_minute_pdf(request, correction_id: int):
 # ------------------------------------------------------------------------------ batch jobs
 
 
+def _long_or_inline(request, *, document, name, class_id=None, params=None):
+    """A long document's old URL: served at once when estimated at ``INLINE_MAX_PAGES`` pages or
+    fewer; otherwise the person's identical unfinished job (redirect to its page) or a page with
+    the button that asks the worker for it (a GET never creates a job)."""
+    job = long_prints.prepare(
+        actor=request.actor, document=document, class_id=class_id, params=params
+    )
+    pages = long_prints.estimated_pages(job)
+    if pages <= long_prints.INLINE_MAX_PAGES:
+        label = job.school_class.name if job.school_class else ""
+        return _pdf(long_prints.render(job, long_prints.build(job)), name.replace("{class}", label))
+    same = actions.identical_open_job(job)
+    if same is not None:
+        return redirect("printing:job", job_id=same.pk)
+    return render(
+        request,
+        "printing/long_print.html",
+        {"job": job, "title": long_prints.title(job), "pages": pages},
+    )
+
+
 def _int_or_none(raw: str | None) -> int | None:
     try:
         return int(raw) if raw else None
@@ -285,6 +317,20 @@ def _int_or_none(raw: str | None) -> int | None:
 @require_POST
 @errors_return_to("printing:index", refusals=True)
 def job_create(request):
+    """Ask for a batch of transcripts (scope, output) or, with ``document``, a long document
+    (``class_id``, ``period``, ``list`` as the document needs); a long document already queued
+    or running for the same person is followed instead of printed twice."""
+    document = request.POST.get("document", PrintJob.Document.TRANSCRIPT)
+    if document != PrintJob.Document.TRANSCRIPT:
+        job, created = actions.document_job_create(
+            actor=request.actor,
+            document=document,
+            class_id=_int_or_none(request.POST.get("class_id")),
+            params={k: request.POST[k] for k in ("period", "list") if request.POST.get(k)},
+        )
+        if not created:
+            messages.info(request, f"Tài liệu này đang được in ({job}); đây là lô in đó.")
+        return redirect("printing:job", job_id=job.pk)
     job = actions.job_create(
         actor=request.actor,
         scope=request.POST.get("scope", ""),
@@ -303,7 +349,7 @@ def job_detail(request, job_id: int):
     template = (
         "printing/job_status.html" if getattr(request, "htmx", False) else "printing/job.html"
     )
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "title": long_prints.title(job)})
 
 
 @login_required
