@@ -177,7 +177,7 @@ def board_detail(request):
             "status": status,
             "statuses": selectors.STATUS_LABELS,
             "period_start": period_start,
-            "period_label": selectors.period_label(period_start, filters.period)
+            "period_label": selectors.period_label(period_start, filters.period, actor.year)
             if period_start
             else "",
             "base_query": urlencode(keep),
