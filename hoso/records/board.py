@@ -435,9 +435,9 @@ def board_obligations(
     if condition is not None:
         qs = qs.filter(condition)
     return list(
-        qs.select_related("record_type", "owner_staff", "owner_department").order_by(
-            "due_at", "pk"
-        )[:limit]
+        qs.select_related(
+            "record_type", "owner_staff__user", "owner_staff__department", "owner_department"
+        ).order_by("due_at", "pk")[:limit]
     )
 
 
