@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "inspector.revoked": "Thu hồi quyền thanh tra",
     "student.enrolled": "Nhập học",
     "student.updated": "Sửa sơ yếu lý lịch",
+    "student.guardians_updated": "Sửa cha mẹ, người giám hộ",
     "student.imported": "Nhập danh sách từ Excel",
     "enrolment.ended": "Chuyển đi / bỏ học",
     "enrolment.class_changed": "Chuyển lớp",

@@ -80,6 +80,21 @@ def in_sentence(label: str) -> str:
     )
 
 
+def shorten(text: str | None, limit: int) -> str:
+    """At most ``limit`` characters, never cutting a word: the last whole words and "…"
+    ("thay Lê Văn An (Tổ trưởng Toán – Tin)" at 30 → "thay Lê Văn An (Tổ trưởng…"); a first
+    word longer than the limit is the only thing cut."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace():  # the cut falls inside a word: drop that word
+        space = head.rfind(" ")
+        if space > 0:
+            head = head[:space]
+    return head.rstrip(" ,;:–-(") + "…"
+
+
 def fold(value: str | None) -> str:
     """Search key: no marks, đ→d, casefolded, single spaces. 'Đỗ Văn Dũng' → 'do van dung'."""
     text = unicodedata.normalize("NFD", nfc(value)).replace("đ", "d").replace("Đ", "D")

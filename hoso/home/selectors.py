@@ -128,6 +128,7 @@ def _attendance_section(actor) -> Section:
 def _records_section(actor) -> Section | None:
     """Hồ sơ: what the person has to submit soon or is late with, and what awaits its approval."""
     from hoso.records import selectors as records
+    from hoso.records.checklist import checklist_count
     from hoso.records.models import ObligationState
 
     if actor.staff is None or actor.year is None:
@@ -135,7 +136,8 @@ def _records_section(actor) -> Section | None:
     now = clock.now()
     open_items = list(records.my_obligations(actor, when="open")[:200])
     waiting = records.inbox(actor).count()
-    if not open_items and not waiting:
+    to_check = checklist_count(actor)
+    if not open_items and not waiting and not to_check:
         return None
     s = Section("Hồ sơ")
     late = sum(
@@ -162,6 +164,13 @@ def _records_section(actor) -> Section | None:
         )
     if waiting:
         s.links.append({"label": f"{waiting} hồ sơ chờ tôi duyệt", "url": reverse("records:inbox")})
+    if to_check:
+        s.links.append(
+            {
+                "label": f"{to_check} kế hoạch bài dạy chờ kiểm tra",
+                "url": reverse("records:checklist"),
+            }
+        )
     return s
 
 

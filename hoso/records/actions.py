@@ -19,12 +19,13 @@ from hoso.accounts.roles import Role
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError, bounded
-from hoso.core.text import nfc
+from hoso.core.text import nfc, shorten
 from hoso.organisation.models import Position, SchoolYear, Staff
 from hoso.records import filetypes, schedules
 from hoso.records.catalogue import entries_for
 from hoso.records.errors import RecordsError
 from hoso.records.models import (
+    ACTING_AS_CHARS,
     Decision,
     DecisionKind,
     Obligation,
@@ -558,7 +559,7 @@ def obligation_approve(*, actor: Actor, obligation_id: int, comment: str = "") -
             submission=latest,
             step=step,
             actor=actor.user,
-            acting_as=(acting or str(role))[:40],
+            acting_as=shorten(acting or str(role), ACTING_AS_CHARS),
             kind=DecisionKind.APPROVE,
             comment=nfc(comment).strip(),
             at=now,
@@ -601,7 +602,7 @@ def obligation_return(*, actor: Actor, obligation_id: int, comment: str) -> Obli
             submission=latest,
             step=step,
             actor=actor.user,
-            acting_as=(acting or str(role))[:40],
+            acting_as=shorten(acting or str(role), ACTING_AS_CHARS),
             kind=DecisionKind.RETURN,
             comment=comment,
             at=now,
@@ -642,7 +643,7 @@ def obligation_check(*, actor: Actor, obligation_id: int, comment: str = "") -> 
             submission=latest,
             step=ob.current_step,
             actor=actor.user,
-            acting_as=(acting or str(role))[:40],
+            acting_as=shorten(acting or str(role), ACTING_AS_CHARS),
             kind=DecisionKind.CHECK,
             comment=comment,
             at=now,

@@ -12,4 +12,5 @@ EVENT_LABELS: dict[str, str] = {
     "records.check": "Lãnh đạo kiểm tra hồ sơ",
     "records.approve": "Duyệt hồ sơ",
     "records.return": "Trả lại hồ sơ để sửa",
+    "records.owners_reminded": "Lãnh đạo nhắc nộp hồ sơ (bảng theo dõi)",
 }

@@ -16,7 +16,8 @@ yet due do not drag a rate down.
 
 Scope: the principal and vice principals see the whole school; a department head (or office head,
 or a delegate) sees the department's members and the department's own records; everybody sees
-their own. Reporting periods are ISO weeks (Monday) or months of the due date in Vietnam time.
+their own. Reporting periods are weeks (Monday to Sunday, numbered as the school year's weeks) or
+months of the due date in Vietnam time.
 """
 
 from __future__ import annotations
@@ -297,11 +298,28 @@ def _bucket_date(value) -> date:
     return value
 
 
-def period_label(start: date, period: str) -> str:
+def school_week_number(year, monday: date) -> int | None:
+    """The school's week (tuần học, ``SchoolYear.weeks``: week 1 holds the year's first day) that
+    begins on ``monday``, or None outside the year. ISO numbers restart in January ("Tuần 2" of
+    September and of January), the school's do not."""
+    if year is None:
+        return None
+    first = year.start_date - timedelta(days=year.start_date.weekday())
+    if not first <= monday <= year.end_date:
+        return None
+    return (monday - first).days // 7 + 1
+
+
+def period_label(start: date, period: str, year=None) -> str:
+    """ "Tháng 9/2026"; "Tuần 3 (14/09–20/09)" — the school year's week, as on the lesson plans'
+    periods; a week outside the year shows its dates only."""
     if period == MONTH:
         return f"Tháng {start.month}/{start.year}"
     end = start + timedelta(days=6)
-    return f"Tuần {start.isocalendar().week} ({start:%d/%m}–{end:%d/%m})"
+    number = school_week_number(year, start)
+    if number is None:
+        return f"Tuần {start:%d/%m}–{end:%d/%m}"
+    return f"Tuần {number} ({start:%d/%m}–{end:%d/%m})"
 
 
 def compliance_board(actor: Actor, filters: BoardFilters, *, now: datetime | None = None) -> Board:
@@ -367,7 +385,7 @@ def compliance_board(actor: Actor, filters: BoardFilters, *, now: datetime | Non
     period_rows = [
         Row(
             key=start.isoformat(),
-            label=period_label(start, filters.period),
+            label=period_label(start, filters.period, actor.year),
             counts=periods[start],
             query={"ky": start.isoformat()},
         )
@@ -417,9 +435,9 @@ def board_obligations(
     if condition is not None:
         qs = qs.filter(condition)
     return list(
-        qs.select_related("record_type", "owner_staff", "owner_department").order_by(
-            "due_at", "pk"
-        )[:limit]
+        qs.select_related(
+            "record_type", "owner_staff__user", "owner_staff__department", "owner_department"
+        ).order_by("due_at", "pk")[:limit]
     )
 
 

@@ -21,3 +21,4 @@ class RecordsError(StrEnum):
     BAD_EVENT = "BAD_EVENT"
     NOT_ALLOWED = "NOT_ALLOWED"
     NOTHING_TO_CHECK = "NOTHING_TO_CHECK"  # a check needs a submitted or approved file
+    NOTHING_TO_REMIND = "NOTHING_TO_REMIND"  # nobody in the chosen scope is missing a record

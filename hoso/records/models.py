@@ -29,6 +29,9 @@ class OwnerKind(models.TextChoices):
 
 
 # Owner kinds whose obligations belong to one person (owner_staff) / to a team (owner_department).
+#: the longest delegation label a decision keeps ("thay … (Tổ trưởng …)")
+ACTING_AS_CHARS = 200
+
 PERSONAL_OWNER_KINDS = frozenset(
     {
         OwnerKind.TEACHER,
@@ -380,7 +383,8 @@ class Decision(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_decisions"
     )
-    acting_as = models.CharField(max_length=40, blank=True)  # role code, or "delegated:<role>"
+    # role code, or the delegation's label "thay <người ủy quyền> (Tổ trưởng <tổ>)"
+    acting_as = models.CharField(max_length=ACTING_AS_CHARS, blank=True)
     kind = models.CharField(max_length=10, choices=DecisionKind.choices)
     comment = models.TextField("nhận xét", blank=True)
     at = models.DateTimeField()

@@ -15,6 +15,10 @@ def nav_entries(actor) -> list[tuple[str, str]]:
         Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.DEPARTMENT_HEAD, Role.OFFICE_HEAD
     ) and actor.can_write("records"):
         items.append(("records:inbox", "Hồ sơ chờ duyệt"))
+    from hoso.records.checklist import can_see_checklist
+
+    if can_see_checklist(actor):
+        items.append(("records:checklist", "Kế hoạch bài dạy chờ kiểm tra"))
     if actor.staff is not None or actor.has(Role.INSPECTOR):
         items.append(("records:folders", "Thư mục hồ sơ"))
     # The compliance board and search (hoso/records/board.py, search.py) decide their scope.

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from hoso.records import views
+from hoso.records import views, views_checklist
 
 app_name = "records"
 
@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("nghia-vu/<int:obligation_id>/xem-nhanh/", views.inbox_preview, name="preview"),
     path("tep/<int:submission_id>/", views.file, name="file"),
     path("cho-duyet/", views.inbox, name="inbox"),
+    path("cho-kiem-tra/", views_checklist.checklist, name="checklist"),
     path("cho-duyet/duyet-nhieu/", views.inbox_bulk, name="inbox_bulk"),
     path("thu-muc/", views.folders, name="folders"),
     path("thu-muc/<int:folder_id>/", views.folders, name="folder"),

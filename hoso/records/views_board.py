@@ -6,17 +6,21 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from hoso.accounts.policies import log_denied
 from hoso.core import clock
+from hoso.core.errors import DomainError
 from hoso.core.text import nfc
 from hoso.records import board as selectors
+from hoso.records import nudges
 from hoso.records.models import RecordType
 from hoso.records.timeliness import obligation_timeliness
 
@@ -33,8 +37,6 @@ PARAMS = {
 
 
 def _refuse(request):
-    from django.core.exceptions import PermissionDenied
-
     log_denied(request.actor, kind="forbidden", what="records board")
     raise PermissionDenied("Bạn không có quyền xem bảng theo dõi nộp hồ sơ.")
 
@@ -126,6 +128,13 @@ def board_page(request):
     query = _query(filters)
     for row in [*board.people, *board.departments, *board.periods]:
         row.url = reverse("records:board_detail") + "?" + _query(filters, **row.query)
+    can_remind = nudges.can_remind_owners(actor)
+    own = f"staff:{actor.staff.pk}" if actor.staff is not None else ""
+    remind_url = reverse("records:board_remind") + "?" + query
+    if can_remind:
+        for row in board.people:
+            if row.counts.missing and row.key != own:
+                row.remind_url = f"{remind_url}&nhac={row.key.removeprefix('staff:')}"
     return render(
         request,
         "records/board_page.html",
@@ -138,6 +147,9 @@ def board_page(request):
             "departments": departments,
             "periods": selectors.PERIOD_LABELS,
             "export_url": reverse("records:board_export") + "?" + query,
+            "remind_all_url": remind_url
+            if can_remind and any(getattr(r, "remind_url", "") for r in board.people)
+            else "",
             "detail_url": reverse("records:board_detail") + "?" + query,
             "statuses": selectors.STATUS_LABELS,
         },
@@ -177,7 +189,7 @@ def board_detail(request):
             "status": status,
             "statuses": selectors.STATUS_LABELS,
             "period_start": period_start,
-            "period_label": selectors.period_label(period_start, filters.period)
+            "period_label": selectors.period_label(period_start, filters.period, actor.year)
             if period_start
             else "",
             "base_query": urlencode(keep),
@@ -212,3 +224,45 @@ def board_export(request):
         True, f"bang-theo-doi-nop-ho-so-{stamp}.xlsx"
     )
     return response
+
+
+@login_required
+def board_remind(request):
+    """Nhắc / Nhắc tất cả: GET shows who gets which message, POST sends it (in-app, once a day
+    per person). The board's filters stay in the URL; ``nhac`` keeps one person."""
+    actor = request.actor
+    if not nudges.can_remind_owners(actor):
+        _refuse(request)
+    errors: list[str] = []
+    filters, _raw = parse_filters(request, errors)
+    one = request.GET.get("nhac", "").strip()
+    staff_id = int(one) if one.isdigit() else None
+    if one and staff_id is None:
+        errors.append(f"Người “{one[:20]}” không hợp lệ; đang nhắc tất cả.")
+    people = nudges.late_people(actor, filters, staff_id=staff_id)
+    board_url = reverse("records:board") + "?" + _query(filters)
+    if request.method == "POST":
+        try:
+            done = nudges.owners_remind(actor=actor, people=people)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, exc.message)
+        else:
+            text = f"Đã nhắc {len(done.sent)} người."
+            if done.already:
+                text += f" {len(done.already)} người đã được nhắc hôm nay, không nhắc lại."
+            if done.no_account:
+                text += f" {len(done.no_account)} người chưa có tài khoản."
+            messages.success(request, text)
+        return redirect(board_url)
+    return render(
+        request,
+        "records/board_remind.html",
+        {
+            "errors": errors,
+            "messages_to_send": [(p, nudges.reminder_text(p)) for p in people],
+            "board_url": board_url,
+            "query": request.GET.urlencode(),
+        },
+    )

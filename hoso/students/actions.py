@@ -138,37 +138,129 @@ def _next_register_number(school_id: int) -> int:
     return counter.last_number
 
 
+def _clean_guardian(g: GuardianInput) -> tuple[str, str] | None:
+    """(name, phone) checked, or None for a blank row; refuses invisible characters and a phone
+    that is not 10 digits starting with 0 ("abc")."""
+    name = nfc(g.full_name)
+    if not name:
+        return None
+    problem = invisible_character_problem(name, label="Họ tên cha, mẹ, người giám hộ")
+    if problem:
+        raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field="guardians")
+    phone = normalise_phone(g.phone)
+    problem = check_phone(phone)
+    if problem:
+        raise DomainError(StudentError.BAD_PHONE, f"{name}: {problem}", field="phone")
+    return name, phone
+
+
+def _find_or_create_guardian(school, name: str, phone: str, occupation: str) -> Guardian:
+    """The same person (same phone and name) is one guardian for brothers and sisters."""
+    guardian = None
+    if phone:
+        guardian = Guardian.objects.filter(
+            school=school, phone=phone, search_name=fold(name)
+        ).first()
+    if guardian is None:
+        guardian = Guardian.objects.create(
+            school=school,
+            full_name=name,
+            phone=phone,
+            occupation=nfc(occupation),
+            search_name=fold(name),
+        )
+    return guardian
+
+
 def _set_guardians(student: Student, guardians: list[GuardianInput]) -> list[dict]:
     out = []
     for g in guardians:
-        name = nfc(g.full_name)
-        if not name:
+        cleaned = _clean_guardian(g)
+        if cleaned is None:
             continue
-        problem = invisible_character_problem(name, label="Họ tên cha, mẹ, người giám hộ")
-        if problem:
-            raise DomainError(StudentError.INVISIBLE_CHARACTER, problem, field="guardians")
-        phone = normalise_phone(g.phone)
-        problem = check_phone(phone)
-        if problem:
-            raise DomainError(StudentError.BAD_PHONE, f"{name}: {problem}", field="phone")
-        guardian = None
-        if phone:
-            guardian = Guardian.objects.filter(
-                school=student.school, phone=phone, search_name=fold(name)
-            ).first()
-        if guardian is None:
-            guardian = Guardian.objects.create(
-                school=student.school,
-                full_name=name,
-                phone=phone,
-                occupation=nfc(g.occupation),
-                search_name=fold(name),
-            )
+        name, phone = cleaned
+        guardian = _find_or_create_guardian(student.school, name, phone, g.occupation)
         StudentGuardian.objects.get_or_create(
             student=student, guardian=guardian, defaults={"relation": g.relation}
         )
         out.append({"name": name, "relation": g.relation, "phone": phone})
     return out
+
+
+def _guardian_rows(student: Student) -> list[dict]:
+    return [
+        {
+            "name": link.guardian.full_name,
+            "relation": link.relation,
+            "phone": link.guardian.phone,
+            "occupation": link.guardian.occupation,
+        }
+        for link in student.guardian_links.select_related("guardian").order_by("pk")
+    ]
+
+
+def student_guardians_set(
+    *, actor: Actor, student: Student, guardians: list[GuardianInput]
+) -> list[dict]:
+    """Cha, mẹ, người giám hộ of a student become exactly ``guardians`` (blank rows ignored):
+    a person already linked (same name) is kept and corrected in place — their phone, occupation,
+    relation, and their parent account with it — others are linked (found by phone and name, or
+    created), the rest unlinked. Allowed to whoever may edit the profile: clerks and the homeroom
+    teacher of the student's current class. Audited (student.guardians_updated) when something
+    changed; returns the rows after."""
+    if not can_edit_student(actor, student):
+        require(actor, Perm.EDIT_STUDENTS, what=f"sửa cha mẹ, người giám hộ của {student}")
+        raise PermissionDenied("Năm học đã khóa.")
+    rows = []
+    for g in guardians:
+        cleaned = _clean_guardian(g)
+        if cleaned is not None:
+            rows.append((g, *cleaned))
+    if len({fold(name) for _, name, _ in rows}) < len(rows):
+        raise DomainError(
+            StudentError.DUPLICATE_GUARDIAN,
+            "Một người được ghi hai lần; mỗi người chỉ ghi một dòng.",
+            field="guardians",
+        )
+    with transaction.atomic():
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        before = _guardian_rows(student)
+        links = {
+            fold(link.guardian.full_name): link
+            for link in student.guardian_links.select_related("guardian")
+        }
+        kept: set[int] = set()
+        for g, name, phone in rows:
+            link = links.get(fold(name))
+            if link is None:
+                guardian = _find_or_create_guardian(student.school, name, phone, g.occupation)
+                link, _ = StudentGuardian.objects.get_or_create(
+                    student=student, guardian=guardian, defaults={"relation": g.relation}
+                )
+            guardian = link.guardian
+            values = {"full_name": name, "phone": phone, "occupation": nfc(g.occupation)}
+            if any(getattr(guardian, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(guardian, key, value)
+                guardian.search_name = fold(name)
+                guardian.save(update_fields=[*values, "search_name"])
+            if link.relation != g.relation:
+                link.relation = g.relation
+                link.save(update_fields=["relation"])
+            kept.add(link.pk)
+        student.guardian_links.exclude(pk__in=kept).delete()
+        after = _guardian_rows(student)
+        if after != before:
+            audit_record(
+                event_type="student.guardians_updated",
+                actor=actor.user,
+                school_id=student.school_id,
+                target=student,
+                before={"guardians": before},
+                after={"guardians": after},
+                acting_as=actor.acting_as_for(*actor.roles),
+            )
+    return after
 
 
 def student_enrol(

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from hoso.core.identity import check_phone, normalise_phone
+from hoso.core.text import nfc
 from hoso.students.models import Enrolment, Student, StudentGuardian
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,10 +34,32 @@ class StudentForm(forms.ModelForm):
 
 
 class GuardianForm(forms.Form):
+    """Cha, mẹ hoặc người giám hộ: a blank name leaves the row out. The phone is checked here
+    (10 digits from 0, as everywhere: ``core.identity.check_phone``) so "abc" is refused on its
+    own field with what was typed kept."""
+
     full_name = forms.CharField(label="Họ và tên", max_length=200, required=False)
     relation = forms.ChoiceField(label="Quan hệ", choices=StudentGuardian.Relation.choices)
-    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    phone = forms.CharField(
+        label="Điện thoại",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
     occupation = forms.CharField(label="Nghề nghiệp", max_length=120, required=False)
+
+    def clean_phone(self) -> str:
+        phone = normalise_phone(nfc(self.cleaned_data.get("phone")))
+        problem = check_phone(phone)
+        if problem:
+            raise forms.ValidationError(problem)
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if not nfc(data.get("full_name")) and (data.get("phone") or nfc(data.get("occupation"))):
+            self.add_error("full_name", "Nhập họ và tên người có số điện thoại, nghề nghiệp này.")
+        return data
 
 
 class EnrolmentEndForm(forms.Form):

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from hoso.accounts.policies import Perm, can, log_denied, require
 from hoso.core import clock
 from hoso.core.errors import DomainError
+from hoso.core.text import in_sentence
 from hoso.organisation.policies import access_class, can_edit_class_students
 from hoso.students import actions
 from hoso.students.forms import (
@@ -82,15 +84,59 @@ def edit(request, student_id: int):
         log_denied(actor, kind="forbidden", what=f"sửa hồ sơ học sinh #{student_id}")
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ học sinh này.")
     form = StudentForm(request.POST or None, instance=None, initial=_initial(student))
-    if request.method == "POST" and form.is_valid():
+    # a post without the guardians' rows (an older page) leaves them as they are
+    with_guardians = any(key.startswith("g0-") for key in request.POST)
+    guardian_forms = _edit_guardian_forms(student, request.POST if with_guardians else None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not with_guardians or all(g.is_valid() for g in guardian_forms))
+    ):
         try:
-            actions.student_update(actor=actor, student=student, changes=form.cleaned_data)
+            with transaction.atomic():
+                actions.student_update(actor=actor, student=student, changes=form.cleaned_data)
+                if with_guardians:
+                    actions.student_guardians_set(
+                        actor=actor,
+                        student=student,
+                        guardians=[actions.GuardianInput(**g.cleaned_data) for g in guardian_forms],
+                    )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Đã lưu sơ yếu lý lịch.")
+            messages.success(request, "Đã lưu sơ yếu lý lịch và cha mẹ, người giám hộ.")
             return redirect("students:detail", student_id=student.pk)
-    return render(request, "students/edit.html", {"form": form, "student": student})
+    return render(
+        request,
+        "students/edit.html",
+        {"form": form, "student": student, "guardian_forms": guardian_forms},
+    )
+
+
+def _edit_guardian_forms(student, data=None) -> list[GuardianForm]:
+    """One form per linked guardian (filled in), then the missing of father and mother, and
+    one blank row for another guardian."""
+    links = list(student.guardian_links.select_related("guardian").order_by("pk"))
+    initial = [
+        {
+            "full_name": link.guardian.full_name,
+            "relation": link.relation,
+            "phone": link.guardian.phone,
+            "occupation": link.guardian.occupation,
+        }
+        for link in links
+    ]
+    present = {link.relation for link in links}
+    R = StudentGuardian.Relation
+    initial += [{"relation": r} for r in (R.FATHER, R.MOTHER) if r not in present]
+    initial.append({"relation": R.GUARDIAN})
+    forms = []
+    for i, row in enumerate(initial):
+        form = GuardianForm(data, prefix=f"g{i}", initial=row)
+        label = in_sentence(R(row["relation"]).label)
+        form.legend = row.get("full_name") or f"Thêm {label}"
+        forms.append(form)
+    return forms
 
 
 def _initial(student) -> dict:

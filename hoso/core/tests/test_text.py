@@ -3,7 +3,15 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoso.core.text import fold, name_sort_key, name_sort_string, nfc, sort_key, split_full_name
+from hoso.core.text import (
+    fold,
+    name_sort_key,
+    name_sort_string,
+    nfc,
+    shorten,
+    sort_key,
+    split_full_name,
+)
 
 
 def _sorted(names):
@@ -78,3 +86,12 @@ def test_database_sort_string_orders_like_the_key(people):
     by_key = sorted(people, key=lambda p: (name_sort_key(*p), p))
     by_string = sorted(people, key=lambda p: (name_sort_string(*p), p))
     assert [name_sort_key(*p) for p in by_key] == [name_sort_key(*p) for p in by_string]
+
+
+def test_shorten_never_cuts_a_word():
+    label = "thay Lê Văn Toàn (Tổ trưởng Tổ Toán – Tin)"
+    assert shorten(label, 200) == label
+    assert shorten(label, 30) == "thay Lê Văn Toàn (Tổ trưởng…"
+    assert shorten(label, 20) == "thay Lê Văn Toàn…"
+    assert all(len(shorten(label, n)) <= n for n in range(2, 50))
+    assert shorten("Khoảngtrắng", 5) == "Khoả…"

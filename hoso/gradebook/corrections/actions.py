@@ -41,7 +41,11 @@ from hoso.core import clock, events, files
 from hoso.core.errors import DomainError, PermissionDeniedError, bounded
 from hoso.core.text import nfc
 from hoso.gradebook.corrections.errors import CorrectionError
-from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.corrections.models import (
+    CorrectionEvidence,
+    CorrectionRequest,
+    display_value,
+)
 from hoso.gradebook.entry.columns import TEXT
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.policies import ensure_writable
@@ -232,14 +236,15 @@ def short_text(text: str, limit: int = 60) -> str:
 
 
 def _change(correction: CorrectionRequest) -> str:
-    """ "7.0 → 8.0"; for a comment "“Em …” → “Em …”"."""
+    """ "7,0 → 8,0" (decimal comma, "Đ"/"CĐ" for levels); for a comment "“Em …” → “Em …”"."""
     if is_text_correction(correction):
         old, new = correction.old_text, correction.new_text
         return (
             f"{f'“{short_text(old)}”' if old else 'trống'} → "
             f"{f'“{short_text(new)}”' if new else 'trống'}"
         )
-    return f"{correction.old_value or 'trống'} → {correction.new_value}"
+    old = display_value(correction.old_value) if correction.old_value else "trống"
+    return f"{old} → {display_value(correction.new_value)}"
 
 
 def _audit_content(correction: CorrectionRequest, content: str) -> dict:

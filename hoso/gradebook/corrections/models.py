@@ -9,6 +9,17 @@ from django.db.models import Q
 
 from hoso.core import badges
 
+_LEVEL_LABELS = {"D": "Đ", "CD": "CĐ"}
+
+
+def display_value(value: str) -> str:
+    """How a stored value is shown: "8.5" → "8,5", "CD" → "CĐ", "" → "(trống)"."""
+    if not value:
+        return "(trống)"
+    if value in _LEVEL_LABELS:
+        return _LEVEL_LABELS[value]
+    return value.replace(".", ",")
+
 
 class CorrectionRequest(models.Model):
     """Đơn đề nghị sửa điểm and its three-party session (seed 003 §II.2, 002 Đ7.4)."""
@@ -72,7 +83,9 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Sửa {self.column}: {self.old_value or '∅'} → {self.new_value}"
+        return (
+            f"Sửa {self.column}: {display_value(self.old_value)} → {display_value(self.new_value)}"
+        )
 
 
 badges.register(

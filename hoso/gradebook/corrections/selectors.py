@@ -21,22 +21,11 @@ from hoso.gradebook.corrections.actions import (
     old_of,
     short_text,
 )
-from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.corrections.models import CorrectionRequest, display_value
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
 
 State = CorrectionRequest.State
-
-_LEVEL_LABELS = {"D": "Đ", "CD": "CĐ"}
-
-
-def display_value(value: str) -> str:
-    """How a stored value is shown: "8.5" → "8,5", "CD" → "CĐ", "" → "(trống)"."""
-    if not value:
-        return "(trống)"
-    if value in _LEVEL_LABELS:
-        return _LEVEL_LABELS[value]
-    return value.replace(".", ",")
 
 
 def school_requests(actor: Actor) -> QuerySet[CorrectionRequest]:

@@ -4,7 +4,7 @@ Excel export. GIVEN obligations in known states WHEN the board is computed THEN 
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -145,9 +145,10 @@ def test_chart_is_inline_svg_with_gaps_for_undecided_periods(world, records):
     svg = str(b.chart_svg())
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
-    assert "Đúng hạn" in svg and "Tuần 46" in svg
+    # the school's week 11 (ISO week 46): the year starts on Saturday 5/9, week 1 on Monday 31/8
+    assert "Đúng hạn" in svg and "Tuần 11 (09/11–15/11)" in svg and "Tuần 46" not in svg
     # the week of the 23rd has only a not-due obligation: no point for it
-    assert "Tuần 48 (23/11–29/11) — Đúng hạn" not in svg
+    assert "Tuần 13 (23/11–29/11) — Đúng hạn" not in svg
     empty = board.rates_chart_svg([])
     assert "Chưa có hồ sơ" in str(empty)
 
@@ -193,3 +194,23 @@ def test_board_permissions(client, world, records, who, status):
     client.force_login(world.users[who])
     assert client.get(reverse("records:board")).status_code == status
     assert client.get(reverse("records:board_export")).status_code == status
+
+
+def test_weeks_are_the_school_years_weeks_not_iso_numbers(world):
+    """GIVEN obligations due in September and in January (ISO week 2 of both would read alike
+    with a year's span), WHEN the board groups by week, THEN each row carries the school's week
+    number of ``SchoolYear.weeks`` — never twice the same — and a week outside the year its dates."""
+    y, s = world.year, world.people["subject"]
+    plans = make_record_type(world.school, "Kế hoạch bài dạy")
+    for day in (date(2026, 9, 9), date(2027, 1, 13), date(2027, 1, 6)):
+        make_obligation(y, plans, owner_staff=s, due_at=datetime.combine(day, time(17), tzinfo=VN))
+    b = compliance_board(world.actor("principal"), BoardFilters(), now=NOW)
+    numbers = {monday: n for n, monday, _ in y.weeks()}
+    labels = [r.label for r in b.periods]
+    assert labels == [
+        f"Tuần {numbers[date(2026, 9, 7)]} (07/09–13/09)",
+        f"Tuần {numbers[date(2027, 1, 4)]} (04/01–10/01)",
+        f"Tuần {numbers[date(2027, 1, 11)]} (11/01–17/01)",
+    ]
+    assert labels[0].startswith("Tuần 2 ") and not labels[1].startswith("Tuần 1 ")
+    assert board.period_label(date(2027, 8, 2), board.WEEK, y) == "Tuần 02/08–08/08"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from hoso.accounts.models import Delegation
+from hoso.accounts.roles import Role
 from hoso.audit.models import AuditEvent
 from hoso.core.errors import DomainError
 from hoso.records import actions
@@ -182,7 +184,7 @@ def test_two_step_chain_and_nobody_approves_their_own(rec):
     assert exc.value.code == RecordsError.OWN_SUBMISSION
 
 
-def test_delegated_deputy_approves_and_is_recorded(rec):
+def test_delegated_deputy_approves_and_is_recorded(rec, client):
     world = rec
     ob = lesson_plan(world)
     actions.submission_upload(
@@ -204,7 +206,12 @@ def test_delegated_deputy_approves_and_is_recorded(rec):
     deputy = world.actor("deputy")
     actions.obligation_approve(actor=deputy, obligation_id=ob.pk)
     decision = Decision.objects.get(obligation=ob, kind="approve")
-    assert decision.acting_as.startswith("thay Lê Văn Toàn")
+    label = deputy.acting_as_for(Role.DEPARTMENT_HEAD)
+    assert len(label) > 40  # "thay Lê Văn Toàn (Tổ trưởng Tổ Toán …)": once cut at 40 → "(Tổ Toá"
+    assert decision.acting_as == label
+    client.force_login(world.users["deputy"])
+    page = client.get(reverse("records:obligation", args=[ob.pk]))
+    assert f"({label})" in page.content.decode()
     event = AuditEvent.objects.filter(event_type="records.approve").latest("seq")
     assert event.acting_as.startswith("thay Lê Văn Toàn")
 

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -273,3 +274,73 @@ def test_the_edit_form_refuses_a_reversed_name_and_keeps_what_was_typed(client, 
     assert response.status_code == 200
     assert "Họ chứa ký tự vô hình U+202E" in body and "Thủy Nguyên, Hải Phòng" in body
     assert Student.objects.get(pk=world.student_a.pk).family_name == "Nguyễn"
+
+
+def _guardian_rows(*rows) -> dict:
+    """The edit form's guardian rows g0, g1, … (name, relation, phone, occupation)."""
+    out = {}
+    for i, (name, relation, phone, job) in enumerate(rows):
+        out |= {
+            f"g{i}-full_name": name,
+            f"g{i}-relation": relation,
+            f"g{i}-phone": phone,
+            f"g{i}-occupation": job,
+        }
+    return out
+
+
+def test_the_homeroom_teacher_edits_guardians_in_the_student_form_audited(client, world):
+    """GIVEN the homeroom teacher of student_a's class, WHEN the form corrects the father's phone
+    and adds the mother, THEN both are saved (the father's parent account kept) and audited."""
+    client.force_login(world.users["homeroom"])
+    url = reverse("students:edit", args=[world.student_a.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Nguyễn Văn Cường"' in page and "Thêm mẹ" in page
+    data = _edit_form(world) | _guardian_rows(
+        ("Nguyễn Văn Cường", "father", "0987 654 321", "Kỹ sư"),
+        ("Lê Thị Dung", "mother", "0911222333", ""),
+        ("", "guardian", "", ""),
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    links = {
+        link.relation: link.guardian
+        for link in world.student_a.guardian_links.select_related("guardian")
+    }
+    assert links["father"].phone == "0987654321" and links["father"].occupation == "Kỹ sư"
+    assert links["father"].user == world.users["parent"]
+    assert links["mother"].full_name == "Lê Thị Dung"
+    event = AuditEvent.objects.get(event_type="student.guardians_updated")
+    assert event.actor == world.users["homeroom"]
+    assert event.before["guardians"][0]["phone"] == "0912345678"
+    assert [g["name"] for g in event.after["guardians"]] == ["Nguyễn Văn Cường", "Lê Thị Dung"]
+    # the same again changes nothing and writes no second event
+    client.post(url, data)
+    assert AuditEvent.objects.filter(event_type="student.guardians_updated").count() == 1
+
+
+def test_a_guardian_phone_abc_is_refused_on_its_field_keeping_what_was_typed(client, world):
+    client.force_login(world.users["homeroom"])
+    url = reverse("students:edit", args=[world.student_a.pk])
+    data = _edit_form(world) | _guardian_rows(("Nguyễn Văn Cường", "father", "abc", "Kỹ sư"))
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Số điện thoại phải có 10 chữ số" in body and 'value="abc"' in body
+    assert "Thủy Nguyên, Hải Phòng" in body
+    assert world.student_a.guardian_links.get().guardian.phone == "0912345678"
+    assert not AuditEvent.objects.filter(event_type="student.guardians_updated").exists()
+    # a phone with no name is not silently dropped either
+    data = _edit_form(world) | _guardian_rows(("", "mother", "0911222333", ""))
+    body = client.post(url, data).content.decode()
+    assert "Nhập họ và tên" in body
+
+
+def test_guardians_of_another_class_cannot_be_edited(world):
+    """The homeroom teacher of class A is not the homeroom teacher of student_b (class B)."""
+    guardian = actions.GuardianInput(full_name="Trần Văn Em", relation="father")
+    with pytest.raises(PermissionDenied):
+        actions.student_guardians_set(
+            actor=world.actor("homeroom"), student=world.student_b, guardians=[guardian]
+        )
+    assert not world.student_b.guardian_links.exists()

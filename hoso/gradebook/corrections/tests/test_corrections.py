@@ -5,6 +5,7 @@ whole procedure in the audit trail; and nothing else changes a protected result.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -610,7 +611,9 @@ def test_the_parties_are_notified_after_commit(world, sheet, django_capture_on_c
     assert inbox("vice") == inbox("homeroom") == [f"{key}:confirm"]
     assert inbox("admin") == []
     text = Notification.objects.get(user=world.users["subject"], dedupe_key=f"{key}:applied").text
-    assert "01/BB-SĐ" in text and "7.0 → 8.0" in text
+    assert "01/BB-SĐ" in text and "7,0 → 8,0" in text
+    texts = Notification.objects.filter(kind="correction").values_list("text", flat=True)
+    assert all(not re.search(r"\d\.\d", t) for t in texts), list(texts)
 
 
 def test_an_applied_correction_rechecks_transcripts_and_signed_books_after_commit(
