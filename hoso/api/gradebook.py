@@ -10,6 +10,7 @@ request a correction. Same policies and actions as the grid:
 
 from __future__ import annotations
 
+import json
 from functools import reduce
 from importlib.util import find_spec
 from operator import or_
@@ -349,6 +350,35 @@ def finalise(
 # --- corrections ----------------------------------------------------------------------------
 
 
+def _correction_cells(payload: g.CorrectionIn) -> list[tuple[int, str, str]]:
+    """(student, column, new value) of each cell: ``items`` (JSON) or the single-cell fields."""
+    if not payload.items.strip():
+        if payload.student is None or not (payload.column or "").strip():
+            raise DomainError(
+                "BAD_ITEMS", "Cho biết học sinh và cột (hoặc danh sách items).", field="items"
+            )
+        return [(payload.student, payload.column, payload.new_value)]
+    try:
+        items = json.loads(payload.items)
+    except ValueError:
+        items = None
+    if not isinstance(items, list) or not items:
+        raise DomainError(
+            "BAD_ITEMS",
+            'items phải là danh sách JSON [{"student": …, "column": …, "new_value": …}].',
+            field="items",
+        )
+    out = []
+    for n, item in enumerate(items, start=1):
+        ok = isinstance(item, dict) and isinstance(item.get("student"), int)
+        if not ok or not isinstance(item.get("column"), str) or not item["column"].strip():
+            raise DomainError(
+                "BAD_ITEMS", f"Dòng {n} của items thiếu học sinh hoặc cột.", field="items"
+            )
+        out.append((item["student"], item["column"], str(item.get("new_value", ""))[:2000]))
+    return out
+
+
 @router.post(
     "/corrections",
     response={201: g.CorrectionOut, 501: ErrorOut, **WRITE_ERRORS},
@@ -374,39 +404,54 @@ def correction_create(
                 "field": None,
             },
         )
-    from hoso.gradebook.corrections.actions import correction_request
+    from hoso.gradebook.corrections.actions import CellChange, correction_request_cells
 
     school_class, subject, term = access_sheet(
         actor, payload.school_class, payload.subject, payload.term
     )
     sheet = load_sheet(school_class, subject, term)
-    student = _student_in(actor, sheet, payload.student)
-    column_key = nfc(payload.column.strip())
+    changes = [
+        CellChange(_student_in(actor, sheet, student_id), nfc(column.strip()), new_value)
+        for student_id, column, new_value in _correction_cells(payload)
+    ]
+    what = ", ".join(dict.fromkeys(c.column_key for c in changes))
     try:
-        correction = correction_request(
+        correction = correction_request_cells(
             actor=actor,
             sheet=sheet,
-            student=student,
-            column_key=column_key,
-            new_value=payload.new_value,
+            changes=changes,
             reason=payload.reason,
             files=list(evidence or []),
         )
     except PermissionDeniedError as exc:
-        _refused(actor, sheet, exc, f"đề nghị sửa ô {column_key}")
+        _refused(actor, sheet, exc, f"đề nghị sửa ô {what}")
         raise
+    cells = correction.cells
+    one = correction.single
     return Status(
         201,
         {
             "id": correction.pk,
             "state": correction.state,
             "state_label": correction.get_state_display(),
-            "student": correction.student_id,
-            "column": correction.column,
-            "old_value": correction.old_value,
-            "new_value": correction.new_value,
-            "old_text": correction.old_text,
-            "new_text": correction.new_text,
+            "student": one.student_id if one else None,
+            "column": one.column if one else "",
+            "old_value": one.old_value if one else "",
+            "new_value": one.new_value if one else "",
+            "old_text": one.old_text if one else "",
+            "new_text": one.new_text if one else "",
+            "items": [
+                {
+                    "row": i.row,
+                    "student": i.student_id,
+                    "column": i.column,
+                    "old_value": i.old_value,
+                    "new_value": i.new_value,
+                    "old_text": i.old_text,
+                    "new_text": i.new_text,
+                }
+                for i in cells
+            ],
             "requested_at": correction.requested_at,
             "evidence": list(correction.evidence.values_list("original_name", flat=True)),
         },

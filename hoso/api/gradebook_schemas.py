@@ -148,25 +148,44 @@ class CorrectionIn(Schema):
     school_class: int = Field(description="Mã (id) lớp.")
     subject: int = Field(description="Mã (id) môn học.")
     term: int = Field(description="Mã (id) học kì.")
-    student: int
-    column: str = Field(min_length=1, max_length=16)
+    student: int | None = Field(None, description="Học sinh (một ô); bỏ trống khi dùng items.")
+    column: str | None = Field(None, max_length=16, description="Cột (một ô).")
     new_value: str = Field(
+        "",
         max_length=2000,
         description="Giá trị đề nghị sửa thành; với cột nhận xét là lời nhận xét mới "
         "(để trống để xóa).",
     )
+    items: str = Field(
+        "",
+        max_length=200000,
+        description="Nhiều ô của cùng một sổ trong một đơn: JSON "
+        '[{"student": id, "column": "GK", "new_value": "8"}, …] (thay cho student, column, '
+        "new_value). Một ô bị từ chối thì cả đơn không gửi; lỗi nêu từng dòng (1, 2, …).",
+    )
     reason: str = Field(min_length=1, max_length=2000, description="Lý do đề nghị sửa điểm.")
+
+
+class CorrectionItemOut(Schema):
+    row: int = Field(description="Dòng trong đơn và trong biên bản.")
+    student: int
+    column: str
+    old_value: str
+    new_value: str
+    old_text: str
+    new_text: str
 
 
 class CorrectionOut(Schema):
     id: int
     state: str = Field(description="requested → approved/rejected → applied; cancelled.")
     state_label: str
-    student: int
-    column: str
+    student: int | None = Field(description="Học sinh của đơn một ô (null khi đơn có nhiều ô).")
+    column: str = Field(description="Cột của đơn một ô ('' khi đơn có nhiều ô).")
     old_value: str = Field(description="Kết quả lúc làm đơn ('' nếu ô trống).")
     new_value: str
     old_text: str = Field(description="Nhận xét lúc làm đơn (cột nhận xét).")
     new_text: str = Field(description="Nhận xét đề nghị sửa thành (cột nhận xét).")
+    items: list[CorrectionItemOut] = Field(description="Mọi ô của đơn, theo thứ tự dòng.")
     requested_at: datetime
     evidence: list[str] = Field(description="Tên các tệp minh chứng đã lưu.")

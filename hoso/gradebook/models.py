@@ -14,7 +14,11 @@ Nothing in a model changes a value: every write is an action of its room, audite
 """
 
 from hoso.gradebook.comments.models import CommentBankEntry, SubjectComment
-from hoso.gradebook.corrections.models import CorrectionEvidence, CorrectionRequest
+from hoso.gradebook.corrections.models import (
+    CorrectionEvidence,
+    CorrectionItem,
+    CorrectionRequest,
+)
 from hoso.gradebook.entry.models import Assessment, BookLock, SheetColumn
 from hoso.gradebook.progress.models import DeadlineRule, MonthlyCheck
 from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentResult
@@ -26,6 +30,7 @@ __all__ = [
     "ClassResult",
     "CommentBankEntry",
     "CorrectionEvidence",
+    "CorrectionItem",
     "CorrectionRequest",
     "DeadlineRule",
     "HomeroomInput",

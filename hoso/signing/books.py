@@ -307,15 +307,34 @@ def correction_minute_spec(correction: CorrectionRequest) -> DocumentSpec:
         ),
     ]
     _missing_signer(signers)
-    data = {
+    one = correction.single
+    # A single cell keeps the data (and so the hash) it had before several-cell requests.
+    cells = (
+        {
+            "student": one.student_id,
+            "column": one.column,
+            "old": [one.old_value, one.old_text],
+            "new": [one.new_value, one.new_text],
+        }
+        if one is not None
+        else {
+            "items": [
+                {
+                    "row": i.row,
+                    "student": i.student_id,
+                    "column": i.column,
+                    "old": [i.old_value, i.old_text],
+                    "new": [i.new_value, i.new_text],
+                }
+                for i in correction.cells
+            ]
+        }
+    )
+    data = cells | {
         "minute": correction.minute_number,
-        "student": correction.student_id,
         "class": correction.school_class_id,
         "subject": correction.subject_id,
         "term": correction.term_id,
-        "column": correction.column,
-        "old": [correction.old_value, correction.old_text],
-        "new": [correction.new_value, correction.new_text],
         "reason": correction.reason,
         "parties": [s.user_id for s in signers],
         "decided_by": correction.decided_by_id,
@@ -324,17 +343,22 @@ def correction_minute_spec(correction: CorrectionRequest) -> DocumentSpec:
     decided = _signer_for_user(
         school, correction.decided_by, slot="principal", caption="", role_label=""
     ).name
-    old = correction.old_value or correction.old_text or "(trống)"
-    new = correction.new_value or correction.new_text
     rows = [
         ["Biên bản số", correction.minute_number],
-        ["Học sinh", correction.student.full_name],
         ["Lớp", correction.school_class.name],
         ["Môn học", correction.subject.name],
         ["Học kỳ", str(correction.term.number)],
-        ["Cột", correction.column],
-        ["Kết quả cũ", _number(old)],
-        ["Kết quả mới", _number(new)],
+    ]
+    for i in correction.cells:  # every change: old → new per student
+        old = i.old_value or i.old_text or "(trống)"
+        new = i.new_value or i.new_text
+        rows.append(
+            [
+                f"Dòng {i.row}",
+                f"{i.student.full_name}, cột {i.column}: {_number(old)} → {_number(new)}",
+            ]
+        )
+    rows += [
         ["Lý do", correction.reason],
         ["Người duyệt", decided],
         [

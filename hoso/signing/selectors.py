@@ -142,12 +142,14 @@ def ready_books(actor: Actor) -> list[ReadyBook]:
         school=actor.school_id,
         year=actor.year,
         state=CorrectionRequest.State.APPLIED,
-    ).select_related("student")
+    ).prefetch_related("items__student")
     for c in corrections:
+        one = c.single
+        who = one.student.full_name if one is not None else f"{len(c.cells)} kết quả"
         out.append(
             ReadyBook(
                 "correction_minute",
-                f"Biên bản sửa điểm số {c.minute_number} — {c.student.full_name}",
+                f"Biên bản sửa điểm số {c.minute_number} — {who}",
                 "signing:prepare_minute",
                 (c.pk,),
                 current.get(f"correction_minute:{c.pk}"),

@@ -699,7 +699,7 @@ def test_a_correction_can_be_filed_on_a_finalised_demo_column(seeded, settings, 
         files=[evidence],
     )
     assert correction.state == CorrectionRequest.State.REQUESTED
-    assert correction.old_value == cell.value
+    assert correction.single.old_value == cell.value
 
 
 def test_seed_demo_refuses_a_reference_day_it_cannot_read():

@@ -392,7 +392,8 @@ def many_corrections(school, term, names: _Names) -> list[Finding]:
     requests = list(
         CorrectionRequest.objects.filter(school=school, term=term)
         .exclude(state=CorrectionRequest.State.CANCELLED)
-        .select_related("requested_by", "student", "school_class", "subject")
+        .select_related("requested_by", "school_class", "subject")
+        .prefetch_related("items__student")
         .order_by("requested_at")
     )
     by_teacher: dict[int, list[CorrectionRequest]] = defaultdict(list)
@@ -416,15 +417,24 @@ def many_corrections(school, term, names: _Names) -> list[Finding]:
         )
         seen = set()
         for r in items:
-            if r.old_value or r.new_value:
-                change = (
-                    f"{(r.old_value or '∅').replace('.', ',')} → {r.new_value.replace('.', ',')}"
-                )
-            else:  # a comment (nhận xét) column
-                change = "sửa lời nhận xét"
+            cells = r.cells
+            one = r.single
+            if one is None:  # a request for several cells (a column)
+                who = f"{len(cells)} kết quả"
+                column = ", ".join(dict.fromkeys(i.column for i in cells))
+                change = "sửa nhiều ô"
+            else:
+                who, column = one.student.full_name, one.column
+                if one.old_value or one.new_value:
+                    change = (
+                        f"{(one.old_value or '∅').replace('.', ',')} → "
+                        f"{one.new_value.replace('.', ',')}"
+                    )
+                else:  # a comment (nhận xét) column
+                    change = "sửa lời nhận xét"
             finding.add(
-                f"{r.requested_at:%d/%m/%Y}: {r.student.full_name}, lớp {r.school_class.name}, "
-                f"{r.subject.name}, {r.column}: {change} ({r.get_state_display()})"
+                f"{r.requested_at:%d/%m/%Y}: {who}, lớp {r.school_class.name}, "
+                f"{r.subject.name}, {column}: {change} ({r.get_state_display()})"
             )
             key = (r.school_class_id, r.subject_id)
             if key not in seen:

@@ -43,6 +43,7 @@ from hoso.core.text import nfc
 from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import (
     CorrectionEvidence,
+    CorrectionItem,
     CorrectionRequest,
     display_value,
 )
@@ -202,10 +203,15 @@ def _check_year_open(correction: CorrectionRequest) -> None:
 
 
 def _target_repr(correction: CorrectionRequest) -> str:
-    return (
-        f"{correction.student.full_name} — {correction.subject.name} — lớp "
-        f"{correction.school_class.name} — {correction.term} — {correction.column}"
-    )[:300]
+    cell = correction.single
+    where = f"{correction.subject.name} — lớp {correction.school_class.name} — {correction.term}"
+    if cell is not None:
+        return f"{cell.student.full_name} — {where} — {cell.column}"[:300]
+    return f"{where} — {len(correction.cells)} kết quả ({_columns(correction)})"[:300]
+
+
+def _columns(correction: CorrectionRequest) -> str:
+    return ", ".join(dict.fromkeys(item.column for item in correction.cells))
 
 
 def multiline(value: object) -> str:
@@ -214,19 +220,19 @@ def multiline(value: object) -> str:
     return "\n".join(nfc(line) for line in lines).strip()
 
 
-def is_text_correction(correction: CorrectionRequest) -> bool:
-    """A comment (nhận xét) correction carries ``old_text`` / ``new_text`` and no values (a
-    value correction always has a new value: ``EMPTY_VALUE``)."""
-    return not correction.old_value and not correction.new_value
+def is_text_correction(item: CorrectionItem) -> bool:
+    """A comment (nhận xét) item carries ``old_text`` / ``new_text`` and no values (a value
+    correction always has a new value: ``EMPTY_VALUE``)."""
+    return not item.old_value and not item.new_value
 
 
-def old_of(correction: CorrectionRequest) -> str:
+def old_of(item: CorrectionItem) -> str:
     """What the cell held when the request was filed (its text for a comment)."""
-    return correction.old_text if is_text_correction(correction) else correction.old_value
+    return item.old_text if is_text_correction(item) else item.old_value
 
 
-def new_of(correction: CorrectionRequest) -> str:
-    return correction.new_text if is_text_correction(correction) else correction.new_value
+def new_of(item: CorrectionItem) -> str:
+    return item.new_text if is_text_correction(item) else item.new_value
 
 
 def short_text(text: str, limit: int = 60) -> str:
@@ -235,66 +241,82 @@ def short_text(text: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def _change(correction: CorrectionRequest) -> str:
+def _change(item: CorrectionItem) -> str:
     """ "7,0 → 8,0" (decimal comma, "Đ"/"CĐ" for levels); for a comment "“Em …” → “Em …”"."""
-    if is_text_correction(correction):
-        old, new = correction.old_text, correction.new_text
+    if is_text_correction(item):
+        old, new = item.old_text, item.new_text
         return (
             f"{f'“{short_text(old)}”' if old else 'trống'} → "
             f"{f'“{short_text(new)}”' if new else 'trống'}"
         )
-    old = display_value(correction.old_value) if correction.old_value else "trống"
-    return f"{old} → {display_value(correction.new_value)}"
+    old = display_value(item.old_value) if item.old_value else "trống"
+    return f"{old} → {display_value(item.new_value)}"
 
 
-def _audit_content(correction: CorrectionRequest, content: str) -> dict:
+def _changes(correction: CorrectionRequest) -> str:
+    """One change, or how many: "7,0 → 8,0" / "38 kết quả"."""
+    cell = correction.single
+    return _change(cell) if cell is not None else f"{len(correction.cells)} kết quả"
+
+
+def _audit_content(item: CorrectionItem, content: str) -> dict:
     """{"value": …} or, for a comment, {"text": …} cut like assessment_save's audit rows."""
-    if is_text_correction(correction):
+    if is_text_correction(item):
         return {"text": content[:AUDIT_TEXT_CHARS]}
     return {"value": content}
 
 
+def _item_summary(item: CorrectionItem) -> dict:
+    out = {"row": item.row, "student": item.student_id, "column": item.column}
+    if is_text_correction(item):
+        return out | {
+            "old_text": item.old_text[:AUDIT_TEXT_CHARS],
+            "new_text": item.new_text[:AUDIT_TEXT_CHARS],
+        }
+    return out | {"old_value": item.old_value, "new_value": item.new_value}
+
+
 def _summary(correction: CorrectionRequest) -> dict:
+    """The request for its audit row: the sheet and every cell (a single cell's fields also at
+    the top, as before several-cell requests)."""
     out = {
-        "student": correction.student_id,
         "class": correction.school_class_id,
         "subject": correction.subject.code,
         "term": correction.term.number,
-        "column": correction.column,
+        "items": [_item_summary(item) for item in correction.cells],
     }
-    if is_text_correction(correction):
-        return out | {
-            "old_text": correction.old_text[:AUDIT_TEXT_CHARS],
-            "new_text": correction.new_text[:AUDIT_TEXT_CHARS],
-        }
-    return out | {"old_value": correction.old_value, "new_value": correction.new_value}
+    cell = correction.single
+    if cell is not None:
+        out |= {k: v for k, v in _item_summary(cell).items() if k != "row"}
+    return out
 
 
-def _current_value(correction: CorrectionRequest, *, lock: bool = False) -> tuple[object, str]:
+def _current_value(item: CorrectionItem, *, lock: bool = False) -> tuple[object, str]:
     """The cell and what it holds now, comparable with ``old_of``: its value, or its text for a
     comment correction."""
     cells = Assessment.objects.filter(
-        student=correction.student_id,
-        subject=correction.subject_id,
-        term=correction.term_id,
-        column=correction.column,
+        student=item.student_id, subject=item.subject_id, term=item.term_id, column=item.column
     )
     cell = (cells.select_for_update() if lock else cells).first()
     if cell is None:
         return None, ""
-    return cell, (cell.text if is_text_correction(correction) else cell.value)
+    return cell, (cell.text if is_text_correction(item) else cell.value)
 
 
-def _cell_changed_error(correction: CorrectionRequest, current: str) -> DomainError:
-    old = old_of(correction)
-    if is_text_correction(correction):
+def _row_label(item: CorrectionItem) -> str:
+    return f"Dòng {item.row} ({item.student.full_name}, cột {item.column})"
+
+
+def _cell_changed_error(item: CorrectionItem, current: str) -> DomainError:
+    old = old_of(item)
+    if is_text_correction(item):
         old, current = short_text(old), short_text(current)
     return DomainError(
         CorrectionError.CELL_CHANGED,
-        f"Kết quả {correction.column} của {correction.student.full_name} đã thay đổi từ khi làm "
-        f"đơn (lúc làm đơn: “{old or 'trống'}”, hiện tại: "
-        f"“{current or 'trống'}”): không sửa theo đơn này. Hiệu trưởng cần hủy quyết định duyệt; "
-        "giáo viên làm đơn mới nếu vẫn cần sửa.",
+        f"{_row_label(item)}: kết quả đã thay đổi từ khi làm đơn (lúc làm đơn: "
+        f"“{old or 'trống'}”, hiện tại: “{current or 'trống'}”): không sửa theo đơn này — "
+        "không ô nào được sửa. Hiệu trưởng cần hủy quyết định duyệt; giáo viên làm đơn mới nếu "
+        "vẫn cần sửa.",
     )
 
 
@@ -465,13 +487,116 @@ def _notify_later(correction: CorrectionRequest, users: list, text: str, phase: 
 
 
 def _what(correction: CorrectionRequest) -> str:
+    cell = correction.single
+    if cell is not None:
+        return (
+            f"{cell.column} môn {correction.subject.name} của {cell.student.full_name} "
+            f"lớp {correction.school_class.name}"
+        )
     return (
-        f"{correction.column} môn {correction.subject.name} của {correction.student.full_name} "
+        f"{len(correction.cells)} kết quả ({_columns(correction)}) môn {correction.subject.name} "
         f"lớp {correction.school_class.name}"
     )
 
 
 # --- actions --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One cell asked to change: the student, the column's key and the new value (for a comment
+    column the new text, line breaks kept; empty clears the comment)."""
+
+    student: object
+    column_key: str
+    new_value: object
+
+
+class CorrectionRowsError(DomainError):
+    """Several cells of a request were refused: nothing is filed. ``rows`` maps the row number
+    (1-based, the order of ``changes``) to the refusal of that cell."""
+
+    def __init__(self, rows: dict[int, DomainError]):
+        self.rows = rows
+        first = min(rows)
+        listed = "; ".join(f"dòng {n}: {rows[n].message}" for n in sorted(rows)[:5])
+        more = f" (và {len(rows) - 5} dòng khác)" if len(rows) > 5 else ""
+        super().__init__(
+            rows[first].code,
+            f"Đơn chưa gửi: {len(rows)} dòng có lỗi — {listed}{more}. Sửa các dòng đó rồi gửi "
+            "lại; không ô nào được ghi.",
+            field="items",
+        )
+
+
+@dataclass
+class _Checked:
+    row: int
+    student: object
+    column: object
+    value: str
+    text: str
+    protected: DomainError
+
+
+def _check_cell(actor: Actor, sheet: Sheet, change: CellChange, row: int) -> _Checked:
+    """The same rules as a single-cell request: the cell is protected (finalised, locked,
+    approved, or a result of the student's former class), the student is in the class, the new
+    value is valid for the column and different from what the cell holds, and no other request
+    is open for it. Not being the assigned teacher → PermissionDeniedError (for the whole
+    request)."""
+    from hoso.students.models import Enrolment
+
+    student, column_key = change.student, change.column_key
+    protected = protection_error(actor, sheet, column_key, student)
+    column = sheet.column(column_key)
+    if protected is None:
+        raise DomainError(
+            CorrectionError.NOT_PROTECTED,
+            f"Cột {column.label} chưa chốt và sổ chưa khóa: thầy/cô sửa trực tiếp trong sổ điểm, "
+            "không cần làm đơn.",
+        )
+    if not Enrolment.objects.filter(student=student, school_class=sheet.school_class).exists():
+        raise DomainError(
+            GradebookError.NOT_ENROLLED, f"{student.full_name} không học lớp {sheet.school_class}."
+        )
+    try:
+        value, text = clean_value(column, change.new_value)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field="new_value")
+    text_column = column.kind == TEXT
+    if not value and not text_column:
+        raise DomainError(
+            CorrectionError.EMPTY_VALUE, "Nhập kết quả mới cần sửa thành.", field="new_value"
+        )
+    if CorrectionItem.objects.filter(
+        is_open=True,
+        student=student,
+        subject=sheet.subject,
+        term=sheet.term,
+        column=column_key,
+    ).exists():
+        raise _open_exists()
+    return _Checked(row, student, column, value, text if text_column else "", protected)
+
+
+def _same_value_error(checked: _Checked, cell) -> DomainError | None:
+    if checked.column.kind == TEXT:
+        if (cell.text if cell else "") == checked.text:
+            return DomainError(
+                CorrectionError.SAME_VALUE,
+                "Nhận xét hiện tại đã đúng như vậy: không có gì để sửa.",
+                field="new_value",
+            )
+        return None
+    old = cell.value if cell else ""
+    if old == checked.value:
+        return DomainError(
+            CorrectionError.SAME_VALUE,
+            f"Kết quả hiện tại đã là “{old}”: không có gì để sửa.",
+            field="new_value",
+        )
+    return None
 
 
 def correction_request(
@@ -484,35 +609,72 @@ def correction_request(
     reason: str,
     files: list,
 ) -> CorrectionRequest:
-    """Đơn đề nghị sửa điểm, filed by the subject teacher assigned to the sheet for a result that
-    is finalised, locked or part of approved class results. Evidence is kept with its SHA-256.
-    For a comment column (nhận xét) ``new_value`` is the new text (line breaks kept; empty
-    clears the comment)."""
-    from hoso.students.models import Enrolment
+    """Đơn đề nghị sửa điểm for one cell (``correction_request_cells`` with one change); a
+    refusal is that cell's own error."""
+    return correction_request_cells(
+        actor=actor,
+        sheet=sheet,
+        changes=[CellChange(student, column_key, new_value)],
+        reason=reason,
+        files=files,
+    )
 
-    # Not the assigned teacher → PermissionDeniedError (403); the doors log it, like the grid's
-    # and the API's refusals of assessment_save.
-    protected = protection_error(actor, sheet, column_key, student)
-    column = sheet.column(column_key)
-    if protected is None:
+
+def correction_request_cells(
+    *,
+    actor: Actor,
+    sheet: Sheet,
+    changes: list[CellChange],
+    reason: str,
+    files: list,
+) -> CorrectionRequest:
+    """Đơn đề nghị sửa điểm, filed by the subject teacher assigned to the sheet, for one or
+    several results of that sheet (a whole column, or chosen cells) that are finalised, locked
+    or part of approved class results. Every cell is checked by the rules of a single cell;
+    one refused cell refuses the whole request (``CorrectionRowsError`` naming each refused row;
+    with one cell, that cell's error). Evidence is kept with its SHA-256."""
+    if not changes:
         raise DomainError(
-            CorrectionError.NOT_PROTECTED,
-            f"Cột {column.label} chưa chốt và sổ chưa khóa: thầy/cô sửa trực tiếp trong sổ điểm, "
-            "không cần làm đơn.",
+            CorrectionError.NO_CHANGES,
+            "Chưa có kết quả nào được sửa trong đơn: nhập giá trị mới cho ít nhất một ô.",
+            field="items",
         )
-    text_column = column.kind == TEXT
-    if not Enrolment.objects.filter(student=student, school_class=sheet.school_class).exists():
-        raise DomainError(
-            GradebookError.NOT_ENROLLED, f"{student.full_name} không học lớp {sheet.school_class}."
+    seen: dict[tuple, int] = {}
+    refused: dict[int, DomainError] = {}
+    checked: list[_Checked] = []
+    for row, change in enumerate(changes, start=1):
+        key = (change.student.pk, change.column_key)
+        if key in seen:
+            refused[row] = DomainError(
+                CorrectionError.DUPLICATE_CELL,
+                f"Ô này đã có ở dòng {seen[key]} của đơn.",
+                field="new_value",
+            )
+            continue
+        seen[key] = row
+        try:
+            checked.append(_check_cell(actor, sheet, change, row))
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            refused[row] = exc
+    cells = {
+        (a.student_id, a.column): a
+        for a in Assessment.objects.filter(
+            student__in=[c.student.pk for c in checked],
+            subject=sheet.subject,
+            term=sheet.term,
+            column__in=[c.column.key for c in checked],
         )
-    try:
-        value, text = clean_value(column, new_value)
-    except DomainError as exc:
-        raise DomainError(exc.code, exc.message, field="new_value")
-    if not value and not text_column:
-        raise DomainError(
-            CorrectionError.EMPTY_VALUE, "Nhập kết quả mới cần sửa thành.", field="new_value"
-        )
+    }
+    for item in checked:
+        same = _same_value_error(item, cells.get((item.student.pk, item.column.key)))
+        if same is not None:
+            refused[item.row] = same
+    if refused:
+        if len(changes) == 1:
+            raise refused[1]
+        raise CorrectionRowsError(refused)
     reason = multiline(reason)
     if not reason:
         raise DomainError(
@@ -524,62 +686,55 @@ def correction_request(
             f"Lý do dài quá {MAX_REASON_CHARS} ký tự; phần chi tiết hãy đưa vào minh chứng.",
             field="reason",
         )
-    cell_filter = {
-        "student": student,
-        "subject": sheet.subject,
-        "term": sheet.term,
-        "column": column_key,
-    }
-    if CorrectionRequest.objects.filter(state__in=OPEN_STATES, **cell_filter).exists():
-        raise _open_exists()
     evidence = _check_evidence(list(files or []))
+    school_id = sheet.school_class.year.school_id
     stored: list[tuple[object, str]] = []
     try:
         with transaction.atomic():
-            cell = Assessment.objects.filter(**cell_filter).first()
-            if text_column:
-                old_text = cell.text if cell else ""
-                old, new = "", ""
-                if old_text == text:
-                    raise DomainError(
-                        CorrectionError.SAME_VALUE,
-                        "Nhận xét hiện tại đã đúng như vậy: không có gì để sửa.",
-                        field="new_value",
-                    )
-            else:
-                old_text, text = "", ""
-                old, new = (cell.value if cell else ""), value
-                if old == new:
-                    raise DomainError(
-                        CorrectionError.SAME_VALUE,
-                        f"Kết quả hiện tại đã là “{old}”: không có gì để sửa.",
-                        field="new_value",
-                    )
             try:
                 with transaction.atomic():
                     correction = CorrectionRequest.objects.create(
-                        school_id=sheet.school_class.year.school_id,
+                        school_id=school_id,
                         year=sheet.school_class.year,
                         school_class=sheet.school_class,
-                        old_value=old,
-                        new_value=new,
-                        old_text=old_text,
-                        new_text=text,
+                        subject=sheet.subject,
+                        term=sheet.term,
                         reason=reason,
                         requested_by=actor.user,
-                        **cell_filter,
                     )
-            except IntegrityError:
+                    items = []
+                    for n, item in enumerate(checked, start=1):
+                        cell = cells.get((item.student.pk, item.column.key))
+                        text_column = item.column.kind == TEXT
+                        items.append(
+                            CorrectionItem(
+                                request=correction,
+                                school_id=school_id,
+                                row=n,
+                                student=item.student,
+                                subject=sheet.subject,
+                                term=sheet.term,
+                                column=item.column.key,
+                                old_value="" if text_column else (cell.value if cell else ""),
+                                new_value="" if text_column else item.value,
+                                old_text=(cell.text if cell else "") if text_column else "",
+                                new_text=item.text,
+                            )
+                        )
+                    CorrectionItem.objects.bulk_create(items)
+            except IntegrityError:  # correction_one_open_per_cell: another request got there
                 raise _open_exists()
+            correction._cells = items
             names = []
-            for item in evidence:
+            for ev in evidence:
                 row = CorrectionEvidence(
-                    request=correction, original_name=item.name, sha256=item.sha256
+                    request=correction, original_name=ev.name, sha256=ev.sha256
                 )
-                row.file.save(f"{uuid.uuid4().hex}.{item.ext}", item.upload, save=False)
+                row.file.save(f"{uuid.uuid4().hex}.{ev.ext}", ev.upload, save=False)
                 stored.append((row.file.storage, row.file.name))
                 row.save()
-                names.append({"name": item.name, "sha256": item.sha256})
+                names.append({"name": ev.name, "sha256": ev.sha256})
+            whys = sorted({str(item.protected.code) for item in checked})
             audit_record(
                 event_type="correction.requested",
                 actor=actor.user,
@@ -587,13 +742,17 @@ def correction_request(
                 target=correction,
                 target_repr=_target_repr(correction),
                 after=_summary(correction)
-                | {"reason": reason[:500], "why": str(protected.code), "evidence": names},
+                | {
+                    "reason": reason[:500],
+                    "why": whys[0] if len(whys) == 1 else whys,
+                    "evidence": names,
+                },
             )
             _notify_later(
                 correction,
                 _principal_users(correction.school_id, exclude_id=actor.user.pk),
                 f"{actor.user.get_full_name()} đề nghị sửa {_what(correction)}: "
-                f"{_change(correction)}. Chờ Hiệu trưởng duyệt.",
+                f"{_changes(correction)}. Chờ Hiệu trưởng duyệt.",
                 "requested",
             )
     except BaseException:
@@ -653,6 +812,8 @@ def correction_decide(
         elif not note:
             raise DomainError(CorrectionError.NOTE_REQUIRED, "Ghi lý do không duyệt.", field="note")
         locked.state = state
+        if not approve:
+            locked.items.update(is_open=False)
         locked.decided_by, locked.decided_at, locked.decision_note = actor.user, now, note
         locked.save(
             update_fields=[
@@ -684,7 +845,7 @@ def correction_decide(
             _notify_later(
                 locked,
                 [locked.witness, locked.homeroom],
-                f"Cần bạn xác nhận việc sửa {_what(locked)}: {_change(locked)}.",
+                f"Cần bạn xác nhận việc sửa {_what(locked)}: {_changes(locked)}.",
                 "confirm",
             )
         else:
@@ -737,24 +898,41 @@ def correction_confirm(*, actor: Actor, correction: CorrectionRequest) -> Correc
     except DomainError as exc:
         if exc.code != CorrectionError.CELL_CHANGED:
             raise
-        _, current = _current_value(correction)
-        kind = "text" if is_text_correction(correction) else "value"
+        changed = []
+        for item in correction.cells:
+            _, current = _current_value(item)
+            if current != old_of(item):
+                changed.append((item, current))
         with transaction.atomic():  # the confirmation rolled back; the refusal is kept
+            before, after = {}, {"reason": "cell_changed"}
+            for item, current in changed:
+                kind = "text" if is_text_correction(item) else "value"
+                if correction.single is not None:
+                    before[f"old_{kind}"] = old_of(item)[:AUDIT_TEXT_CHARS]
+                    after[f"current_{kind}"] = current[:AUDIT_TEXT_CHARS]
+                else:
+                    before.setdefault("items", []).append(
+                        {"row": item.row, f"old_{kind}": old_of(item)[:AUDIT_TEXT_CHARS]}
+                    )
+                    after.setdefault("items", []).append(
+                        {"row": item.row, f"current_{kind}": current[:AUDIT_TEXT_CHARS]}
+                    )
             audit_record(
                 event_type="correction.apply_refused",
                 actor=actor.user,
                 school_id=actor.school_id,
                 target=correction,
                 target_repr=_target_repr(correction),
-                before={f"old_{kind}": old_of(correction)[:AUDIT_TEXT_CHARS]},
-                after={f"current_{kind}": current[:AUDIT_TEXT_CHARS], "reason": "cell_changed"},
+                before=before,
+                after=after,
             )
+            currents = ",".join(current for _, current in changed)
             _notify_later(
                 correction,
                 [correction.decided_by],
                 f"Không sửa được {_what(correction)} theo đơn đã duyệt: kết quả đã thay đổi từ "
                 "khi làm đơn. Cần hủy quyết định duyệt.",
-                f"refused:{current}",
+                f"refused:{currents}"[:200],
             )
         raise
 
@@ -765,7 +943,6 @@ def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
         locked = (
             CorrectionRequest.objects.select_for_update(of=("self",))
             .select_related(
-                "student",
                 "subject",
                 "term",
                 "school_class__year",
@@ -787,9 +964,10 @@ def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
             raise DomainError(
                 CorrectionError.ALREADY_CONFIRMED, "Bạn đã xác nhận phần của mình trong đơn này."
             )
-        _, current = _current_value(locked, lock=True)
-        if current != old_of(locked):
-            raise _cell_changed_error(locked, current)
+        for item in _locked_items(locked):
+            _, current = _current_value(item, lock=True)
+            if current != old_of(item):
+                raise _cell_changed_error(item, current)
         setattr(locked, field, now)
         locked.save(update_fields=[field])
         audit_record(
@@ -807,44 +985,40 @@ def _confirm(actor: Actor, correction: CorrectionRequest) -> CorrectionRequest:
     return locked
 
 
-def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> Assessment:
-    """Write the approved value (or comment) into the grade book — the ONLY write that bypasses
-    the finalised/locked/approved checks of ``ensure_writable``. Runs inside the transaction of
-    the second confirmation; the change is recorded under the requesting teacher's account, the
-    minute is numbered and the student's class results (approved ones too) follow the change."""
+def _locked_items(correction: CorrectionRequest) -> list[CorrectionItem]:
+    """The request's items in row order, with their students (the request row is locked)."""
+    items = list(correction.items.select_related("student").order_by("row"))
+    correction._cells = items
+    return items
+
+
+def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> list[Assessment]:
+    """Write the approved values (or comments) into the grade book — the ONLY write that
+    bypasses the finalised/locked/approved checks of ``ensure_writable``. Runs inside the
+    transaction of the second confirmation, all or nothing: every cell is locked
+    (``SELECT … FOR UPDATE``, in row order) and checked again before any is written. Each change
+    is recorded under the requesting teacher's account (one ``grade.corrected`` per cell), the
+    minute is numbered once, and the class results of the corrected students (approved ones
+    too) are recomputed once."""
     sheet = load_sheet(correction.school_class, correction.subject, correction.term)
-    column = sheet.column(correction.column)
-    text_column = is_text_correction(correction)
-    if column is None or (column.kind == TEXT) != text_column:
-        raise DomainError(
-            GradebookError.UNKNOWN_COLUMN, f"Cột “{correction.column}” không còn trong sổ."
-        )
-    # Checked again: the rule set may have changed since the request.
-    value, text = clean_value(column, new_of(correction))
-    new = text if text_column else value
-    cell, current = _current_value(correction, lock=True)
-    if current != old_of(correction):
-        raise _cell_changed_error(correction, current)
-    teacher = correction.requested_by
-    if cell is None:
-        cell = Assessment.objects.create(
-            student=correction.student,
-            school_class=correction.school_class,
-            subject=correction.subject,
-            term=correction.term,
-            column=correction.column,
-            value=value,
-            text=text,
-            assessed_on=clock.today(),
-            entered_by=teacher,
-            entered_at=now,
-            updated_at=now,
-        )
-    else:
-        field = "text" if text_column else "value"
-        setattr(cell, field, new)
-        cell.updated_at, cell.version = now, cell.version + 1
-        cell.save(update_fields=[field, "updated_at", "version"])
+    planned = []
+    for item in _locked_items(correction):
+        column = sheet.column(item.column)
+        text_column = is_text_correction(item)
+        if column is None or (column.kind == TEXT) != text_column:
+            raise DomainError(
+                GradebookError.UNKNOWN_COLUMN,
+                f"{_row_label(item)}: cột “{item.column}” không còn trong sổ.",
+            )
+        # Checked again: the rule set may have changed since the request.
+        try:
+            value, text = clean_value(column, new_of(item))
+        except DomainError as exc:
+            raise DomainError(exc.code, f"{_row_label(item)}: {exc.message}")
+        cell, current = _current_value(item, lock=True)
+        if current != old_of(item):
+            raise _cell_changed_error(item, current)
+        planned.append((item, cell, value, text))
     next_state(correction.state, Step.APPLY)
     correction.state = State.APPLIED
     correction.applied_at = now
@@ -858,63 +1032,103 @@ def _correction_apply(actor: Actor, correction: CorrectionRequest, *, now) -> As
             f"Số biên bản {correction.minute_number} vừa được dùng cho một việc sửa khác: chưa "
             "sửa gì; xác nhận lại để nhận số mới.",
         )
+    correction.items.update(is_open=False)
+    teacher = correction.requested_by
     label = session_label(correction, decided_as(correction))
-    audit_record(
-        event_type="grade.corrected",
-        actor=teacher,  # made under the requesting teacher's account (seed 003 §II.2)
-        school_id=correction.school_id,
-        target=cell,
-        target_repr=_target_repr(correction),
-        before=_audit_content(correction, old_of(correction)),
-        after=_audit_content(correction, new)
-        | {
-            "column": correction.column,
-            "subject": correction.subject.code,
-            "term": correction.term.number,
-            "student": correction.student_id,
-            "correction": correction.pk,
-            "minute_number": correction.minute_number,
-        },
-        acting_as=label,
-    )
+    written, applied = [], []
+    for item, cell, value, text in planned:
+        text_column = is_text_correction(item)
+        new = text if text_column else value
+        if cell is None:
+            cell = Assessment.objects.create(
+                student=item.student,
+                school_class=correction.school_class,
+                subject=correction.subject,
+                term=correction.term,
+                column=item.column,
+                value=value,
+                text=text,
+                assessed_on=clock.today(),
+                entered_by=teacher,
+                entered_at=now,
+                updated_at=now,
+            )
+        else:
+            field = "text" if text_column else "value"
+            setattr(cell, field, new)
+            cell.updated_at, cell.version = now, cell.version + 1
+            cell.save(update_fields=[field, "updated_at", "version"])
+        written.append(cell)
+        audit_record(
+            event_type="grade.corrected",
+            actor=teacher,  # made under the requesting teacher's account (seed 003 §II.2)
+            school_id=correction.school_id,
+            target=cell,
+            target_repr=(
+                f"{item.student.full_name} — {correction.subject.name} — lớp "
+                f"{correction.school_class.name} — {correction.term} — {item.column}"
+            )[:300],
+            before=_audit_content(item, old_of(item)),
+            after=_audit_content(item, new)
+            | {
+                "column": item.column,
+                "subject": correction.subject.code,
+                "term": correction.term.number,
+                "student": item.student_id,
+                "correction": correction.pk,
+                "row": item.row,
+                "minute_number": correction.minute_number,
+            },
+            acting_as=label,
+        )
+        applied.append(
+            {"row": item.row, "assessment": cell.pk, "version": cell.version}
+            | {f"old_{k}": v for k, v in _audit_content(item, old_of(item)).items()}
+            | {f"new_{k}": v for k, v in _audit_content(item, new).items()}
+        )
+    single = correction.single
+    if single is not None:
+        item, cell = single, written[0]
+        new = new_of(item) if is_text_correction(item) else planned[0][2]
+        before = _audit_content(item, old_of(item))
+        after = _audit_content(item, new) | {"assessment": cell.pk, "version": cell.version}
+    else:
+        before, after = {}, {"items": applied}
     audit_record(
         event_type="correction.applied",
         actor=actor.user,
         school_id=correction.school_id,
         target=correction,
         target_repr=_target_repr(correction),
-        before=_audit_content(correction, old_of(correction)),
-        after=_audit_content(correction, new)
-        | {
-            "minute_number": correction.minute_number,
-            "assessment": cell.pk,
-            "version": cell.version,
-        },
+        before=before,
+        after=after | {"minute_number": correction.minute_number},
         acting_as=label,
     )
-    # The class results follow, approved periods included (results.corrected), in this
-    # transaction: a failure there leaves the grade book and the minute as they were.
+    # The class results follow, approved periods included (results.corrected), once for all
+    # the corrected students, in this transaction: a failure there leaves the grade book and
+    # the minute as they were.
+    students = list({item.student_id: item.student for item in correction.cells}.values())
     results.result_refresh_after_correction(
         actor=actor,
         school_class=correction.school_class,
-        student=correction.student,
+        students=students,
         reason=f"biên bản số {correction.minute_number}",
     )
     events.publish(
         ResultsChanged(
             school_id=correction.school_id,
             year_id=correction.year_id,
-            student_ids=(correction.student_id,),
+            student_ids=tuple(s.pk for s in students),
         )
     )
     _notify_later(
         correction,
         [teacher, correction.decided_by],
-        f"Đã sửa {_what(correction)}: {_change(correction)} "
+        f"Đã sửa {_what(correction)}: {_changes(correction)} "
         f"(biên bản số {correction.minute_number}).",
         "applied",
     )
-    return cell
+    return written
 
 
 def correction_cancel(
@@ -952,6 +1166,7 @@ def correction_cancel(
                 f"Đơn vừa chuyển sang “{State(locked.state).label}”: tải lại trang.",
             )
         locked.state = next_state(locked.state, Step.CANCEL)
+        locked.items.update(is_open=False)
         fields = ["state"]
         if note:
             locked.decision_note = (

@@ -26,4 +26,6 @@ class CorrectionError(StrEnum):
     ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
     CELL_CHANGED = "CELL_CHANGED"  # the result changed since the request: refuse to apply
     YEAR_CLOSED = "YEAR_CLOSED"
+    NO_CHANGES = "NO_CHANGES"  # a column request where no value was changed
+    DUPLICATE_CELL = "DUPLICATE_CELL"  # the same cell twice in one request
     MINUTE_NUMBER_TAKEN = "MINUTE_NUMBER_TAKEN"  # the database refused a duplicate number

@@ -22,7 +22,9 @@ def display_value(value: str) -> str:
 
 
 class CorrectionRequest(models.Model):
-    """Đơn đề nghị sửa điểm and its three-party session (seed 003 §II.2, 002 Đ7.4)."""
+    """Đơn đề nghị sửa điểm and its three-party session (seed 003 §II.2, 002 Đ7.4): one request,
+    one decision, one witnessed application and one minute for one or several cells of ONE sheet
+    (class × subject × term); the cells are its ``items`` (CorrectionItem)."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", "Chờ hiệu trưởng duyệt"
@@ -33,18 +35,11 @@ class CorrectionRequest(models.Model):
 
     school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
-    student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="+")
     school_class = models.ForeignKey(
         "organisation.SchoolClass", on_delete=models.PROTECT, related_name="+"
     )
     subject = models.ForeignKey("organisation.Subject", on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, related_name="+")
-    column = models.CharField(max_length=16)
-    old_value = models.CharField(max_length=16, blank=True)
-    new_value = models.CharField(max_length=16, blank=True)
-    # Comment (nhận xét) columns are corrected through these instead of the values.
-    old_text = models.TextField(blank=True)
-    new_text = models.TextField(blank=True)
     reason = models.TextField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.REQUESTED)
     requested_by = models.ForeignKey(
@@ -71,11 +66,6 @@ class CorrectionRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "subject", "term", "column"],
-                condition=Q(state__in=["requested", "approved"]),
-                name="correction_one_open_per_cell",
-            ),
-            models.UniqueConstraint(
                 fields=["school", "year", "minute_number"],
                 condition=~Q(minute_number=""),
                 name="correction_unique_minute_number",
@@ -83,9 +73,22 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"Sửa {self.column}: {display_value(self.old_value)} → {display_value(self.new_value)}"
-        )
+        return f"Đơn sửa điểm #{self.pk} ({self.state})"
+
+    @property
+    def cells(self) -> list[CorrectionItem]:
+        """The items in row order (prefetched ``items`` are used when present)."""
+        cached = getattr(self, "_cells", None)
+        if cached is None:
+            cached = sorted(self.items.all(), key=lambda item: item.row)
+            self._cells = cached
+        return cached
+
+    @property
+    def single(self) -> CorrectionItem | None:
+        """The one cell of a single-cell request (None when it lists several)."""
+        cells = self.cells
+        return cells[0] if len(cells) == 1 else None
 
 
 badges.register(
@@ -99,6 +102,42 @@ badges.register(
         CorrectionRequest.State.APPROVED: badges.WARN,
     },
 )
+
+
+class CorrectionItem(models.Model):
+    """One cell of a correction request: the student, the column, the value (or, for a comment
+    column, the text) when the request was filed and the one asked for. ``row`` is its number in
+    the request and in the minute. ``subject`` / ``term`` repeat the request's so that the
+    database keeps at most one open request per cell (``is_open`` is cleared when the request
+    is decided against, withdrawn or applied)."""
+
+    request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="items")
+    school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveSmallIntegerField()
+    student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("organisation.Subject", on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, related_name="+")
+    column = models.CharField(max_length=16)
+    old_value = models.CharField(max_length=16, blank=True)
+    new_value = models.CharField(max_length=16, blank=True)
+    # Comment (nhận xét) columns are corrected through these instead of the values.
+    old_text = models.TextField(blank=True)
+    new_text = models.TextField(blank=True)
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["request", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "row"], name="correction_item_row"),
+            models.UniqueConstraint(
+                fields=["student", "subject", "term", "column"],
+                condition=Q(is_open=True),
+                name="correction_one_open_per_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sửa {self.column}: {self.old_value or '∅'} → {self.new_value}"
 
 
 class CorrectionEvidence(models.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
@@ -21,7 +21,7 @@ from hoso.gradebook.corrections.actions import (
     old_of,
     short_text,
 )
-from hoso.gradebook.corrections.models import CorrectionRequest, display_value
+from hoso.gradebook.corrections.models import CorrectionItem, CorrectionRequest, display_value
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
 
@@ -29,16 +29,23 @@ State = CorrectionRequest.State
 
 
 def school_requests(actor: Actor) -> QuerySet[CorrectionRequest]:
-    return CorrectionRequest.objects.filter(school=actor.school_id).select_related(
-        "student",
-        "subject",
-        "term",
-        "school",
-        "school_class__year",
-        "requested_by",
-        "decided_by",
-        "witness",
-        "homeroom",
+    return (
+        CorrectionRequest.objects.filter(school=actor.school_id)
+        .select_related(
+            "subject",
+            "term",
+            "school",
+            "school_class__year",
+            "requested_by",
+            "decided_by",
+            "witness",
+            "homeroom",
+        )
+        .prefetch_related(
+            Prefetch(
+                "items", queryset=CorrectionItem.objects.select_related("student").order_by("row")
+            )
+        )
     )
 
 
@@ -114,34 +121,52 @@ def todo_counts(actor: Actor) -> dict[str, int]:
 
 
 def _decorate(items: list[CorrectionRequest]) -> list[CorrectionRequest]:
-    """Display values (a comment's first words in lists; ``is_text`` tells the pages to show the
-    whole texts), and for open requests the current content of the cell (one query for the whole
-    list)."""
-    open_items = [c for c in items if c.state in OPEN_STATES]
-    current: dict[tuple, str] = {}
-    if open_items:
+    """Display values of every cell (a comment's first words in lists; ``is_text`` tells the
+    pages to show the whole texts), and for open requests the current content of each cell (one
+    query for the whole list). A request gets ``cell_changed`` when any of its cells moved
+    since the request, and the single cell's displays when it has one."""
+    open_cells = [i for c in items if c.state in OPEN_STATES for i in c.cells]
+    current: dict[tuple, tuple[str, str]] = {}
+    if open_cells:
         q = Q()
-        for c in open_items:
-            q |= Q(student=c.student_id, subject=c.subject_id, term=c.term_id, column=c.column)
+        for i in open_cells:
+            q |= Q(student=i.student_id, subject=i.subject_id, term=i.term_id, column=i.column)
         for row in Assessment.objects.filter(q).values(
             "student_id", "subject_id", "term_id", "column", "value", "text"
         ):
             key = (row["student_id"], row["subject_id"], row["term_id"], row["column"])
             current[key] = (row["value"], row["text"])
     for c in items:
-        c.is_text = is_text_correction(c)
-        if c.is_text:
-            c.old_display = short_text(c.old_text) if c.old_text else "(trống)"
-            c.new_display = short_text(c.new_text) if c.new_text else "(trống)"
-        else:
-            c.old_display = display_value(c.old_value)
-            c.new_display = display_value(c.new_value)
-        if c.state in OPEN_STATES:
-            value, text = current.get((c.student_id, c.subject_id, c.term_id, c.column), ("", ""))
-            c.current_value = text if c.is_text else value
-            c.cell_changed = c.current_value != old_of(c)
-        else:
-            c.current_value, c.cell_changed = None, False
+        for i in c.cells:
+            i.is_text = is_text_correction(i)
+            if i.is_text:
+                i.old_display = short_text(i.old_text) if i.old_text else "(trống)"
+                i.new_display = short_text(i.new_text) if i.new_text else "(trống)"
+            else:
+                i.old_display = display_value(i.old_value)
+                i.new_display = display_value(i.new_value)
+            if c.state in OPEN_STATES:
+                value, text = current.get(
+                    (i.student_id, i.subject_id, i.term_id, i.column), ("", "")
+                )
+                i.current_value = text if i.is_text else value
+                i.cell_changed = i.current_value != old_of(i)
+                i.current_display = i.current_value if i.is_text else display_value(i.current_value)
+            else:
+                i.current_value, i.cell_changed, i.current_display = None, False, ""
+        c.changed_cells = [i for i in c.cells if i.cell_changed]
+        c.cell_changed = bool(c.changed_cells)
+        c.item_count = len(c.cells)
+        c.columns = ", ".join(dict.fromkeys(i.column for i in c.cells))
+        one = c.single
+        c.is_text = bool(one and one.is_text)
+        if one is not None:
+            c.student = one.student
+            c.column = one.column
+            c.old_value, c.new_value = one.old_value, one.new_value
+            c.old_text, c.new_text = one.old_text, one.new_text
+            c.old_display, c.new_display = one.old_display, one.new_display
+            c.current_value = one.current_value
     return items
 
 
@@ -152,8 +177,11 @@ def correction_view(correction: CorrectionRequest) -> CorrectionRequest:
     """Decorate one request for its page (current value, column label, evidence)."""
     _decorate([correction])
     sheet = load_sheet(correction.school_class, correction.subject, correction.term)
-    column = sheet.column(correction.column)
-    correction.column_label = column.label if column else correction.column
+    for item in correction.cells:
+        column = sheet.column(item.column)
+        item.column_label = column.label if column else item.column
+    if correction.single is not None:
+        correction.column_label = correction.single.column_label
     correction.evidence_list = list(correction.evidence.order_by("uploaded_at", "pk"))
     return correction
 
@@ -214,16 +242,15 @@ class Minute:
     number: str
     school: object
     year: object
-    column_label: str
-    old_display: str
-    new_display: str
+    items: list[CorrectionItem]  # every change, in row order (old → new per student)
     parties: list[MinuteParty]
     decider_name: str
     decided_as: str
     evidence: list
-    is_text: bool = False  # a comment (nhận xét): the whole old and new texts are shown
-    old_text: str = ""
-    new_text: str = ""
+
+    @property
+    def single(self) -> CorrectionItem | None:
+        return self.items[0] if len(self.items) == 1 else None
 
 
 def minute_data(correction: CorrectionRequest) -> Minute:
@@ -262,14 +289,9 @@ def minute_data(correction: CorrectionRequest) -> Minute:
         number=correction.minute_number,
         school=correction.school,
         year=correction.school_class.year,
-        column_label=correction.column_label,
-        old_display=correction.old_display,
-        new_display=correction.new_display,
+        items=correction.cells,
         parties=parties,
         decider_name=correction.decided_by.get_full_name() if correction.decided_by_id else "",
         decided_as=decided_as,
         evidence=correction.evidence_list,
-        is_text=correction.is_text,
-        old_text=correction.old_text,
-        new_text=correction.new_text,
     )

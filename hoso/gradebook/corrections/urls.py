@@ -1,7 +1,9 @@
 """URLs of the grade book: corrections (sửa điểm), included by hoso/gradebook/urls.py.
 
 From a finalised or locked cell the grid links to
-``{% url 'gradebook:correction_new' %}?class=<id>&subject=<id>&term=<id>&student=<id>&column=<key>``.
+``{% url 'gradebook:correction_new' %}?class=<id>&subject=<id>&term=<id>&student=<id>&column=<key>``;
+each protected column's header to ``correction_new_cells`` with ``?class=&subject=&term=&column=``
+(the whole column) — the same page takes ``&cell=<student id>:<key>`` repeated for chosen cells.
 """
 
 from django.urls import path
@@ -11,6 +13,7 @@ from hoso.gradebook.corrections import views as v
 urlpatterns: list = [
     path("sua-diem/", v.corrections, name="corrections"),
     path("sua-diem/don-moi/", v.correction_new, name="correction_new"),
+    path("sua-diem/don-moi/nhieu-o/", v.correction_new_cells, name="correction_new_cells"),
     path("sua-diem/cua-toi/", v.correction_mine, name="correction_mine"),
     path("sua-diem/cho-duyet/", v.correction_inbox, name="correction_inbox"),
     path("sua-diem/can-xac-nhan/", v.correction_to_confirm, name="correction_to_confirm"),

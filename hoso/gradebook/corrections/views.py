@@ -25,10 +25,13 @@ from hoso.gradebook.corrections.actions import (
     MAX_EVIDENCE_BYTES,
     MAX_EVIDENCE_FILES,
     OPEN_STATES,
+    CellChange,
+    CorrectionRowsError,
     correction_cancel,
     correction_confirm,
     correction_decide,
     correction_request,
+    correction_request_cells,
     protection_error,
 )
 from hoso.gradebook.corrections.models import CorrectionRequest
@@ -37,6 +40,7 @@ from hoso.gradebook.entry.columns import TEXT
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.policies import access_sheet, is_assigned_teacher
 from hoso.gradebook.entry.sheets import load_sheet
+from hoso.gradebook.entry.validation import clean_value
 from hoso.students.models import Enrolment, Student
 
 State = CorrectionRequest.State
@@ -120,10 +124,11 @@ def correction_new(request):
     except DomainError as exc:  # e.g. the year is closed
         context["blocked"] = exc.message
     context["open_request"] = CorrectionRequest.objects.filter(
-        student=student,
+        items__student=student,
+        items__column=column.key,
+        items__is_open=True,
         subject=sheet.subject,
         term=sheet.term,
-        column=column.key,
         state__in=OPEN_STATES,
     ).first()
     if request.method == "POST":
@@ -152,6 +157,144 @@ def correction_new(request):
         messages.success(request, "Đã gửi đơn đề nghị sửa điểm; đơn chờ Hiệu trưởng duyệt.")
         return redirect("gradebook:correction_detail", correction_id=correction.pk)
     return render(request, "gradebook/correction_new.html", context)
+
+
+# --- a request for a column or several cells of one sheet ---------------------------------------
+
+
+def _cells_rows(request, sheet) -> list[dict]:
+    """The rows of the form: ?column=<key> (the whole column, every student studying in the
+    class) or ?cell=<student id>:<key> repeated (chosen cells). 404 for an unknown column or a
+    student out of the class."""
+    actor = request.actor
+    params = request.GET
+    enrolments = {
+        e.student_id: e
+        for e in Enrolment.objects.filter(school_class=sheet.school_class)
+        .select_related("student")
+        .order_by("student__sort_name", "student__pk")
+    }
+    wanted: list[tuple[int, str]] = []
+    column_key = nfc(params.get("column", ""))
+    if column_key:
+        if sheet.column(column_key) is None:
+            raise not_found(actor, f"cột {column_key} lớp #{sheet.school_class.pk}")
+        wanted = [(sid, column_key) for sid, e in enrolments.items() if e.is_studying]
+    else:
+        for raw in params.getlist("cell"):
+            sid, _, key = nfc(raw).partition(":")
+            if not sid.isdigit() or int(sid) not in enrolments or sheet.column(key) is None:
+                raise not_found(actor, f"ô điểm {raw} lớp #{sheet.school_class.pk}")
+            if (int(sid), key) not in wanted:
+                wanted.append((int(sid), key))
+    if not wanted:
+        raise Http404("Không có ô nào để sửa.")
+    cells = {
+        (a.student_id, a.column): a
+        for a in Assessment.objects.filter(
+            student__in=[sid for sid, _ in wanted],
+            subject=sheet.subject,
+            term=sheet.term,
+            column__in={key for _, key in wanted},
+        )
+    }
+    rows = []
+    for n, (sid, key) in enumerate(wanted, start=1):
+        column = sheet.column(key)
+        cell = cells.get((sid, key))
+        is_text = column.kind == TEXT
+        stored = (cell.text if is_text else cell.value) if cell else ""
+        shown = stored if is_text else (sel.display_value(stored) if stored else "")
+        rows.append(
+            {
+                "n": n,
+                "student": enrolments[sid].student,
+                "column": column,
+                "is_text": is_text,
+                "stored": stored,
+                "current": shown,
+                "name": f"v_{sid}_{key}",
+                "value": shown,
+                "error": None,
+            }
+        )
+    return rows
+
+
+def _unchanged(row: dict, raw: str) -> bool:
+    """What the teacher left as it was: the same text, or a value that means the same ("8.5"
+    for "8,5")."""
+    if row["is_text"]:
+        return raw.strip() == row["stored"].strip()
+    if nfc(raw).strip() == row["current"]:
+        return True
+    try:
+        value, _ = clean_value(row["column"], raw)
+    except DomainError:
+        return False
+    return value == row["stored"]
+
+
+@login_required
+def correction_new_cells(request):
+    """Yêu cầu sửa điểm for a whole column or chosen cells of one sheet: the form shows every
+    cell with its current value; the teacher edits the wrong ones and only the changed cells
+    become the request's items (one decision, one witnessed application, one minute)."""
+    actor = request.actor
+    params = request.GET
+    school_class, subject, term = access_sheet(
+        actor, _int(params.get("class")), _int(params.get("subject")), _int(params.get("term"))
+    )
+    sheet = load_sheet(school_class, subject, term)
+    if not is_assigned_teacher(actor, school_class, subject, term):
+        log_denied(actor, kind="forbidden", what=f"làm đơn sửa điểm lớp #{school_class.pk}")
+        raise PermissionDenied("Chỉ giáo viên bộ môn được phân công mới làm đơn sửa điểm.")
+    rows = _cells_rows(request, sheet)
+    context = {
+        "sheet": sheet,
+        "rows": rows,
+        "column": sheet.column(nfc(params.get("column", ""))) if params.get("column") else None,
+        "grid_url": _grid_url(school_class, subject, term),
+        "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+        "max_files": MAX_EVIDENCE_FILES,
+        "accept": ",".join([".pdf", ".jpg", ".jpeg", ".png", *EVIDENCE_TYPES.values()]),
+        "values": {"reason": ""},
+    }
+    if request.method == "POST":
+        context["values"] = {"reason": request.POST.get("reason", "")}
+        changes, changed_rows = [], []
+        for row in rows:
+            raw = request.POST.get(row["name"], row["value"])
+            row["value"] = raw if row["is_text"] else nfc(raw)
+            if not _unchanged(row, raw):
+                changes.append(CellChange(row["student"], row["column"].key, row["value"]))
+                changed_rows.append(row)
+        try:
+            correction = correction_request_cells(
+                actor=actor,
+                sheet=sheet,
+                changes=changes,
+                reason=context["values"]["reason"],
+                files=request.FILES.getlist("evidence"),
+            )
+        except PermissionDeniedError:
+            raise
+        except CorrectionRowsError as exc:
+            for number, error in exc.rows.items():
+                changed_rows[number - 1]["error"] = error
+            context["error"] = exc
+            return render(request, "gradebook/correction_new_cells.html", context, status=400)
+        except DomainError as exc:
+            if len(changed_rows) == 1 and exc.field in ("new_value", None):
+                changed_rows[0]["error"] = exc
+            context["error"] = exc
+            return render(request, "gradebook/correction_new_cells.html", context, status=400)
+        messages.success(
+            request,
+            f"Đã gửi đơn đề nghị sửa {len(changes)} kết quả; đơn chờ Hiệu trưởng duyệt.",
+        )
+        return redirect("gradebook:correction_detail", correction_id=correction.pk)
+    return render(request, "gradebook/correction_new_cells.html", context)
 
 
 # --- lists ----------------------------------------------------------------------------------------

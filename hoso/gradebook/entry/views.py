@@ -142,6 +142,7 @@ class ColumnView:
     lock: BookLock | None
     test_date: date | None
     filled: int = 0  # results entered for students still in the class
+    correctable: bool = False  # protected, the teacher may request a correction of the column
 
     @property
     def hint(self) -> str:
@@ -245,6 +246,8 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
         s is not None and s.code in (GradebookError.NOT_ASSIGNED, GradebookError.YEAR_CLOSED)
         for s in states.values()
     )
+    for cv in columns:
+        cv.correctable = assigned and cv.reason_code in CORRECTABLE
     rows: list[RowView] = []
     for number, row in enumerate(data.rows, start=1):
         view = RowView(

@@ -671,7 +671,7 @@ def _plan(
     crs: dict[tuple[int, str], ClassResult],
     pending: dict[int, set[int]],
     existing: dict[tuple[int, int], tuple[int, str]],
-    unfreeze_student: int | None,
+    unfreeze: frozenset[int] | None,
 ) -> _Plan:
     """Which rows to (re)compute and which to delete; approved periods are left alone."""
     plan = _Plan([], defaultdict(list), 0)
@@ -687,20 +687,20 @@ def _plan(
                 continue
             frozen = cr.state == ClassResult.State.APPROVED
             members = pending[cid] & active if period == FINAL else active
-            if unfreeze_student is not None:
-                members = members & {unfreeze_student}
+            if unfreeze is not None:
+                members = members & unfreeze
             for sid in ci.students:
                 if sid not in members:
                     continue
                 row = existing.get((cr.pk, sid))
-                if frozen and sid != unfreeze_student:
+                if frozen and (unfreeze is None or sid not in unfreeze):
                     plan.frozen += row is not None
                     continue
                 digest = hashes[(cid, sid)][period]
                 if row is not None and row[1] == digest:
                     continue
                 plan.todo.append((ci, sid, period, cr, row[0] if row else None))
-            if not frozen and unfreeze_student is None:
+            if not frozen and unfreeze is None:
                 for (cr_id, sid), row in existing.items():
                     if cr_id == cr.pk and sid not in members:
                         plan.stale[cr.pk].append(row[0])
@@ -767,7 +767,7 @@ def _recompute(
     school_id: int | None = None,
     trigger: str = "",
     whole_year: bool = False,
-    unfreeze_student: int | None = None,
+    unfreeze_students: frozenset[int] | None = None,
 ) -> RecomputeSummary:
     """Bring the StudentResult rows of ``classes`` up to date with their inputs.
 
@@ -789,7 +789,7 @@ def _recompute(
     }
     pending = _pending_by_class(inputs, crs)
     if _all_class_results_exist(inputs, crs, pending):
-        plan = _plan(inputs, hashes, crs, pending, _existing_rows(crs.values()), unfreeze_student)
+        plan = _plan(inputs, hashes, crs, pending, _existing_rows(crs.values()), unfreeze_students)
         if not plan.todo and not plan.stale:
             summary.frozen = plan.frozen
             return summary
@@ -815,7 +815,7 @@ def _recompute(
                 school_class_id__in=[c.school_class_id for c in missing_final], period=FINAL
             ):
                 crs[(cr.school_class_id, FINAL)] = cr
-        plan = _plan(inputs, hashes, crs, pending, _existing_rows(crs.values()), unfreeze_student)
+        plan = _plan(inputs, hashes, crs, pending, _existing_rows(crs.values()), unfreeze_students)
         summary.frozen = plan.frozen
         keys = list(dict.fromkeys((ci.school_class.pk, sid) for ci, sid, *_ in plan.todo))
         outputs = dict(zip(keys, evaluate_many([cases[k] for k in keys]), strict=True))
@@ -874,10 +874,11 @@ def _recompute(
                     unconfirmed.append(period)
                     summary.unconfirmed.append(f"{named[cid].name} {period}")
             after = {"periods": periods, "unconfirmed": unconfirmed, "trigger": trigger}
-            if unfreeze_student is not None:
-                after["student"] = unfreeze_student
+            if unfreeze_students is not None:
+                ids = sorted(unfreeze_students)
+                after |= {"student": ids[0]} if len(ids) == 1 else {"students": ids}
             audit_record(
-                event_type="results.corrected" if unfreeze_student else "results.recomputed",
+                event_type="results.corrected" if unfreeze_students else "results.recomputed",
                 actor=getattr(actor, "user", actor) if actor is not None else None,
                 school_id=school_id or named[cid].grade.school_id,
                 target=named[cid],
@@ -909,17 +910,18 @@ def recompute_school(year, *, actor=None, trigger: str = "school") -> int:
 
 
 def result_refresh_after_correction(
-    *, actor: Actor, school_class, student, reason: str = ""
+    *, actor: Actor, school_class, student=None, students=(), reason: str = ""
 ) -> RecomputeSummary:
-    """For the correction procedure (sửa điểm): recompute one student's rows even in approved
-    periods, audited as ``results.corrected``. The corrections action calls this in its own
-    transaction after applying an approved correction."""
+    """For the correction procedure (sửa điểm): recompute the rows of the corrected student(s)
+    even in approved periods, in one pass, audited as ``results.corrected``. The corrections
+    action calls this in its own transaction after applying an approved correction."""
+    ids = frozenset([*(s.pk for s in students), *([student.pk] if student is not None else [])])
     return _recompute(
         [school_class],
         actor=actor,
         school_id=actor.school_id,
         trigger=f"correction: {reason}"[:200],
-        unfreeze_student=student.pk,
+        unfreeze_students=ids,
     )
 
 

@@ -1,6 +1,6 @@
 """Biên bản sửa điểm: the correction minute of a grade-book correction request (its three
-parties, the principal's decision, old and new values, reason, evidence), from the grade book's
-``minute_data``."""
+parties, the principal's decision, every changed cell with its old and new value, reason,
+evidence), from the grade book's ``minute_data``."""
 
 from __future__ import annotations
 
@@ -65,16 +65,21 @@ def correction_minute_data(*, correction: CorrectionRequest) -> dict:
             else None
         ),
         "parties": parties,
-        "student": person_name(c.student),
         "class": nfc(c.school_class.name),
         "subject": nfc(c.subject.name),
         "term": str(c.term),
-        "column": nfc(m.column_label),
-        "is_text": bool(m.is_text),
-        "old": nfc(m.old_display),
-        "new": nfc(m.new_display),
-        "old_text": nfc(m.old_text),
-        "new_text": nfc(m.new_text),
+        # Every change, one row each: old → new per student (a comment's whole texts).
+        "items": [
+            {
+                "row": item.row,
+                "student": person_name(item.student),
+                "column": nfc(item.column_label),
+                "is_text": bool(item.is_text),
+                "old": nfc(item.old_text or "(trống)") if item.is_text else nfc(item.old_display),
+                "new": nfc(item.new_text or "(trống)") if item.is_text else nfc(item.new_display),
+            }
+            for item in m.items
+        ],
         "reason": nfc(c.reason),
         "decision_note": nfc(c.decision_note),
         "evidence": [{"name": nfc(e.original_name), "sha256": e.sha256} for e in m.evidence],

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hoso.gradebook.anomalies import selectors as anomalies
 from hoso.gradebook.anomalies.selectors import anomaly_report
-from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.corrections.tests.factories import make_request
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.sheets import load_sheet
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put
@@ -67,7 +67,7 @@ def test_normal_data_reports_nothing(world, classes):
             assessed_on=future,
         )
     for i, column in enumerate(("TX4", "TX5")):  # two corrections are not "many"
-        CorrectionRequest.objects.create(
+        make_request(
             school=world.school,
             year=world.year,
             student=a[i],
@@ -178,7 +178,7 @@ def test_a_student_whose_result_jumps(world, classes):
 def test_a_teacher_with_many_corrections(world, classes):
     a, _b = classes
     for i, state in enumerate(["requested", "applied", "rejected", "cancelled"]):
-        CorrectionRequest.objects.create(
+        make_request(
             school=world.school,
             year=world.year,
             student=a[i],

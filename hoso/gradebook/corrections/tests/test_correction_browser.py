@@ -49,7 +49,7 @@ class CorrectionFromEntryToMinute(BrowserTestCase):
         )
         page.click("button:has-text('Gửi đơn')")
         correction = CorrectionRequest.objects.get()
-        assert correction.state == "requested" and correction.old_value == "7.0"
+        assert correction.state == "requested" and correction.single.old_value == "7.0"
         detail = f"{self.live_server_url}/so-diem/sua-diem/{correction.pk}/"
         # The principal approves and names the vice principal as witness.
         principal = self.login(world.users["principal"])

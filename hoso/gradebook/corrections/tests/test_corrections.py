@@ -135,7 +135,7 @@ def test_evidence_type_comes_from_the_content():
 def test_request_approve_witness_homeroom_applies_under_the_teachers_account(world, sheet):
     finalised(world, sheet, "GK", "7")
     correction = file_request(world, sheet, "GK", "8,5")
-    assert (correction.state, correction.old_value, correction.new_value) == (
+    assert (correction.state, correction.single.old_value, correction.single.new_value) == (
         State.REQUESTED,
         "7.0",
         "8.5",
@@ -194,7 +194,7 @@ def test_request_approve_witness_homeroom_applies_under_the_teachers_account(wor
     minute = sel.minute_data(correction)
     assert [p.name for p in minute.parties] == ["Vũ Minh Đức", "Trần Thị Mai", "Đỗ Thị Lan"]
     assert minute.parties[1].position == "Phó hiệu trưởng"
-    assert (minute.old_display, minute.new_display) == ("7,0", "8,5")
+    assert (minute.single.old_display, minute.single.new_display) == ("7,0", "8,5")
 
 
 @pytest.mark.django_db

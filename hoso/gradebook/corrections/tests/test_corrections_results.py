@@ -21,6 +21,7 @@ from hoso.gradebook.corrections.actions import (
 )
 from hoso.gradebook.corrections.errors import CorrectionError
 from hoso.gradebook.corrections.models import CorrectionRequest
+from hoso.gradebook.corrections.tests.factories import make_request
 from hoso.gradebook.entry import actions
 from hoso.gradebook.entry.models import Assessment
 from hoso.gradebook.entry.sheets import load_sheet
@@ -167,7 +168,7 @@ def test_minutes_are_numbered_per_school_year_and_never_twice(world, monkeypatch
     actions.columns_finalise(actor=world.actor("subject"), sheet=sheet, column_keys=["GK", "CK"])
     # Another year's minutes do not count.
     other_year = make_year(world.school, "2025-2026")
-    CorrectionRequest.objects.create(
+    make_request(
         school=world.school,
         year=other_year,
         student=world.student_a,

@@ -111,8 +111,8 @@ def test_a_comment_is_corrected_with_its_line_breaks(primary, pupil, sheet):
     correction = file_request(
         primary, sheet, pupil, text=typed, reason="Dòng một:  nhầm học sinh.\n  Dòng hai."
     )
-    assert (correction.old_value, correction.new_value) == ("", "")
-    assert (correction.old_text, correction.new_text) == (OLD, NEW)
+    assert (correction.single.old_value, correction.single.new_value) == ("", "")
+    assert (correction.single.old_text, correction.single.new_text) == (OLD, NEW)
     assert correction.reason == "Dòng một: nhầm học sinh.\nDòng hai."
     requested = AuditEvent.objects.get(event_type="correction.requested")
     assert (requested.after["old_text"], requested.after["new_text"]) == (OLD, NEW)
@@ -132,7 +132,7 @@ def test_a_comment_is_corrected_with_its_line_breaks(primary, pupil, sheet):
     assert verify_all()[1] == []
 
     minute = sel.minute_data(correction)
-    assert minute.is_text and (minute.old_text, minute.new_text) == (OLD, NEW)
+    assert minute.single.is_text and (minute.single.old_text, minute.single.new_text) == (OLD, NEW)
 
 
 @pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_long_comments_are_cut_in_the_audit_rows_only(primary, pupil, sheet):
     assert event.after["text"] == long_text.strip()[:500]
     requested = AuditEvent.objects.get(event_type="correction.requested")
     assert len(requested.after["new_text"]) == 500
-    assert correction.new_text == long_text.strip()
+    assert correction.single.new_text == long_text.strip()
 
 
 @pytest.mark.django_db
@@ -220,14 +220,14 @@ def test_the_form_has_a_textarea_and_the_pages_show_both_texts(primary, pupil, s
     )
     assert response.status_code == 302
     correction = CorrectionRequest.objects.get()
-    assert len(correction.new_text) == 2000 and correction.reason == "Dòng một\nDòng hai"
+    assert len(correction.single.new_text) == 2000 and correction.reason == "Dòng một\nDòng hai"
     run_procedure(primary, correction)
     detail = client.get(response["Location"]).content.decode()
     assert "Nhận xét cũ" in detail and "Em đọc to, rõ ràng.\nCần luyện viết chữ hoa." in detail
     minute = client.get(
         reverse("gradebook:correction_minute", kwargs={"correction_id": correction.pk})
     ).content.decode()
-    assert 'data-testid="texts"' in minute and "Cần luyện viết chữ hoa." in minute
+    assert 'data-testid="changes"' in minute and "Cần luyện viết chữ hoa." in minute
     mine = client.get(reverse("gradebook:correction_mine")).content.decode()
     assert "Em đọc to, rõ ràng. Cần luyện viết chữ hoa." in mine  # one line in the lists
 

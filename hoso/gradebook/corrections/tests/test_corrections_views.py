@@ -109,7 +109,7 @@ def test_teacher_files_a_request_from_the_cell(world, sheet):
     assert response["Location"] == reverse(
         "gradebook:correction_detail", kwargs={"correction_id": correction.pk}
     )
-    assert (correction.old_value, correction.new_value) == ("7.0", "8.5")
+    assert (correction.single.old_value, correction.single.new_value) == ("7.0", "8.5")
     detail = client.get(response["Location"]).content.decode()
     assert "Chờ hiệu trưởng duyệt" in detail and "bai-kiem-tra.pdf" in detail
     mine = client.get(reverse("gradebook:correction_mine")).content.decode()

@@ -149,7 +149,7 @@ def test_a_cell_from_the_old_class_is_corrected_by_a_request(world):
         reason="Nhập nhầm khi còn ở lớp 6A1",
         files=[pdf()],
     )
-    assert (request.old_value, request.new_value) == ("8.0", "7.0")
+    assert (request.single.old_value, request.single.new_value) == ("8.0", "7.0")
 
 
 def test_books_hashes_and_signed_copies_carry_the_cells_brought_from_the_old_class(world):
