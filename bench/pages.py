@@ -21,7 +21,8 @@ logged-in view that asks for the actor and answers two bytes (``/bench/baseline`
 every page.
 
 Login: the login page's POST (username + password, the real form, Argon2 check, session, the
-redirect) with the project's hasher and with the parameters of ``docs/adr/0010`` side by side,
+redirect) with the project's hasher (docs/adr/0010) and, side by side, Django's Argon2 defaults (the
+parameters before the ADR) and two of OWASP's listed Argon2id settings,
 p50 / p95 of ``--runs`` (at least 5).
 
 Limits (issue 14): every page ≤ 150 ms p95 server time and ≤ 25 queries on PostgreSQL: the
@@ -353,6 +354,7 @@ def bench_login(runs: int) -> dict:
     out = {}
     candidates = (
         ("project", None),
+        ("m=100MiB,t=2,p=8 (before)", "django.contrib.auth.hashers.Argon2PasswordHasher"),
         ("m=46MiB,t=1,p=1", f"{main}.Argon2Middle"),
         ("m=19MiB,t=2,p=1", f"{main}.Argon2Light"),
     )
