@@ -114,6 +114,7 @@ bench: $(STAMP) engine
 	$(PY) bench/imports.py
 	$(PY) bench/load.py
 	$(PY) bench/attendance.py --db postgres
+	$(PY) bench/pages.py --db postgres
 
 ## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
 ## on its own fresh SQLite database and demo seeded on the clock's today
@@ -126,6 +127,7 @@ bench-quick: $(STAMP) engine
 	$(PY) bench/imports.py --quick
 	$(PY) bench/load.py --quick
 	$(PY) bench/attendance.py --quick
+	$(PY) bench/pages.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

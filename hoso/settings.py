@@ -208,7 +208,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Accounts -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id, m = 46 MiB, t = 1, p = 1: docs/adr/0010-login-argon2-parameters.md.
+    "hoso.accounts.hashers.HosoArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,6 +16,7 @@ from hoso.accounts.throttle import much_failed_usernames
 from hoso.audit.labels import event_label
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
+from hoso.core.counts import counts
 from hoso.organisation.assignments.policies import can_manage_assignments
 from hoso.organisation.assignments.selectors import (
     classes_without_homeroom,
@@ -203,29 +204,33 @@ def home_sections(actor) -> list[Section]:
     if actor.is_leader or actor.has(Role.ADMINISTRATOR, Role.CLERK, Role.INSPECTOR):
         s = Section("Toàn trường")
         classes = SchoolClass.objects.filter(year=actor.year)
-        students = Enrolment.objects.studying().filter(year=actor.year)
+        wanted = {
+            "classes": classes,
+            "students": Enrolment.objects.studying().filter(year=actor.year),
+            "staff": Staff.objects.filter(school=actor.school, is_active=True),
+            "missing_id": Student.objects.filter(
+                school=actor.school,
+                personal_id="",
+                enrolments__year=actor.year,
+                enrolments__end_date__isnull=True,
+            ),
+        }
+        if actor.year is not None:
+            wanted["no_homeroom"] = classes_without_homeroom(classes, on=reference_day(actor.year))
+        n = counts(**wanted)  # one query for the card's figures
         s.cards.append(
             {
                 "title": actor.school.name,
                 "lines": [
-                    f"{classes.count()} lớp, {students.count()} học sinh đang học",
-                    f"{Staff.objects.filter(school=actor.school, is_active=True).count()} cán bộ",
+                    f"{n['classes']} lớp, {n['students']} học sinh đang học",
+                    f"{n['staff']} cán bộ",
                 ],
             }
         )
-        missing_id = Student.objects.filter(
-            school=actor.school,
-            personal_id="",
-            enrolments__year=actor.year,
-            enrolments__end_date__isnull=True,
-        ).count()
-        if missing_id and (actor.is_leader or actor.has(Role.CLERK)):
-            s.todo.append(f"{missing_id} học sinh chưa có mã định danh cá nhân.")
-        if actor.year is not None:
-            day = reference_day(actor.year)
-            no_homeroom = classes_without_homeroom(classes, on=day).count()
-            if no_homeroom and actor.is_leader:
-                s.todo.append(f"{no_homeroom} lớp chưa phân công giáo viên chủ nhiệm.")
+        if n["missing_id"] and (actor.is_leader or actor.has(Role.CLERK)):
+            s.todo.append(f"{n['missing_id']} học sinh chưa có mã định danh cá nhân.")
+        if n.get("no_homeroom") and actor.is_leader:
+            s.todo.append(f"{n['no_homeroom']} lớp chưa phân công giáo viên chủ nhiệm.")
         if can_manage_assignments(actor):
             s.links.append(
                 {"label": "Phân công chuyên môn", "url": reverse("organisation:assignments")}
@@ -243,10 +248,13 @@ def home_sections(actor) -> list[Section]:
     if can(actor, Perm.MANAGE_ACCOUNTS):
         s = Section("Tài khoản")
         staff = Staff.objects.filter(school=actor.school, is_active=True)
-        without = staff.filter(user__isnull=True).count()
         users = User.objects.filter(staff_profiles__school=actor.school)
+        n = counts(
+            without=staff.filter(user__isnull=True),
+            pending=users.filter(must_change_password=True),
+        )
+        without, pending = n["without"], n["pending"]
         locked = len(much_failed_usernames(users.values_list("username", flat=True)))
-        pending = users.filter(must_change_password=True).count()
         if without:
             s.todo.append(f"{without} cán bộ chưa có tài khoản.")
         if locked:
