@@ -127,7 +127,6 @@ bench-quick: $(STAMP) engine
 	$(PY) bench/imports.py --quick
 	$(PY) bench/load.py --quick
 	$(PY) bench/attendance.py --quick
-	$(PY) bench/pages.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles
