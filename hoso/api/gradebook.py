@@ -350,6 +350,9 @@ def finalise(
 # --- corrections ----------------------------------------------------------------------------
 
 
+MAX_ITEM_VALUE = 2000  # a comment's length; a score is a few characters
+
+
 def _correction_cells(payload: g.CorrectionIn) -> list[tuple[int, str, str]]:
     """(student, column, new value) of each cell: ``items`` (JSON) or the single-cell fields."""
     if not payload.items.strip():
@@ -375,7 +378,14 @@ def _correction_cells(payload: g.CorrectionIn) -> list[tuple[int, str, str]]:
             raise DomainError(
                 "BAD_ITEMS", f"Dòng {n} của items thiếu học sinh hoặc cột.", field="items"
             )
-        out.append((item["student"], item["column"], str(item.get("new_value", ""))[:2000]))
+        value = str(item.get("new_value", ""))
+        if len(value) > MAX_ITEM_VALUE:
+            raise DomainError(
+                "BAD_ITEMS",
+                f"Dòng {n} của items: giá trị mới dài quá {MAX_ITEM_VALUE} ký tự.",
+                field="items",
+            )
+        out.append((item["student"], item["column"], value))
     return out
 
 

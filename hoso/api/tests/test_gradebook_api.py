@@ -5,6 +5,7 @@ not the assigned teacher 403, finalised/locked 400 with the code, stale version 
 
 from __future__ import annotations
 
+import json
 from importlib.util import find_spec
 
 import pytest
@@ -441,6 +442,59 @@ def test_correction_requests_follow_the_same_policies(
     assert response.json()["detail"]
     assert events("correction.requested") == 0
     assert events("access.forbidden") == forbidden + (status == 403)  # logged once
+
+
+@needs_corrections
+def test_one_request_for_several_cells_all_or_nothing(world, teacher, finalised_gk):
+    # GIVEN GK and CK finalised for the student
+    put(teacher, sheet_url(world), _cell(world, "CK", "6"))
+    assert post(teacher, sheet_url(world) + "/finalise", {"columns": ["CK"]}).status_code == 200
+    a = world.student_a.pk
+    form = {k: v for k, v in _correction_form(world).items() if k not in ("student", "column")}
+    form.pop("new_value")
+
+    def ask(items, **files):
+        return teacher.post(
+            f"{V1}/corrections",
+            {**form, "items": json.dumps(items), "evidence": _evidence(), **files},
+        )
+
+    # WHEN one of two cells is still open THEN nothing is filed and the refusal names it
+    response = ask(
+        [
+            {"student": a, "column": "GK", "new_value": "8,5"},
+            {"student": a, "column": "TX1", "new_value": "9"},
+        ]
+    )
+    assert response.status_code == 400, response.content
+    detail = response.json()["detail"]
+    assert "dòng 2: Cột ĐĐGtx 1 chưa chốt" in detail and ".." not in detail
+    assert events("correction.requested") == 0
+    # WHEN items is not a list of cells THEN a clear error, nothing filed
+    for bad in ("not json", json.dumps([{"column": "GK"}]), json.dumps([])):
+        response = teacher.post(
+            f"{V1}/corrections", {**form, "items": bad, "evidence": _evidence()}
+        )
+        assert response.status_code == 400 and response.json()["code"] == "BAD_ITEMS"
+    # WHEN a value is longer than any cell holds THEN it is refused, not cut
+    response = ask([{"student": a, "column": "GK", "new_value": "8" * 2001}])
+    assert response.status_code == 400 and response.json()["code"] == "BAD_ITEMS"
+    # WHEN both cells are finalised THEN one request lists both, in row order
+    response = ask(
+        [
+            {"student": a, "column": "GK", "new_value": "8,5"},
+            {"student": a, "column": "CK", "new_value": "7"},
+        ]
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["student"] is None  # several cells: see items
+    assert [(i["column"], i["old_value"], i["new_value"]) for i in body["items"]] == [
+        ("GK", "7.0", "8.5"),
+        ("CK", "6.0", "7.0"),
+    ]
+    assert events("correction.requested") == 1
+    assert Assessment.objects.get(column="GK").value == "7.0"  # unchanged until applied
 
 
 def test_corrections_answer_501_while_the_module_is_missing(world, teacher, monkeypatch):

@@ -519,7 +519,7 @@ class CorrectionRowsError(DomainError):
     def __init__(self, rows: dict[int, DomainError]):
         self.rows = rows
         first = min(rows)
-        listed = "; ".join(f"dòng {n}: {rows[n].message}" for n in sorted(rows)[:5])
+        listed = "; ".join(f"dòng {n}: {rows[n].message.rstrip('.')}" for n in sorted(rows)[:5])
         more = f" (và {len(rows) - 5} dòng khác)" if len(rows) > 5 else ""
         super().__init__(
             rows[first].code,
