@@ -311,6 +311,7 @@ def sheet(request, class_id: int, subject_id: int, term_id: int):
             "is_assigned": assigned,
             "readonly_reason": readonly_reason,
             "has_other_class": bool(data.other_class),
+            "has_correctable": any(c.correctable for r in rows for c in r.cells),
             "urls": _sheet_urls(the_sheet),
             "sheet_key": f"{school_class.pk}-{subject.pk}-{term.pk}",
             "stamp": sheet_stamp(the_sheet),

@@ -93,3 +93,56 @@ class ColumnCorrection(BrowserTestCase):
         lines = [" ".join(line.split()) for line in pdf_text(response.body()).splitlines()]
         for expected in ("1 Lê Thị Bích ĐĐGgk 6,0 6,5", "2 Phạm Văn Cường ĐĐGgk 7,0 8,0"):
             assert any(expected in line for line in lines), expected
+
+    def test_teacher_chooses_cells_of_two_columns_for_one_request(self):
+        # GIVEN GK and CK finalised for three students
+        world = small_school()
+        sheet = load_sheet(world.class_a, world.math, world.term1)
+        pupils = [world.student_a] + [
+            make_student(world.school, world.class_a, name)
+            for name in ("Lê Thị Bích", "Phạm Văn Cường")
+        ]
+        for pupil in pupils:
+            for column, value in (("GK", "6"), ("CK", "7")):
+                actions.assessment_save(
+                    actor=world.actor("subject"),
+                    sheet=sheet,
+                    student=pupil,
+                    column_key=column,
+                    raw_value=value,
+                )
+        actions.columns_finalise(
+            actor=world.actor("subject"), sheet=sheet, column_keys=["GK", "CK"]
+        )
+        page = self.login(world.users["subject"], **LAPTOP)
+        page.goto(
+            f"{self.live_server_url}/so-diem/lop/{world.class_a.pk}/mon/{world.math.pk}"
+            f"/ky/{world.term1.pk}/"
+        )
+        page.wait_for_selector("table[data-grid][data-ready]")
+        bar = page.locator("[data-testid=fix-bar]")
+        assert bar.is_visible() and not page.locator("[data-testid=fix-chosen]").is_visible()
+        # WHEN the teacher turns on the choice and picks Bích's GK and Cường's CK, then Cường's
+        # GK by mistake and off again
+        page.click("[data-fix-mode]")
+        page.click(f"a[data-fix-cell='{pupils[1].pk}:GK']")
+        page.click(f"a[data-fix-cell='{pupils[2].pk}:CK']")
+        page.click(f"a[data-fix-cell='{pupils[2].pk}:GK']")
+        page.click(f"a[data-fix-cell='{pupils[2].pk}:GK']")
+        assert page.url.endswith(f"/ky/{world.term1.pk}/")  # still on the grid
+        assert page.locator("td.fix-chosen").count() == 2
+        assert page.inner_text("[data-testid=fix-chosen]") == "Đề nghị sửa 2 ô đã chọn"
+        # THEN one request form lists exactly those two cells
+        page.click("[data-testid=fix-chosen]")
+        page.wait_for_selector("h1:has-text('Yêu cầu sửa điểm')")
+        assert page.input_value(f"input[name=v_{pupils[1].pk}_GK]") == "6,0"
+        assert page.input_value(f"input[name=v_{pupils[2].pk}_CK]") == "7,0"
+        assert page.locator(f"input[name=v_{pupils[2].pk}_GK]").count() == 0
+        assert page.locator(f"input[name=v_{pupils[0].pk}_GK]").count() == 0
+        # ... and a plain click on a cell's ✎ still opens the one-cell request
+        page.go_back()
+        page.wait_for_selector("table[data-grid][data-ready]")
+        page.click(f"a[data-fix-cell='{pupils[0].pk}:CK']")
+        page.wait_for_load_state()
+        assert "/sua-diem/" in page.url and f"student={pupils[0].pk}" in page.url
+        page.context.close()

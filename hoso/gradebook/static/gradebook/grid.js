@@ -865,6 +865,50 @@
     if (ev.persisted && !Object.keys(queue).length) window.location.reload();
   });
 
+  // Several cells in one correction request: in "choose" mode (or with Ctrl/⌘/Shift) a click on
+  // a cell's ✎ adds it to the set instead of opening a request for that one cell; the bar's
+  // link opens one request for the chosen cells (?cell=<student>:<column> repeated).
+  var fixBar = document.querySelector("[data-fix-bar]");
+  if (fixBar) {
+    var fixMode = fixBar.querySelector("[data-fix-mode]");
+    var fixGo = fixBar.querySelector("[data-fix-go]");
+    var chosen = [];
+    fixBar.hidden = false;
+    var showChosen = function () {
+      fixGo.hidden = !chosen.length;
+      fixGo.textContent = "Đề nghị sửa " + chosen.length + " ô đã chọn";
+      fixGo.href = fixBar.getAttribute("data-url") + chosen.map(function (k) {
+        return "&cell=" + encodeURIComponent(k);
+      }).join("");
+    };
+    fixMode.addEventListener("click", function () {
+      var on = fixMode.getAttribute("aria-pressed") !== "true";
+      fixMode.setAttribute("aria-pressed", on ? "true" : "false");
+      fixMode.textContent = on ? "Thôi chọn" : "Chọn nhiều ô để sửa";
+      if (!on) {
+        chosen = [];
+        Array.prototype.forEach.call(table.querySelectorAll("td.fix-chosen"), function (td) {
+          td.classList.remove("fix-chosen");
+        });
+        showChosen();
+      }
+    });
+    table.addEventListener("click", function (ev) {
+      var link = ev.target.closest ? ev.target.closest("a[data-fix-cell]") : null;
+      if (!link) return;
+      var choosing = fixMode.getAttribute("aria-pressed") === "true";
+      if (!choosing && !(ev.ctrlKey || ev.metaKey || ev.shiftKey)) return; // one cell: follow
+      ev.preventDefault();
+      var key = link.getAttribute("data-fix-cell");
+      var td = link.closest("td");
+      var at = chosen.indexOf(key);
+      if (at >= 0) chosen.splice(at, 1);
+      else chosen.push(key);
+      if (td) td.classList.toggle("fix-chosen", at < 0);
+      showChosen();
+    });
+  }
+
   // Changed elsewhere while this tab was hidden (an Excel import in another tab, a colleague,
   // a correction applied): the sheet's stamp is read when the tab is hidden — after this tab's
   // own saves — and again when it comes back; a different stamp reloads the sheet, or, when
