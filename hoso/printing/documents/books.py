@@ -140,7 +140,7 @@ def _sheet_section(school_class, subject, term, students, cells, results, *, tea
     cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
     cols += [column_spec(c.label, "1fr") for c in columns]
     if term_result:
-        cols.append(column_spec("ĐTBmhk", "1fr"))
+        cols.append(column_spec(sheet.capabilities.term_result_heading(subject.assessment), "1fr"))
     rows = []
     for i, st in enumerate(students, start=1):
         row = [str(i), person_name(st)]
@@ -213,7 +213,9 @@ def class_book_data(*, school_class, period: str) -> dict:
                     rows.append([str(i), person_name(st)] + [score_text(item.get(k)) for k in keys])
             sections.append(
                 {
-                    "heading": f"Môn: {nfc(spec.name)} — điểm trung bình môn học",
+                    "heading": (
+                        f"Môn: {nfc(spec.name)} — {rules.subject_result_caption(spec.assessment)}"
+                    ),
                     "columns": cols,
                     "rows": rows,
                     "pagebreak": True,
