@@ -24,9 +24,10 @@ engine: $(STAMP)
 
 ## system-deps: Debian fonts with Vietnamese letters (Liberation Serif 2, Noto Serif for signature
 ## stamps), poppler-utils (pdftotext/pdftoppm in tests), SoftHSM2 (a PKCS#11 token for tests),
-## LibreOffice Calc (the import tests read files saved by it) and faketime (`faketime -f '+183d'`).
+## LibreOffice Calc (the import tests read files saved by it), faketime (`faketime -f '+183d'`) and
+## zbar-tools (zbarimg: the print tests decode the verification QR code at 150 dpi).
 ## Installed as root on Debian when missing; otherwise the command to run is printed.
-SYSTEM_PKGS := fonts-liberation2 fonts-noto-core poppler-utils softhsm2 libreoffice-calc-nogui faketime
+SYSTEM_PKGS := fonts-liberation2 fonts-noto-core poppler-utils softhsm2 libreoffice-calc-nogui faketime zbar-tools
 system-deps:
 	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -131,6 +131,9 @@ PAGE_HEIGHT = 841.89
 MARGIN_LEFT = 56.69  # 2 cm
 MARGIN_RIGHT = 42.52  # 1.5 cm
 MARGIN_BOTTOM = 56.69  # 2 cm
+# Kinds whose footer holds the verification QR code (≥ 20 mm + quiet zone): a taller margin.
+MARGIN_BOTTOM_VERIFIED = 92.0
+VERIFIED_KINDS = frozenset({"transcript"})
 SIG_NAME_HEIGHT = 18.0  # the printed name under the blank space
 SIG_SPACE_HEIGHT = 70.0  # the blank space for the visible stamp
 SIG_PAD = 6.0
@@ -207,7 +210,8 @@ def signature_boxes(document_kind: str) -> list[SignatureBox]:
     page_width = PAGE_HEIGHT if is_landscape(document_kind) else PAGE_WIDTH
     width = page_width - MARGIN_LEFT - MARGIN_RIGHT
     column = width / len(slots)
-    y1 = MARGIN_BOTTOM + SIG_NAME_HEIGHT
+    bottom = MARGIN_BOTTOM_VERIFIED if document_kind in VERIFIED_KINDS else MARGIN_BOTTOM
+    y1 = bottom + SIG_NAME_HEIGHT
     y2 = y1 + SIG_SPACE_HEIGHT
     return [
         SignatureBox(

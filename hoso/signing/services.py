@@ -475,6 +475,33 @@ def _existing_field(reader, field_name: str) -> tuple[bool, bool]:
     return False, False
 
 
+def _version_keeping_writer(pdf: bytes):
+    """An incremental writer that never raises the document's PDF version.
+
+    pyHanko declares ISO 32002 (ECDSA on P-256 …) by setting the catalog's /Version to 2.0 and
+    adding an extension based on 2.0, while the header and the XMP of a PDF/A-3 file (defined on
+    PDF 1.7) say 1.7: a file claiming two versions. PAdES signatures with these keys are read by
+    1.7 readers, so the version stays the input's (at least 1.7, with the ESIC extension that
+    1.7 PAdES files declare)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class VersionKeepingWriter(IncrementalPdfFileWriter):
+        def _ceiling(self):
+            return max((1, 7), self.prev.input_version)
+
+        def ensure_output_version(self, version):
+            if version <= self._ceiling():
+                super().ensure_output_version(version)
+
+        def register_extension(self, ext):
+            base = str(ext.base_version).lstrip("/")
+            major, _, minor = base.partition(".")
+            if (int(major), int(minor or 0)) <= self._ceiling():
+                super().register_extension(ext)
+
+    return VersionKeepingWriter(BytesIO(pdf), strict=False)
+
+
 def _sign_one(
     *,
     pdf: bytes,
@@ -488,12 +515,11 @@ def _sign_one(
     location: str,
     tsa,
 ) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
 
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        writer = _version_keeping_writer(pdf)
     except (PdfError, ValueError, Exception) as exc:
         raise DomainError(
             SigningErrorCode.NOT_A_PDF, "Tệp cần ký không phải là PDF hợp lệ."

@@ -72,12 +72,25 @@ class Capabilities:
     #: the headings of the year's two lists: moving up, and not
     promotion_label: str = "Lên lớp"
     repeat_label: str = "Ở lại lớp"
+    #: how prints caption a subject's result, by the subject's assessment (score | comment)
+    subject_result_captions: Mapping[str, str] = field(
+        default_factory=lambda: {
+            SCORE: "điểm trung bình môn học",
+            COMMENT_RESULT: "kết quả đánh giá (Đạt/Chưa đạt)",
+        }
+    )
+    #: the short heading of a subject's term-result column, by the subject's assessment
+    term_result_headings: Mapping[str, str] = field(
+        default_factory=lambda: {SCORE: "ĐTBmhk", COMMENT_RESULT: "Đánh giá"}
+    )
 
     def __post_init__(self) -> None:
         if self.evaluation not in (BY_TERMS, BY_CHECKPOINTS):
             raise ValueError(f"evaluation must be {BY_TERMS!r} or {BY_CHECKPOINTS!r}")
         object.__setattr__(self, "period_labels", MappingProxyType(dict(self.period_labels)))
         object.__setattr__(self, "subject_levels", MappingProxyType(dict(self.subject_levels)))
+        for name in ("subject_result_captions", "term_result_headings"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
     def by_checkpoints(self) -> bool:
@@ -91,6 +104,15 @@ class Capabilities:
 
     def period_label(self, period: str, default: str) -> str:
         return self.period_labels.get(period, default)
+
+    def subject_result_caption(self, assessment: str) -> str:
+        """ "điểm trung bình môn học" (a scored subject), "kết quả đánh giá (Đạt/Chưa đạt)" (a
+        commented one), "mức đạt được" (a TT27 subject): what a subject's result is called."""
+        return self.subject_result_captions.get(assessment, self.subject_result_captions[SCORE])
+
+    def term_result_heading(self, assessment: str) -> str:
+        """The short heading of a subject's term-result column ("ĐTBmhk", "Đánh giá")."""
+        return self.term_result_headings.get(assessment, self.term_result_headings[SCORE])
 
 
 def term_checkpoints(term_number: int) -> tuple[str, str]:

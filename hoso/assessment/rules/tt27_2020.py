@@ -27,7 +27,9 @@ from .base import Case, Result, join_vi
 from .capabilities import (
     BY_CHECKPOINTS,
     CHECKPOINTS,
+    COMMENT_RESULT,
     LEVEL,
+    SCORE,
     TERM1,
     TEST,
     TEXT,
@@ -91,6 +93,10 @@ CAPABILITIES = Capabilities(
     subject_levels={"T": "Hoàn thành tốt", "H": "Hoàn thành", "C": "Chưa hoàn thành"},
     promotion_label="Hoàn thành chương trình lớp học",
     repeat_label="Chưa hoàn thành — đánh giá bổ sung",
+    # every subject ends with a level (Hoàn thành tốt / Hoàn thành / Chưa hoàn thành), never an
+    # average, whether it has tests or not
+    subject_result_captions={SCORE: "mức đạt được", COMMENT_RESULT: "mức đạt được"},
+    term_result_headings={SCORE: "Mức đạt được", COMMENT_RESULT: "Mức đạt được"},
 )
 _OTHER_TESTS = (
     ("midterm1_test", "giữa học kì I"),

@@ -23,7 +23,7 @@ from hoso.imports.headers import headers_of
 from hoso.imports.importer import Layout
 from hoso.imports.limits import Limits
 from hoso.imports.reading import SheetData, read_sheet_named
-from hoso.imports.workbook import book_bytes, guide_sheet
+from hoso.imports.workbook import book_bytes, guide_sheet, merged_title
 
 META_SHEET = "hoso_meta"
 META_FORMAT = "hoso.gradebook.excel/1"
@@ -179,9 +179,14 @@ def build_template(spec: TemplateSpec) -> bytes:
         nfc(f"Quy định đánh giá: {spec.ruleset_title}"),
     )
     for number, line in enumerate(title, start=1):
-        cell = sheet.cell(row=number, column=1, value=line)
-        cell.font = Font(bold=number <= 2, size=13 if number == 2 else 11)
-        sheet.merge_cells(f"A{number}:{last_letter}{number}")
+        merged_title(
+            sheet,
+            row=number,
+            last_column=last_letter,
+            text=line,
+            size=13 if number == 2 else 11,
+            bold=number <= 2,
+        )
     if spec.readonly:
         legend = "Ô nền xám chỉ để xem: " + "; ".join(
             f"{c.label} — {spec.readonly[c.key]}" for c in spec.columns if c.key in spec.readonly

@@ -137,10 +137,13 @@ def _sheet_section(school_class, subject, term, students, cells, results, *, tea
     columns = [c for c in sheet.columns if c.kind != "text"]
     period = TERM1 if term.number == 1 else TERM2
     term_result = sheet.capabilities.subject_term_result
-    cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
-    cols += [column_spec(c.label, "1fr") for c in columns]
+    # The assessment columns as wide as their headings ("ĐTBmhk" ran over a 1fr cell of the
+    # portrait sheet), the name taking the rest of the line.
+    cols = [column_spec("STT"), column_spec("Họ và tên", "1fr", "left")]
+    cols += [column_spec(c.label, "auto") for c in columns]
     if term_result:
-        cols.append(column_spec("ĐTBmhk", "1fr"))
+        heading = sheet.capabilities.term_result_heading(subject.assessment)
+        cols.append(column_spec(heading, "auto"))
     rows = []
     for i, st in enumerate(students, start=1):
         row = [str(i), person_name(st)]
@@ -197,8 +200,7 @@ def class_book_data(*, school_class, period: str) -> dict:
                 results,
                 teacher=teachers.get(spec.id, ""),
             )
-            section["pagebreak"] = True
-            sections.append(section)
+            sections.append(section)  # packed: a subject starts where the previous one ends
     else:
         for spec in subjects:
             cols = [column_spec("STT"), column_spec("Họ và tên", "3fr", "left")]
@@ -213,10 +215,11 @@ def class_book_data(*, school_class, period: str) -> dict:
                     rows.append([str(i), person_name(st)] + [score_text(item.get(k)) for k in keys])
             sections.append(
                 {
-                    "heading": f"Môn: {nfc(spec.name)} — điểm trung bình môn học",
+                    "heading": (
+                        f"Môn: {nfc(spec.name)} — {rules.subject_result_caption(spec.assessment)}"
+                    ),
                     "columns": cols,
                     "rows": rows,
-                    "pagebreak": True,
                 }
             )
     sections.append(_summary_section(school_class, students, results, period, rules.by_checkpoints))

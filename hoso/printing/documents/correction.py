@@ -18,9 +18,10 @@ SLOT_OF_ROLE = {
 
 
 def _at(value) -> str:
+    """ "09:00 ngày 20/11/2026" (a time then its date, as a sentence says it)."""
     if value is None:
         return ""
-    return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+    return value.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def correction_minute_data(*, correction: CorrectionRequest) -> dict:

@@ -308,17 +308,43 @@ def _primary_layout(content: dict) -> dict:
     }
 
 
+# The verification QR code: the symbol at least QR_MIN_MM wide with modules of at least
+# QR_MODULE_MM (zbar reads a 150-dpi scan from 0.7 mm; 0.42 mm needed 300 dpi), inside a white
+# quiet zone of QR_QUIET_MODULES modules; quiet zone included, at most QR_MAX_MM (the room the
+# verified footer has: lib.typ margin-bottom-verified). Up to version 5 (URLs of up to 84
+# characters) every module is 0.7 mm or more.
+QR_MIN_MM = 20
+QR_MODULE_MM = 0.7
+QR_QUIET_MODULES = 4
+QR_MAX_MM = 31.5
+
+
+def _qr(text: str):
+    # The mask is fixed (mask 0, valid for every reader): segno's choice of the best mask costs
+    # ~5 ms per code.
+    return segno.make_qr(text, error="m", mask=0, boost_error=False)
+
+
 def qr_png(text: str) -> bytes:
-    """A QR code (error correction M, no quiet zone: the footer leaves white around it) as a PNG
-    of one pixel per module, scaled without smoothing by Typst. The mask is fixed (mask 0, valid
-    for every reader) because segno's choice of the best mask costs ~5 ms per code."""
+    """The QR code (error correction M) as a PNG of one pixel per module with its quiet zone of
+    ``QR_QUIET_MODULES`` white modules, scaled without smoothing by Typst."""
     import io
 
     buf = io.BytesIO()
-    segno.make_qr(text, error="m", mask=0, boost_error=False).save(
-        buf, kind="png", border=0, scale=1
-    )
+    _qr(text).save(buf, kind="png", border=QR_QUIET_MODULES, scale=1)
     return buf.getvalue()
+
+
+def qr_size_mm(text: str) -> float:
+    """The printed width of ``qr_png(text)`` (quiet zone included) in mm."""
+    modules = _qr(text).symbol_size(border=0)[0]
+    module_mm = max(QR_MODULE_MM, QR_MIN_MM / modules)
+    total = module_mm * (modules + 2 * QR_QUIET_MODULES)
+    return round(min(total, QR_MAX_MM), 2)
+
+
+def _verification(v: dict, image: str = "img-qr") -> dict:
+    return {"code": v["code"], "url": v["url"], "image": image, "qr_mm": qr_size_mm(v["url"])}
 
 
 def render_transcript(
@@ -333,7 +359,7 @@ def render_transcript(
     doc = dict(data)
     images = None
     if verification:
-        doc["verification"] = {"code": verification["code"], "url": verification["url"]}
+        doc["verification"] = _verification(verification)
         images = {"qr": qr_png(verification["url"])}
     else:
         doc["verification"] = None
@@ -355,7 +381,7 @@ def render_transcripts(
         doc = dict(data)
         v = verifications[i] if verifications else None
         if v:
-            doc["verification"] = {"code": v["code"], "url": v["url"], "image": f"img-qr{i}"}
+            doc["verification"] = _verification(v, f"img-qr{i}")
             images[f"qr{i}"] = qr_png(v["url"])
         else:
             doc["verification"] = None

@@ -261,6 +261,11 @@ def test_correction_minute(world, settings, tmp_path):
         ],
     )
     assert "DỰ THẢO" not in text
+    # the sentences end where they end (Typst swallowed the ";" after "#d.applied_at")
+    flat = pdf_text_flat(docs.render_correction_minute(data))
+    assert data["applied_at"] and " ngày " in data["applied_at"]
+    assert f"Việc sửa hoàn tất lúc {data['applied_at']}. Kết quả cũ, kết quả mới" in flat
+    assert f"lập lúc {data['requested_at']} và quyết định đồng ý" in flat
 
 
 def test_approved_lists(world, graded):

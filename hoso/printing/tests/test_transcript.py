@@ -134,3 +134,48 @@ def test_class_batch_data_equals_the_single_data(world, graded, django_assert_ma
     with django_assert_max_num_queries(15):
         batch = class_transcripts_data(school_class=world.class_a, students=students)
     assert batch == singles
+
+
+def test_the_verification_qr_code_is_readable_by_zbar_at_150_dpi(world, graded, tmp_path):
+    """GIVEN an issued transcript WHEN its page is rasterised at 150 dpi THEN zbar decodes the
+    QR code (at least 20 mm, with a quiet zone of 4 modules) to the verification URL."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("zbarimg") or not shutil.which("pdftoppm"):
+        pytest.skip("zbarimg (zbar-tools) or pdftoppm (poppler-utils) missing")
+    rich, _ = graded
+    approve_year(world, rich)
+    url = "https://hoso.truong-thcs-demo.edu.vn/xac-minh/ABCD-EFGH-JKMN"
+    pdf = render_transcript(
+        transcript_data(student=world.student_a, year=world.year),
+        verification={"code": "ABCD-EFGH-JKMN", "url": url},
+    )
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "t.pdf"), "p"],
+        cwd=tmp_path,
+        check=True,
+    )
+    png = next(tmp_path.glob("p*.png"))
+    out = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == url, out.stderr
+
+
+def test_the_qr_code_image_has_a_quiet_zone_and_is_at_least_20_mm(world, graded):
+    import struct
+
+    import segno
+
+    from hoso.printing.documents.transcript import QR_QUIET_MODULES, qr_png, qr_size_mm
+
+    url = "https://hoso.test/xac-minh/ABCD-EFGH"
+    png = qr_png(url)
+    width = struct.unpack(">I", png[16:20])[0]
+    modules = segno.make_qr(url, error="m").symbol_size(border=0)[0]
+    assert QR_QUIET_MODULES >= 4 and width == modules + 2 * QR_QUIET_MODULES
+    assert qr_size_mm(url) * modules / width >= 20  # the symbol itself, in mm

@@ -276,3 +276,43 @@ def test_not_a_pdf(world, p12_credential):
     assert err.value.code == SigningErrorCode.NOT_A_PDF
     report = validate_pdf(b"hello")
     assert report.error and not report.all_valid and report.signatures == []
+
+
+def test_a_signed_pdfa3_keeps_pdf_1_7_in_header_catalog_and_xmp(world, p12_credential):
+    """GIVEN a PDF/A-3b file (PDF/A-3 is defined on PDF 1.7) WHEN it is signed twice with ECDSA
+    P-256 keys THEN the header, the catalog's /Version and the XMP all still say 1.7 (pyHanko
+    would raise the catalog to 2.0 for ISO 32002)."""
+    import io
+    import re
+
+    import typst
+    from pypdf import PdfReader
+
+    pdf = typst.compile(
+        b'#set document(title: "H\xe1\xbb\x8dc b\xe1\xba\xa1")\nH\xe1\xbb\x8dc b\xe1\xba\xa1',
+        pdf_standards=["a-3b"],
+    )
+    assert pdf.startswith(b"%PDF-1.7")
+    signed = _sign(
+        pdf, p12_credential(world.users["homeroom"], "Đỗ Thị Lan"), "GVCN", "Đỗ Thị Lan", "GVCN"
+    )
+    signed = _sign(
+        signed,
+        p12_credential(world.users["principal"], "Nguyễn Văn Hùng"),
+        "HieuTruong",
+        "Nguyễn Văn Hùng",
+        "Hiệu trưởng",
+    )
+    reader = PdfReader(io.BytesIO(signed))
+    assert reader.pdf_header == "%PDF-1.7"
+    root = reader.trailer["/Root"]
+    assert root.get("/Version") in (None, "/1.7")
+    for ext in (root.get("/Extensions") or {}).values():
+        ext = ext.get_object()
+        entries = ext if isinstance(ext, list) else [ext]
+        assert all(str(e.get_object()["/BaseVersion"]) <= "/1.7" for e in entries)
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")3", xmp)
+    version = re.search(r"pdf:PDFVersion(?:>|=\")([0-9.]+)", xmp)
+    assert version is None or version.group(1) == "1.7"
+    assert all(s.valid for s in validate_pdf(signed).signatures)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
-from hoso.imports.workbook import book_bytes, guide_sheet
+from hoso.imports.workbook import book_bytes, guide_sheet, merged_title
 
 TEMPLATE_BLANK_ROWS = 60
 
@@ -65,11 +64,13 @@ def build_template(*, class_name: str, year_name: str, school_name: str, grade: 
     sheet = book.active
     sheet.title = sheet_title(f"Danh sách lớp {class_name}")
     last = get_column_letter(len(TEMPLATE_COLUMNS))
-    sheet["A1"] = nfc(
-        f"DANH SÁCH HỌC SINH LỚP {class_name} (KHỐI {grade}) — NĂM HỌC {year_name} — {school_name}"
+    merged_title(
+        sheet,
+        row=1,
+        last_column=last,
+        text=f"DANH SÁCH HỌC SINH LỚP {class_name} (KHỐI {grade}) — NĂM HỌC {year_name} — "
+        f"{school_name}",
     )
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(f"A1:{last}1")
     required = {"student_code", "full_name", "birth_date", "gender"}
     header_fill = PatternFill("solid", fgColor="DDE6F3")
     required_fill = PatternFill("solid", fgColor="F9D9A6")

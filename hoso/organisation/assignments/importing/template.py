@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
-from hoso.imports.workbook import book_bytes, guide_sheet
+from hoso.imports.workbook import book_bytes, guide_sheet, merged_title
 from hoso.organisation.assignments.importing.table import YearTable
 
 INSTRUCTIONS = (
@@ -38,9 +37,12 @@ def build_template(*, table: YearTable, school_name: str) -> bytes:
     sheet.title = sheet_title("Phân công")
     headers = ["STT", "Lớp", "GVCN", *(s.name for s in table.subjects)]
     last = get_column_letter(len(headers))
-    sheet["A1"] = nfc(f"BẢNG PHÂN CÔNG CHUYÊN MÔN — NĂM HỌC {table.year.name} — {school_name}")
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(f"A1:{last}1")
+    merged_title(
+        sheet,
+        row=1,
+        last_column=last,
+        text=f"BẢNG PHÂN CÔNG CHUYÊN MÔN — NĂM HỌC {table.year.name} — {school_name}",
+    )
     header_fill = PatternFill("solid", fgColor="DDE6F3")
     grey = PatternFill("solid", fgColor="D9D9D9")
     for index, title in enumerate(headers, start=1):

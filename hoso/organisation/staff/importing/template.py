@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from hoso.core.text import nfc
 from hoso.imports.cells import sheet_title
-from hoso.imports.workbook import book_bytes, guide_sheet
+from hoso.imports.workbook import book_bytes, guide_sheet, merged_title
 from hoso.organisation.models import Gender, Position, Staff
 from hoso.organisation.staff.fields import BY_NAME, PERSONAL
 from hoso.organisation.staff.positions import Tier, tier_of
@@ -106,9 +105,12 @@ def build_template(*, school_name: str, departments: list[str], personal: bool) 
     sheet = book.active
     sheet.title = sheet_title("Danh sách cán bộ")
     last = get_column_letter(len(columns))
-    sheet["A1"] = nfc(f"DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN — {school_name}")
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(f"A1:{last}1")
+    merged_title(
+        sheet,
+        row=1,
+        last_column=last,
+        text=f"DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN — {school_name}",
+    )
     first, end = 3, 2 + TEMPLATE_BLANK_ROWS
     column: dict[str, str] = {}
     for index, (title, name, width) in enumerate(columns, start=1):
