@@ -60,8 +60,9 @@ from _common import (  # noqa: E402
 )
 from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
 
-VAR_DIR = "/tmp/hoso_bench_pages_var"
-DB_NAME = "hoso_bench_pages"
+# HOSO_BENCH_PAGES_DB: another database name (two sessions benchmarking on one server)
+DB_NAME = os.environ.get("HOSO_BENCH_PAGES_DB", "hoso_bench_pages")
+VAR_DIR = f"/tmp/{DB_NAME}_var"
 SCHOOL = "THCS-NT"
 LIMIT_MS = 150.0
 LIMIT_QUERIES = 25

@@ -250,7 +250,11 @@ class _Facts:
     absences: dict = field(default_factory=dict)
 
 
-def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
+def _load_facts(
+    ctx: _ClassContext, students, *, enrolments: dict[int, list[Enrolment]] | None = None
+) -> dict[int, _Facts]:
+    """The students' own rows; ``enrolments`` (student id → their enrolments in the year), when
+    the caller has read them already."""
     ids = [s.pk for s in students]
     facts = {pk: _Facts() for pk in ids}
     for sr in StudentResult.objects.filter(
@@ -279,11 +283,13 @@ def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
         "student_id", "number"
     ):
         facts[student_id].register_number = str(number)
-    enrolments: dict[int, list[Enrolment]] = {}
-    for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year):
-        enrolments.setdefault(e.student_id, []).append(e)
-    for student_id, rows in enrolments.items():
-        facts[student_id].left = _left(_choose(rows))
+    if enrolments is None:
+        enrolments = {}
+        for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year):
+            enrolments.setdefault(e.student_id, []).append(e)
+    for student_id in ids:
+        if enrolments.get(student_id):
+            facts[student_id].left = _left(_choose(enrolments[student_id]))
     leavers = [pk for pk in ids if facts[pk].left is not None]
     if leavers:
         _load_extracts(ctx, {pk: facts[pk] for pk in leavers})
@@ -458,6 +464,33 @@ def class_transcripts_content(*, school_class, students) -> list[dict]:
     ctx = _class_context(school_class, school_class.year)
     facts = _load_facts(ctx, students)
     return [_build(ctx, s, facts[s.pk]) for s in students]
+
+
+def transcripts_content_many(*, students, year) -> dict[int, dict]:
+    """``transcript_content`` of many students of ``year`` (student id → content), grouped by
+    the class each one's content is built for (``student_enrolment``) and built a class at a
+    time (``class_transcripts_content``). A student without a class in the year raises as
+    ``transcript_content`` does."""
+    rows: dict[int, list[Enrolment]] = {}
+    for e in Enrolment.objects.filter(
+        student_id__in=[s.pk for s in students], year=year
+    ).select_related("school_class__grade", "school_class__year__school"):
+        rows.setdefault(e.student_id, []).append(e)
+    by_class: dict[int, tuple] = {}
+    for student in students:
+        if student.pk not in rows:
+            raise DomainError(
+                PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này."
+            )
+        school_class = _choose(rows[student.pk]).school_class
+        by_class.setdefault(school_class.pk, (school_class, []))[1].append(student)
+    out: dict[int, dict] = {}
+    for school_class, members in by_class.values():
+        ctx = _class_context(school_class, school_class.year)
+        facts = _load_facts(ctx, members, enrolments=rows)
+        contents = [_build(ctx, s, facts[s.pk]) for s in members]
+        out.update((s.pk, c) for s, c in zip(members, contents, strict=True))
+    return out
 
 
 def _secondary_part(results: dict, subjects, teachers: dict[int, str]) -> dict:

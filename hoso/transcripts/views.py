@@ -132,16 +132,11 @@ def class_page(request, class_id: int):
     school_class = policies.access_class(actor, class_id)
     refreshed = None
     if policies.can_refresh(actor, school_class):
-        # The board compares each living version's data with the grade book (hash) first.
-        live_students = list(
-            Transcript.objects.filter(school_class=school_class)
-            .exclude(state__in=Transcript.DEAD_STATES)
-            .values_list("student_id", flat=True)
+        # The board compares each living version's data with the grade book (hash) first: the
+        # class's contents built at once, only the changed versions written.
+        refreshed = actions.transcripts_refresh(
+            year=school_class.year, school_class=school_class, actor_user=actor.user
         )
-        if live_students:
-            refreshed = actions.transcripts_refresh(
-                year=school_class.year, student_ids=live_students, actor_user=actor.user
-            )
     if refreshed and refreshed.superseded:
         messages.warning(
             request,
