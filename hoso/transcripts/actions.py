@@ -254,6 +254,7 @@ class DraftResult:
     unchanged: int = 0
     superseded: list[Transcript] = field(default_factory=list)
     flagged: list[Transcript] = field(default_factory=list)
+    written: int = 0  # versions a refresh locked to write (their data changed, or a flag)
 
 
 def transcripts_draft_class(*, actor: Actor, school_class: SchoolClass) -> DraftResult:
@@ -477,20 +478,19 @@ def _ask_issuers(transcript: Transcript) -> None:
 
 
 def transcripts_refresh(
-    *, year, student_ids: list[int] | None = None, school_class=None, actor_user=None
+    *, year, student_ids: list[int] | None = None, living=None, actor_user=None
 ) -> DraftResult:
-    """Recompute the data of every living transcript of ``year`` (or of ``student_ids``, or of
-    the versions drafted in ``school_class``) and
+    """Recompute the data of every living transcript of ``year`` (or of ``student_ids``, or
+    the ``living`` versions the caller has read, their student loaded) and
     compare hashes: changed drafts or partly signed versions are superseded and redrafted, the
     people who had signed are asked again; changed issued ones are flagged, never altered.
     Used by the class page, ``manage.py transcripts_refresh`` and the grade book's hook."""
     result = DraftResult()
-    qs = Transcript.objects.filter(year=year).exclude(state__in=Transcript.DEAD_STATES)
-    if student_ids is not None:
-        qs = qs.filter(student_id__in=list(student_ids))
-    if school_class is not None:
-        qs = qs.filter(school_class=school_class)
-    living = list(qs.select_related("student", "year").order_by("pk"))
+    if living is None:
+        qs = Transcript.objects.filter(year=year).exclude(state__in=Transcript.DEAD_STATES)
+        if student_ids is not None:
+            qs = qs.filter(student_id__in=list(student_ids))
+        living = list(qs.select_related("student", "year").order_by("pk"))
     if not living:
         return result
     # The fresh data of every student at once (a class at a time), then compared without a
@@ -502,6 +502,7 @@ def transcripts_refresh(
         if not _needs_write(current, fresh):
             result.unchanged += 1
             continue
+        result.written += 1
         with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
