@@ -28,7 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -176,6 +177,17 @@ class SheetCounts:
 
 
 @dataclass
+class SheetSummary:
+    """A sheet's cells counted by the database (``load_sheets(aggregated=True)``), over the
+    students studying in the class and the sheet's own columns: what ``counts`` needs without
+    reading every cell."""
+
+    regular: dict[int, int] = field(default_factory=dict)  # student -> filled TX cells
+    filled: dict[str, int] = field(default_factory=dict)  # column -> filled cells
+    late: int = 0  # filled cells entered after their deadline, by the sheet's teacher
+
+
+@dataclass
 class SheetContext:
     """Everything the counts of one sheet need, loaded once."""
 
@@ -188,6 +200,8 @@ class SheetContext:
     rules: DeadlineRules
     # The sheet's teacher now: results entered late by a teacher it replaced are not its own.
     owner_user_id: int | None = None
+    # The cells counted by the database instead of ``cells`` (the board: no cell read).
+    summary: SheetSummary | None = None
 
     @property
     def term_end(self) -> date:
@@ -262,7 +276,14 @@ class SheetContext:
         }
         regular_entered = 0
         missing_columns = {c.key: n for c in due.columns}
-        for student in self.students:
+        if self.summary is not None:
+            summary = self.summary
+            out.finalised = sum(summary.filled.get(k, 0) for k in finalised_keys)
+            out.late = summary.late
+            for key in missing_columns:
+                missing_columns[key] -= summary.filled.get(key, 0)
+            regular_entered = sum(min(v, due.regular) for v in summary.regular.values())
+        for student in self.students if self.summary is None else ():
             cells = self.cells.get(student, {})
             filled_regular = 0
             for key, cell in cells.items():
@@ -353,9 +374,13 @@ def assignments_in(
     )
 
 
-def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) -> list[SheetRow]:
+def load_sheets(
+    assignments: list[TeachingAssignment], *, rules: DeadlineRules, aggregated: bool = False
+) -> list[SheetRow]:
     """Build the context of every sheet in five queries (offerings, checkpoints, enrolments,
-    cells, column states), whatever the number of sheets."""
+    cells, column states), whatever the number of sheets. ``aggregated``: the cells are counted
+    by the database (``SheetSummary``, two queries of counts) instead of read one by one — the
+    same ``counts``, without ``cells``."""
     if not assignments:
         return []
     class_ids = {a.school_class_id for a in assignments}
@@ -381,6 +406,13 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
         students[class_id].add(student_id)
     wanted = {(a.school_class_id, a.subject_id, a.term_id) for a in assignments}
     cells: dict[tuple, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    cell_rows = (
+        Assessment.objects.none()
+        if aggregated
+        else Assessment.objects.filter(
+            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+        )
+    )
     for (
         class_id,
         subject_id,
@@ -392,10 +424,7 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
         assessed_on,
         entered_by_id,
     ) in (
-        Assessment.objects.filter(
-            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
-        )
-        .exclude(column__startswith="NX_")
+        cell_rows.exclude(column__startswith="NX_")
         .values_list(
             "school_class_id",
             "subject_id",
@@ -454,7 +483,112 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
             owner_user_id=a.teacher.user_id,
         )
         rows.append(SheetRow(assignment=a, context=context))
+    if aggregated:
+        _summarise(rows, class_ids, subject_ids, term_ids, rules)
     return rows
+
+
+def _local_day_after(moment: time):
+    """The local date of ``entered_at`` moved back by ``moment`` and one microsecond: a cell is
+    entered after ``moment`` on day D exactly when this date is D or later."""
+    delta = timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond + 1,
+    )
+    return TruncDate(
+        ExpressionWrapper(F("entered_at") - Value(delta), output_field=DateTimeField()),
+        tzinfo=deadlines.LOCAL_TZ,
+    )
+
+
+def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) -> None:
+    """Fill each sheet's ``SheetSummary`` in two queries of counts: per (sheet, column, day the
+    result was assessed, who entered it, the day it was entered as against each kind of
+    deadline) and per (sheet, student) the filled regular cells by column."""
+    by_sheet = {
+        (r.assignment.school_class_id, r.assignment.subject_id, r.assignment.term_id): r
+        for r in rows
+    }
+    for r in rows:
+        r.context.summary = SheetSummary()
+    filled = (
+        Assessment.objects.filter(
+            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+        )
+        .exclude(column__startswith="NX_")
+        .exclude(value="")
+        .filter(
+            Exists(
+                Enrolment.objects.studying().filter(
+                    school_class_id=OuterRef("school_class_id"), student_id=OuterRef("student_id")
+                )
+            )
+        )
+    )
+    groups = (
+        filled.annotate(
+            regular_day=_local_day_after(rules.regular_time),
+            periodic_day=_local_day_after(deadlines.END_OF_DAY),
+        )
+        .values(
+            "school_class_id",
+            "subject_id",
+            "term_id",
+            "column",
+            "assessed_on",
+            "entered_by_id",
+            "regular_day",
+            "periodic_day",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
+    for g in groups:
+        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+        row = by_sheet.get(key)
+        if row is None:
+            continue
+        column = columns_of[key].get(g["column"])
+        if column is None:
+            continue
+        ctx, summary = row.context, row.context.summary
+        summary.filled[column.key] = summary.filled.get(column.key, 0) + g["n"]
+        if not (ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id)):
+            continue
+        if column.key.startswith("TX"):
+            state = ctx.states.get(column.key)
+            day = state.test_date if state and state.test_date else g["assessed_on"]
+            deadline = deadlines.regular_deadline(day, rules)
+            entered = g["regular_day"]
+        elif column.periodic:
+            deadline = ctx.column_deadline(column)
+            entered = g["periodic_day"]
+        else:
+            continue
+        if deadline is not None and entered is not None and entered >= deadline.date():
+            summary.late += g["n"]
+    regular_keys = sorted(
+        {c.key for r in rows for c in r.context.columns if c.key.startswith("TX")}
+    )
+    if not regular_keys:
+        return
+    per_student = (
+        filled.filter(column__in=regular_keys)
+        .values("school_class_id", "subject_id", "term_id", "student_id")
+        .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
+        .order_by()
+    )
+    for g in per_student:
+        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+        if key not in by_sheet:
+            continue
+        own = columns_of[key]
+        count = sum(g[k] for k in regular_keys if k in own)
+        if count:
+            by_sheet[key].context.summary.regular[g["student_id"]] = count
 
 
 # --- the board -----------------------------------------------------------------------------------
@@ -517,7 +651,7 @@ def progress_board(
     in_scope = assignments_in([term], scope, school=actor.school, now=now)
     filters = filters or Filters()
     chosen = [a for a in in_scope if filters.match(a)]
-    rows = load_sheets(chosen, rules=rules)
+    rows = load_sheets(chosen, rules=rules, aggregated=True)
     totals = SheetCounts()
     for row in rows:
         row.counts = row.context.counts(now)
