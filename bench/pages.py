@@ -92,6 +92,14 @@ def set_up(args) -> float:
         demo_seed(codes=(SCHOOL,))
     else:
         call_command("seed_demo", stdout=io.StringIO())
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # The planner's statistics of the freshly seeded tables, as autovacuum would soon have
+        # them on a real server (without them the aggregates of the progress board ran nested
+        # loops: 140 instead of 56 ms).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
 
