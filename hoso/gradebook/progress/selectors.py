@@ -28,8 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -488,25 +487,11 @@ def load_sheets(
     return rows
 
 
-def _local_day_after(moment: time):
-    """The local date of ``entered_at`` moved back by ``moment`` and one microsecond: a cell is
-    entered after ``moment`` on day D exactly when this date is D or later."""
-    delta = timedelta(
-        hours=moment.hour,
-        minutes=moment.minute,
-        seconds=moment.second,
-        microseconds=moment.microsecond + 1,
-    )
-    return TruncDate(
-        ExpressionWrapper(F("entered_at") - Value(delta), output_field=DateTimeField()),
-        tzinfo=deadlines.LOCAL_TZ,
-    )
-
-
 def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) -> None:
-    """Fill each sheet's ``SheetSummary`` in two queries of counts: per (sheet, column, day the
-    result was assessed, who entered it, the day it was entered as against each kind of
-    deadline) and per (sheet, student) the filled regular cells by column."""
+    """Fill each sheet's ``SheetSummary`` in three queries: the days regular results were
+    assessed on (their weekly deadlines), the counts per (sheet, column, day assessed, who entered
+    it, between which two deadlines it was entered) and per (sheet, student) the filled regular
+    cells by column."""
     by_sheet = {
         (r.assignment.school_class_id, r.assignment.subject_id, r.assignment.term_id): r
         for r in rows
@@ -527,11 +512,47 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             )
         )
     )
+    columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
+
+    def deadline_of(ctx: SheetContext, column: Column, assessed_on) -> datetime | None:
+        if column.key.startswith("TX"):
+            state = ctx.states.get(column.key)
+            day = state.test_date if state and state.test_date else assessed_on
+            return deadlines.regular_deadline(day, rules)
+        if column.periodic:
+            return ctx.column_deadline(column)
+        return None
+
+    # Every deadline a cell can have, sorted: the periodic columns' and the weekly deadline of
+    # each day a regular result was assessed on (one small query). Each cell is then counted in
+    # its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
+    # late exactly when its bucket lies after its own deadline.
+    thresholds: set[datetime] = set()
+    for key, r in by_sheet.items():
+        for column in columns_of[key].values():
+            if column.periodic and (d := r.context.column_deadline(column)) is not None:
+                thresholds.add(d)
+            state = r.context.states.get(column.key)
+            if column.key.startswith("TX") and state and state.test_date:
+                thresholds.add(deadlines.regular_deadline(state.test_date, rules))
+    for day in (
+        filled.filter(column__startswith="TX")
+        .exclude(assessed_on=None)
+        .values_list("assessed_on", flat=True)
+        .distinct()
+        .order_by()
+    ):
+        thresholds.add(deadlines.regular_deadline(day, rules))
+    ordered = sorted(thresholds)
+    index = {d: i for i, d in enumerate(ordered)}
+    bucket = Case(
+        When(entered_at__isnull=True, then=Value(-1)),
+        *(When(entered_at__lte=d, then=Value(i)) for i, d in enumerate(ordered)),
+        default=Value(len(ordered)),
+        output_field=IntegerField(),
+    )
     groups = (
-        filled.annotate(
-            regular_day=_local_day_after(rules.regular_time),
-            periodic_day=_local_day_after(deadlines.END_OF_DAY),
-        )
+        filled.annotate(bucket=bucket)
         .values(
             "school_class_id",
             "subject_id",
@@ -539,13 +560,11 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             "column",
             "assessed_on",
             "entered_by_id",
-            "regular_day",
-            "periodic_day",
+            "bucket",
         )
         .annotate(n=Count("id"))
         .order_by()
     )
-    columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
     for g in groups:
         key = (g["school_class_id"], g["subject_id"], g["term_id"])
         row = by_sheet.get(key)
@@ -556,19 +575,12 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             continue
         ctx, summary = row.context, row.context.summary
         summary.filled[column.key] = summary.filled.get(column.key, 0) + g["n"]
+        if g["bucket"] < 0:
+            continue  # no entry time: never late
         if not (ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id)):
             continue
-        if column.key.startswith("TX"):
-            state = ctx.states.get(column.key)
-            day = state.test_date if state and state.test_date else g["assessed_on"]
-            deadline = deadlines.regular_deadline(day, rules)
-            entered = g["regular_day"]
-        elif column.periodic:
-            deadline = ctx.column_deadline(column)
-            entered = g["periodic_day"]
-        else:
-            continue
-        if deadline is not None and entered is not None and entered >= deadline.date():
+        deadline = deadline_of(ctx, column, g["assessed_on"])
+        if deadline is not None and g["bucket"] > index[deadline]:
             summary.late += g["n"]
     regular_keys = sorted(
         {c.key for r in rows for c in r.context.columns if c.key.startswith("TX")}
