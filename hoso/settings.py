@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "hoso.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle time-out: the session's expiry pushed back at most once a minute.
+    "hoso.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,9 +233,11 @@ HOSO_LOCKOUT_MINUTES = int(os.environ.get("HOSO_LOCKOUT_MINUTES", "15"))
 HOSO_PASSWORD_HISTORY = int(os.environ.get("HOSO_PASSWORD_HISTORY", "5"))
 # "Quên mật khẩu": the e-mailed link works once, for this many seconds.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("HOSO_PASSWORD_RESET_MINUTES", "30")) * 60
-# Sessions expire after this much inactivity (the cookie is refreshed on every request).
+# Sessions expire after this much inactivity: the expiry is pushed back at most once a minute
+# (HOSO_SESSION_REFRESH_SECONDS; accounts.middleware.SessionIdleMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("HOSO_SESSION_IDLE_MINUTES", "60")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+HOSO_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from hoso.attendance.models import (
     AttendanceMark,
@@ -87,6 +87,57 @@ def totals(
     )
     return {
         r["student_id"]: Totals(
+            excused=r["excused"],
+            unexcused=r["unexcused"],
+            pending=r["pending"],
+            late=r["late"],
+            left_early=r["left_early"],
+        )
+        for r in rows
+    }
+
+
+def totals_spans(
+    *,
+    school_id: int,
+    spans: dict,
+    settings: AttendanceSettings | None = None,
+) -> dict:
+    """``totals`` of many (student, start, end) spans in one query: ``spans`` maps a key to
+    ``(student_id, start, end)`` (inclusive); the answer maps each key to its Totals (a span
+    without a counted mark is absent). Spans of one student must not overlap (a mark is
+    counted in the first span that holds it)."""
+    if not spans:
+        return {}
+    settings = settings or settings_for(school_id)
+    keys = list(spans)
+    conditions = [
+        Q(student_id=student_id, date__gte=start, date__lte=end)
+        for student_id, start, end in spans.values()
+    ]
+    any_span = Q()
+    for condition in conditions:
+        any_span |= condition
+    rows = (
+        AttendanceMark.objects.filter(counted_q(settings), any_span, school_id=school_id)
+        .annotate(
+            span=Case(
+                *(When(c, then=Value(i)) for i, c in enumerate(conditions)),
+                output_field=IntegerField(),
+            )
+        )
+        .values("span")
+        .annotate(
+            excused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.EXCUSED)),
+            unexcused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.UNEXCUSED)),
+            pending=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.PENDING)),
+            late=Count("id", filter=Q(status=Status.LATE)),
+            left_early=Count("id", filter=Q(status=Status.LEFT_EARLY)),
+        )
+        .order_by()
+    )
+    return {
+        keys[r["span"]]: Totals(
             excused=r["excused"],
             unexcused=r["unexcused"],
             pending=r["pending"],

@@ -254,6 +254,7 @@ class DraftResult:
     unchanged: int = 0
     superseded: list[Transcript] = field(default_factory=list)
     flagged: list[Transcript] = field(default_factory=list)
+    written: int = 0  # versions a refresh locked to write (their data changed, or a flag)
 
 
 def transcripts_draft_class(
@@ -467,24 +468,36 @@ def _ask_issuers(transcript: Transcript) -> None:
 
 
 def transcripts_refresh(
-    *, year, student_ids: list[int] | None = None, actor_user=None
+    *, year, student_ids: list[int] | None = None, living=None, actor_user=None
 ) -> DraftResult:
-    """Recompute the data of every living transcript of ``year`` (or of ``student_ids``) and
+    """Recompute the data of every living transcript of ``year`` (or of ``student_ids``, or
+    the ``living`` versions the caller has read, their student loaded) and
     compare hashes: changed drafts or partly signed versions are superseded and redrafted, the
     people who had signed are asked again; changed issued ones are flagged, never altered.
     Used by the class page, ``manage.py transcripts_refresh`` and the grade book's hook."""
     result = DraftResult()
-    qs = Transcript.objects.filter(year=year).exclude(state__in=Transcript.DEAD_STATES)
-    if student_ids is not None:
-        qs = qs.filter(student_id__in=list(student_ids))
-    for pk in qs.values_list("pk", flat=True):
-        current = Transcript.objects.select_related("student", "year").get(pk=pk)
-        fresh = engines.fresh(student=current.student, year=current.year)
+    if living is None:
+        qs = Transcript.objects.filter(year=year).exclude(state__in=Transcript.DEAD_STATES)
+        if student_ids is not None:
+            qs = qs.filter(student_id__in=list(student_ids))
+        living = list(qs.select_related("student", "year").order_by("pk"))
+    if not living:
+        return result
+    # The fresh data of every student at once (a class at a time), then compared without a
+    # lock: only the versions whose data changed (or an issued one's flag to clear) are locked
+    # and written, each in its own transaction, compared again under the lock.
+    fresh_by_student = engines.fresh_many(students=[t.student for t in living], year=year)
+    for current in living:
+        fresh = fresh_by_student[current.student_id]
+        if not _needs_write(current, fresh):
+            result.unchanged += 1
+            continue
+        result.written += 1
         with _atomic_with_files():
             live = (
                 Transcript.objects.select_for_update()
                 .select_related("student", "year", "school_class__grade", "school_class__year")
-                .filter(pk=pk)
+                .filter(pk=current.pk)
                 .exclude(state__in=Transcript.DEAD_STATES)
                 .first()
             )
@@ -492,6 +505,15 @@ def transcripts_refresh(
                 continue
             _refresh_one(live, fresh=fresh, actor_user=actor_user, result=result)
     return result
+
+
+def _needs_write(live: Transcript, fresh: engines.Fresh) -> bool:
+    """Whether ``_refresh_one`` would write anything for ``live`` (read without a lock)."""
+    if _unchanged(live, fresh):
+        return live.state == S.ISSUED and bool(live.stale_since)
+    if live.state == S.ISSUED:
+        return live.stale_hash != fresh.digest
+    return True
 
 
 def transcripts_on_results_changed(*, year, student_ids: list[int]) -> None:

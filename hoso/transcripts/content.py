@@ -31,12 +31,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hoso.assessment.rules import capabilities_for
-from hoso.attendance.selectors import totals
+from hoso.attendance.selectors import settings_for, totals_spans
 from hoso.core.errors import DomainError
 from hoso.core.text import in_sentence, nfc
 from hoso.gradebook.comments.models import SubjectComment
 from hoso.gradebook.entry.models import Assessment
-from hoso.gradebook.results.absences import from_attendance
 from hoso.gradebook.results.compute import (
     FINAL,
     TERM1,
@@ -54,7 +53,7 @@ from hoso.organisation.assignments.selectors import (
     reference_day,
     teaching_on,
 )
-from hoso.organisation.models import Position, Staff, Subject, Term
+from hoso.organisation.models import Position, Staff, Subject, TeachingAssignment, Term
 from hoso.printing.errors import PrintingError
 from hoso.students.models import Enrolment, RegisterEntry, StudentGuardian
 
@@ -148,6 +147,15 @@ def person_name(obj) -> str:
     return nfc(" ".join(p for p in (obj.family_name, obj.middle_name, obj.given_name) if p))
 
 
+def _choose(rows: list[Enrolment]) -> Enrolment:
+    """The student's class of the year among its enrolments: the current one, else the last
+    (the class it left the school from)."""
+    current = [e for e in rows if e.end_date is None]
+    if current:
+        return max(current, key=lambda e: (e.start_date, e.pk))
+    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+
+
 def student_enrolment(student, year) -> Enrolment:
     """The student's class in ``year``: the current enrolment, else the last one."""
     rows = list(
@@ -157,10 +165,7 @@ def student_enrolment(student, year) -> Enrolment:
     )
     if not rows:
         raise DomainError(PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này.")
-    current = [e for e in rows if e.end_date is None]
-    if current:
-        return max(current, key=lambda e: (e.start_date, e.pk))
-    return max(rows, key=lambda e: (e.end_date, e.start_date, e.pk))
+    return _choose(rows)
 
 
 @dataclass(frozen=True)
@@ -181,16 +186,35 @@ def _left(enrolment: Enrolment | None) -> _Left | None:
     return _Left(on=enrolment.end_date, status=enrolment.status, to=enrolment.destination)
 
 
-def _teacher_names(school_class, day: dt.date | None = None) -> dict[int, str]:
+def _teacher_names(school_class, day: dt.date | None = None, *, rows=None) -> dict[int, str]:
     """Subject id → the teacher of the subject in the class (term II's, else term I's), on
-    ``day`` or the year's reference day (a closed year: its final teachers)."""
+    ``day`` or the year's reference day (a closed year: its final teachers). ``rows``: the
+    class's teaching rows already read (``_class_teaching``), filtered here by the day."""
     out: dict[int, tuple[int, str]] = {}
     day = day or reference_day(school_class.year)
-    for ta in teaching_on(day).filter(school_class=school_class).select_related("teacher", "term"):
+    if rows is None:
+        found = teaching_on(day).filter(school_class=school_class).select_related("teacher", "term")
+    else:
+        found = [
+            ta
+            for ta in rows
+            if (ta.starts_on is None or ta.starts_on <= day)
+            and (ta.ends_on is None or ta.ends_on >= day)
+        ]
+    for ta in found:
         rank = ta.term.number
         if ta.subject_id not in out or rank > out[ta.subject_id][0]:
             out[ta.subject_id] = (rank, person_name(ta.teacher))
     return {k: v[1] for k, v in out.items()}
+
+
+def _class_teaching(school_class) -> list:
+    """Every teaching row of the class (any date), for ``_teacher_names(rows=...)``."""
+    return list(
+        TeachingAssignment.objects.filter(school_class=school_class).select_related(
+            "teacher", "term"
+        )
+    )
 
 
 def _principal(school) -> Staff | None:
@@ -215,6 +239,7 @@ class _ClassContext:
     principal: str
     default_version: str
     terms: dict = field(default_factory=dict)  # term number → Term
+    teaching: list = field(default_factory=list)  # the class's teaching rows, any date
 
 
 def _class_context(school_class, year) -> _ClassContext:
@@ -225,6 +250,7 @@ def _class_context(school_class, year) -> _ClassContext:
         default_version = get_ruleset(ruleset).version_label
     except LookupError:
         default_version = ruleset
+    teaching = _class_teaching(school_class)
     return _ClassContext(
         school_class=school_class,
         year=year,
@@ -236,11 +262,12 @@ def _class_context(school_class, year) -> _ClassContext:
             )
         },
         subjects=offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, []),
-        teachers=_teacher_names(school_class),
+        teachers=_teacher_names(school_class, rows=teaching),
         homeroom=person_name(homeroom_teacher_of(school_class)),
         principal=person_name(_principal(year.school)),
         default_version=default_version,
         terms={t.number: t for t in Term.objects.filter(year=year)},
+        teaching=teaching,
     )
 
 
@@ -262,7 +289,11 @@ class _Facts:
     absences: dict = field(default_factory=dict)
 
 
-def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
+def _load_facts(
+    ctx: _ClassContext, students, *, enrolments: dict[int, list[Enrolment]] | None = None
+) -> dict[int, _Facts]:
+    """The students' own rows; ``enrolments`` (student id → their enrolments in the year), when
+    the caller has read them already."""
     ids = [s.pk for s in students]
     facts = {pk: _Facts() for pk in ids}
     for sr in StudentResult.objects.filter(
@@ -291,8 +322,13 @@ def _load_facts(ctx: _ClassContext, students) -> dict[int, _Facts]:
         "student_id", "number"
     ):
         facts[student_id].register_number = str(number)
-    for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year).last_of_year():
-        facts[e.student_id].left = _left(e)
+    if enrolments is None:
+        enrolments = {}
+        for e in Enrolment.objects.filter(student_id__in=ids, year=ctx.year):
+            enrolments.setdefault(e.student_id, []).append(e)
+    for student_id in ids:
+        if enrolments.get(student_id):
+            facts[student_id].left = _left(_choose(enrolments[student_id]))
     leavers = [pk for pk in ids if facts[pk].left is not None]
     if leavers:
         _load_extracts(ctx, {pk: facts[pk] for pk in leavers})
@@ -325,33 +361,29 @@ def _extract_terms(ctx: _ClassContext, left: _Left) -> list[int]:
 def _load_extracts(ctx: _ClassContext, leavers: dict[int, _Facts]) -> None:
     """What existed for the leavers at their leaving date: grade-book cells of the terms not
     completed (every class of the year), absences so far, the teachers of their last day."""
-    daily = from_attendance(ctx.year.school_id)
+    attendance = settings_for(ctx.year.school_id)
+    daily = attendance.source == "daily"
     typed = {}
     if not daily:
         typed = {
             hi.student_id: hi
             for hi in HomeroomInput.objects.filter(student_id__in=list(leavers), year=ctx.year)
         }
+    teaching = ctx.teaching
+    wanted: dict[int, list[int]] = {}
+    spans: dict[tuple[int, int], tuple] = {}
     for student_id, facts in leavers.items():
         left = facts.left
-        facts.teachers = _teacher_names(ctx.school_class, left.on - dt.timedelta(days=1))
+        facts.teachers = _teacher_names(
+            ctx.school_class, left.on - dt.timedelta(days=1), rows=teaching
+        )
         numbers = _extract_terms(ctx, left)
         for number in numbers:
             facts.cells[number] = {}
             term = ctx.terms[number]
             if daily:
                 last_day = min(term.end_date, left.on - dt.timedelta(days=1))
-                counted = totals(
-                    school_id=ctx.year.school_id,
-                    start=term.start_date,
-                    end=last_day,
-                    student_ids=[student_id],
-                ).get(student_id)
-                facts.absences[number] = {
-                    "excused": raw(counted.excused if counted else 0),
-                    "unexcused": raw(counted.unexcused if counted else 0),
-                    "total": raw(counted.absent if counted else 0),
-                }
+                spans[(student_id, number)] = (student_id, term.start_date, last_day)
             else:
                 hi = typed.get(student_id)
                 facts.absences[number] = {
@@ -359,16 +391,31 @@ def _load_extracts(ctx: _ClassContext, leavers: dict[int, _Facts]) -> None:
                     "unexcused": raw(getattr(hi, f"unexcused_term{number}", None)),
                     "total": raw(getattr(hi, f"absences_term{number}", None)),
                 }
-        if not numbers:
-            continue
-        for subject_id, number, column, value in (
-            Assessment.objects.filter(
-                student_id=student_id, term__year=ctx.year, term__number__in=numbers
-            )
-            .exclude(value="")
-            .values_list("subject_id", "term__number", "column", "value")
-        ):
-            facts.cells[number].setdefault(subject_id, {})[column] = nfc(value)
+        if numbers:
+            wanted[student_id] = numbers
+    # The absences of every leaver's terms so far in one query (the terms do not overlap).
+    counts = totals_spans(school_id=ctx.year.school_id, spans=spans, settings=attendance)
+    for student_id, number in spans:
+        counted = counts.get((student_id, number))
+        leavers[student_id].absences[number] = {
+            "excused": raw(counted.excused if counted else 0),
+            "unexcused": raw(counted.unexcused if counted else 0),
+            "total": raw(counted.absent if counted else 0),
+        }
+    if not wanted:
+        return
+    # The cells of every leaver's terms in one query, each kept only for its own terms.
+    for student_id, subject_id, number, column, value in (
+        Assessment.objects.filter(
+            student_id__in=list(wanted),
+            term__year=ctx.year,
+            term__number__in=sorted({n for ns in wanted.values() for n in ns}),
+        )
+        .exclude(value="")
+        .values_list("student_id", "subject_id", "term__number", "column", "value")
+    ):
+        if number in wanted[student_id]:
+            leavers[student_id].cells[number].setdefault(subject_id, {})[column] = nfc(value)
 
 
 def _student(student, facts: _Facts) -> dict:
@@ -467,6 +514,33 @@ def class_transcripts_content(*, school_class, students) -> list[dict]:
     ctx = _class_context(school_class, school_class.year)
     facts = _load_facts(ctx, students)
     return [_build(ctx, s, facts[s.pk]) for s in students]
+
+
+def transcripts_content_many(*, students, year) -> dict[int, dict]:
+    """``transcript_content`` of many students of ``year`` (student id → content), grouped by
+    the class each one's content is built for (``student_enrolment``) and built a class at a
+    time (``class_transcripts_content``). A student without a class in the year raises as
+    ``transcript_content`` does."""
+    rows: dict[int, list[Enrolment]] = {}
+    for e in Enrolment.objects.filter(
+        student_id__in=[s.pk for s in students], year=year
+    ).select_related("school_class__grade", "school_class__year__school"):
+        rows.setdefault(e.student_id, []).append(e)
+    by_class: dict[int, tuple] = {}
+    for student in students:
+        if student.pk not in rows:
+            raise DomainError(
+                PrintingError.NO_CLASS, "Học sinh không học lớp nào trong năm học này."
+            )
+        school_class = _choose(rows[student.pk]).school_class
+        by_class.setdefault(school_class.pk, (school_class, []))[1].append(student)
+    out: dict[int, dict] = {}
+    for school_class, members in by_class.values():
+        ctx = _class_context(school_class, school_class.year)
+        facts = _load_facts(ctx, members, enrolments=rows)
+        contents = [_build(ctx, s, facts[s.pk]) for s in members]
+        out.update((s.pk, c) for s, c in zip(members, contents, strict=True))
+    return out
 
 
 def _secondary_part(results: dict, subjects, teachers: dict[int, str]) -> dict:

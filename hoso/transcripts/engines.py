@@ -83,6 +83,21 @@ def fresh(*, student, year) -> Fresh:
     )
 
 
+def fresh_many(*, students, year) -> dict[int, Fresh]:
+    """``fresh`` of many students of ``year`` (student id → Fresh), their contents built a class
+    at a time (``content.transcripts_content_many``): the same values, far fewer queries."""
+    from hoso.transcripts.content import content_hash, transcripts_content_many
+
+    return {
+        pk: Fresh(
+            content=content,
+            data=layout(content) | {"content": content},
+            digest=content_hash(content),
+        )
+        for pk, content in transcripts_content_many(students=students, year=year).items()
+    }
+
+
 def sha256(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()
 

@@ -52,7 +52,7 @@ def visible_transcripts(actor: Actor) -> QuerySet[Transcript]:
 
 
 def access_class(actor: Actor, class_id: int) -> SchoolClass:
-    found = visible_classes(actor).filter(pk=class_id).first()
+    found = visible_classes(actor).select_related("year").filter(pk=class_id).first()
     if found is None:
         raise not_found(actor, f"học bạ lớp #{class_id}")
     return found

@@ -94,8 +94,8 @@ def search(request):
     )
 
 
-def _class_context(actor, school_class, **extra) -> dict:
-    rows = selectors.class_board(school_class)
+def _class_context(actor, school_class, *, rows=None, **extra) -> dict:
+    rows = selectors.class_board(school_class) if rows is None else rows
     live = [r.transcript for r in rows if r.transcript and r.transcript.is_live]
     states = {t.state for t in live}
     missing = sum(1 for r in rows if r.transcript is None or not r.transcript.is_live)
@@ -138,24 +138,28 @@ def class_page(request, class_id: int):
     actor = _actor(request)
     school_class = policies.access_class(actor, class_id)
     refreshed = None
+    rows = selectors.class_board(school_class)
     if policies.can_refresh(actor, school_class):
-        # The board compares each living version's data with the grade book (hash) first.
-        live_students = list(
-            Transcript.objects.filter(school_class=school_class)
-            .exclude(state__in=Transcript.DEAD_STATES)
-            .values_list("student_id", flat=True)
+        # The board compares the living version of each of its students with the grade book
+        # (hash), the class's contents built at once; only the changed versions are written,
+        # and the board is read again only then.
+        living = []
+        for row in rows:
+            if row.transcript is not None and row.transcript.is_live:
+                row.transcript.student = row.enrolment.student
+                living.append(row.transcript)
+        refreshed = actions.transcripts_refresh(
+            year=school_class.year, living=living, actor_user=actor.user
         )
-        if live_students:
-            refreshed = actions.transcripts_refresh(
-                year=school_class.year, student_ids=live_students, actor_user=actor.user
-            )
+        if refreshed.written:
+            rows = selectors.class_board(school_class)
     if refreshed and refreshed.superseded:
         messages.warning(
             request,
             f"Dữ liệu của {len(refreshed.superseded)} học bạ đã thay đổi: đã lập bản mới, "
             "người đã ký được thông báo để ký lại.",
         )
-    return render(request, "transcripts/class.html", _class_context(actor, school_class))
+    return render(request, "transcripts/class.html", _class_context(actor, school_class, rows=rows))
 
 
 def _class_error(request, actor, school_class, exc: DomainError, **typed):

@@ -112,7 +112,9 @@ def test_password_may_not_contain_username(world):
 
 def test_sessions_expire_and_argon2_is_the_hasher():
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle expiry: the clock restarts on each request
+    # idle expiry: the clock restarts on each request, saved at most once a minute
+    # (test_session_idle.py)
+    assert "hoso.accounts.middleware.SessionIdleMiddleware" in settings.MIDDLEWARE
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 

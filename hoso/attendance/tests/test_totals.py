@@ -88,3 +88,28 @@ def test_working_days_with_the_schools_holidays(world):
     assert add_working_days(w.school.id, date(2026, 10, 2), 3) == date(2026, 10, 8)
     assert working_days_between(w.school.id, date(2026, 10, 2), date(2026, 10, 8)) == 3
     assert working_days_between(w.school.id, date(2026, 10, 8), date(2026, 10, 2)) == 0
+
+
+def test_totals_of_many_spans_in_one_query_equal_totals_of_each(world, django_assert_num_queries):
+    """GIVEN marks of two students WHEN several (student, start, end) spans are counted at once
+    THEN each span has what ``totals`` gives it alone, in one query."""
+    w = world
+    for day, excuse in ((5, "excused"), (6, "unexcused"), (7, ""), (20, "unexcused")):
+        _mark(w, date(2026, 10, day), "morning", excuse=excuse)
+    _mark(w, date(2026, 10, 6), "morning", excuse="excused", student=w.student_b)
+    _mark(w, date(2026, 10, 8), "morning", status="late", student=w.student_b)
+    spans = {
+        "a early": (w.student_a.id, date(2026, 10, 1), date(2026, 10, 10)),
+        "a late": (w.student_a.id, date(2026, 10, 11), date(2026, 10, 31)),
+        "b": (w.student_b.id, date(2026, 10, 1), date(2026, 10, 7)),
+        "b none": (w.student_b.id, date(2026, 11, 1), date(2026, 11, 30)),
+    }
+    settings = selectors.settings_for(w.school.id)
+    with django_assert_num_queries(1):
+        got = selectors.totals_spans(school_id=w.school.id, spans=spans, settings=settings)
+    for key, (student_id, start, end) in spans.items():
+        alone = selectors.totals(
+            school_id=w.school.id, start=start, end=end, student_ids=[student_id]
+        ).get(student_id)
+        assert got.get(key) == alone, key
+    assert got["a early"].absent == 3 and got["a late"].unexcused == 1 and "b none" not in got

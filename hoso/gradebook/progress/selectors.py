@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -176,6 +176,17 @@ class SheetCounts:
 
 
 @dataclass
+class SheetSummary:
+    """A sheet's cells counted by the database (``load_sheets(aggregated=True)``), over the
+    students studying in the class and the sheet's own columns: what ``counts`` needs without
+    reading every cell."""
+
+    regular: dict[int, int] = field(default_factory=dict)  # student -> filled TX cells
+    filled: dict[str, int] = field(default_factory=dict)  # column -> filled cells
+    late: int = 0  # filled cells entered after their deadline, by the sheet's teacher
+
+
+@dataclass
 class SheetContext:
     """Everything the counts of one sheet need, loaded once."""
 
@@ -188,6 +199,8 @@ class SheetContext:
     rules: DeadlineRules
     # The sheet's teacher now: results entered late by a teacher it replaced are not its own.
     owner_user_id: int | None = None
+    # The cells counted by the database instead of ``cells`` (the board: no cell read).
+    summary: SheetSummary | None = None
 
     @property
     def term_end(self) -> date:
@@ -262,7 +275,14 @@ class SheetContext:
         }
         regular_entered = 0
         missing_columns = {c.key: n for c in due.columns}
-        for student in self.students:
+        if self.summary is not None:
+            summary = self.summary
+            out.finalised = sum(summary.filled.get(k, 0) for k in finalised_keys)
+            out.late = summary.late
+            for key in missing_columns:
+                missing_columns[key] -= summary.filled.get(key, 0)
+            regular_entered = sum(min(v, due.regular) for v in summary.regular.values())
+        for student in self.students if self.summary is None else ():
             cells = self.cells.get(student, {})
             filled_regular = 0
             for key, cell in cells.items():
@@ -353,9 +373,13 @@ def assignments_in(
     )
 
 
-def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) -> list[SheetRow]:
+def load_sheets(
+    assignments: list[TeachingAssignment], *, rules: DeadlineRules, aggregated: bool = False
+) -> list[SheetRow]:
     """Build the context of every sheet in five queries (offerings, checkpoints, enrolments,
-    cells, column states), whatever the number of sheets."""
+    cells, column states), whatever the number of sheets. ``aggregated``: the cells are counted
+    by the database (``SheetSummary``, two queries of counts) instead of read one by one — the
+    same ``counts``, without ``cells``."""
     if not assignments:
         return []
     class_ids = {a.school_class_id for a in assignments}
@@ -381,6 +405,13 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
         students[class_id].add(student_id)
     wanted = {(a.school_class_id, a.subject_id, a.term_id) for a in assignments}
     cells: dict[tuple, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    cell_rows = (
+        Assessment.objects.none()
+        if aggregated
+        else Assessment.objects.filter(
+            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+        )
+    )
     for (
         class_id,
         subject_id,
@@ -392,10 +423,7 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
         assessed_on,
         entered_by_id,
     ) in (
-        Assessment.objects.filter(
-            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
-        )
-        .exclude(column__startswith="NX_")
+        cell_rows.exclude(column__startswith="NX_")
         .values_list(
             "school_class_id",
             "subject_id",
@@ -454,7 +482,125 @@ def load_sheets(assignments: list[TeachingAssignment], *, rules: DeadlineRules) 
             owner_user_id=a.teacher.user_id,
         )
         rows.append(SheetRow(assignment=a, context=context))
+    if aggregated:
+        _summarise(rows, class_ids, subject_ids, term_ids, rules)
     return rows
+
+
+def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) -> None:
+    """Fill each sheet's ``SheetSummary`` in three queries: the days regular results were
+    assessed on (their weekly deadlines), the counts per (sheet, column, day assessed, who entered
+    it, between which two deadlines it was entered) and per (sheet, student) the filled regular
+    cells by column."""
+    by_sheet = {
+        (r.assignment.school_class_id, r.assignment.subject_id, r.assignment.term_id): r
+        for r in rows
+    }
+    for r in rows:
+        r.context.summary = SheetSummary()
+    filled = (
+        Assessment.objects.filter(
+            school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
+        )
+        .exclude(column__startswith="NX_")
+        .exclude(value="")
+        .filter(
+            Exists(
+                Enrolment.objects.studying().filter(
+                    school_class_id=OuterRef("school_class_id"), student_id=OuterRef("student_id")
+                )
+            )
+        )
+    )
+    columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
+
+    def deadline_of(ctx: SheetContext, column: Column, assessed_on) -> datetime | None:
+        if column.key.startswith("TX"):
+            state = ctx.states.get(column.key)
+            day = state.test_date if state and state.test_date else assessed_on
+            return deadlines.regular_deadline(day, rules)
+        if column.periodic:
+            return ctx.column_deadline(column)
+        return None
+
+    # Every deadline a cell can have, sorted: the periodic columns' and the weekly deadline of
+    # each day a regular result was assessed on (one small query). Each cell is then counted in
+    # its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
+    # late exactly when its bucket lies after its own deadline.
+    thresholds: set[datetime] = set()
+    for key, r in by_sheet.items():
+        for column in columns_of[key].values():
+            if column.periodic and (d := r.context.column_deadline(column)) is not None:
+                thresholds.add(d)
+            state = r.context.states.get(column.key)
+            if column.key.startswith("TX") and state and state.test_date:
+                thresholds.add(deadlines.regular_deadline(state.test_date, rules))
+    for day in (
+        filled.filter(column__startswith="TX")
+        .exclude(assessed_on=None)
+        .values_list("assessed_on", flat=True)
+        .distinct()
+        .order_by()
+    ):
+        thresholds.add(deadlines.regular_deadline(day, rules))
+    ordered = sorted(thresholds)
+    index = {d: i for i, d in enumerate(ordered)}
+    bucket = Case(
+        When(entered_at__isnull=True, then=Value(-1)),
+        *(When(entered_at__lte=d, then=Value(i)) for i, d in enumerate(ordered)),
+        default=Value(len(ordered)),
+        output_field=IntegerField(),
+    )
+    groups = (
+        filled.annotate(bucket=bucket)
+        .values(
+            "school_class_id",
+            "subject_id",
+            "term_id",
+            "column",
+            "assessed_on",
+            "entered_by_id",
+            "bucket",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for g in groups:
+        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+        row = by_sheet.get(key)
+        if row is None:
+            continue
+        column = columns_of[key].get(g["column"])
+        if column is None:
+            continue
+        ctx, summary = row.context, row.context.summary
+        summary.filled[column.key] = summary.filled.get(column.key, 0) + g["n"]
+        if g["bucket"] < 0:
+            continue  # no entry time: never late
+        if not (ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id)):
+            continue
+        deadline = deadline_of(ctx, column, g["assessed_on"])
+        if deadline is not None and g["bucket"] > index[deadline]:
+            summary.late += g["n"]
+    regular_keys = sorted(
+        {c.key for r in rows for c in r.context.columns if c.key.startswith("TX")}
+    )
+    if not regular_keys:
+        return
+    per_student = (
+        filled.filter(column__in=regular_keys)
+        .values("school_class_id", "subject_id", "term_id", "student_id")
+        .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
+        .order_by()
+    )
+    for g in per_student:
+        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+        if key not in by_sheet:
+            continue
+        own = columns_of[key]
+        count = sum(g[k] for k in regular_keys if k in own)
+        if count:
+            by_sheet[key].context.summary.regular[g["student_id"]] = count
 
 
 # --- the board -----------------------------------------------------------------------------------
@@ -517,7 +663,7 @@ def progress_board(
     in_scope = assignments_in([term], scope, school=actor.school, now=now)
     filters = filters or Filters()
     chosen = [a for a in in_scope if filters.match(a)]
-    rows = load_sheets(chosen, rules=rules)
+    rows = load_sheets(chosen, rules=rules, aggregated=True)
     totals = SheetCounts()
     for row in rows:
         row.counts = row.context.counts(now)

@@ -1076,12 +1076,16 @@ def available_periods(school_class, ruleset: str | None = None) -> list[str]:
     return periods
 
 
-def period_in_progress(school_class, periods: list[str], *, today=None) -> str:
+def period_in_progress(school_class, periods: list[str], *, today=None, terms=None) -> str:
     """The period the results page opens on when none is picked, by the school's calendar:
     term I until term I's end (and before the year), then term II until its end, then the year.
-    A rule set without a term II result (primary) goes from term I to the year."""
+    A rule set without a term II result (primary) goes from term I to the year. ``terms``: the
+    year's terms, when the caller has read them."""
     today = today or clock.today()
-    ends = dict(school_class.year.terms.values_list("number", "end_date"))
+    if terms is None:
+        ends = dict(school_class.year.terms.values_list("number", "end_date"))
+    else:
+        ends = {t.number: t.end_date for t in terms}
     if TERM1 in periods and (1 not in ends or today <= ends[1]):
         wanted = TERM1
     elif TERM2 in periods and (2 not in ends or today <= ends[2]):
@@ -1091,10 +1095,11 @@ def period_in_progress(school_class, periods: list[str], *, today=None) -> str:
     return wanted if wanted in periods else periods[0]
 
 
-def class_results(school_class, period: str) -> ClassResults:
-    """The stored results of one class and period, students in class-list order."""
+def class_results(school_class, period: str, *, periods: list[str] | None = None) -> ClassResults:
+    """The stored results of one class and period, students in class-list order (``periods``:
+    ``available_periods`` of the class, when the caller has them)."""
     ruleset = class_ruleset(school_class)
-    periods = available_periods(school_class, ruleset)
+    periods = available_periods(school_class, ruleset) if periods is None else periods
     if period not in periods:
         from hoso.core.errors import DomainError
 

@@ -209,10 +209,11 @@ def class_page(request, class_id: int, period: str = ""):
     actor = request.actor
     school_class = access_results_class(actor, class_id)
     periods = available_periods(school_class)
-    period = period or period_in_progress(school_class, periods)
+    year_terms = list(school_class.year.terms.all())
+    period = period or period_in_progress(school_class, periods, terms=year_terms)
     if period not in periods:
         raise not_found(actor, f"kết quả lớp #{class_id} giai đoạn {period}")
-    view = class_results(school_class, period)
+    view = class_results(school_class, period, periods=periods)
     rows = [_row_view(r, view) for r in view.rows]
     inputs = {
         hi.student_id: hi
@@ -223,11 +224,11 @@ def class_page(request, class_id: int, period: str = ""):
     term_number = {TERM1: 1, TERM2: 2}.get(period)
     for r in rows:  # P / K of the absences (from the rolls)
         r["absences_split"] = pk_split(inputs.get(r["student"].pk), term_number)
-    terms = {t.number: t for t in school_class.year.terms.all()}
+    terms = {t.number: t for t in year_terms}
     signoffs = []
     wanted = {TERM1: [1], TERM2: [2], YEAR: [1, 2]}.get(period, [])
     for number in wanted:
-        signoffs.append(class_signoff_status(school_class, terms[number]))
+        signoffs.append(class_signoff_status(school_class, terms[number], subjects=view.subjects))
     by_student = {rv["student"].pk: rv for rv in rows}
     lists = {
         name: [by_student[r.student.pk] for r in items] for name, items in view.lists().items()

@@ -199,9 +199,11 @@ class ClassSignoffStatus:
         return "; ".join(parts)
 
 
-def class_signoff_status(school_class, term) -> ClassSignoffStatus:
-    """Sign-off state of every sheet of the class for the term and of the class itself."""
-    subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
+def class_signoff_status(school_class, term, *, subjects=None) -> ClassSignoffStatus:
+    """Sign-off state of every sheet of the class for the term and of the class itself
+    (``subjects``: the offerings of the class's grade, when the caller has them)."""
+    if subjects is None:
+        subjects = offerings_by_grade([school_class.grade_id]).get(school_class.grade_id, [])
     hashes = _sheet_hashes(school_class, term, subjects)
     signoffs = {
         (s.kind, s.subject_id): s

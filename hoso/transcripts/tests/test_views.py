@@ -150,3 +150,36 @@ def test_student_export_download(world, signers):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert login(world, "homeroom").get(url).status_code == 403
     assert login(world, "subject").get(url).status_code == 404
+
+
+def _board_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_board_compares_the_class_in_a_fixed_number_of_queries(world, signers):
+    """GIVEN a drafted class WHEN the board is opened THEN the living versions are compared with
+    the grade book a class at a time (no write when nothing changed): the same number of
+    queries for 1 and for 6 drafted students; a changed one is still redrafted on the board."""
+    a = world.actor
+    url = reverse("transcripts:class", args=[world.class_a.pk])
+    actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
+    client = login(world, "principal")
+    client.get(url)  # warm the session
+    small = _board_queries(client, url)
+    add_students(world, 5)
+    actions.transcripts_draft_class(actor=a("homeroom"), school_class=world.class_a)
+    assert Transcript.objects.filter(state="draft").count() == 6
+    client.get(url)
+    assert _board_queries(client, url) == small
+    assert small <= 25
+    world.student_a.birth_place = "Huế"
+    world.student_a.save(update_fields=["birth_place"])
+    client.get(url)
+    assert Transcript.objects.filter(state="superseded").count() == 1
+    assert Transcript.objects.filter(state="draft").count() == 6

@@ -349,3 +349,23 @@ def test_the_class_wide_date_of_a_regular_assessment_decides_its_deadline(world)
     )
     board = progress_board(world.actor("vice"), term=world.term1, now=NOW)
     assert row_for(board, world.class_a, world.math).counts.late == 1
+
+
+@pytest.mark.parametrize(
+    "now",
+    [NOW, vn(2026, 11, 3, 23, 59), vn(2027, 1, 10, 8), vn(2027, 1, 24, 0, 0, 1)],
+    ids=["term", "before gk", "after end", "late"],
+)
+def test_the_board_counts_in_the_database_what_the_cells_count(world, math_6a1, now):
+    """GIVEN the sheets of the term WHEN the board counts them in the database (no cell read)
+    THEN every sheet has the counts of the cell-by-cell count, at several moments."""
+    from hoso.gradebook.progress.selectors import assignments_in, deadline_rules, load_sheets
+
+    rules = deadline_rules(world.school)
+    assignments = assignments_in([world.term1], school=world.school, now=now)
+    by_cells = load_sheets(assignments, rules=rules)
+    by_sums = load_sheets(assignments, rules=rules, aggregated=True)
+    assert by_sums and all(not r.context.cells for r in by_sums)
+    for cells_row, sums_row in zip(by_cells, by_sums, strict=True):
+        assert sums_row.context.counts(now) == cells_row.context.counts(now)
+    assert any(r.context.counts(now).entered for r in by_cells)
