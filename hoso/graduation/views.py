@@ -60,7 +60,7 @@ def _index_page(request, *, form=None, error: str = "", status: int = 200):
             "rounds": selectors.year_rounds(year),
             "can_manage": policies.can_manage(actor),
             "reads_school": policies.reads_school(actor),
-            "primary": selectors.offers_primary(actor.school),
+            "completion_list": selectors.offers_primary(actor.school),
             "lower_secondary": selectors.offers_lower_secondary(actor.school),
             "authority": selectors.authority_title(actor.school),
             "max_rounds": conditions.max_rounds_general(),
