@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from hoso.accounts.actor import Actor
@@ -127,10 +128,24 @@ class RegisterRow:
 LEFT_SCHOOL = (Enrolment.Status.TRANSFERRED_OUT, Enrolment.Status.DROPPED_OUT)
 
 
-def register_rows(school) -> list[RegisterRow]:
-    """Sổ đăng bộ: every student who ever enrolled, by register number, with its path (classes,
-    dates, statuses, reasons) and, for those who left the school, the date and the reason."""
-    entries = (
+REGISTER_PER_PAGE = 100
+
+
+def register_page(school, *, page: object = None, per_page: int | None = None) -> Page:
+    """Sổ đăng bộ on screen, ``per_page`` (default :data:`REGISTER_PER_PAGE`) lines a page by register number (the numbers are the
+    register's own, so page 2 goes on from the last number of page 1). The page's lines are
+    :class:`RegisterRow`; a page past the last one answers the last page, a page that is not a
+    number the first (``Paginator.get_page``). Each line carries the student's path (classes,
+    dates, statuses, reasons) and, for those who left the school, the date and the reason. The
+    printed register (PDF, ``hoso.printing``) stays whole."""
+    per_page = per_page or REGISTER_PER_PAGE
+    current = Paginator(_register_entries(school), per_page).get_page(page)
+    current.object_list = _rows(current.object_list)
+    return current
+
+
+def _register_entries(school) -> QuerySet[RegisterEntry]:
+    return (
         RegisterEntry.objects.filter(school=school)
         .select_related("student")
         .prefetch_related(
@@ -143,6 +158,9 @@ def register_rows(school) -> list[RegisterRow]:
         )
         .order_by("number")
     )
+
+
+def _rows(entries) -> list[RegisterRow]:
     rows = []
     for entry in entries:
         history = list(entry.student.enrolments.all())

@@ -24,7 +24,7 @@ from hoso.students.models import Enrolment, StudentGuardian
 from hoso.students.policies import access_student, can_edit_student
 from hoso.students.selectors import (
     change_targets,
-    register_rows,
+    register_page,
     returnable_enrolment,
     student_history,
     student_search,
@@ -259,7 +259,8 @@ def return_to_school(request, student_id: int):
 
 @login_required
 def register(request):
-    """Sổ đăng bộ: every student who ever enrolled, by register number."""
+    """Sổ đăng bộ: every student who ever enrolled, by register number, a page at a time."""
     actor = request.actor
     require(actor, Perm.MANAGE_ENROLMENT, what="sổ đăng bộ")
-    return render(request, "students/register.html", {"rows": register_rows(actor.school)})
+    page = register_page(actor.school, page=request.GET.get("page"))
+    return render(request, "students/register.html", {"page": page})

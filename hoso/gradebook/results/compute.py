@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import DateTimeField, Value
+from django.db.models.fields.json import KeyTransform
 
 from hoso.accounts.actor import Actor
 from hoso.assessment.rules import Capabilities, capabilities_for, evaluate_many, get_ruleset
@@ -1023,6 +1024,10 @@ class ClassResults:
         return build_lists(self.rows, self.period, self.rules.by_checkpoints)
 
 
+# The keys of a student's result that build_lists and ClassListEntry.blocking_count read.
+LIST_KEYS = ("title", "completed", "decision", "final_decision", "errors")
+
+
 def build_lists(
     rows: list[ResultRow], period: str, by_checkpoints: bool
 ) -> dict[str, list[ResultRow]]:
@@ -1146,8 +1151,15 @@ class ClassListEntry:
         return sum(1 for r in self.rows if r.errors)
 
 
-def school_lists(year, period: str) -> list[ClassListEntry]:
-    """Per class of the year: the period's state and lists (a fixed number of queries)."""
+def school_lists(year, period: str, *, keys: Iterable[str] | None = None) -> list[ClassListEntry]:
+    """Per class of the year: the period's state and lists (a fixed number of queries).
+
+    ``keys``: only these top-level keys of each student's result are read (by the database, so
+    the whole result, explanations and all, is neither sent nor parsed: ≈ 3/4 of the time of
+    the school's lists page); the rows' ``data`` then holds just those keys that have a value,
+    and ``errors`` only its first error (whether a row blocks: the errors are ≈ 3/4 of a
+    result's size). Give at least :data:`LIST_KEYS` (the lists and the blocking count read
+    them). ``None``: the whole result."""
     classes = list(
         SchoolClass.objects.filter(year=year)
         .select_related("grade", "year")
@@ -1160,12 +1172,29 @@ def school_lists(year, period: str) -> list[ClassListEntry]:
         ).select_related("confirmed_by", "approved_by")
     }
     rows_by_cr: dict[int, list[ResultRow]] = defaultdict(list)
-    for sr in (
+    results = (
         StudentResult.objects.filter(class_result_id__in=[cr.pk for cr in crs.values()])
         .select_related("student")
         .order_by("student__sort_name", "student__student_code")
-    ):
-        rows_by_cr[sr.class_result_id].append(ResultRow(sr.student, sr.data, sr.computed_at))
+    )
+    if keys is None:
+        for sr in results:
+            rows_by_cr[sr.class_result_id].append(ResultRow(sr.student, sr.data, sr.computed_at))
+    else:
+        names = {f"data_key_{i}": key for i, key in enumerate(dict.fromkeys(keys))}
+        results = results.defer("data").annotate(
+            **{
+                name: KeyTransform(0, KeyTransform(key, "data"))
+                if key == "errors"  # the first only: ≈ 3/4 of a result's size, counted here
+                else KeyTransform(key, "data")
+                for name, key in names.items()
+            }
+        )
+        for sr in results:
+            data = {key: v for name, key in names.items() if (v := getattr(sr, name)) is not None}
+            if "errors" in data:
+                data["errors"] = [data["errors"]]
+            rows_by_cr[sr.class_result_id].append(ResultRow(sr.student, data, sr.computed_at))
     out = []
     for c in classes:
         code = class_ruleset(c)

@@ -27,6 +27,7 @@ from hoso.gradebook.results.compute import (
     DECISION_LABELS,
     FINAL,
     LEVEL_LABELS,
+    LIST_KEYS,
     OVERALL_LABELS,
     PERIOD_LABELS,
     QUALITIES_MISSING,
@@ -660,7 +661,8 @@ def lists(request):
     period = request.GET.get("ky") or YEAR
     if period not in (TERM1, TERM2, YEAR, FINAL):
         period = YEAR
-    entries = school_lists(actor.year, period)
+    # Only the keys the lists and this page read (the whole results: ≈ 3/4 of the page's time).
+    entries = school_lists(actor.year, period, keys=(*LIST_KEYS, "retest_subjects", "overall"))
     totals = dict.fromkeys(("promotion", "retest", "summer", "repeat", "titles", "pending"), 0)
     for entry in entries:
         for name, items in entry.lists.items():
