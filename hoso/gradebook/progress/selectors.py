@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
@@ -181,7 +182,8 @@ class SheetSummary:
     students studying in the class and the sheet's own columns: what ``counts`` needs without
     reading every cell."""
 
-    regular: dict[int, int] = field(default_factory=dict)  # student -> filled TX cells
+    # number of filled TX cells -> how many students have that many (1 and more)
+    regular: dict[int, int] = field(default_factory=dict)
     filled: dict[str, int] = field(default_factory=dict)  # column -> filled cells
     late: int = 0  # filled cells entered after their deadline, by the sheet's teacher
 
@@ -281,7 +283,7 @@ class SheetContext:
             out.late = summary.late
             for key in missing_columns:
                 missing_columns[key] -= summary.filled.get(key, 0)
-            regular_entered = sum(min(v, due.regular) for v in summary.regular.values())
+            regular_entered = sum(min(v, due.regular) * n for v, n in summary.regular.items())
         for student in self.students if self.summary is None else ():
             cells = self.cells.get(student, {})
             filled_regular = 0
@@ -587,20 +589,36 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
     )
     if not regular_keys:
         return
+    # Per (sheet, student) the filled cells of each regular column, then, in the same query, how
+    # many students of a sheet share each pattern: a few rows per sheet instead of one per student.
     per_student = (
         filled.filter(column__in=regular_keys)
         .values("school_class_id", "subject_id", "term_id", "student_id")
         .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
         .order_by()
     )
-    for g in per_student:
-        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+    inner, params = per_student.query.sql_with_params()
+    quoted = [connection.ops.quote_name(k) for k in regular_keys]
+    sheet = ", ".join(
+        connection.ops.quote_name(name) for name in ("school_class_id", "subject_id", "term_id")
+    )
+    patterns = ", ".join(quoted)
+    sql = (
+        f"SELECT {sheet}, {patterns}, COUNT(*) FROM ({inner}) per_student "
+        f"GROUP BY {sheet}, {patterns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    for class_id, subject_id, term_id, *filled_by_key, students in found:
+        key = (class_id, subject_id, term_id)
         if key not in by_sheet:
             continue
         own = columns_of[key]
-        count = sum(g[k] for k in regular_keys if k in own)
+        count = sum(n for k, n in zip(regular_keys, filled_by_key, strict=True) if k in own)
         if count:
-            by_sheet[key].context.summary.regular[g["student_id"]] = count
+            regular = by_sheet[key].context.summary.regular
+            regular[count] = regular.get(count, 0) + students
 
 
 # --- the board -----------------------------------------------------------------------------------
