@@ -125,6 +125,20 @@ def sheet_url(class_id: int, subject_id: int, term_id: int) -> str:
             return ""
 
 
+_CLASS_MARK, _SUBJECT_MARK = "2147480001", "2147480002"
+
+
+def sheet_urls(term_id: int):
+    """``sheet_url`` for the sheets of one term, the URL reversed once (a board of hundreds of
+    rows): the two ids put in the place of two marks."""
+    pattern = sheet_url(int(_CLASS_MARK), int(_SUBJECT_MARK), term_id)
+    if pattern.count(_CLASS_MARK) != 1 or pattern.count(_SUBJECT_MARK) != 1:
+        return lambda class_id, subject_id: sheet_url(class_id, subject_id, term_id)
+    return lambda class_id, subject_id: pattern.replace(_CLASS_MARK, str(class_id)).replace(
+        _SUBJECT_MARK, str(subject_id)
+    )
+
+
 # --- one sheet's counts (pure over loaded data) -------------------------------------------------
 
 
@@ -525,10 +539,12 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             return ctx.column_deadline(column)
         return None
 
-    # Every deadline a cell can have, sorted: the periodic columns' and the weekly deadline of
-    # each day a regular result was assessed on (one small query). Each cell is then counted in
-    # its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
-    # late exactly when its bucket lies after its own deadline.
+    # Every deadline a cell can have, sorted: the periodic columns', the regular columns' test
+    # dates' and the weekly deadline of every week of the sheets' terms. Each cell is then counted
+    # in its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
+    # late exactly when its bucket lies after its own deadline. A regular result assessed outside
+    # its term's weeks (a slip of the date) has a deadline not in the list: those are counted
+    # by one more query, only when there are any.
     thresholds: set[datetime] = set()
     for key, r in by_sheet.items():
         for column in columns_of[key].values():
@@ -537,14 +553,14 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             state = r.context.states.get(column.key)
             if column.key.startswith("TX") and state and state.test_date:
                 thresholds.add(deadlines.regular_deadline(state.test_date, rules))
-    for day in (
-        filled.filter(column__startswith="TX")
-        .exclude(assessed_on=None)
-        .values_list("assessed_on", flat=True)
-        .distinct()
-        .order_by()
-    ):
-        thresholds.add(deadlines.regular_deadline(day, rules))
+    spans = {
+        (r.context.term.start_date, max(r.context.term.end_date, r.context.term_end)) for r in rows
+    }
+    for start, end in spans:
+        day = deadlines.week_monday(start)
+        while day <= end:
+            thresholds.add(deadlines.regular_deadline(day, rules))
+            day += timedelta(days=7)
     ordered = sorted(thresholds)
     index = {d: i for i, d in enumerate(ordered)}
     bucket = Case(
@@ -567,6 +583,7 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         .annotate(n=Count("id"))
         .order_by()
     )
+    outside: dict[tuple, datetime] = {}
     for g in groups:
         key = (g["school_class_id"], g["subject_id"], g["term_id"])
         row = by_sheet.get(key)
@@ -582,8 +599,32 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         if not (ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id)):
             continue
         deadline = deadline_of(ctx, column, g["assessed_on"])
-        if deadline is not None and g["bucket"] > index[deadline]:
+        if deadline is None:
+            continue
+        if deadline not in index:
+            outside[(key, column.key, g["assessed_on"])] = deadline
+        elif g["bucket"] > index[deadline]:
             summary.late += g["n"]
+    if outside:
+        late_outside = Q(pk__in=[])
+        for ((class_id, subject_id, term_id), column_key, assessed_on), deadline in outside.items():
+            late_outside |= Q(
+                school_class_id=class_id,
+                subject_id=subject_id,
+                term_id=term_id,
+                column=column_key,
+                assessed_on=assessed_on,
+                entered_at__gt=deadline,
+            )
+        for g in (
+            filled.filter(late_outside)
+            .values("school_class_id", "subject_id", "term_id", "entered_by_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            ctx = by_sheet[(g["school_class_id"], g["subject_id"], g["term_id"])].context
+            if ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id):
+                ctx.summary.late += g["n"]
     regular_keys = sorted(
         {c.key for r in rows for c in r.context.columns if c.key.startswith("TX")}
     )
@@ -683,9 +724,10 @@ def progress_board(
     chosen = [a for a in in_scope if filters.match(a)]
     rows = load_sheets(chosen, rules=rules, aggregated=True)
     totals = SheetCounts()
+    url_of = sheet_urls(term.pk)
     for row in rows:
         row.counts = row.context.counts(now)
-        row.url = sheet_url(row.assignment.school_class_id, row.assignment.subject_id, term.pk)
+        row.url = url_of(row.assignment.school_class_id, row.assignment.subject_id)
         totals.add(row.counts)
     return Board(term, rows, totals, rules, now, _options(in_scope))
 
