@@ -19,7 +19,8 @@ studying in the class now, for the columns the rule set marks **required** (comm
   required cells of the whole term.
 - **late**: results first entered after their deadline (``deadlines.py``).
 
-Everything is read in a fixed number of queries whatever the school's size (asserted by tests).
+Everything is read in a fixed number of queries whatever the school's size (asserted by tests;
+the board: one more when a regular result's assessed day lies outside its term).
 """
 
 from __future__ import annotations
@@ -394,7 +395,7 @@ def load_sheets(
 ) -> list[SheetRow]:
     """Build the context of every sheet in five queries (offerings, checkpoints, enrolments,
     cells, column states), whatever the number of sheets. ``aggregated``: the cells are counted
-    by the database (``SheetSummary``, two queries of counts) instead of read one by one — the
+    by the database (``SheetSummary``, two queries of counts, see ``_summarise``) instead of read one by one — the
     same ``counts``, without ``cells``."""
     if not assignments:
         return []
@@ -504,10 +505,10 @@ def load_sheets(
 
 
 def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) -> None:
-    """Fill each sheet's ``SheetSummary`` in three queries: the days regular results were
-    assessed on (their weekly deadlines), the counts per (sheet, column, day assessed, who entered
-    it, between which two deadlines it was entered) and per (sheet, student) the filled regular
-    cells by column."""
+    """Fill each sheet's ``SheetSummary`` in two queries: the counts per (sheet, column, day
+    assessed, who entered it, between which two deadlines it was entered) and per (sheet, pattern
+    of filled regular columns) the students; a third only for regular results assessed outside
+    their term's weeks."""
     by_sheet = {
         (r.assignment.school_class_id, r.assignment.subject_id, r.assignment.term_id): r
         for r in rows
