@@ -19,7 +19,8 @@ studying in the class now, for the columns the rule set marks **required** (comm
   required cells of the whole term.
 - **late**: results first entered after their deadline (``deadlines.py``).
 
-Everything is read in a fixed number of queries whatever the school's size (asserted by tests).
+Everything is read in a fixed number of queries whatever the school's size (asserted by tests;
+the board: one more when a regular result's assessed day lies outside its term).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
@@ -124,6 +126,20 @@ def sheet_url(class_id: int, subject_id: int, term_id: int) -> str:
             return ""
 
 
+_CLASS_MARK, _SUBJECT_MARK = "2147480001", "2147480002"
+
+
+def sheet_urls(term_id: int):
+    """``sheet_url`` for the sheets of one term, the URL reversed once (a board of hundreds of
+    rows): the two ids put in the place of two marks."""
+    pattern = sheet_url(int(_CLASS_MARK), int(_SUBJECT_MARK), term_id)
+    if pattern.count(_CLASS_MARK) != 1 or pattern.count(_SUBJECT_MARK) != 1:
+        return lambda class_id, subject_id: sheet_url(class_id, subject_id, term_id)
+    return lambda class_id, subject_id: pattern.replace(_CLASS_MARK, str(class_id)).replace(
+        _SUBJECT_MARK, str(subject_id)
+    )
+
+
 # --- one sheet's counts (pure over loaded data) -------------------------------------------------
 
 
@@ -181,7 +197,8 @@ class SheetSummary:
     students studying in the class and the sheet's own columns: what ``counts`` needs without
     reading every cell."""
 
-    regular: dict[int, int] = field(default_factory=dict)  # student -> filled TX cells
+    # number of filled TX cells -> how many students have that many (1 and more)
+    regular: dict[int, int] = field(default_factory=dict)
     filled: dict[str, int] = field(default_factory=dict)  # column -> filled cells
     late: int = 0  # filled cells entered after their deadline, by the sheet's teacher
 
@@ -281,7 +298,7 @@ class SheetContext:
             out.late = summary.late
             for key in missing_columns:
                 missing_columns[key] -= summary.filled.get(key, 0)
-            regular_entered = sum(min(v, due.regular) for v in summary.regular.values())
+            regular_entered = sum(min(v, due.regular) * n for v, n in summary.regular.items())
         for student in self.students if self.summary is None else ():
             cells = self.cells.get(student, {})
             filled_regular = 0
@@ -378,7 +395,7 @@ def load_sheets(
 ) -> list[SheetRow]:
     """Build the context of every sheet in five queries (offerings, checkpoints, enrolments,
     cells, column states), whatever the number of sheets. ``aggregated``: the cells are counted
-    by the database (``SheetSummary``, two queries of counts) instead of read one by one — the
+    by the database (``SheetSummary``, two queries of counts, see ``_summarise``) instead of read one by one — the
     same ``counts``, without ``cells``."""
     if not assignments:
         return []
@@ -488,10 +505,10 @@ def load_sheets(
 
 
 def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) -> None:
-    """Fill each sheet's ``SheetSummary`` in three queries: the days regular results were
-    assessed on (their weekly deadlines), the counts per (sheet, column, day assessed, who entered
-    it, between which two deadlines it was entered) and per (sheet, student) the filled regular
-    cells by column."""
+    """Fill each sheet's ``SheetSummary`` in two queries: the counts per (sheet, column, day
+    assessed, who entered it, between which two deadlines it was entered) and per (sheet, pattern
+    of filled regular columns) the students; a third only for regular results assessed outside
+    their term's weeks."""
     by_sheet = {
         (r.assignment.school_class_id, r.assignment.subject_id, r.assignment.term_id): r
         for r in rows
@@ -523,10 +540,12 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             return ctx.column_deadline(column)
         return None
 
-    # Every deadline a cell can have, sorted: the periodic columns' and the weekly deadline of
-    # each day a regular result was assessed on (one small query). Each cell is then counted in
-    # its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
-    # late exactly when its bucket lies after its own deadline.
+    # Every deadline a cell can have, sorted: the periodic columns', the regular columns' test
+    # dates' and the weekly deadline of every week of the sheets' terms. Each cell is then counted
+    # in its bucket between two deadlines (a CASE of comparisons, no time-zone function per row):
+    # late exactly when its bucket lies after its own deadline. A regular result assessed outside
+    # its term's weeks (a slip of the date) has a deadline not in the list: those are counted
+    # by one more query, only when there are any.
     thresholds: set[datetime] = set()
     for key, r in by_sheet.items():
         for column in columns_of[key].values():
@@ -535,14 +554,14 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             state = r.context.states.get(column.key)
             if column.key.startswith("TX") and state and state.test_date:
                 thresholds.add(deadlines.regular_deadline(state.test_date, rules))
-    for day in (
-        filled.filter(column__startswith="TX")
-        .exclude(assessed_on=None)
-        .values_list("assessed_on", flat=True)
-        .distinct()
-        .order_by()
-    ):
-        thresholds.add(deadlines.regular_deadline(day, rules))
+    spans = {
+        (r.context.term.start_date, max(r.context.term.end_date, r.context.term_end)) for r in rows
+    }
+    for start, end in spans:
+        day = deadlines.week_monday(start)
+        while day <= end:
+            thresholds.add(deadlines.regular_deadline(day, rules))
+            day += timedelta(days=7)
     ordered = sorted(thresholds)
     index = {d: i for i, d in enumerate(ordered)}
     bucket = Case(
@@ -565,6 +584,7 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         .annotate(n=Count("id"))
         .order_by()
     )
+    outside: dict[tuple, datetime] = {}
     for g in groups:
         key = (g["school_class_id"], g["subject_id"], g["term_id"])
         row = by_sheet.get(key)
@@ -580,27 +600,67 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         if not (ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id)):
             continue
         deadline = deadline_of(ctx, column, g["assessed_on"])
-        if deadline is not None and g["bucket"] > index[deadline]:
+        if deadline is None:
+            continue
+        if deadline not in index:
+            outside[(key, column.key, g["assessed_on"])] = deadline
+        elif g["bucket"] > index[deadline]:
             summary.late += g["n"]
+    if outside:
+        late_outside = Q(pk__in=[])
+        for ((class_id, subject_id, term_id), column_key, assessed_on), deadline in outside.items():
+            late_outside |= Q(
+                school_class_id=class_id,
+                subject_id=subject_id,
+                term_id=term_id,
+                column=column_key,
+                assessed_on=assessed_on,
+                entered_at__gt=deadline,
+            )
+        for g in (
+            filled.filter(late_outside)
+            .values("school_class_id", "subject_id", "term_id", "entered_by_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            ctx = by_sheet[(g["school_class_id"], g["subject_id"], g["term_id"])].context
+            if ctx.owner_user_id is None or g["entered_by_id"] in (None, ctx.owner_user_id):
+                ctx.summary.late += g["n"]
     regular_keys = sorted(
         {c.key for r in rows for c in r.context.columns if c.key.startswith("TX")}
     )
     if not regular_keys:
         return
+    # Per (sheet, student) the filled cells of each regular column, then, in the same query, how
+    # many students of a sheet share each pattern: a few rows per sheet instead of one per student.
     per_student = (
         filled.filter(column__in=regular_keys)
         .values("school_class_id", "subject_id", "term_id", "student_id")
         .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
         .order_by()
     )
-    for g in per_student:
-        key = (g["school_class_id"], g["subject_id"], g["term_id"])
+    inner, params = per_student.query.sql_with_params()
+    quoted = [connection.ops.quote_name(k) for k in regular_keys]
+    sheet = ", ".join(
+        connection.ops.quote_name(name) for name in ("school_class_id", "subject_id", "term_id")
+    )
+    patterns = ", ".join(quoted)
+    sql = (
+        f"SELECT {sheet}, {patterns}, COUNT(*) FROM ({inner}) per_student "
+        f"GROUP BY {sheet}, {patterns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    for class_id, subject_id, term_id, *filled_by_key, students in found:
+        key = (class_id, subject_id, term_id)
         if key not in by_sheet:
             continue
         own = columns_of[key]
-        count = sum(g[k] for k in regular_keys if k in own)
+        count = sum(n for k, n in zip(regular_keys, filled_by_key, strict=True) if k in own)
         if count:
-            by_sheet[key].context.summary.regular[g["student_id"]] = count
+            regular = by_sheet[key].context.summary.regular
+            regular[count] = regular.get(count, 0) + students
 
 
 # --- the board -----------------------------------------------------------------------------------
@@ -665,9 +725,10 @@ def progress_board(
     chosen = [a for a in in_scope if filters.match(a)]
     rows = load_sheets(chosen, rules=rules, aggregated=True)
     totals = SheetCounts()
+    url_of = sheet_urls(term.pk)
     for row in rows:
         row.counts = row.context.counts(now)
-        row.url = sheet_url(row.assignment.school_class_id, row.assignment.subject_id, term.pk)
+        row.url = url_of(row.assignment.school_class_id, row.assignment.subject_id)
         totals.add(row.counts)
     return Board(term, rows, totals, rules, now, _options(in_scope))
 

@@ -103,6 +103,7 @@ def progress_board(request):
             "can_remind": can_remind_teachers(actor),
             "late_count": len(progress_actions.late_rows(board.rows)),
             "query": query,
+            "remind_url": reverse("gradebook:progress_remind"),
         },
     )
 

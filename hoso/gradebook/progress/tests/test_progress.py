@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hoso.gradebook.entry.models import SheetColumn
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.gradebook.progress import selectors as progress
 from hoso.gradebook.progress.selectors import Filters, progress_board
 from hoso.gradebook.tests.progress_helpers import add_parallel_teaching, more_students, put, vn
@@ -369,3 +369,59 @@ def test_the_board_counts_in_the_database_what_the_cells_count(world, math_6a1, 
     for cells_row, sums_row in zip(by_cells, by_sums, strict=True):
         assert sums_row.context.counts(now) == cells_row.context.counts(now)
     assert any(r.context.counts(now).entered for r in by_cells)
+
+
+def test_the_board_counts_late_a_regular_result_assessed_outside_its_term(world, math_6a1):
+    """GIVEN regular results whose assessed day lies outside the term's weeks (a slip of the date),
+    one entered after that week's deadline, one before WHEN the board counts in the database
+    THEN it counts them late exactly as the cell-by-cell count does, in at most one more query."""
+    from hoso.gradebook.progress.selectors import assignments_in, deadline_rules, load_sheets
+    from hoso.gradebook.tests.progress_helpers import put
+
+    now = NOW
+    c, m = world.class_a, world.math
+    others = list(
+        Enrolment.objects.studying().filter(school_class=c).exclude(student=world.student_a)
+    )
+    put(
+        world,
+        others[0].student,
+        c,
+        m,
+        "TX2",
+        "7",
+        assessed_on=date(2025, 6, 2),
+        entered_at=vn(2025, 6, 20, 9),
+    )
+    put(
+        world,
+        others[1].student,
+        c,
+        m,
+        "TX2",
+        "6",
+        assessed_on=date(2025, 6, 2),
+        entered_at=vn(2025, 6, 3, 9),
+    )
+    rules = deadline_rules(world.school)
+    assignments = assignments_in([world.term1], school=world.school, now=now)
+    by_cells = {
+        r.assignment.pk: r.context.counts(now) for r in load_sheets(assignments, rules=rules)
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        by_sums = load_sheets(assignments, rules=rules, aggregated=True)
+    sheet = next(
+        r
+        for r in by_sums
+        if r.assignment.school_class_id == c.pk and r.assignment.subject_id == m.pk
+    )
+    assert by_cells[sheet.assignment.pk].late == sheet.context.counts(now).late
+    for r in by_sums:
+        assert r.context.counts(now) == by_cells[r.assignment.pk]
+    # without the slip: the same sheet one result less late
+    Assessment.objects.filter(assessed_on=date(2025, 6, 2)).delete()
+    with CaptureQueriesContext(connection) as plain:
+        again = load_sheets(assignments, rules=rules, aggregated=True)
+    same = next(r for r in again if r.assignment.pk == sheet.assignment.pk)
+    assert same.context.counts(now).late == sheet.context.counts(now).late - 1
+    assert len(ctx.captured_queries) == len(plain.captured_queries) + 1
