@@ -10,7 +10,7 @@ day counts that session whichever it is).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -59,6 +59,24 @@ def counted_q(settings: AttendanceSettings, prefix: str = "") -> Q:
     return q
 
 
+def _counts() -> dict:
+    """The aggregates of a Totals, over the counted marks of a group."""
+    return {
+        "excused": Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.EXCUSED)),
+        "unexcused": Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.UNEXCUSED)),
+        "pending": Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.PENDING)),
+        "late": Count("id", filter=Q(status=Status.LATE)),
+        "left_early": Count("id", filter=Q(status=Status.LEFT_EARLY)),
+    }
+
+
+_TOTALS_FIELDS = tuple(f.name for f in fields(Totals))
+
+
+def _totals(row: dict) -> Totals:
+    return Totals(**{key: row[key] for key in _TOTALS_FIELDS})
+
+
 def totals(
     *,
     school_id: int,
@@ -78,23 +96,8 @@ def totals(
         marks = marks.filter(student_id__in=list(student_ids))
     if class_ids is not None:
         marks = marks.filter(school_class_id__in=list(class_ids))
-    rows = marks.values("student_id").annotate(
-        excused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.EXCUSED)),
-        unexcused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.UNEXCUSED)),
-        pending=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.PENDING)),
-        late=Count("id", filter=Q(status=Status.LATE)),
-        left_early=Count("id", filter=Q(status=Status.LEFT_EARLY)),
-    )
-    return {
-        r["student_id"]: Totals(
-            excused=r["excused"],
-            unexcused=r["unexcused"],
-            pending=r["pending"],
-            late=r["late"],
-            left_early=r["left_early"],
-        )
-        for r in rows
-    }
+    rows = marks.values("student_id").annotate(**_counts())
+    return {r["student_id"]: _totals(r) for r in rows}
 
 
 def totals_spans(
@@ -127,25 +130,10 @@ def totals_spans(
             )
         )
         .values("span")
-        .annotate(
-            excused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.EXCUSED)),
-            unexcused=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.UNEXCUSED)),
-            pending=Count("id", filter=Q(status=Status.ABSENT, excuse=Excuse.PENDING)),
-            late=Count("id", filter=Q(status=Status.LATE)),
-            left_early=Count("id", filter=Q(status=Status.LEFT_EARLY)),
-        )
+        .annotate(**_counts())
         .order_by()
     )
-    return {
-        keys[r["span"]]: Totals(
-            excused=r["excused"],
-            unexcused=r["unexcused"],
-            pending=r["pending"],
-            late=r["late"],
-            left_early=r["left_early"],
-        )
-        for r in rows
-    }
+    return {keys[r["span"]]: _totals(r) for r in rows}
 
 
 def school_days(

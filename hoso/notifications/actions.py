@@ -13,6 +13,8 @@ see ``gradebook/progress/actions.py``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -121,3 +123,39 @@ def notifications_mark_all_read(*, actor: Actor) -> int:
     if actor.school is not None:
         qs = qs.filter(school=actor.school)
     return qs.update(read_at=clock.now())
+
+
+@dataclass
+class Nudges:
+    """Reminders sent by hand to a list (late people, late sheets): who got one now, who had
+    today's already (the same ``dedupe_key``), who has no active account."""
+
+    sent: list = field(default_factory=list)
+    already: list = field(default_factory=list)
+    no_account: list = field(default_factory=list)
+
+    def summary(self, *, sent: str, already: str, no_account: str) -> str:
+        """ "Đã nhắc 3 người. 1 người đã được nhắc hôm nay, không nhắc lại." — the words name
+        what was counted (``sent="sổ điểm"``, ``already="sổ"``, ``no_account="giáo viên"``)."""
+        text = f"Đã nhắc {len(self.sent)} {sent}."
+        if self.already:
+            text += f" {len(self.already)} {already} đã được nhắc hôm nay, không nhắc lại."
+        if self.no_account:
+            text += f" {len(self.no_account)} {no_account} chưa có tài khoản."
+        return text
+
+
+def nudge_each(
+    items: Iterable, *, school, user_of: Callable, notice: Callable[[object], dict]
+) -> Nudges:
+    """``notify`` the person of each item (``user_of(item)``) with ``notice(item)`` (kind,
+    text, url, dedupe_key, email_subject), sorting the items into a ``Nudges``."""
+    out = Nudges()
+    for item in items:
+        user = user_of(item)
+        if user is None or not user.is_active:
+            out.no_account.append(item)
+            continue
+        made = notify(user=user, school=school, **notice(item))
+        (out.sent if made is not None else out.already).append(item)
+    return out

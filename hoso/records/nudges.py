@@ -22,6 +22,7 @@ from hoso.accounts.actor import Actor
 from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError
+from hoso.notifications.actions import Nudges, nudge_each
 from hoso.records import board
 from hoso.records.errors import RecordsError
 from hoso.records.models import Obligation
@@ -78,20 +79,9 @@ def reminder_key(school_id: int, staff_id: int, now: datetime) -> str:
     return f"records:{school_id}:manual:{staff_id}:{timezone.localdate(now, board.LOCAL_TZ)}"
 
 
-@dataclass
-class Reminded:
-    sent: list[LatePerson] = field(default_factory=list)
-    already: list[LatePerson] = field(default_factory=list)  # reminded earlier today
-    no_account: list[LatePerson] = field(default_factory=list)
-
-
-def owners_remind(
-    *, actor: Actor, people: list[LatePerson], now: datetime | None = None
-) -> Reminded:
+def owners_remind(*, actor: Actor, people: list[LatePerson], now: datetime | None = None) -> Nudges:
     """Send each late person one in-app notification (once a day) and audit who reminded whom.
     ``people`` come from ``late_people`` for this actor (its scope)."""
-    from hoso.notifications.actions import notify
-
     if not can_remind_owners(actor):
         raise PermissionDeniedError(
             RecordsError.NOT_ALLOWED,
@@ -103,24 +93,20 @@ def owners_remind(
             RecordsError.NOTHING_TO_REMIND, "Không có ai đang thiếu hồ sơ quá hạn để nhắc."
         )
     now = now or clock.now()
-    out = Reminded()
     url = reverse("records:mine")
     with transaction.atomic():
-        for person in people:
-            user = person.staff.user
-            if user is None or not user.is_active:
-                out.no_account.append(person)
-                continue
-            made = notify(
-                user=user,
-                school=actor.school,
-                kind="records_reminder_manual",
-                text=reminder_text(person),
-                url=url,
-                dedupe_key=reminder_key(actor.school_id, person.staff.pk, now),
-                email_subject="Nhắc nộp hồ sơ",
-            )
-            (out.sent if made is not None else out.already).append(person)
+        out = nudge_each(
+            people,
+            school=actor.school,
+            user_of=lambda person: person.staff.user,
+            notice=lambda person: {
+                "kind": "records_reminder_manual",
+                "text": reminder_text(person),
+                "url": url,
+                "dedupe_key": reminder_key(actor.school_id, person.staff.pk, now),
+                "email_subject": "Nhắc nộp hồ sơ",
+            },
+        )
         if out.sent:
             local = timezone.localtime(now, board.LOCAL_TZ)
             audit_record(

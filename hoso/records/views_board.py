@@ -249,12 +249,9 @@ def board_remind(request):
                 raise
             messages.error(request, exc.message)
         else:
-            text = f"Đã nhắc {len(done.sent)} người."
-            if done.already:
-                text += f" {len(done.already)} người đã được nhắc hôm nay, không nhắc lại."
-            if done.no_account:
-                text += f" {len(done.no_account)} người chưa có tài khoản."
-            messages.success(request, text)
+            messages.success(
+                request, done.summary(sent="người", already="người", no_account="người")
+            )
         return redirect(board_url)
     return render(
         request,

@@ -51,7 +51,6 @@ from hoso.gradebook.results.models import ClassResult, HomeroomInput, StudentRes
 from hoso.organisation.assignments.selectors import (
     homeroom_teacher_of,
     reference_day,
-    teaching_on,
 )
 from hoso.organisation.models import Position, Staff, Subject, TeachingAssignment, Term
 from hoso.printing.errors import PrintingError
@@ -189,19 +188,12 @@ def _left(enrolment: Enrolment | None) -> _Left | None:
 def _teacher_names(school_class, day: dt.date | None = None, *, rows=None) -> dict[int, str]:
     """Subject id → the teacher of the subject in the class (term II's, else term I's), on
     ``day`` or the year's reference day (a closed year: its final teachers). ``rows``: the
-    class's teaching rows already read (``_class_teaching``), filtered here by the day."""
+    class's teaching rows already read (``_class_teaching``)."""
     out: dict[int, tuple[int, str]] = {}
     day = day or reference_day(school_class.year)
-    if rows is None:
-        found = teaching_on(day).filter(school_class=school_class).select_related("teacher", "term")
-    else:
-        found = [
-            ta
-            for ta in rows
-            if (ta.starts_on is None or ta.starts_on <= day)
-            and (ta.ends_on is None or ta.ends_on >= day)
-        ]
-    for ta in found:
+    for ta in _class_teaching(school_class) if rows is None else rows:
+        if not ta.is_in_force(day):
+            continue
         rank = ta.term.number
         if ta.subject_id not in out or rank > out[ta.subject_id][0]:
             out[ta.subject_id] = (rank, person_name(ta.teacher))

@@ -41,6 +41,7 @@ from hoso.gradebook.progress.selectors import (
     progress_board,
     sheet_url,
 )
+from hoso.notifications.actions import Nudges, nudge_each
 
 logger = logging.getLogger("hoso.gradebook")
 
@@ -505,20 +506,9 @@ def reminder_key(row: SheetRow, today: date) -> str:
     return f"grade:{row.assignment.school_class.school_id}:manual:{row.assignment.pk}:{today}"
 
 
-@dataclass
-class ManualReminders:
-    sent: list[SheetRow] = field(default_factory=list)
-    already: list[SheetRow] = field(default_factory=list)  # reminded earlier today
-    no_account: list[SheetRow] = field(default_factory=list)
-
-
-def teachers_remind(
-    *, actor: Actor, rows: list[SheetRow], now: datetime | None = None
-) -> ManualReminders:
+def teachers_remind(*, actor: Actor, rows: list[SheetRow], now: datetime | None = None) -> Nudges:
     """Nhắc: send each late sheet's teacher an in-app notification (once a day per sheet),
     and audit who reminded whom. ``rows`` come from the actor's own board (its scope)."""
-    from hoso.notifications.actions import notify
-
     if not can_remind_teachers(actor):
         raise PermissionDeniedError(
             ProgressError.NOT_ALLOWED, "Chỉ hiệu trưởng và phó hiệu trưởng nhắc giáo viên."
@@ -530,24 +520,20 @@ def teachers_remind(
         )
     now = now or clock.now()
     today = deadlines.local_date(now)
-    out = ManualReminders()
     with transaction.atomic():
-        for row in late:
-            user = row.teacher.user
-            if user is None or not user.is_active:
-                out.no_account.append(row)
-                continue
-            made = notify(
-                user=user,
-                school=actor.school,
-                kind="grade_reminder_manual",
-                text=reminder_text(row),
-                url=row.url
+        out = nudge_each(
+            late,
+            school=actor.school,
+            user_of=lambda row: row.teacher.user,
+            notice=lambda row: {
+                "kind": "grade_reminder_manual",
+                "text": reminder_text(row),
+                "url": row.url
                 or sheet_url(row.assignment.school_class_id, row.subject.pk, row.term.pk),
-                dedupe_key=reminder_key(row, today),
-                email_subject="Nhắc nhập điểm",
-            )
-            (out.sent if made is not None else out.already).append(row)
+                "dedupe_key": reminder_key(row, today),
+                "email_subject": "Nhắc nhập điểm",
+            },
+        )
         if out.sent:
             audit_record(
                 event_type="gradebook.teachers_reminded",

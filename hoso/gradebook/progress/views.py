@@ -135,12 +135,9 @@ def progress_remind(request):
                 raise
             messages.error(request, exc.message)
         else:
-            text = f"Đã nhắc {len(done.sent)} sổ điểm."
-            if done.already:
-                text += f" {len(done.already)} sổ đã được nhắc hôm nay, không nhắc lại."
-            if done.no_account:
-                text += f" {len(done.no_account)} giáo viên chưa có tài khoản."
-            messages.success(request, text)
+            messages.success(
+                request, done.summary(sent="sổ điểm", already="sổ", no_account="giáo viên")
+            )
         return redirect(board_url)
     return render(
         request,
