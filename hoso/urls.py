@@ -18,6 +18,8 @@ urlpatterns = [
     path("diem-danh/", include("hoso.attendance.urls")),
     path("tot-nghiep/", include("hoso.graduation.urls")),
     path("chuyen-truong/", include("hoso.transfers.urls")),
+    path("lien-lac/", include("hoso.parents.urls")),
+    path("du-lieu-ca-nhan/", include("hoso.privacy.urls")),
     # Public, no login: is this transcript authentic, current or revoked? (QR code on the PDF)
     path("xac-minh/", include("hoso.transcripts.public_urls")),
     path("api/", include("hoso.api.urls")),

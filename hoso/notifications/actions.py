@@ -79,6 +79,53 @@ def notify(
     return notification
 
 
+def notify_many(
+    *,
+    users: Iterable,
+    school,
+    kind: str,
+    text: str,
+    dedupe_key: str,
+    url: str = "",
+    email_subject: str = "",
+) -> list[Notification]:
+    """``notify`` many people at once (a notice to a class, a grade, the whole school): one
+    query for who has it already, one bulk insert, one e-mail task per new notification after
+    commit. Same rules as ``notify``: one per (person, ``dedupe_key``), active accounts only.
+    Returns the notifications created."""
+    key = dedupe_key[:200]
+    people = {u.pk: u for u in users if u is not None and getattr(u, "is_active", True)}
+    if not people:
+        return []
+    have = set(
+        Notification.objects.filter(user_id__in=people, dedupe_key=key).values_list(
+            "user_id", flat=True
+        )
+    )
+    text = nfc(text)[:500]
+    rows = [
+        Notification(
+            user_id=pk, school=school, kind=kind[:40], text=text, url=url[:300], dedupe_key=key
+        )
+        for pk in people
+        if pk not in have
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    made = list(
+        Notification.objects.filter(
+            user_id__in=[r.user_id for r in rows], dedupe_key=key, school=school
+        ).exclude(user_id__in=have)
+    )
+    if email_enabled():
+        subject = nfc(email_subject) or "Thông báo từ HoSo"
+        for notification in made:
+            if getattr(people[notification.user_id], "email", ""):
+                transaction.on_commit(
+                    lambda pk=notification.pk: notification_email(pk, subject=subject)
+                )
+    return made
+
+
 def notification_email(notification_id: int, *, subject: str) -> bool:
     """Send one notification by e-mail (after commit) and record when. A failure is logged and
     leaves ``emailed_at`` empty; the in-app notification stays."""

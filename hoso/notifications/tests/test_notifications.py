@@ -12,7 +12,7 @@ from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 
-from hoso.notifications.actions import email_enabled, notify
+from hoso.notifications.actions import email_enabled, notify, notify_many
 from hoso.notifications.context_processors import unread_notifications
 from hoso.notifications.models import Notification
 
@@ -125,3 +125,34 @@ def test_unread_badge(world, django_assert_num_queries):
     assert "badge" not in engines["django"].from_string(
         '{% include "notifications/_badge.html" %}'
     ).render(fresh)
+
+
+@pytest.mark.django_db
+def test_notify_many_once_per_person_and_key(world, settings, django_capture_on_commit_callbacks):
+    """GIVEN one of three people notified already, WHEN a notice goes to all three twice, THEN
+    two new notifications the first time, none the second, inactive accounts skipped, and an
+    e-mail only to the one with an address."""
+    settings.HOSO_EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    people = [world.users["subject"], world.users["homeroom"], world.users["principal"]]
+    people[1].email = "lan@example.edu.vn"
+    people[1].save()
+    send(world, who="subject", key="notice-1")
+    retired = world.users["clerk"]
+    retired.is_active = False
+    retired.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        made = notify_many(
+            users=[*people, retired, None],
+            school=world.school,
+            kind="notice",
+            text="Họp phụ huynh",
+            dedupe_key="notice-1",
+        )
+    assert sorted(n.user_id for n in made) == sorted([people[1].pk, people[2].pk])
+    assert [m.to for m in mail.outbox] == [["lan@example.edu.vn"]]
+    again = notify_many(
+        users=people, school=world.school, kind="notice", text="x", dedupe_key="notice-1"
+    )
+    assert again == []
+    assert Notification.objects.filter(dedupe_key="notice-1").count() == 3

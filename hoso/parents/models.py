@@ -1,0 +1,2 @@
+"""The contact book's models, one module per room (``child/models.py``, ``messages/models.py``);
+this module is the app's index that Django loads, so every model is importable from here too."""

@@ -1,0 +1,1 @@
+"""Privacy notices, consents and data requests."""
