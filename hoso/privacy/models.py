@@ -1,1 +1,99 @@
-"""Privacy notices, consents and data requests."""
+"""Personal data (Luật BVDLCN 91/2025/QH15, NĐ 356/2025/NĐ-CP).
+
+- ``PrivacyNotice``: the school's notice to parents (thông báo xử lý dữ liệu cá nhân), versioned;
+  the processors it names (SMS, Zalo OA providers) are listed in it.
+- ``Consent``: one guardian's consent for one purpose under one version of the notice. Silence is
+  not consent: no row (or a withdrawn one) means no. Withdrawal stops sending at once: the outbox
+  asks ``selectors.consented_user_ids`` when it sends, not only when it queues.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Purpose(models.TextChoices):
+    """What a guardian consents to. In-app messages inside the portal the parent opened need no
+    consent (nothing leaves the school's system); every other channel does."""
+
+    CONTACT_BOOK = "contact_book", "Nhận sổ liên lạc điện tử qua thư điện tử và thông báo đẩy"
+    SMS = "sms", "Nhận tin nhắn SMS (số điện thoại được chuyển cho nhà cung cấp SMS)"
+    ZALO = "zalo", "Nhận tin qua Zalo OA (số điện thoại được chuyển cho Zalo)"
+    PUBLICATION = "publication", "Công bố hình ảnh, thành tích của con"
+
+
+# The purpose a channel of the outbox needs (``None``: no consent needed).
+CHANNEL_PURPOSE: dict[str, str | None] = {
+    "in_app": None,
+    "email": Purpose.CONTACT_BOOK,
+    "push": Purpose.CONTACT_BOOK,
+    "sms": Purpose.SMS,
+    "zalo": Purpose.ZALO,
+}
+
+
+class PrivacyNotice(models.Model):
+    school = models.ForeignKey(
+        "organisation.School", on_delete=models.PROTECT, related_name="privacy_notices"
+    )
+    version = models.PositiveIntegerField("phiên bản")
+    text = models.TextField("nội dung")
+    processors = models.TextField("bên xử lý dữ liệu (nhà cung cấp SMS, Zalo…)", blank=True)
+    published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["school", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "version"], name="privacy_notice_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thông báo xử lý dữ liệu cá nhân, phiên bản {self.version}"
+
+
+class Consent(models.Model):
+    class Source(models.TextChoices):
+        ONLINE = "online", "Phụ huynh đồng ý trên HoSo"
+        PAPER = "paper", "Phiếu đồng ý bằng giấy (nhà trường ghi lại)"
+
+    school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="privacy_consents"
+    )
+    # A consent about one child (publication: the child ≥ 7 also consents); empty: the guardian's.
+    student = models.ForeignKey(
+        "students.Student", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="consents")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ONLINE)
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            # one live consent per (school, person, child, purpose); history keeps withdrawn ones
+            models.UniqueConstraint(
+                fields=["school", "user", "purpose"],
+                condition=Q(withdrawn_at__isnull=True, student__isnull=True),
+                name="privacy_consent_live",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "user", "student", "purpose"],
+                condition=Q(withdrawn_at__isnull=True, student__isnull=False),
+                name="privacy_consent_live_child",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "purpose", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.user_id})"
