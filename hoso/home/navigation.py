@@ -28,6 +28,7 @@ NAV_EXTENSIONS = (
     "hoso.graduation.navigation",
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
+    "hoso.parents.child.navigation",
 )
 
 
@@ -132,6 +133,7 @@ GROUPS = (
             "audit:anchors",
             "accounts:inspectors",
             "accounts:delegations",
+            "parents:publication",
         ),
     ),
 )

@@ -371,6 +371,12 @@ def home_sections(actor) -> list[Section]:
             s.cards.append({"title": st.full_name, "lines": lines, "student_id": st.pk})
             s.links.append(
                 {
+                    "label": f"{st.full_name}: sổ liên lạc (kết quả, điểm danh, học bạ)",
+                    "url": reverse("parents:child", kwargs={"student_id": st.pk}),
+                }
+            )
+            s.links.append(
+                {
                     "label": f"{st.full_name}: điểm danh tháng này",
                     "url": reverse("attendance:child", kwargs={"student_id": st.pk}),
                 }

@@ -83,6 +83,10 @@ class Capabilities:
     term_result_headings: Mapping[str, str] = field(
         default_factory=lambda: {SCORE: "ĐTBmhk", COMMENT_RESULT: "Đánh giá"}
     )
+    #: what a level means, in plain words for parents, by kind (``learning``, ``training``,
+    #: ``title``, ``overall``, ``subject``) and code ("K" → "Tất cả các môn …"); empty for a
+    #: rule set that does not word them
+    meanings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.evaluation not in (BY_TERMS, BY_CHECKPOINTS):
@@ -91,6 +95,11 @@ class Capabilities:
         object.__setattr__(self, "subject_levels", MappingProxyType(dict(self.subject_levels)))
         for name in ("subject_result_captions", "term_result_headings"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(
+            self,
+            "meanings",
+            MappingProxyType({k: MappingProxyType(dict(v)) for k, v in self.meanings.items()}),
+        )
 
     @property
     def by_checkpoints(self) -> bool:
@@ -109,6 +118,13 @@ class Capabilities:
         """ "điểm trung bình môn học" (a scored subject), "kết quả đánh giá (Đạt/Chưa đạt)" (a
         commented one), "mức đạt được" (a TT27 subject): what a subject's result is called."""
         return self.subject_result_captions.get(assessment, self.subject_result_captions[SCORE])
+
+    def meaning(self, kind: str, code: str | None) -> str:
+        """What ``code`` (a level, a title) of ``kind`` means under this rule set, in plain
+        words ("" when the rule set does not say)."""
+        if not code:
+            return ""
+        return self.meanings.get(kind, {}).get(code, "")
 
     def term_result_heading(self, assessment: str) -> str:
         """The short heading of a subject's term-result column ("ĐTBmhk", "Đánh giá")."""

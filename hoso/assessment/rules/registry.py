@@ -115,7 +115,9 @@ def capabilities_for(code: str) -> Capabilities:
     if ruleset is not None:
         return ruleset.capabilities
     return dataclasses.replace(
-        tt22_2021.RULESET.capabilities, circular=_LEGACY_CIRCULARS.get(code, code)
+        tt22_2021.RULESET.capabilities,
+        circular=_LEGACY_CIRCULARS.get(code, code),
+        meanings={},  # an older circular's levels mean other things: never TT22's words
     )
 
 

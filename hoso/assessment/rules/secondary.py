@@ -168,6 +168,56 @@ def required_regular_count(
 _DEFAULT = SecondaryParams()
 
 
+def _vi_tenths(tenths: int) -> str:
+    return f"{tenths // 10},{tenths % 10}"
+
+
+def secondary_meanings(p: SecondaryParams) -> dict[str, dict[str, str]]:
+    """What each level and title means, in words a parent reads (Điều 8, 9 and 15 of the
+    circular), with this rule set's numbers."""
+    learner = p.learner
+    k = p.min_subjects
+    fails = p.pass_max_comment_fail
+    comment_ok = "Mọi môn đánh giá bằng nhận xét đều Đạt"
+    return {
+        "learning": {
+            "T": (
+                f"{comment_ok}; mọi môn tính điểm có điểm trung bình từ "
+                f"{_vi_tenths(p.good_all_min)} trở lên, trong đó ít nhất {k} môn từ "
+                f"{_vi_tenths(p.good_count_min)} trở lên."
+            ),
+            "K": (
+                f"{comment_ok}; mọi môn tính điểm có điểm trung bình từ "
+                f"{_vi_tenths(p.fair_all_min)} trở lên, trong đó ít nhất {k} môn từ "
+                f"{_vi_tenths(p.fair_count_min)} trở lên."
+            ),
+            "D": (
+                f"Nhiều nhất {fails} môn đánh giá bằng nhận xét Chưa đạt; ít nhất {k} môn tính "
+                f"điểm có điểm trung bình từ {_vi_tenths(p.pass_count_min)} trở lên và không môn "
+                f"nào dưới {_vi_tenths(p.pass_floor)}."
+            ),
+            "CD": "Chưa đạt các điều kiện của mức Đạt.",
+        },
+        "training": {
+            "T": "Đáp ứng tốt yêu cầu cần đạt về phẩm chất, có nhiều biểu hiện nổi bật.",
+            "K": "Đáp ứng yêu cầu cần đạt về phẩm chất, có biểu hiện nổi bật nhưng chưa đạt mức Tốt.",
+            "D": "Đáp ứng yêu cầu cần đạt về phẩm chất.",
+            "CD": "Chưa đáp ứng yêu cầu cần đạt về phẩm chất.",
+        },
+        "title": {
+            "XUAT_SAC": (
+                f"Rèn luyện và học tập cả năm đều mức Tốt, có ít nhất {p.excellent_min_subjects} "
+                f"môn điểm trung bình cả năm từ {_vi_tenths(p.excellent_min)} trở lên."
+            ),
+            "GIOI": "Rèn luyện và học tập cả năm đều mức Tốt.",
+        },
+        "subject": {
+            "D": f"Môn đánh giá bằng nhận xét: {learner} đạt yêu cầu của môn học.",
+            "CD": f"Môn đánh giá bằng nhận xét: {learner} chưa đạt yêu cầu của môn học.",
+        },
+    }
+
+
 class SecondaryRuleSet:
     """TT22/2021-style evaluation of one THCS/THPT student-year (also TT43/2021)."""
 
@@ -196,6 +246,7 @@ class SecondaryRuleSet:
             evaluation=BY_TERMS,
             periods=(TERM1, TERM2, YEAR),
             learner=params.learner,
+            meanings=secondary_meanings(params),
         )
         self._default_params = default_params or params
         custom = "" if params == self._default_params else "+params"

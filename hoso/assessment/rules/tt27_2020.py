@@ -156,8 +156,10 @@ class PrimaryRuleSet:
         self.level = ("primary",)
         self.title = "Thông tư 27/2020/TT-BGDĐT — đánh giá học sinh tiểu học"
         self.circular = CAPABILITIES.circular
-        self.capabilities = CAPABILITIES
         self.params = params or PrimaryParams()
+        self.capabilities = dataclasses.replace(
+            CAPABILITIES, meanings=primary_meanings(self.params)
+        )
         self._default_params = default_params or self.params
         custom = "" if self.params == self._default_params else "+params"
         self._version_label = f"{code}@{version}{custom}"
@@ -493,6 +495,42 @@ class PrimaryRuleSet:
             f"{OVERALL_NAMES[overall]}: {join_vi(reasons)} nên chưa đạt mức {OVERALL_NAMES[upper]}."
         )
         return overall
+
+
+def primary_meanings(p: PrimaryParams) -> dict[str, dict[str, str]]:
+    """What each result means, in words a parent reads (Điều 6, 7 and 14 of the circular),
+    with this rule set's numbers."""
+    return {
+        "overall": {
+            HTXS: (
+                "Mọi môn học và hoạt động giáo dục Hoàn thành tốt, mọi phẩm chất và năng lực Tốt, "
+                f"mọi bài kiểm tra định kì cuối năm từ {p.excellent_test_min} điểm trở lên."
+            ),
+            HTT: (
+                "Mọi môn học và hoạt động giáo dục Hoàn thành tốt, mọi phẩm chất và năng lực Tốt, "
+                f"mọi bài kiểm tra định kì cuối năm từ {p.good_test_min} điểm trở lên."
+            ),
+            HT: (
+                "Mọi môn học và hoạt động giáo dục từ Hoàn thành trở lên, mọi phẩm chất và năng "
+                f"lực từ Đạt trở lên, mọi bài kiểm tra định kì cuối năm từ {p.pass_test_min} điểm "
+                "trở lên."
+            ),
+            CHT: "Chưa đạt các điều kiện của mức Hoàn thành.",
+        },
+        "subject": {
+            "T": "Thực hiện tốt các yêu cầu học tập và thường xuyên có biểu hiện cụ thể về các "
+            "thành phần năng lực của môn học.",
+            "H": "Thực hiện được các yêu cầu học tập và có biểu hiện cụ thể về các thành phần năng "
+            "lực của môn học.",
+            "C": "Chưa thực hiện được một số yêu cầu học tập hoặc chưa có biểu hiện cụ thể về các "
+            "thành phần năng lực của môn học.",
+        },
+        "title": {
+            "XUAT_SAC": "Kết quả giáo dục cuối năm Hoàn thành xuất sắc.",
+            "TIEU_BIEU": "Kết quả giáo dục cuối năm Hoàn thành tốt và được tập thể lớp công nhận "
+            "tiêu biểu trong học tập và rèn luyện.",
+        },
+    }
 
 
 RULESET = PrimaryRuleSet()
