@@ -32,14 +32,14 @@ def child_viewed(*, actor: Actor, student: Student, page: str, detail: str = "")
     page view or download, with the student's id (``target``), in the student's school chain."""
     if page not in PAGES:
         raise ValueError(f"unknown page {page!r}")
-    with transaction.atomic():
-        audit_record(
-            event_type="parents.child_viewed",
-            actor=actor.user,
-            school_id=actor.school_id,
-            target=student,
-            after={"page": page, "what": PAGES[page], **({"detail": detail} if detail else {})},
-        )
+    # audit_record runs in its own transaction (one, not nested: no savepoint queries)
+    audit_record(
+        event_type="parents.child_viewed",
+        actor=actor.user,
+        school_id=actor.school_id,
+        target=student,
+        after={"page": page, "what": PAGES[page], **({"detail": detail} if detail else {})},
+    )
 
 
 def publication_settings_update(

@@ -18,9 +18,7 @@ class PublicationSettings(models.Model):
         PERIODS = "periods", "Từng học kỳ, sau khi hiệu trưởng phê duyệt kết quả"
         COLUMNS = "columns", "Từng cột điểm, ngay khi giáo viên bộ môn chốt cột"
 
-    school = models.OneToOneField(
-        "organisation.School", on_delete=models.CASCADE, related_name="+"
-    )
+    school = models.OneToOneField("organisation.School", on_delete=models.CASCADE, related_name="+")
     mode = models.CharField(
         "cách công bố kết quả", max_length=10, choices=Mode.choices, default=Mode.PERIODS
     )

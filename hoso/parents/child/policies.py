@@ -54,8 +54,4 @@ def access_child_transcript(actor: Actor, student: Student, transcript_id: int) 
 
 
 def can_edit_publication(actor: Actor) -> bool:
-    return (
-        actor.school is not None
-        and actor.staff is not None
-        and actor.has(*SETTINGS_EDITORS)
-    )
+    return actor.school is not None and actor.staff is not None and actor.has(*SETTINGS_EDITORS)

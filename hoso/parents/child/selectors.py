@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from hoso.accounts.actor import Actor
 from hoso.assessment.rules import Capabilities, capabilities_for
@@ -143,9 +143,7 @@ class SubjectLine:
 
     @property
     def has_anything(self) -> bool:
-        return bool(self.year_result) or any(
-            t.cells or t.result or t.comment for t in self.terms
-        )
+        return bool(self.year_result) or any(t.cells or t.result or t.comment for t in self.terms)
 
 
 @dataclass
@@ -269,9 +267,7 @@ def _levels(data: dict, period: str, rules: Capabilities, ruleset: str) -> list[
         out.append(Level("Xét lên lớp", DECISION_LABELS.get(decision, decision)))
     completed = data.get("completed")
     if completed is not None and rules.by_checkpoints:
-        out.append(
-            Level("Chương trình lớp học", "Hoàn thành" if completed else "Chưa hoàn thành")
-        )
+        out.append(Level("Chương trình lớp học", "Hoàn thành" if completed else "Chưa hoàn thành"))
     return out
 
 
@@ -301,11 +297,10 @@ def published_results(
         SubjectOffering.objects.filter(grade_id=school_class.grade_id).select_related("subject")
     )
     offerings.sort(key=lambda o: (o.subject.order, o.subject.name, o.subject.code))
-    terms = list(Term.objects.filter(year_id=school_class.year_id).order_by("number"))
     sheet_cols = list(
-        SheetColumn.objects.filter(school_class=school_class).only(
-            "subject_id", "term_id", "column", "test_date", "finalised_at"
-        )
+        SheetColumn.objects.filter(school_class=school_class)
+        .select_related("term")
+        .only("subject_id", "term__number", "column", "test_date", "finalised_at")
     )
     results = list(
         StudentResult.objects.filter(
@@ -317,23 +312,27 @@ def published_results(
         .only("data", "class_result__period", "class_result__approved_at")
     )
     approved = {r.class_result.period: r for r in results}
-    term_numbers_open = {
-        t.pk: _term_period(t.number, rules) in approved for t in terms
-    }  # term id → its period is approved
     finalised = {
-        (c.subject_id, c.term_id, c.column)
-        for c in sheet_cols
-        if c.finalised_at is not None
+        (c.subject_id, c.term_id, c.column) for c in sheet_cols if c.finalised_at is not None
     }
     cells: dict[tuple[int, int], dict[str, Assessment]] = defaultdict(dict)
-    for a in Assessment.objects.filter(
-        student=student, school_class=school_class, term__in=terms
-    ).only("subject_id", "term_id", "column", "value", "text", "assessed_on"):
+    # The terms are those the child's cells and the class's columns name (no query of their own).
+    seen_terms: dict[int, Term] = {c.term_id: c.term for c in sheet_cols}
+    for a in (
+        Assessment.objects.filter(
+            student=student, school_class=school_class, term__year_id=school_class.year_id
+        )
+        .select_related("term")
+        .only("subject_id", "term__number", "column", "value", "text", "assessed_on")
+    ):
         cells[(a.subject_id, a.term_id)][a.column] = a
+        seen_terms.setdefault(a.term_id, a.term)
+    terms = sorted(seen_terms.values(), key=lambda t: t.number)
+    term_numbers_open = {t.pk: _term_period(t.number, rules) in approved for t in terms}
     comments: dict[tuple[int, int], str] = {}
     if any(term_numbers_open.values()):
         for c in SubjectComment.objects.filter(
-            student=student, term__in=[t for t in terms if term_numbers_open[t.pk]]
+            student=student, term_id__in=[t.pk for t in terms if term_numbers_open[t.pk]]
         ).only("subject_id", "term_id", "text"):
             comments[(c.subject_id, c.term_id)] = c.text
 
@@ -355,7 +354,10 @@ def published_results(
                 a = entered.get(key)
                 if a is None or not (a.value or a.text):
                     continue
-                if not (period_open or (mode == settings.Mode.COLUMNS and (s.pk, t.pk, key) in finalised)):
+                if not (
+                    period_open
+                    or (mode == settings.Mode.COLUMNS and (s.pk, t.pk, key) in finalised)
+                ):
                     continue
                 col = next((c for c in columns if c.key == key), None)
                 kind = col.kind if col else ""
@@ -428,7 +430,9 @@ class AttendanceLine:
     note: str
 
 
-def attendance_lines(*, student_id: int, school_id: int, start: date, end: date) -> list[AttendanceLine]:
+def attendance_lines(
+    *, student_id: int, school_id: int, start: date, end: date
+) -> list[AttendanceLine]:
     """The child's attendance marks (absences, late, left early) between ``start`` and ``end``,
     newest first. One query."""
     out = []
@@ -514,22 +518,54 @@ class ChildPage:
 
 
 def current_enrolment(student: Student, year) -> Enrolment | None:
-    """The child's enrolment in ``year`` (the open one, else the last one)."""
+    """The child's enrolment in ``year`` (the open one, else the last one), with the school's
+    publication choice (``pub_mode``, ``pub_test_dates``: None when it never chose) and whether
+    an issued transcript exists (``has_transcripts``) read in the same query."""
     if year is None:
         return None
+    school = OuterRef("student__school_id")
+    chosen = PublicationSettings.objects.filter(school_id=school)
     return (
         Enrolment.objects.filter(student=student, year=year)
         .select_related("school_class__grade", "school_class__year")
+        .annotate(
+            pub_mode=Subquery(chosen.values("mode")[:1]),
+            pub_test_dates=Subquery(chosen.values("show_test_dates")[:1]),
+            has_transcripts=Exists(
+                Transcript.objects.filter(
+                    student_id=OuterRef("student_id"),
+                    school_id=school,
+                    state=Transcript.State.ISSUED,
+                ).exclude(pdf="")
+            ),
+        )
         .order_by(F("end_date").asc(nulls_first=True), "-start_date")  # still there: first
         .first()
     )
+
+
+def _settings_of(enrolment: Enrolment, school_id: int) -> PublicationSettings:
+    chosen = PublicationSettings(school_id=school_id)
+    if enrolment.pub_mode is not None:
+        chosen.mode = enrolment.pub_mode
+        chosen.show_test_dates = bool(enrolment.pub_test_dates)
+    return chosen
 
 
 def child_page(actor: Actor, student: Student, *, today: date | None = None) -> ChildPage:
     """Everything the child's page shows (``student`` checked by ``policies.access_child``)."""
     today = today or clock.today()
     enrolment = current_enrolment(student, actor.year)
-    settings = publication_settings(actor.school_id)
+    if enrolment is not None:
+        settings = _settings_of(enrolment, actor.school_id)
+        transcripts = (
+            issued_transcripts(student_id=student.pk, school_id=actor.school_id)
+            if enrolment.has_transcripts
+            else []
+        )
+    else:
+        settings = publication_settings(actor.school_id)
+        transcripts = issued_transcripts(student_id=student.pk, school_id=actor.school_id)
     published = published_results(
         student=student,
         school_class=enrolment.school_class if enrolment else None,
@@ -543,6 +579,6 @@ def child_page(actor: Actor, student: Student, *, today: date | None = None) -> 
         attendance=attendance_summary(
             student_id=student.pk, school_id=actor.school_id, year=actor.year, today=today
         ),
-        transcripts=issued_transcripts(student_id=student.pk, school_id=actor.school_id),
+        transcripts=transcripts,
         settings=settings,
     )
