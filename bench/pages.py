@@ -297,6 +297,7 @@ def role_pages(d: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
             [
                 ("home", r("home:index")),
                 ("child", r("students:detail", args=[d["child"].pk])),
+                ("contact book: child's page", r("parents:child", args=[d["child"].pk])),
             ],
         ),
         ("inspector", "thanhtra", [("home", r("home:index"))]),
