@@ -3,12 +3,12 @@
 Every read is scoped by the child (already checked by ``policies.access_child``), its school and
 the actor's year; nothing here lists the child's class (no classmate's name or score leaves the
 database). The page costs a fixed number of queries whatever the number of subjects, columns,
-terms or months (``tests/test_queries.py`` pins it):
-
-1 enrolment + class, 1 rule set (stored code), 1 publication settings, 1 subjects offered,
-1 terms, 1 sheet columns (finalised, test dates), 1 the child's cells, 1 subject comments,
-1 the child's results of approved periods, 1 attendance marks, 2 attendance totals,
-1 issued transcripts.
+terms or months (``tests/test_queries.py`` pins it): the student (the access check), its
+enrolment with the class, the school's publication choice and whether a transcript is issued (one
+query), the subjects offered, the class's sheet columns (finalised, test dates), the child's
+results of approved periods, the child's cells, the subject comments (only once a period is
+approved), the attendance marks, the attendance settings and totals, the issued transcripts (only
+when there are some), and the audit line (3).
 
 Reusable by other rooms (the homeroom teacher's weekly news of ``messages/``):
 ``published_results(...)`` (what is published of one child in a year) and
@@ -42,7 +42,7 @@ from hoso.gradebook.results.compute import (
 from hoso.gradebook.results.models import ClassResult, StudentResult
 from hoso.organisation.models import SubjectOffering, Term
 from hoso.parents.child.models import PublicationSettings
-from hoso.students.models import Enrolment, Guardian, Student, StudentGuardian
+from hoso.students.models import Enrolment, Student, StudentGuardian
 from hoso.transcripts.models import Transcript
 
 #: How many days of attendance the child's page lists (the month page has the rest).
@@ -105,10 +105,6 @@ def children(actor: Actor) -> list[ChildEntry]:
         )
     out.sort(key=lambda e: (not e.here, e.school_name, e.student.sort_name))
     return out
-
-
-def guardian_schools(user) -> set[int]:
-    return set(Guardian.objects.filter(user=user).values_list("school_id", flat=True))
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -459,7 +455,6 @@ class AttendanceSummary:
     end: date
     year: attendance.Totals
     warn: bool
-    limit_note: str
 
 
 def attendance_summary(*, student_id: int, school_id: int, year, today: date | None = None):
@@ -485,7 +480,6 @@ def attendance_summary(*, student_id: int, school_id: int, year, today: date | N
         end=end,
         year=totals,
         warn=totals.absent >= settings.warn_from,
-        limit_note="",
     )
 
 
