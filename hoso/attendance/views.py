@@ -34,6 +34,7 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.organisation.policies import visible_classes
+from hoso.privacy.actions import child_data_viewed
 from hoso.students.models import Student
 
 CYCLE = ("present", Status.ABSENT, Status.LATE, Status.LEFT_EARLY)
@@ -442,6 +443,9 @@ def leave_list(request):
     elif request.method == "POST":
         raise not_found(actor, "đơn xin phép")
     mine = LeaveRequest.objects.filter(student_id__in=actor.child_ids).select_related("student")
+    if request.method == "GET":
+        for student in children:  # a parent reading the child's leave requests (privacy)
+            child_data_viewed(actor=actor, student=student, what="Đơn xin phép nghỉ học")
     from hoso.students.models import Enrolment
 
     in_classes = Enrolment.objects.filter(school_class_id__in=actor.homeroom_class_ids).values(
@@ -508,6 +512,7 @@ def child(request, student_id: int):
     student = Student.objects.get(pk=student_id)
     today = clock.today()
     first = _month(request.GET.get("thang") or f"{today:%Y-%m}")
+    child_data_viewed(actor=actor, student=student, what=f"Điểm danh tháng {first:%m/%Y}")
     marks = (
         AttendanceMark.objects.filter(
             student_id=student_id,

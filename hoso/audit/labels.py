@@ -101,6 +101,7 @@ for _module in (
     "attendance",
     "graduation",
     "transfers",
+    "privacy",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 
