@@ -28,6 +28,8 @@ NAV_EXTENSIONS = (
     "hoso.graduation.navigation",
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
+    "hoso.privacy.navigation",
+    "hoso.accounts.invitations.navigation",
 )
 
 
@@ -120,6 +122,7 @@ GROUPS = (
     ),
     ("Điểm danh", ("attendance:",)),
     ("Hồ sơ", ("records:", "archive:")),
+    ("Phụ huynh", ("accounts:parent_invitations", "privacy:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (
         "Quản trị",
