@@ -107,6 +107,8 @@ GROUPS = (
             "rollover:",
             "graduation:",
             "transfers:",
+            "accounts:parent_invitations",
+            "privacy:paper",
         ),
     ),
     (
@@ -122,7 +124,6 @@ GROUPS = (
     ),
     ("Điểm danh", ("attendance:",)),
     ("Hồ sơ", ("records:", "archive:")),
-    ("Phụ huynh", ("accounts:parent_invitations", "privacy:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (
         "Quản trị",
@@ -135,6 +136,8 @@ GROUPS = (
             "audit:anchors",
             "accounts:inspectors",
             "accounts:delegations",
+            "privacy:notice",
+            "privacy:requests",
         ),
     ),
 )

@@ -336,3 +336,26 @@ def test_published_versions_stay_readable(world):
     assert "Bản 1" in client.get(reverse("privacy:notice_version", args=[1])).content.decode()
     assert "Bản 2" in client.get(reverse("privacy:notice_version", args=[2])).content.decode()
     assert PrivacyNotice.objects.filter(published_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_register_and_the_data_page_have_bounded_queries(world, django_assert_max_num_queries):
+    """GIVEN 20 requests and a child with data, THEN the register and the child's data page are
+    read in a fixed number of queries, whatever their length."""
+    parent = world.actor("parent")
+    for n in range(20):
+        actions.request_create(
+            actor=parent,
+            student_id=world.student_a.pk,
+            kind="correct",
+            field=f"Trường {n}",
+            what_is_wrong="sai",
+            right_value="đúng",
+        )
+    clerk = _login(world, "clerk")
+    with django_assert_max_num_queries(20):
+        page = clerk.get(reverse("privacy:requests")).content.decode()
+    assert page.count('value="done"') == 20
+    client = _login(world, "parent")
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("privacy:child", args=[world.student_a.pk])).status_code == 200
