@@ -330,6 +330,51 @@ def consent_record_paper(
         )
 
 
+def consent_withdraw_paper(
+    *, actor: Actor, guardian_id: int, consent_id: int, paper_note: str
+) -> Consent:
+    """A member of staff records a parent's withdrawal made on paper (as easy as giving):
+    effective at once, audited with who recorded it and the form's reference."""
+    guardian = policies.access_paper_guardian(actor, guardian_id)
+    if not nfc(paper_note).strip():
+        raise DomainError(
+            PrivacyError.BAD_REQUEST,
+            "Ghi số hoặc ngày ký của phiếu rút lại.",
+            field="paper_note",
+        )
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .select_related("notice")
+            .filter(
+                pk=consent_id,
+                school=actor.school,
+                user_id=guardian.user_id,
+                withdrawn_at__isnull=True,
+            )
+            .first()
+        )
+        if consent is None or guardian.user_id is None:
+            raise DomainError(PrivacyError.NO_CONSENT, "Không có sự đồng ý nào đang hiệu lực.")
+        consent.withdrawn_at, consent.ended_reason = clock.now(), EndReason.WITHDRAWN
+        consent.save(update_fields=["withdrawn_at", "ended_reason"])
+        audit_record(
+            event_type="privacy.consent_withdrawn",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=consent,
+            target_repr=consent.get_purpose_display(),
+            after={
+                "purpose": consent.purpose,
+                "student": consent.student_id,
+                "notice_version": consent.notice.version,
+                "source": Consent.Source.PAPER,
+                "paper_note": nfc(paper_note).strip()[:200],
+            },
+        )
+    return consent
+
+
 # --- outsiders' reads ---------------------------------------------------------------------
 
 

@@ -276,6 +276,15 @@ def paper_view(request):
         guardian = policies.access_paper_guardian(actor, int(gid))
     if request.method == "POST" and guardian is not None:
         return_on_error(request, reverse("privacy:paper") + f"?g={guardian.pk}")
+        if request.POST.get("withdraw", "").isdigit():
+            actions.consent_withdraw_paper(
+                actor=actor,
+                guardian_id=guardian.pk,
+                consent_id=int(request.POST["withdraw"]),
+                paper_note=request.POST.get("paper_note", ""),
+            )
+            messages.success(request, f"Đã ghi phiếu rút lại của {guardian.full_name}.")
+            return redirect(reverse("privacy:paper") + f"?g={guardian.pk}")
         student = request.POST.get("student", "")
         actions.consent_record_paper(
             actor=actor,

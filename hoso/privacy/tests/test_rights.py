@@ -359,3 +359,27 @@ def test_the_register_and_the_data_page_have_bounded_queries(world, django_asser
     client = _login(world, "parent")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("privacy:child", args=[world.student_a.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_paper_withdrawal_is_as_easy_as_a_paper_consent(world):
+    """GIVEN a paper consent to SMS, WHEN the homeroom teacher records the parent's paper
+    withdrawal from the page, THEN SMS stops at once and the audit names the form."""
+    _publish(world)
+    guardian = world.users["parent"].guardian_profiles.get()
+    consent = actions.consent_record_paper(
+        actor=world.actor("homeroom"), guardian_id=guardian.pk, purpose=Purpose.SMS, paper_note="P1"
+    )
+    client = _login(world, "homeroom")
+    page = client.get(reverse("privacy:paper") + f"?g={guardian.pk}").content.decode()
+    assert "Rút lại (phiếu giấy)" in page
+    client.post(
+        reverse("privacy:paper"),
+        {"guardian": guardian.pk, "withdraw": consent.pk, "paper_note": "Phiếu rút 05/12"},
+    )
+    uid = world.users["parent"].pk
+    assert (
+        channel_allowed_user_ids(school_id=world.school.pk, channel="sms", user_ids=[uid]) == set()
+    )
+    event = AuditEvent.objects.get(event_type="privacy.consent_withdrawn")
+    assert event.after["paper_note"] == "Phiếu rút 05/12" and event.actor == world.users["homeroom"]

@@ -319,3 +319,19 @@ def test_the_list_page_has_a_bounded_number_of_queries(
     with django_assert_max_num_queries(25):
         page = client.get(reverse("accounts:parent_invitations")).content.decode()
     assert page.count('name="guardian"') == 31
+
+
+@pytest.mark.django_db
+def test_a_parent_asks_a_reset_link_with_the_phone(
+    client, world, django_capture_on_commit_callbacks
+):
+    """GIVEN a parent account with an e-mail and a phone, WHEN "Quên mật khẩu" is asked with the
+    phone typed as +84…, THEN the link goes to the parent's e-mail (Django's reset flow)."""
+    from django.core import mail
+
+    parent = world.users["parent"]
+    User.objects.filter(pk=parent.pk).update(email="cuong@example.vn", phone="0912345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"identifier": "+84 912 345 678"})
+    assert [m.to for m in mail.outbox] == [["cuong@example.vn"]]
+    assert "/tai-khoan/dat-lai-mat-khau/" in mail.outbox[0].body
