@@ -34,7 +34,7 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.organisation.policies import visible_classes
-from hoso.privacy.actions import child_data_viewed
+from hoso.privacy.actions import child_data_viewed, class_data_viewed
 from hoso.students.models import Student
 
 CYCLE = ("present", Status.ABSENT, Status.LATE, Status.LEFT_EARLY)
@@ -198,6 +198,10 @@ def month(request, class_id: int, ym: str):
     actor = request.actor
     school_class = policies.access_class(actor, class_id)
     first = _month(ym)
+    if request.method == "GET":
+        class_data_viewed(
+            actor=actor, school_class=school_class, what=f"Điểm danh tháng {first:%m/%Y}"
+        )
     settings = selectors.settings_for(school_class.year.school_id)
     state = selectors.month_state(settings, first, clock.today())
     can_confirm = policies.can_confirm_month(actor, school_class)

@@ -401,6 +401,22 @@ def child_data_viewed(*, actor: Actor, student, what: str) -> None:
         )
 
 
+def class_data_viewed(*, actor: Actor, school_class, what: str) -> None:
+    """Log that someone outside the school's staff (an inspector) read a page about a whole
+    class (its list, grade sheet, attendance month): one event for the class; each child's
+    data page counts it for the children enrolled in that class."""
+    if actor is None or actor.school is None or not is_outsider(actor):
+        return
+    with transaction.atomic():
+        audit_record(
+            event_type="privacy.class_data_viewed",
+            actor=actor.user,
+            school_id=actor.school_id,
+            target=school_class,
+            after={"what": what[:120], "as": "inspector" if actor.has(Role.INSPECTOR) else "other"},
+        )
+
+
 # --- requests about a child's data --------------------------------------------------------
 
 

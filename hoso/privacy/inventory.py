@@ -147,17 +147,27 @@ def requests(student) -> Section:
 
 def outsiders(student) -> Section:
     """Who outside the school's staff read the child's data (from the audit trail)."""
+    from django.db.models import Q
+
     from hoso.audit.models import AuditEvent
 
+    class_ids = [str(pk) for pk in student.enrolments.values_list("school_class_id", flat=True)]
     events = (
-        AuditEvent.objects.filter(
-            school_id=student.school_id,
-            event_type="privacy.child_data_viewed",
-            target_type="students.student",
-            target_id=str(student.pk),
+        AuditEvent.objects.filter(school_id=student.school_id)
+        .filter(
+            Q(
+                event_type="privacy.child_data_viewed",
+                target_type="students.student",
+                target_id=str(student.pk),
+            )
+            | Q(
+                event_type="privacy.class_data_viewed",
+                target_type="organisation.schoolclass",
+                target_id__in=class_ids,
+            )
         )
         .order_by("-at")
-        .values_list("at", "actor_name", "after")[:500]
+        .values_list("at", "actor_name", "after", "target_repr", "event_type")[:500]
     )
     labels = {"parent": "Phụ huynh", "inspector": "Thanh tra / Phòng, Sở GD&ĐT", "other": "Khác"}
     rows = [
@@ -165,9 +175,14 @@ def outsiders(student) -> Section:
             at.astimezone(_vn()).strftime("%H:%M %d/%m/%Y"),
             name,
             labels.get((after or {}).get("as"), ""),
-            (after or {}).get("what", ""),
+            (after or {}).get("what", "")
+            + (
+                f" (cả {target[:1].lower()}{target[1:]})"
+                if kind == "privacy.class_data_viewed"
+                else ""
+            ),
         ]
-        for at, name, after in events
+        for at, name, after, target, kind in events
     ]
     return Section(
         "access",

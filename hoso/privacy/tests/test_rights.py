@@ -383,3 +383,26 @@ def test_a_paper_withdrawal_is_as_easy_as_a_paper_consent(world):
     )
     event = AuditEvent.objects.get(event_type="privacy.consent_withdrawn")
     assert event.after["paper_note"] == "Phiếu rút 05/12" and event.actor == world.users["homeroom"]
+
+
+@pytest.mark.django_db
+def test_an_inspector_reading_a_class_page_shows_on_each_child_s_page(world):
+    """GIVEN an inspector opens 6A1's class list and its attendance month, THEN the data page
+    of a child of 6A1 lists both reads ("cả lớp 6A1"), a child of 6A2 lists none, and staff
+    opening the same pages leave no outsider read."""
+    _login(world, "homeroom").get(reverse("organisation:class_detail", args=[world.class_a.pk]))
+    inspector = _login(world, "inspector")
+    assert (
+        inspector.get(reverse("organisation:class_detail", args=[world.class_a.pk])).status_code
+        == 200
+    )
+    assert (
+        inspector.get(reverse("attendance:month", args=[world.class_a.pk, "2026-11"])).status_code
+        == 200
+    )
+    assert AuditEvent.objects.filter(event_type="privacy.class_data_viewed").count() == 2
+    page = _login(world, "parent").get(reverse("privacy:child", args=[world.student_a.pk]))
+    assert page.content.decode().count("(cả lớp 6A1)") == 2
+    from hoso.privacy.inventory import outsiders
+
+    assert outsiders(world.student_b).rows == []
