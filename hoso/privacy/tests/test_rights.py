@@ -406,3 +406,25 @@ def test_an_inspector_reading_a_class_page_shows_on_each_child_s_page(world):
     from hoso.privacy.inventory import outsiders
 
     assert outsiders(world.student_b).rows == []
+
+
+@pytest.mark.django_db
+def test_the_reminder_command_runs_once_per_stage(world):
+    """GIVEN a request received now (72 h), WHEN the command runs 50 h later twice, THEN the
+    handlers get one reminder each, not two."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    actions.request_create(
+        actor=world.actor("parent"),
+        student_id=world.student_a.pk,
+        kind="delete",
+        field="Ảnh",
+        what_is_wrong="Không còn cần",
+    )
+    later = (DataRequest.objects.get().received_at + timedelta(hours=50)).isoformat()
+    out = StringIO()
+    call_command("send_privacy_reminders", "--now", later, stdout=out)
+    call_command("send_privacy_reminders", "--now", later, stdout=out)
+    assert "2 thông báo nhắc mới" in out.getvalue() and "0 thông báo nhắc mới" in out.getvalue()
