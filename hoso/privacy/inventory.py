@@ -200,8 +200,8 @@ def _vn():
 
 
 def child_data(student, *, user_ids: list[int]) -> list[Section]:
-    """Every section, in reading order. ``user_ids``: the child's guardians' accounts (their
-    consents that are not about one child)."""
+    """Every section, in reading order. ``user_ids``: whose consents that are not about one
+    child are shown (the reader's own: a co-parent's choices are theirs, not the child's)."""
     sections = [profile(student), guardians(student), enrolments(student)]
     for name in PROVIDERS:
         sections += import_module(f"hoso.{name}.privacy_data").sections(student)

@@ -102,14 +102,6 @@ def consent_view(request):
 # --- the child's data -----------------------------------------------------------------------
 
 
-def _guardian_user_ids(student) -> list[int]:
-    return [
-        uid
-        for uid in student.guardian_links.values_list("guardian__user_id", flat=True)
-        if uid is not None
-    ]
-
-
 @login_required
 def child_view(request, student_id: int):
     """Everything the school holds about the child, who outside the staff read it, and the
@@ -139,7 +131,7 @@ def child_view(request, student_id: int):
             return redirect("privacy:child", student_id=student.pk)
     else:
         actions.child_data_viewed(actor=actor, student=student, what="Dữ liệu nhà trường lưu")
-    sections = inventory.child_data(student, user_ids=_guardian_user_ids(student))
+    sections = inventory.child_data(student, user_ids=[actor.user.pk])
     return render(
         request,
         "privacy/child.html",
@@ -163,9 +155,7 @@ def child_download_view(request, student_id: int):
     actor = request.actor
     student = policies.access_child(actor, student_id)
     actions.child_data_viewed(actor=actor, student=student, what="Tải về dữ liệu (JSON)")
-    data = inventory.child_data_json(
-        student, user_ids=_guardian_user_ids(student), generated_at=clock.now()
-    )
+    data = inventory.child_data_json(student, user_ids=[actor.user.pk], generated_at=clock.now())
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )

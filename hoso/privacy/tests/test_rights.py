@@ -428,3 +428,32 @@ def test_the_reminder_command_runs_once_per_stage(world):
     call_command("send_privacy_reminders", "--now", later, stdout=out)
     call_command("send_privacy_reminders", "--now", later, stdout=out)
     assert "2 thông báo nhắc mới" in out.getvalue() and "0 thông báo nhắc mới" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_co_parent_s_own_consents_are_not_shown_on_the_child_s_page(world):
+    """GIVEN the father consented to SMS and the mother (another account) opens the child's data
+    page, THEN she does not see his channel choices (they are his data, not the child's)."""
+    from hoso.accounts.actor import build_actor
+    from hoso.testing.factories import make_user
+
+    _publish(world)
+    actions.consent_give(actor=world.actor("parent"), purpose=Purpose.SMS)
+    mother_user = make_user("me.an", "Lê Thị Mẹ")
+    mother = Guardian.objects.create(
+        school=world.school, user=mother_user, full_name="Lê Thị Mẹ", search_name="le thi me"
+    )
+    StudentGuardian.objects.create(student=world.student_a, guardian=mother, relation="mother")
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "me.an", "password": PASSWORD})
+    data = json.loads(
+        client.get(reverse("privacy:child_download", args=[world.student_a.pk])).content
+    )
+    assert data["sections"]["consents"]["rows"] == []
+    actions.consent_give(
+        actor=build_actor(mother_user, world.school, world.year), purpose=Purpose.ZALO
+    )
+    data = json.loads(
+        client.get(reverse("privacy:child_download", args=[world.student_a.pk])).content
+    )
+    assert [r["Người đồng ý"] for r in data["sections"]["consents"]["rows"]] == ["Lê Thị Mẹ"]
