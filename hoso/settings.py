@@ -233,6 +233,10 @@ HOSO_LOCKOUT_FAILURES = int(os.environ.get("HOSO_LOCKOUT_FAILURES", "5"))
 HOSO_LOCKOUT_MINUTES = int(os.environ.get("HOSO_LOCKOUT_MINUTES", "15"))
 # A new password differs from the current one and from this many before it.
 HOSO_PASSWORD_HISTORY = int(os.environ.get("HOSO_PASSWORD_HISTORY", "5"))
+# A parent's invitation or reset code (printed on a slip) works once, for this many days; after
+# HOSO_INVITE_CODE_FAILURES wrong codes from one address, that address waits HOSO_LOCKOUT_MINUTES.
+HOSO_PARENT_INVITE_DAYS = int(os.environ.get("HOSO_PARENT_INVITE_DAYS", "14"))
+HOSO_INVITE_CODE_FAILURES = int(os.environ.get("HOSO_INVITE_CODE_FAILURES", "5"))
 # "Quên mật khẩu": the e-mailed link works once, for this many seconds.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("HOSO_PASSWORD_RESET_MINUTES", "30")) * 60
 # Sessions expire after this much inactivity: the expiry is pushed back at most once a minute

@@ -136,7 +136,8 @@ def store_password(*, user: User, raw: str) -> None:
 
 
 def password_reset_request(*, identifier: str, address: str | None, base_url: str) -> str:
-    """Someone asked for a reset link for ``identifier`` (a user name or an e-mail address). The
+    """Someone asked for a reset link for ``identifier`` (a user name, an e-mail address or a
+    parent's mobile number). The
     answer never says whether an account exists or has an e-mail address: every active account
     it names that has one gets a link by e-mail (sent in the background); requests are limited
     per address and per account within the hour. Audited; returns what happened (for tests and
@@ -154,6 +155,10 @@ def password_reset_request(*, identifier: str, address: str | None, base_url: st
                 Q(username__iexact=identifier) | (Q(email__iexact=identifier) & ~Q(email=""))
             )[:5]
         )
+        if not users:  # a parent signs in with the phone: they may type it here too
+            from hoso.accounts.backends import parent_accounts_with_phone
+
+            users = parent_accounts_with_phone(identifier)[:1]
     address_ok = throttle.reset_request_allowed(
         scope=scope.RESET_ADDRESS, key=address or "?", limit=throttle.RESET_PER_ADDRESS_HOUR
     )

@@ -163,6 +163,7 @@ class LoginThrottle(models.Model):
         DEVICE = "device", "trình duyệt đã đăng nhập"
         RESET_ADDRESS = "reset_address", "yêu cầu đặt lại mật khẩu từ một địa chỉ"
         RESET_ACCOUNT = "reset_account", "yêu cầu đặt lại mật khẩu cho một tài khoản"
+        INVITE_CODE = "invite_code", "mã mời phụ huynh nhập sai từ một địa chỉ"
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     key = models.CharField(max_length=200)
@@ -209,3 +210,40 @@ class RecoveryCode(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
         ]
+
+
+class ParentInvitation(models.Model):
+    """Phiếu mời phụ huynh: a one-time code (8 characters, printed on a slip with its link) that
+    lets one guardian open their account, or — ``RESET`` — choose a new password when they
+    forgot it (the homeroom teacher prints it and never sees or sets the password). Only the
+    code's SHA-256 is stored; the code expires (HOSO_PARENT_INVITE_DAYS) and counts once."""
+
+    class Kind(models.TextChoices):
+        INVITE = "invite", "Mời mở tài khoản"
+        RESET = "reset", "Đặt lại mật khẩu"
+
+    school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
+    guardian = models.ForeignKey(
+        "students.Guardian", on_delete=models.CASCADE, related_name="invitations"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INVITE)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["guardian", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.guardian_id}"
+
+    def is_live(self, now=None) -> bool:
+        now = now or clock.now()
+        return self.redeemed_at is None and self.revoked_at is None and now < self.expires_at

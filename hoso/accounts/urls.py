@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hoso.accounts import views
+from hoso.accounts.invitations import urls as invitations
 
 app_name = "accounts"
 urlpatterns = [
@@ -30,4 +31,5 @@ urlpatterns = [
         name="admin_action",
     ),
     path("uy-quyen/", views.delegations_view, name="delegations"),
+    *invitations.urlpatterns,
 ]

@@ -42,7 +42,7 @@ def _safe_next(request) -> str:
     return target
 
 
-def _sign_in(request, user, *, username: str, backend: str, target: str):
+def sign_in(request, user, *, username: str, backend: str, target: str):
     """The full sign-in: session, the throttle's keys cleared, this browser remembered."""
     device = throttle.device_for(request, username)
     login(request, user, backend=backend)
@@ -71,7 +71,7 @@ def login_view(request):
                     "next": _safe_next(request),
                 }
                 return redirect("accounts:login_code")
-            return _sign_in(
+            return sign_in(
                 request, user, username=username, backend=user.backend, target=_safe_next(request)
             )
         wait = getattr(request, "hoso_login_wait", 0)
@@ -114,7 +114,7 @@ def login_code_view(request):
             error = throttle.wait_message(wait)
         elif two_factor.verify(user=user, code=request.POST.get("code", "")):
             request.session.pop(PENDING_SECOND_STEP, None)
-            return _sign_in(
+            return sign_in(
                 request, user, username=username, backend=pending["backend"], target=pending["next"]
             )
         else:

@@ -34,6 +34,7 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.organisation.models import SchoolClass, SubjectOffering
 from hoso.organisation.policies import visible_classes
+from hoso.privacy.actions import child_data_viewed, class_data_viewed
 from hoso.students.models import Student
 
 CYCLE = ("present", Status.ABSENT, Status.LATE, Status.LEFT_EARLY)
@@ -197,6 +198,10 @@ def month(request, class_id: int, ym: str):
     actor = request.actor
     school_class = policies.access_class(actor, class_id)
     first = _month(ym)
+    if request.method == "GET":
+        class_data_viewed(
+            actor=actor, school_class=school_class, what=f"Điểm danh tháng {first:%m/%Y}"
+        )
     settings = selectors.settings_for(school_class.year.school_id)
     state = selectors.month_state(settings, first, clock.today())
     can_confirm = policies.can_confirm_month(actor, school_class)
@@ -442,6 +447,9 @@ def leave_list(request):
     elif request.method == "POST":
         raise not_found(actor, "đơn xin phép")
     mine = LeaveRequest.objects.filter(student_id__in=actor.child_ids).select_related("student")
+    if request.method == "GET":
+        for student in children:  # a parent reading the child's leave requests (privacy)
+            child_data_viewed(actor=actor, student=student, what="Đơn xin phép nghỉ học")
     from hoso.students.models import Enrolment
 
     in_classes = Enrolment.objects.filter(school_class_id__in=actor.homeroom_class_ids).values(
@@ -508,6 +516,7 @@ def child(request, student_id: int):
     student = Student.objects.get(pk=student_id)
     today = clock.today()
     first = _month(request.GET.get("thang") or f"{today:%Y-%m}")
+    child_data_viewed(actor=actor, student=student, what=f"Điểm danh tháng {first:%m/%Y}")
     marks = (
         AttendanceMark.objects.filter(
             student_id=student_id,

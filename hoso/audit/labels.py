@@ -15,6 +15,11 @@ EVENT_LABELS = {
     "account.password_changed": "Đổi mật khẩu",
     "account.password_reset": "Đặt lại mật khẩu",
     "account.password_reset_by_email": "Đặt lại mật khẩu qua liên kết e-mail",
+    "account.invited": "In phiếu mời phụ huynh mở tài khoản",
+    "account.reset_code_issued": "In mã đặt lại mật khẩu cho phụ huynh",
+    "account.invitation_redeemed": "Phụ huynh dùng mã trên phiếu (mở hoặc liên kết tài khoản)",
+    "account.invitation_refused": "Nhập mã phiếu mời không đúng",
+    "account.password_reset_by_code": "Phụ huynh đặt mật khẩu mới bằng mã trên phiếu",
     "account.two_factor_enabled": "Bật xác thực hai bước",
     "account.two_factor_disabled": "Tắt xác thực hai bước",
     "account.two_factor_reset": "Đặt lại xác thực hai bước (quản trị)",
@@ -97,6 +102,7 @@ for _module in (
     "graduation",
     "transfers",
     "parents.child",
+    "privacy",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

@@ -29,6 +29,8 @@ NAV_EXTENSIONS = (
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
     "hoso.parents.child.navigation",
+    "hoso.privacy.navigation",
+    "hoso.accounts.invitations.navigation",
 )
 
 
@@ -106,6 +108,8 @@ GROUPS = (
             "rollover:",
             "graduation:",
             "transfers:",
+            "accounts:parent_invitations",
+            "privacy:paper",
         ),
     ),
     (
@@ -134,6 +138,8 @@ GROUPS = (
             "accounts:inspectors",
             "accounts:delegations",
             "parents:publication",
+            "privacy:notice",
+            "privacy:requests",
         ),
     ),
 )

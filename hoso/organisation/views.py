@@ -18,6 +18,7 @@ from hoso.organisation.policies import (
     can_import_class,
     visible_classes,
 )
+from hoso.privacy.actions import class_data_viewed
 from hoso.students.models import Enrolment
 from hoso.students.selectors import class_members
 
@@ -49,6 +50,7 @@ def class_list(request):
 def class_detail(request, class_id: int):
     actor = request.actor
     school_class = access_class(actor, class_id)
+    class_data_viewed(actor=actor, school_class=school_class, what="Danh sách lớp")
     roster = class_members(school_class)  # the members now and, struck through, who left
     day = reference_day(school_class.year)
     teaching = (

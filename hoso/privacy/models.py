@@ -41,6 +41,10 @@ class PrivacyNotice(models.Model):
     version = models.PositiveIntegerField("phiên bản")
     text = models.TextField("nội dung")
     processors = models.TextField("bên xử lý dữ liệu (nhà cung cấp SMS, Zalo…)", blank=True)
+    # Purposes whose data, processors or use changed from the version before: consents given
+    # under an older version lapse for these at publication (asked again); the others stay.
+    changed_purposes = models.JSONField("mục đích thay đổi so với phiên bản trước", default=list)
+    created_at = models.DateTimeField("soạn lúc", null=True, blank=True)
     published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -54,6 +58,12 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Thông báo xử lý dữ liệu cá nhân, phiên bản {self.version}"
+
+
+class EndReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", "Phụ huynh rút lại"
+    LAPSED = "lapsed", "Thông báo mới thay đổi mục đích: cần đồng ý lại"
+    RENEWED = "renewed", "Đã đồng ý lại theo thông báo mới"
 
 
 class Consent(models.Model):
@@ -77,6 +87,12 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Why it stopped: the guardian withdrew, a new notice changed its purpose (asked again), or
+    # the guardian answered the new notice (a new consent replaced this one).
+    ended_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    # PUBLICATION of a child aged 7 or more: the child agreed too (the guardian ticks it).
+    child_agreed = models.BooleanField("con đã đồng ý", default=False)
+    paper_note = models.CharField("phiếu giấy (số, ngày ký)", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-given_at"]
@@ -97,3 +113,63 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.user_id})"
+
+
+class PrivacySettings(models.Model):
+    """A school's settings about personal data: the deadline to answer a parent's request
+    (NĐ 13/2023 had 72 hours; NĐ 356/2025's deadline is UNCONFIRMED — the school sets it) and
+    who parents contact about their data."""
+
+    school = models.OneToOneField(
+        "organisation.School", on_delete=models.CASCADE, related_name="privacy_settings"
+    )
+    request_hours = models.PositiveIntegerField("thời hạn trả lời yêu cầu (giờ)", default=72)
+    contact = models.CharField("đầu mối liên hệ về dữ liệu cá nhân", max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"Dữ liệu cá nhân: {self.school_id}"
+
+
+class DataRequest(models.Model):
+    """A guardian's request about the child's data (yêu cầu chỉnh sửa, xóa, hạn chế xử lý),
+    tracked to its deadline. The change itself is made by the staff in the usual student form."""
+
+    class Kind(models.TextChoices):
+        CORRECT = "correct", "Chỉnh sửa"
+        DELETE = "delete", "Xóa"
+        RESTRICT = "restrict", "Hạn chế xử lý"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Đã nhận"
+        IN_PROGRESS = "in_progress", "Đang xử lý"
+        DONE = "done", "Đã xong"
+        REFUSED = "refused", "Từ chối (có lý do)"
+
+    school = models.ForeignKey("organisation.School", on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("loại yêu cầu", max_length=10, choices=Kind.choices)
+    field = models.CharField("thông tin nào", max_length=120)
+    what_is_wrong = models.TextField("sai ở đâu, vì sao", max_length=2000)
+    right_value = models.CharField("thông tin đúng", max_length=500, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField("trả lời / lý do từ chối", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["school", "state", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.field}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.RECEIVED, self.State.IN_PROGRESS)

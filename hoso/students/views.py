@@ -11,6 +11,7 @@ from hoso.core import clock
 from hoso.core.errors import DomainError
 from hoso.core.text import in_sentence
 from hoso.organisation.policies import access_class, can_edit_class_students
+from hoso.privacy.actions import child_data_viewed
 from hoso.students import actions
 from hoso.students.forms import (
     ChangeClassForm,
@@ -51,6 +52,8 @@ def search(request):
 def detail(request, student_id: int):
     actor = request.actor
     student = access_student(actor, student_id)
+    # a parent or an inspector reading a child's profile is in the audit trail (privacy)
+    child_data_viewed(actor=actor, student=student, what="Hồ sơ học sinh")
     enrolments = student_history(student)
     guardians = student.guardian_links.select_related("guardian")
     full = (

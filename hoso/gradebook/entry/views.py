@@ -67,6 +67,7 @@ from hoso.organisation.models import (
     Term,
 )
 from hoso.organisation.policies import access_class, visible_classes
+from hoso.privacy.actions import class_data_viewed
 from hoso.students.models import Enrolment
 
 # Refusals that no retry can fix: the grid shows them and keeps the typed value until the
@@ -227,6 +228,9 @@ def _sheet_urls(sheet: Sheet) -> dict[str, str]:
 def sheet(request, class_id: int, subject_id: int, term_id: int):
     actor = request.actor
     school_class, subject, term = access_sheet(actor, class_id, subject_id, term_id)
+    class_data_viewed(
+        actor=actor, school_class=school_class, what=f"Sổ điểm {subject.name}, học kỳ {term.number}"
+    )
     the_sheet = load_sheet(school_class, subject, term)
     data = sheet_data(the_sheet)
     states = column_states(actor, the_sheet, data)
