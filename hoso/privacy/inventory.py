@@ -156,7 +156,8 @@ def outsiders(student) -> Section:
         AuditEvent.objects.filter(school_id=student.school_id)
         .filter(
             Q(
-                event_type="privacy.child_data_viewed",
+                # the contact book's child page logs its own views (parents.child_viewed)
+                event_type__in=["privacy.child_data_viewed", "parents.child_viewed"],
                 target_type="students.student",
                 target_id=str(student.pk),
             )
@@ -174,7 +175,8 @@ def outsiders(student) -> Section:
         [
             at.astimezone(_vn()).strftime("%H:%M %d/%m/%Y"),
             name,
-            labels.get((after or {}).get("as"), ""),
+            labels.get((after or {}).get("as"), "")
+            or (labels["parent"] if kind == "parents.child_viewed" else ""),
             (after or {}).get("what", "")
             + (
                 f" (cả {target[:1].lower()}{target[1:]})"

@@ -457,3 +457,16 @@ def test_a_co_parent_s_own_consents_are_not_shown_on_the_child_s_page(world):
         client.get(reverse("privacy:child_download", args=[world.student_a.pk])).content
     )
     assert [r["Người đồng ý"] for r in data["sections"]["consents"]["rows"]] == ["Lê Thị Mẹ"]
+
+
+@pytest.mark.django_db
+def test_the_contact_books_child_page_counts_as_an_outsiders_read(world):
+    """GIVEN a parent who opened the contact book's page of the child, WHEN the parent opens
+    the child's data page, THEN that view is listed among outsiders' reads, as a parent's."""
+    from hoso.privacy.inventory import outsiders
+
+    client = _login(world, "parent")
+    assert client.get(reverse("parents:child", args=[world.student_a.pk])).status_code == 200
+    rows = outsiders(world.student_a).rows
+    assert [r[2] for r in rows] == ["Phụ huynh"]
+    assert outsiders(world.student_b).rows == []
