@@ -4,6 +4,10 @@ from importlib import import_module
 
 EVENT_LABELS = {
     "auth.login": "Đăng nhập",
+    "notifications.preferences_changed": "Đổi cài đặt nhận thông báo",
+    "notifications.push_subscribed": "Bật thông báo đẩy trên một thiết bị",
+    "notifications.push_unsubscribed": "Tắt thông báo đẩy trên một thiết bị",
+    "notifications.delivery_retried": "Gửi lại tin đã gửi lỗi",
     "auth.logout": "Đăng xuất",
     "auth.login_failed": "Đăng nhập sai",
     "auth.login_throttled": "Đăng nhập bị hoãn do sai nhiều lần",

@@ -24,7 +24,9 @@ from hoso.accounts.policies import not_found
 from hoso.core import clock
 from hoso.core.text import nfc
 from hoso.notifications import outbox
-from hoso.notifications.models import Notification
+from hoso.notifications.channels.sms import phone_international
+from hoso.notifications.errors import NotificationError, NotificationErrorCode
+from hoso.notifications.models import ContactPreferences, Delivery, Notification, PushSubscription
 from hoso.notifications.outbox import email_enabled
 
 __all__ = ["email_enabled", "notify", "notify_many"]
@@ -180,3 +182,138 @@ def nudge_each(
         made = notify(user=user, school=school, **notice(item))
         (out.sent if made is not None else out.already).append(item)
     return out
+
+
+# --- the person's channels (cài đặt nhận thông báo) and the outbox's administration -----------
+
+
+def preferences_update(
+    *,
+    actor: Actor,
+    email: bool,
+    push: bool,
+    sms: bool,
+    zalo: bool,
+    email_address: str = "",
+    phone: str = "",
+    quiet_start=None,
+    quiet_end=None,
+    weekly_digest: bool = False,
+) -> ContactPreferences:
+    """Save the actor's own channel preferences (audited: the account's contact data changed).
+    Queued deliveries follow at once: the worker asks the preferences again when sending."""
+    from hoso.audit.actions import audit_record
+
+    phone = nfc(phone).strip()
+    if phone and not phone_international(phone):
+        raise NotificationError(
+            NotificationErrorCode.BAD_PHONE,
+            "Số điện thoại không hợp lệ: nhập số di động Việt Nam, ví dụ 0912 345 678.",
+        )
+    if (quiet_start is None) != (quiet_end is None):
+        raise NotificationError(
+            NotificationErrorCode.QUIET_HOURS,
+            "Giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc (hoặc để trống cả hai).",
+        )
+    with transaction.atomic():
+        prefs, _ = ContactPreferences.objects.select_for_update().get_or_create(user=actor.user)
+        fields = ("email", "push", "sms", "zalo", "email_address", "phone", "weekly_digest")
+        before = {f: getattr(prefs, f) for f in fields}
+        before.update(
+            quiet_start=str(prefs.quiet_start or ""), quiet_end=str(prefs.quiet_end or "")
+        )
+        prefs.email, prefs.push, prefs.sms, prefs.zalo = email, push, sms, zalo
+        prefs.email_address = email_address.strip()
+        prefs.phone = phone
+        prefs.quiet_start, prefs.quiet_end = quiet_start, quiet_end
+        prefs.weekly_digest = weekly_digest
+        prefs.full_clean()
+        prefs.save()
+        after = {f: getattr(prefs, f) for f in fields}
+        after.update(quiet_start=str(quiet_start or ""), quiet_end=str(quiet_end or ""))
+        audit_record(
+            event_type="notifications.preferences_changed",
+            actor=actor.user,
+            school_id=actor.school.pk if actor.school else None,
+            target=actor.user,
+            before=before,
+            after=after,
+        )
+    return prefs
+
+
+def push_subscribe(
+    *, actor: Actor, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Register this device for Web Push (or move it to the actor: one device, one owner)."""
+    from hoso.audit.actions import audit_record
+
+    if not endpoint.startswith("https://") or not p256dh or not auth:
+        raise NotificationError(
+            NotificationErrorCode.BAD_SUBSCRIPTION, "Thiết bị gửi đăng ký không hợp lệ."
+        )
+    with transaction.atomic():
+        sub, created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint[:1000],
+            defaults={
+                "user": actor.user,
+                "p256dh": p256dh[:200],
+                "auth": auth[:100],
+                "user_agent": user_agent[:300],
+            },
+        )
+        audit_record(
+            event_type="notifications.push_subscribed",
+            actor=actor.user,
+            school_id=actor.school.pk if actor.school else None,
+            target=actor.user,
+            after={"device": sub.user_agent[:120], "new": created},
+        )
+    return sub
+
+
+def push_unsubscribe(*, actor: Actor, endpoint: str) -> int:
+    from hoso.audit.actions import audit_record
+
+    with transaction.atomic():
+        count, _ = PushSubscription.objects.filter(user=actor.user, endpoint=endpoint).delete()
+        if count:
+            audit_record(
+                event_type="notifications.push_unsubscribed",
+                actor=actor.user,
+                school_id=actor.school.pk if actor.school else None,
+                target=actor.user,
+            )
+    return count
+
+
+def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
+    """The administrator sends a failed delivery again (audited): queued now, attempts reset.
+    Consent and preferences are asked again by the worker."""
+    from hoso.audit.actions import audit_record
+    from hoso.notifications.policies import access_delivery
+
+    with transaction.atomic():
+        delivery = access_delivery(actor, delivery_id, for_update=True)
+        if delivery.state != Delivery.State.FAILED:
+            raise NotificationError(
+                NotificationErrorCode.NOT_FAILED, "Chỉ gửi lại được tin đã gửi lỗi."
+            )
+        before = {"state": delivery.state, "attempts": delivery.attempts, "error": delivery.error}
+        delivery.state = Delivery.State.QUEUED
+        delivery.attempts = 0
+        delivery.next_attempt_at = clock.now()
+        delivery.reason = "retried"
+        delivery.save(
+            update_fields=["state", "attempts", "next_attempt_at", "reason", "updated_at"]
+        )
+        audit_record(
+            event_type="notifications.delivery_retried",
+            actor=actor.user,
+            school_id=delivery.school_id,
+            target=delivery,
+            before=before,
+            after={"state": delivery.state},
+        )
+        transaction.on_commit(lambda: outbox.kick())
+    return delivery

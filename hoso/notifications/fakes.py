@@ -79,3 +79,62 @@ class FakeProvider:
     def bodies(self, path: str = "") -> list[dict]:
         with self.lock:
             return [r["body"] for r in self.received if r["path"].startswith(path)]
+
+
+class FakeSmtp:
+    """A minimal SMTP server on 127.0.0.1 (random port) that accepts every message and counts
+    them (``received``): enough for Django's SMTP backend (EHLO, MAIL, RCPT, DATA, RSET, QUIT)."""
+
+    def __init__(self):
+        import socketserver
+
+        self.received: list[bytes] = []
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line: str) -> None:
+                self.wfile.write(line.encode() + b"\r\n")
+                self.wfile.flush()
+
+            def handle(self):
+                self.reply("220 fake ESMTP")
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        self.reply("250 fake")
+                    elif verb == b"DATA":
+                        self.reply("354 end with .")
+                        chunks = []
+                        while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                            chunks.append(chunk)
+                        with fake.lock:
+                            fake.received.append(b"".join(chunks))
+                        self.reply("250 queued")
+                    elif verb == b"QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:  # MAIL, RCPT, RSET, NOOP
+                        self.reply("250 ok")
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def start(self) -> FakeSmtp:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -34,17 +34,18 @@ class EmailProvider(Provider):
         conn = getattr(self.local, "conn", None)
         if conn is None:
             conn = get_connection(fail_silently=False)
+            conn.open()  # kept open across messages (send_messages closes only what it opened)
             self.local.conn = conn
         return conn
 
     def send(self, message: Message, address) -> Sent:
-        email = EmailMessage(
-            subject=f"[HoSo] {message.subject}",
-            body=body(message),
-            to=[address],
-            connection=self.connection(),
-        )
         try:
+            email = EmailMessage(
+                subject=f"[HoSo] {message.subject}",
+                body=body(message),
+                to=[address],
+                connection=self.connection(),
+            )
             email.send()
         except smtplib.SMTPRecipientsRefused as exc:
             raise ProviderError(
