@@ -56,9 +56,9 @@ class PushProvider(Provider):
 
     def __init__(self, *, vapid_private_key: str, subject: str, timeout: float, **kw):
         super().__init__(**kw)
-        from py_vapid import Vapid01
+        from py_vapid import Vapid02
 
-        self.vapid = Vapid01(private_key=private_key(vapid_private_key))
+        self.vapid = Vapid02(private_key=private_key(vapid_private_key))
         self.subject = subject
         self.timeout = timeout
 

@@ -318,3 +318,46 @@ def test_after_quiet_hours():
     assert outbox.after_quiet_hours(noon, [w, (time(12), time(13))]) == datetime(
         2026, 12, 8, 13, 0, tzinfo=tz
     )
+
+
+@pytest.mark.django_db
+def test_web_push_encrypted_to_the_device(world, fake, settings):
+    """GIVEN a parent with contact-book consent and one push device whose endpoint is the fake
+    push service, WHEN the worker runs, THEN one encrypted (aes128gcm) POST with a VAPID
+    authorization reaches it; a device the service forgot (410) is removed."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from hoso.notifications.channels.push import b64url, new_private_key
+    from hoso.notifications.models import PushSubscription
+
+    settings.HOSO_VAPID_PRIVATE_KEY = new_private_key()
+    settings.HOSO_VAPID_SUBJECT = "mailto:admin@example.edu.vn"
+    browser = ec.generate_private_key(ec.SECP256R1()).public_key()
+    p256dh = b64url(
+        browser.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    )
+    parent = world.users["parent"]
+    consent(world, parent, Purpose.CONTACT_BOOK)
+    PushSubscription.objects.create(
+        user=parent, endpoint=fake.url + "/push/dev1", p256dh=p256dh, auth=b64url(os.urandom(16))
+    )
+    tell_parent(world)
+    d = Delivery.objects.get(channel="push")
+    assert outbox.deliver_due().sent == 1
+    (request,) = [r for r in fake.received if r["path"] == "/push/dev1"]
+    assert request["headers"]["content-encoding"] == "aes128gcm"
+    assert request["headers"]["authorization"].startswith("vapid t=")
+    assert request["body"]["binary"] > 0
+    d.refresh_from_db()
+    assert d.state == State.SENT and d.address == "1 thiết bị"
+    # the push service forgot the device: removed, the delivery fails for good
+    fake.fail_with = 410
+    tell_parent(world, key="n2")
+    outbox.deliver_due()
+    assert not PushSubscription.objects.exists()
+    assert Delivery.objects.get(notification__dedupe_key="n2", channel="push").reason == "push_gone"
