@@ -309,9 +309,28 @@ def queue_deliveries(notifications: list[Notification], *, now: datetime | None 
     if not rows:
         return 0
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    earliest = min(r.next_attempt_at for r in rows)
-    transaction.on_commit(lambda: kick(earliest))
+    _kick_after_commit(min(r.next_attempt_at for r in rows))
     return len(rows)
+
+
+class AfterCommitKick:
+    """The after-commit start of a worker run; one per transaction however many notifications
+    it queued (a reminder loop calling ``notify`` forty times starts one run)."""
+
+    def __init__(self, when: datetime):
+        self.when = when
+
+    def __call__(self) -> None:
+        kick(self.when)
+
+
+def _kick_after_commit(when: datetime) -> None:
+    if connection.in_atomic_block:
+        for _sids, func, _robust in connection.run_on_commit:
+            if isinstance(func, AfterCommitKick):
+                func.when = min(func.when, when)
+                return
+    transaction.on_commit(AfterCommitKick(when))
 
 
 def kick(when: datetime | None = None) -> None:
@@ -505,10 +524,10 @@ def deliver_due(*, limit: int = 50, now: datetime | None = None) -> Run:
             run.skipped += 1
             continue
         provider = provider_for(d.channel)
-        if provider is None:
+        if provider is None:  # configuration removed after queuing: wait, then give up
             _finish(
                 d,
-                state=State.QUEUED,
+                state=State.QUEUED if d.attempts < max_attempts() else State.FAILED,
                 next_attempt_at=now + backoff(d.attempts),
                 reason=Reason.PROVIDER_OFF,
                 error=_label(Reason.PROVIDER_OFF),

@@ -361,3 +361,24 @@ def test_web_push_encrypted_to_the_device(world, fake, settings):
     outbox.deliver_due()
     assert not PushSubscription.objects.exists()
     assert Delivery.objects.get(notification__dedupe_key="n2", channel="push").reason == "push_gone"
+
+
+@pytest.mark.django_db
+def test_one_worker_start_per_transaction(world, fake, django_capture_on_commit_callbacks):
+    """GIVEN a loop notifying several parents in one transaction, THEN one worker start."""
+    from django.db import transaction
+
+    from hoso.students.models import Guardian
+    from hoso.testing.factories import make_user
+
+    people = []
+    for i in range(3):
+        u = make_user(f"ph{i}", f"Phụ huynh {i}")
+        Guardian.objects.create(school=world.school, user=u, full_name="PH", phone=f"09{i:08d}")
+        consent(world, u, Purpose.SMS)
+        people.append(u)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for u in people:
+            notify(user=u, school=world.school, kind="r", text="Nhắc", dedupe_key="loop")
+    assert len([c for c in callbacks if isinstance(c, outbox.AfterCommitKick)]) == 1
+    assert Delivery.objects.filter(state="queued").count() == 3
