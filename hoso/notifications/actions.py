@@ -26,7 +26,13 @@ from hoso.core.text import nfc
 from hoso.notifications import outbox
 from hoso.notifications.channels.sms import phone_international
 from hoso.notifications.errors import NotificationError, NotificationErrorCode
-from hoso.notifications.models import ContactPreferences, Delivery, Notification, PushSubscription
+from hoso.notifications.models import (
+    ContactPreferences,
+    Delivery,
+    Notification,
+    PushSubscription,
+    SchoolNotificationSettings,
+)
 from hoso.notifications.outbox import email_enabled
 
 __all__ = ["email_enabled", "notify", "notify_many"]
@@ -317,3 +323,36 @@ def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
         )
         transaction.on_commit(lambda: outbox.kick())
     return delivery
+
+
+def school_notification_settings_update(
+    *, actor: Actor, quiet_start, quiet_end, digest_weekday: int, digest_hour: int
+) -> SchoolNotificationSettings:
+    """The school's sending hours and weekly digest day (principal, vice principal,
+    administrator: ``Perm.MANAGE_ORGANISATION``), audited."""
+    from hoso.accounts.policies import Perm, require
+    from hoso.audit.actions import audit_record
+
+    require(actor, Perm.MANAGE_ORGANISATION, what="cài đặt gửi tin của trường")
+    if not 0 <= digest_hour <= 23 or digest_weekday not in range(7):
+        raise NotificationError(
+            NotificationErrorCode.QUIET_HOURS, "Ngày hoặc giờ gửi bản tin tuần không hợp lệ."
+        )
+    with transaction.atomic():
+        row, _ = SchoolNotificationSettings.objects.select_for_update().get_or_create(
+            school=actor.school
+        )
+        fields = ("quiet_start", "quiet_end", "digest_weekday", "digest_hour")
+        before = {f: str(getattr(row, f)) for f in fields}
+        row.quiet_start, row.quiet_end = quiet_start, quiet_end
+        row.digest_weekday, row.digest_hour = digest_weekday, digest_hour
+        row.save()
+        audit_record(
+            event_type="notifications.school_settings_changed",
+            actor=actor.user,
+            school_id=actor.school.pk,
+            target=row,
+            before=before,
+            after={f: str(getattr(row, f)) for f in fields},
+        )
+    return row

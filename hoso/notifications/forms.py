@@ -23,3 +23,22 @@ class PreferencesForm(forms.Form):
     weekly_digest = forms.BooleanField(
         label="Gộp tin không khẩn thành một bản tin mỗi tuần", required=False
     )
+
+
+class SchoolSettingsForm(forms.Form):
+    quiet_start = forms.TimeField(label="Giờ yên lặng từ")
+    quiet_end = forms.TimeField(label="đến")
+    digest_weekday = forms.TypedChoiceField(
+        label="Ngày gửi bản tin tuần",
+        coerce=int,
+        choices=[
+            (0, "Thứ Hai"),
+            (1, "Thứ Ba"),
+            (2, "Thứ Tư"),
+            (3, "Thứ Năm"),
+            (4, "Thứ Sáu"),
+            (5, "Thứ Bảy"),
+            (6, "Chủ nhật"),
+        ],
+    )
+    digest_hour = forms.IntegerField(label="Giờ gửi bản tin tuần", min_value=0, max_value=23)

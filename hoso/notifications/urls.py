@@ -11,5 +11,6 @@ urlpatterns = [
     path("day/dang-ky/", views.push_subscribe, name="push_subscribe"),
     path("day/huy/", views.push_unsubscribe, name="push_unsubscribe"),
     path("gui-di/", views.deliveries, name="deliveries"),
+    path("cai-dat-truong/", views.school_settings_page, name="school_settings"),
     path("gui-di/<int:delivery_id>/gui-lai/", views.delivery_retry, name="delivery_retry"),
 ]

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from hoso.core.errors import DomainError
 from hoso.notifications import actions
 from hoso.notifications.channels.registry import provider_for
-from hoso.notifications.forms import PreferencesForm
+from hoso.notifications.forms import PreferencesForm, SchoolSettingsForm
 from hoso.notifications.models import Channel, Delivery
 from hoso.notifications.outbox import school_settings
-from hoso.notifications.policies import require_deliveries
+from hoso.notifications.policies import can_see_deliveries, require_deliveries
 from hoso.notifications.selectors import (
     deliveries_for,
     delivery_counts,
@@ -44,7 +44,12 @@ def notification_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread_only": unread_only, "unread": unread_count(actor)},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": unread_count(actor),
+            "can_see_deliveries": can_see_deliveries(actor),
+        },
     )
 
 
@@ -242,3 +247,31 @@ def delivery_retry(request, delivery_id: int):
         raise
     messages.success(request, "Đã đưa tin vào hàng đợi gửi lại.")
     return redirect("notifications:deliveries")
+
+
+@login_required
+def school_settings_page(request):
+    """Cài đặt gửi tin của trường: quiet hours and the weekly digest's day (school leaders)."""
+    from hoso.accounts.policies import Perm, require
+
+    actor = request.actor
+    require(actor, Perm.MANAGE_ORGANISATION, what="cài đặt gửi tin của trường")
+    if actor.school is None:
+        return redirect("notifications:list")
+    row = school_settings(actor.school.pk)
+    initial = {
+        "quiet_start": row.quiet_start,
+        "quiet_end": row.quiet_end,
+        "digest_weekday": row.digest_weekday,
+        "digest_hour": row.digest_hour,
+    }
+    form = SchoolSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.school_notification_settings_update(actor=actor, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã lưu cài đặt gửi tin của trường.")
+            return redirect("notifications:school_settings")
+    return render(request, "notifications/school_settings.html", {"form": form})

@@ -146,3 +146,29 @@ def test_delivery_log_query_count(world, client, django_assert_max_num_queries):
     client.get(reverse("notifications:deliveries"))
     with django_assert_max_num_queries(25):
         client.get(reverse("notifications:deliveries"), {"kenh": "sms", "trang-thai": "failed"})
+
+
+@pytest.mark.django_db
+def test_school_settings_by_leaders_audited(world, client):
+    """GIVEN the principal, WHEN they set quiet hours 22:00–06:00 and Saturday 8h, THEN saved
+    and audited; a teacher gets 403."""
+    from hoso.notifications.models import SchoolNotificationSettings
+
+    client.force_login(world.users["homeroom"])
+    assert client.get(reverse("notifications:school_settings")).status_code == 403
+    client.force_login(world.users["principal"])
+    page = client.get(reverse("notifications:school_settings")).content.decode()
+    assert 'value="21:00"' in page and 'value="07:00"' in page
+    r = client.post(
+        reverse("notifications:school_settings"),
+        {"quiet_start": "22:00", "quiet_end": "06:00", "digest_weekday": "5", "digest_hour": "8"},
+    )
+    assert r.status_code == 302
+    row = SchoolNotificationSettings.objects.get(school=world.school)
+    assert (row.quiet_start.hour, row.quiet_end.hour, row.digest_weekday, row.digest_hour) == (
+        22,
+        6,
+        5,
+        8,
+    )
+    assert AuditEvent.objects.filter(event_type="notifications.school_settings_changed").exists()
