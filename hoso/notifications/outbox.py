@@ -341,11 +341,26 @@ def kick(when: datetime | None = None) -> None:
         if when is not None and when > clock.now() + timedelta(seconds=1):
             if not outbox_deliver.get_backend().supports_defer:
                 return  # the cron command (deliver_notifications) picks it up then
+            if _run_waiting(outbox_deliver, when):
+                return
             outbox_deliver.using(run_after=when).enqueue()
         else:
             outbox_deliver.enqueue()
     except Exception:  # the queue is down: the rows wait in the outbox for the next run
         logger.exception("Could not start the outbox worker")
+
+
+def _run_waiting(task, when: datetime) -> bool:
+    """A run of ``task`` is already waiting in the database queue to start by ``when`` (the
+    deferred runs of every worker and queuing would otherwise pile up at the same time)."""
+    try:
+        from django_tasks_db.compat import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another backend
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status=TaskResultStatus.READY, run_after__lte=when
+    ).exists()
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -382,3 +382,19 @@ def test_one_worker_start_per_transaction(world, fake, django_capture_on_commit_
             notify(user=u, school=world.school, kind="r", text="Nhắc", dedupe_key="loop")
     assert len([c for c in callbacks if isinstance(c, outbox.AfterCommitKick)]) == 1
     assert Delivery.objects.filter(state="queued").count() == 3
+
+
+@pytest.mark.django_db
+def test_deferred_runs_do_not_pile_up(world, fake, settings, time_machine):
+    """GIVEN the database task queue at 22:30, WHEN two notices are queued in quiet hours, THEN
+    one worker run waits for 07:00 in the queue, not two."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    consent(world, world.users["parent"], Purpose.SMS)
+    time_machine.move_to(clock.at(clock.today(), 22, 30), tick=False)
+    outbox.kick(clock.at(clock.today() + timedelta(days=1), 7))
+    outbox.kick(clock.at(clock.today() + timedelta(days=1), 7))
+    waiting = DBTaskResult.objects.filter(task_path="hoso.notifications.tasks.outbox_deliver")
+    assert waiting.count() == 1
+    assert waiting.get().run_after == clock.at(clock.today() + timedelta(days=1), 7)
