@@ -297,7 +297,7 @@ def queue_deliveries(notifications: list[Notification], *, now: datetime | None 
                     continue
                 rows.append(
                     Delivery(
-                        notification=n,
+                        notification_id=n.pk,
                         user_id=n.user_id,
                         school_id=school_id,
                         channel=c,
@@ -491,6 +491,7 @@ def deliver_due(*, limit: int = 50, now: datetime | None = None) -> Run:
         ):
             push_subs[sub.user_id].append(sub)
 
+    emailed: list[int] = []
     for d in batch:
         person = reach.get((d.school_id, d.user_id))
         if person is None:
@@ -597,8 +598,10 @@ def deliver_due(*, limit: int = 50, now: datetime | None = None) -> Run:
             error="",
         )
         if d.channel == Channel.EMAIL:
-            Notification.objects.filter(pk=d.notification_id).update(emailed_at=sent_at)
+            emailed.append(d.notification_id)
         run.sent += 1
+    if emailed:  # shown in the inbox ("Đã gửi e-mail"); one write for the batch
+        Notification.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
     return run
 
 
