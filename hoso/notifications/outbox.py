@@ -609,6 +609,15 @@ def _label(reason: str) -> str:
     return Reason.LABELS.get(reason, reason)
 
 
+def pool_room() -> int:
+    """How many worker threads the process's connection pool can serve besides the calling
+    thread's own connection (PostgreSQL with ``HOSO_DB_POOL_MAX``; unbounded otherwise)."""
+    pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
+    if not pool:
+        return 1_000
+    return max(1, int(pool.get("max_size", 4)) - 1)
+
+
 def drain(*, threads: int = 1, limit: int = 50, budget_seconds: float = 50.0) -> Run:
     """Send everything due now with ``threads`` workers (each its own database connection),
     until nothing is due or the time budget is spent; then make sure a run is scheduled for the
@@ -625,10 +634,15 @@ def drain(*, threads: int = 1, limit: int = 50, budget_seconds: float = 50.0) ->
                     total.add(run)
                 if run.claimed == 0:
                     return
+        except Exception:  # the database went away: what this thread claimed comes back later
+            logger.exception("An outbox worker thread stopped")
+            with lock:
+                total.errors.append("worker thread stopped")
         finally:
             if threading.current_thread() is not threading.main_thread():
                 connection.close()
 
+    threads = min(threads, pool_room())
     if threads <= 1 or connection.in_atomic_block:  # other connections would not see our rows
         work()
     else:
