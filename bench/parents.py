@@ -14,7 +14,8 @@ a. **queue**: ``notify_many`` to every family (the notice to the whole school): 
    notifications in bulk plus the outbox's queuing (consent asked per channel, preferences,
    quiet hours, one Delivery per channel). Target < 2 s. Baseline: a bulk insert of the same
    number of bare notifications (no dedupe query, no outbox).
-b. **deliver**: ``outbox.drain(threads=--threads)`` — what the ``outbox_deliver`` task runs in
+b. **deliver**: ``outbox.drain(threads=--threads)`` (at most the PostgreSQL pool's room,
+   ``HOSO_DB_POOL_MAX − 1``) — what the ``outbox_deliver`` task runs in
    the worker: claim batches (FOR UPDATE SKIP LOCKED on PostgreSQL, a conditional UPDATE on
    SQLite), ask consent again, send to the fakes, record each outcome. Messages per second;
    target ≥ 200/s. Baseline: the same number of bare HTTP POSTs to the fake gateway from the same
@@ -208,8 +209,9 @@ def main() -> None:
 
     # b. the workers deliver
     gateway.received.clear()
+    threads = min(args.threads, outbox.pool_room())  # what drain uses (the pool's room)
     t0 = time.perf_counter()
-    run = outbox.drain(threads=args.threads, limit=50, budget_seconds=600)
+    run = outbox.drain(threads=threads, limit=50, budget_seconds=600)
     deliver_s = time.perf_counter() - t0
     rate = run.sent / deliver_s if deliver_s else 0.0
     sent = Delivery.objects.filter(state="sent").count()
@@ -218,16 +220,16 @@ def main() -> None:
         len(gateway.received) + len(smtp.received) == len(users), "each message received once"
     )
     sms_n, mail_n = len(gateway.received), len(smtp.received)
-    base_s = baseline_posts(gateway.url + "/base", run.sent, args.threads)
+    base_s = baseline_posts(gateway.url + "/base", run.sent, threads)
     base_rate = run.sent / base_s
     print(
         f"b. delivered {run.sent} messages ({sms_n} SMS, {mail_n} "
-        f"e-mails) with {args.threads} threads in {deliver_s:.2f} s: {rate:.0f} messages/s; "
+        f"e-mails) with {threads} threads in {deliver_s:.2f} s: {rate:.0f} messages/s; "
         f"baseline bare POSTs {base_rate:.0f}/s → ratio {base_rate / rate:.1f}"
     )
     print(f"machine: {machine()}")
     print(
-        f"RESULT parents_outbox db={args.db} families={len(users)} threads={args.threads} "
+        f"RESULT parents_outbox db={args.db} families={len(users)} threads={threads} "
         f"queue_s={queue_s:.3f} queue_ratio={queue_s / queue_base:.1f} "
         f"deliver_s={deliver_s:.2f} messages_per_s={rate:.0f} baseline_per_s={base_rate:.0f} "
         f"deliver_ratio={base_rate / rate:.1f}"
