@@ -21,6 +21,7 @@ local host names only; never in production mode).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -369,6 +370,27 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The sender of reminders and password-reset links.
 DEFAULT_FROM_EMAIL = os.environ.get("HOSO_EMAIL_FROM", "HoSo <hoso@localhost>")
+
+# --- The outbox: channels behind one outbox (docs/NOTIFICATIONS.md) ---------------------------
+# A channel is used only when its provider is configured. Rates are messages per second per
+# worker process (token bucket); quiet hours are the default of every school's setting.
+HOSO_QUIET_HOURS = os.environ.get("HOSO_QUIET_HOURS", "21:00-07:00")
+HOSO_OUTBOX_THREADS = int(os.environ.get("HOSO_OUTBOX_THREADS", "4"))
+HOSO_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("HOSO_OUTBOX_MAX_ATTEMPTS", "8"))
+HOSO_OUTBOX_BACKOFF_SECONDS = float(os.environ.get("HOSO_OUTBOX_BACKOFF_SECONDS", "30"))
+HOSO_PROVIDER_TIMEOUT = float(os.environ.get("HOSO_PROVIDER_TIMEOUT", "10"))
+HOSO_EMAIL_RATE = float(os.environ.get("HOSO_EMAIL_RATE", "10"))
+HOSO_SMS_URL = os.environ.get("HOSO_SMS_URL", "")
+HOSO_SMS_API_KEY = os.environ.get("HOSO_SMS_API_KEY", "")
+HOSO_SMS_SENDER = os.environ.get("HOSO_SMS_SENDER", "")
+HOSO_SMS_RATE = float(os.environ.get("HOSO_SMS_RATE", "20"))
+HOSO_ZALO_URL = os.environ.get("HOSO_ZALO_URL", "https://business.openapi.zalo.me/message/template")
+HOSO_ZALO_ACCESS_TOKEN = os.environ.get("HOSO_ZALO_ACCESS_TOKEN", "")
+HOSO_ZALO_TEMPLATES = json.loads(os.environ.get("HOSO_ZALO_TEMPLATES", "{}") or "{}")
+HOSO_ZALO_RATE = float(os.environ.get("HOSO_ZALO_RATE", "10"))
+HOSO_VAPID_PRIVATE_KEY = os.environ.get("HOSO_VAPID_PRIVATE_KEY", "")
+HOSO_VAPID_SUBJECT = os.environ.get("HOSO_VAPID_SUBJECT", "mailto:hoso@localhost")
+HOSO_PUSH_RATE = float(os.environ.get("HOSO_PUSH_RATE", "50"))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,12 @@
 from django.urls import include, path
 
+from hoso.notifications import views as notification_views
+
 urlpatterns = [
     path("", include("hoso.home.urls")),
+    # The web app: its service worker must be served from the root to control the whole site.
+    path("sw.js", notification_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", notification_views.manifest, name="web_manifest"),
     path("tai-khoan/", include("hoso.accounts.urls")),
     path("to-chuc/", include("hoso.organisation.urls")),
     path("hoc-sinh/", include("hoso.students.urls")),

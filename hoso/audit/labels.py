@@ -4,6 +4,11 @@ from importlib import import_module
 
 EVENT_LABELS = {
     "auth.login": "Đăng nhập",
+    "notifications.preferences_changed": "Đổi cài đặt nhận thông báo",
+    "notifications.push_subscribed": "Bật thông báo đẩy trên một thiết bị",
+    "notifications.push_unsubscribed": "Tắt thông báo đẩy trên một thiết bị",
+    "notifications.delivery_retried": "Gửi lại tin đã gửi lỗi",
+    "notifications.school_settings_changed": "Đổi giờ gửi tin và ngày bản tin tuần của trường",
     "auth.logout": "Đăng xuất",
     "auth.login_failed": "Đăng nhập sai",
     "auth.login_throttled": "Đăng nhập bị hoãn do sai nhiều lần",

@@ -1,9 +1,11 @@
 """Sending and reading notifications (thông báo).
 
 ``notify`` creates one in-app notification per (person, ``dedupe_key``): calling it again with the
-same key adds nothing, so a reminder job can run as often as it likes. When e-mail is configured
-(``HOSO_EMAIL_HOST`` → the SMTP backend) and the person has an address, the notification is also
-e-mailed after the transaction commits; ``emailed_at`` records it.
+same key adds nothing, so a reminder job can run as often as it likes. ``notify_many`` does the
+same for many people in one bulk insert. Both hand the new notifications to the outbox
+(``outbox.queue_deliveries``) in the same transaction: a ``Delivery`` per channel the person can be
+reached on (e-mail, Web Push, SMS, Zalo OA — consent, preferences and quiet hours decide), sent
+after commit by the background workers, never in the request (docs/NOTIFICATIONS.md).
 
 Notifications are a personal inbox, not a record of the school: creating one or marking it read
 is not written to the audit trail (the reminder run writes one summary event per school instead,
@@ -12,34 +14,32 @@ see ``gradebook/progress/actions.py``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from hoso.accounts.actor import Actor
 from hoso.accounts.policies import not_found
 from hoso.core import clock
 from hoso.core.text import nfc
-from hoso.notifications.models import Notification
+from hoso.notifications import outbox
+from hoso.notifications.channels.sms import phone_international
+from hoso.notifications.errors import NotificationError, NotificationErrorCode
+from hoso.notifications.models import (
+    ContactPreferences,
+    Delivery,
+    Notification,
+    PushSubscription,
+    SchoolNotificationSettings,
+)
+from hoso.notifications.outbox import email_enabled
 
-logger = logging.getLogger("hoso.notifications")
-
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+__all__ = ["email_enabled", "notify", "notify_many"]
 
 
-def email_enabled() -> bool:
-    """E-mail goes out only when the SMTP backend is configured (``HOSO_EMAIL_HOST``).
-
-    ``HOSO_EMAIL_ENABLED`` (True/False), when set, decides instead (tests use it with the
-    in-memory backend)."""
-    explicit = getattr(settings, "HOSO_EMAIL_ENABLED", None)
-    if explicit is not None:
-        return bool(explicit)
-    return settings.EMAIL_BACKEND == SMTP_BACKEND
+def _urgent(kind: str, urgent: bool | None) -> bool:
+    return kind in outbox.URGENT_KINDS if urgent is None else bool(urgent)
 
 
 def notify(
@@ -51,11 +51,15 @@ def notify(
     dedupe_key: str,
     url: str = "",
     email_subject: str = "",
+    urgent: bool | None = None,
 ) -> Notification | None:
-    """Create the notification unless this person already has one with ``dedupe_key``.
+    """Create the notification unless this person already has one with ``dedupe_key``, and
+    queue its deliveries on the person's channels.
 
-    Returns the new notification, or None when it existed already (or the person has no
-    active account)."""
+    ``email_subject`` is the subject of e-mail and the title of push messages; ``urgent``
+    (default: ``kind`` in ``outbox.URGENT_KINDS``) sends during quiet hours and bypasses the
+    weekly digest. Returns the new notification, or None when it existed already (or the
+    person has no active account)."""
     if user is None or not getattr(user, "is_active", True):
         return None
     key = dedupe_key[:200]
@@ -70,12 +74,12 @@ def notify(
                 text=nfc(text)[:500],
                 url=url[:300],
                 dedupe_key=key,
+                subject=nfc(email_subject)[:200],
+                urgent=_urgent(kind, urgent),
             )
+            outbox.queue_deliveries([notification])
     except IntegrityError:  # created in between by a concurrent run
         return None
-    if getattr(user, "email", "") and email_enabled():
-        subject = nfc(email_subject) or "Thông báo từ HoSo"
-        transaction.on_commit(lambda: notification_email(notification.pk, subject=subject))
     return notification
 
 
@@ -88,11 +92,12 @@ def notify_many(
     dedupe_key: str,
     url: str = "",
     email_subject: str = "",
+    urgent: bool | None = None,
 ) -> list[Notification]:
     """``notify`` many people at once (a notice to a class, a grade, the whole school): one
-    query for who has it already, one bulk insert, one e-mail task per new notification after
-    commit. Same rules as ``notify``: one per (person, ``dedupe_key``), active accounts only.
-    Returns the notifications created."""
+    query for who has it already, one bulk insert, the deliveries queued in bulk and one
+    worker run started after commit. Same rules as ``notify``: one per (person,
+    ``dedupe_key``), active accounts only. Returns the notifications created."""
     key = dedupe_key[:200]
     people = {u.pk: u for u in users if u is not None and getattr(u, "is_active", True)}
     if not people:
@@ -103,54 +108,31 @@ def notify_many(
         )
     )
     text = nfc(text)[:500]
+    subject = nfc(email_subject)[:200]
+    is_urgent = _urgent(kind, urgent)
     rows = [
         Notification(
-            user_id=pk, school=school, kind=kind[:40], text=text, url=url[:300], dedupe_key=key
+            user_id=pk,
+            school=school,
+            kind=kind[:40],
+            text=text,
+            url=url[:300],
+            dedupe_key=key,
+            subject=subject,
+            urgent=is_urgent,
         )
         for pk in people
         if pk not in have
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    made = list(
-        Notification.objects.filter(
-            user_id__in=[r.user_id for r in rows], dedupe_key=key, school=school
-        ).exclude(user_id__in=have)
-    )
-    if email_enabled():
-        subject = nfc(email_subject) or "Thông báo từ HoSo"
-        for notification in made:
-            if getattr(people[notification.user_id], "email", ""):
-                transaction.on_commit(
-                    lambda pk=notification.pk: notification_email(pk, subject=subject)
-                )
-    return made
-
-
-def notification_email(notification_id: int, *, subject: str) -> bool:
-    """Send one notification by e-mail (after commit) and record when. A failure is logged and
-    leaves ``emailed_at`` empty; the in-app notification stays."""
-    notification = (
-        Notification.objects.select_related("user", "school").filter(pk=notification_id).first()
-    )
-    if notification is None or notification.emailed_at or not notification.user.email:
-        return False
-    base = getattr(settings, "HOSO_BASE_URL", "").rstrip("/")
-    lines = [notification.text, ""]
-    if notification.url:
-        lines.append(f"Xem chi tiết: {base}{notification.url}")
-    lines += ["", f"— HoSo, {notification.school.name}"]
-    try:
-        send_mail(
-            subject=f"[HoSo] {subject}",
-            message="\n".join(lines),
-            from_email=None,
-            recipient_list=[notification.user.email],
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        made = list(
+            Notification.objects.filter(
+                user_id__in=[r.user_id for r in rows], dedupe_key=key, school=school
+            ).exclude(user_id__in=have)
         )
-    except Exception:  # SMTP down or refused: the in-app notification is enough for now
-        logger.exception("Could not e-mail notification %s", notification_id)
-        return False
-    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
-    return True
+        outbox.queue_deliveries(made)
+    return made
 
 
 def notification_mark_read(*, actor: Actor, notification_id: int) -> Notification:
@@ -206,3 +188,171 @@ def nudge_each(
         made = notify(user=user, school=school, **notice(item))
         (out.sent if made is not None else out.already).append(item)
     return out
+
+
+# --- the person's channels (cài đặt nhận thông báo) and the outbox's administration -----------
+
+
+def preferences_update(
+    *,
+    actor: Actor,
+    email: bool,
+    push: bool,
+    sms: bool,
+    zalo: bool,
+    email_address: str = "",
+    phone: str = "",
+    quiet_start=None,
+    quiet_end=None,
+    weekly_digest: bool = False,
+) -> ContactPreferences:
+    """Save the actor's own channel preferences (audited: the account's contact data changed).
+    Queued deliveries follow at once: the worker asks the preferences again when sending."""
+    from hoso.audit.actions import audit_record
+
+    phone = nfc(phone).strip()
+    if phone and not phone_international(phone):
+        raise NotificationError(
+            NotificationErrorCode.BAD_PHONE,
+            "Số điện thoại không hợp lệ: nhập số di động Việt Nam, ví dụ 0912 345 678.",
+        )
+    if (quiet_start is None) != (quiet_end is None):
+        raise NotificationError(
+            NotificationErrorCode.QUIET_HOURS,
+            "Giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc (hoặc để trống cả hai).",
+        )
+    with transaction.atomic():
+        prefs, _ = ContactPreferences.objects.select_for_update().get_or_create(user=actor.user)
+        fields = ("email", "push", "sms", "zalo", "email_address", "phone", "weekly_digest")
+        before = {f: getattr(prefs, f) for f in fields}
+        before.update(
+            quiet_start=str(prefs.quiet_start or ""), quiet_end=str(prefs.quiet_end or "")
+        )
+        prefs.email, prefs.push, prefs.sms, prefs.zalo = email, push, sms, zalo
+        prefs.email_address = email_address.strip()
+        prefs.phone = phone
+        prefs.quiet_start, prefs.quiet_end = quiet_start, quiet_end
+        prefs.weekly_digest = weekly_digest
+        prefs.full_clean()
+        prefs.save()
+        after = {f: getattr(prefs, f) for f in fields}
+        after.update(quiet_start=str(quiet_start or ""), quiet_end=str(quiet_end or ""))
+        audit_record(
+            event_type="notifications.preferences_changed",
+            actor=actor.user,
+            school_id=actor.school.pk if actor.school else None,
+            target=actor.user,
+            before=before,
+            after=after,
+        )
+    return prefs
+
+
+def push_subscribe(
+    *, actor: Actor, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Register this device for Web Push (or move it to the actor: one device, one owner)."""
+    from hoso.audit.actions import audit_record
+
+    if not endpoint.startswith("https://") or not p256dh or not auth:
+        raise NotificationError(
+            NotificationErrorCode.BAD_SUBSCRIPTION, "Thiết bị gửi đăng ký không hợp lệ."
+        )
+    with transaction.atomic():
+        sub, created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint[:1000],
+            defaults={
+                "user": actor.user,
+                "p256dh": p256dh[:200],
+                "auth": auth[:100],
+                "user_agent": user_agent[:300],
+            },
+        )
+        audit_record(
+            event_type="notifications.push_subscribed",
+            actor=actor.user,
+            school_id=actor.school.pk if actor.school else None,
+            target=actor.user,
+            after={"device": sub.user_agent[:120], "new": created},
+        )
+    return sub
+
+
+def push_unsubscribe(*, actor: Actor, endpoint: str) -> int:
+    from hoso.audit.actions import audit_record
+
+    with transaction.atomic():
+        count, _ = PushSubscription.objects.filter(user=actor.user, endpoint=endpoint).delete()
+        if count:
+            audit_record(
+                event_type="notifications.push_unsubscribed",
+                actor=actor.user,
+                school_id=actor.school.pk if actor.school else None,
+                target=actor.user,
+            )
+    return count
+
+
+def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
+    """The administrator sends a failed delivery again (audited): queued now, attempts reset.
+    Consent and preferences are asked again by the worker."""
+    from hoso.audit.actions import audit_record
+    from hoso.notifications.policies import access_delivery
+
+    with transaction.atomic():
+        delivery = access_delivery(actor, delivery_id, for_update=True)
+        if delivery.state != Delivery.State.FAILED:
+            raise NotificationError(
+                NotificationErrorCode.NOT_FAILED, "Chỉ gửi lại được tin đã gửi lỗi."
+            )
+        before = {"state": delivery.state, "attempts": delivery.attempts, "error": delivery.error}
+        delivery.state = Delivery.State.QUEUED
+        delivery.attempts = 0
+        delivery.next_attempt_at = clock.now()
+        delivery.reason = "retried"
+        delivery.save(
+            update_fields=["state", "attempts", "next_attempt_at", "reason", "updated_at"]
+        )
+        audit_record(
+            event_type="notifications.delivery_retried",
+            actor=actor.user,
+            school_id=delivery.school_id,
+            target=delivery,
+            before=before,
+            after={"state": delivery.state},
+        )
+        transaction.on_commit(lambda: outbox.kick())
+    return delivery
+
+
+def school_notification_settings_update(
+    *, actor: Actor, quiet_start, quiet_end, digest_weekday: int, digest_hour: int
+) -> SchoolNotificationSettings:
+    """The school's sending hours and weekly digest day (principal, vice principal,
+    administrator: ``Perm.MANAGE_ORGANISATION``), audited."""
+    from hoso.accounts.policies import Perm, require
+    from hoso.audit.actions import audit_record
+
+    require(actor, Perm.MANAGE_ORGANISATION, what="cài đặt gửi tin của trường")
+    if not 0 <= digest_hour <= 23 or digest_weekday not in range(7):
+        raise NotificationError(
+            NotificationErrorCode.QUIET_HOURS, "Ngày hoặc giờ gửi bản tin tuần không hợp lệ."
+        )
+    with transaction.atomic():
+        row, _ = SchoolNotificationSettings.objects.select_for_update().get_or_create(
+            school=actor.school
+        )
+        fields = ("quiet_start", "quiet_end", "digest_weekday", "digest_hour")
+        before = {f: str(getattr(row, f)) for f in fields}
+        row.quiet_start, row.quiet_end = quiet_start, quiet_end
+        row.digest_weekday, row.digest_hour = digest_weekday, digest_hour
+        row.save()
+        audit_record(
+            event_type="notifications.school_settings_changed",
+            actor=actor.user,
+            school_id=actor.school.pk,
+            target=row,
+            before=before,
+            after={f: str(getattr(row, f)) for f in fields},
+        )
+    return row
