@@ -23,17 +23,25 @@ class ConnectionBudget:
     pooled: bool
     task_workers: int
     reserved: int
+    # a task worker's own connection and the outbox's sending threads (one each): the pool's
+    # maximum, or HOSO_OUTBOX_THREADS + 1 without a pool (hoso/notifications/outbox.py drain)
+    per_task_worker: int = 1
 
     @property
     def total(self) -> int:
-        return self.web_workers * self.per_worker + self.task_workers + self.reserved
+        return (
+            self.web_workers * self.per_worker
+            + self.task_workers * self.per_task_worker
+            + self.reserved
+        )
 
     def formula(self) -> str:
         per = "HOSO_DB_POOL_MAX" if self.pooled else "HOSO_WEB_THREADS (no pool)"
+        per_task = "HOSO_DB_POOL_MAX" if self.pooled else "(HOSO_OUTBOX_THREADS + 1)"
         return (
-            f"HOSO_WEB_WORKERS × {per} + HOSO_TASK_WORKERS + HOSO_DB_RESERVED = "
-            f"{self.web_workers} × {self.per_worker} + {self.task_workers} + {self.reserved} "
-            f"= {self.total}"
+            f"HOSO_WEB_WORKERS × {per} + HOSO_TASK_WORKERS × {per_task} + HOSO_DB_RESERVED = "
+            f"{self.web_workers} × {self.per_worker} + {self.task_workers} × "
+            f"{self.per_task_worker} + {self.reserved} = {self.total}"
         )
 
 
@@ -46,6 +54,7 @@ def connection_budget() -> ConnectionBudget:
         pooled=pooled,
         task_workers=settings.HOSO_TASK_WORKERS,
         reserved=settings.HOSO_DB_RESERVED,
+        per_task_worker=(settings.HOSO_DB_POOL_MAX if pooled else settings.HOSO_OUTBOX_THREADS + 1),
     )
 
 

@@ -21,14 +21,16 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_the_budget_counts_the_pool_per_worker_the_task_workers_and_the_reserve(settings):
     settings.HOSO_DB_RESERVED = 5
     budget = deploy_checks.connection_budget()
-    assert budget.total == 3 * 6 + 2 + 5
-    assert "3 × 6 + 2 + 5 = 25" in budget.formula()
+    # a task worker sends notifications on several threads, each its own pooled connection
+    assert budget.total == 3 * 6 + 2 * 6 + 5
+    assert "3 × 6 + 2 × 6 + 5 = 35" in budget.formula()
 
 
 @override_settings(HOSO_WEB_WORKERS=3, HOSO_WEB_THREADS=8, HOSO_DB_POOL_MAX=0)
-def test_without_a_pool_every_thread_may_keep_a_connection():
+def test_without_a_pool_every_thread_may_keep_a_connection(settings):
     budget = deploy_checks.connection_budget()
     assert budget.per_worker == 8 and not budget.pooled
+    assert budget.per_task_worker == settings.HOSO_OUTBOX_THREADS + 1
     assert "HOSO_WEB_THREADS (no pool)" in budget.formula()
 
 
