@@ -96,6 +96,7 @@ for _module in (
     "attendance",
     "graduation",
     "transfers",
+    "parents.messages",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

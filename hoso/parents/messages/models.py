@@ -116,7 +116,11 @@ class Notice(models.Model):
     year = models.ForeignKey("organisation.SchoolYear", on_delete=models.PROTECT, related_name="+")
     scope = models.CharField("gửi đến", max_length=6, choices=NoticeScope.choices)
     school_class = models.ForeignKey(
-        "organisation.SchoolClass", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisation.SchoolClass",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     grade = models.ForeignKey(
         "organisation.GradeLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,8 +7,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('organisation', '0004_staff_register_history'),
         ('parents', '0001_initial'),
