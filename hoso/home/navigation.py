@@ -28,6 +28,7 @@ NAV_EXTENSIONS = (
     "hoso.graduation.navigation",
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
+    "hoso.parents.messages.navigation",
 )
 
 
@@ -105,6 +106,7 @@ GROUPS = (
             "rollover:",
             "graduation:",
             "transfers:",
+            "parents:messages_home",
         ),
     ),
     (

@@ -501,3 +501,15 @@ def meetings_for_staff(actor: Actor):
         yes=Count("replies", filter=Q(replies__answer="yes"), distinct=True),
         no=Count("replies", filter=Q(replies__answer="no"), distinct=True),
     )
+
+
+def contact_book_link(actor: Actor) -> dict:
+    """The parent's home link to the contact book's news and messages, with what is new."""
+    from django.urls import reverse
+
+    new = parent_unread(actor) + unread_threads(actor)
+    label = "Sổ liên lạc: bản tin, thông báo, tin nhắn"
+    return {
+        "label": f"{label} ({new} mới)" if new else label,
+        "url": reverse("parents:messages_home"),
+    }
