@@ -99,6 +99,7 @@ DEMO_EXTENSIONS = (
     "hoso.demo.attendance",
     "hoso.demo.transfers",
     "hoso.demo.graduation",
+    "hoso.demo.messages",
 )
 
 
