@@ -48,6 +48,7 @@ class WeeklyNewsAndReply(BrowserTestCase):
 
         parent.click("[data-testid=letter-reply]")
         parent.wait_for_selector("[data-testid=thread-form]")
+        assert parent.evaluate("document.documentElement.scrollWidth") <= 390
         parent.select_option("select[name=staff]", label="Đỗ Thị Lan — Giáo viên chủ nhiệm")
         parent.fill("textarea[name=body]", "Cảm ơn cô, gia đình sẽ nhắc cháu ôn bài.")
         parent.click("[data-testid=thread-form] button[type=submit]")
@@ -60,3 +61,23 @@ class WeeklyNewsAndReply(BrowserTestCase):
         assert "đã đọc 1/1" in teacher.inner_text("[data-testid=news-sent]")
         teacher.goto(f"{self.live_server_url}/lien-lac/tin-nhan/")
         assert "1 tin mới" in teacher.inner_text("[data-testid=inbox]")
+
+    def test_the_clerk_sends_a_notice_on_a_phone_and_sees_who_has_not_read(self):
+        w = self.w
+        clerk = self.login(w.users["clerk"], viewport=PHONE)
+        clerk.goto(f"{self.live_server_url}/lien-lac/thong-bao/moi/")
+        clerk.select_option("select[name=scope]", "school")
+        clerk.fill("input[name=title]", "Nghỉ học do mưa bão")
+        clerk.fill("textarea[name=body]", "Ngày mai học sinh nghỉ học để đảm bảo an toàn.")
+        clerk.check("input[name=urgent]")
+        clerk.click("[data-testid=notice-form] button[type=submit]")
+        clerk.wait_for_selector("[data-testid=notice-count]")
+        assert "Đã đọc 0/1" in clerk.inner_text("[data-testid=notice-count]")
+        assert "Nguyễn Văn Cường" in clerk.inner_text("[data-testid=notice-unread]")
+        assert clerk.evaluate("document.documentElement.scrollWidth") <= 390
+        parent = self.login(w.users["parent"], viewport=PHONE)
+        parent.goto(f"{self.live_server_url}/lien-lac/thong-bao/")
+        parent.click("[data-testid=notice-list] a:has-text('Nghỉ học do mưa bão')")
+        parent.wait_for_selector("[data-testid=marked-read]")
+        clerk.reload()
+        assert "Đã đọc 1/1" in clerk.inner_text("[data-testid=notice-count]")
