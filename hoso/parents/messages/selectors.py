@@ -313,22 +313,29 @@ def letters_with_receipts(news: WeeklyNews) -> list[WeeklyLetter]:
     return letters
 
 
-def notices_for(actor: Actor, *, limit: int = 100) -> list[Notice]:
-    """For staff who send: the notices the actor sent (school senders: all of the school) with
-    ``read``/``addressed`` counts; for a parent: the notices addressed to it, with ``my_read_at``."""
-    base = Notice.objects.filter(school_id=actor.school_id).select_related(
+def notices_sent(actor: Actor, *, limit: int = 100) -> list[Notice]:
+    """The notices the actor sent (the school's senders: all of the school), newest first,
+    each with its ``read`` count (one query)."""
+    if actor.staff is None or not (is_school_sender(actor) or teacher_class_ids(actor)):
+        return []
+    qs = Notice.objects.filter(school_id=actor.school_id).select_related(
         "school_class", "grade", "sender"
     )
-    if actor.staff is not None and (is_school_sender(actor) or teacher_class_ids(actor)):
-        qs = base if is_school_sender(actor) else base.filter(sender=actor.user)
-        return list(
-            qs.annotate(
-                read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
-            )[:limit]
-        )
+    if not is_school_sender(actor):
+        qs = qs.filter(sender=actor.user)
+    return list(
+        qs.annotate(read=Count("receipts", filter=Q(receipts__read_at__isnull=False)))[:limit]
+    )
+
+
+def notices_received(actor: Actor, *, limit: int = 100) -> list[Notice]:
+    """The notices addressed to the actor (as a guardian), with ``my_read_at`` (one query)."""
     mine = NoticeReceipt.objects.filter(notice=OuterRef("pk"), user=actor.user)
     return list(
-        base.filter(Exists(mine)).annotate(my_read_at=Subquery(mine.values("read_at")[:1]))[:limit]
+        Notice.objects.filter(school_id=actor.school_id)
+        .filter(Exists(mine))
+        .select_related("school_class", "grade", "sender")
+        .annotate(my_read_at=Subquery(mine.values("read_at")[:1]))[:limit]
     )
 
 

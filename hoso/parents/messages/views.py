@@ -258,7 +258,8 @@ def notices(request):
         request,
         "parents/messages/notices.html",
         {
-            "notices": selectors.notices_for(actor),
+            "sent": selectors.notices_sent(actor),
+            "received": selectors.notices_received(actor) if actor.child_ids else [],
             "can_send": policies.can_send_notice(actor),
         },
     )
