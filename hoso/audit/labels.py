@@ -108,6 +108,7 @@ for _module in (
     "transfers",
     "parents.child",
     "privacy",
+    "parents.messages",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

@@ -100,6 +100,7 @@ DEMO_EXTENSIONS = (
     "hoso.demo.transfers",
     "hoso.demo.graduation",
     "hoso.demo.parents",
+    "hoso.demo.messages",
 )
 
 

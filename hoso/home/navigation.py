@@ -31,6 +31,7 @@ NAV_EXTENSIONS = (
     "hoso.parents.child.navigation",
     "hoso.privacy.navigation",
     "hoso.accounts.invitations.navigation",
+    "hoso.parents.messages.navigation",
 )
 
 
@@ -110,6 +111,7 @@ GROUPS = (
             "transfers:",
             "accounts:parent_invitations",
             "privacy:paper",
+            "parents:messages_home",
         ),
     ),
     (

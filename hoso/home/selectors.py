@@ -26,6 +26,7 @@ from hoso.organisation.assignments.selectors import (
 )
 from hoso.organisation.models import Department, SchoolClass, Staff
 from hoso.organisation.setup.selectors import setup_todo
+from hoso.parents.messages.selectors import contact_book_link
 from hoso.students.models import Enrolment, Student
 
 
@@ -384,6 +385,7 @@ def home_sections(actor) -> list[Section]:
         s.links.append(
             {"label": "Xin phép nghỉ học cho con", "url": reverse("attendance:leave_list")}
         )
+        s.links.append(contact_book_link(actor))
         sections.append(s)
 
     if Role.INSPECTOR in actor.roles:
