@@ -62,6 +62,7 @@ URGENT_KINDS = frozenset(
         "school_closure",  # nghỉ học đột xuất (thiên tai, dịch bệnh)
         "absence_today",  # con vắng mặt không rõ lý do hôm nay
         "health_alert",  # nhân viên y tế báo tình trạng sức khỏe của con
+        "parents.urgent",  # a notice marked urgent in the contact book (sudden events)
     }
 )
 

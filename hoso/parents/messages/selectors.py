@@ -218,10 +218,48 @@ def _column_labels(school_class: SchoolClass, subjects, terms) -> dict[tuple[int
     return out
 
 
+@dataclass
+class PublishedCells:
+    terms: set[int]  # terms whose result period the principal approved: every cell
+    columns: set[tuple[int, int, str]]  # (subject, term, column) finalised, in "columns" mode
+
+
+def published_terms(school_class: SchoolClass) -> PublishedCells:
+    """What of the class's grade book the school publishes to parents (its setting on the
+    child's page, ``parents.child``): the weekly draft never says more than the child's page."""
+    from hoso.gradebook.entry.models import SheetColumn
+    from hoso.gradebook.results.models import ClassResult
+    from hoso.organisation.models import Term
+    from hoso.parents.child.models import PublicationSettings
+    from hoso.parents.child.selectors import publication_settings
+
+    approved = set(
+        ClassResult.objects.filter(
+            school_class=school_class, state=ClassResult.State.APPROVED
+        ).values_list("period", flat=True)
+    )
+    terms = {
+        pk
+        for pk, number in Term.objects.filter(year_id=school_class.year_id).values_list(
+            "pk", "number"
+        )
+        if f"term{number}" in approved or "year" in approved
+    }
+    columns: set[tuple[int, int, str]] = set()
+    if publication_settings(school_class.year.school_id).mode == PublicationSettings.Mode.COLUMNS:
+        columns = set(
+            SheetColumn.objects.filter(
+                school_class=school_class, finalised_at__isnull=False
+            ).values_list("subject_id", "term_id", "column")
+        )
+    return PublishedCells(terms=terms, columns=columns)
+
+
 def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[int, str]:
     """Student id → a draft of its part of the weekly news: the scores entered or changed that
     week (subject, column, value), its absences (day, session, excused or not), and the subject
-    comments written that week. The teacher edits it before sending."""
+    comments written that week — of those, only what the school publishes to parents
+    (``published_terms``). The teacher edits it before sending."""
     from hoso.attendance.models import AttendanceMark, Excuse, Status
     from hoso.gradebook.comments.models import SubjectComment
     from hoso.gradebook.entry.models import Assessment
@@ -229,8 +267,10 @@ def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[i
     student_ids = list(student_ids)
     start, end = week_bounds(monday)
     lines: dict[int, list[str]] = {pk: [] for pk in student_ids}
-    scores = list(
-        Assessment.objects.filter(
+    published = published_terms(school_class)
+    scores = [
+        a
+        for a in Assessment.objects.filter(
             school_class=school_class,
             student_id__in=student_ids,
             updated_at__gte=start,
@@ -239,7 +279,8 @@ def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[i
         .exclude(value="")
         .select_related("subject", "term")
         .order_by("subject__name", "term__number", "column")
-    )
+        if a.term_id in published.terms or (a.subject_id, a.term_id, a.column) in published.columns
+    ]
     labels = (
         _column_labels(school_class, {a.subject for a in scores}, {a.term for a in scores})
         if scores
@@ -248,7 +289,8 @@ def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[i
     by_student: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for a in scores:
         label = labels.get((a.subject_id, a.term_id, a.column), a.column)
-        by_student[a.student_id].setdefault(a.subject.name, []).append(f"{label}: {a.value}")
+        value = a.value.replace(".", ",")  # 8,5 as Vietnamese write it
+        by_student[a.student_id].setdefault(a.subject.name, []).append(f"{label}: {value}")
     for pk, subjects in by_student.items():
         lines[pk].append(
             "Điểm mới trong tuần: "
@@ -279,6 +321,8 @@ def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[i
         student_id__in=student_ids, updated_at__gte=start, updated_at__lt=end
     ).select_related("subject")
     for c in comments.order_by("subject__name"):
+        if c.term_id not in published.terms:  # a term comment reaches parents with its period
+            continue
         lines[c.student_id].append(f"Nhận xét môn {c.subject.name}: {c.text}")
     return {
         pk: "\n".join(items) if items else "Tuần này con đi học đầy đủ, chưa có điểm mới."

@@ -14,8 +14,9 @@ from hoso.attendance.models import AttendanceMark, Excuse, LeaveRequest, Status
 from hoso.audit.models import AuditEvent
 from hoso.core import clock
 from hoso.core.errors import DomainError, PermissionDeniedError, TooLongError
-from hoso.gradebook.entry.models import Assessment
+from hoso.gradebook.entry.models import Assessment, SheetColumn
 from hoso.notifications.models import Notification
+from hoso.parents.child.models import PublicationSettings
 from hoso.parents.messages import actions, selectors
 from hoso.parents.messages.errors import MessagesError
 from hoso.parents.messages.models import (
@@ -48,8 +49,9 @@ def test_the_week_prefill_names_new_scores_absences_and_no_other_child(world):
     """GIVEN a maths score entered this week for An and an absence on Tuesday, and a score of
     last week
     WHEN the homeroom teacher's draft is pre-filled
-    THEN An's part names this week's score with its column and the absence; last week's score
-    is not there; the other child's part says nothing of An's."""
+    THEN An's part names this week's score with its column once the school publishes it (never
+    before: the draft says no more than the child's page) and the absence; last week's score is
+    not there; the other child's part says nothing of An's."""
     w = world
     from hoso.testing.factories import make_student
 
@@ -79,8 +81,17 @@ def test_the_week_prefill_names_new_scores_absences_and_no_other_child(world):
         marked_at=now,
     )
     texts = selectors.week_prefill(w.class_a, MONDAY, [w.student_a.pk, chi.pk])
-    assert "Toán" in texts[w.student_a.pk] and "8.5" in texts[w.student_a.pk]
-    assert "3.0" not in texts[w.student_a.pk]
+    # the school publishes each period once approved (the default): nothing of term I yet
+    assert "8,5" not in texts[w.student_a.pk] and "Toán" not in texts[w.student_a.pk]
+    PublicationSettings.objects.create(school=w.school, mode=PublicationSettings.Mode.COLUMNS)
+    texts = selectors.week_prefill(w.class_a, MONDAY, [w.student_a.pk, chi.pk])
+    assert "8,5" not in texts[w.student_a.pk]  # TX1 is not finalised
+    SheetColumn.objects.create(
+        school_class=w.class_a, subject=w.math, term=w.term1, column="TX1", finalised_at=now
+    )
+    texts = selectors.week_prefill(w.class_a, MONDAY, [w.student_a.pk, chi.pk])
+    assert "Toán" in texts[w.student_a.pk] and "8,5" in texts[w.student_a.pk]
+    assert "3,0" not in texts[w.student_a.pk]
     assert "Thứ Ba 17/11, buổi sáng: vắng có phép" in texts[w.student_a.pk]
     assert "8.5" not in texts[chi.pk] and "đầy đủ" in texts[chi.pk]
 
@@ -154,6 +165,8 @@ def test_a_notice_to_the_school_reaches_every_guardian_once(world):
     both = NoticeReceipt.objects.get(user=w.users["parent"])
     assert "Nguyễn Văn An (6A1)" in both.children and "Trần Thị Bình (6A2)" in both.children
     assert set(Notification.objects.values_list("kind", flat=True)) == {"parents.urgent"}
+    # urgent by kind: the outbox sends it in quiet hours and never holds it for the digest
+    assert set(Notification.objects.values_list("urgent", flat=True)) == {True}
     event = AuditEvent.objects.get(event_type="parents.notice_sent")
     assert event.after["recipients"] == 2
 
