@@ -353,10 +353,16 @@ class SheetRow:
 
 
 def assignments_in(
-    terms: list[Term], scope: Q | None = None, *, school=None, now: datetime | None = None
+    terms: list[Term],
+    scope: Q | None = None,
+    *,
+    school=None,
+    now: datetime | None = None,
+    with_users: bool = True,
 ) -> list[TeachingAssignment]:
     """The sheets of ``terms`` with the teacher each has on its year's reference day (today
-    inside the year): reminders and progress follow a replacement from its date."""
+    inside the year): reminders and progress follow a replacement from its date. Without
+    ``with_users`` the teachers' accounts are not read (the board: ``teacher.user_id`` only)."""
     today = deadlines.local_date(now or clock.now())
     by_year: dict[int, list[Term]] = defaultdict(list)
     for term in terms:
@@ -375,7 +381,7 @@ def assignments_in(
     return list(
         qs.select_related(
             "teacher__department",
-            "teacher__user",
+            *(("teacher__user",) if with_users else ()),
             "school_class__grade",
             "school_class__year",
             "subject",
@@ -720,7 +726,7 @@ def progress_board(
     rules = deadline_rules(actor.school)
     if term is None:
         return Board(None, [], SheetCounts(), rules, now, _options([]))
-    in_scope = assignments_in([term], scope, school=actor.school, now=now)
+    in_scope = assignments_in([term], scope, school=actor.school, now=now, with_users=False)
     filters = filters or Filters()
     chosen = [a for a in in_scope if filters.match(a)]
     rows = load_sheets(chosen, rules=rules, aggregated=True)
