@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -521,13 +521,15 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
     }
     for r in rows:
         r.context.summary = SheetSummary()
-    filled = (
+    unchecked = (  # filled cells, of any student
         Assessment.objects.filter(
             school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
         )
         .exclude(column__startswith="NX_")
         .exclude(value="")
-        .filter(
+    )
+    filled = (  # of the students studying in the class
+        unchecked.filter(
             Exists(
                 Enrolment.objects.studying().filter(
                     school_class_id=OuterRef("school_class_id"), student_id=OuterRef("student_id")
@@ -637,33 +639,48 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
     )
     if not regular_keys:
         return
-    # Per (sheet, student) the filled cells of each regular column, then, in the same query, how
-    # many students of a sheet share each pattern: a few rows per sheet instead of one per student.
+    # Per (sheet, student) which regular columns are filled (a bit per column: a column is filled
+    # at most once per student, sheet and term), then, in the same query, how many studying
+    # students of a sheet share each pattern: a few rows per sheet instead of one per student.
+    # The students are checked after the grouping (≈ 6 000 groups instead of ≈ 15 000 cells).
+    bit = {k: 1 << i for i, k in enumerate(regular_keys)}
     per_student = (
-        filled.filter(column__in=regular_keys)
+        unchecked.filter(column__in=regular_keys)
         .values("school_class_id", "subject_id", "term_id", "student_id")
-        .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
+        .annotate(
+            mask=Sum(
+                Case(
+                    *(When(column=k, then=Value(b)) for k, b in bit.items()),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
         .order_by()
     )
     inner, params = per_student.query.sql_with_params()
-    quoted = [connection.ops.quote_name(k) for k in regular_keys]
-    sheet = ", ".join(
-        connection.ops.quote_name(name) for name in ("school_class_id", "subject_id", "term_id")
+    studying, studying_params = (
+        Enrolment.objects.studying()
+        .values("school_class_id", "student_id")
+        .order_by()
+        .query.sql_with_params()
     )
-    patterns = ", ".join(quoted)
+    q = connection.ops.quote_name
+    sheet = ", ".join(q(name) for name in ("school_class_id", "subject_id", "term_id"))
     sql = (
-        f"SELECT {sheet}, {patterns}, COUNT(*) FROM ({inner}) per_student "
-        f"GROUP BY {sheet}, {patterns}"
+        f"SELECT {sheet}, {q('mask')}, COUNT(*) FROM ({inner}) per_student "
+        f"WHERE ({q('school_class_id')}, {q('student_id')}) IN ({studying}) "
+        f"GROUP BY {sheet}, {q('mask')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*params, *studying_params))
         found = cursor.fetchall()
-    for class_id, subject_id, term_id, *filled_by_key, students in found:
+    own_bits = {key: sum(b for k, b in bit.items() if k in columns_of[key]) for key in by_sheet}
+    for class_id, subject_id, term_id, mask, students in found:
         key = (class_id, subject_id, term_id)
         if key not in by_sheet:
             continue
-        own = columns_of[key]
-        count = sum(n for k, n in zip(regular_keys, filled_by_key, strict=True) if k in own)
+        count = (int(mask) & own_bits[key]).bit_count()
         if count:
             regular = by_sheet[key].context.summary.regular
             regular[count] = regular.get(count, 0) + students
