@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -528,13 +529,21 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         .exclude(column__startswith="NX_")
         .exclude(value="")
     )
-    filled = (  # of the students studying in the class
-        unchecked.filter(
-            Exists(
-                Enrolment.objects.studying().filter(
-                    school_class_id=OuterRef("school_class_id"), student_id=OuterRef("student_id")
-                )
-            )
+    # Of the students studying in the class: the (class, student) pairs as one list subquery
+    # (SQLite builds it once; a correlated EXISTS was one look-up per cell).
+    studying, studying_params = (
+        Enrolment.objects.studying()
+        .values("school_class_id", "student_id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    q = connection.ops.quote_name
+    table = q(Assessment._meta.db_table)
+    filled = unchecked.filter(
+        RawSQL(
+            f"({table}.{q('school_class_id')}, {table}.{q('student_id')}) IN ({studying})",
+            studying_params,
+            output_field=BooleanField(),
         )
     )
     columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
@@ -572,10 +581,22 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             day += timedelta(days=7)
     ordered = sorted(thresholds)
     index = {d: i for i, d in enumerate(ordered)}
+
+    def between(lo: int, hi: int):
+        """The first i in lo..hi with entered_at <= ordered[i] (hi = after the last): a binary
+        search, ≈ 6 comparisons a cell instead of up to one per deadline."""
+        if lo == hi:
+            return Value(lo)
+        mid = (lo + hi) // 2
+        return Case(
+            When(entered_at__lte=ordered[mid], then=between(lo, mid)),
+            default=between(mid + 1, hi),
+            output_field=IntegerField(),
+        )
+
     bucket = Case(
         When(entered_at__isnull=True, then=Value(-1)),
-        *(When(entered_at__lte=d, then=Value(i)) for i, d in enumerate(ordered)),
-        default=Value(len(ordered)),
+        default=between(0, len(ordered)),
         output_field=IntegerField(),
     )
     groups = (
@@ -659,13 +680,6 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
         .order_by()
     )
     inner, params = per_student.query.sql_with_params()
-    studying, studying_params = (
-        Enrolment.objects.studying()
-        .values("school_class_id", "student_id")
-        .order_by()
-        .query.sql_with_params()
-    )
-    q = connection.ops.quote_name
     sheet = ", ".join(q(name) for name in ("school_class_id", "subject_id", "term_id"))
     sql = (
         f"SELECT {sheet}, {q('mask')}, COUNT(*) FROM ({inner}) per_student "
