@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
 from hoso.accounts.actor import Actor
@@ -353,10 +354,16 @@ class SheetRow:
 
 
 def assignments_in(
-    terms: list[Term], scope: Q | None = None, *, school=None, now: datetime | None = None
+    terms: list[Term],
+    scope: Q | None = None,
+    *,
+    school=None,
+    now: datetime | None = None,
+    with_users: bool = True,
 ) -> list[TeachingAssignment]:
     """The sheets of ``terms`` with the teacher each has on its year's reference day (today
-    inside the year): reminders and progress follow a replacement from its date."""
+    inside the year): reminders and progress follow a replacement from its date. Without
+    ``with_users`` the teachers' accounts are not read (the board: ``teacher.user_id`` only)."""
     today = deadlines.local_date(now or clock.now())
     by_year: dict[int, list[Term]] = defaultdict(list)
     for term in terms:
@@ -375,7 +382,7 @@ def assignments_in(
     return list(
         qs.select_related(
             "teacher__department",
-            "teacher__user",
+            *(("teacher__user",) if with_users else ()),
             "school_class__grade",
             "school_class__year",
             "subject",
@@ -515,18 +522,28 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
     }
     for r in rows:
         r.context.summary = SheetSummary()
-    filled = (
+    unchecked = (  # filled cells, of any student
         Assessment.objects.filter(
             school_class_id__in=class_ids, subject_id__in=subject_ids, term_id__in=term_ids
         )
         .exclude(column__startswith="NX_")
         .exclude(value="")
-        .filter(
-            Exists(
-                Enrolment.objects.studying().filter(
-                    school_class_id=OuterRef("school_class_id"), student_id=OuterRef("student_id")
-                )
-            )
+    )
+    # Of the students studying in the class: the (class, student) pairs as one list subquery
+    # (SQLite builds it once; a correlated EXISTS was one look-up per cell).
+    studying, studying_params = (
+        Enrolment.objects.studying()
+        .values("school_class_id", "student_id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    q = connection.ops.quote_name
+    table = q(Assessment._meta.db_table)
+    filled = unchecked.filter(
+        RawSQL(
+            f"({table}.{q('school_class_id')}, {table}.{q('student_id')}) IN ({studying})",
+            studying_params,
+            output_field=BooleanField(),
         )
     )
     columns_of = {key: {c.key: c for c in r.context.columns} for key, r in by_sheet.items()}
@@ -564,10 +581,22 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
             day += timedelta(days=7)
     ordered = sorted(thresholds)
     index = {d: i for i, d in enumerate(ordered)}
+
+    def between(lo: int, hi: int):
+        """The first i in lo..hi with entered_at <= ordered[i] (hi = after the last): a binary
+        search, ≈ 6 comparisons a cell instead of up to one per deadline."""
+        if lo == hi:
+            return Value(lo)
+        mid = (lo + hi) // 2
+        return Case(
+            When(entered_at__lte=ordered[mid], then=between(lo, mid)),
+            default=between(mid + 1, hi),
+            output_field=IntegerField(),
+        )
+
     bucket = Case(
         When(entered_at__isnull=True, then=Value(-1)),
-        *(When(entered_at__lte=d, then=Value(i)) for i, d in enumerate(ordered)),
-        default=Value(len(ordered)),
+        default=between(0, len(ordered)),
         output_field=IntegerField(),
     )
     groups = (
@@ -631,33 +660,41 @@ def _summarise(rows: list[SheetRow], class_ids, subject_ids, term_ids, rules) ->
     )
     if not regular_keys:
         return
-    # Per (sheet, student) the filled cells of each regular column, then, in the same query, how
-    # many students of a sheet share each pattern: a few rows per sheet instead of one per student.
+    # Per (sheet, student) which regular columns are filled (a bit per column: a column is filled
+    # at most once per student, sheet and term), then, in the same query, how many studying
+    # students of a sheet share each pattern: a few rows per sheet instead of one per student.
+    # The students are checked after the grouping (≈ 6 000 groups instead of ≈ 15 000 cells).
+    bit = {k: 1 << i for i, k in enumerate(regular_keys)}
     per_student = (
-        filled.filter(column__in=regular_keys)
+        unchecked.filter(column__in=regular_keys)
         .values("school_class_id", "subject_id", "term_id", "student_id")
-        .annotate(**{k: Count("id", filter=Q(column=k)) for k in regular_keys})
+        .annotate(
+            mask=Sum(
+                Case(
+                    *(When(column=k, then=Value(b)) for k, b in bit.items()),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
         .order_by()
     )
     inner, params = per_student.query.sql_with_params()
-    quoted = [connection.ops.quote_name(k) for k in regular_keys]
-    sheet = ", ".join(
-        connection.ops.quote_name(name) for name in ("school_class_id", "subject_id", "term_id")
-    )
-    patterns = ", ".join(quoted)
+    sheet = ", ".join(q(name) for name in ("school_class_id", "subject_id", "term_id"))
     sql = (
-        f"SELECT {sheet}, {patterns}, COUNT(*) FROM ({inner}) per_student "
-        f"GROUP BY {sheet}, {patterns}"
+        f"SELECT {sheet}, {q('mask')}, COUNT(*) FROM ({inner}) per_student "
+        f"WHERE ({q('school_class_id')}, {q('student_id')}) IN ({studying}) "
+        f"GROUP BY {sheet}, {q('mask')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*params, *studying_params))
         found = cursor.fetchall()
-    for class_id, subject_id, term_id, *filled_by_key, students in found:
+    own_bits = {key: sum(b for k, b in bit.items() if k in columns_of[key]) for key in by_sheet}
+    for class_id, subject_id, term_id, mask, students in found:
         key = (class_id, subject_id, term_id)
         if key not in by_sheet:
             continue
-        own = columns_of[key]
-        count = sum(n for k, n in zip(regular_keys, filled_by_key, strict=True) if k in own)
+        count = (int(mask) & own_bits[key]).bit_count()
         if count:
             regular = by_sheet[key].context.summary.regular
             regular[count] = regular.get(count, 0) + students
@@ -720,7 +757,7 @@ def progress_board(
     rules = deadline_rules(actor.school)
     if term is None:
         return Board(None, [], SheetCounts(), rules, now, _options([]))
-    in_scope = assignments_in([term], scope, school=actor.school, now=now)
+    in_scope = assignments_in([term], scope, school=actor.school, now=now, with_users=False)
     filters = filters or Filters()
     chosen = [a for a in in_scope if filters.match(a)]
     rows = load_sheets(chosen, rules=rules, aggregated=True)
