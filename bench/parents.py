@@ -20,8 +20,13 @@ b. **deliver**: ``outbox.drain(threads=--threads)`` (at most the PostgreSQL pool
    SQLite), ask consent again, send to the fakes, record each outcome. Messages per second;
    target ≥ 200/s. Baseline: the same number of bare HTTP POSTs to the fake gateway from the same
    number of threads (no database): the loopback's own ceiling.
-``--quick``: 60 families, every path in seconds, failing loudly on a broken path. Targets are
-reported (met / MISSED), not enforced. The RESULT line holds all figures.
+``--quick``: 60 families, every path in seconds, failing loudly on a broken path (in
+``make bench-quick``). Targets are reported (met / MISSED), not enforced. The RESULT line holds
+all figures.
+
+The parent's child page (issue 15's other speed figure: < 150 ms p95, bounded queries) is a page
+like the others: ``bench/pages.py --only parent`` measures it with the parent's other pages
+against the same logged-in baseline, and ``hoso/parents/child/tests`` pins its query count.
 """
 
 from __future__ import annotations
