@@ -67,7 +67,7 @@ def seed_demo(school, year, *, today: date) -> None:
         school_id=school.pk,
         target=school,
         after={
-            "contact_book": True,
+            "module": "parents",
             "publication": PublicationSettings.Mode.COLUMNS.value,
             "classes": sorted(c.name for c in classes),
             "finalised_columns": finalised,

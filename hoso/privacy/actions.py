@@ -17,7 +17,7 @@ from hoso.audit.actions import audit_record
 from hoso.core import clock
 from hoso.core.clock import VN_TZ
 from hoso.core.errors import DomainError, PermissionDeniedError
-from hoso.core.text import nfc
+from hoso.core.text import in_sentence, nfc
 from hoso.privacy import policies
 from hoso.privacy.errors import PrivacyError
 from hoso.privacy.models import (
@@ -478,7 +478,7 @@ def request_create(
         _notify_handlers(
             request,
             text=(
-                f"Yêu cầu {request.get_kind_display().lower()} dữ liệu của {student.full_name} "
+                f"Yêu cầu {in_sentence(request.get_kind_display())} dữ liệu của {student.full_name} "
                 f"({request.field}); hạn trả lời {request.due_at.astimezone(VN_TZ):%H:%M %d/%m/%Y}."
             ),
             key=f"privacy_request:{request.pk}:received",
@@ -549,8 +549,8 @@ def request_update(*, actor: Actor, request_id: int, state: str, answer: str = "
                 school=actor.school,
                 kind="privacy.request",
                 text=(
-                    f"Yêu cầu {request.get_kind_display().lower()} “{request.field}” của "
-                    f"{request.student.full_name}: {request.get_state_display().lower()}."
+                    f"Yêu cầu {in_sentence(request.get_kind_display())} “{request.field}” của "
+                    f"{request.student.full_name}: {in_sentence(request.get_state_display())}."
                     + (f" {request.answer}" if request.answer else "")
                 ),
                 dedupe_key=f"privacy_request:{request.pk}:closed",
@@ -626,7 +626,7 @@ def request_reminders_send(*, now: datetime | None = None, schools=None) -> Remi
             stage = "late" if late else "soon"
             text = (
                 f"{'Đã quá hạn' if late else 'Sắp đến hạn'} trả lời yêu cầu "
-                f"{request.get_kind_display().lower()} dữ liệu của {request.student.full_name} "
+                f"{in_sentence(request.get_kind_display())} dữ liệu của {request.student.full_name} "
                 f"({request.field}): hạn {request.due_at.astimezone(VN_TZ):%H:%M %d/%m/%Y}."
             )
             with transaction.atomic():

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from hoso.accounts.actor import Actor
 from hoso.accounts.roles import Role
 from hoso.core import clock
+from hoso.core.text import in_sentence
 from hoso.organisation.models import Position, SchoolClass, Staff
 from hoso.parents.messages.models import (
     LetterReceipt,
@@ -305,14 +306,14 @@ def week_prefill(school_class: SchoolClass, monday: date, student_ids) -> dict[i
     ).order_by("date", "session")
     absences: dict[int, list[str]] = defaultdict(list)
     for m in marks:
-        what = m.get_status_display().lower()
+        what = in_sentence(m.get_status_display())
         if m.status == Status.ABSENT:
             what += {
                 Excuse.EXCUSED: " có phép",
                 Excuse.UNEXCUSED: " không phép",
             }.get(m.excuse, " (chưa xác nhận phép)")
         absences[m.student_id].append(
-            f"{WEEKDAYS[m.date.weekday()]} {m.date:%d/%m}, buổi {m.get_session_display().lower()}: "
+            f"{WEEKDAYS[m.date.weekday()]} {m.date:%d/%m}, buổi {in_sentence(m.get_session_display())}: "
             f"{what}"
         )
     for pk, items in absences.items():
