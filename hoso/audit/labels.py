@@ -97,6 +97,7 @@ for _module in (
     "graduation",
     "transfers",
     "parents.child",
+    "correspondence",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

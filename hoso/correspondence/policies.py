@@ -1,0 +1,88 @@
+"""Who may see and write the document register (NĐ 30/2020: the clerk registers, numbers and
+issues; the competent person signs; Đ16 k3: confidential documents in their own register).
+
+- See the ordinary register: principal, vice principals, clerk, administrator (support), and
+  inspectors (read-only). Teachers see only what is addressed to them (incoming, later).
+- See a confidential document: the principal, the clerk, and the people named on it.
+- Draft: clerk, principal, vice principals. Sign: principal, vice principals (KT.).
+- Number and issue (with the organisation's signature, Đ33): the clerk only.
+Everything out of reach answers 404, the same as absent.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from hoso.accounts.actor import Actor
+from hoso.accounts.policies import not_found
+from hoso.accounts.roles import Role
+from hoso.core.errors import PermissionDeniedError
+from hoso.correspondence.errors import CorrespondenceError
+from hoso.correspondence.models import CONFIDENTIAL_REGISTERS, OutgoingDocument
+
+READERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK, Role.ADMINISTRATOR, Role.INSPECTOR)
+DRAFTERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK)
+SIGNERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+CONFIDENTIAL_KEEPERS = (Role.PRINCIPAL, Role.CLERK)
+
+
+def can_open_register(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(*READERS)
+
+
+def can_see_confidential_register(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(*CONFIDENTIAL_KEEPERS)
+
+
+def visible_outgoing(actor: Actor, qs: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
+    if actor.school is None:
+        return qs.none()
+    qs = qs.filter(school=actor.school)
+    if actor.has(*CONFIDENTIAL_KEEPERS):
+        return qs
+    named = Q(register__in=CONFIDENTIAL_REGISTERS, readers=actor.user)
+    if actor.has(*READERS):
+        return qs.filter(~Q(register__in=CONFIDENTIAL_REGISTERS) | named).distinct()
+    return qs.filter(named).distinct()
+
+
+def can_view_outgoing(actor: Actor, doc: OutgoingDocument) -> bool:
+    if actor.school is None or doc.school_id != actor.school_id:
+        return False
+    if actor.has(*CONFIDENTIAL_KEEPERS):
+        return True
+    if doc.is_confidential:
+        return doc.readers.filter(pk=actor.user.pk).exists()
+    return actor.has(*READERS)
+
+
+def access_outgoing(actor: Actor, document_id: int) -> OutgoingDocument:
+    """The document, or 404 (absent and out of reach look the same, and are logged)."""
+    doc = (
+        OutgoingDocument.objects.select_related("doc_type", "school").filter(pk=document_id).first()
+    )
+    if doc is None or not can_view_outgoing(actor, doc):
+        raise not_found(actor, f"correspondence.outgoing {document_id}")
+    return doc
+
+
+def can_draft(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(*DRAFTERS)
+
+
+def can_draft_confidential(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(*CONFIDENTIAL_KEEPERS)
+
+
+def can_sign(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(*SIGNERS)
+
+
+def can_keep_office(actor: Actor) -> bool:
+    """The clerk (văn thư): numbers, issues and applies the organisation's signature."""
+    return actor.school is not None and actor.has(Role.CLERK)
+
+
+def check(allowed: bool, message: str, code=CorrespondenceError.NOT_ALLOWED) -> None:
+    if not allowed:
+        raise PermissionDeniedError(code, message)
