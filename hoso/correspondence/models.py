@@ -169,3 +169,140 @@ class OutgoingDocument(models.Model):
     @property
     def is_confidential(self) -> bool:
         return self.register in CONFIDENTIAL_REGISTERS
+
+
+# --- incoming (văn bản đến) -------------------------------------------------------------------
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "Thường"
+    URGENT = "urgent", "Khẩn"
+    VERY_URGENT = "very_urgent", "Thượng khẩn"
+    FLASH = "flash", "Hỏa tốc"
+
+
+class Medium(models.TextChoices):
+    PAPER = "paper", "Văn bản giấy"
+    ELECTRONIC = "electronic", "Văn bản điện tử"
+
+
+class IncomingState(models.TextChoices):
+    REGISTERED = "registered", "Đã đăng ký, chờ trình"
+    PRESENTED = "presented", "Đã trình, chờ chỉ đạo"
+    DIRECTED = "directed", "Đã chỉ đạo, đang giải quyết"
+    DONE = "done", "Đã giải quyết xong"
+
+
+def incoming_upload_to(instance: IncomingDocument, filename: str) -> str:
+    ext = ""
+    if "." in filename:
+        ext = "." + filename.rsplit(".", 1)[1].lower()[:8]
+    return (
+        f"correspondence/{instance.school_id}/in/"
+        f"{instance.file_sha256[:16]}-{secrets.token_hex(4)}{ext}"
+    )
+
+
+class IncomingDocument(models.Model):
+    """Văn bản đến. "Số đến" runs in order of receipt within the calendar year, one series for
+    paper and electronic documents (Đ22); an unregistered document creates no duty (Đ22)."""
+
+    State = IncomingState
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="incoming_documents")
+    register = models.CharField(
+        "sổ", max_length=20, choices=Register.choices, default=Register.INCOMING
+    )
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField("số đến")
+    received_on = models.DateField("ngày đến")
+    medium = models.CharField(max_length=12, choices=Medium.choices, default=Medium.ELECTRONIC)
+    author = models.CharField("tác giả (cơ quan ban hành)", max_length=300)
+    their_symbol = models.CharField("số, ký hiệu văn bản", max_length=60, blank=True)
+    their_date = models.DateField("ngày tháng văn bản", null=True, blank=True)
+    type_name = models.CharField("tên loại văn bản", max_length=100)
+    summary = models.CharField("trích yếu nội dung", max_length=500)
+    summary_folded = models.CharField(max_length=1000, blank=True)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    state = models.CharField(
+        max_length=12, choices=IncomingState.choices, default=IncomingState.REGISTERED
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+    present_due = models.DateField("hạn trình")
+    presented_at = models.DateTimeField(null=True, blank=True)
+    directed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    directed_at = models.DateTimeField(null=True, blank=True)
+    directive = models.TextField("ý kiến chỉ đạo", max_length=2000, blank=True)
+    deadline = models.DateField("thời hạn giải quyết", null=True, blank=True)
+    reply = models.ForeignKey(
+        OutgoingDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="replies_to"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=incoming_upload_to, max_length=300, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True)
+    text_folded = models.TextField(blank=True)
+    readers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "register", "year", "number"], name="incoming_unique_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "state", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"Số đến {self.number}/{self.year}: {self.summary[:60]}"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.register in CONFIDENTIAL_REGISTERS
+
+
+class AssigneeRole(models.TextChoices):
+    LEAD = "lead", "Chủ trì"
+    SUPPORT = "support", "Phối hợp"
+
+
+class IncomingAssignee(models.Model):
+    """A person the principal routed the document to (chủ trì / phối hợp) and their ký nhận."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="assignees"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=AssigneeRole.choices)
+    acknowledged_at = models.DateTimeField("ký nhận lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["document_id", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "user"], name="incoming_assignee_unique"),
+        ]
+
+
+class IncomingProgress(models.Model):
+    """A progress note of the handling (tiến độ giải quyết), append-only."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="progress"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    text = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["document_id", "at", "pk"]

@@ -1,8 +1,8 @@
 """Who may see and write the document register (NĐ 30/2020: the clerk registers, numbers and
 issues; the competent person signs; Đ16 k3: confidential documents in their own register).
 
-- See the ordinary register: principal, vice principals, clerk, administrator (support), and
-  inspectors (read-only). Teachers see only what is addressed to them (incoming, later).
+- See the ordinary registers: principal, vice principals, clerk, administrator (support), and
+  inspectors (read-only). Teachers see only the incoming documents routed to them.
 - See a confidential document: the principal, the clerk, and the people named on it.
 - Draft: clerk, principal, vice principals. Sign: principal, vice principals (KT.).
 - Number and issue (with the organisation's signature, Đ33): the clerk only.
@@ -18,7 +18,7 @@ from hoso.accounts.policies import not_found
 from hoso.accounts.roles import Role
 from hoso.core.errors import PermissionDeniedError
 from hoso.correspondence.errors import CorrespondenceError
-from hoso.correspondence.models import CONFIDENTIAL_REGISTERS, OutgoingDocument
+from hoso.correspondence.models import CONFIDENTIAL_REGISTERS, IncomingDocument, OutgoingDocument
 
 READERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK, Role.ADMINISTRATOR, Role.INSPECTOR)
 DRAFTERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK)
@@ -86,3 +86,53 @@ def can_keep_office(actor: Actor) -> bool:
 def check(allowed: bool, message: str, code=CorrespondenceError.NOT_ALLOWED) -> None:
     if not allowed:
         raise PermissionDeniedError(code, message)
+
+
+# --- incoming -------------------------------------------------------------------------------
+
+
+def visible_incoming(actor: Actor, qs: QuerySet[IncomingDocument]) -> QuerySet[IncomingDocument]:
+    """Leaders, clerk, administrator and inspectors see the ordinary register; the others only
+    what is routed to them. Confidential ones: principal, clerk, and the people named."""
+    if actor.school is None:
+        return qs.none()
+    qs = qs.filter(school=actor.school)
+    if actor.has(*CONFIDENTIAL_KEEPERS):
+        return qs
+    named = Q(readers=actor.user) | Q(assignees__user=actor.user)
+    if actor.has(*READERS):
+        return qs.filter(~Q(register__in=CONFIDENTIAL_REGISTERS) | named).distinct()
+    return qs.filter(named).distinct()
+
+
+def can_view_incoming(actor: Actor, doc: IncomingDocument) -> bool:
+    if actor.school is None or doc.school_id != actor.school_id:
+        return False
+    if actor.has(*CONFIDENTIAL_KEEPERS):
+        return True
+    if not doc.is_confidential and actor.has(*READERS):
+        return True
+    return (
+        doc.assignees.filter(user=actor.user).exists()
+        or doc.readers.filter(pk=actor.user.pk).exists()
+    )
+
+
+def access_incoming(actor: Actor, document_id: int) -> IncomingDocument:
+    doc = IncomingDocument.objects.filter(pk=document_id).first()
+    if doc is None or not can_view_incoming(actor, doc):
+        raise not_found(actor, f"correspondence.incoming {document_id}")
+    return doc
+
+
+def can_direct(actor: Actor) -> bool:
+    """The principal writes the directive (ý kiến chỉ đạo) and routes the document."""
+    return actor.school is not None and actor.has(Role.PRINCIPAL)
+
+
+def assignee_of(actor: Actor, doc: IncomingDocument):
+    return doc.assignees.filter(user=actor.user).first()
+
+
+def can_see_overdue_board(actor: Actor) -> bool:
+    return actor.school is not None and actor.has(Role.PRINCIPAL, Role.CLERK)

@@ -23,3 +23,17 @@ def next_state(state: str, action: str) -> str | None:
     """The state after ``action`` from ``state``, or None when not allowed."""
     source, target = TRANSITIONS[action]
     return target if state == source else None
+
+
+# Incoming documents (văn bản đến, Đ22-24): registered --present (clerk)--> presented
+# --direct (principal)--> directed --done (lead or principal)--> done.
+INCOMING_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "present": (("registered",), "presented"),
+    "direct": (("registered", "presented"), "directed"),
+    "done": (("directed",), "done"),
+}
+
+
+def incoming_next_state(state: str, action: str) -> str | None:
+    sources, target = INCOMING_TRANSITIONS[action]
+    return target if state in sources else None

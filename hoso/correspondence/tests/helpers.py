@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hoso.archive.testing import pdf_bytes
 from hoso.core.clock import VN_TZ
 from hoso.correspondence import actions
 from hoso.correspondence.models import DocumentType, OfficeProfile
@@ -19,8 +20,10 @@ PDF_BYTES = (
 )
 
 
-def pdf(name: str = "ke-hoach.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+def pdf(name: str = "ke-hoach.pdf", *lines: str) -> SimpleUploadedFile:
+    """A small real PDF (its text is extractable) with ``lines``."""
+    content = pdf_bytes(*(lines or ("Văn bản thử",)))
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def setup_office(world, abbreviation: str = "CVA") -> None:

@@ -58,3 +58,24 @@ def test_one_document_numbered_twice_at_once_takes_one_number():
     other = draft(world)
     actions.outgoing_sign(actor=world.actor("principal"), document_id=other.pk)
     assert actions.outgoing_number(actor=clerk, document_id=other.pk).number == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_registering_incoming_at_once_get_consecutive_so_den():
+    """GIVEN a new year's empty series WHEN two clerks register a document each at the same
+    moment (the counter row does not exist yet) THEN số đến 1 and 2, each once."""
+    from hoso.correspondence.models import IncomingDocument
+    from hoso.correspondence.tests.helpers import pdf
+
+    world = small_school()
+    setup_office(world)
+    clerk = world.actor("clerk")
+
+    def register():
+        return actions.incoming_register(
+            actor=clerk, author="Sở GDĐT", type_name="Công văn", summary="V/v thi", upload=pdf()
+        ).number
+
+    results = race(register, register)
+    assert sorted(results) == [1, 2], results
+    assert IncomingDocument.objects.count() == 2
