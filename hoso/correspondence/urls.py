@@ -28,4 +28,6 @@ urlpatterns += [
     path("den/<int:document_id>/xong/", views.incoming_done, name="incoming_done"),
     path("den/<int:document_id>/tep/", views.incoming_file, name="incoming_file"),
     path("qua-han/", views.overdue_board, name="overdue"),
+    path("so/<slug:book_key>/in/", views.register_pdf, name="register_pdf"),
+    path("so/<slug:book_key>/excel/", views.register_xlsx, name="register_xlsx"),
 ]

@@ -8,14 +8,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.policies import not_found
 from hoso.core import clock
 from hoso.core.errors import DomainError
-from hoso.correspondence import actions, policies, selectors
+from hoso.correspondence import actions, policies, registers, selectors
 from hoso.correspondence.errors import CorrespondenceError as E
 from hoso.correspondence.models import AssigneeRole, IncomingState, Medium, Register, Urgency
 from hoso.records import filetypes
@@ -456,3 +456,55 @@ def overdue_board(request):
             "today": clock.today(),
         },
     )
+
+
+# --- printed registers ----------------------------------------------------------------------
+
+
+def _register_book(request, book_key: str):
+    actor = request.actor
+    book = registers.BOOKS.get(book_key)
+    confidential = request.GET.get("so") == "mat"
+    allowed = (
+        policies.can_see_confidential_register(actor)
+        if confidential
+        else policies.can_open_register(actor)
+    )
+    if book is None or not allowed:
+        raise not_found(actor, f"correspondence.register {book_key}")
+    try:
+        year = int(request.GET.get("nam") or clock.today().year)
+    except ValueError:
+        year = clock.today().year
+    data = registers.register_data(
+        school=actor.school, book=book, year=year, confidential=confidential
+    )
+    suffix = "-mat" if confidential else ""
+    return data, f"so-van-ban-{book.key}{suffix}-{year}"
+
+
+@login_required
+def register_pdf(request, book_key: str):
+    """The register printed (A4 landscape, every Appendix IV column) for binding."""
+    data, name = _register_book(request, book_key)
+    try:
+        pdf = registers.render_register(data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("correspondence:index")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def register_xlsx(request, book_key: str):
+    data, name = _register_book(request, book_key)
+    response = HttpResponse(
+        registers.register_excel(data),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
