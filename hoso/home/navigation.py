@@ -29,6 +29,7 @@ NAV_EXTENSIONS = (
     "hoso.transfers.navigation",
     "hoso.organisation.setup.navigation",
     "hoso.parents.child.navigation",
+    "hoso.correspondence.navigation",
 )
 
 
@@ -120,7 +121,7 @@ GROUPS = (
         ),
     ),
     ("Điểm danh", ("attendance:",)),
-    ("Hồ sơ", ("records:", "archive:")),
+    ("Hồ sơ", ("records:", "archive:", "correspondence:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (
         "Quản trị",
