@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "hoso.printing",
     "hoso.signing",
     "hoso.transcripts",
+    "hoso.correspondence",
     "hoso.rollover",
     "hoso.graduation",
     "hoso.transfers",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("in/", include("hoso.printing.urls")),
     path("bao-cao-diem-danh/", include("hoso.attendance.reports.urls")),
     path("chu-ky/", include("hoso.signing.urls")),
+    path("van-ban/", include("hoso.correspondence.urls")),
     path("hoc-ba/", include("hoso.transcripts.urls")),
     path("chuyen-nam-hoc/", include("hoso.rollover.urls")),
     path("diem-danh/", include("hoso.attendance.urls")),

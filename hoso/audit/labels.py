@@ -109,6 +109,7 @@ for _module in (
     "parents.child",
     "privacy",
     "parents.messages",
+    "correspondence",
 ):
     EVENT_LABELS.update(import_module(f"hoso.{_module}.audit_labels").EVENT_LABELS)
 

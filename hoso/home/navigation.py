@@ -32,6 +32,7 @@ NAV_EXTENSIONS = (
     "hoso.privacy.navigation",
     "hoso.accounts.invitations.navigation",
     "hoso.parents.messages.navigation",
+    "hoso.correspondence.navigation",
 )
 
 
@@ -126,7 +127,7 @@ GROUPS = (
         ),
     ),
     ("Điểm danh", ("attendance:",)),
-    ("Hồ sơ", ("records:", "archive:")),
+    ("Hồ sơ", ("records:", "archive:", "correspondence:")),
     ("Học bạ & ký số", ("transcripts:", "printing:", "signing:")),
     (
         "Quản trị",
