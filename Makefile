@@ -117,6 +117,7 @@ bench: $(STAMP) engine
 	$(PY) bench/attendance.py --db postgres
 	$(PY) bench/pages.py --db postgres
 	$(PY) bench/parents.py --db postgres
+	$(PY) bench/registers.py --db postgres
 
 ## bench-quick: every benchmark in its short mode (tiny counts, the real path, fails loudly), each
 ## on its own fresh SQLite database and demo seeded on the clock's today
@@ -130,6 +131,7 @@ bench-quick: $(STAMP) engine
 	$(PY) bench/load.py --quick
 	$(PY) bench/attendance.py --quick
 	$(PY) bench/parents.py --quick
+	$(PY) bench/registers.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules hoso/static/build var/staticfiles

@@ -101,6 +101,7 @@ DEMO_EXTENSIONS = (
     "hoso.demo.graduation",
     "hoso.demo.parents",
     "hoso.demo.messages",
+    "hoso.demo.correspondence",
 )
 
 
